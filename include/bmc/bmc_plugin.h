@@ -199,6 +199,10 @@ struct bmc_host_api {
 
   /* The host clock (virtual in tests and the demo), ms since the epoch. */
   int64_t (*now_ms)(void *host_ctx);
+  /* Let ms pass (rate-limit pacing).  On the real clock this sleeps; on the
+   * virtual clock it advances virtual time, which every component sharing
+   * the clock (e.g. an embedded marketplace simulator) observes. */
+  void (*wait_ms)(void *host_ctx, int64_t ms);
 
   /* Durable key-value state, private to (company, plugin).  put is
    * committed when it returns.  get copies up to buflen bytes and sets
