@@ -1,0 +1,80 @@
+/*
+ * hs_loader.h -- the host simulator's plugin loader: dlopen a channel
+ * plugin, find its one entry symbol and check the descriptor it returns
+ * (magic, major, minor, size, required callbacks, settings and action
+ * tables) before the host calls anything in it.
+ *
+ * Every function returns an enum bmc_rc (BMC_OK = 0) and, on failure,
+ * writes one line into err (always NUL-terminated when errlen > 0) that
+ * names the file, what was expected and what was found.
+ */
+#ifndef HS_LOADER_H
+#define HS_LOADER_H
+
+#include <stddef.h>
+
+#include "bmc/bmc_plugin.h"
+
+/* One loaded plugin.  path is owned (heap copy); dl is the dlopen handle;
+ * api points into the plugin's .so and is valid until hs_plugin_close(). */
+struct hs_plugin {
+  char *path;
+  void *dl;
+  const struct bmc_plugin_api *api;
+};
+
+/* Load the plugin at path with RTLD_NOW|RTLD_LOCAL, call its entry symbol
+ * and run hs_plugin_check_api() on the result.  On BMC_OK *out is a new
+ * plugin the caller frees with hs_plugin_close(); on failure *out is NULL
+ * and nothing stays loaded.  Errors: BMC_ERR_INVALID_ARG, BMC_ERR_NOMEM,
+ * BMC_ERR_NOT_FOUND (dlopen failed: message has dlerror() and an ldd hint),
+ * BMC_ERR_ABI (no entry symbol, or a descriptor check failed). */
+int hs_plugin_open(const char *path, struct hs_plugin **out, char *err,
+                   size_t errlen);
+
+/* Unload.  Accepts NULL.  Under AddressSanitizer the library stays mapped
+ * (no dlclose) so leak reports keep the plugin's symbols. */
+void hs_plugin_close(struct hs_plugin *p);
+
+/* The pure descriptor check (no dlopen; path is used in messages only).
+ * In this order: api non-NULL, magic, major ==, minor <= host, size covers
+ * every field up to strerror, name/version/create/run/destroy non-NULL,
+ * settings (when n_settings > 0) and actions (when n_actions > 0)
+ * non-NULL, each setting sane (key [a-z0-9_]+ and unique, not the reserved
+ * "enabled", known type, enum_values for ENUM, min <= max for INT, default
+ * valid against its own schema), each action sane (id non-NULL and unique,
+ * display_name non-NULL, enabled_by NULL or an existing BOOL setting).
+ * Returns BMC_OK or BMC_ERR_ABI (BMC_ERR_INVALID_ARG for a NULL path). */
+int hs_plugin_check_api(const char *path, const struct bmc_plugin_api *api,
+                        char *err, size_t errlen);
+
+/* Load every regular "*.so" file in dir, in name order.  All or nothing:
+ * the first plugin that fails to load, or a second plugin with a name
+ * already taken, fails the whole call (message names the file) and
+ * nothing stays loaded.  On BMC_OK *out is a heap array of *n plugins
+ * (possibly *n == 0 and *out == NULL) freed with hs_plugins_free().
+ * Errors: BMC_ERR_INVALID_ARG, BMC_ERR_NOMEM, BMC_ERR_NOT_FOUND (dir cannot
+ * be opened), BMC_ERR_CONFLICT (duplicate plugin name), and those of
+ * hs_plugin_open(). */
+int hs_plugins_open_dir(const char *dir, struct hs_plugin ***out, size_t *n,
+                        char *err, size_t errlen);
+
+/* Close every plugin of an array from hs_plugins_open_dir() and free the
+ * array.  Accepts NULL. */
+void hs_plugins_free(struct hs_plugin **v, size_t n);
+
+/* The plugin called name in v[0..n), or NULL. */
+const struct hs_plugin *hs_plugins_find(struct hs_plugin *const *v, size_t n,
+                                        const char *name);
+
+/* A plugin set as a lookup for hs_config_validate():
+ *   struct hs_plugin_list l = {v, n};
+ *   hs_config_validate(cfg, hs_plugins_lookup, &l, err, sizeof(err));  */
+struct hs_plugin_list {
+  struct hs_plugin **v;
+  size_t n;
+};
+const struct bmc_plugin_api *hs_plugins_lookup(void *ud /* hs_plugin_list */,
+                                               const char *plugin_name);
+
+#endif /* HS_LOADER_H */
