@@ -1,0 +1,386 @@
+/*
+ * hs_host.h -- the host simulator's public library API (Sellercloud-style
+ * host): store, companies, Toolbox settings, products, queued jobs with
+ * logs, the per-item error queue, orders, settlements, the clock, the
+ * scheduler and a fault hook for crash-safety tests.  Used by the host-sim
+ * CLI, by every test that drives a plugin through a host, and by the demo.
+ *
+ * Conventions.
+ *   - Functions return an enum bmc_rc value (0 = BMC_OK).  Where an
+ *     (err, errlen) pair is taken, a failure writes a message that says
+ *     what is wrong and where; err may be NULL.
+ *   - Companies and plugins are named by text (company name, plugin name
+ *     as in bmc_plugin_api.name).  BMC_ERR_NOT_FOUND when unknown.
+ *   - Strings handed to callbacks are borrowed for the callback only.
+ *     A callback returns 0 to continue; non-zero stops the iteration and
+ *     that value is returned.
+ *   - One struct hs_host is used from one thread at a time, except
+ *     hs_clock_now()/hs_clock_now_cb() and hs_scheduler_stop(), which are
+ *     safe from any thread (and the latter from a signal handler).
+ */
+#ifndef HS_HOST_H
+#define HS_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bmc/bmc_plugin.h"
+
+struct hs_host;
+
+/* ---- open / close ---- */
+
+struct hs_options {
+  const char *db_path;      /* SQLite file (created); ":memory:" allowed */
+  const char *plugin_dir;   /* load every *.so in it at open; NULL = none */
+  const char *schema_dir;   /* holds order.xsd, settlement.xsd; NULL =
+                               $BMC_SCHEMA_DIR, then the build's schemas */
+  int virtual_clock;        /* 1 = virtual clock (tests, demo) */
+  int64_t virtual_start_ms; /* virtual clock start; 0 = real time now */
+};
+
+/* Open (create/migrate) the store, load schemas and plugins.  Jobs left
+ * Processing by a crash are marked Interrupted.  *out owned by caller. */
+int hs_host_open(const struct hs_options *opt, struct hs_host **out,
+                 char *err, size_t errlen);
+/* Destroys plugin instances, closes the store.  Accepts NULL. */
+void hs_host_close(struct hs_host *h);
+/* Text for an enum bmc_rc value (static string). */
+const char *hs_rc_name(int rc);
+/* Store schema version after migrations (for tests and `init`). */
+int hs_store_version(struct hs_host *h);
+
+/* Host log sink for lines outside a job (and a copy of job lines);
+ * default: none.  level is enum bmc_log_level. */
+typedef void (*hs_log_fn)(void *ud, int level, const char *line);
+void hs_host_set_log(struct hs_host *h, hs_log_fn fn, void *ud);
+
+/* ---- host.cfg ---- */
+
+/* Read and validate host.cfg (errors carry file:line) and apply it:
+ * loads plugins from its plugin_dir when given, creates companies, sets
+ * plugin enablement and Toolbox settings (validated).  Nothing is applied
+ * when validation fails. */
+int hs_host_load_config(struct hs_host *h, const char *cfg_path, char *err,
+                        size_t errlen);
+
+/* ---- plugins ---- */
+
+/* Load every plugin in dir / one plugin file (ABI checked). */
+int hs_host_load_plugins(struct hs_host *h, const char *dir, char *err,
+                         size_t errlen);
+int hs_host_load_plugin(struct hs_host *h, const char *path, char *err,
+                        size_t errlen);
+/* Register an in-memory descriptor (tests); api is borrowed and must
+ * outlive the host.  origin is a label shown by `plugins`.  Same checks
+ * as for a loaded file; BMC_ERR_CONFLICT if the name is taken. */
+int hs_host_add_plugin_api(struct hs_host *h,
+                           const struct bmc_plugin_api *api,
+                           const char *origin, char *err, size_t errlen);
+
+struct hs_plugin_info {
+  const char *name, *display_name, *version; /* plugin version */
+  const char *origin;                        /* file path or label */
+  unsigned abi_major, abi_minor;             /* from the descriptor */
+  const struct bmc_plugin_api *api;          /* settings[], actions[] */
+};
+size_t hs_plugin_count(struct hs_host *h);
+/* i < hs_plugin_count(); BMC_ERR_NOT_FOUND otherwise. */
+int hs_plugin_get(struct hs_host *h, size_t i, struct hs_plugin_info *out);
+/* NULL when no plugin has that name. */
+const struct bmc_plugin_api *hs_plugin_find(struct hs_host *h,
+                                            const char *name);
+
+/* ---- companies and plugin enablement ---- */
+
+int hs_company_add(struct hs_host *h, const char *name, int64_t *id);
+int hs_company_find(struct hs_host *h, const char *name, int64_t *id);
+int hs_companies_each(struct hs_host *h,
+                      int (*cb)(void *ud, int64_t id, const char *name),
+                      void *ud);
+/* Enable/disable a loaded plugin for a company (Toolbox channel switch). */
+int hs_company_plugin_enable(struct hs_host *h, const char *company,
+                             const char *plugin, int enabled, char *err,
+                             size_t errlen);
+/* *enabled = 0 when never enabled. */
+int hs_company_plugin_enabled(struct hs_host *h, const char *company,
+                              const char *plugin, int *enabled);
+
+/* ---- Toolbox settings per (company, plugin) ---- */
+
+/* Validate against the plugin's schema and store.  Refuses unknown keys,
+ * wrong types, out-of-range values, secrets with surrounding whitespace
+ * (BMC_ERR_CONFIG, message names key and problem, never the secret). */
+int hs_company_setting_set(struct hs_host *h, const char *company,
+                           const char *plugin, const char *key,
+                           const char *value, char *err, size_t errlen);
+/* Remove a stored value (the schema default applies again). */
+int hs_company_setting_unset(struct hs_host *h, const char *company,
+                             const char *plugin, const char *key);
+/* Stored value or schema default, unmasked.  BMC_ERR_NOT_FOUND when
+ * neither exists, BMC_ERR_TOO_SMALL when buf is too small. */
+int hs_company_setting_get(struct hs_host *h, const char *company,
+                           const char *plugin, const char *key, char *buf,
+                           size_t buflen);
+
+struct hs_setting_view {
+  const struct bmc_setting *schema;
+  const char *value; /* shown value: "****" for a set secret; NULL unset */
+  int is_set;        /* 1 = stored for the company, 0 = default/unset */
+};
+/* Every schema setting in schema order, secrets masked ("settings show"). */
+int hs_company_settings_each(struct hs_host *h, const char *company,
+                             const char *plugin,
+                             int (*cb)(void *ud,
+                                       const struct hs_setting_view *v),
+                             void *ud);
+
+/* ---- products ---- */
+
+/* Input for hs_product_upsert: seed 004 properties plus free attributes.
+ * Strings borrowed; NULL = unset.  Integers: -1 = unset / company
+ * default.  Money and weights are decimal strings. */
+struct hs_product {
+  const char *sku, *merchant_sku;
+  int enabled;                 /* BackmarketEnabled 0/1 */
+  const char *title, *description, *ean, *image_url, *category;
+  const char *weight_lbs, *weight_oz;
+  int warranty_months;
+  const char *grade;           /* PREMIUM..STALLONE or "0".."4" */
+  const char *bm_product_id;
+  const char *price, *site_price, *min_price;
+  int repricing;               /* BackMarketEnableAutoRepricing 0/1 */
+  int safety_qty, max_qty;     /* -1 = company default */
+  int64_t available_qty;
+  const char *device_type, *cpu, *storage_type;
+  int storage_gb, ram_gb, release_year;
+};
+/* Initialise p: all strings NULL, integers -1, flags and qty 0. */
+void hs_product_init(struct hs_product *p);
+/* Create or replace every field of (company, sku); *created may be NULL. */
+int hs_product_upsert(struct hs_host *h, const char *company,
+                      const struct hs_product *p, int *created, char *err,
+                      size_t errlen);
+/* One product as the plugins see it (bm_listing_id from plugin props,
+ * weight_lbs = WeightLbs + WeightOz/16). */
+int hs_product_get(struct hs_host *h, const char *company, const char *sku,
+                   bmc_product_cb cb, void *ud);
+/* Stream the catalog in SKU order; enabled_only as in catalog_each. */
+int hs_products_each(struct hs_host *h, const char *company,
+                     int enabled_only, bmc_product_cb cb, void *ud);
+int hs_products_count(struct hs_host *h, const char *company, int64_t *n);
+int hs_stock_set(struct hs_host *h, const char *company, const char *sku,
+                 int64_t available_qty);
+/* A plugin-set property of a product (e.g. "bm_listing_id",
+ * "ready_to_post", "ready_to_post_reasons"); plugin NULL = any plugin. */
+int hs_product_prop_get(struct hs_host *h, const char *company,
+                        const char *plugin, const char *sku, const char *key,
+                        char *buf, size_t buflen);
+
+/* Bulk Update CSV import (seed 004 column names; see hs_import.c for the
+ * full list).  Only the columns present are written.  Streams the file,
+ * one transaction per batch_rows (0 = 5000).  A bad row is skipped and
+ * reported through row_err with its 1-based line number; the others
+ * import.  Returns BMC_OK when the file was read (even with bad rows),
+ * BMC_ERR_INVALID_ARG on an unusable header, or the I/O error. */
+struct hs_import_stats {
+  int64_t rows_ok, rows_bad, rows_created;
+};
+typedef void (*hs_row_err_fn)(void *ud, int64_t line, const char *msg);
+int hs_products_import_csv(struct hs_host *h, const char *company,
+                           const char *path, size_t batch_rows,
+                           hs_row_err_fn row_err, void *ud,
+                           struct hs_import_stats *st, char *err,
+                           size_t errlen);
+
+/* ---- jobs, job logs, error queue ---- */
+
+enum hs_job_status {
+  HS_JOB_SUBMITTED = 0,
+  HS_JOB_PROCESSING = 1,
+  HS_JOB_COMPLETED = 2,
+  HS_JOB_FAILED = 3,
+  HS_JOB_PARTIAL = 4,     /* "Partial Success": rc OK with item errors */
+  HS_JOB_INTERRUPTED = 5, /* found Processing at open (crash) */
+  HS_JOB_SKIPPED = 6      /* scheduled run not started (missing settings) */
+};
+const char *hs_job_status_name(int status);
+
+/* Run (company, plugin, action) now as one queued job and wait for it.
+ * *job_id and *status (enum hs_job_status) may be NULL.  BMC_ERR_CONFLICT
+ * if the same action is running; the job's own outcome is in *status
+ * (returns BMC_OK once the job ran, whatever its status). */
+int hs_run_action(struct hs_host *h, const char *company, const char *plugin,
+                  const char *action, int64_t *job_id, int *status,
+                  char *err, size_t errlen);
+
+struct hs_job {
+  int64_t id;
+  const char *company, *plugin, *action;
+  const char *trigger;                /* "manual" | "scheduled" */
+  int status;                         /* enum hs_job_status */
+  int rc;                             /* plugin rc (enum bmc_rc) */
+  int64_t created_ms, started_ms, finished_ms; /* 0 = not yet */
+  int64_t done, total;                /* last job_progress() */
+  int64_t n_item_errors;
+};
+/* Newest first; company NULL = all. */
+int hs_jobs_each(struct hs_host *h, const char *company,
+                 int (*cb)(void *ud, const struct hs_job *j), void *ud);
+int hs_job_get(struct hs_host *h, int64_t id,
+               int (*cb)(void *ud, const struct hs_job *j), void *ud);
+
+struct hs_job_line {
+  int64_t job_id, seq, ts_ms;
+  int level;    /* enum bmc_log_level */
+  int is_error; /* error flag */
+  const char *text; /* secrets already masked */
+};
+int hs_job_log_each(struct hs_host *h, int64_t job_id,
+                    int (*cb)(void *ud, const struct hs_job_line *l),
+                    void *ud);
+
+struct hs_item_error {
+  int64_t id, job_id, ts_ms;
+  const char *company, *plugin, *item, *code, *message;
+};
+/* Oldest first; company/plugin NULL = all. */
+int hs_errors_each(struct hs_host *h, const char *company, const char *plugin,
+                   int (*cb)(void *ud, const struct hs_item_error *e),
+                   void *ud);
+
+/* ---- orders ---- */
+
+struct hs_order_summary {
+  int64_t id; /* host order id */
+  const char *company, *channel, *marketplace, *source_order_id;
+  const char *status, *payment_status, *shipping_status;
+  const char *order_date, *currency;
+  const char *subtotal, *shipping, *tax, *commission, *refunded,
+      *grand_total;
+  const char *tracking_number, *carrier, *ship_date, *note;
+  int source_updated_for_shipping, cancel_reported;
+  int64_t n_lines;
+};
+/* Oldest first; company / marketplace NULL = all. */
+int hs_orders_each(struct hs_host *h, const char *company,
+                   const char *marketplace,
+                   int (*cb)(void *ud, const struct hs_order_summary *o),
+                   void *ud);
+int hs_orders_count(struct hs_host *h, const char *company,
+                    const char *marketplace, int64_t *n);
+/* Host id of the order with this source id in the company (any channel);
+ * BMC_ERR_CONFLICT when two marketplaces share it (use the host id). */
+int hs_order_find(struct hs_host *h, const char *company,
+                  const char *source_order_id, int64_t *order_id);
+int hs_order_summary_get(struct hs_host *h, int64_t order_id,
+                         int (*cb)(void *ud,
+                                   const struct hs_order_summary *o),
+                         void *ud);
+/* The order.xsd document with host-owned fields; *xml malloc'd (NUL
+ * terminated), caller frees; *len may be NULL. */
+int hs_order_xml(struct hs_host *h, int64_t order_id, char **xml,
+                 size_t *len);
+/* Upsert an order.xsd document as plugin `plugin` of the company would
+ * (same validation and rules as the order_upsert host service). */
+int hs_order_upsert_xml(struct hs_host *h, const char *company,
+                        const char *plugin, const char *xml, size_t len,
+                        int *created, char *err, size_t errlen);
+
+struct hs_ship_line {
+  const char *line_id; /* the order line's line_id */
+  const char *serial;  /* serial/IMEI recorded on the line; NULL = none */
+};
+struct hs_shipment {
+  const char *tracking_number, *carrier; /* required */
+  int64_t ship_date_ms;                  /* 0 = host clock now */
+  const struct hs_ship_line *lines;      /* serials and/or the selection */
+  size_t n_lines;
+  int only_listed; /* 1 = ship only `lines` (PartiallyShipped unless that
+                      completes the order); 0 = ship every line */
+};
+/* Ship: sets tracking, carrier, ship date, shipped lines and serials,
+ * shipping status, clears source_updated_for_shipping.  Fully shipped
+ * => status Completed.  BMC_ERR_CONFLICT when cancelled or already fully
+ * shipped; BMC_ERR_NOT_FOUND for an unknown line id. */
+int hs_order_ship(struct hs_host *h, int64_t order_id,
+                  const struct hs_shipment *s, char *err, size_t errlen);
+/* Cancel in the host (cancel_reported = false until the plugin reports).
+ * BMC_ERR_CONFLICT when any line is shipped. */
+int hs_order_cancel(struct hs_host *h, int64_t order_id, const char *note,
+                    char *err, size_t errlen);
+
+/* ---- settlements ---- */
+
+struct hs_settlement {
+  const char *company, *marketplace, *settlement_id;
+  const char *period_start, *period_end, *payout_date, *currency;
+  const char *sales, *shipping, *fees, *refunds, *net;
+  int64_t n_lines, imported_ms;
+};
+int hs_settlements_each(struct hs_host *h, const char *company,
+                        int (*cb)(void *ud, const struct hs_settlement *s),
+                        void *ud);
+
+/* ---- clock ---- */
+
+/* ms since the epoch; thread-safe (C11 atomics on the virtual clock). */
+int64_t hs_clock_now(struct hs_host *h);
+/* The same, shaped for function pointers (host = struct hs_host *). */
+int64_t hs_clock_now_cb(void *host);
+int hs_clock_is_virtual(struct hs_host *h);
+/* Virtual clock only (BMC_ERR_INVALID_ARG on the real clock). */
+int hs_clock_set(struct hs_host *h, int64_t ms);
+int hs_clock_advance(struct hs_host *h, int64_t ms);
+
+/* ---- scheduler ---- */
+
+struct hs_task {
+  const char *company, *plugin, *action;
+  uint32_t interval_s;
+  int enabled; /* task row switch (not the Toolbox enabled_by setting) */
+  int64_t last_executed_ms; /* 0 = never */
+  int64_t run_count, next_due_ms;
+};
+/* Task rows (seed 002's Scheduled Tasks), created for every scheduled
+ * action of every enabled plugin; company NULL = all. */
+int hs_tasks_each(struct hs_host *h, const char *company,
+                  int (*cb)(void *ud, const struct hs_task *t), void *ud);
+/* Override a task's switch and interval (interval_s 0 = keep). */
+int hs_task_set(struct hs_host *h, const char *company, const char *plugin,
+                const char *action, int enabled, uint32_t interval_s);
+/* Run every task due at now, in (company, plugin, action) order.
+ * *ran (may be NULL) = jobs started, skipped ones included. */
+int hs_scheduler_tick(struct hs_host *h, int *ran);
+/* Virtual clock: advance to each next due time <= until_ms, tick, repeat;
+ * ends with the clock at until_ms.  Real clock: BMC_ERR_INVALID_ARG. */
+int hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran);
+/* Tick once a second on the real clock until hs_scheduler_stop() or
+ * SIGINT/SIGTERM (handlers installed for the duration). */
+int hs_scheduler_run_forever(struct hs_host *h);
+void hs_scheduler_stop(struct hs_host *h);
+
+/* ---- direct access to host services (tests) ---- */
+
+/* The services table and context plugin `plugin` of `company` receives,
+ * for calling services directly.  Outside a job, log lines go to the host
+ * log and item errors to the error queue with job id 0. */
+int hs_host_services(struct hs_host *h, const char *company,
+                     const char *plugin, const struct bmc_host_api **api,
+                     void **ctx);
+
+/* ---- fault hook (crash-safety tests) ---- */
+
+enum hs_fault_mode {
+  HS_FAULT_FAIL = 1, /* the service returns BMC_ERR_INTERNAL */
+  HS_FAULT_EXIT = 2  /* the process calls _exit(99) */
+};
+/* After `after_n` successful calls of host service `service` (its field
+ * name in struct bmc_host_api, e.g. "order_upsert", "state_put",
+ * "order_mark_reported"), every further call faults.  One fault at a
+ * time; hs_fault_clear() removes it. */
+int hs_fault_set(struct hs_host *h, const char *service, int64_t after_n,
+                 int mode);
+void hs_fault_clear(struct hs_host *h);
+
+#endif /* HS_HOST_H */
