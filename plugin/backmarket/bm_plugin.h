@@ -35,6 +35,37 @@ typedef int (*bm_action_fn)(struct bm_inst *bi, char *errbuf, size_t errlen);
 #include "bm_actions_catalog.def"
 #undef BM_ACTION
 
+/* ---- The connection, shared by both sides (bm_client.c, order side) ----
+ * Budgets of one instance: every request through bi->http takes one unit of
+ * BM_BUDGET_OVERALL automatically; catalog endpoints also pass
+ * bm_budget(bi, BM_BUDGET_CATALOG) as the request's extra budget (Back Box:
+ * BM_BUDGET_BACKBOX); listing updates take their SKU lines from
+ * BM_BUDGET_SKU_LINES with pc_budget_take().  Limits come from settings
+ * (0 = off). */
+enum bm_budget_id {
+  BM_BUDGET_OVERALL = 0,
+  BM_BUDGET_CATALOG,
+  BM_BUDGET_BACKBOX,
+  BM_BUDGET_SKU_LINES,
+  BM_BUDGET_COUNT
+};
+
+struct pc_budget;
+
+/* Make sure bi->http exists, configured from the settings (token checked
+ * for form, platform/base_url, User-Agent BM-{Company}-Connector;email,
+ * default Accept-Language = first market, timeout, budgets).  Idempotent.
+ * BMC_ERR_CONFIG with a message naming the setting (never the token). */
+int bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen);
+/* A budget of this instance; NULL before bm_client_ready() succeeded. */
+struct pc_budget *bm_budget(struct bm_inst *bi, enum bm_budget_id id);
+/* Log into the job log with the instance's secrets masked (pc_log). */
+void bm_log(struct bm_inst *bi, enum bmc_log_level level, const char *fmt,
+            ...) BMC_PRINTF(3, 4);
+/* The default market (first entry of the "markets" setting, e.g. "fr-fr");
+ * "fr-fr" before bm_client_ready(). Borrowed from the instance. */
+const char *bm_default_market(struct bm_inst *bi);
+
 /* Teardown hooks of each side (accept NULL members). */
 void bm_order_side_free(struct bm_inst *bi);
 void bm_catalog_side_free(struct bm_inst *bi);
