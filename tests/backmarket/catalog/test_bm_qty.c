@@ -1,0 +1,121 @@
+/*
+ * test_bm_qty.c -- unit tests of the quantity formula sent to Back Market
+ * (bm_qty.c): every combination of product safety/max (set, default, none)
+ * with company defaults, the custom-calculation percent, negative and zero
+ * stock.
+ */
+#include <CUnit/Basic.h>
+#include <stdint.h>
+
+#include "bm_catalog_side.h"
+
+/* The formula written out the long way, for the exhaustive comparison. */
+static int64_t
+ref_qty(int64_t avail, int safety, int max, int dsafety, int dmax, int pct)
+{
+  int64_t s = safety >= 0 ? safety : dsafety;
+  int64_t m = max >= 0 ? max : dmax;
+  int64_t q;
+
+  if(avail <= 0)
+    return 0;
+  q = avail * pct / 100 - s;
+  if(q < 0)
+    q = 0;
+  if(m > 0 && q > m)
+    q = m;
+  return q;
+}
+
+static void
+test_examples(void)
+{
+  struct bm_qty_defaults d = {2, 10, 100};
+
+  /* product unset -> company defaults: 15 - 2 = 13, capped at 10 */
+  CU_ASSERT_EQUAL(bm_qty_compute(15, -1, -1, &d), 10);
+  /* product safety 5 overrides default 2; default max 10 */
+  CU_ASSERT_EQUAL(bm_qty_compute(12, 5, -1, &d), 7);
+  /* product max 3 overrides default 10 */
+  CU_ASSERT_EQUAL(bm_qty_compute(12, -1, 3, &d), 3);
+  /* product max 0 = no cap even with a company cap */
+  CU_ASSERT_EQUAL(bm_qty_compute(500, 0, 0, &d), 500);
+  /* safety equal to stock: nothing offered (never negative) */
+  CU_ASSERT_EQUAL(bm_qty_compute(2, -1, -1, &d), 0);
+  CU_ASSERT_EQUAL(bm_qty_compute(1, -1, -1, &d), 0);
+  /* zero and negative (oversold) stock */
+  CU_ASSERT_EQUAL(bm_qty_compute(0, 0, 0, &d), 0);
+  CU_ASSERT_EQUAL(bm_qty_compute(-3, 0, 0, &d), 0);
+  CU_ASSERT_EQUAL(bm_qty_compute(INT64_MIN, 0, 0, &d), 0);
+  /* huge stock does not overflow */
+  CU_ASSERT_EQUAL(bm_qty_compute(INT64_MAX, 0, 0, &d), INT64_MAX);
+  /* no defaults at all: available as is */
+  CU_ASSERT_EQUAL(bm_qty_compute(7, -1, -1, NULL), 7);
+}
+
+static void
+test_percent(void)
+{
+  struct bm_qty_defaults d = {0, 0, 50};
+
+  /* Custom Inventory Calculation: half the stock, rounded down */
+  CU_ASSERT_EQUAL(bm_qty_compute(9, -1, -1, &d), 4);
+  CU_ASSERT_EQUAL(bm_qty_compute(1, -1, -1, &d), 0);
+  d.safety = 1;
+  CU_ASSERT_EQUAL(bm_qty_compute(10, -1, -1, &d), 4);
+  d.percent = 0; /* out of range -> 100 % */
+  CU_ASSERT_EQUAL(bm_qty_compute(10, -1, -1, &d), 9);
+}
+
+static void
+test_exhaustive(void)
+{
+  static const int64_t avail[] = {-5, -1, 0, 1, 2, 3, 5, 8, 13, 100, 101};
+  static const int prod[] = {-1, 0, 1, 2, 5, 20};
+  static const int def[] = {0, 1, 3, 10};
+  static const int pct[] = {1, 33, 50, 100};
+  struct bm_qty_defaults d;
+  size_t a, s, m, ds, dm, pc;
+  int bad = 0;
+
+  for(a = 0; a < sizeof(avail) / sizeof(avail[0]); a++)
+    for(s = 0; s < sizeof(prod) / sizeof(prod[0]); s++)
+      for(m = 0; m < sizeof(prod) / sizeof(prod[0]); m++)
+        for(ds = 0; ds < sizeof(def) / sizeof(def[0]); ds++)
+          for(dm = 0; dm < sizeof(def) / sizeof(def[0]); dm++)
+            for(pc = 0; pc < sizeof(pct) / sizeof(pct[0]); pc++) {
+              int64_t got, want;
+
+              d.safety = def[ds];
+              d.max = def[dm];
+              d.percent = pct[pc];
+              got = bm_qty_compute(avail[a], prod[s], prod[m], &d);
+              want = ref_qty(avail[a], prod[s], prod[m], def[ds], def[dm],
+                             pct[pc]);
+              if(got != want || got < 0)
+                bad++;
+            }
+  CU_ASSERT_EQUAL(bad, 0);
+}
+
+int
+main(void)
+{
+  CU_pSuite s;
+  unsigned int fails;
+
+  if(CU_initialize_registry() != CUE_SUCCESS)
+    return 2;
+  s = CU_add_suite("bm_qty", NULL, NULL);
+  if(!s || !CU_add_test(s, "company defaults, overrides, caps", test_examples) ||
+     !CU_add_test(s, "custom inventory percent", test_percent) ||
+     !CU_add_test(s, "every safety/max/default combination", test_exhaustive)) {
+    CU_cleanup_registry();
+    return 2;
+  }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  fails = CU_get_number_of_failures();
+  CU_cleanup_registry();
+  return fails > 100 ? 100 : (int)fails; /* non-zero on any failure */
+}

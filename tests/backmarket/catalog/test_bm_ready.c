@@ -1,0 +1,407 @@
+/*
+ * test_bm_ready.c -- unit tests of Ready To Post (bm_ready.c), the
+ * eligibility rules (bm_rules.c, incl. the shipped default rules file),
+ * grades, EAN check digits and the filtered-products rule (bm_filter.c).
+ * Every failure reason a seller can see is asserted.
+ */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bm_catalog_side.h"
+
+static struct bm_rules *g_rules; /* the shipped default rules file */
+
+/* A product that is ready to post: a 2020 laptop that passes every rule. */
+static struct bmc_product
+good_product(void)
+{
+  struct bmc_product p;
+
+  memset(&p, 0, sizeof(p));
+  p.size = sizeof(p);
+  p.sku = "LAP-1";
+  p.enabled = 1;
+  p.title = "Dell Latitude 7410";
+  p.description = "14-inch business laptop, fully tested";
+  p.ean = "4006381333931";
+  p.image_url = "https://img.example.com/lat7410.jpg";
+  p.category = "laptops";
+  p.weight_lbs = "3.10";
+  p.warranty_months = 12;
+  p.grade = "GOOD";
+  p.bm_product_id = "6d4ad966-db97-4d88-b409-b28cc2a0f8c9";
+  p.site_price = "449.00";
+  p.safety_qty = -1;
+  p.max_qty = -1;
+  p.available_qty = 3;
+  p.device_type = "laptop";
+  p.cpu = "Intel Core i5-10310U";
+  p.storage_type = "SSD";
+  p.storage_gb = 256;
+  p.ram_gb = 16;
+  p.release_year = 2020;
+  return p;
+}
+
+/* Ready To Post must be No with exactly one reason containing `needle`. */
+static void
+expect_one(const struct bmc_product *p, const char *needle)
+{
+  struct bm_reasons r;
+
+  bm_reasons_init(&r);
+  CU_ASSERT_EQUAL(bm_ready_check(p, g_rules, &r), 0);
+  CU_ASSERT_EQUAL(r.count, 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.text, needle));
+  if(r.count != 1 || !strstr(r.text, needle))
+    fprintf(stderr, "\n  expected one reason '%s', got %d: %s\n", needle,
+            r.count, r.text);
+}
+
+static void
+test_ready(void)
+{
+  struct bmc_product p = good_product();
+  struct bm_reasons r;
+
+  bm_reasons_init(&r);
+  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
+  CU_ASSERT_EQUAL(r.count, 0);
+  CU_ASSERT_STRING_EQUAL(r.text, "");
+  /* a phone is not governed by the computer rules */
+  p.device_type = "phone";
+  p.cpu = NULL;
+  p.ram_gb = -1;
+  p.storage_type = NULL;
+  p.storage_gb = -1;
+  p.release_year = -1;
+  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
+}
+
+static void
+test_required_properties(void)
+{
+  struct bmc_product p;
+
+#define ONE(field, value, needle)                                          \
+  do {                                                                     \
+    p = good_product();                                                    \
+    p.field = value;                                                       \
+    expect_one(&p, needle);                                                \
+  } while(0)
+  ONE(title, NULL, "Title missing");
+  ONE(title, "  ", "Title missing");
+  ONE(description, NULL, "Description missing");
+  ONE(ean, NULL, "EAN missing");
+  ONE(ean, "4006381333932", "EAN '4006381333932' invalid");
+  ONE(ean, "40063813339A1", "invalid");
+  ONE(weight_lbs, NULL, "Weight missing");
+  ONE(weight_lbs, "0", "Weight '0' must be a number above 0");
+  ONE(weight_lbs, "-1", "Weight '-1'");
+  ONE(image_url, NULL, "Image URL missing");
+  ONE(image_url, "ftp://x.example/a.jpg", "not an http(s) URL");
+  ONE(category, "", "Category missing");
+  ONE(warranty_months, -1, "Warranty missing");
+  ONE(warranty_months, 6, "Warranty 6 months below the 12-month minimum");
+  ONE(grade, NULL, "Grade missing");
+  ONE(grade, "5", "Grade '5' invalid");
+  ONE(grade, "LIKE_NEW", "Grade 'LIKE_NEW' invalid");
+  ONE(bm_product_id, NULL, "Back Market product id missing");
+  ONE(site_price, NULL, "Price missing");
+  ONE(price, "12.345", "Price '12.345'");
+  ONE(price, "0.00", "Price '0.00'");
+  ONE(available_qty, 0, "No available quantity (0)");
+  ONE(available_qty, -2, "No available quantity (-2)");
+#undef ONE
+}
+
+static void
+test_every_reason_listed(void)
+{
+  struct bmc_product p;
+  struct bm_reasons r;
+
+  memset(&p, 0, sizeof(p));
+  p.warranty_months = -1;
+  p.safety_qty = p.max_qty = -1;
+  p.storage_gb = p.ram_gb = p.release_year = -1;
+  p.device_type = "desktop";
+  bm_reasons_init(&r);
+  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 0);
+  /* 10 properties + qty + 5 computer rules (cpu, storage type, size, ram,
+   * year) */
+  CU_ASSERT_EQUAL(r.count, 16);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.text, "Title missing; Description missing"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.text, "CPU missing"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.text, "Release year missing"));
+  CU_ASSERT_EQUAL(r.truncated, 0);
+}
+
+static void
+test_reasons_truncate(void)
+{
+  struct bm_reasons r;
+  int i;
+
+  bm_reasons_init(&r);
+  for(i = 0; i < 200; i++)
+    bm_reasons_add(&r, "reason number %d is rather long to fill it", i);
+  CU_ASSERT_EQUAL(r.count, 200);
+  CU_ASSERT_EQUAL(r.truncated, 1);
+  CU_ASSERT(r.len < sizeof(r.text));
+  CU_ASSERT_EQUAL(strlen(r.text), r.len);
+  CU_ASSERT_STRING_EQUAL(r.text + r.len - 3, "...");
+}
+
+static void
+test_computer_rules(void)
+{
+  struct bmc_product p;
+
+#define RULE(field, value, needle)                                         \
+  do {                                                                     \
+    p = good_product();                                                    \
+    p.field = value;                                                       \
+    expect_one(&p, needle);                                                \
+  } while(0)
+  RULE(cpu, "Intel Core i5-7200U", "CPU 'Intel Core i5-7200U' is not Windows 11 capable (computers rule)");
+  RULE(cpu, "Intel Core i7-920", "not Windows 11 capable");
+  RULE(cpu, "AMD Ryzen 5 1600", "not Windows 11 capable");
+  RULE(cpu, "Intel Celeron N4020", "not Windows 11 capable");
+  RULE(cpu, NULL, "CPU missing");
+  RULE(storage_type, "HDD", "Storage type HDD not allowed (computers rule: SSD)");
+  RULE(storage_type, "eMMC", "Storage type eMMC not allowed");
+  RULE(storage_type, NULL, "Storage type missing");
+  RULE(storage_gb, 64, "Storage 64 GB below 128 GB (computers rule)");
+  RULE(storage_gb, -1, "Storage size missing");
+  RULE(ram_gb, 4, "RAM 4 GB below 8 GB (computers rule)");
+  RULE(ram_gb, -1, "RAM missing");
+  RULE(release_year, 2016, "Release year 2016 outside 2017-2025 (computers rule)");
+  RULE(release_year, 2026, "Release year 2026 outside 2017-2025");
+  RULE(release_year, -1, "Release year missing");
+#undef RULE
+}
+
+static void
+test_allowed_cpus(void)
+{
+  static const char *const ok[] = {
+    "Intel Core i5-8250U", "Intel Core i7-9750H", "Intel Core i7-1165G7",
+    "Intel Core i5-10210U", "INTEL CORE I9-13900K", "Intel Core Ultra 7 155H",
+    "AMD Ryzen 5 2500U", "AMD Ryzen 7 5800X", "AMD Ryzen 7 PRO 4750U",
+    "Apple M1", "Apple M2 Pro", "Qualcomm Snapdragon X Elite"
+  };
+  static const char *const types[] = {"desktop", "all_in_one", "gaming",
+                                      "laptop"};
+  struct bmc_product p = good_product();
+  struct bm_reasons r;
+  size_t i;
+
+  for(i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+    p.cpu = ok[i];
+    bm_reasons_init(&r);
+    CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
+    if(r.count)
+      fprintf(stderr, "\n  %s refused: %s\n", ok[i], r.text);
+  }
+  /* the rule covers each computer type the seed names */
+  p.cpu = "Intel Core i5-6300U";
+  for(i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+    p.device_type = types[i];
+    expect_one(&p, "not Windows 11 capable");
+  }
+}
+
+static void
+test_exceptions(void)
+{
+  struct bmc_product p = good_product();
+  struct bm_reasons r;
+
+  /* Chromebook: eMMC, 4 GB RAM, 32 GB storage, Celeron is fine */
+  p.device_type = "chromebook";
+  p.cpu = "Intel Celeron N4020";
+  p.storage_type = "eMMC";
+  p.storage_gb = 32;
+  p.ram_gb = 4;
+  bm_reasons_init(&r);
+  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
+  p.ram_gb = 2;
+  expect_one(&p, "RAM 2 GB below 4 GB (chromebooks rule)");
+  p.ram_gb = 4;
+  p.storage_type = "HDD";
+  expect_one(&p, "Storage type HDD not allowed (chromebooks rule: SSD, eMMC)");
+  p.storage_type = "eMMC";
+  p.release_year = 2015;
+  expect_one(&p, "Release year 2015 outside 2017-2025 (chromebooks rule)");
+
+  /* 2-in-1: 4 GB RAM allowed, other computer rules still apply */
+  p = good_product();
+  p.device_type = "2in1";
+  p.ram_gb = 4;
+  bm_reasons_init(&r);
+  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
+  p.ram_gb = 2;
+  expect_one(&p, "RAM 2 GB below 4 GB (2-in-1 rule)");
+  p.ram_gb = 4;
+  p.storage_gb = 64;
+  expect_one(&p, "Storage 64 GB below 128 GB (2-in-1 rule)");
+  p.storage_gb = 128;
+  p.cpu = "Intel Core m3-7Y30";
+  expect_one(&p, "not Windows 11 capable (2-in-1 rule)");
+}
+
+static void
+test_rules_file_errors(void)
+{
+  struct bm_rules *r = NULL;
+  char err[256];
+
+  CU_ASSERT_EQUAL(bm_rules_load_string("groups = ( { name = \"x\"; } );",
+                                       &r, err, sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "names no device_types"));
+  CU_ASSERT_PTR_NULL(r);
+  CU_ASSERT_EQUAL(bm_rules_load_string("groups = ( { name = \"x\"; "
+                                       "device_types = [\"laptop\"]; "
+                                       "min_ram_gb = \"8\"; } );",
+                                       &r, err, sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "min_ram_gb must be an integer"));
+  CU_ASSERT_EQUAL(bm_rules_load_string("groups = ( { name = \"x\" } ",
+                                       &r, err, sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "rules:1"));
+  CU_ASSERT_EQUAL(bm_rules_load_string("nothing = 1;", &r, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "no 'groups"));
+  CU_ASSERT_EQUAL(bm_rules_load_file("/nonexistent/rules.cfg", &r, err,
+                                     sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/rules.cfg"));
+  /* a company's own, stricter file */
+  CU_ASSERT_EQUAL(bm_rules_load_string(
+      "groups = ( { name = \"phones\"; device_types = [\"phone\"]; "
+      "min_storage_gb = 64; } );", &r, err, sizeof(err)), BMC_OK);
+  if(r) {
+    struct bmc_product p = good_product();
+    struct bm_reasons rs;
+
+    p.device_type = "phone";
+    p.storage_gb = 32;
+    bm_reasons_init(&rs);
+    CU_ASSERT_EQUAL(bm_ready_check(&p, r, &rs), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(rs.text, "Storage 32 GB below 64 GB (phones rule)"));
+    bm_rules_free(r);
+  }
+  bm_rules_free(NULL);
+}
+
+static void
+test_grades_and_ean(void)
+{
+  CU_ASSERT_STRING_EQUAL(bm_grade_normalize("0"), "EXCELLENT");
+  CU_ASSERT_STRING_EQUAL(bm_grade_normalize("1"), "VERY_GOOD");
+  CU_ASSERT_STRING_EQUAL(bm_grade_normalize("2"), "GOOD");
+  CU_ASSERT_STRING_EQUAL(bm_grade_normalize("3"), "FAIR");
+  CU_ASSERT_STRING_EQUAL(bm_grade_normalize("4"), "STALLONE");
+  CU_ASSERT_STRING_EQUAL(bm_grade_normalize("premium"), "PREMIUM");
+  CU_ASSERT_STRING_EQUAL(bm_grade_normalize("Very_Good"), "VERY_GOOD");
+  CU_ASSERT_PTR_NULL(bm_grade_normalize("5"));
+  CU_ASSERT_PTR_NULL(bm_grade_normalize("10"));
+  CU_ASSERT_PTR_NULL(bm_grade_normalize(""));
+  CU_ASSERT_TRUE(bm_ean_valid("4006381333931"));  /* EAN-13 */
+  CU_ASSERT_TRUE(bm_ean_valid("96385074"));       /* EAN-8 */
+  CU_ASSERT_TRUE(bm_ean_valid("036000291452"));   /* UPC-A */
+  CU_ASSERT_FALSE(bm_ean_valid("4006381333930"));
+  CU_ASSERT_FALSE(bm_ean_valid("400638133393"));
+  CU_ASSERT_FALSE(bm_ean_valid("4006381 33931"));
+  CU_ASSERT_FALSE(bm_ean_valid(NULL));
+}
+
+static void
+test_filter(void)
+{
+  struct bm_filter *f = NULL;
+  struct bmc_product p = good_product();
+  char err[256];
+
+  CU_ASSERT_EQUAL(bm_filter_parse("  ", &f, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_PTR_NULL(f);
+  CU_ASSERT_TRUE(bm_filter_match(NULL, &p));
+  CU_ASSERT_EQUAL(bm_filter_parse("device_type=laptop|phone; grade!=4; "
+                                  "sku^=LAP-;", &f, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_TRUE(bm_filter_match(f, &p));
+  p.grade = "STALLONE";
+  CU_ASSERT_FALSE(bm_filter_match(f, &p)); /* grade!=4 means not STALLONE */
+  p.grade = "2";
+  p.sku = "PHN-1";
+  CU_ASSERT_FALSE(bm_filter_match(f, &p));
+  p.sku = "lap-2";
+  p.device_type = "Phone";
+  CU_ASSERT_TRUE(bm_filter_match(f, &p));
+  p.device_type = NULL; /* unset attribute never matches '=' */
+  CU_ASSERT_FALSE(bm_filter_match(f, &p));
+  bm_filter_free(f);
+  f = NULL;
+  CU_ASSERT_EQUAL(bm_filter_parse("colour=red", &f, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "'colour' is unknown"));
+  CU_ASSERT_EQUAL(bm_filter_parse("grade", &f, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "no operator"));
+  CU_ASSERT_EQUAL(bm_filter_parse("grade=GOOD|", &f, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "empty value"));
+  CU_ASSERT_PTR_NULL(f);
+  bm_filter_free(NULL);
+}
+
+static int
+suite_init(void)
+{
+  char err[256];
+
+  if(bm_rules_load_file(BMC_SCHEMA_DIR "/eligibility-rules.cfg", &g_rules,
+                        err, sizeof(err)) != BMC_OK) {
+    fprintf(stderr, "default rules: %s\n", err);
+    return 1;
+  }
+  return 0;
+}
+
+static int
+suite_clean(void)
+{
+  bm_rules_free(g_rules);
+  g_rules = NULL;
+  return 0;
+}
+
+int
+main(void)
+{
+  CU_pSuite s;
+  unsigned int fails;
+
+  if(CU_initialize_registry() != CUE_SUCCESS)
+    return 2;
+  s = CU_add_suite("bm_ready", suite_init, suite_clean);
+  if(!s || !CU_add_test(s, "a complete laptop is ready", test_ready) ||
+     !CU_add_test(s, "each required property", test_required_properties) ||
+     !CU_add_test(s, "every reason listed", test_every_reason_listed) ||
+     !CU_add_test(s, "long reason lists truncate", test_reasons_truncate) ||
+     !CU_add_test(s, "computer eligibility rules", test_computer_rules) ||
+     !CU_add_test(s, "Windows 11 capable CPUs", test_allowed_cpus) ||
+     !CU_add_test(s, "Chromebook and 2-in-1 exceptions", test_exceptions) ||
+     !CU_add_test(s, "rules file errors", test_rules_file_errors) ||
+     !CU_add_test(s, "grades and EAN", test_grades_and_ean) ||
+     !CU_add_test(s, "filtered products", test_filter)) {
+    CU_cleanup_registry();
+    return 2;
+  }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  fails = CU_get_number_of_failures();
+  if(CU_get_number_of_suites_failed() != 0)
+    fails++;
+  CU_cleanup_registry();
+  return fails > 100 ? 100 : (int)fails; /* non-zero on any failure */
+}
