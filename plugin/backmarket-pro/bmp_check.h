@@ -1,0 +1,39 @@
+/*
+ * bmp_check.h -- pure checks of the Back Market Pro connection settings
+ * (Website URL and x-api-key), the settings fingerprint that ties a
+ * successful Test Settings to the current (url, key), and same-origin
+ * checks for pagination links.  No I/O; unit-tested directly.
+ */
+#ifndef BMP_CHECK_H
+#define BMP_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Check a Website URL: scheme https://, or http:// only for the loopback
+ * address 127.0.0.1; a well-formed host ([A-Za-z0-9.-], no leading dot or
+ * dash), optional :port (1-65535), optional path; no user info, query,
+ * fragment, spaces or control characters.  Returns 0, or -1 and a message
+ * (never containing the key, which is not an argument) in msg. */
+int bmp_check_url(const char *url, char *msg, size_t msglen);
+
+/* Check an API key's form: not empty, no leading/trailing spaces or tabs,
+ * no line breaks or other control characters.  The message says exactly
+ * what is wrong and never echoes the key.  Returns 0 or -1. */
+int bmp_check_key(const char *key, char *msg, size_t msglen);
+
+/* Fingerprint of (url, key) as 16 lowercase hex digits plus NUL into out
+ * (outlen >= 17): a 64-bit FNV-1a hash of a domain-separated encoding.  It
+ * only detects that either setting changed; it is not the key. */
+int bmp_fingerprint(const char *url, const char *key, char *out,
+                    size_t outlen);
+
+/* Length of the origin ("scheme://host[:port]") at the start of url, or 0
+ * when url has no "://". */
+size_t bmp_origin_len(const char *url);
+
+/* 1 when url has the same origin as base (so the API key may be sent to
+ * it), else 0. */
+int bmp_same_origin(const char *base, const char *url);
+
+#endif /* BMP_CHECK_H */

@@ -1,0 +1,369 @@
+/*
+ * bmp_import.c -- the "Import Orders" action (every 5 minutes when Allow
+ * Order Download is on, or by hand).  The first run imports every recent
+ * unfulfilled order; later runs fetch what changed since the stored cursor
+ * (updated_since minus an overlap), following links.next to the end.  Each
+ * order is upserted keyed on its Pro id, so a re-run, a retry or a crash at
+ * any step never makes a second order.  Orders cancelled or refunded on Pro
+ * are reported to the operator once (WARN) and never acted upon: the host
+ * order's status is not changed.  The cursor only moves past orders the
+ * host holds durably.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "bmp_check.h"
+#include "bmp_contract.h"
+#include "bmp_order_map.h"
+#include "bmp_plugin.h"
+#include "pc_http.h"
+#include "pc_json.h"
+#include "pc_time.h"
+
+#define BMP_MAX_PAGES 10000
+
+struct bmp_run {
+  int64_t max_seen_ms;   /* newest updated_at of an order handled */
+  int64_t min_failed_ms; /* oldest updated_at of an order not handled; -1 */
+  int64_t done, total;
+  int created, updated, skipped, warned, failed;
+};
+
+static int
+bmp_noop_doc(void *ud, const char *xml, size_t len)
+{
+  (void)ud;
+  (void)xml;
+  (void)len;
+  return 0;
+}
+
+/* 1 when the host holds this order, 0 when not, -1 on a host error. */
+static int
+bmp_host_has(struct bmp_inst *bi, const char *id)
+{
+  int rc = bi->host->order_get(bi->hctx, id, bmp_noop_doc, NULL);
+
+  if(rc == BMC_OK)
+    return 1;
+  return rc == BMC_ERR_NOT_FOUND ? 0 : -1;
+}
+
+static void
+bmp_note_failed(struct bmp_run *r, int64_t upd_ms)
+{
+  if(upd_ms > 0 && (r->min_failed_ms < 0 || upd_ms < r->min_failed_ms))
+    r->min_failed_ms = upd_ms;
+}
+
+/* Seed 003: cancellations and refunds are handled in the Pro portal; the
+ * operator changes the host order by hand.  Say so once per order. */
+static int
+bmp_cancel_notice(struct bmp_inst *bi, const struct bmp_order_info *oi)
+{
+  char key[200], buf[8];
+  size_t len = 0;
+  int rc, has;
+
+  has = bmp_host_has(bi, oi->id);
+  if(has < 0)
+    return -1;
+  if(!has) {
+    bmp_log(bi, BMC_LOG_INFO,
+            "Order %s is %s on Back Market Pro and is not in the host; "
+            "not imported", oi->id,
+            !strcmp(oi->status, BMP_ST_CANCELLED) ? "cancelled" : "refunded");
+    return 0;
+  }
+  snprintf(key, sizeof(key), "%s%s", BMP_ST_CANCEL_WARNED, oi->id);
+  rc = bi->host->state_get(bi->hctx, key, buf, sizeof(buf), &len);
+  if(rc == BMC_OK || rc == BMC_ERR_TOO_SMALL)
+    return 0; /* already told */
+  if(rc != BMC_ERR_NOT_FOUND)
+    return -1;
+  bmp_log(bi, BMC_LOG_WARN,
+          "Order %s was %s on Back Market Pro (status %s, financial status "
+          "%s). Cancellations and refunds are handled in the Back Market "
+          "Pro portal: cancel order %s in the host by hand. The plugin did "
+          "not change the host order.",
+          oi->id,
+          !strcmp(oi->status, BMP_ST_CANCELLED) ? "cancelled" : "refunded",
+          oi->status, oi->financial[0] ? oi->financial : "-", oi->id);
+  if(bi->host->state_put(bi->hctx, key, "1", 1) != BMC_OK)
+    return -1;
+  return 1;
+}
+
+static void
+bmp_one_order(struct bmp_inst *bi, struct json_object *o, struct bmp_run *r)
+{
+  struct bmp_order_info oi;
+  char msg[512], err[512];
+  char *xml = NULL;
+  size_t len = 0;
+  int64_t upd_ms = 0;
+  int rc, has, created = 0;
+
+  r->done++;
+  if(bmp_order_info_get(o, &oi, msg, sizeof(msg))) {
+    bmp_item_error(bi, oi.id[0] ? oi.id : "(unknown order)",
+                   "malformed_order", "Back Market Pro sent a malformed "
+                   "order: %s", msg);
+    r->failed++;
+    return;
+  }
+  if(pc_time_parse(oi.updated_at, &upd_ms) != BMC_OK) {
+    bmp_item_error(bi, oi.id, "malformed_order",
+                   "order %s: %s is not an RFC 3339 time", oi.id,
+                   BMP_F_UPDATED_AT);
+    r->failed++;
+    return;
+  }
+  if(oi.cancelled) {
+    rc = bmp_cancel_notice(bi, &oi);
+    if(rc < 0) {
+      bmp_item_error(bi, oi.id, "host_error", "order %s: the host could "
+                     "not be asked about this cancelled order", oi.id);
+      bmp_note_failed(r, upd_ms);
+      r->failed++;
+      return;
+    }
+    r->warned += rc;
+    r->skipped += rc == 0;
+  }
+  else {
+    has = bmp_host_has(bi, oi.id);
+    if(has < 0) {
+      bmp_item_error(bi, oi.id, "host_error",
+                     "order %s: the host order lookup failed", oi.id);
+      bmp_note_failed(r, upd_ms);
+      r->failed++;
+      return;
+    }
+    if(!has && !strcmp(oi.fulfillment, BMP_FUL_FULFILLED)) {
+      bmp_log(bi, BMC_LOG_INFO, "Order %s is already fulfilled on Back "
+              "Market Pro and is not in the host; not imported", oi.id);
+      r->skipped++;
+    }
+    else {
+      rc = bmp_order_to_xml(o, BMP_PLUGIN_NAME, bi->conf.pct_e4, &xml, &len,
+                            msg, sizeof(msg));
+      if(rc) {
+        bmp_item_error(bi, oi.id, "malformed_order",
+                       "Back Market Pro sent a malformed order: %s", msg);
+        bmp_note_failed(r, upd_ms);
+        r->failed++;
+        return;
+      }
+      err[0] = '\0';
+      rc = bi->host->order_upsert(bi->hctx, xml, len, &created, err,
+                                  sizeof(err));
+      free(xml);
+      if(rc != BMC_OK) {
+        bmp_item_error(bi, oi.id, rc == BMC_ERR_SCHEMA ? "schema" :
+                       "host_error", "order %s was not saved: %s", oi.id,
+                       err[0] ? err : "host error");
+        bmp_note_failed(r, upd_ms);
+        r->failed++;
+        return;
+      }
+      if(created) {
+        r->created++;
+        bmp_log(bi, BMC_LOG_INFO, "Order %s imported (%s)", oi.id,
+                oi.financial);
+      }
+      else
+        r->updated++;
+    }
+  }
+  if(upd_ms > r->max_seen_ms)
+    r->max_seen_ms = upd_ms;
+}
+
+/* Next page target: absolute on the Website URL's origin, or a path on
+ * it.  Returns 1 with next in buf, 0 when there is none, -1 when the link
+ * is unusable (message in buf). */
+static int
+bmp_next_link(struct bmp_inst *bi, struct json_object *root, char *buf,
+              size_t buflen)
+{
+  struct json_object *links = NULL;
+  const char *next = NULL;
+  size_t ol;
+
+  if(pc_json_obj(root, BMP_F_LINKS, 0, &links, NULL, 0) != BMC_OK ||
+     pc_json_str(links, BMP_F_NEXT, 0, &next, NULL, 0) != BMC_OK ||
+     !next || !*next)
+    return 0;
+  if(strstr(next, "://")) {
+    if(!bmp_same_origin(bi->conf.url, next)) {
+      snprintf(buf, buflen, "the next-page link points to another site; "
+               "the x-api-key is not sent there");
+      return -1;
+    }
+    snprintf(buf, buflen, "%s", next);
+  }
+  else if(next[0] == '/') {
+    ol = bmp_origin_len(bi->conf.url);
+    snprintf(buf, buflen, "%.*s%s", (int)ol, bi->conf.url, next);
+  }
+  else {
+    snprintf(buf, buflen, "the next-page link is not a URL");
+    return -1;
+  }
+  return strlen(buf) + 1 >= buflen ? -1 : 1;
+}
+
+/* Fetch every page of one query.  BMC_OK or the error (message in
+ * errbuf). */
+static int
+bmp_fetch_all(struct bmp_inst *bi, const char *fulfillment, int64_t since,
+              struct bmp_run *r, char *errbuf, size_t errlen)
+{
+  char target[2048], since_s[40], why[512], perr[256];
+  struct pc_http_req req;
+  struct pc_http_resp resp;
+  int pages, rc = BMC_OK;
+
+  if(pc_time_format(since, since_s, sizeof(since_s)) != BMC_OK)
+    return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen, "bad cursor time");
+  snprintf(target, sizeof(target), "%s?%s%s%s%s=%s&%s=1&%s=%d",
+           BMP_PATH_ORDERS, fulfillment ? BMP_Q_FULFILLMENT : "",
+           fulfillment ? "=" : "", fulfillment ? fulfillment : "",
+           fulfillment ? "&" BMP_Q_UPDATED_SINCE : BMP_Q_UPDATED_SINCE,
+           since_s, BMP_Q_PAGE, BMP_Q_PAGE_SIZE, BMP_PAGE_SIZE);
+  for(pages = 0; pages < BMP_MAX_PAGES; pages++) {
+    struct json_object *root, *items = NULL;
+    int64_t total;
+    size_t i, n;
+    int more;
+
+    memset(&req, 0, sizeof(req));
+    req.method = "GET";
+    req.target = target;
+    rc = pc_http_send(bi->http, &req, &resp);
+    if(rc != BMC_OK) {
+      bmp_describe_error(bi, resp.status, resp.body, resp.error, why,
+                         sizeof(why));
+      if(rc == BMC_ERR_UNAUTHORIZED)
+        bmp_fail(bi, rc, errbuf, errlen, "Import Orders: the x-api-key was "
+                 "refused (%s); check it and run Test Settings", why);
+      else if(rc == BMC_ERR_BUDGET)
+        bmp_fail(bi, rc, errbuf, errlen, "Import Orders: request budget "
+                 "spent after %d page(s); the next run continues", pages);
+      else
+        bmp_fail(bi, rc, errbuf, errlen, "Import Orders: listing orders "
+                 "failed after %d attempt(s): %s; the next run retries",
+                 resp.attempts, why);
+      pc_http_resp_clear(&resp);
+      return rc;
+    }
+    root = pc_json_parse(resp.body ? resp.body : "", resp.len, perr,
+                         sizeof(perr));
+    pc_http_resp_clear(&resp);
+    if(!root || pc_json_arr(root, BMP_F_ITEMS, 1, &items, perr,
+                            sizeof(perr)) != BMC_OK) {
+      if(root)
+        json_object_put(root);
+      return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
+                      "Import Orders: Back Market Pro sent an unreadable "
+                      "order page: %s; the next run retries", perr);
+    }
+    if(pages == 0 && pc_json_int(root, BMP_F_TOTAL, 0, &total, NULL, 0) ==
+                         BMC_OK && total > 0)
+      r->total += total;
+    n = json_object_array_length(items);
+    for(i = 0; i < n; i++)
+      bmp_one_order(bi, json_object_array_get_idx(items, i), r);
+    bi->host->job_progress(bi->hctx, r->done,
+                           r->total > r->done ? r->total : r->done);
+    more = bmp_next_link(bi, root, why, sizeof(why));
+    json_object_put(root);
+    if(more < 0)
+      return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
+                      "Import Orders: %s", why);
+    if(!more)
+      return BMC_OK;
+    if(!strcmp(why, target))
+      return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
+                      "Import Orders: the next-page link repeats the "
+                      "current page");
+    snprintf(target, sizeof(target), "%s", why);
+  }
+  return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
+                  "Import Orders: more than %d pages; stopped", BMP_MAX_PAGES);
+}
+
+int
+bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
+{
+  struct bmp_run r;
+  char cur[64], msg[512];
+  size_t len = 0;
+  int64_t start, cursor_ms = 0, since, newc;
+  int rc, first;
+
+  memset(&r, 0, sizeof(r));
+  r.min_failed_ms = -1;
+  if((rc = bmp_conf_load(bi, msg, sizeof(msg))) != BMC_OK)
+    return bmp_fail(bi, rc, errbuf, errlen, "Import Orders: %s", msg);
+  if((rc = bmp_gate(bi, errbuf, errlen)) != BMC_OK)
+    return rc;
+  if((rc = bmp_conn_ready(bi, msg, sizeof(msg))) != BMC_OK)
+    return bmp_fail(bi, rc, errbuf, errlen, "Import Orders: %s", msg);
+  start = bi->host->now_ms(bi->hctx);
+  rc = bi->host->state_get(bi->hctx, BMP_ST_CURSOR, cur, sizeof(cur) - 1,
+                           &len);
+  if(rc == BMC_OK && len < sizeof(cur)) {
+    cur[len] = '\0';
+    if(pc_time_parse(cur, &cursor_ms) != BMC_OK)
+      return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
+                      "Import Orders: the stored cursor is unreadable");
+    first = 0;
+  }
+  else if(rc == BMC_ERR_NOT_FOUND)
+    first = 1;
+  else
+    return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
+                    "Import Orders: the cursor could not be read");
+
+  if(first) {
+    /* seed 003: the first import brings every recent unfulfilled order */
+    since = start - bi->conf.first_days * 86400000LL;
+    bmp_log(bi, BMC_LOG_INFO, "First import: unfulfilled orders updated in "
+            "the last %lld day(s)", (long long)bi->conf.first_days);
+    rc = bmp_fetch_all(bi, BMP_FUL_UNFULFILLED, since, &r, errbuf, errlen);
+    if(rc == BMC_OK)
+      rc = bmp_fetch_all(bi, BMP_FUL_PARTIAL, since, &r, errbuf, errlen);
+  }
+  else {
+    since = cursor_ms - bi->conf.overlap_s * 1000LL;
+    rc = bmp_fetch_all(bi, NULL, since, &r, errbuf, errlen);
+  }
+  bmp_log(bi, rc == BMC_OK ? BMC_LOG_INFO : BMC_LOG_WARN,
+          "Import Orders: %d created, %d updated, %d skipped, %d "
+          "cancellation notice(s), %d failed",
+          r.created, r.updated, r.skipped, r.warned, r.failed);
+  if(rc != BMC_OK)
+    return rc; /* cursor unchanged: the next run sees the same orders */
+
+  /* Advance only past durably handled orders: up to the newest order
+   * seen (the first run: at least the run's start), but never past the
+   * oldest order that failed, so the next run (updated_since is
+   * inclusive) fetches it again. */
+  newc = first ? start : cursor_ms;
+  if(r.max_seen_ms > newc)
+    newc = r.max_seen_ms;
+  if(r.min_failed_ms >= 0 && r.min_failed_ms < newc)
+    newc = r.min_failed_ms;
+  if(pc_time_format(newc, cur, sizeof(cur)) != BMC_OK ||
+     bi->host->state_put(bi->hctx, BMP_ST_CURSOR, cur, strlen(cur)) !=
+         BMC_OK)
+    return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
+                    "Import Orders: orders saved, but the cursor could not "
+                    "be stored; the next run re-reads them (no duplicates)");
+  return BMC_OK;
+}
