@@ -94,4 +94,107 @@ int bm_rules_check(const struct bm_rules *r, const struct bmc_product *p,
                    struct bm_reasons *out);
 void bm_rules_free(struct bm_rules *r);
 
+/* ---- bm_catalog.c: instance state, settings, markets, SKU maps ---- */
+
+struct pc_http_resp;
+
+/* Catalog-side private state of an instance (bi->catalog). */
+struct bm_catalog_side {
+  struct bm_rules *rules;  /* cached eligibility rules */
+  char rules_path[512];    /* the file they came from */
+};
+
+/* State store keys (one per SKU, loaded with state_each in one pass). */
+#define BM_KEY_QTY "cat/q/"    /* + sku: quantity Back Market holds */
+#define BM_KEY_PRICE "cat/p/"  /* + market "/" sku: price pushed (cents) */
+#define BM_KEY_MAXP "cat/x/"   /* + market "/" sku: max_price (cents) */
+#define BM_KEY_READY "cat/r/"  /* + sku: hash of the last Ready To Post */
+
+/* Settings with the schema default applied; a missing or unparsable value
+ * gives def. */
+int64_t bm_cset_int(struct bm_inst *bi, const char *key, int64_t def);
+int bm_cset_bool(struct bm_inst *bi, const char *key);
+void bm_cset_str(struct bm_inst *bi, const char *key, char *buf,
+                 size_t buflen);
+
+/* Currency of a market (Accept-Language value), e.g. "en-gb" -> "GBP";
+ * NULL for an unknown market.  Decimals of a currency (JPY 0, else 2). */
+const char *bm_market_currency(const char *market);
+int bm_currency_decimals(const char *currency);
+/* The "markets" setting split on ','; returns the count (<= max), each
+ * entry validated ([a-z]{2}-[a-z]{2}, known currency).  Unknown entries
+ * are logged and skipped. */
+#define BM_MAX_MARKETS 16
+int bm_markets(struct bm_inst *bi, char out[][8], int max);
+
+/* Send one request; budget_id adds that budget (BM_BUDGET_COUNT = none).
+ * Same return values as pc_http_send. */
+int bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
+                const char *lang, const char *body, int budget_id,
+                struct pc_http_resp *resp);
+
+/* The company's upload filter (NULL = all) when filtered_products is on.
+ * Returns BMC_ERR_CONFIG with a message on a bad filter. */
+int bm_upload_filter(struct bm_inst *bi, struct bm_filter **out,
+                     char *errbuf, size_t errlen);
+/* The company's eligibility rules (cached; borrowed from bi->catalog). */
+int bm_eligibility_rules(struct bm_inst *bi, const struct bm_rules **out,
+                         char *errbuf, size_t errlen);
+
+/* An open-addressing map from SKU to int64 (compact: one allocation per
+ * key), for loading the state store once per run. */
+struct bm_map {
+  size_t cap, n;   /* cap is a power of two */
+  char **keys;
+  int64_t *vals;
+};
+void bm_map_init(struct bm_map *m);
+void bm_map_free(struct bm_map *m);
+int bm_map_put(struct bm_map *m, const char *key, int64_t val);
+/* 1 and *val when present, else 0. */
+int bm_map_get(const struct bm_map *m, const char *key, int64_t *val);
+/* Load every state key under prefix whose value starts with an integer. */
+int bm_map_load(struct bm_inst *bi, const char *prefix, struct bm_map *m);
+
+/* ---- bm_bulk.c: bulk CSV task (POST /ws/listings + GET /ws/tasks) ---- */
+
+/* Outcome of one CSV row; reason is Back Market's text (errors only),
+ * listing_id the new listing's id when the task reports one.  All
+ * borrowed for the callback. */
+typedef void (*bm_bulk_row_fn)(void *ud, const char *sku, int ok,
+                               const char *listing_id, const char *reason);
+
+/* Submit csv (header row included, ',' delimited) under market lang and
+ * poll the task to its end with host->wait_ms.  Rows named in the result
+ * get row_fn; rows the result does not name count as succeeded when the
+ * task ended in success (9) and as failed otherwise.  skus[] lists the
+ * row SKUs in order (n_rows).  BMC_OK when the task ended (even with row
+ * errors); BMC_ERR_REMOTE_REJECT when the task failed (8, message in
+ * errbuf); other rc for transport/budget/timeout. */
+int bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
+                const char *const *skus, size_t n_rows, bm_bulk_row_fn row_fn,
+                void *ud, char *errbuf, size_t errlen);
+
+/* ---- bm_inventory.c: the quantity push engine ---- */
+
+struct bm_qitem {
+  char *sku;        /* merchant SKU, owned */
+  char *listing_id; /* owned; NULL = unknown (bulk only) */
+  int64_t qty;      /* new quantity */
+  int64_t old;      /* what Back Market holds; -1 unknown */
+};
+
+struct bm_push_stats {
+  size_t wanted, sent, ok, failed, deferred, requests;
+};
+
+/* Push quantities: zero-outs first, then other decreases, then increases;
+ * only what the SKU-line budget allows now (the rest waits for the next
+ * run); one bulk task above bulk_threshold, else single updates.  Pushed
+ * values are recorded under BM_KEY_QTY only after success.  Items are
+ * reordered in place; the caller still owns them. */
+int bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,
+                struct bm_push_stats *st, char *errbuf, size_t errlen);
+void bm_qitems_free(struct bm_qitem *items, size_t n);
+
 #endif /* BM_CATALOG_SIDE_H */

@@ -1,0 +1,248 @@
+/*
+ * bm_bulk.c -- Back Market's bulk CSV endpoint: POST /ws/listings with the
+ * catalog CSV, then GET /ws/tasks/{id} polled (host->wait_ms, so virtual
+ * time in tests) until the task ends; each row's outcome (listing id or
+ * Back Market's reason) goes to the caller's callback.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bm_catalog_side.h"
+#include "pc_buf.h"
+#include "pc_http.h"
+#include "pc_json.h"
+
+#define BM_BULK_POLL_FIRST_MS 2000
+#define BM_BULK_POLL_MAX_MS 30000
+
+/* Back Market's reason for a row: a string, or an object's error/message
+ * text, or the JSON itself. */
+static const char *
+bm_bulk_reason(struct json_object *v)
+{
+  static const char *const keys[] = {"error", "message", "reason", "detail",
+                                     "errors"};
+  struct json_object *m;
+  size_t i;
+
+  if(json_object_is_type(v, json_type_string))
+    return json_object_get_string(v);
+  if(json_object_is_type(v, json_type_object))
+    for(i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+      if(json_object_object_get_ex(v, keys[i], &m) && m) {
+        if(json_object_is_type(m, json_type_string))
+          return json_object_get_string(m);
+        return json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);
+      }
+  return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+}
+
+/* The listing id of a success entry: the UUID "id" when present, else the
+ * legacy integer "listing_id". */
+static void
+bm_bulk_listing_id(struct json_object *v, char *buf, size_t len)
+{
+  struct json_object *m;
+
+  buf[0] = '\0';
+  if(!json_object_is_type(v, json_type_object))
+    return;
+  if(json_object_object_get_ex(v, "id", &m) &&
+     json_object_is_type(m, json_type_string))
+    snprintf(buf, len, "%s", json_object_get_string(m));
+  else if(json_object_object_get_ex(v, "listing_id", &m) &&
+          (json_object_is_type(m, json_type_int) ||
+           json_object_is_type(m, json_type_string)))
+    snprintf(buf, len, "%s", json_object_get_string(m));
+}
+
+/* Row SKU of a result entry: its "sku" member, else the key. */
+static const char *
+bm_bulk_entry_sku(const char *key, struct json_object *v)
+{
+  struct json_object *m;
+
+  if(json_object_is_type(v, json_type_object) &&
+     json_object_object_get_ex(v, "sku", &m) &&
+     json_object_is_type(m, json_type_string))
+    return json_object_get_string(m);
+  return key;
+}
+
+/* Report the outcome of every row of a finished task. */
+static int
+bm_bulk_rows(struct json_object *result, const char *const *skus,
+             size_t n_rows, int task_ok, bm_bulk_row_fn row_fn, void *ud)
+{
+  struct json_object *succ = NULL, *errs = NULL;
+  struct bm_map seen; /* row index + 1 once reported */
+  char lid[80];
+  size_t i;
+  int64_t idx;
+
+  bm_map_init(&seen);
+  for(i = 0; i < n_rows; i++)
+    if(bm_map_put(&seen, skus[i], (int64_t)i) != BMC_OK) {
+      bm_map_free(&seen);
+      return BMC_ERR_NOMEM;
+    }
+  if(result && json_object_is_type(result, json_type_object)) {
+    json_object_object_get_ex(result, "product_errors", &errs);
+    json_object_object_get_ex(result, "product_success", &succ);
+  }
+  if(errs && json_object_is_type(errs, json_type_object)) {
+    json_object_object_foreach(errs, k, v) {
+      const char *sku = bm_bulk_entry_sku(k, v);
+
+      if(bm_map_get(&seen, sku, &idx) && idx >= 0) {
+        row_fn(ud, skus[idx], 0, NULL, bm_bulk_reason(v));
+        bm_map_put(&seen, sku, -1);
+      }
+    }
+  }
+  if(succ && json_object_is_type(succ, json_type_object)) {
+    json_object_object_foreach(succ, k, v) {
+      const char *sku = bm_bulk_entry_sku(k, v);
+
+      if(bm_map_get(&seen, sku, &idx) && idx >= 0) {
+        bm_bulk_listing_id(v, lid, sizeof(lid));
+        row_fn(ud, skus[idx], 1, lid[0] ? lid : NULL, NULL);
+        bm_map_put(&seen, sku, -1);
+      }
+    }
+  }
+  for(i = 0; i < n_rows; i++)
+    if(bm_map_get(&seen, skus[i], &idx) && idx >= 0) {
+      row_fn(ud, skus[i], task_ok, NULL,
+             task_ok ? NULL : "row not reported by the task");
+      bm_map_put(&seen, skus[i], -1);
+    }
+  bm_map_free(&seen);
+  return BMC_OK;
+}
+
+static int
+bm_bulk_submit(struct bm_inst *bi, const char *lang, const char *csv,
+               int64_t *task_id, char *errbuf, size_t errlen)
+{
+  struct pc_http_resp resp;
+  struct json_object *j = NULL, *v;
+  struct pc_buf body;
+  char err[200];
+  int rc;
+
+  pc_buf_init(&body, 0);
+  rc = pc_buf_adds(&body, "{\"catalog\":");
+  if(rc == BMC_OK)
+    rc = pc_json_quote(&body, csv);
+  if(rc == BMC_OK)
+    rc = pc_buf_adds(&body, ",\"quotechar\":\"\\\"\",\"delimiter\":\",\","
+                     "\"encoding\":\"utf-8\",\"header\":true}");
+  if(rc != BMC_OK) {
+    pc_buf_free(&body);
+    snprintf(errbuf, errlen, "bulk CSV: cannot build the request body");
+    return rc;
+  }
+  memset(&resp, 0, sizeof(resp));
+  rc = bm_cat_send(bi, "POST", "/ws/listings", lang, pc_buf_str(&body),
+                   BM_BUDGET_CATALOG, &resp);
+  pc_buf_free(&body);
+  if(rc != BMC_OK) {
+    snprintf(errbuf, errlen, "bulk CSV upload refused (HTTP %ld): %.200s",
+             resp.status, resp.body ? resp.body : resp.error);
+    pc_http_resp_clear(&resp);
+    return rc;
+  }
+  j = pc_json_parse(resp.body ? resp.body : "", resp.len, err, sizeof(err));
+  rc = BMC_ERR_PROTOCOL;
+  if(j) {
+    if((json_object_object_get_ex(j, "bodymessage", &v) ||
+        json_object_object_get_ex(j, "task_id", &v) ||
+        json_object_object_get_ex(j, "id", &v)) &&
+       (json_object_is_type(v, json_type_int) ||
+        json_object_is_type(v, json_type_string))) {
+      *task_id = json_object_get_int64(v);
+      if(*task_id > 0)
+        rc = BMC_OK;
+    }
+    if(rc != BMC_OK)
+      snprintf(err, sizeof(err), "no task id (bodymessage) in the answer");
+    json_object_put(j);
+  }
+  if(rc != BMC_OK)
+    snprintf(errbuf, errlen, "bulk CSV upload: %s", err);
+  pc_http_resp_clear(&resp);
+  return rc;
+}
+
+int
+bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
+            const char *const *skus, size_t n_rows, bm_bulk_row_fn row_fn,
+            void *ud, char *errbuf, size_t errlen)
+{
+  struct pc_http_resp resp;
+  struct json_object *j, *result = NULL;
+  const char *lerr = NULL;
+  int64_t task_id = 0, status = -1, waited = 0, poll = BM_BULK_POLL_FIRST_MS;
+  int64_t timeout_ms = bm_cset_int(bi, "bulk_task_timeout_s", 900) * 1000;
+  char target[64], err[200];
+  int rc;
+
+  rc = bm_bulk_submit(bi, lang, csv, &task_id, errbuf, errlen);
+  if(rc != BMC_OK)
+    return rc;
+  bm_log(bi, BMC_LOG_INFO, "bulk task %lld: %zu rows submitted (%s)",
+         (long long)task_id, n_rows, lang ? lang : "default market");
+  snprintf(target, sizeof(target), "/ws/tasks/%lld", (long long)task_id);
+  for(;;) {
+    if(waited >= timeout_ms) {
+      snprintf(errbuf, errlen, "bulk task %lld still running after %lld s; "
+               "its values are not recorded and go again next run",
+               (long long)task_id, (long long)(waited / 1000));
+      return BMC_ERR_REMOTE_RETRY;
+    }
+    bi->host->wait_ms(bi->hctx, poll);
+    waited += poll;
+    poll = poll * 3 / 2 > BM_BULK_POLL_MAX_MS ? BM_BULK_POLL_MAX_MS
+                                               : poll * 3 / 2;
+    memset(&resp, 0, sizeof(resp));
+    rc = bm_cat_send(bi, "GET", target, lang, NULL, BM_BUDGET_CATALOG, &resp);
+    if(rc == BMC_ERR_BUDGET) {
+      pc_http_resp_clear(&resp);
+      continue; /* the catalog budget refilled by the next poll */
+    }
+    if(rc != BMC_OK) {
+      snprintf(errbuf, errlen, "bulk task %lld: status request failed "
+               "(HTTP %ld): %.200s", (long long)task_id, resp.status,
+               resp.body ? resp.body : resp.error);
+      pc_http_resp_clear(&resp);
+      return rc;
+    }
+    j = pc_json_parse(resp.body ? resp.body : "", resp.len, err, sizeof(err));
+    pc_http_resp_clear(&resp);
+    if(!j || pc_json_int(j, "action_status", 1, &status, err, sizeof(err))) {
+      snprintf(errbuf, errlen, "bulk task %lld: %s", (long long)task_id, err);
+      json_object_put(j);
+      return BMC_ERR_PROTOCOL;
+    }
+    if(status == 9 || status == 8) {
+      json_object_object_get_ex(j, "result", &result);
+      if(status == 8 && pc_json_str(j, "last_action_error", 0, &lerr, NULL,
+                                    0) != BMC_OK)
+        lerr = "no reason given";
+      if(status == 8) {
+        snprintf(errbuf, errlen, "bulk task %lld failed: %s",
+                 (long long)task_id, lerr);
+        json_object_put(j);
+        return BMC_ERR_REMOTE_REJECT;
+      }
+      rc = bm_bulk_rows(result, skus, n_rows, 1, row_fn, ud);
+      json_object_put(j);
+      bm_log(bi, BMC_LOG_INFO, "bulk task %lld done after %lld s",
+             (long long)task_id, (long long)(waited / 1000));
+      return rc;
+    }
+    json_object_put(j);
+  }
+}

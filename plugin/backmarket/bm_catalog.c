@@ -1,0 +1,340 @@
+/*
+ * bm_catalog.c -- shared pieces of the catalog side: its private instance
+ * state (cached eligibility rules), typed settings, the market/currency
+ * table, the HTTP helper that adds the catalog/Back Box budgets, and the
+ * compact SKU map loaded from the state store in one state_each pass.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bm_catalog_side.h"
+#include "pc_http.h"
+
+void
+bm_catalog_side_free(struct bm_inst *bi)
+{
+  if(!bi || !bi->catalog)
+    return;
+  bm_rules_free(bi->catalog->rules);
+  free(bi->catalog);
+  bi->catalog = NULL;
+}
+
+static struct bm_catalog_side *
+bm_cside(struct bm_inst *bi)
+{
+  if(!bi->catalog)
+    bi->catalog = calloc(1, sizeof(*bi->catalog));
+  return bi->catalog;
+}
+
+/* ---- settings ---- */
+
+void
+bm_cset_str(struct bm_inst *bi, const char *key, char *buf, size_t buflen)
+{
+  if(bi->host->setting_get(bi->hctx, key, buf, buflen) != BMC_OK)
+    buf[0] = '\0';
+}
+
+int64_t
+bm_cset_int(struct bm_inst *bi, const char *key, int64_t def)
+{
+  char buf[32], *end;
+  long long v;
+
+  bm_cset_str(bi, key, buf, sizeof(buf));
+  if(!buf[0])
+    return def;
+  v = strtoll(buf, &end, 10);
+  if(*end)
+    return def;
+  return (int64_t)v;
+}
+
+int
+bm_cset_bool(struct bm_inst *bi, const char *key)
+{
+  char buf[16];
+
+  bm_cset_str(bi, key, buf, sizeof(buf));
+  return !strcmp(buf, "true") || !strcmp(buf, "1") || !strcmp(buf, "yes");
+}
+
+/* ---- markets ---- */
+
+static const struct {
+  const char *market, *currency;
+} bm_mkts[] = {
+  {"fr-fr", "EUR"}, {"fr-be", "EUR"}, {"es-es", "EUR"}, {"de-de", "EUR"},
+  {"de-at", "EUR"}, {"it-it", "EUR"}, {"nl-nl", "EUR"}, {"pt-pt", "EUR"},
+  {"en-ie", "EUR"}, {"el-gr", "EUR"}, {"sk-sk", "EUR"}, {"fi-fi", "EUR"},
+  {"en-gb", "GBP"}, {"sv-se", "SEK"}, {"en-us", "USD"}, {"ja-jp", "JPY"},
+  {"en-au", "AUD"},
+};
+
+const char *
+bm_market_currency(const char *market)
+{
+  size_t i;
+
+  for(i = 0; market && i < sizeof(bm_mkts) / sizeof(bm_mkts[0]); i++)
+    if(!strcmp(market, bm_mkts[i].market))
+      return bm_mkts[i].currency;
+  return NULL;
+}
+
+int
+bm_currency_decimals(const char *currency)
+{
+  return currency && !strcmp(currency, "JPY") ? 0 : 2;
+}
+
+int
+bm_markets(struct bm_inst *bi, char out[][8], int max)
+{
+  char buf[256], m[16];
+  const char *p = buf;
+  size_t k;
+  int n = 0, i, dup;
+
+  bm_cset_str(bi, "markets", buf, sizeof(buf));
+  if(!buf[0])
+    snprintf(buf, sizeof(buf), "%s", bm_default_market(bi));
+  while(*p && n < max) {
+    while(*p == ',' || isspace((unsigned char)*p))
+      p++;
+    for(k = 0; *p && *p != ',' && !isspace((unsigned char)*p); p++)
+      if(k + 1 < sizeof(m))
+        m[k++] = (char)tolower((unsigned char)*p);
+    m[k] = '\0';
+    if(!k)
+      continue;
+    if(!bm_market_currency(m)) {
+      bm_log(bi, BMC_LOG_WARN, "markets: '%s' is not a Back Market market; "
+             "skipped", m);
+      continue;
+    }
+    for(i = 0, dup = 0; i < n; i++)
+      dup |= !strcmp(out[i], m);
+    if(!dup)
+      snprintf(out[n++], 8, "%s", m);
+  }
+  return n;
+}
+
+/* ---- HTTP ---- */
+
+int
+bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
+            const char *lang, const char *body, int budget_id,
+            struct pc_http_resp *resp)
+{
+  struct pc_http_req req;
+
+  memset(&req, 0, sizeof(req));
+  req.method = method;
+  req.target = target;
+  req.accept_language = lang;
+  req.body = body;
+  if(budget_id >= 0 && budget_id < BM_BUDGET_COUNT)
+    req.budget = bm_budget(bi, (enum bm_budget_id)budget_id);
+  return pc_http_send(bi->http, &req, resp);
+}
+
+/* ---- filter and rules ---- */
+
+int
+bm_upload_filter(struct bm_inst *bi, struct bm_filter **out, char *errbuf,
+                 size_t errlen)
+{
+  char expr[512], err[256];
+  int rc;
+
+  *out = NULL;
+  if(!bm_cset_bool(bi, "filtered_products"))
+    return BMC_OK;
+  bm_cset_str(bi, "product_filter", expr, sizeof(expr));
+  rc = bm_filter_parse(expr, out, err, sizeof(err));
+  if(rc != BMC_OK)
+    snprintf(errbuf, errlen, "setting product_filter: %s", err);
+  return rc;
+}
+
+int
+bm_eligibility_rules(struct bm_inst *bi, const struct bm_rules **out,
+                     char *errbuf, size_t errlen)
+{
+  struct bm_catalog_side *cs = bm_cside(bi);
+  struct bm_rules *r = NULL;
+  char path[512], err[400];
+  const char *dir;
+  int rc;
+
+  *out = NULL;
+  if(!cs) {
+    snprintf(errbuf, errlen, "out of memory");
+    return BMC_ERR_NOMEM;
+  }
+  bm_cset_str(bi, "eligibility_rules_file", path, sizeof(path));
+  if(!path[0]) {
+    dir = getenv("BMC_SCHEMA_DIR");
+    snprintf(path, sizeof(path), "%s/eligibility-rules.cfg",
+             dir && *dir ? dir : "/usr/share/bmconnector/schemas");
+  }
+  /* Reloaded on every run so an edited file takes effect; the cache only
+   * keeps the last good copy for the instance's lifetime. */
+  rc = bm_rules_load_file(path, &r, err, sizeof(err));
+  if(rc != BMC_OK) {
+    snprintf(errbuf, errlen, "eligibility rules: %s", err);
+    return rc;
+  }
+  bm_rules_free(cs->rules);
+  cs->rules = r;
+  snprintf(cs->rules_path, sizeof(cs->rules_path), "%s", path);
+  *out = r;
+  return BMC_OK;
+}
+
+/* ---- SKU map ---- */
+
+void
+bm_map_init(struct bm_map *m)
+{
+  memset(m, 0, sizeof(*m));
+}
+
+void
+bm_map_free(struct bm_map *m)
+{
+  size_t i;
+
+  if(!m)
+    return;
+  for(i = 0; i < m->cap; i++)
+    free(m->keys[i]);
+  free(m->keys);
+  free(m->vals);
+  bm_map_init(m);
+}
+
+static uint64_t
+bm_hash(const char *s)
+{
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+  for(; *s; s++) {
+    h ^= (unsigned char)*s;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+static size_t
+bm_map_slot(const struct bm_map *m, const char *key)
+{
+  size_t i = (size_t)bm_hash(key) & (m->cap - 1);
+
+  while(m->keys[i] && strcmp(m->keys[i], key))
+    i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+static int
+bm_map_grow(struct bm_map *m)
+{
+  struct bm_map bigger;
+  size_t i, j;
+
+  bigger.cap = m->cap ? m->cap * 2 : 1024;
+  bigger.n = m->n;
+  bigger.keys = calloc(bigger.cap, sizeof(char *));
+  bigger.vals = calloc(bigger.cap, sizeof(int64_t));
+  if(!bigger.keys || !bigger.vals) {
+    free(bigger.keys);
+    free(bigger.vals);
+    return BMC_ERR_NOMEM;
+  }
+  for(i = 0; i < m->cap; i++)
+    if(m->keys[i]) {
+      j = bm_map_slot(&bigger, m->keys[i]);
+      bigger.keys[j] = m->keys[i];
+      bigger.vals[j] = m->vals[i];
+    }
+  free(m->keys);
+  free(m->vals);
+  *m = bigger;
+  return BMC_OK;
+}
+
+int
+bm_map_put(struct bm_map *m, const char *key, int64_t val)
+{
+  size_t i;
+
+  if((m->n + 1) * 4 > m->cap * 3 && bm_map_grow(m) != BMC_OK)
+    return BMC_ERR_NOMEM;
+  i = bm_map_slot(m, key);
+  if(!m->keys[i]) {
+    m->keys[i] = strdup(key);
+    if(!m->keys[i])
+      return BMC_ERR_NOMEM;
+    m->n++;
+  }
+  m->vals[i] = val;
+  return BMC_OK;
+}
+
+int
+bm_map_get(const struct bm_map *m, const char *key, int64_t *val)
+{
+  size_t i;
+
+  if(!m->cap)
+    return 0;
+  i = bm_map_slot(m, key);
+  if(!m->keys[i])
+    return 0;
+  if(val)
+    *val = m->vals[i];
+  return 1;
+}
+
+struct bm_map_load_ctx {
+  struct bm_map *m;
+  size_t plen;
+  int rc;
+};
+
+static int
+bm_map_load_cb(void *ud, const char *key, const char *val, size_t len)
+{
+  struct bm_map_load_ctx *c = ud;
+  char num[32], *end;
+  long long v;
+
+  if(!len || len >= sizeof(num))
+    return 0;
+  memcpy(num, val, len);
+  num[len] = '\0';
+  v = strtoll(num, &end, 10);
+  if(end == num || (*end && *end != ' '))
+    return 0;
+  c->rc = bm_map_put(c->m, key + c->plen, (int64_t)v);
+  return c->rc;
+}
+
+int
+bm_map_load(struct bm_inst *bi, const char *prefix, struct bm_map *m)
+{
+  struct bm_map_load_ctx c;
+  int rc;
+
+  c.m = m;
+  c.plen = strlen(prefix);
+  c.rc = BMC_OK;
+  rc = bi->host->state_each(bi->hctx, prefix, bm_map_load_cb, &c);
+  return c.rc != BMC_OK ? c.rc : rc;
+}

@@ -1,0 +1,350 @@
+/*
+ * bm_inventory.c -- Inventory Upload (every 5 minutes) and the quantity
+ * push engine it shares with Active Listing Download: only changes since
+ * the last successful push (the state store remembers what Back Market
+ * holds, loaded once into a hash), zero-outs first, then other decreases,
+ * then increases, never more SKU lines than the budget allows (the rest
+ * waits for the next run), one bulk CSV task for many changes and single
+ * updates for a few.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bm_catalog_side.h"
+#include "pc_budget.h"
+#include "pc_csv.h"
+#include "pc_http.h"
+
+#define BM_CSV_MAX_ROWS 14999 /* 15,000 lines per file, header included */
+
+void
+bm_qitems_free(struct bm_qitem *items, size_t n)
+{
+  size_t i;
+
+  if(!items)
+    return;
+  for(i = 0; i < n; i++) {
+    free(items[i].sku);
+    free(items[i].listing_id);
+  }
+  free(items);
+}
+
+/* 0 zero-out, 1 other decrease, 2 increase (or unknown old value). */
+static int
+bm_qclass(const struct bm_qitem *q)
+{
+  if(q->qty == 0)
+    return 0;
+  if(q->old >= 0 && q->qty < q->old)
+    return 1;
+  return 2;
+}
+
+static int
+bm_qcmp(const void *a, const void *b)
+{
+  const struct bm_qitem *x = a, *y = b;
+  int cx = bm_qclass(x), cy = bm_qclass(y);
+
+  if(cx != cy)
+    return cx - cy;
+  return strcmp(x->sku, y->sku);
+}
+
+static int
+bm_qrecord(struct bm_inst *bi, const char *sku, int64_t qty)
+{
+  char key[512], val[32];
+  int n;
+
+  snprintf(key, sizeof(key), BM_KEY_QTY "%s", sku);
+  n = snprintf(val, sizeof(val), "%lld", (long long)qty);
+  return bi->host->state_put(bi->hctx, key, val, (size_t)n);
+}
+
+static int
+bm_id_safe(const char *s)
+{
+  if(!s || !*s)
+    return 0;
+  for(; *s; s++)
+    if(!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+         (*s >= 'A' && *s <= 'Z') || *s == '-'))
+      return 0;
+  return 1;
+}
+
+struct bm_qbulk_ctx {
+  struct bm_inst *bi;
+  struct bm_qitem *items; /* sorted; sku order within classes */
+  size_t n;
+  struct bm_map idx;      /* sku -> item index */
+  struct bm_push_stats *st;
+};
+
+static void
+bm_qbulk_row(void *ud, const char *sku, int ok, const char *listing_id,
+             const char *reason)
+{
+  struct bm_qbulk_ctx *c = ud;
+  int64_t i;
+
+  if(!bm_map_get(&c->idx, sku, &i))
+    return;
+  if(ok) {
+    if(bm_qrecord(c->bi, sku, c->items[i].qty) == BMC_OK)
+      c->st->ok++;
+    else
+      c->st->failed++;
+  }
+  else {
+    c->st->failed++;
+    c->bi->host->item_error(c->bi->hctx, sku, "remote_reject",
+                            reason ? reason : "refused by Back Market");
+  }
+}
+
+static int
+bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
+              struct bm_push_stats *st, char *errbuf, size_t errlen)
+{
+  struct bm_qbulk_ctx c;
+  struct pc_csv csv;
+  const char **skus;
+  size_t i;
+  int rc = BMC_OK;
+
+  skus = calloc(n + 1, sizeof(*skus));
+  if(!skus)
+    return BMC_ERR_NOMEM;
+  memset(&c, 0, sizeof(c));
+  c.bi = bi;
+  c.items = items;
+  c.n = n;
+  c.st = st;
+  bm_map_init(&c.idx);
+  pc_csv_init(&csv, ',', '"', 0);
+  if(pc_csv_field(&csv, "sku") || pc_csv_field(&csv, "quantity") ||
+     pc_csv_end_row(&csv))
+    rc = BMC_ERR_NOMEM;
+  for(i = 0; i < n && rc == BMC_OK; i++) {
+    skus[i] = items[i].sku;
+    if(pc_csv_field(&csv, items[i].sku) ||
+       pc_csv_fieldf(&csv, "%lld", (long long)items[i].qty) ||
+       pc_csv_end_row(&csv) ||
+       bm_map_put(&c.idx, items[i].sku, (int64_t)i))
+      rc = BMC_ERR_NOMEM;
+  }
+  if(rc == BMC_OK) {
+    st->requests++;
+    st->sent += n;
+    rc = bm_bulk_run(bi, NULL, pc_csv_text(&csv), skus, n, bm_qbulk_row, &c,
+                     errbuf, errlen);
+  }
+  else
+    snprintf(errbuf, errlen, "inventory: cannot build the CSV");
+  pc_csv_free(&csv);
+  bm_map_free(&c.idx);
+  free(skus);
+  return rc;
+}
+
+static int
+bm_qpush_single(struct bm_inst *bi, struct pc_budget *lines,
+                struct bm_qitem *q, struct bm_push_stats *st, char *errbuf,
+                size_t errlen)
+{
+  struct pc_http_resp resp;
+  char target[160], body[64];
+  int rc;
+
+  if(!bm_id_safe(q->listing_id)) {
+    st->failed++;
+    bi->host->item_error(bi->hctx, q->sku, "no_listing",
+                         "no valid Back Market listing id; run Active "
+                         "Listing Download");
+    return BMC_OK;
+  }
+  if(lines && (rc = pc_budget_take(lines, 1, 0)) != BMC_OK)
+    return rc;
+  snprintf(target, sizeof(target), "/ws/listings/%s", q->listing_id);
+  snprintf(body, sizeof(body), "{\"quantity\":%lld}", (long long)q->qty);
+  memset(&resp, 0, sizeof(resp));
+  st->requests++;
+  st->sent++;
+  rc = bm_cat_send(bi, "POST", target, NULL, body, BM_BUDGET_CATALOG, &resp);
+  if(rc == BMC_OK) {
+    if(bm_qrecord(bi, q->sku, q->qty) == BMC_OK)
+      st->ok++;
+    else
+      st->failed++;
+  }
+  else if(rc == BMC_ERR_REMOTE_REJECT) {
+    char msg[300];
+
+    snprintf(msg, sizeof(msg), "quantity %lld refused (HTTP %ld): %.200s",
+             (long long)q->qty, resp.status, resp.body ? resp.body : "");
+    st->failed++;
+    bi->host->item_error(bi->hctx, q->sku, "remote_reject", msg);
+    rc = BMC_OK;
+  }
+  else
+    snprintf(errbuf, errlen, "quantity update of %s failed (HTTP %ld): %s",
+             q->sku, resp.status, resp.error);
+  pc_http_resp_clear(&resp);
+  return rc;
+}
+
+int
+bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,
+            struct bm_push_stats *st, char *errbuf, size_t errlen)
+{
+  struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
+  int64_t avail = lines ? pc_budget_available(lines) : (int64_t)n;
+  int64_t threshold = bm_cset_int(bi, "bulk_threshold", 20);
+  size_t fit, i, zero_deferred = 0;
+  int rc = BMC_OK;
+
+  memset(st, 0, sizeof(*st));
+  st->wanted = n;
+  if(!n)
+    return BMC_OK;
+  qsort(items, n, sizeof(*items), bm_qcmp);
+  fit = avail < (int64_t)n ? (size_t)(avail > 0 ? avail : 0) : n;
+  if(fit > BM_CSV_MAX_ROWS)
+    fit = BM_CSV_MAX_ROWS;
+  st->deferred = n - fit;
+  for(i = fit; i < n; i++)
+    zero_deferred += bm_qclass(&items[i]) == 0;
+  if(st->deferred)
+    bm_log(bi, BMC_LOG_WARN, "SKU-line budget: %zu of %zu quantity changes "
+           "wait for the next run (%zu of them zero-outs)", st->deferred, n,
+           zero_deferred);
+  if(!fit)
+    return BMC_OK;
+  if((int64_t)fit > threshold) {
+    if(lines && (rc = pc_budget_take(lines, (int64_t)fit, 0)) != BMC_OK) {
+      st->deferred = n;
+      bm_log(bi, BMC_LOG_WARN, "SKU-line budget refused %zu lines; the "
+             "changes wait for the next run", fit);
+      return BMC_OK;
+    }
+    return bm_qpush_bulk(bi, items, fit, st, errbuf, errlen);
+  }
+  for(i = 0; i < fit; i++) {
+    rc = bm_qpush_single(bi, lines, &items[i], st, errbuf, errlen);
+    if(rc == BMC_ERR_BUDGET) {
+      st->deferred += fit - i;
+      bm_log(bi, BMC_LOG_WARN, "request budget reached: %zu quantity "
+             "changes wait for the next run", fit - i);
+      return BMC_OK;
+    }
+    if(rc != BMC_OK)
+      return rc;
+  }
+  return BMC_OK;
+}
+
+/* ---- the inventory_upload action ---- */
+
+struct bm_inv_ctx {
+  struct bm_inst *bi;
+  struct bm_qty_defaults d;
+  struct bm_filter *filter;
+  struct bm_map held;         /* sku -> quantity Back Market holds */
+  struct bm_qitem *items;
+  size_t n, cap;
+  int64_t seen, filtered, unlisted;
+  int rc;
+};
+
+static int
+bm_inv_product(void *ud, const struct bmc_product *p)
+{
+  struct bm_inv_ctx *c = ud;
+  const char *sku = p->merchant_sku && *p->merchant_sku ? p->merchant_sku
+                                                         : p->sku;
+  struct bm_qitem *q;
+  int64_t qty, old = -1;
+
+  c->seen++;
+  if(!bm_filter_match(c->filter, p)) {
+    c->filtered++;
+    return 0;
+  }
+  if(!p->bm_listing_id || !*p->bm_listing_id) {
+    c->unlisted++;
+    return 0;
+  }
+  qty = bm_qty_compute(p->available_qty, p->safety_qty, p->max_qty, &c->d);
+  if(bm_map_get(&c->held, sku, &old) && old == qty)
+    return 0;
+  if(c->n == c->cap) {
+    size_t ncap = c->cap ? c->cap * 2 : 256;
+    struct bm_qitem *ni = realloc(c->items, ncap * sizeof(*ni));
+
+    if(!ni)
+      return c->rc = BMC_ERR_NOMEM;
+    c->items = ni;
+    c->cap = ncap;
+  }
+  q = &c->items[c->n];
+  q->sku = strdup(sku);
+  q->listing_id = strdup(p->bm_listing_id);
+  q->qty = qty;
+  q->old = old;
+  if(!q->sku || !q->listing_id) {
+    free(q->sku);
+    free(q->listing_id);
+    return c->rc = BMC_ERR_NOMEM;
+  }
+  c->n++;
+  return 0;
+}
+
+int
+bm_inventory_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
+{
+  struct bm_inv_ctx c;
+  struct bm_push_stats st;
+  int rc;
+
+  rc = bm_client_ready(bi, errbuf, errlen);
+  if(rc != BMC_OK)
+    return rc;
+  memset(&c, 0, sizeof(c));
+  c.bi = bi;
+  c.d.safety = (int)bm_cset_int(bi, "default_safety_qty", 0);
+  c.d.max = (int)bm_cset_int(bi, "default_max_qty", 0);
+  c.d.percent = bm_cset_bool(bi, "custom_inventory_calc")
+                    ? (int)bm_cset_int(bi, "custom_inventory_percent", 100)
+                    : 100;
+  bm_map_init(&c.held);
+  rc = bm_upload_filter(bi, &c.filter, errbuf, errlen);
+  if(rc == BMC_OK && (rc = bm_map_load(bi, BM_KEY_QTY, &c.held)) != BMC_OK)
+    snprintf(errbuf, errlen, "inventory: cannot read the pushed quantities");
+  if(rc == BMC_OK) {
+    rc = bi->host->catalog_each(bi->hctx, 1, bm_inv_product, &c);
+    if(c.rc != BMC_OK)
+      rc = c.rc;
+    if(rc != BMC_OK)
+      snprintf(errbuf, errlen, "inventory: reading the catalog failed (%d)",
+               rc);
+  }
+  bm_map_free(&c.held);
+  if(rc == BMC_OK) {
+    rc = bm_qty_push(bi, c.items, c.n, &st, errbuf, errlen);
+    bi->host->job_progress(bi->hctx, (int64_t)st.ok, (int64_t)st.wanted);
+    bm_log(bi, BMC_LOG_INFO, "inventory: %lld enabled products, %lld "
+           "filtered out, %lld without listing; %zu changed, %zu sent in "
+           "%zu requests, %zu ok, %zu failed, %zu wait for the next run",
+           (long long)c.seen, (long long)c.filtered, (long long)c.unlisted,
+           st.wanted, st.sent, st.requests, st.ok, st.failed, st.deferred);
+  }
+  bm_qitems_free(c.items, c.n);
+  bm_filter_free(c.filter);
+  return rc;
+}

@@ -1,0 +1,245 @@
+/*
+ * bm_listings.c -- Active Listing Download: pages through GET /ws/listings
+ * (page-size 50, following `next`), fills each host product's
+ * bm_listing_id by merchant SKU, remembers what Back Market holds
+ * (quantity; price and max_price per market) in the state store for the
+ * inventory and price diffs, and sets SKUs that Back Market lists but the
+ * host does not know to quantity 0 (seed 002), within the budgets.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bm_catalog_side.h"
+#include "pc_http.h"
+#include "pc_json.h"
+
+struct bm_dl_ctx {
+  struct bm_inst *bi;
+  const char *market;
+  int first;               /* first market: ids, quantities, unknown SKUs */
+  struct bm_map held;      /* sku -> quantity recorded */
+  struct bm_map price;     /* sku -> price recorded for this market */
+  struct bm_map maxp;      /* sku -> max_price recorded for this market */
+  struct bm_qitem *zero;   /* unknown SKUs with stock on Back Market */
+  size_t n_zero, cap_zero;
+  int64_t listings, matched, ids_set, unknown, count;
+};
+
+struct bm_dl_prod {
+  char sku[256];
+  char listing_id[80];
+  int found;
+};
+
+static int
+bm_dl_prod_cb(void *ud, const struct bmc_product *p)
+{
+  struct bm_dl_prod *f = ud;
+
+  f->found = 1;
+  snprintf(f->sku, sizeof(f->sku), "%s", p->sku);
+  snprintf(f->listing_id, sizeof(f->listing_id), "%s",
+           p->bm_listing_id ? p->bm_listing_id : "");
+  return 0;
+}
+
+static int
+bm_dl_put(struct bm_inst *bi, struct bm_map *m, const char *prefix,
+          const char *market, const char *sku, int64_t v)
+{
+  char key[512], val[32];
+  int64_t old;
+  int n;
+
+  if(bm_map_get(m, sku, &old) && old == v)
+    return BMC_OK;
+  if(market)
+    snprintf(key, sizeof(key), "%s%s/%s", prefix, market, sku);
+  else
+    snprintf(key, sizeof(key), "%s%s", prefix, sku);
+  n = snprintf(val, sizeof(val), "%lld", (long long)v);
+  return bi->host->state_put(bi->hctx, key, val, (size_t)n);
+}
+
+static int
+bm_dl_zero_add(struct bm_dl_ctx *c, const char *sku, const char *id,
+               int64_t qty)
+{
+  struct bm_qitem *q;
+
+  if(c->n_zero == c->cap_zero) {
+    size_t ncap = c->cap_zero ? c->cap_zero * 2 : 64;
+    struct bm_qitem *nz = realloc(c->zero, ncap * sizeof(*nz));
+
+    if(!nz)
+      return BMC_ERR_NOMEM;
+    c->zero = nz;
+    c->cap_zero = ncap;
+  }
+  q = &c->zero[c->n_zero];
+  q->sku = strdup(sku);
+  q->listing_id = strdup(id);
+  q->qty = 0;
+  q->old = qty;
+  if(!q->sku || !q->listing_id) {
+    free(q->sku);
+    free(q->listing_id);
+    return BMC_ERR_NOMEM;
+  }
+  c->n_zero++;
+  return BMC_OK;
+}
+
+/* One listing of a page. */
+static int
+bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
+              size_t errlen)
+{
+  struct bm_inst *bi = c->bi;
+  struct bm_dl_prod f;
+  const char *sku, *id;
+  int64_t qty = 0, cents;
+  char err[160];
+  int rc;
+
+  if(pc_json_str(l, "sku", 1, &sku, err, sizeof(err)) ||
+     pc_json_str(l, "id", 1, &id, err, sizeof(err))) {
+    bm_log(bi, BMC_LOG_WARN, "listing skipped: %s", err);
+    return BMC_OK;
+  }
+  c->listings++;
+  if(pc_json_money(l, "price", 0, &cents, err, sizeof(err)) == BMC_OK &&
+     (rc = bm_dl_put(bi, &c->price, BM_KEY_PRICE, c->market, sku, cents)))
+    return rc;
+  if(pc_json_money(l, "max_price", 0, &cents, err, sizeof(err)) == BMC_OK &&
+     (rc = bm_dl_put(bi, &c->maxp, BM_KEY_MAXP, c->market, sku, cents)))
+    return rc;
+  if(!c->first)
+    return BMC_OK;
+  if(pc_json_int(l, "quantity", 1, &qty, err, sizeof(err))) {
+    bi->host->item_error(bi->hctx, sku, "protocol", err);
+    return BMC_OK;
+  }
+  memset(&f, 0, sizeof(f));
+  rc = bi->host->product_get(bi->hctx, sku, bm_dl_prod_cb, &f);
+  if(rc == BMC_ERR_NOT_FOUND || !f.found) {
+    c->unknown++;
+    if(qty != 0)
+      return bm_dl_zero_add(c, sku, id, qty);
+    return bm_dl_put(bi, &c->held, BM_KEY_QTY, NULL, sku, qty);
+  }
+  if(rc != BMC_OK) {
+    snprintf(errbuf, errlen, "product lookup of %s failed (%d)", sku, rc);
+    return rc;
+  }
+  c->matched++;
+  if(strcmp(f.listing_id, id)) {
+    rc = bi->host->product_set(bi->hctx, f.sku, "bm_listing_id", id);
+    if(rc != BMC_OK) {
+      snprintf(errbuf, errlen, "cannot set bm_listing_id of %s (%d)", f.sku,
+               rc);
+      return rc;
+    }
+    c->ids_set++;
+  }
+  return bm_dl_put(bi, &c->held, BM_KEY_QTY, NULL, sku, qty);
+}
+
+/* Page through one market's listings. */
+static int
+bm_dl_market(struct bm_dl_ctx *c, char *errbuf, size_t errlen)
+{
+  struct bm_inst *bi = c->bi;
+  struct pc_http_resp resp;
+  struct json_object *j, *res, *next;
+  char target[1024], err[200], pfx[64];
+  int64_t count = 0;
+  size_t i;
+  int rc = BMC_OK;
+
+  bm_map_init(&c->price);
+  bm_map_init(&c->maxp);
+  snprintf(pfx, sizeof(pfx), BM_KEY_PRICE "%s/", c->market);
+  rc = bm_map_load(bi, pfx, &c->price);
+  snprintf(pfx, sizeof(pfx), BM_KEY_MAXP "%s/", c->market);
+  if(rc == BMC_OK)
+    rc = bm_map_load(bi, pfx, &c->maxp);
+  snprintf(target, sizeof(target), "/ws/listings?page=1&page-size=50");
+  while(rc == BMC_OK && target[0]) {
+    memset(&resp, 0, sizeof(resp));
+    rc = bm_cat_send(bi, "GET", target, c->market, NULL, BM_BUDGET_CATALOG,
+                     &resp);
+    if(rc != BMC_OK) {
+      snprintf(errbuf, errlen, "GET /ws/listings (%s) failed (HTTP %ld): "
+               "%.200s", c->market, resp.status,
+               resp.body ? resp.body : resp.error);
+      pc_http_resp_clear(&resp);
+      break;
+    }
+    j = pc_json_parse(resp.body ? resp.body : "", resp.len, err, sizeof(err));
+    pc_http_resp_clear(&resp);
+    if(!j || pc_json_arr(j, "results", 1, &res, err, sizeof(err))) {
+      snprintf(errbuf, errlen, "listings page (%s): %s", c->market, err);
+      json_object_put(j);
+      rc = BMC_ERR_PROTOCOL;
+      break;
+    }
+    if(pc_json_int(j, "count", 0, &count, NULL, 0) == BMC_OK && c->first)
+      c->count = count;
+    for(i = 0; i < json_object_array_length(res) && rc == BMC_OK; i++)
+      rc = bm_dl_listing(c, json_object_array_get_idx(res, i), errbuf,
+                         errlen);
+    target[0] = '\0';
+    if(json_object_object_get_ex(j, "next", &next) &&
+       json_object_is_type(next, json_type_string))
+      snprintf(target, sizeof(target), "%s", json_object_get_string(next));
+    json_object_put(j);
+    if(c->first)
+      bi->host->job_progress(bi->hctx, c->listings, c->count);
+  }
+  bm_map_free(&c->price);
+  bm_map_free(&c->maxp);
+  return rc;
+}
+
+int
+bm_active_listing_download(struct bm_inst *bi, char *errbuf, size_t errlen)
+{
+  char markets[BM_MAX_MARKETS][8];
+  struct bm_push_stats st;
+  struct bm_dl_ctx c;
+  int n, m, rc;
+
+  rc = bm_client_ready(bi, errbuf, errlen);
+  if(rc != BMC_OK)
+    return rc;
+  n = bm_markets(bi, markets, BM_MAX_MARKETS);
+  if(n == 0) {
+    snprintf(errbuf, errlen, "setting markets names no Back Market market");
+    return BMC_ERR_CONFIG;
+  }
+  memset(&c, 0, sizeof(c));
+  memset(&st, 0, sizeof(st));
+  c.bi = bi;
+  bm_map_init(&c.held);
+  rc = bm_map_load(bi, BM_KEY_QTY, &c.held);
+  for(m = 0; m < n && rc == BMC_OK; m++) {
+    c.market = markets[m];
+    c.first = (m == 0);
+    rc = bm_dl_market(&c, errbuf, errlen);
+  }
+  bm_map_free(&c.held);
+  if(rc == BMC_OK && c.n_zero) {
+    bm_log(bi, BMC_LOG_INFO, "%zu SKUs on Back Market are not in the host: "
+           "setting them to quantity 0", c.n_zero);
+    rc = bm_qty_push(bi, c.zero, c.n_zero, &st, errbuf, errlen);
+  }
+  if(rc == BMC_OK)
+    bm_log(bi, BMC_LOG_INFO, "active listings: %lld listed, %lld matched, "
+           "%lld listing ids set, %lld not in the host (%zu zeroed, %zu wait "
+           "for the next run)", (long long)c.listings, (long long)c.matched,
+           (long long)c.ids_set, (long long)c.unknown, st.ok, st.deferred);
+  bm_qitems_free(c.zero, c.n_zero);
+  return rc;
+}
