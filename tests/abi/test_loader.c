@@ -1,0 +1,522 @@
+/*
+ * test_loader.c -- ABI tests of the host's plugin loader: every broken
+ * fixture is refused with its own message naming the file and the
+ * problem; the descriptor checks on in-memory tables; loading a plugin
+ * directory (all or nothing, duplicate names); an RTLD_NOW smoke test of
+ * every real plugin in BMC_PLUGIN_DIR; the fixtures' own host-header check.
+ */
+#include <CUnit/Basic.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hs_loader.h"
+
+#ifndef BMC_FIXTURE_DIR
+#error "BMC_FIXTURE_DIR must be defined by the build"
+#endif
+#ifndef BMC_PLUGIN_DIR
+#error "BMC_PLUGIN_DIR must be defined by the build"
+#endif
+
+static char tl_err[1024];
+
+/* Open fixture file (in dir), expect refusal rc and both substrings. */
+static void
+tl_expect_refused(const char *dir, const char *file, int rc_want,
+                  const char *what)
+{
+  struct hs_plugin *p = (struct hs_plugin *)&p;
+  char path[512];
+  int rc;
+
+  CU_ASSERT_FATAL(snprintf(path, sizeof(path), "%s/%s", dir, file) > 0);
+  tl_err[0] = '\0';
+  rc = hs_plugin_open(path, &p, tl_err, sizeof(tl_err));
+  CU_ASSERT_EQUAL(rc, rc_want);
+  CU_ASSERT_PTR_NULL(p);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, file));
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, what));
+  if(!strstr(tl_err, what))
+    fprintf(stderr, "\n  %s: got \"%s\"\n  wanted \"%s\"\n", file, tl_err,
+            what);
+  if(rc == BMC_OK)
+    hs_plugin_close(p);
+}
+
+static void
+test_fixture_bad_magic(void)
+{
+  tl_expect_refused(BMC_FIXTURE_DIR, "fixture_bad_magic.so", BMC_ERR_ABI,
+                    "ABI magic mismatch: expected 0x424d4331, found "
+                    "0xdeadbeef");
+}
+
+static void
+test_fixture_bad_major(void)
+{
+  char want[128];
+
+  snprintf(want, sizeof(want), "ABI major version mismatch: expected %d, "
+           "found %d", BMC_ABI_MAJOR, BMC_ABI_MAJOR + 1);
+  tl_expect_refused(BMC_FIXTURE_DIR, "fixture_bad_major.so", BMC_ERR_ABI,
+                    want);
+}
+
+static void
+test_fixture_new_minor(void)
+{
+  char want[128];
+
+  snprintf(want, sizeof(want), "ABI minor version too new: expected <= %d "
+           "(this host), found %d", BMC_ABI_MINOR, BMC_ABI_MINOR + 1);
+  tl_expect_refused(BMC_FIXTURE_DIR, "fixture_new_minor.so", BMC_ERR_ABI,
+                    want);
+}
+
+static void
+test_fixture_short_size(void)
+{
+  char want[160];
+
+  snprintf(want, sizeof(want), "descriptor size too small: expected at "
+           "least %zu bytes, found %zu",
+           offsetof(struct bmc_plugin_api, strerror) + sizeof(void *),
+           offsetof(struct bmc_plugin_api, create));
+  tl_expect_refused(BMC_FIXTURE_DIR, "fixture_short_size.so", BMC_ERR_ABI,
+                    want);
+}
+
+static void
+test_fixture_null_run(void)
+{
+  tl_expect_refused(BMC_FIXTURE_DIR, "fixture_null_run.so", BMC_ERR_ABI,
+                    "required descriptor field 'run' is NULL");
+}
+
+static void
+test_fixture_no_entry(void)
+{
+  tl_expect_refused(BMC_FIXTURE_DIR, "fixture_no_entry.so", BMC_ERR_ABI,
+                    "entry symbol 'bmc_plugin_entry' not found");
+}
+
+static void
+test_missing_file_has_ldd_hint(void)
+{
+  tl_expect_refused(BMC_FIXTURE_DIR, "no_such_plugin.so", BMC_ERR_NOT_FOUND,
+                    "cannot load plugin");
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "ldd"));
+}
+
+static void
+test_not_elf_refused(void)
+{
+  /* The schema is a text file: dlopen must fail, message from dlerror(). */
+  tl_expect_refused(BMC_SCHEMA_DIR, "order.xsd", BMC_ERR_NOT_FOUND,
+                    "cannot load plugin");
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "ldd"));
+}
+
+/* The six refusals must be six different messages (one problem each). */
+static void
+test_fixture_messages_distinct(void)
+{
+  static const char *files[] = {
+    "fixture_bad_magic.so", "fixture_bad_major.so", "fixture_new_minor.so",
+    "fixture_short_size.so", "fixture_null_run.so", "fixture_no_entry.so"};
+  char msgs[6][1024], path[512], *tail;
+  struct hs_plugin *p;
+  size_t i, j;
+
+  for(i = 0; i < 6; i++) {
+    snprintf(path, sizeof(path), "%s/%s", BMC_FIXTURE_DIR, files[i]);
+    CU_ASSERT_EQUAL(hs_plugin_open(path, &p, msgs[i], sizeof(msgs[i])),
+                    BMC_ERR_ABI);
+  }
+  for(i = 0; i < 6; i++)
+    for(j = i + 1; j < 6; j++) {
+      /* compare what follows "<path>: " */
+      tail = strstr(msgs[i], ".so: ");
+      CU_ASSERT_PTR_NOT_NULL_FATAL(tail);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(msgs[j], ".so: "));
+      CU_ASSERT_NOT_EQUAL(strcmp(tail, strstr(msgs[j], ".so: ")), 0);
+    }
+}
+
+/* ---- descriptor checks on in-memory tables ---- */
+
+static int
+tl_create(const struct bmc_host_api *h, void *c, void **i, char *e, size_t l)
+{
+  return BMC_ERR_INTERNAL;
+}
+
+static int
+tl_run(void *i, const char *a, char *e, size_t l)
+{
+  return BMC_ERR_INTERNAL;
+}
+
+static void
+tl_destroy(void *i)
+{
+}
+
+static struct bmc_setting tl_settings[3];
+static struct bmc_action tl_actions[2];
+static struct bmc_plugin_api tl_api;
+
+static void
+tl_reset(void)
+{
+  static const struct bmc_setting s[3] = {
+    {"token", BMC_SET_STRING, NULL, 0, 64, BMC_SETTING_SECRET, NULL, "t"},
+    {"sync", BMC_SET_BOOL, "false", 0, 0, 0, NULL, "s"},
+    {"policy", BMC_SET_ENUM, "hold", 0, 0, 0, "accept|hold", "p"}};
+  static const struct bmc_action a[2] = {
+    {"sync", "Sync", 300, BMC_ACTION_SCHEDULED, "sync"},
+    {"check", "Check", 0, BMC_ACTION_MANUAL, NULL}};
+
+  memcpy(tl_settings, s, sizeof(s));
+  memcpy(tl_actions, a, sizeof(a));
+  memset(&tl_api, 0, sizeof(tl_api));
+  tl_api.hdr.magic = BMC_ABI_MAGIC;
+  tl_api.hdr.size = sizeof(tl_api);
+  tl_api.hdr.major = BMC_ABI_MAJOR;
+  tl_api.hdr.minor = BMC_ABI_MINOR;
+  tl_api.name = "memtest";
+  tl_api.version = "1.0";
+  tl_api.settings = tl_settings;
+  tl_api.n_settings = 3;
+  tl_api.actions = tl_actions;
+  tl_api.n_actions = 2;
+  tl_api.create = tl_create;
+  tl_api.run = tl_run;
+  tl_api.destroy = tl_destroy;
+}
+
+static void
+tl_check_refused(const char *what)
+{
+  tl_err[0] = '\0';
+  CU_ASSERT_EQUAL(hs_plugin_check_api("mem/x.so", &tl_api, tl_err,
+                                      sizeof(tl_err)), BMC_ERR_ABI);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "mem/x.so: "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, what));
+  if(!strstr(tl_err, what))
+    fprintf(stderr, "\n  got \"%s\"\n  wanted \"%s\"\n", tl_err, what);
+  tl_reset();
+}
+
+static void
+test_check_api_tables(void)
+{
+  tl_reset();
+  CU_ASSERT_EQUAL(hs_plugin_check_api("mem/x.so", &tl_api, tl_err,
+                                      sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_plugin_check_api("mem/x.so", NULL, tl_err,
+                                      sizeof(tl_err)), BMC_ERR_ABI);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "returned NULL"));
+
+  tl_api.name = NULL;
+  tl_check_refused("required descriptor field 'name' is NULL");
+  tl_api.create = NULL;
+  tl_check_refused("required descriptor field 'create' is NULL");
+  tl_api.destroy = NULL;
+  tl_check_refused("required descriptor field 'destroy' is NULL");
+  tl_api.settings = NULL;
+  tl_check_refused("required descriptor field 'settings' is NULL");
+  tl_api.actions = NULL;
+  tl_check_refused("required descriptor field 'actions' is NULL");
+  tl_api.name = "Back Market";
+  tl_check_refused("expected a plugin name of [a-z0-9_]+, found "
+                   "'Back Market'");
+  tl_settings[0].key = NULL;
+  tl_check_refused("setting #0: expected a key of [a-z0-9_]+, found NULL");
+  tl_settings[1].key = "Sync-Now";
+  tl_check_refused("found 'Sync-Now'");
+  tl_settings[2].key = "token";
+  tl_check_refused("setting 'token' is declared twice (#0 and #2)");
+  tl_settings[2].key = "enabled";
+  tl_check_refused("key 'enabled' is reserved by the host");
+  tl_settings[2].enum_values = NULL;
+  tl_check_refused("setting 'policy': ENUM setting without enum_values");
+  tl_settings[1].type = (enum bmc_setting_type)9;
+  tl_check_refused("setting 'sync': expected a type 1..5, found 9");
+  tl_settings[2].default_value = "cancel";
+  tl_check_refused("default value refused by its own schema: policy: "
+                   "expected one of accept|hold, found 'cancel'");
+  tl_actions[0].enabled_by = "nope";
+  tl_check_refused("action 'sync': enabled_by names setting 'nope', which "
+                   "the plugin does not declare");
+  tl_actions[0].enabled_by = "policy";
+  tl_check_refused("action 'sync': enabled_by setting 'policy' must be a "
+                   "BOOL");
+  tl_actions[1].id = "sync";
+  tl_check_refused("action 'sync' is declared twice (#0 and #1)");
+  tl_actions[1].id = NULL;
+  tl_check_refused("action #1: expected an id, found NULL");
+  tl_actions[1].display_name = NULL;
+  tl_check_refused("action 'check': expected a display_name, found NULL");
+  /* strerror is optional: a NULL strerror still loads. */
+  tl_api.strerror = NULL;
+  CU_ASSERT_EQUAL(hs_plugin_check_api("mem/x.so", &tl_api, tl_err,
+                                      sizeof(tl_err)), BMC_OK);
+}
+
+/* ---- plugin directories ---- */
+
+static void
+test_open_dir_real_plugins(void)
+{
+  struct hs_plugin **v = NULL;
+  struct hs_plugin_list l;
+  const struct hs_plugin *p;
+  size_t n = 0;
+
+  CU_ASSERT_EQUAL_FATAL(hs_plugins_open_dir(BMC_PLUGIN_DIR, &v, &n, tl_err,
+                                            sizeof(tl_err)), BMC_OK);
+  CU_ASSERT(n >= 2);
+  p = hs_plugins_find(v, n, "fixture_good");
+  CU_ASSERT_PTR_NOT_NULL(p);
+  if(p)
+    CU_ASSERT_PTR_NOT_NULL(strstr(p->path, "fixture_good.so"));
+  p = hs_plugins_find(v, n, "bmc_test_plugin");
+  CU_ASSERT_PTR_NOT_NULL(p);
+  CU_ASSERT_PTR_NULL(hs_plugins_find(v, n, "no_such_plugin"));
+  l.v = v;
+  l.n = n;
+  CU_ASSERT_PTR_EQUAL(hs_plugins_lookup(&l, "bmc_test_plugin"),
+                      p ? p->api : NULL);
+  CU_ASSERT_PTR_NULL(hs_plugins_lookup(&l, "no_such_plugin"));
+  hs_plugins_free(v, n);
+  hs_plugins_free(NULL, 0);
+  hs_plugin_close(NULL);
+}
+
+static void
+test_open_dir_fixtures_all_or_nothing(void)
+{
+  struct hs_plugin **v = (struct hs_plugin **)&v;
+  size_t n = 99;
+
+  /* Name order: fixture_bad_magic.so is the first to fail. */
+  CU_ASSERT_EQUAL(hs_plugins_open_dir(BMC_FIXTURE_DIR, &v, &n, tl_err,
+                                      sizeof(tl_err)), BMC_ERR_ABI);
+  CU_ASSERT_PTR_NULL(v);
+  CU_ASSERT_EQUAL(n, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "fixture_bad_magic.so: ABI magic"));
+  CU_ASSERT_EQUAL(hs_plugins_open_dir(BMC_FIXTURE_DIR "/missing", &v, &n,
+                                      tl_err, sizeof(tl_err)),
+                  BMC_ERR_NOT_FOUND);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "cannot open plugin directory"));
+}
+
+static int
+tl_copy(const char *from, const char *to)
+{
+  char buf[8192];
+  FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+  size_t got;
+  int ok = in && out;
+
+  while(ok && (got = fread(buf, 1, sizeof(buf), in)) > 0)
+    ok = fwrite(buf, 1, got, out) == got;
+  if(in && fclose(in) != 0)
+    ok = 0;
+  if(out && fclose(out) != 0)
+    ok = 0;
+  return ok;
+}
+
+static void
+test_open_dir_duplicate_name(void)
+{
+  char dir[] = "/tmp/bmc-abi-XXXXXX", a[256], b[256];
+  struct hs_plugin **v = NULL;
+  size_t n = 0;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+  snprintf(a, sizeof(a), "%s/a_good.so", dir);
+  snprintf(b, sizeof(b), "%s/b_good.so", dir);
+  CU_ASSERT_FATAL(tl_copy(BMC_PLUGIN_DIR "/fixture_good.so", a));
+  CU_ASSERT_FATAL(tl_copy(BMC_PLUGIN_DIR "/fixture_good.so", b));
+  CU_ASSERT_EQUAL(hs_plugins_open_dir(dir, &v, &n, tl_err, sizeof(tl_err)),
+                  BMC_ERR_CONFLICT);
+  CU_ASSERT_PTR_NULL(v);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "b_good.so: plugin name "
+                                "'fixture_good' is already taken by"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "a_good.so"));
+  CU_ASSERT_EQUAL(unlink(a), 0);
+  CU_ASSERT_EQUAL(unlink(b), 0);
+  CU_ASSERT_EQUAL(rmdir(dir), 0);
+}
+
+/* RTLD_NOW smoke test of every plugin in the real plugin directory,
+ * independent of the loader: no undefined symbols, entry resolves. */
+static void
+test_rtld_now_smoke(void)
+{
+  DIR *d = opendir(BMC_PLUGIN_DIR);
+  struct dirent *de;
+  char path[512];
+  int seen = 0;
+  size_t len;
+  void *dl;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+  while((de = readdir(d)) != NULL) {
+    len = strlen(de->d_name);
+    if(len < 4 || strcmp(de->d_name + len - 3, ".so"))
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", BMC_PLUGIN_DIR, de->d_name);
+    dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if(!dl)
+      fprintf(stderr, "\n  %s: %s\n", path, dlerror());
+    CU_ASSERT_PTR_NOT_NULL(dl);
+    if(!dl)
+      continue;
+    CU_ASSERT_PTR_NOT_NULL(dlsym(dl, BMC_PLUGIN_ENTRY_SYMBOL));
+    printf("\n  RTLD_NOW ok: %s", de->d_name);
+    seen++;
+#ifndef __SANITIZE_ADDRESS__
+    CU_ASSERT_EQUAL(dlclose(dl), 0);
+#endif
+  }
+  CU_ASSERT_EQUAL(closedir(d), 0);
+  CU_ASSERT(seen >= 2); /* fixture_good + bmc_test_plugin at least */
+}
+
+/* ---- the fixtures' create() checks the host header ---- */
+
+struct tl_host {
+  char log[512];
+  int n_log;
+};
+
+static void tl_log(void *ctx, enum bmc_log_level lvl, const char *fmt, ...)
+    BMC_PRINTF(3, 4);
+
+static void
+tl_log(void *ctx, enum bmc_log_level lvl, const char *fmt, ...)
+{
+  struct tl_host *h = ctx;
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(h->log, sizeof(h->log), fmt, ap);
+  va_end(ap);
+  h->n_log++;
+}
+
+static int
+tl_setting_get(void *ctx, const char *key, char *buf, size_t len)
+{
+  return BMC_ERR_NOT_FOUND;
+}
+
+static void
+test_fixture_create_checks_host(void)
+{
+  struct bmc_host_api host;
+  struct tl_host ctx = {{0}, 0};
+  struct hs_plugin *p = NULL;
+  void *inst = NULL;
+
+  CU_ASSERT_EQUAL_FATAL(hs_plugin_open(BMC_PLUGIN_DIR "/fixture_good.so",
+                                       &p, tl_err, sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(p->api->name, "fixture_good");
+  memset(&host, 0, sizeof(host));
+  host.hdr.magic = BMC_ABI_MAGIC;
+  host.hdr.size = sizeof(host);
+  host.hdr.major = BMC_ABI_MAJOR;
+  host.hdr.minor = BMC_ABI_MINOR;
+  host.log = tl_log;
+  host.setting_get = tl_setting_get;
+
+  host.hdr.magic = 0x12345678u;
+  CU_ASSERT_EQUAL(p->api->create(&host, &ctx, &inst, tl_err, sizeof(tl_err)),
+                  BMC_ERR_ABI);
+  CU_ASSERT_PTR_NULL(inst);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "host ABI magic mismatch: expected "
+                                "0x424d4331, found 0x12345678"));
+  host.hdr.magic = BMC_ABI_MAGIC;
+  host.hdr.major = BMC_ABI_MAJOR + 1;
+  CU_ASSERT_EQUAL(p->api->create(&host, &ctx, &inst, tl_err, sizeof(tl_err)),
+                  BMC_ERR_ABI);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "host ABI major mismatch"));
+  host.hdr.major = BMC_ABI_MAJOR;
+  host.hdr.size = (uint32_t)offsetof(struct bmc_host_api, order_upsert);
+  CU_ASSERT_EQUAL(p->api->create(&host, &ctx, &inst, tl_err, sizeof(tl_err)),
+                  BMC_ERR_ABI);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "host table too small"));
+  CU_ASSERT_PTR_NULL(inst);
+
+  host.hdr.size = sizeof(host);
+  CU_ASSERT_EQUAL_FATAL(p->api->create(&host, &ctx, &inst, tl_err,
+                                       sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_EQUAL(p->api->run(inst, "noop", tl_err, sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_EQUAL(ctx.n_log, 1);
+  CU_ASSERT_STRING_EQUAL(ctx.log, "noop: fixture");
+  CU_ASSERT_EQUAL(p->api->run(inst, "nope", tl_err, sizeof(tl_err)),
+                  BMC_ERR_INVALID_ARG);
+  p->api->destroy(inst);
+  p->api->destroy(NULL);
+  hs_plugin_close(p);
+}
+
+int
+main(void)
+{
+  static const struct {
+    const char *name;
+    CU_TestFunc fn;
+  } tests[] = {
+    {"fixture wrong magic refused", test_fixture_bad_magic},
+    {"fixture wrong major refused", test_fixture_bad_major},
+    {"fixture newer minor refused", test_fixture_new_minor},
+    {"fixture short size refused", test_fixture_short_size},
+    {"fixture NULL run refused", test_fixture_null_run},
+    {"fixture without entry symbol refused", test_fixture_no_entry},
+    {"missing file: dlerror and ldd hint", test_missing_file_has_ldd_hint},
+    {"non-ELF file refused", test_not_elf_refused},
+    {"each fixture has its own message", test_fixture_messages_distinct},
+    {"descriptor table checks", test_check_api_tables},
+    {"plugin dir loads real plugins", test_open_dir_real_plugins},
+    {"fixture dir refused all or nothing",
+     test_open_dir_fixtures_all_or_nothing},
+    {"duplicate plugin name refused", test_open_dir_duplicate_name},
+    {"RTLD_NOW smoke test of real plugins", test_rtld_now_smoke},
+    {"fixture create() checks host header",
+     test_fixture_create_checks_host},
+  };
+  CU_pSuite suite;
+  unsigned fails;
+  size_t i;
+
+  if(CU_initialize_registry() != CUE_SUCCESS)
+    return 2;
+  suite = CU_add_suite("abi_loader", NULL, NULL);
+  if(!suite) {
+    CU_cleanup_registry();
+    return 2;
+  }
+  for(i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+    if(!CU_add_test(suite, tests[i].name, tests[i].fn)) {
+      CU_cleanup_registry();
+      return 2;
+    }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  if(CU_basic_run_tests() != CUE_SUCCESS) {
+    CU_cleanup_registry();
+    return 2;
+  }
+  fails = CU_get_number_of_failures();
+  CU_cleanup_registry();
+  return fails != 0;
+}
