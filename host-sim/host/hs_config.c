@@ -116,6 +116,31 @@ hs_cfg_is_decimal(const char *v)
   return *p == '\0' && strlen(v) <= 32;
 }
 
+/* Is the well-formed decimal v outside [min, max]?  Exact: compares the
+ * integer part and whether the fraction is non-zero, no floating point. */
+static int
+hs_cfg_decimal_outside(const char *v, int64_t min, int64_t max)
+{
+  int neg = *v == '-';
+  const char *p = (*v == '-' || *v == '+') ? v + 1 : v;
+  long long ip;
+  int frac = 0;
+  char *end;
+
+  errno = 0;
+  ip = strtoll(p, &end, 10);
+  if(errno == ERANGE)
+    return 1;
+  if(*end == '.')
+    for(end++; *end; end++)
+      if(*end != '0')
+        frac = 1;
+  if(!neg)
+    return ip < min || ip > max || (ip == max && frac);
+  /* x = -(ip + f), 0 <= f < 1: x < min, or x > max. */
+  return ip > -min || (ip == -min && frac) || ip < -max;
+}
+
 int
 hs_setting_validate(const struct bmc_setting *s, const char *value,
                     char *err, size_t errlen)
@@ -186,6 +211,13 @@ hs_setting_validate(const struct bmc_setting *s, const char *value,
     if(!hs_cfg_is_decimal(value)) {
       hs_cfg_errf(err, errlen, "%s: expected a decimal number such as "
                   "12.50, found '%.*s'", s->key, HS_CFG_QUOTE, shown);
+      return BMC_ERR_CONFIG;
+    }
+    if(!(s->min == 0 && s->max == 0) &&
+       hs_cfg_decimal_outside(value, s->min, s->max)) {
+      hs_cfg_errf(err, errlen, "%s: out of range: expected %" PRId64
+                  "..%" PRId64 ", found %.*s", s->key, s->min, s->max,
+                  HS_CFG_QUOTE, shown);
       return BMC_ERR_CONFIG;
     }
     return BMC_OK;

@@ -33,7 +33,8 @@ const struct bmc_setting *hs_setting_find(const struct bmc_plugin_api *api,
 /* Check the text form value against s (pure): BOOL "true"/"false"; INT a
  * decimal integer in [min, max] (no bound when min == max == 0); STRING at
  * most max bytes when max > 0; DECIMAL digits with an optional sign and
- * fraction ("12.50"); ENUM one of enum_values.  A SECRET value must not
+ * fraction ("12.50"), within [min, max] unless min == max == 0 (compared
+ * exactly, no floating point); ENUM one of enum_values.  A SECRET value must not
  * have leading/trailing whitespace nor contain a line break.  The message
  * starts with "<key>: " and never quotes a secret value.
  * Returns BMC_OK, BMC_ERR_CONFIG (value refused) or BMC_ERR_INVALID_ARG. */

@@ -111,7 +111,8 @@ hs_ld_check_settings(const char *path, const struct bmc_plugin_api *api,
                  "enum_values", path, s->key);
       return BMC_ERR_ABI;
     }
-    if((s->type == BMC_SET_INT || s->type == BMC_SET_STRING) &&
+    if((s->type == BMC_SET_INT || s->type == BMC_SET_STRING ||
+        s->type == BMC_SET_DECIMAL) &&
        s->min > s->max && !(s->type == BMC_SET_STRING && s->max == 0)) {
       hs_ld_errf(err, errlen, "%s: setting '%s': expected min <= max, found "
                  "min %" PRId64 " > max %" PRId64, path, s->key, s->min,

@@ -41,7 +41,7 @@ void hs_plugin_close(struct hs_plugin *p);
  * every field up to strerror, name/version/create/run/destroy non-NULL,
  * settings (when n_settings > 0) and actions (when n_actions > 0)
  * non-NULL, each setting sane (key [a-z0-9_]+ and unique, not the reserved
- * "enabled", known type, enum_values for ENUM, min <= max for INT, default
+ * "enabled", known type, enum_values for ENUM, min <= max, default
  * valid against its own schema), each action sane (id non-NULL and unique,
  * display_name non-NULL, enabled_by NULL or an existing BOOL setting).
  * Returns BMC_OK or BMC_ERR_ABI (BMC_ERR_INVALID_ARG for a NULL path). */

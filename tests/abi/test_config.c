@@ -28,6 +28,8 @@ static const struct bmc_setting tc_schema[] = {
   {"label", BMC_SET_STRING, "shop", 0, 10, 0, NULL, "Label"},
   {"offset", BMC_SET_INT, "0", 0, 0, 0, NULL, "Unbounded int"},
   {"notes", BMC_SET_STRING, "", 0, 0, 0, NULL, "Unbounded text"},
+  {"pct", BMC_SET_DECIMAL, "0.00", 0, 100, 0, NULL, "Percent 0..100"},
+  {"adjust", BMC_SET_DECIMAL, "0", -5, 5, 0, NULL, "Adjustment -5..5"},
 };
 
 static struct bmc_plugin_api tc_api = {
@@ -128,6 +130,22 @@ test_setting_decimal(void)
   tc_bad("commission", "abc", "found 'abc'");
   tc_bad("commission", "", "found ''");
   tc_bad("commission", "12.5%", "found '12.5%'");
+  /* [min, max] compared exactly on the decimal text */
+  tc_ok("pct", "0");
+  tc_ok("pct", "0.00");
+  tc_ok("pct", "99.99");
+  tc_ok("pct", "100.00");
+  tc_bad("pct", "100.01", "out of range: expected 0..100, found 100.01");
+  tc_bad("pct", "100.0000001", "out of range");
+  tc_bad("pct", "-0.01", "out of range: expected 0..100, found -0.01");
+  tc_bad("pct", "99999999999999999999999.5", "out of range");
+  tc_ok("adjust", "-5.00");
+  tc_ok("adjust", "-4.99");
+  tc_ok("adjust", "5");
+  tc_ok("adjust", "-0");
+  tc_bad("adjust", "-5.01", "out of range: expected -5..5, found -5.01");
+  tc_bad("adjust", "-6", "out of range");
+  tc_bad("adjust", "5.5", "out of range");
 }
 
 static void
@@ -443,7 +461,7 @@ static const struct bmc_setting tc_pro_settings[] = {
   {"allow_order_download", BMC_SET_BOOL, "false", 0, 0, 0, NULL, "Orders"},
   {"allow_tracking_upload", BMC_SET_BOOL, "false", 0, 0, 0, NULL,
    "Tracking"},
-  {"order_commission_pct", BMC_SET_DECIMAL, "0", 0, 0, 0, NULL,
+  {"order_commission_pct", BMC_SET_DECIMAL, "0.00", 0, 100, 0, NULL,
    "Commission %"},
 };
 
