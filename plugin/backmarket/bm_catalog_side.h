@@ -175,6 +175,13 @@ int bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
                 const char *const *skus, size_t n_rows, bm_bulk_row_fn row_fn,
                 void *ud, char *errbuf, size_t errlen);
 
+/* ---- bm_price.c ---- */
+
+/* Format cents in the currency's own decimals (JPY: none, "449");
+ * BMC_ERR_PROTOCOL when the amount cannot be written in that currency. */
+int bm_price_text(int64_t cents, const char *currency, char *buf,
+                  size_t len);
+
 /* ---- bm_inventory.c: the quantity push engine ---- */
 
 struct bm_qitem {

@@ -1,0 +1,363 @@
+/*
+ * bm_listing_create.c -- Ready To Post for the whole catalog and Listing
+ * Creation (hourly and by hand, seeds 002/004): writes ready_to_post
+ * Yes/No and the reasons to every product whose result changed, then
+ * creates the ready, enabled products that have no listing yet through the
+ * bulk CSV endpoint (sku, product_id, quantity, warranty_delay, price,
+ * currency, grade as text), polls the task and writes each row's outcome
+ * back (bm_listing_id) or to the error queue with Back Market's reason.
+ * Warns when a first launch has fewer SKUs than Back Market asks (40).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bm_catalog_side.h"
+#include "pc_budget.h"
+#include "pc_csv.h"
+#include "pc_money.h"
+
+#define BM_LAUNCHED_KEY "cat/launched"
+
+struct bm_rtp_change {
+  char *sku, *text; /* host sku; "Yes" or the reasons */
+  int ready;
+  int64_t hash;
+};
+
+struct bm_new_listing {
+  char *host_sku, *sku, *product_id, *grade;
+  int64_t qty, cents;
+  int warranty;
+};
+
+struct bm_lc_ctx {
+  struct bm_inst *bi;
+  const struct bm_rules *rules;
+  struct bm_qty_defaults d;
+  const char *currency;
+  struct bm_map seen;            /* sku -> stored RTP hash */
+  struct bm_rtp_change *ch;
+  size_t n_ch, cap_ch;
+  struct bm_new_listing *nl;
+  size_t n_nl, cap_nl;
+  int64_t products, ready, listed;
+  int create;
+  int rc;
+};
+
+static int64_t
+bm_text_hash(int ready, const char *text)
+{
+  uint64_t h = 1469598103934665603ull;
+
+  h ^= (uint64_t)(ready ? 'Y' : 'N');
+  h *= 1099511628211ull;
+  for(; *text; text++) {
+    h ^= (unsigned char)*text;
+    h *= 1099511628211ull;
+  }
+  return (int64_t)(h & 0x3fffffffffffffffull);
+}
+
+static void *
+bm_grow(void *arr, size_t *cap, size_t n, size_t elem)
+{
+  void *na;
+  size_t ncap;
+
+  if(n < *cap)
+    return arr;
+  ncap = *cap ? *cap * 2 : 64;
+  na = realloc(arr, ncap * elem);
+  if(na)
+    *cap = ncap;
+  return na;
+}
+
+static int
+bm_lc_candidate(struct bm_lc_ctx *c, const struct bmc_product *p,
+                const char *sku)
+{
+  const char *ps = p->price && *p->price ? p->price : p->site_price;
+  struct bm_new_listing *n;
+  void *g;
+
+  g = bm_grow(c->nl, &c->cap_nl, c->n_nl, sizeof(*c->nl));
+  if(!g)
+    return BMC_ERR_NOMEM;
+  c->nl = g;
+  n = &c->nl[c->n_nl];
+  memset(n, 0, sizeof(*n));
+  if(pc_money_parse(ps, &n->cents) != BMC_OK)
+    return BMC_OK; /* Ready To Post already refused it */
+  n->qty = bm_qty_compute(p->available_qty, p->safety_qty, p->max_qty, &c->d);
+  n->warranty = p->warranty_months;
+  n->host_sku = strdup(p->sku);
+  n->sku = strdup(sku);
+  n->product_id = strdup(p->bm_product_id);
+  n->grade = strdup(bm_grade_normalize(p->grade));
+  c->n_nl++;
+  if(!n->host_sku || !n->sku || !n->product_id || !n->grade)
+    return BMC_ERR_NOMEM;
+  return BMC_OK;
+}
+
+static int
+bm_lc_product(void *ud, const struct bmc_product *p)
+{
+  struct bm_lc_ctx *c = ud;
+  const char *sku = p->merchant_sku && *p->merchant_sku ? p->merchant_sku
+                                                         : p->sku;
+  struct bm_reasons r;
+  struct bm_rtp_change *ch;
+  int64_t h, old;
+  int ready;
+  void *g;
+
+  c->products++;
+  if(p->bm_listing_id && *p->bm_listing_id)
+    c->listed++;
+  bm_reasons_init(&r);
+  ready = bm_ready_check(p, c->rules, &r);
+  c->ready += ready;
+  h = bm_text_hash(ready, r.text);
+  if(!bm_map_get(&c->seen, p->sku, &old) || old != h) {
+    g = bm_grow(c->ch, &c->cap_ch, c->n_ch, sizeof(*c->ch));
+    if(!g)
+      return c->rc = BMC_ERR_NOMEM;
+    c->ch = g;
+    ch = &c->ch[c->n_ch++];
+    ch->sku = strdup(p->sku);
+    ch->text = strdup(ready ? "" : r.text);
+    ch->ready = ready;
+    ch->hash = h;
+    if(!ch->sku || !ch->text)
+      return c->rc = BMC_ERR_NOMEM;
+  }
+  if(c->create && ready && p->enabled &&
+     (!p->bm_listing_id || !*p->bm_listing_id))
+    if((c->rc = bm_lc_candidate(c, p, sku)) != BMC_OK)
+      return c->rc;
+  return 0;
+}
+
+/* Write the changed Ready To Post results (after the catalog pass). */
+static int
+bm_lc_write_rtp(struct bm_lc_ctx *c, char *errbuf, size_t errlen)
+{
+  struct bm_inst *bi = c->bi;
+  char key[512], val[32];
+  size_t i;
+  int rc = BMC_OK, n;
+
+  for(i = 0; i < c->n_ch && rc == BMC_OK; i++) {
+    rc = bi->host->product_set(bi->hctx, c->ch[i].sku, "ready_to_post",
+                               c->ch[i].ready ? "Yes" : "No");
+    if(rc == BMC_OK)
+      rc = bi->host->product_set(bi->hctx, c->ch[i].sku,
+                                 "ready_to_post_reasons", c->ch[i].text);
+    if(rc == BMC_OK) {
+      snprintf(key, sizeof(key), BM_KEY_READY "%s", c->ch[i].sku);
+      n = snprintf(val, sizeof(val), "%lld", (long long)c->ch[i].hash);
+      rc = bi->host->state_put(bi->hctx, key, val, (size_t)n);
+    }
+    if(rc != BMC_OK)
+      snprintf(errbuf, errlen, "cannot write Ready To Post of %s (%d)",
+               c->ch[i].sku, rc);
+  }
+  return rc;
+}
+
+struct bm_lc_bulk {
+  struct bm_lc_ctx *c;
+  struct bm_map idx;
+  int64_t created, rejected;
+};
+
+static void
+bm_lc_row(void *ud, const char *sku, int ok, const char *listing_id,
+          const char *reason)
+{
+  struct bm_lc_bulk *b = ud;
+  struct bm_inst *bi = b->c->bi;
+  const struct bm_new_listing *n;
+  char key[512], val[32], msg[400];
+  int64_t i;
+  int len;
+
+  if(!bm_map_get(&b->idx, sku, &i))
+    return;
+  n = &b->c->nl[i];
+  if(!ok) {
+    b->rejected++;
+    snprintf(msg, sizeof(msg), "listing creation refused by Back Market: %s",
+             reason ? reason : "no reason given");
+    bi->host->item_error(bi->hctx, n->sku, "listing_rejected", msg);
+    return;
+  }
+  b->created++;
+  if(!listing_id) {
+    bm_log(bi, BMC_LOG_WARN, "%s created without a listing id in the task "
+           "result; Active Listing Download will fill it", n->sku);
+    return;
+  }
+  if(bi->host->product_set(bi->hctx, n->host_sku, "bm_listing_id",
+                           listing_id) != BMC_OK)
+    bm_log(bi, BMC_LOG_ERROR, "cannot write bm_listing_id of %s", n->sku);
+  snprintf(key, sizeof(key), BM_KEY_QTY "%s", n->sku);
+  len = snprintf(val, sizeof(val), "%lld", (long long)n->qty);
+  bi->host->state_put(bi->hctx, key, val, (size_t)len);
+}
+
+static int
+bm_lc_create(struct bm_lc_ctx *c, const char *market, char *errbuf,
+             size_t errlen)
+{
+  struct bm_inst *bi = c->bi;
+  struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
+  int64_t avail = lines ? pc_budget_available(lines) : (int64_t)c->n_nl;
+  struct bm_lc_bulk b;
+  struct pc_csv csv;
+  const char **skus;
+  char price[32];
+  size_t i, fit;
+  int rc = BMC_OK;
+
+  fit = avail < (int64_t)c->n_nl ? (size_t)(avail > 0 ? avail : 0) : c->n_nl;
+  if(fit > 14999)
+    fit = 14999;
+  if(fit < c->n_nl)
+    bm_log(bi, BMC_LOG_WARN, "listing creation: SKU-line budget: %zu of %zu "
+           "new listings wait for the next run", c->n_nl - fit, c->n_nl);
+  if(!fit)
+    return BMC_OK;
+  if(lines && pc_budget_take(lines, (int64_t)fit, 0) != BMC_OK)
+    return BMC_OK;
+  skus = calloc(fit + 1, sizeof(*skus));
+  if(!skus)
+    return BMC_ERR_NOMEM;
+  memset(&b, 0, sizeof(b));
+  b.c = c;
+  bm_map_init(&b.idx);
+  pc_csv_init(&csv, ',', '"', 0);
+  if(pc_csv_field(&csv, "sku") || pc_csv_field(&csv, "product_id") ||
+     pc_csv_field(&csv, "quantity") || pc_csv_field(&csv, "warranty_delay") ||
+     pc_csv_field(&csv, "price") || pc_csv_field(&csv, "currency") ||
+     pc_csv_field(&csv, "grade") || pc_csv_end_row(&csv))
+    rc = BMC_ERR_NOMEM;
+  for(i = 0; i < fit && rc == BMC_OK; i++) {
+    const struct bm_new_listing *n = &c->nl[i];
+
+    skus[i] = n->sku;
+    if(bm_price_text(n->cents, c->currency, price, sizeof(price)) != BMC_OK)
+      snprintf(price, sizeof(price), "invalid");
+    if(pc_csv_field(&csv, n->sku) || pc_csv_field(&csv, n->product_id) ||
+       pc_csv_fieldf(&csv, "%lld", (long long)n->qty) ||
+       pc_csv_fieldf(&csv, "%d", n->warranty) || pc_csv_field(&csv, price) ||
+       pc_csv_field(&csv, c->currency) || pc_csv_field(&csv, n->grade) ||
+       pc_csv_end_row(&csv) || bm_map_put(&b.idx, n->sku, (int64_t)i))
+      rc = BMC_ERR_NOMEM;
+  }
+  if(rc == BMC_OK)
+    rc = bm_bulk_run(bi, market, pc_csv_text(&csv), skus, fit, bm_lc_row, &b,
+                     errbuf, errlen);
+  if(rc == BMC_OK)
+    bm_log(bi, BMC_LOG_INFO, "listing creation: %lld created, %lld refused",
+           (long long)b.created, (long long)b.rejected);
+  pc_csv_free(&csv);
+  bm_map_free(&b.idx);
+  free(skus);
+  return rc;
+}
+
+static void
+bm_lc_free(struct bm_lc_ctx *c)
+{
+  size_t i;
+
+  for(i = 0; i < c->n_ch; i++) {
+    free(c->ch[i].sku);
+    free(c->ch[i].text);
+  }
+  free(c->ch);
+  for(i = 0; i < c->n_nl; i++) {
+    free(c->nl[i].host_sku);
+    free(c->nl[i].sku);
+    free(c->nl[i].product_id);
+    free(c->nl[i].grade);
+  }
+  free(c->nl);
+  bm_map_free(&c->seen);
+}
+
+static int
+bm_lc_run(struct bm_inst *bi, int create, char *errbuf, size_t errlen)
+{
+  char markets[BM_MAX_MARKETS][8], flag[8];
+  struct bm_lc_ctx c;
+  int64_t min_skus = bm_cset_int(bi, "launch_min_skus", 40);
+  size_t len = 0;
+  int rc;
+
+  memset(&c, 0, sizeof(c));
+  c.bi = bi;
+  c.create = create;
+  bm_map_init(&c.seen);
+  rc = bm_eligibility_rules(bi, &c.rules, errbuf, errlen);
+  if(rc == BMC_OK && create) {
+    rc = bm_client_ready(bi, errbuf, errlen);
+    if(rc == BMC_OK && bm_markets(bi, markets, BM_MAX_MARKETS) < 1) {
+      snprintf(errbuf, errlen, "setting markets names no Back Market market");
+      rc = BMC_ERR_CONFIG;
+    }
+    c.currency = rc == BMC_OK ? bm_market_currency(markets[0]) : NULL;
+  }
+  c.d.safety = (int)bm_cset_int(bi, "default_safety_qty", 0);
+  c.d.max = (int)bm_cset_int(bi, "default_max_qty", 0);
+  c.d.percent = bm_cset_bool(bi, "custom_inventory_calc")
+                    ? (int)bm_cset_int(bi, "custom_inventory_percent", 100)
+                    : 100;
+  if(rc == BMC_OK)
+    rc = bm_map_load(bi, BM_KEY_READY, &c.seen);
+  if(rc == BMC_OK) {
+    rc = bi->host->catalog_each(bi->hctx, 0, bm_lc_product, &c);
+    if(c.rc != BMC_OK)
+      rc = c.rc;
+    if(rc != BMC_OK)
+      snprintf(errbuf, errlen, "Ready To Post: reading the catalog failed "
+               "(%d)", rc);
+  }
+  if(rc == BMC_OK)
+    rc = bm_lc_write_rtp(&c, errbuf, errlen);
+  if(rc == BMC_OK)
+    bm_log(bi, BMC_LOG_INFO, "Ready To Post: %lld products, %lld ready, %zu "
+           "results changed", (long long)c.products, (long long)c.ready,
+           c.n_ch);
+  if(rc == BMC_OK && create && c.n_nl) {
+    if(!c.listed &&
+       bi->host->state_get(bi->hctx, BM_LAUNCHED_KEY, flag, sizeof(flag),
+                           &len) == BMC_ERR_NOT_FOUND &&
+       (int64_t)c.n_nl < min_skus)
+      bm_log(bi, BMC_LOG_WARN, "first launch with %zu SKUs: Back Market asks "
+             "new stores to launch with at least %lld", c.n_nl,
+             (long long)min_skus);
+    rc = bm_lc_create(&c, markets[0], errbuf, errlen);
+    if(rc == BMC_OK)
+      bi->host->state_put(bi->hctx, BM_LAUNCHED_KEY, "1", 1);
+  }
+  bm_lc_free(&c);
+  return rc;
+}
+
+int
+bm_listing_creation(struct bm_inst *bi, char *errbuf, size_t errlen)
+{
+  return bm_lc_run(bi, 1, errbuf, errlen);
+}
+
+int
+bm_ready_to_post_check(struct bm_inst *bi, char *errbuf, size_t errlen)
+{
+  return bm_lc_run(bi, 0, errbuf, errlen);
+}
