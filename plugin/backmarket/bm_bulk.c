@@ -16,26 +16,44 @@
 #define BM_BULK_POLL_FIRST_MS 2000
 #define BM_BULK_POLL_MAX_MS 30000
 
-/* Back Market's reason for a row: a string, or an object's error/message
- * text, or the JSON itself. */
+/* Back Market's reason for a row into buf: a string; an object's
+ * error/message/reason/detail text; an "errors" list joined with "; ";
+ * else the JSON itself. */
 static const char *
-bm_bulk_reason(struct json_object *v)
+bm_bulk_reason(struct json_object *v, char *buf, size_t len)
 {
-  static const char *const keys[] = {"error", "message", "reason", "detail",
-                                     "errors"};
-  struct json_object *m;
-  size_t i;
+  static const char *const keys[] = {"errors", "error", "message", "reason",
+                                     "detail"};
+  struct json_object *m = v, *e;
+  size_t i, used = 0;
+  int w;
 
-  if(json_object_is_type(v, json_type_string))
-    return json_object_get_string(v);
   if(json_object_is_type(v, json_type_object))
     for(i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-      if(json_object_object_get_ex(v, keys[i], &m) && m) {
-        if(json_object_is_type(m, json_type_string))
-          return json_object_get_string(m);
-        return json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);
+      if(json_object_object_get_ex(v, keys[i], &e) && e) {
+        m = e;
+        break;
       }
-  return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+  if(json_object_is_type(m, json_type_array)) {
+    buf[0] = '\0';
+    for(i = 0; i < json_object_array_length(m) && used < len; i++) {
+      e = json_object_array_get_idx(m, i);
+      w = snprintf(buf + used, len - used, "%s%s", i ? "; " : "",
+                   json_object_is_type(e, json_type_string)
+                       ? json_object_get_string(e)
+                       : json_object_to_json_string_ext(
+                             e, JSON_C_TO_STRING_PLAIN));
+      if(w < 0)
+        break;
+      used += (size_t)w;
+    }
+    return buf;
+  }
+  snprintf(buf, len, "%s", json_object_is_type(m, json_type_string)
+                               ? json_object_get_string(m)
+                               : json_object_to_json_string_ext(
+                                     m, JSON_C_TO_STRING_PLAIN));
+  return buf;
 }
 
 /* The listing id of a success entry: the UUID "id" when present, else the
@@ -76,15 +94,15 @@ bm_bulk_rows(struct json_object *result, const char *const *skus,
              size_t n_rows, int task_ok, bm_bulk_row_fn row_fn, void *ud)
 {
   struct json_object *succ = NULL, *errs = NULL;
-  struct bm_map seen; /* row index + 1 once reported */
-  char lid[80];
+  struct bm_smap seen; /* sku -> row index; -1 once reported */
+  char lid[80], reason[400];
   size_t i;
   int64_t idx;
 
-  bm_map_init(&seen);
+  bm_smap_init(&seen);
   for(i = 0; i < n_rows; i++)
-    if(bm_map_put(&seen, skus[i], (int64_t)i) != BMC_OK) {
-      bm_map_free(&seen);
+    if(bm_smap_put(&seen, skus[i], (int64_t)i) != BMC_OK) {
+      bm_smap_free(&seen);
       return BMC_ERR_NOMEM;
     }
   if(result && json_object_is_type(result, json_type_object)) {
@@ -95,9 +113,10 @@ bm_bulk_rows(struct json_object *result, const char *const *skus,
     json_object_object_foreach(errs, k, v) {
       const char *sku = bm_bulk_entry_sku(k, v);
 
-      if(bm_map_get(&seen, sku, &idx) && idx >= 0) {
-        row_fn(ud, skus[idx], 0, NULL, bm_bulk_reason(v));
-        bm_map_put(&seen, sku, -1);
+      if(bm_smap_get(&seen, sku, &idx) && idx >= 0) {
+        row_fn(ud, skus[idx], 0, NULL,
+               bm_bulk_reason(v, reason, sizeof(reason)));
+        bm_smap_put(&seen, sku, -1);
       }
     }
   }
@@ -105,20 +124,20 @@ bm_bulk_rows(struct json_object *result, const char *const *skus,
     json_object_object_foreach(succ, k, v) {
       const char *sku = bm_bulk_entry_sku(k, v);
 
-      if(bm_map_get(&seen, sku, &idx) && idx >= 0) {
+      if(bm_smap_get(&seen, sku, &idx) && idx >= 0) {
         bm_bulk_listing_id(v, lid, sizeof(lid));
         row_fn(ud, skus[idx], 1, lid[0] ? lid : NULL, NULL);
-        bm_map_put(&seen, sku, -1);
+        bm_smap_put(&seen, sku, -1);
       }
     }
   }
   for(i = 0; i < n_rows; i++)
-    if(bm_map_get(&seen, skus[i], &idx) && idx >= 0) {
+    if(bm_smap_get(&seen, skus[i], &idx) && idx >= 0) {
       row_fn(ud, skus[i], task_ok, NULL,
              task_ok ? NULL : "row not reported by the task");
-      bm_map_put(&seen, skus[i], -1);
+      bm_smap_put(&seen, skus[i], -1);
     }
-  bm_map_free(&seen);
+  bm_smap_free(&seen);
   return BMC_OK;
 }
 

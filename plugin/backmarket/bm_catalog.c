@@ -201,13 +201,13 @@ bm_eligibility_rules(struct bm_inst *bi, const struct bm_rules **out,
 /* ---- SKU map ---- */
 
 void
-bm_map_init(struct bm_map *m)
+bm_smap_init(struct bm_smap *m)
 {
   memset(m, 0, sizeof(*m));
 }
 
 void
-bm_map_free(struct bm_map *m)
+bm_smap_free(struct bm_smap *m)
 {
   size_t i;
 
@@ -217,11 +217,11 @@ bm_map_free(struct bm_map *m)
     free(m->keys[i]);
   free(m->keys);
   free(m->vals);
-  bm_map_init(m);
+  bm_smap_init(m);
 }
 
 static uint64_t
-bm_hash(const char *s)
+bm_smap_hash(const char *s)
 {
   uint64_t h = 1469598103934665603ull; /* FNV-1a */
 
@@ -233,9 +233,9 @@ bm_hash(const char *s)
 }
 
 static size_t
-bm_map_slot(const struct bm_map *m, const char *key)
+bm_smap_slot(const struct bm_smap *m, const char *key)
 {
-  size_t i = (size_t)bm_hash(key) & (m->cap - 1);
+  size_t i = (size_t)bm_smap_hash(key) & (m->cap - 1);
 
   while(m->keys[i] && strcmp(m->keys[i], key))
     i = (i + 1) & (m->cap - 1);
@@ -243,9 +243,9 @@ bm_map_slot(const struct bm_map *m, const char *key)
 }
 
 static int
-bm_map_grow(struct bm_map *m)
+bm_smap_grow(struct bm_smap *m)
 {
-  struct bm_map bigger;
+  struct bm_smap bigger;
   size_t i, j;
 
   bigger.cap = m->cap ? m->cap * 2 : 1024;
@@ -259,7 +259,7 @@ bm_map_grow(struct bm_map *m)
   }
   for(i = 0; i < m->cap; i++)
     if(m->keys[i]) {
-      j = bm_map_slot(&bigger, m->keys[i]);
+      j = bm_smap_slot(&bigger, m->keys[i]);
       bigger.keys[j] = m->keys[i];
       bigger.vals[j] = m->vals[i];
     }
@@ -270,13 +270,13 @@ bm_map_grow(struct bm_map *m)
 }
 
 int
-bm_map_put(struct bm_map *m, const char *key, int64_t val)
+bm_smap_put(struct bm_smap *m, const char *key, int64_t val)
 {
   size_t i;
 
-  if((m->n + 1) * 4 > m->cap * 3 && bm_map_grow(m) != BMC_OK)
+  if((m->n + 1) * 4 > m->cap * 3 && bm_smap_grow(m) != BMC_OK)
     return BMC_ERR_NOMEM;
-  i = bm_map_slot(m, key);
+  i = bm_smap_slot(m, key);
   if(!m->keys[i]) {
     m->keys[i] = strdup(key);
     if(!m->keys[i])
@@ -288,13 +288,13 @@ bm_map_put(struct bm_map *m, const char *key, int64_t val)
 }
 
 int
-bm_map_get(const struct bm_map *m, const char *key, int64_t *val)
+bm_smap_get(const struct bm_smap *m, const char *key, int64_t *val)
 {
   size_t i;
 
   if(!m->cap)
     return 0;
-  i = bm_map_slot(m, key);
+  i = bm_smap_slot(m, key);
   if(!m->keys[i])
     return 0;
   if(val)
@@ -302,16 +302,16 @@ bm_map_get(const struct bm_map *m, const char *key, int64_t *val)
   return 1;
 }
 
-struct bm_map_load_ctx {
-  struct bm_map *m;
+struct bm_smap_load_ctx {
+  struct bm_smap *m;
   size_t plen;
   int rc;
 };
 
 static int
-bm_map_load_cb(void *ud, const char *key, const char *val, size_t len)
+bm_smap_load_cb(void *ud, const char *key, const char *val, size_t len)
 {
-  struct bm_map_load_ctx *c = ud;
+  struct bm_smap_load_ctx *c = ud;
   char num[32], *end;
   long long v;
 
@@ -322,19 +322,19 @@ bm_map_load_cb(void *ud, const char *key, const char *val, size_t len)
   v = strtoll(num, &end, 10);
   if(end == num || (*end && *end != ' '))
     return 0;
-  c->rc = bm_map_put(c->m, key + c->plen, (int64_t)v);
+  c->rc = bm_smap_put(c->m, key + c->plen, (int64_t)v);
   return c->rc;
 }
 
 int
-bm_map_load(struct bm_inst *bi, const char *prefix, struct bm_map *m)
+bm_smap_load(struct bm_inst *bi, const char *prefix, struct bm_smap *m)
 {
-  struct bm_map_load_ctx c;
+  struct bm_smap_load_ctx c;
   int rc;
 
   c.m = m;
   c.plen = strlen(prefix);
   c.rc = BMC_OK;
-  rc = bi->host->state_each(bi->hctx, prefix, bm_map_load_cb, &c);
+  rc = bi->host->state_each(bi->hctx, prefix, bm_smap_load_cb, &c);
   return c.rc != BMC_OK ? c.rc : rc;
 }

@@ -143,18 +143,18 @@ int bm_eligibility_rules(struct bm_inst *bi, const struct bm_rules **out,
 
 /* An open-addressing map from SKU to int64 (compact: one allocation per
  * key), for loading the state store once per run. */
-struct bm_map {
+struct bm_smap {
   size_t cap, n;   /* cap is a power of two */
   char **keys;
   int64_t *vals;
 };
-void bm_map_init(struct bm_map *m);
-void bm_map_free(struct bm_map *m);
-int bm_map_put(struct bm_map *m, const char *key, int64_t val);
+void bm_smap_init(struct bm_smap *m);
+void bm_smap_free(struct bm_smap *m);
+int bm_smap_put(struct bm_smap *m, const char *key, int64_t val);
 /* 1 and *val when present, else 0. */
-int bm_map_get(const struct bm_map *m, const char *key, int64_t *val);
+int bm_smap_get(const struct bm_smap *m, const char *key, int64_t *val);
 /* Load every state key under prefix whose value starts with an integer. */
-int bm_map_load(struct bm_inst *bi, const char *prefix, struct bm_map *m);
+int bm_smap_load(struct bm_inst *bi, const char *prefix, struct bm_smap *m);
 
 /* ---- bm_bulk.c: bulk CSV task (POST /ws/listings + GET /ws/tasks) ---- */
 

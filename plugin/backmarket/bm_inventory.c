@@ -81,7 +81,7 @@ struct bm_qbulk_ctx {
   struct bm_inst *bi;
   struct bm_qitem *items; /* sorted; sku order within classes */
   size_t n;
-  struct bm_map idx;      /* sku -> item index */
+  struct bm_smap idx;      /* sku -> item index */
   struct bm_push_stats *st;
 };
 
@@ -92,7 +92,7 @@ bm_qbulk_row(void *ud, const char *sku, int ok, const char *listing_id,
   struct bm_qbulk_ctx *c = ud;
   int64_t i;
 
-  if(!bm_map_get(&c->idx, sku, &i))
+  if(!bm_smap_get(&c->idx, sku, &i))
     return;
   if(ok) {
     if(bm_qrecord(c->bi, sku, c->items[i].qty) == BMC_OK)
@@ -125,7 +125,7 @@ bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
   c.items = items;
   c.n = n;
   c.st = st;
-  bm_map_init(&c.idx);
+  bm_smap_init(&c.idx);
   pc_csv_init(&csv, ',', '"', 0);
   if(pc_csv_field(&csv, "sku") || pc_csv_field(&csv, "quantity") ||
      pc_csv_end_row(&csv))
@@ -135,7 +135,7 @@ bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
     if(pc_csv_field(&csv, items[i].sku) ||
        pc_csv_fieldf(&csv, "%lld", (long long)items[i].qty) ||
        pc_csv_end_row(&csv) ||
-       bm_map_put(&c.idx, items[i].sku, (int64_t)i))
+       bm_smap_put(&c.idx, items[i].sku, (int64_t)i))
       rc = BMC_ERR_NOMEM;
   }
   if(rc == BMC_OK) {
@@ -147,7 +147,7 @@ bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
   else
     snprintf(errbuf, errlen, "inventory: cannot build the CSV");
   pc_csv_free(&csv);
-  bm_map_free(&c.idx);
+  bm_smap_free(&c.idx);
   free(skus);
   return rc;
 }
@@ -254,7 +254,7 @@ struct bm_inv_ctx {
   struct bm_inst *bi;
   struct bm_qty_defaults d;
   struct bm_filter *filter;
-  struct bm_map held;         /* sku -> quantity Back Market holds */
+  struct bm_smap held;         /* sku -> quantity Back Market holds */
   struct bm_qitem *items;
   size_t n, cap;
   int64_t seen, filtered, unlisted;
@@ -280,7 +280,7 @@ bm_inv_product(void *ud, const struct bmc_product *p)
     return 0;
   }
   qty = bm_qty_compute(p->available_qty, p->safety_qty, p->max_qty, &c->d);
-  if(bm_map_get(&c->held, sku, &old) && old == qty)
+  if(bm_smap_get(&c->held, sku, &old) && old == qty)
     return 0;
   if(c->n == c->cap) {
     size_t ncap = c->cap ? c->cap * 2 : 256;
@@ -322,9 +322,9 @@ bm_inventory_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
   c.d.percent = bm_cset_bool(bi, "custom_inventory_calc")
                     ? (int)bm_cset_int(bi, "custom_inventory_percent", 100)
                     : 100;
-  bm_map_init(&c.held);
+  bm_smap_init(&c.held);
   rc = bm_upload_filter(bi, &c.filter, errbuf, errlen);
-  if(rc == BMC_OK && (rc = bm_map_load(bi, BM_KEY_QTY, &c.held)) != BMC_OK)
+  if(rc == BMC_OK && (rc = bm_smap_load(bi, BM_KEY_QTY, &c.held)) != BMC_OK)
     snprintf(errbuf, errlen, "inventory: cannot read the pushed quantities");
   if(rc == BMC_OK) {
     rc = bi->host->catalog_each(bi->hctx, 1, bm_inv_product, &c);
@@ -334,7 +334,7 @@ bm_inventory_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
       snprintf(errbuf, errlen, "inventory: reading the catalog failed (%d)",
                rc);
   }
-  bm_map_free(&c.held);
+  bm_smap_free(&c.held);
   if(rc == BMC_OK) {
     rc = bm_qty_push(bi, c.items, c.n, &st, errbuf, errlen);
     bi->host->job_progress(bi->hctx, (int64_t)st.ok, (int64_t)st.wanted);

@@ -36,7 +36,7 @@ struct bm_lc_ctx {
   const struct bm_rules *rules;
   struct bm_qty_defaults d;
   const char *currency;
-  struct bm_map seen;            /* sku -> stored RTP hash */
+  struct bm_smap seen;            /* sku -> stored RTP hash */
   struct bm_rtp_change *ch;
   size_t n_ch, cap_ch;
   struct bm_new_listing *nl;
@@ -122,7 +122,7 @@ bm_lc_product(void *ud, const struct bmc_product *p)
   ready = bm_ready_check(p, c->rules, &r);
   c->ready += ready;
   h = bm_text_hash(ready, r.text);
-  if(!bm_map_get(&c->seen, p->sku, &old) || old != h) {
+  if(!bm_smap_get(&c->seen, p->sku, &old) || old != h) {
     g = bm_grow(c->ch, &c->cap_ch, c->n_ch, sizeof(*c->ch));
     if(!g)
       return c->rc = BMC_ERR_NOMEM;
@@ -171,7 +171,7 @@ bm_lc_write_rtp(struct bm_lc_ctx *c, char *errbuf, size_t errlen)
 
 struct bm_lc_bulk {
   struct bm_lc_ctx *c;
-  struct bm_map idx;
+  struct bm_smap idx;
   int64_t created, rejected;
 };
 
@@ -186,7 +186,7 @@ bm_lc_row(void *ud, const char *sku, int ok, const char *listing_id,
   int64_t i;
   int len;
 
-  if(!bm_map_get(&b->idx, sku, &i))
+  if(!bm_smap_get(&b->idx, sku, &i))
     return;
   n = &b->c->nl[i];
   if(!ok) {
@@ -239,7 +239,7 @@ bm_lc_create(struct bm_lc_ctx *c, const char *market, char *errbuf,
     return BMC_ERR_NOMEM;
   memset(&b, 0, sizeof(b));
   b.c = c;
-  bm_map_init(&b.idx);
+  bm_smap_init(&b.idx);
   pc_csv_init(&csv, ',', '"', 0);
   if(pc_csv_field(&csv, "sku") || pc_csv_field(&csv, "product_id") ||
      pc_csv_field(&csv, "quantity") || pc_csv_field(&csv, "warranty_delay") ||
@@ -256,7 +256,7 @@ bm_lc_create(struct bm_lc_ctx *c, const char *market, char *errbuf,
        pc_csv_fieldf(&csv, "%lld", (long long)n->qty) ||
        pc_csv_fieldf(&csv, "%d", n->warranty) || pc_csv_field(&csv, price) ||
        pc_csv_field(&csv, c->currency) || pc_csv_field(&csv, n->grade) ||
-       pc_csv_end_row(&csv) || bm_map_put(&b.idx, n->sku, (int64_t)i))
+       pc_csv_end_row(&csv) || bm_smap_put(&b.idx, n->sku, (int64_t)i))
       rc = BMC_ERR_NOMEM;
   }
   if(rc == BMC_OK)
@@ -266,7 +266,7 @@ bm_lc_create(struct bm_lc_ctx *c, const char *market, char *errbuf,
     bm_log(bi, BMC_LOG_INFO, "listing creation: %lld created, %lld refused",
            (long long)b.created, (long long)b.rejected);
   pc_csv_free(&csv);
-  bm_map_free(&b.idx);
+  bm_smap_free(&b.idx);
   free(skus);
   return rc;
 }
@@ -288,7 +288,7 @@ bm_lc_free(struct bm_lc_ctx *c)
     free(c->nl[i].grade);
   }
   free(c->nl);
-  bm_map_free(&c->seen);
+  bm_smap_free(&c->seen);
 }
 
 static int
@@ -303,7 +303,7 @@ bm_lc_run(struct bm_inst *bi, int create, char *errbuf, size_t errlen)
   memset(&c, 0, sizeof(c));
   c.bi = bi;
   c.create = create;
-  bm_map_init(&c.seen);
+  bm_smap_init(&c.seen);
   rc = bm_eligibility_rules(bi, &c.rules, errbuf, errlen);
   if(rc == BMC_OK && create) {
     rc = bm_client_ready(bi, errbuf, errlen);
@@ -319,7 +319,7 @@ bm_lc_run(struct bm_inst *bi, int create, char *errbuf, size_t errlen)
                     ? (int)bm_cset_int(bi, "custom_inventory_percent", 100)
                     : 100;
   if(rc == BMC_OK)
-    rc = bm_map_load(bi, BM_KEY_READY, &c.seen);
+    rc = bm_smap_load(bi, BM_KEY_READY, &c.seen);
   if(rc == BMC_OK) {
     rc = bi->host->catalog_each(bi->hctx, 0, bm_lc_product, &c);
     if(c.rc != BMC_OK)

@@ -18,9 +18,9 @@ struct bm_dl_ctx {
   struct bm_inst *bi;
   const char *market;
   int first;               /* first market: ids, quantities, unknown SKUs */
-  struct bm_map held;      /* sku -> quantity recorded */
-  struct bm_map price;     /* sku -> price recorded for this market */
-  struct bm_map maxp;      /* sku -> max_price recorded for this market */
+  struct bm_smap held;      /* sku -> quantity recorded */
+  struct bm_smap price;     /* sku -> price recorded for this market */
+  struct bm_smap maxp;      /* sku -> max_price recorded for this market */
   struct bm_qitem *zero;   /* unknown SKUs with stock on Back Market */
   size_t n_zero, cap_zero;
   int64_t listings, matched, ids_set, unknown, count;
@@ -45,14 +45,14 @@ bm_dl_prod_cb(void *ud, const struct bmc_product *p)
 }
 
 static int
-bm_dl_put(struct bm_inst *bi, struct bm_map *m, const char *prefix,
+bm_dl_put(struct bm_inst *bi, struct bm_smap *m, const char *prefix,
           const char *market, const char *sku, int64_t v)
 {
   char key[512], val[32];
   int64_t old;
   int n;
 
-  if(bm_map_get(m, sku, &old) && old == v)
+  if(bm_smap_get(m, sku, &old) && old == v)
     return BMC_OK;
   if(market)
     snprintf(key, sizeof(key), "%s%s/%s", prefix, market, sku);
@@ -158,13 +158,13 @@ bm_dl_market(struct bm_dl_ctx *c, char *errbuf, size_t errlen)
   size_t i;
   int rc = BMC_OK;
 
-  bm_map_init(&c->price);
-  bm_map_init(&c->maxp);
+  bm_smap_init(&c->price);
+  bm_smap_init(&c->maxp);
   snprintf(pfx, sizeof(pfx), BM_KEY_PRICE "%s/", c->market);
-  rc = bm_map_load(bi, pfx, &c->price);
+  rc = bm_smap_load(bi, pfx, &c->price);
   snprintf(pfx, sizeof(pfx), BM_KEY_MAXP "%s/", c->market);
   if(rc == BMC_OK)
-    rc = bm_map_load(bi, pfx, &c->maxp);
+    rc = bm_smap_load(bi, pfx, &c->maxp);
   snprintf(target, sizeof(target), "/ws/listings?page=1&page-size=50");
   while(rc == BMC_OK && target[0]) {
     memset(&resp, 0, sizeof(resp));
@@ -198,8 +198,8 @@ bm_dl_market(struct bm_dl_ctx *c, char *errbuf, size_t errlen)
     if(c->first)
       bi->host->job_progress(bi->hctx, c->listings, c->count);
   }
-  bm_map_free(&c->price);
-  bm_map_free(&c->maxp);
+  bm_smap_free(&c->price);
+  bm_smap_free(&c->maxp);
   return rc;
 }
 
@@ -222,14 +222,14 @@ bm_active_listing_download(struct bm_inst *bi, char *errbuf, size_t errlen)
   memset(&c, 0, sizeof(c));
   memset(&st, 0, sizeof(st));
   c.bi = bi;
-  bm_map_init(&c.held);
-  rc = bm_map_load(bi, BM_KEY_QTY, &c.held);
+  bm_smap_init(&c.held);
+  rc = bm_smap_load(bi, BM_KEY_QTY, &c.held);
   for(m = 0; m < n && rc == BMC_OK; m++) {
     c.market = markets[m];
     c.first = (m == 0);
     rc = bm_dl_market(&c, errbuf, errlen);
   }
-  bm_map_free(&c.held);
+  bm_smap_free(&c.held);
   if(rc == BMC_OK && c.n_zero) {
     bm_log(bi, BMC_LOG_INFO, "%zu SKUs on Back Market are not in the host: "
            "setting them to quantity 0", c.n_zero);

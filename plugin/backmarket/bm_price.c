@@ -31,7 +31,7 @@ struct bm_price_ctx {
   const char *market, *currency;
   int repricer;
   struct bm_filter *filter;
-  struct bm_map pushed, maxp;
+  struct bm_smap pushed, maxp;
   struct bm_pitem *items;
   size_t n, cap;
   int64_t invalid, above_max;
@@ -88,9 +88,9 @@ bm_price_product(void *ud, const struct bmc_product *p)
     c->invalid++;
     return 0;
   }
-  if(bm_map_get(&c->pushed, sku, &old) && old == cents)
+  if(bm_smap_get(&c->pushed, sku, &old) && old == cents)
     return 0;
-  if(bm_map_get(&c->maxp, sku, &maxc) && maxc > 0 && cents > maxc) {
+  if(bm_smap_get(&c->maxp, sku, &maxc) && maxc > 0 && cents > maxc) {
     pc_money_format(maxc, t2, sizeof(t2));
     snprintf(msg, sizeof(msg), "%s: price %s %s is above Back Market's "
              "max_price %s; not sent (the listing would go offline)",
@@ -199,7 +199,7 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
 
 struct bm_price_bulk {
   struct bm_price_ctx *c;
-  struct bm_map idx;
+  struct bm_smap idx;
 };
 
 static void
@@ -209,7 +209,7 @@ bm_price_bulk_row(void *ud, const char *sku, int ok, const char *lid,
   struct bm_price_bulk *b = ud;
   int64_t i;
 
-  if(!bm_map_get(&b->idx, sku, &i))
+  if(!bm_smap_get(&b->idx, sku, &i))
     return;
   if(ok)
     bm_price_record(b->c, sku, b->c->items[i].cents);
@@ -231,7 +231,7 @@ bm_price_bulk(struct bm_price_ctx *c, size_t n, char *errbuf, size_t errlen)
   if(!skus)
     return BMC_ERR_NOMEM;
   b.c = c;
-  bm_map_init(&b.idx);
+  bm_smap_init(&b.idx);
   pc_csv_init(&csv, ',', '"', 0);
   if(pc_csv_field(&csv, "sku") || pc_csv_field(&csv, "price") ||
      pc_csv_field(&csv, "currency") || pc_csv_field(&csv, "min_price") ||
@@ -246,14 +246,14 @@ bm_price_bulk(struct bm_price_ctx *c, size_t n, char *errbuf, size_t errlen)
     if(pc_csv_field(&csv, c->items[i].sku) || pc_csv_field(&csv, t1) ||
        pc_csv_field(&csv, c->currency) || pc_csv_field(&csv, t2) ||
        pc_csv_end_row(&csv) ||
-       bm_map_put(&b.idx, c->items[i].sku, (int64_t)i))
+       bm_smap_put(&b.idx, c->items[i].sku, (int64_t)i))
       rc = BMC_ERR_NOMEM;
   }
   if(rc == BMC_OK)
     rc = bm_bulk_run(c->bi, c->market, pc_csv_text(&csv), skus, n,
                      bm_price_bulk_row, &b, errbuf, errlen);
   pc_csv_free(&csv);
-  bm_map_free(&b.idx);
+  bm_smap_free(&b.idx);
   free(skus);
   return rc;
 }
@@ -268,19 +268,19 @@ bm_price_market(struct bm_price_ctx *c, char *errbuf, size_t errlen)
   size_t fit, i;
   int rc;
 
-  bm_map_init(&c->pushed);
-  bm_map_init(&c->maxp);
+  bm_smap_init(&c->pushed);
+  bm_smap_init(&c->maxp);
   snprintf(pfx, sizeof(pfx), BM_KEY_PRICE "%s/", c->market);
-  rc = bm_map_load(bi, pfx, &c->pushed);
+  rc = bm_smap_load(bi, pfx, &c->pushed);
   snprintf(pfx, sizeof(pfx), BM_KEY_MAXP "%s/", c->market);
   if(rc == BMC_OK)
-    rc = bm_map_load(bi, pfx, &c->maxp);
+    rc = bm_smap_load(bi, pfx, &c->maxp);
   if(rc == BMC_OK)
     rc = bi->host->catalog_each(bi->hctx, 1, bm_price_product, c);
   if(c->rc != BMC_OK)
     rc = c->rc;
-  bm_map_free(&c->pushed);
-  bm_map_free(&c->maxp);
+  bm_smap_free(&c->pushed);
+  bm_smap_free(&c->maxp);
   if(rc != BMC_OK) {
     snprintf(errbuf, errlen, "prices (%s): reading the catalog failed (%d)",
              c->market, rc);
