@@ -120,7 +120,7 @@ bm_markets(struct bm_inst *bi, char out[][8], int max)
     for(i = 0, dup = 0; i < n; i++)
       dup |= !strcmp(out[i], m);
     if(!dup)
-      snprintf(out[n++], 8, "%s", m);
+      memcpy(out[n++], m, 6); /* a known market: 5 chars + NUL */
   }
   return n;
 }
