@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hs_config.h"
 #include "hs_loader.h"
@@ -443,6 +444,44 @@ test_config_parse_errors(void)
   CU_ASSERT_PTR_NULL(cfg);
 }
 
+/* A file on disk: messages carry the path and line. */
+static void
+test_config_file_messages(void)
+{
+  char path[] = "/tmp/bmc-cfg-XXXXXX", want[128];
+  struct hs_config *cfg = NULL;
+  FILE *fp;
+  int fd;
+
+  fd = mkstemp(path);
+  CU_ASSERT_FATAL(fd >= 0);
+  fp = fdopen(fd, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+  CU_ASSERT(fputs(tc_cfg(10, "        safety = 101;"), fp) >= 0);
+  CU_ASSERT_EQUAL(fclose(fp), 0);
+  CU_ASSERT_EQUAL_FATAL(hs_config_read_file(path, &cfg, tc_err,
+                                            sizeof(tc_err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_config_validate(cfg, tc_lookup, NULL, tc_err,
+                                     sizeof(tc_err)), BMC_ERR_CONFIG);
+  snprintf(want, sizeof(want), "%s:10: shop.safety: out of range", path);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tc_err, want));
+  hs_config_free(cfg);
+  cfg = NULL;
+
+  fp = fopen(path, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+  CU_ASSERT(fputs(tc_cfg(3, "companies = ( {"), fp) >= 0);
+  CU_ASSERT_EQUAL(fclose(fp), 0);
+  CU_ASSERT_EQUAL(hs_config_read_file(path, &cfg, tc_err, sizeof(tc_err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NULL(cfg);
+  snprintf(want, sizeof(want), "%s:4: syntax error", path);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tc_err, want));
+  if(!strstr(tc_err, want))
+    fprintf(stderr, "\n  got \"%s\"\n  wanted \"%s\"\n", tc_err, want);
+  CU_ASSERT_EQUAL(unlink(path), 0);
+}
+
 /* ---- the sample schemas/host.cfg against the real plugins ---- */
 
 static const struct bmc_setting tc_bm_settings[] = {
@@ -580,6 +619,7 @@ main(void)
      test_config_ranges_enums_secrets},
     {"enabled plugin needs required settings", test_config_across_fields},
     {"parse and shape errors", test_config_parse_errors},
+    {"file messages carry path:line", test_config_file_messages},
     {"sample schemas/host.cfg validates", test_sample_host_cfg},
   };
   CU_pSuite suite;
