@@ -1,0 +1,463 @@
+/*
+ * mk_core.c -- request routing of the marketplace simulator: the virtual
+ * clock, response builders (JSON, ErrorResponseV1, bare string,
+ * problem+json), Back Market authentication (token, platform, merchant,
+ * User-Agent), lookups shared by the handlers, and freeing the state.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mk_internal.h"
+
+int64_t mk_now(struct mk_sim *s)
+{
+  if(s->now_fn)
+    return s->now_fn(s->now_ud);
+  return s->clock;
+}
+
+void mk_tick(struct mk_sim *s)
+{
+  mk_schedule_tick(s);
+  mk_tasks_tick(s);
+}
+
+const char *mk_hdr(const struct mk_req *rq, const char *name)
+{
+  return mk_kvs_get(&rq->headers, name);
+}
+
+void mk_resp_reset(struct mk_resp *r)
+{
+  free(r->body);
+  r->body = NULL;
+  r->len = 0;
+}
+
+void mk_resp_text(struct mk_resp *r, int status, const char *ctype,
+                  const char *text)
+{
+  mk_resp_reset(r);
+  r->status = status;
+  r->ctype = ctype;
+  r->body = strdup(text ? text : "");
+  r->len = r->body ? strlen(r->body) : 0;
+  if(!r->body)
+    r->status = 500;
+}
+
+/* Takes ownership of o. */
+void mk_resp_json(struct mk_resp *r, int status, json_object *o)
+{
+  const char *t;
+  if(!o) {
+    mk_resp_text(r, 500, "application/json",
+                 "{\"error\":{\"code\":\"internal\","
+                 "\"message\":\"out of memory\"}}");
+    return;
+  }
+  t = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+  mk_resp_text(r, status, "application/json", t);
+  json_object_put(o);
+}
+
+void mk_resp_v1(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *code, const char *msg)
+{
+  json_object *o = json_object_new_object(), *e = json_object_new_object();
+  char rid[48];
+  snprintf(rid, sizeof(rid), "sim-%lld", (long long)(s->log_seq + 1));
+  json_object_object_add(e, "code", json_object_new_string(code));
+  json_object_object_add(e, "message", json_object_new_string(msg));
+  json_object_object_add(o, "error", e);
+  json_object_object_add(o, "requestId", json_object_new_string(rid));
+  mk_resp_json(r, status, o);
+}
+
+void mk_resp_str(struct mk_resp *r, int status, const char *msg)
+{
+  mk_resp_json(r, status, json_object_new_string(msg));
+}
+
+void mk_resp_problem(struct mk_resp *r, int status, const char *type,
+                     const char *title, const char *detail)
+{
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "type", json_object_new_string(type));
+  json_object_object_add(o, "title", json_object_new_string(title));
+  json_object_object_add(o, "status", json_object_new_int(status));
+  json_object_object_add(o, "detail", json_object_new_string(detail));
+  mk_resp_json(r, status, o);
+  r->ctype = "application/problem+json";
+}
+
+/* The body as a JSON object, or NULL (absent, malformed, not an object).
+   The caller owns the result. */
+json_object *mk_body_object(const struct mk_req *rq)
+{
+  json_tokener *tk;
+  json_object *o;
+  if(!rq->body || !rq->body_len)
+    return NULL;
+  tk = json_tokener_new();
+  if(!tk)
+    return NULL;
+  o = json_tokener_parse_ex(tk, rq->body, (int)rq->body_len);
+  if(o && (json_tokener_get_error(tk) != json_tokener_success ||
+           tk->char_offset != (int)rq->body_len ||
+           !json_object_is_type(o, json_type_object))) {
+    json_object_put(o);
+    o = NULL;
+  }
+  json_tokener_free(tk);
+  return o;
+}
+
+struct mk_merchant *mk_merchant_get(struct mk_sim *s, int64_t id)
+{
+  size_t i;
+  for(i = 0; i < s->merchants.n; i++)
+    if(s->merchants.a[i].id == id)
+      return &s->merchants.a[i];
+  return NULL;
+}
+
+struct mk_listing *mk_listing_by_sku(struct mk_sim *s, int64_t merchant,
+                                     const char *sku)
+{
+  size_t i;
+  for(i = 0; i < s->listings.n; i++)
+    if(s->listings.a[i].merchant_id == merchant &&
+       !strcasecmp(s->listings.a[i].sku, sku))
+      return &s->listings.a[i];
+  return NULL;
+}
+
+/* By UUID, legacy integer id, or (control API) SKU.  merchant < 0: any. */
+struct mk_listing *mk_listing_find(struct mk_sim *s, int64_t merchant,
+                                   const char *key)
+{
+  size_t i;
+  long long id = 0;
+  int isnum = mk_parse_int(key, &id) == 0;
+  for(i = 0; i < s->listings.n; i++) {
+    struct mk_listing *l = &s->listings.a[i];
+    if(merchant >= 0 && l->merchant_id != merchant)
+      continue;
+    if((isnum && l->listing_id == id) || !strcasecmp(l->uuid, key))
+      return l;
+  }
+  return NULL;
+}
+
+struct mk_order *mk_order_get(struct mk_sim *s, int64_t id)
+{
+  size_t i;
+  for(i = 0; i < s->orders.n; i++)
+    if(s->orders.a[i].order_id == id)
+      return &s->orders.a[i];
+  return NULL;
+}
+
+/* Order state from line states (reference 3.4): any 0 -> 0, any pending
+   -> 10, any paid or on hold -> 1, any accepted -> 3, else 9. */
+int mk_order_state(const struct mk_order *o)
+{
+  int any[10] = {0};
+  size_t i;
+  if(o->payment_failed)
+    return 8;
+  for(i = 0; i < o->nlines; i++)
+    if(o->lines[i].state >= 0 && o->lines[i].state <= 9)
+      any[o->lines[i].state] = 1;
+  if(any[0])
+    return 0;
+  if(any[8])
+    return 10;
+  if(any[1] || any[9])
+    return 1;
+  if(any[2])
+    return 3;
+  return 9;
+}
+
+void mk_order_free(struct mk_order *o)
+{
+  if(!o)
+    return;
+  json_object_put(o->shipping_address);
+  json_object_put(o->billing_address);
+  free(o->lines);
+  o->lines = NULL;
+}
+
+void mk_state_clear(struct mk_sim *s)
+{
+  size_t i;
+  for(i = 0; i < s->tokens.n; i++) {
+    struct mk_token *t = &s->tokens.a[i];
+    free(t->token);
+    mk_window_free(&t->global);
+    mk_window_free(&t->catalog);
+    mk_window_free(&t->backbox);
+    free(t->sku_ts);
+    free(t->sku_n);
+  }
+  for(i = 0; i < s->orders.n; i++)
+    mk_order_free(&s->orders.a[i]);
+  for(i = 0; i < s->tasks.n; i++)
+    mk_task_free(&s->tasks.a[i]);
+  for(i = 0; i < s->pro_keys.n; i++) {
+    free(s->pro_keys.a[i].key);
+    mk_window_free(&s->pro_keys.a[i].win);
+  }
+  for(i = 0; i < s->pro_orders.n; i++)
+    mk_pro_order_free(&s->pro_orders.a[i]);
+  s->merchants.n = s->tokens.n = s->listings.n = s->products.n = 0;
+  s->orders.n = s->tasks.n = s->bboxes.n = s->faults.n = 0;
+  s->schedules.n = s->pro_keys.n = s->pro_orders.n = 0;
+  s->next_order = 78740101;
+  s->next_line = 78767001;
+  s->next_listing = 4000001;
+  s->next_task = 4312;
+  s->next_bm = 3000001;
+  s->next_pro = 100001;
+  s->next_shipment = 1;
+  s->next_merchant = 1;
+  s->rng = 0x9e3779b97f4a7c15ull;
+  s->cfg = s->cfg0;
+  mk_log_clear(s);
+}
+
+/* Platform named by a Host header, or -1 for a plain loopback host. */
+static int mk_host_platform(const char *host)
+{
+  char h[256];
+  size_t i, n;
+  char *colon;
+  if(!host)
+    return -1;
+  mk_copy(h, sizeof(h), host);
+  for(i = 0; h[i]; i++)
+    h[i] = (char)tolower((unsigned char)h[i]);
+  if(h[0] != '[' && (colon = strrchr(h, ':')) != NULL)
+    *colon = '\0';
+  n = strlen(h);
+  if(!strncmp(h, "eu.", 3))
+    return MK_EU;
+  if(!strncmp(h, "na.", 3))
+    return MK_NA;
+  if(!strncmp(h, "ap.", 3))
+    return MK_AP;
+  if(n >= 14 && !strcmp(h + n - 14, "backmarket.com"))
+    return MK_NA;
+  if(n >= 16 && !strcmp(h + n - 16, "backmarket.co.jp"))
+    return MK_AP;
+  if(strstr(h, "backmarket."))
+    return MK_EU;
+  return -1;
+}
+
+static struct mk_token *mk_token_find(struct mk_sim *s, const char *tok)
+{
+  size_t i;
+  for(i = 0; i < s->tokens.n; i++)
+    if(!strcmp(s->tokens.a[i].token, tok))
+      return &s->tokens.a[i];
+  return NULL;
+}
+
+/* Authenticate a /ws/ request; 0 = go on, -1 = response already set. */
+static int mk_ws_auth(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r)
+{
+  const char *auth = mk_hdr(c->rq, "authorization");
+  const char *ua = mk_hdr(c->rq, "user-agent");
+  const char *al = mk_hdr(c->rq, "accept-language");
+  int hp = mk_host_platform(mk_hdr(c->rq, "host"));
+  if(!auth || strncasecmp(auth, "Basic ", 6) || !auth[6]) {
+    mk_resp_v1(s, r, 401, "unauthenticated",
+               "Authentication credentials were not provided.");
+    return -1;
+  }
+  c->tok = mk_token_find(s, auth + 6);
+  if(!c->tok || (hp >= 0 && hp != c->tok->platform)) {
+    mk_resp_v1(s, r, 401, "unauthenticated",
+               "Invalid token (unknown, revoked, or issued for another "
+               "platform).");
+    return -1;
+  }
+  c->platform = c->tok->platform;
+  c->mer = mk_merchant_get(s, c->tok->merchant_id);
+  if(!c->mer || !c->mer->is_merchant) {
+    mk_resp_v1(s, r, 403, "forbidden",
+               "Forbidden. Authenticated user is not a merchant.");
+    return -1;
+  }
+  if(!mk_ua_valid(ua)) {
+    if(s->cfg.ua_refuse) {
+      mk_resp_v1(s, r, 403, "invalid_user_agent",
+                 "User-Agent must be BM-{Company}-{Integration};email");
+      return -1;
+    }
+    mk_copy(r->warning, sizeof(r->warning),
+            "User-Agent does not match BM-{Company}-{Integration};email");
+    s->st_ua++;
+  }
+  if(s->cfg.quotas && mk_quota_check(s, c, r))
+    return -1;
+  c->market = mk_market_default(c->platform);
+  if(al && *al) {
+    const struct mk_market_info *m = mk_market_find(al);
+    if(m && m->platform == c->platform)
+      c->market = m;
+    else
+      c->market_bad = 1;
+  }
+  return 0;
+}
+
+static void mk_ws(struct mk_sim *s, struct mk_req *rq, const char *rest,
+                  struct mk_resp *r)
+{
+  struct mk_ctx c;
+  const char *host = mk_hdr(rq, "host");
+  memset(&c, 0, sizeof(c));
+  c.rq = rq;
+  if(host && *host)
+    snprintf(c.base, sizeof(c.base), "http://%s", host);
+  else
+    snprintf(c.base, sizeof(c.base), "http://127.0.0.1:%u",
+             (unsigned)s->port);
+  if(mk_ws_auth(s, &c, r))
+    return;
+  if(!strncmp(rest, "orders", 6) && (rest[6] == '\0' || rest[6] == '/'))
+    mk_ws_orders(s, &c, rest + 6, r);
+  else if(!strncmp(rest, "orderlines/", 11))
+    mk_ws_orderlines(s, &c, rest + 11, r);
+  else if((!strcmp(rest, "listings") || !strcmp(rest, "listings/")) &&
+          !strcmp(rq->method, "POST"))
+    mk_ws_bulk(s, &c, r);
+  else if(!strncmp(rest, "listings", 8) &&
+          (rest[8] == '\0' || rest[8] == '/'))
+    mk_ws_listings(s, &c, rest + 8, r);
+  else if(!strncmp(rest, "tasks/", 6))
+    mk_ws_tasks(s, &c, rest + 6, r);
+  else if(!strncmp(rest, "backbox/v1/competitors/", 23))
+    mk_ws_backbox(s, &c, rest + 23, r);
+  else
+    mk_resp_v1(s, r, 404, "not_found", "Webservices unavailable");
+}
+
+static struct mk_fault *mk_fault_take(struct mk_sim *s,
+                                      const struct mk_req *rq)
+{
+  size_t i;
+  for(i = 0; i < s->faults.n; i++) {
+    struct mk_fault *f = &s->faults.a[i];
+    if(f->count <= 0 || strncmp(rq->path, f->path, strlen(f->path)))
+      continue;
+    if(f->method[0] && strcasecmp(f->method, rq->method))
+      continue;
+    f->count--;
+    return f;
+  }
+  return NULL;
+}
+
+static const char mk_cf_page[] =
+  "<!DOCTYPE html>\n<html lang=\"en-US\"><head><title>Attention Required! "
+  "| Cloudflare</title></head><body><div id=\"cf-wrapper\"><h1>Sorry, you "
+  "have been blocked</h1><h2>You are unable to access backmarket.fr</h2>"
+  "<p>This website is using a security service to protect itself from "
+  "online attacks.</p><p>Cloudflare Ray ID: <strong>8a1b2c3d4e5f6789"
+  "</strong></p></div></body></html>\n";
+
+/* Fill r for a fault; returns 1 when the fault replaces the handler. */
+static int mk_fault_apply(struct mk_sim *s, const struct mk_fault *f,
+                          struct mk_resp *r)
+{
+  s->st_faults++;
+  if(!strcmp(f->kind, "delay")) {
+    r->delay_ms = f->delay_ms;
+    return 0;
+  }
+  if(!strcmp(f->kind, "status")) {
+    mk_resp_v1(s, r, (int)f->status, "simulated_fault",
+               "Fault injected by the simulator");
+    if(f->status == 429)
+      r->retry_after = f->retry_after > 0 ? f->retry_after : 10;
+  }
+  else if(!strcmp(f->kind, "drop")) {
+    mk_resp_text(r, 200, "application/json",
+                 "{\"count\": 1, \"next\": null, \"previous\": null, "
+                 "\"results\": [{\"order_id\": 1, \"state\": 1, "
+                 "\"orderlines\": []}]}");
+    r->drop = 1;
+  }
+  else if(!strcmp(f->kind, "malformed"))
+    mk_resp_text(r, 200, "application/json",
+                 "{\"count\": 3, \"next\": null, \"results\": [{\"order_id\"");
+  else if(!strcmp(f->kind, "cloudflare")) {
+    mk_resp_text(r, 403, "text/html; charset=UTF-8", mk_cf_page);
+    r->cloudflare = 1;
+  }
+  else if(!strcmp(f->kind, "bot_json"))
+    mk_resp_text(r, 403, "application/json",
+                 "{\"errors\":[{\"code\":\"bot-need-challenge\","
+                 "\"message\":\"Forbidden\","
+                 "\"challengePath\":\"/testchallengepage\"}]}");
+  else if(!strcmp(f->kind, "oversized")) {
+    size_t n = f->size ? f->size : 16u * 1024u * 1024u, i;
+    char *b;
+    if(n < 32)
+      n = 32;
+    b = malloc(n + 1);
+    if(!b) {
+      mk_resp_text(r, 500, "application/json", "{}");
+      return 1;
+    }
+    memcpy(b, "{\"padding\": \"", 13);
+    for(i = 13; i < n - 2; i++)
+      b[i] = 'x';
+    b[n - 2] = '"';
+    b[n - 1] = '}';
+    b[n] = '\0';
+    mk_resp_reset(r);
+    r->status = 200;
+    r->ctype = "application/json";
+    r->body = b;
+    r->len = n;
+  }
+  return 1;
+}
+
+void mk_dispatch(struct mk_sim *s, struct mk_req *rq, struct mk_resp *r,
+                 int from_http)
+{
+  struct mk_fault *f;
+  pthread_mutex_lock(&s->mu);
+  mk_tick(s);
+  if(!strncmp(rq->path, "/_sim/", 6) || !strcmp(rq->path, "/_sim")) {
+    mk_control(s, rq, rq->path[5] ? rq->path + 6 : "", r);
+    pthread_mutex_unlock(&s->mu);
+    return;
+  }
+  s->st_requests++;
+  f = from_http ? mk_fault_take(s, rq) : NULL;
+  if(!f || !mk_fault_apply(s, f, r)) {
+    if(!strncmp(rq->path, "/ws/", 4))
+      mk_ws(s, rq, rq->path + 4, r);
+    else if(!strncmp(rq->path, "/sellers-prod/", 14))
+      mk_pro_dispatch(s, rq, rq->path + 14, r);
+    else
+      mk_resp_v1(s, r, 404, "not_found", "No such endpoint");
+  }
+  if(r->status == 429)
+    s->st_429++;
+  mk_log_request(s, rq, r);
+  pthread_mutex_unlock(&s->mu);
+}

@@ -1,0 +1,390 @@
+/*
+ * mk_internal.h -- private types of the marketplace simulator: the state
+ * (merchants, tokens, listings, orders, tasks, Back Box, Pro), the request
+ * and response abstraction shared by the HTTP server and mk_sim_control(),
+ * and the functions each mk_*.c file provides to the others.
+ *
+ * Locking: every handler runs with s->mu held (taken in mk_dispatch()).
+ */
+#ifndef MK_INTERNAL_H
+#define MK_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "mk_sim.h"
+
+enum mk_platform { MK_EU = 0, MK_NA = 1, MK_AP = 2 };
+
+#define MK_NMARKETS 16
+#define MK_LOG_CAP 10000
+#define MK_BODY_CAP (64u * 1024u * 1024u)
+
+struct mk_market_info {
+  const char *code;     /* Accept-Language value, e.g. "en-gb" */
+  int platform;
+  const char *currency; /* ISO 4217 */
+  const char *mcode;    /* MarketCode, e.g. "GB" */
+};
+
+/* ---- generic helpers (mk_util.c) ---------------------------------- */
+struct mk_kv {
+  char *k;
+  char *v;
+};
+struct mk_kvs {
+  struct mk_kv *a;
+  size_t n;
+};
+
+int mk_kvs_add(struct mk_kvs *l, const char *k, const char *v);
+const char *mk_kvs_get(const struct mk_kvs *l, const char *k);
+void mk_kvs_free(struct mk_kvs *l);
+int mk_query_parse(struct mk_kvs *l, const char *q);
+char *mk_query_build(const struct mk_kvs *l, const char *page_key,
+                     long page);
+
+int mk_money_parse(const char *s, int64_t *cents);
+int mk_money_json(json_object *o, int64_t *cents);
+void mk_money_fmt(int64_t cents, char *buf, size_t len);
+json_object *mk_money_str(int64_t cents);
+json_object *mk_money_num(int64_t cents);
+void mk_time_fmt(int64_t ms, char *buf, size_t len);
+json_object *mk_time_json(int64_t ms);
+int mk_time_parse(const char *s, int64_t *ms);
+int mk_imei_valid(const char *s);
+void mk_uuid(struct mk_sim *s, char out[37]);
+int mk_is_uuid(const char *s);
+int mk_parse_int(const char *s, long long *v);
+int mk_json_int(json_object *o, long long *v);
+void mk_copy(char *dst, size_t len, const char *src);
+const struct mk_market_info *mk_market_find(const char *code);
+const struct mk_market_info *mk_market_default(int platform);
+const struct mk_market_info *mk_market_at(int i);
+int mk_market_index(const char *code);
+const char *mk_platform_name(int p);
+int mk_platform_parse(const char *s);
+
+/* ---- state ---------------------------------------------------------- */
+struct mk_config {
+  int quotas, ua_refuse, retry_after, restock_on_cancel;
+  long page_size_max, global_limit, catalog_limit, backbox_per_s;
+  long sku_lines_per_hour, pro_per_s, task_fail_next;
+  int64_t task_delay_ms, window_ms, block_ms;
+};
+
+struct mk_window {           /* ring of the last `cap` event times */
+  int64_t *ts;
+  long cap, head, n;
+};
+
+struct mk_merchant {
+  int64_t id;
+  char name[128];
+  int is_merchant;
+};
+
+struct mk_token {
+  char *token;
+  int64_t merchant_id;
+  int platform;
+  struct mk_window global, catalog, backbox;
+  int64_t blocked_until, catalog_blocked_until;
+  int64_t *sku_ts;             /* SKU-line events: time and lines */
+  long *sku_n;
+  size_t sku_len;
+};
+
+struct mk_shipping {
+  int set;
+  char shipper[64];
+  int64_t price;
+  long delay;
+};
+
+struct mk_lmarket {
+  int has_price, has_min, has_max;
+  int64_t price, min_price, max_price;
+  char currency[8];
+  char comment[512];
+  long warranty;
+  struct mk_shipping ship[3];
+};
+
+struct mk_listing {
+  char uuid[40];
+  int64_t listing_id;
+  int64_t merchant_id;
+  char sku[208];
+  char title[256];
+  char product_uuid[40];
+  int64_t backmarket_id;
+  char grade[16];
+  long quantity;
+  int forced_pub;              /* -1 = follow the rules */
+  struct mk_lmarket m[MK_NMARKETS];
+};
+
+struct mk_product {
+  char uuid[40];
+  int64_t backmarket_id;
+  char title[256];
+};
+
+struct mk_line {
+  int64_t id;
+  int state;
+  char sku[208];
+  int64_t listing_id;
+  char title[256];
+  char brand[64];
+  int64_t product_id;
+  long quantity;
+  int64_t price, fee, shipping_price, sales_taxes;
+  long shipping_delay;
+  char imei[16];
+  char serial[64];
+  long return_reason;
+  char return_message[512];
+  long condition;
+  int stocked;                 /* stock was taken from the listing */
+};
+
+struct mk_order {
+  int64_t order_id;
+  int64_t merchant_id;
+  char market[8];
+  char currency[8];
+  int payment_failed;
+  int64_t date_creation, date_modification, date_payment, date_shipping;
+  int64_t date_bill;
+  char tracking_number[208], tracking_url[308], shipper[208];
+  char vat_type[16];
+  char payment_method[32];
+  char psp[40];
+  int64_t shipping_price;
+  json_object *shipping_address, *billing_address;
+  size_t nlines;
+  struct mk_line *lines;
+};
+
+struct mk_task {
+  int64_t id;
+  int64_t merchant_id;
+  int64_t created;
+  char market[8];
+  int fail, done;
+  json_object *rows;           /* array of objects (header -> value) */
+  json_object *result;         /* set when done */
+  char error[128];
+};
+
+struct mk_bbox {
+  char listing_uuid[40];
+  char market[8];
+  int64_t price, min_price, price_to_win, winner_price;
+  int has_min, has_winner, is_winning;
+};
+
+struct mk_fault {
+  char path[256];
+  char method[16];
+  long count;
+  char kind[16];
+  long status, delay_ms, retry_after;
+  size_t size;
+};
+
+struct mk_schedule {
+  int64_t merchant_id;
+  char sku[208];
+  char market[8];
+  long quantity, count;
+  int64_t every_ms, next_ms;
+};
+
+struct mk_pro_key {
+  char *key;
+  char seller_id[64];
+  char seller_name[128];
+  struct mk_window win;
+};
+
+struct mk_pro_order {
+  char id[64];
+  char seller_id[64];
+  int64_t created, updated;
+  char status[16], financial[16], fulfillment[24];
+  json_object *doc;            /* currency, customer, addresses, lines, sums */
+  char shipment_id[32];
+};
+
+#define MK_VEC(T) struct { T *a; size_t n, cap; }
+
+struct mk_sim {
+  pthread_mutex_t mu;
+  struct MHD_Daemon *daemon;
+  uint16_t port;
+  struct mk_config cfg, cfg0;
+  int64_t clock;
+  int64_t (*now_fn)(void *);
+  void *now_ud;
+  uint64_t rng;
+  int64_t next_order, next_line, next_listing, next_task, next_bm;
+  long next_pro, next_shipment, next_merchant;
+  MK_VEC(struct mk_merchant) merchants;
+  MK_VEC(struct mk_token) tokens;
+  MK_VEC(struct mk_listing) listings;
+  MK_VEC(struct mk_product) products;
+  MK_VEC(struct mk_order) orders;
+  MK_VEC(struct mk_task) tasks;
+  MK_VEC(struct mk_bbox) bboxes;
+  MK_VEC(struct mk_fault) faults;
+  MK_VEC(struct mk_schedule) schedules;
+  MK_VEC(struct mk_pro_key) pro_keys;
+  MK_VEC(struct mk_pro_order) pro_orders;
+  /* request log ring and stats */
+  json_object *log[MK_LOG_CAP];
+  int64_t log_seq;
+  int64_t st_requests, st_429, st_sku_lines, st_faults, st_ua;
+  json_object *st_endpoints;
+  FILE *dump;
+};
+
+/* Grow a MK_VEC by one zeroed element; returns the element or NULL. */
+void *mk_vec_push(void *vec, size_t elem);
+#define MK_PUSH(v) mk_vec_push(&(v), sizeof(*(v).a))
+
+/* ---- requests and responses ----------------------------------------- */
+struct mk_req {
+  const char *method;
+  const char *path;
+  struct mk_kvs query;         /* decoded */
+  struct mk_kvs headers;       /* names lower-case */
+  const char *body;
+  size_t body_len;
+};
+
+struct mk_resp {
+  int status;
+  char *body;                  /* malloc'd */
+  size_t len;
+  const char *ctype;           /* static string */
+  long retry_after;            /* > 0: send Retry-After */
+  int cloudflare;              /* add server: cloudflare, cf-ray */
+  int drop;                    /* close after half the body */
+  long delay_ms;               /* real delay before answering */
+  char warning[160];
+};
+
+/* Authenticated Back Market request context. */
+struct mk_ctx {
+  struct mk_req *rq;
+  struct mk_token *tok;
+  struct mk_merchant *mer;
+  int platform;
+  const struct mk_market_info *market; /* from Accept-Language */
+  int market_bad;
+  char base[160];              /* "http://host:port" for next URLs */
+};
+
+const char *mk_hdr(const struct mk_req *rq, const char *name);
+void mk_resp_json(struct mk_resp *r, int status, json_object *o);
+void mk_resp_v1(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *code, const char *msg);
+void mk_resp_str(struct mk_resp *r, int status, const char *msg);
+void mk_resp_problem(struct mk_resp *r, int status, const char *type,
+                     const char *title, const char *detail);
+void mk_resp_text(struct mk_resp *r, int status, const char *ctype,
+                  const char *text);
+void mk_resp_reset(struct mk_resp *r);
+json_object *mk_body_object(const struct mk_req *rq);
+
+/* mk_core.c */
+int64_t mk_now(struct mk_sim *s);
+void mk_tick(struct mk_sim *s);
+void mk_dispatch(struct mk_sim *s, struct mk_req *rq, struct mk_resp *r,
+                 int from_http);
+void mk_state_clear(struct mk_sim *s);
+struct mk_merchant *mk_merchant_get(struct mk_sim *s, int64_t id);
+struct mk_listing *mk_listing_find(struct mk_sim *s, int64_t merchant,
+                                   const char *key);
+struct mk_listing *mk_listing_by_sku(struct mk_sim *s, int64_t merchant,
+                                     const char *sku);
+struct mk_order *mk_order_get(struct mk_sim *s, int64_t id);
+void mk_order_free(struct mk_order *o);
+int mk_order_state(const struct mk_order *o);
+
+/* mk_quota.c */
+int mk_quota_check(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r);
+int mk_quota_sku_lines(struct mk_sim *s, struct mk_ctx *c, long lines,
+                       struct mk_resp *r);
+int mk_window_hit(struct mk_window *w, long cap, int64_t now, int64_t span);
+void mk_window_free(struct mk_window *w);
+int mk_ua_valid(const char *ua);
+
+/* mk_orders.c */
+void mk_ws_orders(struct mk_sim *s, struct mk_ctx *c, const char *rest,
+                  struct mk_resp *r);
+void mk_ws_orderlines(struct mk_sim *s, struct mk_ctx *c, const char *rest,
+                      struct mk_resp *r);
+json_object *mk_order_json(struct mk_sim *s, const struct mk_order *o);
+int mk_order_restock(struct mk_sim *s, struct mk_order *o, struct mk_line *l);
+
+/* mk_listings.c */
+void mk_ws_listings(struct mk_sim *s, struct mk_ctx *c, const char *rest,
+                    struct mk_resp *r);
+json_object *mk_listing_json(const struct mk_listing *l, int mi);
+int mk_grade_state(const char *grade);
+int mk_page_args(struct mk_sim *s, const struct mk_ctx *c, long *page,
+                 long *size, struct mk_resp *r);
+json_object *mk_page_envelope(const struct mk_ctx *c, long count, long page,
+                              long size, json_object *results);
+int mk_listing_pub(const struct mk_listing *l, int mi);
+void mk_listing_defaults(struct mk_sim *s, struct mk_listing *l);
+
+/* mk_bulk.c */
+void mk_ws_bulk(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r);
+void mk_ws_tasks(struct mk_sim *s, struct mk_ctx *c, const char *rest,
+                 struct mk_resp *r);
+void mk_tasks_tick(struct mk_sim *s);
+void mk_task_free(struct mk_task *t);
+
+/* mk_backbox.c */
+void mk_ws_backbox(struct mk_sim *s, struct mk_ctx *c, const char *rest,
+                   struct mk_resp *r);
+
+/* mk_pro.c */
+void mk_pro_dispatch(struct mk_sim *s, struct mk_req *rq, const char *rest,
+                     struct mk_resp *r);
+json_object *mk_pro_order_json(struct mk_sim *s,
+                               const struct mk_pro_order *o, int internal);
+void mk_pro_order_free(struct mk_pro_order *o);
+struct mk_pro_order *mk_pro_order_create(struct mk_sim *s, json_object *in,
+                                         char *err, size_t errlen);
+
+/* mk_control.c, mk_control_data.c */
+void mk_control(struct mk_sim *s, struct mk_req *rq, const char *rest,
+                struct mk_resp *r);
+int mk_control_data(struct mk_sim *s, struct mk_req *rq, const char *rest,
+                    struct mk_resp *r);
+struct mk_order *mk_order_create(struct mk_sim *s, json_object *in,
+                                 char *err, size_t errlen);
+void mk_cerr(struct mk_resp *r, int status, const char *msg);
+const char *mk_jstr_get(json_object *o, const char *k);
+int mk_customer_order(struct mk_sim *s, json_object *in, int64_t at,
+                      struct mk_order **out, char *err, size_t errlen);
+void mk_schedule_tick(struct mk_sim *s);
+
+/* mk_log.c */
+void mk_log_request(struct mk_sim *s, const struct mk_req *rq,
+                    const struct mk_resp *r);
+void mk_log_get(struct mk_sim *s, const struct mk_req *rq,
+                struct mk_resp *r);
+void mk_stats_get(struct mk_sim *s, struct mk_resp *r);
+void mk_log_clear(struct mk_sim *s);
+
+#endif /* MK_INTERNAL_H */
