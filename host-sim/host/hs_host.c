@@ -1,0 +1,559 @@
+/*
+ * hs_host.c -- the host object: open/close, the plugin registry (files
+ * and in-memory descriptors), companies and plugin enablement, the
+ * per-(company, plugin) instance contexts, the host log and host.cfg.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hs_config.h"
+#include "hs_internal.h"
+
+const char *
+hs_rc_name(int rc)
+{
+  static const char *const names[] = {
+    "ok", "invalid argument", "out of memory", "configuration",
+    "schema validation", "transport", "remote retry", "remote reject",
+    "protocol", "ABI mismatch", "internal error", "not found",
+    "buffer too small", "conflict", "budget exhausted", "unauthorized"};
+
+  if(rc < 0 || (size_t)rc >= sizeof(names) / sizeof(names[0]))
+    return "unknown error";
+  return names[rc];
+}
+
+void
+hs_host_set_log(struct hs_host *h, hs_log_fn fn, void *ud)
+{
+  if(!h)
+    return;
+  h->log_fn = fn;
+  h->log_ud = ud;
+}
+
+void
+hs_hostlog(struct hs_host *h, int level, const char *fmt, ...)
+{
+  char line[1024];
+  va_list ap;
+
+  if(!h || !h->log_fn)
+    return;
+  va_start(ap, fmt);
+  if(vsnprintf(line, sizeof(line), fmt, ap) < 0)
+    line[0] = '\0';
+  va_end(ap);
+  h->log_fn(h->log_ud, level, line);
+}
+
+int
+hs_host_open(const struct hs_options *opt, struct hs_host **out, char *err,
+             size_t errlen)
+{
+  struct hs_host *h;
+  int rc;
+
+  if(!opt || !opt->db_path || !out) {
+    hs_errf(err, errlen, "host open: missing options or db_path");
+    return BMC_ERR_INVALID_ARG;
+  }
+  *out = NULL;
+  h = calloc(1, sizeof(*h));
+  if(!h) {
+    hs_errf(err, errlen, "host open: out of memory");
+    return BMC_ERR_NOMEM;
+  }
+  h->virtual_clock = opt->virtual_clock ? 1 : 0;
+  atomic_init(&h->stop, 0);
+  h->virtual_clock = 0;
+  atomic_init(&h->vclock, opt->virtual_start_ms ? opt->virtual_start_ms
+                                                : hs_clock_now(h));
+  h->virtual_clock = opt->virtual_clock ? 1 : 0;
+  hs_services_init(&h->api);
+  rc = hs_store_open(h, opt->db_path, err, errlen);
+  if(!rc)
+    rc = hs_xml_init(h, opt->schema_dir, err, errlen);
+  if(!rc)
+    rc = hs_jobs_recover(h);
+  if(!rc && opt->plugin_dir)
+    rc = hs_host_load_plugins(h, opt->plugin_dir, err, errlen);
+  if(rc) {
+    hs_host_close(h);
+    return rc;
+  }
+  *out = h;
+  return BMC_OK;
+}
+
+static void
+hs_inst_free(struct hs_inst *in)
+{
+  size_t i;
+
+  if(!in)
+    return;
+  if(in->created && in->api->destroy) {
+    pthread_mutex_lock(&in->mu);
+    in->api->destroy(in->inst);
+    pthread_mutex_unlock(&in->mu);
+  }
+  pthread_mutex_destroy(&in->mu);
+  for(i = 0; i < in->n_secrets; i++)
+    free(in->secrets[i]);
+  free(in->secrets);
+  free(in->company);
+  free(in);
+}
+
+void
+hs_host_close(struct hs_host *h)
+{
+  size_t i;
+
+  if(!h)
+    return;
+  for(i = 0; i < h->n_insts; i++)
+    hs_inst_free(h->insts[i]);
+  free(h->insts);
+  for(i = 0; i < h->n_plugs; i++) {
+    hs_plugin_close(h->plugs[i].loaded);
+    free(h->plugs[i].origin);
+  }
+  free(h->plugs);
+  hs_xml_close(h);
+  hs_store_close(h);
+  free(h);
+}
+
+/* ---- plugins ---- */
+
+static int
+hs_plug_add(struct hs_host *h, const struct bmc_plugin_api *api,
+            const char *origin, struct hs_plugin *loaded, char *err,
+            size_t errlen)
+{
+  struct hs_plug *nv;
+
+  if(hs_plug_find(h, api->name)) {
+    hs_errf(err, errlen, "%s: a plugin named '%s' is already loaded", origin,
+            api->name);
+    return BMC_ERR_CONFLICT;
+  }
+  nv = realloc(h->plugs, (h->n_plugs + 1) * sizeof(*nv));
+  if(!nv) {
+    hs_errf(err, errlen, "%s: out of memory", origin);
+    return BMC_ERR_NOMEM;
+  }
+  h->plugs = nv;
+  nv[h->n_plugs].api = api;
+  nv[h->n_plugs].origin = hs_strdup(origin);
+  nv[h->n_plugs].loaded = loaded;
+  if(!nv[h->n_plugs].origin) {
+    hs_errf(err, errlen, "%s: out of memory", origin);
+    return BMC_ERR_NOMEM;
+  }
+  h->n_plugs++;
+  return BMC_OK;
+}
+
+int
+hs_host_add_plugin_api(struct hs_host *h, const struct bmc_plugin_api *api,
+                       const char *origin, char *err, size_t errlen)
+{
+  int rc;
+
+  if(!h || !api) {
+    hs_errf(err, errlen, "add plugin: no descriptor");
+    return BMC_ERR_INVALID_ARG;
+  }
+  if(!origin)
+    origin = "in-memory";
+  rc = hs_plugin_check_api(origin, api, err, errlen);
+  if(rc)
+    return rc;
+  return hs_plug_add(h, api, origin, NULL, err, errlen);
+}
+
+int
+hs_host_load_plugin(struct hs_host *h, const char *path, char *err,
+                    size_t errlen)
+{
+  struct hs_plugin *p = NULL;
+  int rc;
+
+  if(!h || !path) {
+    hs_errf(err, errlen, "load plugin: no path");
+    return BMC_ERR_INVALID_ARG;
+  }
+  rc = hs_plugin_open(path, &p, err, errlen);
+  if(rc)
+    return rc;
+  rc = hs_plug_add(h, p->api, p->path, p, err, errlen);
+  if(rc)
+    hs_plugin_close(p);
+  return rc;
+}
+
+int
+hs_host_load_plugins(struct hs_host *h, const char *dir, char *err,
+                     size_t errlen)
+{
+  struct hs_plugin **v = NULL;
+  size_t n = 0, i;
+  int rc;
+
+  if(!h || !dir) {
+    hs_errf(err, errlen, "load plugins: no directory");
+    return BMC_ERR_INVALID_ARG;
+  }
+  rc = hs_plugins_open_dir(dir, &v, &n, err, errlen);
+  if(rc)
+    return rc;
+  for(i = 0; i < n; i++) {
+    if(!rc)
+      rc = hs_plug_add(h, v[i]->api, v[i]->path, v[i], err, errlen);
+    if(rc)
+      hs_plugin_close(v[i]);
+  }
+  free(v);
+  return rc;
+}
+
+size_t
+hs_plugin_count(struct hs_host *h)
+{
+  return h ? h->n_plugs : 0;
+}
+
+int
+hs_plugin_get(struct hs_host *h, size_t i, struct hs_plugin_info *out)
+{
+  const struct bmc_plugin_api *a;
+
+  if(!h || !out || i >= h->n_plugs)
+    return BMC_ERR_NOT_FOUND;
+  a = h->plugs[i].api;
+  out->name = a->name;
+  out->display_name = a->display_name ? a->display_name : a->name;
+  out->version = a->version;
+  out->origin = h->plugs[i].origin;
+  out->abi_major = a->hdr.major;
+  out->abi_minor = a->hdr.minor;
+  out->api = a;
+  return BMC_OK;
+}
+
+struct hs_plug *
+hs_plug_find(struct hs_host *h, const char *name)
+{
+  size_t i;
+
+  for(i = 0; name && i < h->n_plugs; i++)
+    if(strcmp(h->plugs[i].api->name, name) == 0)
+      return &h->plugs[i];
+  return NULL;
+}
+
+const struct bmc_plugin_api *
+hs_plugin_find(struct hs_host *h, const char *name)
+{
+  struct hs_plug *p = h ? hs_plug_find(h, name) : NULL;
+
+  return p ? p->api : NULL;
+}
+
+/* ---- companies ---- */
+
+int
+hs_company_add(struct hs_host *h, const char *name, int64_t *id)
+{
+  sqlite3_stmt *st;
+  size_t i;
+
+  if(!h || !name || !name[0])
+    return BMC_ERR_INVALID_ARG;
+  for(i = 0; name[i]; i++)
+    if((unsigned char)name[i] < 0x20)
+      return BMC_ERR_INVALID_ARG;
+  if(hs_company_find(h, name, id) == BMC_OK)
+    return BMC_ERR_CONFLICT;
+  st = hs_stmt(h, "INSERT INTO companies(name, created_ms) VALUES(?, ?)");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  hs_bind_text(st, 1, name);
+  sqlite3_bind_int64(st, 2, hs_clock_now(h));
+  if(sqlite3_step(st) != SQLITE_DONE)
+    return BMC_ERR_INTERNAL;
+  if(id)
+    *id = sqlite3_last_insert_rowid(h->db);
+  return BMC_OK;
+}
+
+int
+hs_company_find(struct hs_host *h, const char *name, int64_t *id)
+{
+  sqlite3_stmt *st;
+  int rc = BMC_ERR_NOT_FOUND;
+
+  if(!h || !name)
+    return BMC_ERR_INVALID_ARG;
+  st = hs_stmt(h, "SELECT id FROM companies WHERE name = ?");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  hs_bind_text(st, 1, name);
+  if(sqlite3_step(st) == SQLITE_ROW) {
+    if(id)
+      *id = sqlite3_column_int64(st, 0);
+    rc = BMC_OK;
+  }
+  sqlite3_reset(st);
+  return rc;
+}
+
+int
+hs_companies_each(struct hs_host *h,
+                  int (*cb)(void *ud, int64_t id, const char *name),
+                  void *ud)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = BMC_OK, s;
+
+  if(!h || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(sqlite3_prepare_v2(h->db, "SELECT id, name FROM companies ORDER BY"
+                        " name", -1, &st, NULL) != SQLITE_OK)
+    return BMC_ERR_INTERNAL;
+  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+    rc = cb(ud, sqlite3_column_int64(st, 0), hs_col_text(st, 1));
+    if(rc)
+      break;
+  }
+  if(!rc && s != SQLITE_DONE)
+    rc = BMC_ERR_INTERNAL;
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int
+hs_company_plugin_enable(struct hs_host *h, const char *company,
+                         const char *plugin, int enabled, char *err,
+                         size_t errlen)
+{
+  sqlite3_stmt *st;
+  int64_t cid;
+
+  if(!h || !company || !plugin) {
+    hs_errf(err, errlen, "enable: missing company or plugin");
+    return BMC_ERR_INVALID_ARG;
+  }
+  if(hs_company_find(h, company, &cid)) {
+    hs_errf(err, errlen, "company '%s' does not exist", company);
+    return BMC_ERR_NOT_FOUND;
+  }
+  if(!hs_plug_find(h, plugin)) {
+    hs_errf(err, errlen, "plugin '%s' is not loaded", plugin);
+    return BMC_ERR_NOT_FOUND;
+  }
+  st = hs_stmt(h, "INSERT INTO company_plugins(company_id, plugin, enabled)"
+               " VALUES(?, ?, ?) ON CONFLICT(company_id, plugin) DO UPDATE"
+               " SET enabled = excluded.enabled");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, cid);
+  hs_bind_text(st, 2, plugin);
+  sqlite3_bind_int(st, 3, enabled ? 1 : 0);
+  if(sqlite3_step(st) != SQLITE_DONE) {
+    hs_errf(err, errlen, "enable: %s", sqlite3_errmsg(h->db));
+    return BMC_ERR_INTERNAL;
+  }
+  return BMC_OK;
+}
+
+int
+hs_company_plugin_enabled(struct hs_host *h, const char *company,
+                          const char *plugin, int *enabled)
+{
+  sqlite3_stmt *st;
+  int64_t cid;
+
+  if(!h || !plugin || !enabled)
+    return BMC_ERR_INVALID_ARG;
+  if(hs_company_find(h, company, &cid))
+    return BMC_ERR_NOT_FOUND;
+  st = hs_stmt(h, "SELECT enabled FROM company_plugins WHERE company_id = ?"
+               " AND plugin = ?");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, cid);
+  hs_bind_text(st, 2, plugin);
+  *enabled = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+  sqlite3_reset(st);
+  return BMC_OK;
+}
+
+/* ---- instance contexts ---- */
+
+int
+hs_inst_get(struct hs_host *h, const char *company, const char *plugin,
+            struct hs_inst **out, char *err, size_t errlen)
+{
+  struct hs_plug *p;
+  struct hs_inst *in, **nv;
+  int64_t cid;
+  size_t i;
+
+  if(!company || !plugin) {
+    hs_errf(err, errlen, "missing company or plugin");
+    return BMC_ERR_INVALID_ARG;
+  }
+  if(hs_company_find(h, company, &cid)) {
+    hs_errf(err, errlen, "company '%s' does not exist", company);
+    return BMC_ERR_NOT_FOUND;
+  }
+  p = hs_plug_find(h, plugin);
+  if(!p) {
+    hs_errf(err, errlen, "plugin '%s' is not loaded", plugin);
+    return BMC_ERR_NOT_FOUND;
+  }
+  for(i = 0; i < h->n_insts; i++) {
+    if(h->insts[i]->company_id == cid && h->insts[i]->api == p->api) {
+      *out = h->insts[i];
+      return BMC_OK;
+    }
+  }
+  in = calloc(1, sizeof(*in));
+  nv = realloc(h->insts, (h->n_insts + 1) * sizeof(*nv));
+  if(!in || !nv) {
+    free(in);
+    if(nv)
+      h->insts = nv;
+    hs_errf(err, errlen, "out of memory");
+    return BMC_ERR_NOMEM;
+  }
+  h->insts = nv;
+  in->h = h;
+  in->company_id = cid;
+  in->company = hs_strdup(company);
+  in->api = p->api;
+  if(!in->company || pthread_mutex_init(&in->mu, NULL)) {
+    free(in->company);
+    free(in);
+    hs_errf(err, errlen, "out of memory");
+    return BMC_ERR_NOMEM;
+  }
+  h->insts[h->n_insts++] = in;
+  *out = in;
+  return hs_inst_load_secrets(in);
+}
+
+int
+hs_inst_load_secrets(struct hs_inst *in)
+{
+  const struct bmc_plugin_api *a = in->api;
+  size_t i;
+
+  for(i = 0; i < in->n_secrets; i++)
+    free(in->secrets[i]);
+  free(in->secrets);
+  in->secrets = NULL;
+  in->n_secrets = 0;
+  if(!a->n_settings)
+    return BMC_OK;
+  in->secrets = calloc(a->n_settings, sizeof(char *));
+  if(!in->secrets)
+    return BMC_ERR_NOMEM;
+  for(i = 0; i < a->n_settings; i++) {
+    char *v = NULL;
+
+    if(!(a->settings[i].flags & BMC_SETTING_SECRET))
+      continue;
+    if(hs_setting_lookup(in->h, in->company_id, a, a->settings[i].key, &v))
+      continue;
+    if(v && v[0])
+      in->secrets[in->n_secrets++] = v;
+    else
+      free(v);
+  }
+  return BMC_OK;
+}
+
+int
+hs_host_services(struct hs_host *h, const char *company, const char *plugin,
+                 const struct bmc_host_api **api, void **ctx)
+{
+  struct hs_inst *in;
+  int rc;
+
+  if(!h || !api || !ctx)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_inst_get(h, company, plugin, &in, NULL, 0);
+  if(rc)
+    return rc;
+  hs_inst_load_secrets(in);
+  *api = &h->api;
+  *ctx = in;
+  return BMC_OK;
+}
+
+/* ---- host.cfg ---- */
+
+static const struct bmc_plugin_api *
+hs_cfg_lookup(void *ud, const char *name)
+{
+  return hs_plugin_find(ud, name);
+}
+
+int
+hs_host_load_config(struct hs_host *h, const char *cfg_path, char *err,
+                    size_t errlen)
+{
+  struct hs_config *cfg = NULL;
+  size_t c, p, e;
+  int rc;
+
+  if(!h || !cfg_path) {
+    hs_errf(err, errlen, "config: no file");
+    return BMC_ERR_INVALID_ARG;
+  }
+  rc = hs_config_read_file(cfg_path, &cfg, err, errlen);
+  if(rc)
+    return rc;
+  if(cfg->plugin_dir && h->n_plugs == 0)
+    rc = hs_host_load_plugins(h, cfg->plugin_dir, err, errlen);
+  if(!rc)
+    rc = hs_config_validate(cfg, hs_cfg_lookup, h, err, errlen);
+  if(!rc)
+    rc = hs_begin(h);
+  for(c = 0; !rc && c < cfg->n_companies; c++) {
+    const struct hs_cfg_company *co = &cfg->companies[c];
+
+    rc = hs_company_add(h, co->name, NULL);
+    if(rc == BMC_ERR_CONFLICT)
+      rc = BMC_OK;
+    for(p = 0; !rc && p < co->n_plugins; p++) {
+      const struct hs_cfg_plugin *pl = &co->plugins[p];
+
+      rc = hs_company_plugin_enable(h, co->name, pl->name, pl->enabled, err,
+                                    errlen);
+      for(e = 0; !rc && e < pl->n_entries; e++)
+        rc = hs_company_setting_set(h, co->name, pl->name,
+                                    pl->entries[e].key, pl->entries[e].value,
+                                    err, errlen);
+      if(rc && pl->line) {
+        char tmp[HS_ERRLEN];
+
+        snprintf(tmp, sizeof(tmp), "%s", err ? err : "");
+        hs_errf(err, errlen, "%s:%d: %s", cfg_path, pl->line, tmp);
+      }
+    }
+  }
+  if(rc)
+    hs_rollback(h);
+  else
+    rc = hs_commit(h);
+  hs_config_free(cfg);
+  return rc;
+}

@@ -1,0 +1,183 @@
+/*
+ * hs_internal.h -- private definitions shared by the host simulator's
+ * library files: struct hs_host, the per-(company, plugin) instance
+ * context handed to plugins as host_ctx, and the store/XML/job helpers.
+ * Not installed; not for tests (they use hs_host.h).
+ */
+#ifndef HS_INTERNAL_H
+#define HS_INTERNAL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <libxml/xmlschemas.h>
+
+#include "hs_host.h"
+#include "hs_loader.h"
+
+#define HS_ERRLEN 512
+
+struct hs_plug {
+  const struct bmc_plugin_api *api;
+  char *origin;
+  struct hs_plugin *loaded; /* NULL for an in-memory descriptor */
+};
+
+/* host_ctx of one (company, plugin) instance. */
+struct hs_inst {
+  struct hs_host *h;
+  int64_t company_id;
+  char *company;
+  const struct bmc_plugin_api *api;
+  void *inst;            /* plugin instance, NULL until created */
+  int created;
+  pthread_mutex_t mu;    /* serializes calls into the instance */
+  int64_t job_id;        /* current job, 0 outside a job */
+  int64_t n_item_errors; /* in the current job */
+  char **secrets;        /* secret setting values to mask */
+  size_t n_secrets;
+};
+
+#define HS_STMT_CACHE 96
+
+struct hs_host {
+  sqlite3 *db;
+  int db_version;
+  xmlSchemaPtr order_xsd, settle_xsd;
+  struct hs_plug *plugs;
+  size_t n_plugs;
+  struct hs_inst **insts;
+  size_t n_insts;
+  int virtual_clock;
+  _Atomic int64_t vclock;
+  atomic_int stop;
+  hs_log_fn log_fn;
+  void *log_ud;
+  struct bmc_host_api api;
+  struct {
+    const char *sql;
+    sqlite3_stmt *st;
+  } stmts[HS_STMT_CACHE];
+  size_t n_stmts;
+  char fault_svc[48];
+  int64_t fault_after, fault_count;
+  int fault_mode;
+};
+
+/* ---- hs_util.c ---- */
+void hs_errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+char *hs_strdup(const char *s);
+/* Copy s into buf: BMC_OK or BMC_ERR_TOO_SMALL (buf then ""). */
+int hs_copy(char *buf, size_t buflen, const char *s);
+/* Replace every occurrence of each secret (non-empty) by "****";
+ * returns a malloc'd string or NULL on allocation failure. */
+char *hs_mask(const char *text, char *const *secrets, size_t n);
+/* ms since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21). */
+void hs_iso_time(int64_t ms, char *buf, size_t buflen);
+/* Parse "YYYY-MM-DDTHH:MM:SS[.fff][Z|+hh:mm]" or digits-only ms. */
+int hs_parse_time(const char *s, int64_t *ms);
+/* Decimal text "[-]d+[.d{1,frac}]" to an integer scaled by 10^frac. */
+int hs_decimal_parse(const char *s, int frac, int64_t *out);
+
+/* ---- hs_store.c ---- */
+int hs_store_open(struct hs_host *h, const char *path, char *err,
+                  size_t errlen);
+void hs_store_close(struct hs_host *h);
+/* A cached prepared statement for the static string sql (reset and
+ * unbound when handed out).  NULL on error (message logged). */
+sqlite3_stmt *hs_stmt(struct hs_host *h, const char *sql);
+/* Run sql without results; BMC_OK or BMC_ERR_INTERNAL. */
+int hs_exec(struct hs_host *h, const char *sql);
+int hs_begin(struct hs_host *h);  /* BEGIN IMMEDIATE */
+int hs_commit(struct hs_host *h);
+void hs_rollback(struct hs_host *h);
+/* Bind text or NULL. */
+int hs_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Column text or NULL. */
+const char *hs_col_text(sqlite3_stmt *st, int i);
+
+/* ---- hs_host.c ---- */
+void hs_hostlog(struct hs_host *h, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+struct hs_plug *hs_plug_find(struct hs_host *h, const char *name);
+/* The instance context for (company, plugin); created on first use. */
+int hs_inst_get(struct hs_host *h, const char *company, const char *plugin,
+                struct hs_inst **out, char *err, size_t errlen);
+/* Refresh the list of secret values the instance's output is masked with. */
+int hs_inst_load_secrets(struct hs_inst *in);
+
+/* ---- hs_settings.c ---- */
+/* Stored value or default for the instance (malloc'd into *out, NULL when
+ * neither). */
+int hs_setting_lookup(struct hs_host *h, int64_t company_id,
+                      const struct bmc_plugin_api *api, const char *key,
+                      char **out);
+/* 1 when value is "true". */
+int hs_setting_bool(struct hs_host *h, int64_t company_id,
+                    const struct bmc_plugin_api *api, const char *key,
+                    int dflt);
+
+/* ---- hs_services.c ---- */
+void hs_services_init(struct bmc_host_api *api);
+/* Fault hook: 0 = proceed, BMC_ERR_INTERNAL = fail (may _exit). */
+int hs_fault_check(struct hs_host *h, const char *service);
+
+/* ---- hs_jobs.c ---- */
+void hs_job_log(struct hs_inst *in, int level, const char *text);
+void hs_job_item_error(struct hs_inst *in, const char *item,
+                       const char *code, const char *message);
+int hs_jobs_recover(struct hs_host *h);
+int hs_job_run(struct hs_host *h, const char *company, const char *plugin,
+               const char *action, const char *trigger, int64_t *job_id,
+               int *status, char *err, size_t errlen);
+/* Record a job that did not run (Skipped) with one log line. */
+int hs_job_skip(struct hs_host *h, struct hs_inst *in, const char *action,
+                const char *why, int64_t *job_id);
+
+/* ---- hs_xml.c ---- */
+int hs_xml_init(struct hs_host *h, const char *schema_dir, char *err,
+                size_t errlen);
+void hs_xml_close(struct hs_host *h);
+/* Parse (no network, no entities) and validate against schema; on
+ * failure BMC_ERR_SCHEMA with "line N: what" in err.  *doc owned by the
+ * caller (xmlFreeDoc). */
+int hs_xml_parse_valid(xmlSchemaPtr schema, const char *what,
+                       const char *xml, size_t len, xmlDocPtr *doc,
+                       char *err, size_t errlen);
+/* Text of the first child element called name, or NULL (malloc'd). */
+char *hs_xml_child_text(xmlNodePtr parent, const char *name);
+xmlNodePtr hs_xml_child(xmlNodePtr parent, const char *name);
+/* Set (create if missing) the text of child `name`, inserting a new one
+ * before the first existing child named in `before` (NULL terminated). */
+int hs_xml_set_child(xmlNodePtr parent, const char *name, const char *text,
+                     const char *const *before);
+void hs_xml_remove_children(xmlNodePtr parent, const char *name);
+
+/* ---- hs_orders.c ---- */
+int hs_order_upsert_in(struct hs_inst *in, const char *xml, size_t len,
+                       int *created, char *err, size_t errlen);
+int hs_order_build_xml(struct hs_host *h, int64_t order_id, char **xml,
+                       size_t *len);
+int hs_order_status_in(struct hs_inst *in, const char *source_order_id,
+                       const char *status, const char *note);
+int hs_order_mark_in(struct hs_inst *in, const char *source_order_id,
+                     int kind);
+int hs_orders_query_in(struct hs_inst *in, int q, bmc_doc_cb cb, void *ud);
+int hs_order_get_in(struct hs_inst *in, const char *source_order_id,
+                    bmc_doc_cb cb, void *ud);
+
+/* ---- hs_settle.c ---- */
+int hs_settlement_import_in(struct hs_inst *in, const char *xml, size_t len,
+                            char *err, size_t errlen);
+
+/* ---- hs_products.c ---- */
+int hs_catalog_each_in(struct hs_host *h, int64_t company_id,
+                       const char *plugin, int enabled_only,
+                       const char *one_sku, bmc_product_cb cb, void *ud);
+int hs_product_set_in(struct hs_inst *in, const char *sku, const char *key,
+                      const char *value);
+
+#endif /* HS_INTERNAL_H */

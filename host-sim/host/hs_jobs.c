@@ -1,0 +1,523 @@
+/*
+ * hs_jobs.c -- queued jobs: one per action run (Submitted -> Processing ->
+ * Completed / Partial Success / Failed; Interrupted after a crash;
+ * Skipped when a scheduled run cannot start), the job log with its error
+ * flag (secrets masked), the per-item error queue and their listings.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <errno.h>
+
+#include "hs_internal.h"
+
+const char *
+hs_job_status_name(int status)
+{
+  static const char *const n[] = {"Submitted", "Processing", "Completed",
+                                   "Failed", "Partial Success", "Interrupted",
+                                   "Skipped"};
+
+  if(status < 0 || status > HS_JOB_SKIPPED)
+    return "Unknown";
+  return n[status];
+}
+
+static void
+hs_job_line(struct hs_host *h, int64_t job_id, int level, const char *text)
+{
+  sqlite3_stmt *st;
+
+  st = hs_stmt(h, "INSERT INTO job_log(job_id, seq, ts_ms, level, is_error,"
+               " text) VALUES(?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM"
+               " job_log WHERE job_id = ?1), ?2, ?3, ?4, ?5)");
+  if(!st)
+    return;
+  sqlite3_bind_int64(st, 1, job_id);
+  sqlite3_bind_int64(st, 2, hs_clock_now(h));
+  sqlite3_bind_int(st, 3, level);
+  sqlite3_bind_int(st, 4, level == BMC_LOG_ERROR);
+  hs_bind_text(st, 5, text);
+  if(sqlite3_step(st) != SQLITE_DONE)
+    hs_hostlog(h, BMC_LOG_ERROR, "job %lld log: %s", (long long)job_id,
+               sqlite3_errmsg(h->db));
+  sqlite3_reset(st);
+}
+
+void
+hs_job_log(struct hs_inst *in, int level, const char *text)
+{
+  char *m = hs_mask(text, in->secrets, in->n_secrets);
+
+  if(!m)
+    return;
+  if(in->job_id)
+    hs_job_line(in->h, in->job_id, level, m);
+  hs_hostlog(in->h, level, "[%s/%s] %s", in->company, in->api->name, m);
+  free(m);
+}
+
+void
+hs_job_item_error(struct hs_inst *in, const char *item, const char *code,
+                  const char *message)
+{
+  char *mi = hs_mask(item, in->secrets, in->n_secrets);
+  char *mm = hs_mask(message, in->secrets, in->n_secrets);
+  sqlite3_stmt *st;
+  char line[1024];
+
+  if(!mi || !mm)
+    goto out;
+  st = hs_stmt(in->h, "INSERT INTO error_queue(company_id, plugin, item,"
+               " code, message, ts_ms, job_id) VALUES(?, ?, ?, ?, ?, ?, ?)");
+  if(st) {
+    sqlite3_bind_int64(st, 1, in->company_id);
+    hs_bind_text(st, 2, in->api->name);
+    hs_bind_text(st, 3, mi);
+    hs_bind_text(st, 4, code);
+    hs_bind_text(st, 5, mm);
+    sqlite3_bind_int64(st, 6, hs_clock_now(in->h));
+    sqlite3_bind_int64(st, 7, in->job_id);
+    if(sqlite3_step(st) != SQLITE_DONE)
+      hs_hostlog(in->h, BMC_LOG_ERROR, "error queue: %s",
+                 sqlite3_errmsg(in->h->db));
+    sqlite3_reset(st);
+  }
+  in->n_item_errors++;
+  snprintf(line, sizeof(line), "%s: %s: %s", mi, code, mm);
+  hs_job_log(in, BMC_LOG_ERROR, line);
+out:
+  free(mi);
+  free(mm);
+}
+
+static int
+hs_job_set(struct hs_host *h, int64_t id, int status, int rc,
+           const char *col_ms)
+{
+  sqlite3_stmt *st;
+  int r;
+
+  if(strcmp(col_ms, "started_ms") == 0)
+    st = hs_stmt(h, "UPDATE jobs SET status = ?, rc = ?, started_ms = ?"
+                 " WHERE id = ?");
+  else
+    st = hs_stmt(h, "UPDATE jobs SET status = ?, rc = ?, finished_ms = ?"
+                 " WHERE id = ?");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int(st, 1, status);
+  sqlite3_bind_int(st, 2, rc);
+  sqlite3_bind_int64(st, 3, hs_clock_now(h));
+  sqlite3_bind_int64(st, 4, id);
+  r = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  sqlite3_reset(st);
+  return r;
+}
+
+int
+hs_jobs_recover(struct hs_host *h)
+{
+  sqlite3_stmt *st = NULL;
+  int64_t *ids = NULL, *nv;
+  size_t n = 0, i;
+  int s;
+
+  if(sqlite3_prepare_v2(h->db, "SELECT id, pid FROM jobs WHERE status IN"
+                        " (0, 1)", -1, &st, NULL) != SQLITE_OK)
+    return BMC_ERR_INTERNAL;
+  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+    pid_t pid = (pid_t)sqlite3_column_int64(st, 1);
+
+    /* A job of a live process (another host-sim on the same store) is
+     * still running; only an owner that is gone means a crash. */
+    if(pid > 0 && pid != getpid() &&
+       (kill(pid, 0) == 0 || errno == EPERM))
+      continue;
+    nv = realloc(ids, (n + 1) * sizeof(*ids));
+    if(!nv) {
+      sqlite3_finalize(st);
+      free(ids);
+      return BMC_ERR_NOMEM;
+    }
+    ids = nv;
+    ids[n++] = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  for(i = 0; i < n; i++) {
+    hs_job_set(h, ids[i], HS_JOB_INTERRUPTED, BMC_ERR_INTERNAL,
+               "finished_ms");
+    hs_job_line(h, ids[i], BMC_LOG_ERROR, "job interrupted: the host stopped "
+                "while it was running (found at restart); the next run "
+                "resumes from the last saved state");
+  }
+  free(ids);
+  return s == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+}
+
+/* Insert a Submitted job unless the same (company, plugin, action) is
+ * queued or running: BMC_ERR_CONFLICT with the running job's id. */
+static int
+hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
+              const char *trigger, int64_t *id, char *err, size_t errlen)
+{
+  sqlite3_stmt *st;
+  int rc;
+
+  rc = hs_begin(h);
+  if(rc)
+    return rc;
+  st = hs_stmt(h, "SELECT id FROM jobs WHERE company_id = ? AND plugin = ?"
+               " AND action = ? AND status IN (0, 1)");
+  if(!st) {
+    hs_rollback(h);
+    return BMC_ERR_INTERNAL;
+  }
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  hs_bind_text(st, 3, action);
+  if(sqlite3_step(st) == SQLITE_ROW) {
+    hs_errf(err, errlen, "%s/%s/%s is already running as job %lld",
+            in->company, in->api->name, action,
+            (long long)sqlite3_column_int64(st, 0));
+    sqlite3_reset(st);
+    hs_rollback(h);
+    return BMC_ERR_CONFLICT;
+  }
+  sqlite3_reset(st);
+  st = hs_stmt(h, "INSERT INTO jobs(company_id, plugin, action, trigger,"
+               " status, pid, created_ms) VALUES(?, ?, ?, ?, 0, ?, ?)");
+  if(!st) {
+    hs_rollback(h);
+    return BMC_ERR_INTERNAL;
+  }
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  hs_bind_text(st, 3, action);
+  hs_bind_text(st, 4, trigger);
+  sqlite3_bind_int64(st, 5, (sqlite3_int64)getpid());
+  sqlite3_bind_int64(st, 6, hs_clock_now(h));
+  if(sqlite3_step(st) != SQLITE_DONE) {
+    hs_errf(err, errlen, "job: %s", sqlite3_errmsg(h->db));
+    sqlite3_reset(st);
+    hs_rollback(h);
+    return BMC_ERR_INTERNAL;
+  }
+  sqlite3_reset(st);
+  *id = sqlite3_last_insert_rowid(h->db);
+  return hs_commit(h);
+}
+
+int
+hs_job_skip(struct hs_host *h, struct hs_inst *in, const char *action,
+            const char *why, int64_t *job_id)
+{
+  int64_t id;
+  int rc;
+
+  rc = hs_job_create(h, in, action, "scheduled", &id, NULL, 0);
+  if(rc)
+    return rc;
+  hs_job_line(h, id, BMC_LOG_WARN, why);
+  hs_job_set(h, id, HS_JOB_SKIPPED, BMC_ERR_CONFIG, "finished_ms");
+  if(job_id)
+    *job_id = id;
+  return BMC_OK;
+}
+
+static const struct bmc_action *
+hs_action_find(const struct bmc_plugin_api *api, const char *id)
+{
+  size_t i;
+
+  for(i = 0; i < api->n_actions; i++)
+    if(strcmp(api->actions[i].id, id) == 0)
+      return &api->actions[i];
+  return NULL;
+}
+
+/* Run the plugin inside an existing Processing job. */
+static int
+hs_job_exec(struct hs_inst *in, const char *action, int64_t id)
+{
+  char perr[HS_ERRLEN] = "";
+  char line[HS_ERRLEN + 64];
+  int rc = BMC_OK, status;
+
+  in->job_id = id;
+  in->n_item_errors = 0;
+  hs_inst_load_secrets(in);
+  if(!in->created) {
+    void *pi = NULL;
+
+    rc = in->api->create(&in->h->api, in, &pi, perr, sizeof(perr));
+    if(!rc) {
+      in->inst = pi;
+      in->created = 1;
+    }
+    else {
+      snprintf(line, sizeof(line), "plugin create failed (%s): %s",
+               hs_rc_name(rc), perr[0] ? perr : "no message");
+      hs_job_log(in, BMC_LOG_ERROR, line);
+    }
+  }
+  if(!rc) {
+    rc = in->api->run(in->inst, action, perr, sizeof(perr));
+    if(rc) {
+      const char *rs = in->api->strerror ? in->api->strerror(rc) : NULL;
+
+      snprintf(line, sizeof(line), "%s failed (%s): %s", action,
+               rs ? rs : hs_rc_name(rc), perr[0] ? perr : "no message");
+      hs_job_log(in, BMC_LOG_ERROR, line);
+    }
+  }
+  if(rc)
+    status = HS_JOB_FAILED;
+  else if(in->n_item_errors)
+    status = HS_JOB_PARTIAL;
+  else
+    status = HS_JOB_COMPLETED;
+  snprintf(line, sizeof(line), "%s %s (%lld item errors)", action,
+           hs_job_status_name(status), (long long)in->n_item_errors);
+  hs_job_log(in, BMC_LOG_INFO, line);
+  {
+    sqlite3_stmt *st = hs_stmt(in->h, "UPDATE jobs SET n_item_errors = ?"
+                               " WHERE id = ?");
+
+    if(st) {
+      sqlite3_bind_int64(st, 1, in->n_item_errors);
+      sqlite3_bind_int64(st, 2, id);
+      if(sqlite3_step(st) != SQLITE_DONE)
+        hs_hostlog(in->h, BMC_LOG_ERROR, "job %lld: %s", (long long)id,
+                   sqlite3_errmsg(in->h->db));
+      sqlite3_reset(st);
+    }
+  }
+  hs_job_set(in->h, id, status, rc, "finished_ms");
+  in->job_id = 0;
+  return status;
+}
+
+int
+hs_job_run(struct hs_host *h, const char *company, const char *plugin,
+           const char *action, const char *trigger, int64_t *job_id,
+           int *status, char *err, size_t errlen)
+{
+  const struct bmc_action *a;
+  struct hs_inst *in;
+  int64_t id;
+  int rc, en = 0, manual = strcmp(trigger, "manual") == 0;
+
+  rc = hs_inst_get(h, company, plugin, &in, err, errlen);
+  if(rc)
+    return rc;
+  a = action ? hs_action_find(in->api, action) : NULL;
+  if(!a) {
+    hs_errf(err, errlen, "plugin '%s' has no action '%s'", plugin,
+            action ? action : "(none)");
+    return BMC_ERR_NOT_FOUND;
+  }
+  if(manual && !(a->flags & BMC_ACTION_MANUAL)) {
+    hs_errf(err, errlen, "action '%s' of '%s' cannot be run by hand", action,
+            plugin);
+    return BMC_ERR_CONFLICT;
+  }
+  hs_company_plugin_enabled(h, company, plugin, &en);
+  if(!en) {
+    hs_errf(err, errlen, "plugin '%s' is not enabled for company '%s' "
+            "(enable it in the Toolbox first)", plugin, company);
+    return BMC_ERR_CONFLICT;
+  }
+  if(pthread_mutex_trylock(&in->mu)) {
+    hs_errf(err, errlen, "%s/%s is busy running another action", company,
+            plugin);
+    return BMC_ERR_CONFLICT;
+  }
+  rc = hs_job_create(h, in, action, trigger, &id, err, errlen);
+  if(rc) {
+    pthread_mutex_unlock(&in->mu);
+    return rc;
+  }
+  if(job_id)
+    *job_id = id;
+  hs_job_set(h, id, HS_JOB_PROCESSING, 0, "started_ms");
+  in->job_id = id;
+  {
+    char line[256];
+
+    snprintf(line, sizeof(line), "%s started (%s)", a->display_name,
+             trigger);
+    hs_job_log(in, BMC_LOG_INFO, line);
+  }
+  rc = hs_job_exec(in, action, id);
+  pthread_mutex_unlock(&in->mu);
+  if(status)
+    *status = rc;
+  return BMC_OK;
+}
+
+int
+hs_run_action(struct hs_host *h, const char *company, const char *plugin,
+              const char *action, int64_t *job_id, int *status, char *err,
+              size_t errlen)
+{
+  if(!h) {
+    hs_errf(err, errlen, "run: no host");
+    return BMC_ERR_INVALID_ARG;
+  }
+  return hs_job_run(h, company, plugin, action, "manual", job_id, status,
+                    err, errlen);
+}
+
+/* ---- listings ---- */
+
+static int
+hs_jobs_query(struct hs_host *h, const char *sql, int64_t arg,
+              const char *company,
+              int (*cb)(void *ud, const struct hs_job *j), void *ud)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = BMC_OK, s;
+
+  if(!h || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, arg);
+  hs_bind_text(st, 2, company);
+  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+    struct hs_job j;
+
+    j.id = sqlite3_column_int64(st, 0);
+    j.company = hs_col_text(st, 1);
+    j.plugin = hs_col_text(st, 2);
+    j.action = hs_col_text(st, 3);
+    j.trigger = hs_col_text(st, 4);
+    j.status = sqlite3_column_int(st, 5);
+    j.rc = sqlite3_column_int(st, 6);
+    j.created_ms = sqlite3_column_int64(st, 7);
+    j.started_ms = sqlite3_column_int64(st, 8);
+    j.finished_ms = sqlite3_column_int64(st, 9);
+    j.done = sqlite3_column_int64(st, 10);
+    j.total = sqlite3_column_int64(st, 11);
+    j.n_item_errors = sqlite3_column_int64(st, 12);
+    rc = cb(ud, &j);
+    if(rc)
+      break;
+  }
+  if(!rc && s != SQLITE_DONE)
+    rc = BMC_ERR_INTERNAL;
+  sqlite3_finalize(st);
+  return rc;
+}
+
+#define HS_JOB_COLS                                                         \
+  "SELECT j.id, c.name, j.plugin, j.action, j.trigger, j.status, j.rc,"     \
+  " j.created_ms, j.started_ms, j.finished_ms, j.done, j.total,"            \
+  " j.n_item_errors FROM jobs j JOIN companies c ON c.id = j.company_id "
+
+int
+hs_jobs_each(struct hs_host *h, const char *company,
+             int (*cb)(void *ud, const struct hs_job *j), void *ud)
+{
+  return hs_jobs_query(h, HS_JOB_COLS "WHERE ?1 = ?1 AND (?2 IS NULL OR"
+                       " c.name = ?2) ORDER BY j.id DESC", 0, company, cb,
+                       ud);
+}
+
+int
+hs_job_get(struct hs_host *h, int64_t id,
+           int (*cb)(void *ud, const struct hs_job *j), void *ud)
+{
+  int found = 0, rc;
+
+  rc = hs_jobs_query(h, HS_JOB_COLS "WHERE j.id = ?1 AND ?2 IS NULL", id,
+                     NULL, cb, ud);
+  if(rc)
+    return rc;
+  {
+    sqlite3_stmt *st = hs_stmt(h, "SELECT 1 FROM jobs WHERE id = ?");
+
+    if(!st)
+      return BMC_ERR_INTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+  }
+  return found ? BMC_OK : BMC_ERR_NOT_FOUND;
+}
+
+int
+hs_job_log_each(struct hs_host *h, int64_t job_id,
+                int (*cb)(void *ud, const struct hs_job_line *l), void *ud)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = BMC_OK, s;
+
+  if(!h || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(sqlite3_prepare_v2(h->db, "SELECT job_id, seq, ts_ms, level, is_error,"
+                        " text FROM job_log WHERE job_id = ? ORDER BY seq",
+                        -1, &st, NULL) != SQLITE_OK)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, job_id);
+  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+    struct hs_job_line l;
+
+    l.job_id = sqlite3_column_int64(st, 0);
+    l.seq = sqlite3_column_int64(st, 1);
+    l.ts_ms = sqlite3_column_int64(st, 2);
+    l.level = sqlite3_column_int(st, 3);
+    l.is_error = sqlite3_column_int(st, 4);
+    l.text = hs_col_text(st, 5);
+    rc = cb(ud, &l);
+    if(rc)
+      break;
+  }
+  if(!rc && s != SQLITE_DONE)
+    rc = BMC_ERR_INTERNAL;
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int
+hs_errors_each(struct hs_host *h, const char *company, const char *plugin,
+               int (*cb)(void *ud, const struct hs_item_error *e), void *ud)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = BMC_OK, s;
+
+  if(!h || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(sqlite3_prepare_v2(h->db, "SELECT e.id, e.job_id, e.ts_ms, c.name,"
+                        " e.plugin, e.item, e.code, e.message FROM"
+                        " error_queue e JOIN companies c ON c.id ="
+                        " e.company_id WHERE (?1 IS NULL OR c.name = ?1) AND"
+                        " (?2 IS NULL OR e.plugin = ?2) ORDER BY e.id", -1,
+                        &st, NULL) != SQLITE_OK)
+    return BMC_ERR_INTERNAL;
+  hs_bind_text(st, 1, company);
+  hs_bind_text(st, 2, plugin);
+  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+    struct hs_item_error e;
+
+    e.id = sqlite3_column_int64(st, 0);
+    e.job_id = sqlite3_column_int64(st, 1);
+    e.ts_ms = sqlite3_column_int64(st, 2);
+    e.company = hs_col_text(st, 3);
+    e.plugin = hs_col_text(st, 4);
+    e.item = hs_col_text(st, 5);
+    e.code = hs_col_text(st, 6);
+    e.message = hs_col_text(st, 7);
+    rc = cb(ud, &e);
+    if(rc)
+      break;
+  }
+  if(!rc && s != SQLITE_DONE)
+    rc = BMC_ERR_INTERNAL;
+  sqlite3_finalize(st);
+  return rc;
+}

@@ -1,0 +1,430 @@
+/*
+ * hs_services.c -- struct bmc_host_api as the host simulator implements
+ * it: log (masked), settings, clock and wait, durable key-value state,
+ * catalog/product access, order and settlement services (delegated to
+ * hs_orders.c / hs_settle.c), job progress and the per-item error queue.
+ * host_ctx is always a struct hs_inst.  Every service passes the fault
+ * hook first.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hs_internal.h"
+
+static void
+hs_svc_log(void *ctx, enum bmc_log_level level, const char *fmt, ...)
+    BMC_PRINTF(3, 4);
+
+static void
+hs_svc_log(void *ctx, enum bmc_log_level level, const char *fmt, ...)
+{
+  struct hs_inst *in = ctx;
+  char line[2048];
+  va_list ap;
+
+  if(!in || !fmt || hs_fault_check(in->h, "log"))
+    return;
+  va_start(ap, fmt);
+  if(vsnprintf(line, sizeof(line), fmt, ap) < 0)
+    snprintf(line, sizeof(line), "(unformattable log line)");
+  va_end(ap);
+  hs_job_log(in, (int)level, line);
+}
+
+static int
+hs_svc_setting_get(void *ctx, const char *key, char *buf, size_t buflen)
+{
+  struct hs_inst *in = ctx;
+  char *v = NULL;
+  int rc;
+
+  if(!in || !key)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "setting_get");
+  if(!rc)
+    rc = hs_setting_lookup(in->h, in->company_id, in->api, key, &v);
+  if(!rc)
+    rc = hs_copy(buf, buflen, v);
+  free(v);
+  return rc;
+}
+
+static int64_t
+hs_svc_now_ms(void *ctx)
+{
+  struct hs_inst *in = ctx;
+
+  return hs_clock_now(in ? in->h : NULL);
+}
+
+static void
+hs_svc_wait_ms(void *ctx, int64_t ms)
+{
+  struct hs_inst *in = ctx;
+  struct timespec ts;
+
+  if(!in || ms <= 0)
+    return;
+  if(in->h->virtual_clock) {
+    hs_clock_advance(in->h, ms);
+    return;
+  }
+  ts.tv_sec = (time_t)(ms / 1000);
+  ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+  while(nanosleep(&ts, &ts) != 0)
+    ;
+}
+
+static int
+hs_svc_state_get(void *ctx, const char *key, char *buf, size_t buflen,
+                 size_t *len)
+{
+  struct hs_inst *in = ctx;
+  sqlite3_stmt *st;
+  int rc = BMC_ERR_NOT_FOUND;
+
+  if(!in || !key)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "state_get");
+  if(rc)
+    return rc;
+  st = hs_stmt(in->h, "SELECT value FROM plugin_state WHERE company_id = ?"
+               " AND plugin = ? AND key = ?");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  hs_bind_text(st, 3, key);
+  rc = BMC_ERR_NOT_FOUND;
+  if(sqlite3_step(st) == SQLITE_ROW) {
+    const void *v = sqlite3_column_blob(st, 0);
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+
+    if(len)
+      *len = n;
+    if(buf && n + 1 <= buflen) {
+      if(n)
+        memcpy(buf, v, n);
+      buf[n] = '\0';
+      rc = BMC_OK;
+    }
+    else if(buf && buflen >= n && n) {
+      memcpy(buf, v, n);
+      rc = BMC_OK;
+    }
+    else {
+      rc = BMC_ERR_TOO_SMALL;
+    }
+  }
+  sqlite3_reset(st);
+  return rc;
+}
+
+static int
+hs_svc_state_put(void *ctx, const char *key, const char *val, size_t len)
+{
+  struct hs_inst *in = ctx;
+  sqlite3_stmt *st;
+  int rc;
+
+  if(!in || !key || (!val && len))
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "state_put");
+  if(rc)
+    return rc;
+  st = hs_stmt(in->h, "INSERT INTO plugin_state(company_id, plugin, key,"
+               " value, updated_ms) VALUES(?, ?, ?, ?, ?) ON"
+               " CONFLICT(company_id, plugin, key) DO UPDATE SET value ="
+               " excluded.value, updated_ms = excluded.updated_ms");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  hs_bind_text(st, 3, key);
+  sqlite3_bind_blob(st, 4, val ? val : "", (int)len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 5, hs_clock_now(in->h));
+  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  sqlite3_reset(st);
+  return rc;
+}
+
+static int
+hs_svc_state_del(void *ctx, const char *key)
+{
+  struct hs_inst *in = ctx;
+  sqlite3_stmt *st;
+  int rc;
+
+  if(!in || !key)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "state_del");
+  if(rc)
+    return rc;
+  st = hs_stmt(in->h, "DELETE FROM plugin_state WHERE company_id = ? AND"
+               " plugin = ? AND key = ?");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  hs_bind_text(st, 3, key);
+  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  if(!rc && sqlite3_changes(in->h->db) == 0)
+    rc = BMC_ERR_NOT_FOUND;
+  sqlite3_reset(st);
+  return rc;
+}
+
+static int
+hs_svc_state_each(void *ctx, const char *prefix,
+                  int (*cb)(void *ud, const char *key, const char *val,
+                            size_t len),
+                  void *ud)
+{
+  struct hs_inst *in = ctx;
+  sqlite3_stmt *st = NULL;
+  size_t pl;
+  int rc = BMC_OK, s;
+
+  if(!in || !cb)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "state_each");
+  if(rc)
+    return rc;
+  if(!prefix)
+    prefix = "";
+  pl = strlen(prefix);
+  /* A fresh statement: the callback may call state_put/state_del. */
+  if(sqlite3_prepare_v2(in->h->db, "SELECT key, value FROM plugin_state"
+                        " WHERE company_id = ? AND plugin = ? AND"
+                        " substr(key, 1, ?) = ? ORDER BY key", -1, &st,
+                        NULL) != SQLITE_OK)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  sqlite3_bind_int(st, 3, (int)pl);
+  hs_bind_text(st, 4, prefix);
+  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+    size_t n = (size_t)sqlite3_column_bytes(st, 1);
+    char *v = malloc(n + 1);
+
+    if(!v) {
+      rc = BMC_ERR_NOMEM;
+      break;
+    }
+    if(n)
+      memcpy(v, sqlite3_column_blob(st, 1), n);
+    v[n] = '\0';
+    rc = cb(ud, hs_col_text(st, 0), v, n);
+    free(v);
+    if(rc)
+      break;
+  }
+  if(!rc && s != SQLITE_DONE)
+    rc = BMC_ERR_INTERNAL;
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int
+hs_svc_catalog_each(void *ctx, int enabled_only, bmc_product_cb cb, void *ud)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !cb)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "catalog_each");
+  if(rc)
+    return rc;
+  return hs_catalog_each_in(in->h, in->company_id, in->api->name,
+                            enabled_only, NULL, cb, ud);
+}
+
+static int
+hs_svc_product_get(void *ctx, const char *sku, bmc_product_cb cb, void *ud)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !sku || !cb)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "product_get");
+  if(rc)
+    return rc;
+  return hs_catalog_each_in(in->h, in->company_id, in->api->name, 0, sku,
+                            cb, ud);
+}
+
+static int
+hs_svc_product_set(void *ctx, const char *sku, const char *key,
+                   const char *value)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !sku || !key)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "product_set");
+  if(rc)
+    return rc;
+  return hs_product_set_in(in, sku, key, value);
+}
+
+static int
+hs_svc_order_upsert(void *ctx, const char *xml, size_t len, int *created,
+                    char *errbuf, size_t errlen)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !xml)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "order_upsert");
+  if(rc) {
+    hs_errf(errbuf, errlen, "order_upsert: host store failure (injected)");
+    return rc;
+  }
+  return hs_order_upsert_in(in, xml, len, created, errbuf, errlen);
+}
+
+static int
+hs_svc_order_get(void *ctx, const char *source_order_id, bmc_doc_cb cb,
+                 void *ud)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !source_order_id || !cb)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "order_get");
+  if(rc)
+    return rc;
+  return hs_order_get_in(in, source_order_id, cb, ud);
+}
+
+static int
+hs_svc_orders_each(void *ctx, enum bmc_order_query q, bmc_doc_cb cb,
+                   void *ud)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !cb)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "orders_each");
+  if(rc)
+    return rc;
+  return hs_orders_query_in(in, (int)q, cb, ud);
+}
+
+static int
+hs_svc_order_set_status(void *ctx, const char *source_order_id,
+                        const char *status, const char *note)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !source_order_id || !status)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "order_set_status");
+  if(rc)
+    return rc;
+  return hs_order_status_in(in, source_order_id, status, note);
+}
+
+static int
+hs_svc_order_mark_reported(void *ctx, const char *source_order_id,
+                           enum bmc_report_kind kind)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !source_order_id)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "order_mark_reported");
+  if(rc)
+    return rc;
+  return hs_order_mark_in(in, source_order_id, (int)kind);
+}
+
+static int
+hs_svc_settlement_import(void *ctx, const char *xml, size_t len,
+                         char *errbuf, size_t errlen)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !xml)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "settlement_import");
+  if(rc) {
+    hs_errf(errbuf, errlen, "settlement_import: host store failure "
+            "(injected)");
+    return rc;
+  }
+  return hs_settlement_import_in(in, xml, len, errbuf, errlen);
+}
+
+static void
+hs_svc_job_progress(void *ctx, int64_t done, int64_t total)
+{
+  struct hs_inst *in = ctx;
+  sqlite3_stmt *st;
+
+  if(!in || !in->job_id || hs_fault_check(in->h, "job_progress"))
+    return;
+  st = hs_stmt(in->h, "UPDATE jobs SET done = ?, total = ? WHERE id = ?");
+  if(!st)
+    return;
+  sqlite3_bind_int64(st, 1, done);
+  sqlite3_bind_int64(st, 2, total);
+  sqlite3_bind_int64(st, 3, in->job_id);
+  if(sqlite3_step(st) != SQLITE_DONE)
+    hs_hostlog(in->h, BMC_LOG_ERROR, "job progress: %s",
+               sqlite3_errmsg(in->h->db));
+  sqlite3_reset(st);
+}
+
+static void
+hs_svc_item_error(void *ctx, const char *item, const char *code,
+                  const char *message)
+{
+  struct hs_inst *in = ctx;
+
+  if(!in || hs_fault_check(in->h, "item_error"))
+    return;
+  hs_job_item_error(in, item ? item : "", code ? code : "error",
+                    message ? message : "");
+}
+
+void
+hs_services_init(struct bmc_host_api *api)
+{
+  memset(api, 0, sizeof(*api));
+  api->hdr.magic = BMC_ABI_MAGIC;
+  api->hdr.size = (uint32_t)sizeof(*api);
+  api->hdr.major = BMC_ABI_MAJOR;
+  api->hdr.minor = BMC_ABI_MINOR;
+  api->log = hs_svc_log;
+  api->setting_get = hs_svc_setting_get;
+  api->now_ms = hs_svc_now_ms;
+  api->wait_ms = hs_svc_wait_ms;
+  api->state_get = hs_svc_state_get;
+  api->state_put = hs_svc_state_put;
+  api->state_del = hs_svc_state_del;
+  api->state_each = hs_svc_state_each;
+  api->catalog_each = hs_svc_catalog_each;
+  api->product_get = hs_svc_product_get;
+  api->product_set = hs_svc_product_set;
+  api->order_upsert = hs_svc_order_upsert;
+  api->order_get = hs_svc_order_get;
+  api->orders_each = hs_svc_orders_each;
+  api->order_set_status = hs_svc_order_set_status;
+  api->order_mark_reported = hs_svc_order_mark_reported;
+  api->settlement_import = hs_svc_settlement_import;
+  api->job_progress = hs_svc_job_progress;
+  api->item_error = hs_svc_item_error;
+}
