@@ -7,7 +7,8 @@
  *   companies = ( { name = "Acme Refurb";
  *                   plugins = { backmarket = { enabled = true;
  *                                              token = "...";
- *                                              default_safety_qty = 1; }; }; } );
+ *                                              default_safety_qty = 1; };
+ *                             }; } );
  *
  * Reading (hs_config_read_*) checks the shape: known top-level and company
  * keys, types of plugin_dir/database/name/enabled, scalar setting values.
@@ -34,9 +35,9 @@ const struct bmc_setting *hs_setting_find(const struct bmc_plugin_api *api,
  * decimal integer in [min, max] (no bound when min == max == 0); STRING at
  * most max bytes when max > 0; DECIMAL digits with an optional sign and
  * fraction ("12.50"), within [min, max] unless min == max == 0 (compared
- * exactly, no floating point); ENUM one of enum_values.  A SECRET value must not
- * have leading/trailing whitespace nor contain a line break.  The message
- * starts with "<key>: " and never quotes a secret value.
+ * exactly, no floating point); ENUM one of enum_values.  A SECRET value
+ * must not have leading/trailing whitespace nor contain a line break.
+ * The message starts with "<key>: " and never quotes a secret value.
  * Returns BMC_OK, BMC_ERR_CONFIG (value refused) or BMC_ERR_INVALID_ARG. */
 int hs_setting_validate(const struct bmc_setting *s, const char *value,
                         char *err, size_t errlen);

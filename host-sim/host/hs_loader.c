@@ -264,6 +264,7 @@ hs_plugin_open(const char *path, struct hs_plugin **out, char *err,
 {
   struct hs_plugin *p = NULL;
   bmc_plugin_entry_fn entry;
+  char local[4096];
   void *dl, *sym;
   const char *why;
   int rc;
@@ -275,7 +276,17 @@ hs_plugin_open(const char *path, struct hs_plugin **out, char *err,
     return BMC_ERR_INVALID_ARG;
   }
   dlerror();
-  dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  /* WARNING: a name without '/' makes dlopen search the library path
+   * (LD_LIBRARY_PATH, ld.so.cache), not the current directory. */
+  if(!strchr(path, '/')) {
+    if(snprintf(local, sizeof(local), "./%s", path) >= (int)sizeof(local)) {
+      hs_ld_errf(err, errlen, "%s: plugin path too long", path);
+      return BMC_ERR_INVALID_ARG;
+    }
+    dl = dlopen(local, RTLD_NOW | RTLD_LOCAL);
+  } else {
+    dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  }
   if(!dl) {
     why = dlerror();
     hs_ld_errf(err, errlen, "%s: cannot load plugin: %s (run `ldd %s` to "

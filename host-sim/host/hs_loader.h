@@ -23,12 +23,14 @@ struct hs_plugin {
   const struct bmc_plugin_api *api;
 };
 
-/* Load the plugin at path with RTLD_NOW|RTLD_LOCAL, call its entry symbol
- * and run hs_plugin_check_api() on the result.  On BMC_OK *out is a new
- * plugin the caller frees with hs_plugin_close(); on failure *out is NULL
- * and nothing stays loaded.  Errors: BMC_ERR_INVALID_ARG, BMC_ERR_NOMEM,
- * BMC_ERR_NOT_FOUND (dlopen failed: message has dlerror() and an ldd hint),
- * BMC_ERR_ABI (no entry symbol, or a descriptor check failed). */
+/* Load the plugin at path with RTLD_NOW|RTLD_LOCAL (a bare file name
+ * means the current directory, never the library search path), call its
+ * entry symbol and run hs_plugin_check_api() on the result.  On BMC_OK
+ * *out is a new plugin the caller frees with hs_plugin_close(); on failure
+ * *out is NULL and nothing stays loaded.  Errors: BMC_ERR_INVALID_ARG,
+ * BMC_ERR_NOMEM, BMC_ERR_NOT_FOUND (dlopen failed: the message has
+ * dlerror() and an ldd hint), BMC_ERR_ABI (no entry symbol, or a
+ * descriptor check failed). */
 int hs_plugin_open(const char *path, struct hs_plugin **out, char *err,
                    size_t errlen);
 

@@ -122,6 +122,31 @@ test_not_elf_refused(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "ldd"));
 }
 
+/* A bare file name is the current directory, not the library path. */
+static void
+test_bare_name_is_current_dir(void)
+{
+  struct hs_plugin *p = NULL;
+  char cwd[1024];
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof(cwd)));
+  CU_ASSERT_EQUAL_FATAL(chdir(BMC_PLUGIN_DIR), 0);
+  CU_ASSERT_EQUAL(hs_plugin_open("fixture_good.so", &p, tl_err,
+                                 sizeof(tl_err)), BMC_OK);
+  if(p) {
+    CU_ASSERT_STRING_EQUAL(p->path, "fixture_good.so");
+    CU_ASSERT_STRING_EQUAL(p->api->name, "fixture_good");
+  }
+  hs_plugin_close(p);
+  /* libc.so.6 is on the library path but not in this directory. */
+  p = NULL;
+  CU_ASSERT_EQUAL(hs_plugin_open("libc.so.6", &p, tl_err, sizeof(tl_err)),
+                  BMC_ERR_NOT_FOUND);
+  CU_ASSERT_PTR_NULL(p);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "libc.so.6: cannot load plugin"));
+  CU_ASSERT_EQUAL(chdir(cwd), 0);
+}
+
 /* The six refusals must be six different messages (one problem each). */
 static void
 test_fixture_messages_distinct(void)
@@ -485,6 +510,8 @@ main(void)
     {"fixture without entry symbol refused", test_fixture_no_entry},
     {"missing file: dlerror and ldd hint", test_missing_file_has_ldd_hint},
     {"non-ELF file refused", test_not_elf_refused},
+    {"bare file name is the current directory",
+     test_bare_name_is_current_dir},
     {"each fixture has its own message", test_fixture_messages_distinct},
     {"descriptor table checks", test_check_api_tables},
     {"plugin dir loads real plugins", test_open_dir_real_plugins},
