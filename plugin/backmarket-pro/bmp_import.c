@@ -30,7 +30,61 @@ struct bmp_run {
   int64_t min_failed_ms; /* oldest updated_at of an order not handled; -1 */
   int64_t done, total;
   int created, updated, skipped, warned, failed;
+  /* ids seen in the current pass: detects orders that moved between
+   * pages (an update mid-pass shifts the page-number windows) */
+  char **ids;
+  size_t n_ids, cap_ids;
+  int ids_nomem;
+  int64_t last_total;
+  int shifted;
 };
+
+static void
+bmp_ids_add(struct bmp_run *r, const char *id)
+{
+  char *c;
+
+  if(r->n_ids == r->cap_ids) {
+    size_t nc = r->cap_ids ? r->cap_ids * 2 : 64;
+    char **nv = realloc(r->ids, nc * sizeof(*nv));
+
+    if(!nv) {
+      r->ids_nomem = 1;
+      return;
+    }
+    r->ids = nv;
+    r->cap_ids = nc;
+  }
+  c = strdup(id);
+  if(!c) {
+    r->ids_nomem = 1;
+    return;
+  }
+  r->ids[r->n_ids++] = c;
+}
+
+static int
+bmp_cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Distinct ids of the pass, then forget them. */
+static size_t
+bmp_ids_unique_reset(struct bmp_run *r)
+{
+  size_t i, u = 0;
+
+  if(r->n_ids)
+    qsort(r->ids, r->n_ids, sizeof(*r->ids), bmp_cmp_str);
+  for(i = 0; i < r->n_ids; i++)
+    if(i == 0 || strcmp(r->ids[i], r->ids[i - 1]))
+      u++;
+  for(i = 0; i < r->n_ids; i++)
+    free(r->ids[i]);
+  r->n_ids = 0;
+  return u;
+}
 
 static int
 bmp_noop_doc(void *ud, const char *xml, size_t len)
@@ -115,6 +169,7 @@ bmp_one_order(struct bmp_inst *bi, struct json_object *o, struct bmp_run *r)
     r->failed++;
     return;
   }
+  bmp_ids_add(r, oi.id);
   if(pc_time_parse(oi.updated_at, &upd_ms) != BMC_OK) {
     bmp_item_error(bi, oi.id, "malformed_order",
                    "order %s: %s is not an RFC 3339 time", oi.id,
@@ -228,6 +283,7 @@ bmp_fetch_all(struct bmp_inst *bi, const char *fulfillment, int64_t since,
   struct pc_http_resp resp;
   int pages, rc = BMC_OK;
 
+  r->last_total = 0;
   if(pc_time_format(since, since_s, sizeof(since_s)) != BMC_OK)
     return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen, "bad cursor time");
   snprintf(target, sizeof(target), "%s?%s%s%s%s=%s&%s=1&%s=%d",
@@ -272,9 +328,12 @@ bmp_fetch_all(struct bmp_inst *bi, const char *fulfillment, int64_t since,
                       "Import Orders: Back Market Pro sent an unreadable "
                       "order page: %s; the next run retries", perr);
     }
-    if(pages == 0 && pc_json_int(root, BMP_F_TOTAL, 0, &total, NULL, 0) ==
-                         BMC_OK && total > 0)
-      r->total += total;
+    if(pc_json_int(root, BMP_F_TOTAL, 0, &total, NULL, 0) == BMC_OK &&
+       total >= 0) {
+      if(pages == 0)
+        r->total += total;
+      r->last_total = total; /* the newest count of matching orders */
+    }
     n = json_object_array_length(items);
     for(i = 0; i < n; i++)
       bmp_one_order(bi, json_object_array_get_idx(items, i), r);
@@ -285,8 +344,17 @@ bmp_fetch_all(struct bmp_inst *bi, const char *fulfillment, int64_t since,
     if(more < 0)
       return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
                       "Import Orders: %s", why);
-    if(!more)
+    if(!more) {
+      size_t u = bmp_ids_unique_reset(r);
+
+      if(!r->ids_nomem && (int64_t)u < r->last_total) {
+        r->shifted = 1;
+        bmp_log(bi, BMC_LOG_INFO, "Orders changed on Back Market Pro while "
+                "the pages were read (%zu distinct of %lld); the next run "
+                "reads the same window again", u, (long long)r->last_total);
+      }
       return BMC_OK;
+    }
     if(!strcmp(why, target))
       return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
                       "Import Orders: the next-page link repeats the "
@@ -343,6 +411,8 @@ bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
     since = cursor_ms - bi->conf.overlap_s * 1000LL;
     rc = bmp_fetch_all(bi, NULL, since, &r, errbuf, errlen);
   }
+  bmp_ids_unique_reset(&r);
+  free(r.ids);
   bmp_log(bi, rc == BMC_OK ? BMC_LOG_INFO : BMC_LOG_WARN,
           "Import Orders: %d created, %d updated, %d skipped, %d "
           "cancellation notice(s), %d failed",
@@ -359,6 +429,11 @@ bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
     newc = r.max_seen_ms;
   if(r.min_failed_ms >= 0 && r.min_failed_ms < newc)
     newc = r.min_failed_ms;
+  if(r.shifted || r.ids_nomem) {
+    if(first)
+      return BMC_OK; /* the next run is a first import again */
+    newc = cursor_ms;
+  }
   if(pc_time_format(newc, cur, sizeof(cur)) != BMC_OK ||
      bi->host->state_put(bi->hctx, BMP_ST_CURSOR, cur, strlen(cur)) !=
          BMC_OK)
