@@ -1,0 +1,434 @@
+/*
+ * bench_inventory.c -- benchmark of Inventory Upload at scale (prints
+ * numbers; not a ctest test).  100,000 enabled products in the host
+ * simulator, the same listings on the marketplace simulator with quotas
+ * ON, 1% of the products changing stock every 5-minute cycle for a
+ * virtual hour (12 cycles).  For the plugin and for a naive integration
+ * (every enabled SKU pushed every cycle in 15,000-line CSV files, no
+ * ordering, no budget) it prints: SKU lines accepted vs the changes that
+ * fit the budget, requests, 429s, the time from a product selling out in
+ * the host to quantity 0 on Back Market (p50/p99, virtual time), CPU time
+ * per cycle of the calling thread (plugin + host services; the simulator
+ * runs on its own threads) and peak RSS.
+ *
+ * Usage: bench_inventory [--naive|--both] [--products N] [--cycles N]
+ *                        [--change-pct P] [--sellout-pct P]
+ *                        [--task-delay-ms MS]
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <time.h>
+
+#include "bm_catalog_side.h"
+#include "cat_fixture.h"
+
+#define CYCLE_MS INT64_C(300000)
+
+struct bench_opt {
+  int products, cycles, change_pct_x10, sellout_pct;
+  int64_t task_delay_ms;
+};
+
+struct bench_run {
+  int64_t lines, requests, s429, changes, fit;
+  double cpu_max, cpu_sum;
+  int64_t *lat;            /* sell-out latencies (ms) */
+  size_t n_lat;
+  int64_t unreached;       /* sold out but not 0 on Back Market at the end */
+  long rss_kib;
+};
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t
+rnd(void)
+{
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng >> 16);
+}
+
+static double
+thread_cpu_s(void)
+{
+  struct timespec ts;
+
+  if(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long
+peak_rss_kib(void)
+{
+  struct rusage ru;
+
+  if(getrusage(RUSAGE_SELF, &ru) != 0)
+    return -1;
+  return ru.ru_maxrss;
+}
+
+static int64_t
+sim_stat(struct cat_fx *f, const char *key)
+{
+  struct json_object *o = NULL, *v;
+  int64_t n = -1;
+
+  if(cat_sim(f, "GET", "/_sim/stats", NULL, &o) == 200 && o &&
+     json_object_object_get_ex(o, key, &v))
+    n = json_object_get_int64(v);
+  json_object_put(o);
+  return n;
+}
+
+static void
+sku_of(int i, char *buf, size_t len)
+{
+  snprintf(buf, len, "BENCH-%06d", i);
+}
+
+/* Products, listings and the plugin's "what Back Market holds" state, all
+ * in sync at the start. */
+static int
+seed(struct cat_fx *f, int n, int32_t *stock)
+{
+  const struct bmc_host_api *api;
+  struct hs_product p;
+  char sku[32], uuid[40], body[256], key[64], err[200];
+  void *ctx;
+  int i;
+
+  if(hs_host_services(f->h, CAT_COMPANY, CAT_PLUGIN, &api, &ctx))
+    return -1;
+  for(i = 0; i < n; i++) {
+    sku_of(i, sku, sizeof(sku));
+    snprintf(uuid, sizeof(uuid), "00000000-0000-4000-8000-%012d", i);
+    stock[i] = (int32_t)(1 + rnd() % 20);
+    hs_product_init(&p);
+    p.sku = sku;
+    p.enabled = 1;
+    p.available_qty = stock[i];
+    p.price = "100.00";
+    if(hs_product_upsert(f->h, CAT_COMPANY, &p, NULL, err, sizeof(err)) ||
+       api->product_set(ctx, sku, "bm_listing_id", uuid))
+      return -1;
+    snprintf(body, sizeof(body), "{\"merchant_id\": 789, \"sku\": \"%s\", "
+             "\"id\": \"%s\", \"quantity\": %d, \"markets\": {\"fr-fr\": "
+             "{\"price\": \"100.00\"}}}", sku, uuid, (int)stock[i]);
+    if(cat_sim(f, "POST", "/_sim/listings", body, NULL) != 201)
+      return -1;
+    snprintf(key, sizeof(key), BM_KEY_QTY "%s", sku);
+    snprintf(body, sizeof(body), "%d", (int)stock[i]);
+    if(api->state_put(ctx, key, body, strlen(body)))
+      return -1;
+  }
+  return 0;
+}
+
+/* ---- the naive integration: everything, every cycle, no budget ---- */
+
+struct naive_ctx {
+  struct cat_fx *f;
+  CURL *curl;
+  struct curl_slist *hdr;
+  char *csv;
+  size_t len, cap, rows;
+  int64_t requests, s429;
+};
+
+static size_t
+naive_sink(char *p, size_t sz, size_t n, void *ud)
+{
+  (void)p;
+  (void)ud;
+  return sz * n;
+}
+
+static int
+naive_flush(struct naive_ctx *c)
+{
+  struct json_object *o;
+  const char *body;
+  long status = 0;
+
+  if(!c->rows)
+    return 0;
+  o = json_object_new_object();
+  json_object_object_add(o, "catalog", json_object_new_string(c->csv));
+  json_object_object_add(o, "quotechar", json_object_new_string("\""));
+  json_object_object_add(o, "delimiter", json_object_new_string(","));
+  json_object_object_add(o, "encoding", json_object_new_string("utf-8"));
+  body = json_object_to_json_string(o);
+  curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
+  c->requests++;
+  if(curl_easy_perform(c->curl) == CURLE_OK) {
+    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+    c->s429 += status == 429;
+  }
+  json_object_put(o);
+  c->len = 0;
+  c->rows = 0;
+  c->csv[0] = '\0';
+  return 0;
+}
+
+static int
+naive_row(void *ud, const struct bmc_product *p)
+{
+  struct naive_ctx *c = ud;
+  int64_t q = bm_qty_compute(p->available_qty, p->safety_qty, p->max_qty,
+                             NULL);
+  int w;
+
+  if(!c->rows)
+    c->len = (size_t)snprintf(c->csv, c->cap, "sku,quantity\n");
+  w = snprintf(c->csv + c->len, c->cap - c->len, "%s,%lld\n", p->sku,
+               (long long)q);
+  if(w > 0)
+    c->len += (size_t)w;
+  if(++c->rows == 14999)
+    naive_flush(c);
+  return 0;
+}
+
+static int
+naive_push(struct naive_ctx *c)
+{
+  int rc = hs_products_each(c->f->h, CAT_COMPANY, 1, naive_row, c);
+
+  naive_flush(c);
+  return rc;
+}
+
+/* ---- one benchmark run ---- */
+
+static int
+cmp64(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+  return (x > y) - (x < y);
+}
+
+static int
+bench(const struct bench_opt *o, int naive, struct bench_run *out)
+{
+  struct cat_fx f;
+  struct naive_ctx nc;
+  int32_t *stock = calloc((size_t)o->products, sizeof(int32_t));
+  int64_t *sold_at = calloc((size_t)o->products, sizeof(int64_t));
+  char sku[32], cfg[128], url[96];
+  int64_t req0, lines0, s4290, start;
+  int c, i, k, n_change;
+
+  memset(out, 0, sizeof(*out));
+  memset(&nc, 0, sizeof(nc));
+  out->lat = calloc((size_t)o->products, sizeof(int64_t));
+  if(!stock || !sold_at || !out->lat || cat_fx_start(&f, 1, "fr-fr"))
+    return -1;
+  snprintf(cfg, sizeof(cfg), "{\"task_delay_ms\": %lld}",
+           (long long)o->task_delay_ms);
+  cat_sim(&f, "POST", "/_sim/config", cfg, NULL);
+  fprintf(stderr, "seeding %d products and listings...\n", o->products);
+  if(seed(&f, o->products, stock)) {
+    fprintf(stderr, "seeding failed\n");
+    return -1;
+  }
+  if(naive) {
+    nc.f = &f;
+    nc.cap = 15000 * 40;
+    nc.csv = malloc(nc.cap);
+    nc.curl = curl_easy_init();
+    nc.hdr = curl_slist_append(NULL, "Authorization: Basic " CAT_TOKEN);
+    nc.hdr = curl_slist_append(nc.hdr, "Content-Type: application/json");
+    nc.hdr = curl_slist_append(nc.hdr, "Accept-Language: fr-fr");
+    snprintf(url, sizeof(url), "%s/ws/listings", f.base_url);
+    if(!nc.csv || !nc.curl)
+      return -1;
+    curl_easy_setopt(nc.curl, CURLOPT_URL, url);
+    curl_easy_setopt(nc.curl, CURLOPT_HTTPHEADER, nc.hdr);
+    curl_easy_setopt(nc.curl, CURLOPT_USERAGENT, "BM-Acme-Naive;ops@acme.test");
+    curl_easy_setopt(nc.curl, CURLOPT_WRITEFUNCTION, naive_sink);
+  }
+  req0 = sim_stat(&f, "requests");
+  lines0 = sim_stat(&f, "sku_lines_accepted");
+  s4290 = sim_stat(&f, "status_429");
+  start = hs_clock_now(f.h);
+  n_change = (int)((int64_t)o->products * o->change_pct_x10 / 1000);
+  for(c = 0; c < o->cycles; c++) {
+    int64_t t0 = start + c * CYCLE_MS, now;
+    double cpu0, cpu;
+
+    if(hs_clock_now(f.h) < t0)
+      hs_clock_set(f.h, t0);
+    t0 = hs_clock_now(f.h);
+    for(k = 0; k < n_change; k++) {
+      int32_t ns;
+
+      i = (int)(rnd() % (uint32_t)o->products);
+      if((int)(rnd() % 100) < o->sellout_pct)
+        ns = 0;
+      else if(rnd() % 2 && stock[i] > 1)
+        ns = stock[i] - 1 - (int32_t)(rnd() % (uint32_t)(stock[i] - 1));
+      else
+        ns = stock[i] + 1 + (int32_t)(rnd() % 10);
+      if(ns == stock[i])
+        continue;
+      out->changes++;
+      if(ns == 0 && !sold_at[i])
+        sold_at[i] = t0;
+      if(ns != 0)
+        sold_at[i] = 0; /* restocked before it reached 0: not measured */
+      stock[i] = ns;
+      sku_of(i, sku, sizeof(sku));
+      hs_stock_set(f.h, CAT_COMPANY, sku, ns);
+    }
+    cpu0 = thread_cpu_s();
+    if(naive)
+      naive_push(&nc);
+    else
+      cat_run(&f, "inventory_upload", NULL);
+    cpu = thread_cpu_s() - cpu0;
+    out->cpu_sum += cpu;
+    if(cpu > out->cpu_max)
+      out->cpu_max = cpu;
+    /* let the simulator see time pass to the end of this cycle, then
+     * look at which sold-out products are at 0 on Back Market */
+    now = hs_clock_now(f.h);
+    if(now < t0 + CYCLE_MS)
+      hs_clock_set(f.h, t0 + CYCLE_MS - 1);
+    now = hs_clock_now(f.h);
+    for(i = 0; i < o->products; i++)
+      if(sold_at[i]) {
+        sku_of(i, sku, sizeof(sku));
+        if(cat_sim_qty(&f, sku) == 0) {
+          out->lat[out->n_lat++] = now - sold_at[i];
+          sold_at[i] = 0;
+        }
+      }
+    printf("  %s cycle %2d: cpu %.3f s, requests so far %lld, lines so far "
+           "%lld\n", naive ? "naive " : "plugin", c + 1, cpu,
+           (long long)(sim_stat(&f, "requests") - req0),
+           (long long)(sim_stat(&f, "sku_lines_accepted") - lines0));
+  }
+  for(i = 0; i < o->products; i++)
+    out->unreached += sold_at[i] != 0;
+  out->requests = sim_stat(&f, "requests") - req0;
+  out->lines = sim_stat(&f, "sku_lines_accepted") - lines0;
+  out->s429 = sim_stat(&f, "status_429") - s4290;
+  out->fit = out->changes < 2000 * ((int64_t)o->cycles * CYCLE_MS + 3599999) /
+                                3600000
+                 ? out->changes
+                 : 2000 * ((int64_t)o->cycles * CYCLE_MS + 3599999) / 3600000;
+  out->rss_kib = peak_rss_kib();
+  qsort(out->lat, out->n_lat, sizeof(int64_t), cmp64);
+  if(naive) {
+    curl_slist_free_all(nc.hdr);
+    curl_easy_cleanup(nc.curl);
+    free(nc.csv);
+  }
+  cat_fx_stop(&f);
+  free(stock);
+  free(sold_at);
+  return 0;
+}
+
+static void
+report(const char *name, const struct bench_opt *o, const struct bench_run *r)
+{
+  int64_t p50 = r->n_lat ? r->lat[r->n_lat / 2] : -1;
+  int64_t p99 = r->n_lat ? r->lat[(r->n_lat * 99) / 100 < r->n_lat
+                                      ? (r->n_lat * 99) / 100
+                                      : r->n_lat - 1] : -1;
+
+  printf("%s: %d products, %d cycles of 5 min, %d.%d%% changing per cycle\n",
+         name, o->products, o->cycles, o->change_pct_x10 / 10,
+         o->change_pct_x10 % 10);
+  printf("  stock changes            %lld (fit the 2,000 lines/h budget: "
+         "%lld)\n", (long long)r->changes, (long long)r->fit);
+  printf("  SKU lines accepted       %lld\n", (long long)r->lines);
+  printf("  requests to Back Market  %lld\n", (long long)r->requests);
+  printf("  429 responses            %lld\n", (long long)r->s429);
+  printf("  sold out -> 0 on BM      p50 %.1f s, p99 %.1f s (virtual; %zu "
+         "measured, %lld not at 0 by the end)\n", p50 / 1000.0, p99 / 1000.0,
+         r->n_lat, (long long)r->unreached);
+  printf("  CPU per cycle            avg %.3f s, max %.3f s (calling "
+         "thread: plugin + host services)\n", r->cpu_sum / o->cycles,
+         r->cpu_max);
+  printf("  peak RSS (process)       %.1f MiB (host + both simulators + "
+         "plugin)\n", r->rss_kib / 1024.0);
+}
+
+/* Run one mode in a child process; 0 when it succeeded. */
+static int
+run_mode(const struct bench_opt *o, int naive)
+{
+  struct bench_run r;
+  int status = 0;
+  pid_t pid;
+
+  fflush(stdout);
+  pid = fork();
+  if(pid < 0)
+    return 1;
+  if(pid == 0) {
+    if(bench(o, naive, &r))
+      _exit(1);
+    report(naive ? "naive (every SKU every cycle, no ordering)"
+                 : "plugin (budgeted diffs, zero-outs first)", o, &r);
+    free(r.lat);
+    fflush(stdout);
+    _exit(0);
+  }
+  if(waitpid(pid, &status, 0) != pid)
+    return 1;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+  struct bench_opt o = {100000, 12, 10, 10, 60000};
+  int i, naive = 0, both = 1, fails = 0;
+
+  for(i = 1; i < argc; i++) {
+    if(!strcmp(argv[i], "--naive")) {
+      naive = 1;
+      both = 0;
+    }
+    else if(!strcmp(argv[i], "--plugin"))
+      both = 0;
+    else if(!strcmp(argv[i], "--both"))
+      both = 1;
+    else if(i + 1 < argc && !strcmp(argv[i], "--products"))
+      o.products = (int)strtol(argv[++i], NULL, 10);
+    else if(i + 1 < argc && !strcmp(argv[i], "--cycles"))
+      o.cycles = (int)strtol(argv[++i], NULL, 10);
+    else if(i + 1 < argc && !strcmp(argv[i], "--change-pct"))
+      o.change_pct_x10 = (int)(strtod(argv[++i], NULL) * 10);
+    else if(i + 1 < argc && !strcmp(argv[i], "--sellout-pct"))
+      o.sellout_pct = (int)strtol(argv[++i], NULL, 10);
+    else if(i + 1 < argc && !strcmp(argv[i], "--task-delay-ms"))
+      o.task_delay_ms = strtoll(argv[++i], NULL, 10);
+    else {
+      fprintf(stderr, "usage: %s [--plugin|--naive|--both] [--products N] "
+              "[--cycles N] [--change-pct P] [--sellout-pct P] "
+              "[--task-delay-ms MS]\n", argv[0]);
+      return 2;
+    }
+  }
+  if(o.products < 1 || o.cycles < 1)
+    return 2;
+  /* each mode in its own process so that peak RSS is its own */
+  if(both || !naive)
+    fails += run_mode(&o, 0);
+  if(both || naive)
+    fails += run_mode(&o, 1);
+  return fails;
+}

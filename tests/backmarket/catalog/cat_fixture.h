@@ -1,0 +1,71 @@
+/*
+ * cat_fixture.h -- the catalog tests' fixture: a host simulator (in-memory
+ * store, virtual clock) with the Back Market plugin loaded, one company
+ * "acme" connected to an embedded marketplace simulator that reads the
+ * host's clock, plus small helpers to drive both.
+ */
+#ifndef CAT_FIXTURE_H
+#define CAT_FIXTURE_H
+
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "hs_host.h"
+#include "mk_sim.h"
+
+#define CAT_COMPANY "acme"
+#define CAT_PLUGIN "backmarket"
+#define CAT_TOKEN "tok-catalog-0123456789abcdef"
+
+struct cat_fx {
+  struct hs_host *h;
+  struct mk_sim *sim;
+  char base_url[64];
+};
+
+/* Start host + sim (quotas on/off), merchant 789 with CAT_TOKEN, company
+ * acme with the plugin enabled and pointed at the sim, markets as given,
+ * bulk tasks that finish after 2 s of virtual time.  0 on success. */
+int cat_fx_start(struct cat_fx *f, int quotas, const char *markets);
+void cat_fx_stop(struct cat_fx *f);
+
+/* Toolbox setting; 0 on success. */
+int cat_set(struct cat_fx *f, const char *key, const char *value);
+/* Run an action now; returns the job status (enum hs_job_status) or -1. */
+int cat_run(struct cat_fx *f, const char *action, int64_t *job_id);
+/* Control API; returns the HTTP status, *out parsed JSON (owned) if out. */
+int cat_sim(struct cat_fx *f, const char *method, const char *path,
+            const char *body, struct json_object **out);
+/* printf-style body helper for cat_sim. */
+int cat_simf(struct cat_fx *f, const char *method, const char *path,
+             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Add a sim listing: sku, quantity, price in market (may be NULL).
+ * Returns 0; uuid (37 bytes) receives the listing id when not NULL. */
+int cat_listing(struct cat_fx *f, const char *sku, int64_t qty,
+                const char *market, const char *price, char *uuid);
+/* The sim's quantity of a listing by SKU (-1 when unknown). */
+int64_t cat_sim_qty(struct cat_fx *f, const char *sku);
+/* Last request-log sequence number (to count requests made after it). */
+int64_t cat_log_seq(struct cat_fx *f);
+/* Requests after seq whose "METHOD path" starts with prefix (e.g.
+ * "POST /ws/listings/"); body_has/lang may be NULL filters. */
+int cat_log_count(struct cat_fx *f, int64_t seq, const char *prefix,
+                  const char *body_has, const char *lang);
+/* The sim's 429 count. */
+int64_t cat_sim_429(struct cat_fx *f);
+
+/* A simple enabled product with listing id (may be NULL) and stock. */
+int cat_product(struct cat_fx *f, const char *sku, int64_t qty,
+                const char *listing_id, const char *price);
+/* The plugin-set property of a product ("" when unset). */
+const char *cat_prop(struct cat_fx *f, const char *sku, const char *key);
+/* 1 when the job's log has a line containing needle. */
+int cat_job_log_has(struct cat_fx *f, int64_t job_id, const char *needle);
+/* Item errors with this sku and code (code NULL = any) whose message
+ * contains needle (NULL = any). */
+int cat_item_errors(struct cat_fx *f, const char *sku, const char *code,
+                    const char *needle);
+
+#endif /* CAT_FIXTURE_H */

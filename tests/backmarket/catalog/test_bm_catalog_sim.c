@@ -1,0 +1,415 @@
+/*
+ * test_bm_catalog_sim.c -- integration tests of the Back Market plugin's
+ * catalog side against the host simulator and the marketplace simulator on
+ * one virtual clock: listing download (ids filled, unknown SKUs zeroed),
+ * inventory diffs (nothing pushed when nothing changed), the SKU-line
+ * budget (zero-outs first, no 429, the rest in the next window), prices
+ * per market and currency, the repricer's three cases, and a bulk listing
+ * creation with mixed success and errors.  argv[1] picks one test (each
+ * runs as its own ctest with its own traffic dump).
+ */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cat_fixture.h"
+
+static struct cat_fx fx;
+
+static int
+setup(int quotas, const char *markets)
+{
+  if(cat_fx_start(&fx, quotas, markets) != 0) {
+    CU_FAIL("fixture did not start");
+    return -1;
+  }
+  return 0;
+}
+
+/* Listing download fills bm_listing_id by SKU and zeroes SKUs that Back
+ * Market lists but the host does not know (seed 002). */
+static void
+test_download_and_unknown_zeroed(void)
+{
+  char ua[40], ub[40], uz[40];
+  int64_t job = 0, seq;
+
+  if(setup(1, "fr-fr"))
+    return;
+  CU_ASSERT_EQUAL(cat_listing(&fx, "SKU-A", 3, "fr-fr", "449.00", ua), 0);
+  CU_ASSERT_EQUAL(cat_listing(&fx, "SKU-B", 5, "fr-fr", "199.00", ub), 0);
+  CU_ASSERT_EQUAL(cat_listing(&fx, "GHOST-1", 4, "fr-fr", "99.00", uz), 0);
+  CU_ASSERT_EQUAL(cat_listing(&fx, "GHOST-2", 0, "fr-fr", "99.00", NULL), 0);
+  CU_ASSERT_EQUAL(cat_product(&fx, "SKU-A", 3, NULL, NULL), 0);
+  CU_ASSERT_EQUAL(cat_product(&fx, "SKU-B", 5, NULL, NULL), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "SKU-A", "bm_listing_id"), ua);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "SKU-B", "bm_listing_id"), ub);
+  /* the unknown SKU with stock is taken offline; the one at 0 is left */
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "GHOST-1"), 0);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", NULL, NULL),
+                  1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", "\"quantity\":0",
+                                NULL), 1);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 3);
+  CU_ASSERT_EQUAL(cat_sim_429(&fx), 0);
+  /* Back Market's quantities are remembered: nothing to push now */
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL), 0);
+  cat_fx_stop(&fx);
+}
+
+/* Only changes since the last successful push are sent; a second run with
+ * no change sends nothing; safety and max apply. */
+static void
+test_inventory_only_changes(void)
+{
+  char ua[40], ub[40];
+  int64_t seq;
+
+  if(setup(1, "fr-fr"))
+    return;
+  CU_ASSERT_EQUAL(cat_set(&fx, "default_safety_qty", "1"), 0);
+  CU_ASSERT_EQUAL(cat_set(&fx, "default_max_qty", "10"), 0);
+  cat_listing(&fx, "SKU-A", 2, "fr-fr", "449.00", ua);
+  cat_listing(&fx, "SKU-B", 10, "fr-fr", "199.00", ub);
+  cat_product(&fx, "SKU-A", 3, NULL, NULL);   /* 3 - 1 = 2: in sync */
+  cat_product(&fx, "SKU-B", 50, NULL, NULL);  /* capped at 10: in sync */
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL), 0);
+  /* the host sells A out: one single update to 0 */
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-A", 1), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", "\"quantity\":0",
+                                NULL), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL), 1);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 0);
+  /* nothing changed since: nothing sent */
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/", NULL, NULL), 0);
+  /* a product max of 0 lifts the cap: 50 - 1 = 49 */
+  {
+    struct hs_product p;
+    char err[200];
+
+    hs_product_init(&p);
+    p.sku = "SKU-B";
+    p.enabled = 1;
+    p.available_qty = 50;
+    p.max_qty = 0;
+    CU_ASSERT_EQUAL(hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err,
+                                      sizeof(err)), 0);
+  }
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-B"), 49);
+  cat_fx_stop(&fx);
+}
+
+/* More changes than the SKU-line budget: zero-outs go first, in one bulk
+ * task; nothing is refused for quota; the rest goes in the next window. */
+static void
+test_inventory_budget_zero_first(void)
+{
+  char sku[32], uuid[40];
+  int i, zero_now = 0, dec_now = 0, inc_now = 0;
+  int64_t job = 0;
+
+  if(setup(1, "fr-fr"))
+    return;
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/config",
+                           "{\"sku_lines_per_hour\": 50}"), 200);
+  CU_ASSERT_EQUAL(cat_set(&fx, "budget_sku_lines_per_h", "50"), 0);
+  for(i = 0; i < 80; i++) {
+    snprintf(sku, sizeof(sku), "SKU-%03d", i);
+    cat_listing(&fx, sku, 5, "fr-fr", "100.00", uuid);
+    cat_product(&fx, sku, 5, NULL, NULL);
+  }
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  /* 30 sell out, 30 go down, 20 go up: 80 changes, 50 lines per hour.
+   * Increases get the lowest SKUs so that SKU order alone would be wrong. */
+  for(i = 0; i < 80; i++) {
+    snprintf(sku, sizeof(sku), "SKU-%03d", i);
+    hs_stock_set(fx.h, CAT_COMPANY, sku, i < 20 ? 9 : i < 50 ? 2 : 0);
+  }
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &job), HS_JOB_COMPLETED);
+  for(i = 0; i < 80; i++) {
+    int64_t q;
+
+    snprintf(sku, sizeof(sku), "SKU-%03d", i);
+    q = cat_sim_qty(&fx, sku);
+    zero_now += q == 0;
+    dec_now += q == 2;
+    inc_now += q == 9;
+  }
+  CU_ASSERT_EQUAL(zero_now, 30); /* every sell-out in the first window */
+  CU_ASSERT_EQUAL(dec_now, 20);  /* then decreases, as far as the budget */
+  CU_ASSERT_EQUAL(inc_now, 0);   /* increases wait */
+  CU_ASSERT(cat_job_log_has(&fx, job, "wait for the next run"));
+  CU_ASSERT_EQUAL(cat_sim_429(&fx), 0);
+  /* within the same hour nothing more fits */
+  hs_clock_advance(fx.h, 5 * 60 * 1000);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-000"), 5);
+  /* the next window takes the rest */
+  hs_clock_advance(fx.h, 65 * 60 * 1000);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  for(i = 0, zero_now = dec_now = inc_now = 0; i < 80; i++) {
+    int64_t q;
+
+    snprintf(sku, sizeof(sku), "SKU-%03d", i);
+    q = cat_sim_qty(&fx, sku);
+    zero_now += q == 0;
+    dec_now += q == 2;
+    inc_now += q == 9;
+  }
+  CU_ASSERT_EQUAL(zero_now, 30);
+  CU_ASSERT_EQUAL(dec_now, 30);
+  CU_ASSERT_EQUAL(inc_now, 20);
+  CU_ASSERT_EQUAL(cat_sim_429(&fx), 0);
+  cat_fx_stop(&fx);
+}
+
+/* One request per market with Accept-Language and that market's currency;
+ * min_price sent; unchanged prices not re-sent; above max_price reported. */
+static void
+test_prices_per_market(void)
+{
+  struct hs_product p;
+  char uuid[40], err[200];
+  int64_t seq;
+
+  if(setup(1, "fr-fr,en-gb,sv-se"))
+    return;
+  cat_listing(&fx, "SKU-P", 3, "fr-fr", "400.00", uuid);
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/listings",
+                           "{\"merchant_id\": 789, \"sku\": \"SKU-MAX\", "
+                           "\"quantity\": 2, \"markets\": {\"fr-fr\": "
+                           "{\"price\": \"500.00\", \"max_price\": "
+                           "\"550.00\"}}}"), 201);
+  hs_product_init(&p);
+  p.sku = "SKU-P";
+  p.enabled = 1;
+  p.available_qty = 3;
+  p.price = "449.90";
+  p.min_price = "420.00";
+  CU_ASSERT_EQUAL(hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err,
+                                    sizeof(err)), 0);
+  hs_product_init(&p);
+  p.sku = "SKU-MAX";
+  p.enabled = 1;
+  p.available_qty = 2;
+  p.site_price = "600.00"; /* no Back Market price: the site price */
+  CU_ASSERT_EQUAL(hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err,
+                                    sizeof(err)), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", NULL), HS_JOB_PARTIAL);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"price\":\"449.90\",\"currency\":\"EUR\","
+                                "\"min_price\":\"420.00\"", "fr-fr"), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"currency\":\"GBP\"", "en-gb"), 2);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"currency\":\"SEK\"", "sv-se"), 2);
+  /* SKU-MAX at 600 is above fr-fr's max_price 550: reported, not sent */
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "SKU-MAX", "price_above_max",
+                                  "max_price 550.00"), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"price\":\"600.00\"", "fr-fr"), 0);
+  /* nothing changed: nothing sent */
+  seq = cat_log_seq(&fx);
+  cat_run(&fx, "price_upload", NULL);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"price\":\"449.90\"", NULL), 0);
+  CU_ASSERT_EQUAL(cat_sim_429(&fx), 0);
+  cat_fx_stop(&fx);
+}
+
+static int
+repriced_product(const char *sku, const char *price, const char *min)
+{
+  struct hs_product p;
+  char err[200];
+
+  hs_product_init(&p);
+  p.sku = sku;
+  p.enabled = 1;
+  p.available_qty = 2;
+  p.price = price;
+  p.min_price = min;
+  p.repricing = 1;
+  return hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err, sizeof(err));
+}
+
+/* The repricer: price_to_win between min and default is applied; outside
+ * keeps the default; no Back Box data (404) keeps the default. */
+static void
+test_repricer(void)
+{
+  int64_t job = 0, seq;
+
+  if(setup(1, "en-gb"))
+    return;
+  cat_listing(&fx, "RP-WIN", 2, "en-gb", "449.00", NULL);
+  cat_listing(&fx, "RP-LOW", 2, "en-gb", "449.00", NULL);
+  cat_listing(&fx, "RP-NONE", 2, "en-gb", "430.00", NULL);
+  CU_ASSERT_EQUAL(repriced_product("RP-WIN", "449.00", "400.00"), 0);
+  CU_ASSERT_EQUAL(repriced_product("RP-LOW", "449.00", "400.00"), 0);
+  CU_ASSERT_EQUAL(repriced_product("RP-NONE", "449.00", "400.00"), 0);
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/backbox",
+                           "{\"listing\": \"RP-WIN\", \"market\": \"en-gb\", "
+                           "\"price_to_win\": \"421.50\"}"), 201);
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/backbox",
+                           "{\"listing\": \"RP-LOW\", \"market\": \"en-gb\", "
+                           "\"price_to_win\": \"380.00\"}"), 201);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_set(&fx, "repricer", "true"), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "repricer", &job), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "GET /ws/backbox/v1/competitors/",
+                                NULL, NULL), 3);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"price\":\"421.50\",\"currency\":\"GBP\"",
+                                "en-gb"), 1);
+  /* RP-LOW and RP-NONE stay at the default 449.00: RP-LOW already is
+   * (no request), RP-NONE was at 430.00 and goes back to the default */
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"price\":\"449.00\"", "en-gb"), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", NULL, NULL),
+                  2);
+  CU_ASSERT(cat_job_log_has(&fx, job, "RP-WIN en-gb: 449.00 -> 421.50 GBP "
+                            "(price_to_win 421.50 is between min 400.00 and "
+                            "default 449.00)"));
+  CU_ASSERT(cat_job_log_has(&fx, job, "RP-NONE en-gb: 430.00 -> 449.00 GBP "
+                            "(no Back Box data"));
+  CU_ASSERT_EQUAL(cat_sim_429(&fx), 0);
+  /* with the repricer on, price_upload leaves repriced listings alone */
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", NULL, NULL),
+                  0);
+  cat_fx_stop(&fx);
+}
+
+static int
+creation_product(const char *sku, const char *product_id, const char *ean)
+{
+  struct hs_product p;
+  char err[200];
+
+  hs_product_init(&p);
+  p.sku = sku;
+  p.enabled = 1;
+  p.title = "iPhone 12 64GB Black";
+  p.description = "Unlocked, fully tested";
+  p.ean = ean;
+  p.image_url = "https://img.example.com/ip12.jpg";
+  p.category = "smartphones";
+  p.weight_lbs = "0.4";
+  p.warranty_months = 12;
+  p.grade = "1";
+  p.bm_product_id = product_id;
+  p.price = "299.00";
+  p.available_qty = 4;
+  p.device_type = "phone";
+  return hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err, sizeof(err));
+}
+
+/* Ready To Post for every product, then one bulk creation task with a
+ * success and a Back Market refusal; the not-ready product is not sent. */
+static void
+test_bulk_creation_mixed(void)
+{
+  const char *known = "6d4ad966-db97-4d88-b409-b28cc2a0f8c9";
+  int64_t job = 0, seq;
+
+  if(setup(1, "fr-fr"))
+    return;
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/products",
+                           "{\"product_id\": \"%s\", \"backmarket_id\": 3000002,"
+                           " \"title\": \"iPhone 12\"}", known), 201);
+  CU_ASSERT_EQUAL(creation_product("NEW-OK", known, "4006381333931"), 0);
+  CU_ASSERT_EQUAL(creation_product("NEW-BAD",
+                                   "00000000-0000-4000-8000-00000000dead",
+                                   "4006381333931"), 0);
+  CU_ASSERT_EQUAL(creation_product("NEW-NOEAN", known, NULL), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "listing_creation", &job), HS_JOB_PARTIAL);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "NEW-OK", "ready_to_post"), "Yes");
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "NEW-NOEAN", "ready_to_post"), "No");
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "NEW-NOEAN", "ready_to_post_reasons"),
+                         "EAN missing");
+  /* one bulk task: grade as text, currency explicit, NEW-NOEAN absent */
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", "NEW-OK", NULL),
+                  1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings",
+                                "VERY_GOOD", NULL), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", "NEW-NOEAN",
+                                NULL), 0);
+  CU_ASSERT(cat_log_count(&fx, seq, "GET /ws/tasks/", NULL, NULL) >= 1);
+  CU_ASSERT(strlen(cat_prop(&fx, "NEW-OK", "bm_listing_id")) == 36);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "NEW-BAD", "bm_listing_id"), "");
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "NEW-BAD", "listing_rejected",
+                                  "Unknown product"), 1);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "NEW-OK"), 4);
+  CU_ASSERT(cat_job_log_has(&fx, job, "first launch with 2 SKUs"));
+  /* the next hour: nothing new to create, no second task */
+  seq = cat_log_seq(&fx);
+  hs_clock_advance(fx.h, 3600 * 1000);
+  cat_run(&fx, "listing_creation", NULL);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", "NEW-OK", NULL),
+                  0);
+  CU_ASSERT_EQUAL(cat_sim_429(&fx), 0);
+  cat_fx_stop(&fx);
+}
+
+static const struct {
+  const char *name;
+  CU_TestFunc fn;
+} tests[] = {
+  {"download_unknown_zeroed", test_download_and_unknown_zeroed},
+  {"inventory_only_changes", test_inventory_only_changes},
+  {"inventory_budget_zero_first", test_inventory_budget_zero_first},
+  {"prices_per_market", test_prices_per_market},
+  {"repricer", test_repricer},
+  {"bulk_creation_mixed", test_bulk_creation_mixed},
+};
+
+int
+main(int argc, char **argv)
+{
+  CU_pSuite s;
+  unsigned int fails;
+  size_t i, added = 0;
+
+  if(CU_initialize_registry() != CUE_SUCCESS)
+    return 2;
+  s = CU_add_suite("bm_catalog_sim", NULL, NULL);
+  for(i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
+    if(argc < 2 || !strcmp(argv[1], tests[i].name)) {
+      if(!CU_add_test(s, tests[i].name, tests[i].fn))
+        break;
+      added++;
+    }
+  if(!s || !added) {
+    fprintf(stderr, "no such test\n");
+    CU_cleanup_registry();
+    return 2;
+  }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  fails = CU_get_number_of_failures();
+  CU_cleanup_registry();
+  return fails > 100 ? 100 : (int)fails; /* non-zero on any failure */
+}
