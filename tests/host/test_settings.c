@@ -1,0 +1,175 @@
+/*
+ * test_settings.c -- Toolbox settings through the host: valid values are
+ * stored, unknown keys / wrong types / out-of-range values / secrets with
+ * whitespace are refused with a message naming the key (never the
+ * secret), `settings show` masks secrets, defaults apply, and a secret
+ * a plugin logs or reports is masked in the job log and error queue.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "th.h"
+
+static char dir[256];
+static struct hs_host *h;
+
+static int
+setup(void)
+{
+  th_tmpdir(dir, sizeof(dir));
+  h = th_open(dir);
+  return h ? 0 : 1;
+}
+
+static int
+teardown(void)
+{
+  hs_host_close(h);
+  th_rmdir(dir);
+  return 0;
+}
+
+static void
+test_validation(void)
+{
+  char err[512], buf[64];
+
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "limit", "25",
+                                         err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_company_setting_get(h, "Acme", "tplug", "limit", buf,
+                                         sizeof(buf)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "25");
+  /* Default applies when unset. */
+  CU_ASSERT_EQUAL(hs_company_setting_get(h, "Acme", "tplug", "mode", buf,
+                                         sizeof(buf)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "a");
+  CU_ASSERT_EQUAL(hs_company_setting_get(h, "Acme", "tplug", "token", buf,
+                                         sizeof(buf)), BMC_ERR_NOT_FOUND);
+
+  err[0] = '\0';
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "colour",
+                                         "red", err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "colour"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown"));
+
+  err[0] = '\0';
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "limit", "ten",
+                                         err, sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "limit"));
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "limit", "101",
+                                         err, sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "sync", "yes",
+                                         err, sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "mode", "c",
+                                         err, sizeof(err)), BMC_ERR_CONFIG);
+  /* The refused value did not replace the stored one. */
+  CU_ASSERT_EQUAL(hs_company_setting_get(h, "Acme", "tplug", "limit", buf,
+                                         sizeof(buf)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "25");
+
+  err[0] = '\0';
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "token",
+                                         " " TH_SECRET, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "token"));
+  CU_ASSERT_PTR_NULL(strstr(err, TH_SECRET));
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "token",
+                                         TH_SECRET "\n", err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Nobody", "tplug", "limit", "1",
+                                         err, sizeof(err)),
+                  BMC_ERR_NOT_FOUND);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "Nobody"));
+}
+
+struct show {
+  int secret_masked, leaked, n;
+};
+
+static int
+show_cb(void *ud, const struct hs_setting_view *v)
+{
+  struct show *s = ud;
+
+  s->n++;
+  if(v->value && strstr(v->value, TH_SECRET))
+    s->leaked = 1;
+  if(strcmp(v->schema->key, "token") == 0 && v->is_set && v->value &&
+     strcmp(v->value, "****") == 0)
+    s->secret_masked = 1;
+  return 0;
+}
+
+static void
+test_show_masks(void)
+{
+  struct show s = {0, 0, 0};
+  char err[256], buf[64];
+
+  CU_ASSERT_EQUAL_FATAL(hs_company_setting_set(h, "Acme", "tplug", "token",
+                                               TH_SECRET, err, sizeof(err)),
+                        BMC_OK);
+  CU_ASSERT_EQUAL(hs_company_settings_each(h, "Acme", "tplug", show_cb, &s),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(s.n, 5);
+  CU_ASSERT_EQUAL(s.secret_masked, 1);
+  CU_ASSERT_EQUAL(s.leaked, 0);
+  /* The plugin itself still gets the real value. */
+  CU_ASSERT_EQUAL(hs_company_setting_get(h, "Acme", "tplug", "token", buf,
+                                         sizeof(buf)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(buf, TH_SECRET);
+}
+
+static void
+test_log_masks(void)
+{
+  char err[256];
+  int64_t job = 0;
+  int st = -1;
+
+  CU_ASSERT_EQUAL_FATAL(hs_company_setting_set(h, "Acme", "tplug", "token",
+                                               TH_SECRET, err, sizeof(err)),
+                        BMC_OK);
+  CU_ASSERT_EQUAL(hs_run_action(h, "Acme", "tplug", "leak", &job, &st, err,
+                                sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(st, HS_JOB_PARTIAL);
+  CU_ASSERT_TRUE(th_log_has(h, job, "using token **** now", 0));
+  CU_ASSERT_FALSE(th_log_has(h, job, TH_SECRET, 0));
+  CU_ASSERT_FALSE(th_log_has(h, job, "SECRET", 0));
+  CU_ASSERT_EQUAL(th_errors_with(h, TH_SECRET), 0);
+  CU_ASSERT_EQUAL(th_errors_with(h, "****"), 1);
+
+  /* A rotated token is masked too. */
+  CU_ASSERT_EQUAL_FATAL(hs_company_setting_set(h, "Acme", "tplug", "token",
+                                               "rotated-777", err,
+                                               sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_run_action(h, "Acme", "tplug", "leak", &job, &st, err,
+                                sizeof(err)), BMC_OK);
+  CU_ASSERT_FALSE(th_log_has(h, job, "rotated-777", 0));
+  CU_ASSERT_TRUE(th_log_has(h, job, "****", 0));
+}
+
+int
+main(void)
+{
+  CU_pSuite s;
+  unsigned f;
+
+  if(CU_initialize_registry() != CUE_SUCCESS)
+    return 2;
+  s = CU_add_suite("host_settings", setup, teardown);
+  if(!s || !CU_add_test(s, "validation", test_validation) ||
+     !CU_add_test(s, "show masks secrets", test_show_masks) ||
+     !CU_add_test(s, "job log masks secrets", test_log_masks)) {
+    CU_cleanup_registry();
+    return 2;
+  }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  f = CU_get_number_of_failures();
+  CU_cleanup_registry();
+  return f != 0 ? 1 : 0;
+}

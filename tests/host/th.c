@@ -1,0 +1,265 @@
+/*
+ * th.c -- shared fixture of the host simulator tests: the in-memory test
+ * plugin "tplug" (settings with a required secret, a Toolbox-gated
+ * scheduled action, actions that upsert orders, log secrets, re-enter the
+ * host, fail, or touch state) and helpers for stores and documents.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "th.h"
+
+struct th_ctl th_ctl;
+
+struct th_inst {
+  const struct bmc_host_api *host;
+  void *ctx;
+};
+
+static const struct bmc_setting th_settings[] = {
+  {"token", BMC_SET_STRING, NULL, 0, 64,
+   BMC_SETTING_REQUIRED | BMC_SETTING_SECRET, NULL, "API token"},
+  {"sync", BMC_SET_BOOL, "false", 0, 0, 0, NULL, "Toolbox switch of ping"},
+  {"limit", BMC_SET_INT, "10", 1, 100, 0, NULL, "Page size"},
+  {"mode", BMC_SET_ENUM, "a", 0, 0, 0, "a|b", "Mode"},
+  {"markup", BMC_SET_DECIMAL, "0.00", 0, 0, 0, NULL, "Markup"},
+};
+
+static const struct bmc_action th_actions[] = {
+  {"ping", "Ping", 300, BMC_ACTION_MANUAL | BMC_ACTION_SCHEDULED, "sync"},
+  {"order", "Order Upsert", 0, BMC_ACTION_MANUAL, NULL},
+  {"leak", "Leak Token", 0, BMC_ACTION_MANUAL, NULL},
+  {"reenter", "Re-enter", 0, BMC_ACTION_MANUAL, NULL},
+  {"fail", "Fail", 0, BMC_ACTION_MANUAL, NULL},
+  {"crash", "State Put", 0, BMC_ACTION_MANUAL, NULL},
+};
+
+static int
+th_create(const struct bmc_host_api *host, void *ctx, void **inst,
+          char *errbuf, size_t errlen)
+{
+  struct th_inst *ti;
+
+  if(host->hdr.magic != BMC_ABI_MAGIC || host->hdr.major != BMC_ABI_MAJOR) {
+    snprintf(errbuf, errlen, "tplug: bad host table");
+    return BMC_ERR_ABI;
+  }
+  ti = calloc(1, sizeof(*ti));
+  if(!ti)
+    return BMC_ERR_NOMEM;
+  ti->host = host;
+  ti->ctx = ctx;
+  *inst = ti;
+  return BMC_OK;
+}
+
+static int
+th_run(void *inst, const char *action, char *errbuf, size_t errlen)
+{
+  struct th_inst *ti = inst;
+  char tok[128];
+  int created = 0;
+
+  if(strcmp(action, "ping") == 0) {
+    th_ctl.runs++;
+    ti->host->log(ti->ctx, BMC_LOG_INFO, "ping %d", th_ctl.runs);
+    return BMC_OK;
+  }
+  if(strcmp(action, "order") == 0) {
+    th_ctl.last_rc = ti->host->order_upsert(ti->ctx, th_ctl.xml,
+                                            strlen(th_ctl.xml), &created,
+                                            errbuf, errlen);
+    return th_ctl.last_rc;
+  }
+  if(strcmp(action, "leak") == 0) {
+    if(ti->host->setting_get(ti->ctx, "token", tok, sizeof(tok)))
+      return BMC_ERR_CONFIG;
+    ti->host->log(ti->ctx, BMC_LOG_WARN, "using token %s now", tok);
+    ti->host->item_error(ti->ctx, "SKU-1", "remote_reject",
+                         tok); /* a careless plugin */
+    return BMC_OK;
+  }
+  if(strcmp(action, "reenter") == 0) {
+    th_ctl.reenter_rc = hs_run_action(th_ctl.h, "Acme", "tplug", "reenter",
+                                      NULL, NULL, NULL, 0);
+    return BMC_OK;
+  }
+  if(strcmp(action, "fail") == 0) {
+    snprintf(errbuf, errlen, "remote said no (HTTP 400)");
+    return BMC_ERR_REMOTE_REJECT;
+  }
+  if(strcmp(action, "crash") == 0) {
+    th_ctl.last_rc = ti->host->state_put(ti->ctx, "cursor", "1", 1);
+    th_ctl.last_rc = ti->host->state_put(ti->ctx, "cursor", "2", 1);
+    return th_ctl.last_rc;
+  }
+  snprintf(errbuf, errlen, "tplug: unknown action %s", action);
+  return BMC_ERR_INVALID_ARG;
+}
+
+static void
+th_destroy(void *inst)
+{
+  free(inst);
+}
+
+static const char *
+th_strerror(int rc)
+{
+  return rc == BMC_ERR_REMOTE_REJECT ? "rejected by remote" : "tplug error";
+}
+
+const struct bmc_plugin_api th_plugin = {
+  {BMC_ABI_MAGIC, (uint32_t)sizeof(struct bmc_plugin_api), BMC_ABI_MAJOR,
+   BMC_ABI_MINOR},
+  "tplug", "Test Plugin", "9.8.7",
+  th_settings, sizeof(th_settings) / sizeof(th_settings[0]),
+  th_actions, sizeof(th_actions) / sizeof(th_actions[0]),
+  th_create, th_run, th_destroy, th_strerror};
+
+void
+th_tmpdir(char *dir, size_t len)
+{
+  const char *t = getenv("TMPDIR");
+
+  snprintf(dir, len, "%s/hs-test-XXXXXX", t && t[0] ? t : "/tmp");
+  if(!mkdtemp(dir))
+    dir[0] = '\0';
+}
+
+struct hs_host *
+th_open(const char *dir)
+{
+  struct hs_options o;
+  struct hs_host *h = NULL;
+  char db[512], err[512];
+
+  snprintf(db, sizeof(db), "%s/host.db", dir);
+  memset(&o, 0, sizeof(o));
+  o.db_path = db;
+  o.schema_dir = BMC_SCHEMA_DIR;
+  o.virtual_clock = 1;
+  o.virtual_start_ms = 1767225600000LL;
+  if(hs_host_open(&o, &h, err, sizeof(err))) {
+    fprintf(stderr, "th_open: %s\n", err);
+    return NULL;
+  }
+  if(hs_host_add_plugin_api(h, &th_plugin, "in-memory", err, sizeof(err))) {
+    fprintf(stderr, "th_open: %s\n", err);
+    hs_host_close(h);
+    return NULL;
+  }
+  if(hs_company_find(h, "Acme", NULL) != BMC_OK &&
+     (hs_company_add(h, "Acme", NULL) ||
+      hs_company_plugin_enable(h, "Acme", "tplug", 1, err, sizeof(err)))) {
+    hs_host_close(h);
+    return NULL;
+  }
+  th_ctl.h = h;
+  return h;
+}
+
+char *
+th_order_xml(const char *source_id, const char *status, const char *payment,
+             const char *line_state)
+{
+  static const char fmt[] =
+      "<?xml version=\"1.0\"?>\n"
+      "<order xmlns=\"urn:bmc:order:1\">\n"
+      " <source_order_id>%s</source_order_id>\n"
+      " <channel>BackMarket</channel>\n"
+      " <marketplace>tplug</marketplace>\n"
+      " <status>%s</status>\n"
+      " <payment_status>%s</payment_status>\n"
+      " <order_date>2026-01-01T10:00:00Z</order_date>\n"
+      " <currency>EUR</currency>\n"
+      " <shipping_address><first_name>Ann</first_name>"
+      "<last_name>Lee</last_name><street>1 Rue X</street>"
+      "<postal_code>75001</postal_code><city>Paris</city>"
+      "<country>FR</country></shipping_address>\n"
+      " <lines>\n"
+      "  <line><line_id>L1</line_id><sku>SKU-A</sku><quantity>1</quantity>"
+      "<line_total>449.00</line_total><fee>45.00</fee>"
+      "<marketplace_state>%s</marketplace_state></line>\n"
+      "  <line><line_id>L2</line_id><sku>SKU-B</sku><quantity>2</quantity>"
+      "<line_total>100.00</line_total></line>\n"
+      " </lines>\n"
+      " <totals><subtotal>549.00</subtotal><shipping>0.00</shipping>"
+      "<tax>0.00</tax><commission>54.90</commission>"
+      "<grand_total>549.00</grand_total></totals>\n"
+      "</order>\n";
+  size_t n = sizeof(fmt) + strlen(source_id) + strlen(status) +
+             strlen(payment) + strlen(line_state) + 1;
+  char *x = malloc(n);
+
+  if(x)
+    snprintf(x, n, fmt, source_id, status, payment, line_state);
+  return x;
+}
+
+struct th_find {
+  const char *text;
+  int errors_only, hits;
+};
+
+static int
+th_log_cb(void *ud, const struct hs_job_line *l)
+{
+  struct th_find *f = ud;
+
+  if((!f->errors_only || l->is_error) && strstr(l->text, f->text))
+    f->hits++;
+  return 0;
+}
+
+int
+th_log_has(struct hs_host *h, int64_t job, const char *text, int errors_only)
+{
+  struct th_find f = {text, errors_only, 0};
+
+  if(hs_job_log_each(h, job, th_log_cb, &f))
+    return 0;
+  return f.hits > 0;
+}
+
+static int
+th_err_cb(void *ud, const struct hs_item_error *e)
+{
+  struct th_find *f = ud;
+
+  if(strstr(e->message, f->text) || strstr(e->item, f->text))
+    f->hits++;
+  return 0;
+}
+
+int
+th_errors_with(struct hs_host *h, const char *text)
+{
+  struct th_find f = {text, 0, 0};
+
+  if(hs_errors_each(h, NULL, NULL, th_err_cb, &f))
+    return -1;
+  return f.hits;
+}
+
+void
+th_rmdir(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char p[1024];
+
+  if(!d)
+    return;
+  while((e = readdir(d)) != NULL) {
+    if(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+    unlink(p);
+  }
+  closedir(d);
+  rmdir(dir);
+}

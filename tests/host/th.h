@@ -1,0 +1,46 @@
+/*
+ * th.h -- shared fixture of the host simulator tests: a temporary store,
+ * an in-memory test plugin ("tplug") registered with
+ * hs_host_add_plugin_api(), and small order documents.
+ */
+#ifndef TH_H
+#define TH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hs_host.h"
+
+#define TH_SECRET "tok-SECRET-4242"
+
+extern const struct bmc_plugin_api th_plugin;
+
+/* What the plugin's actions do; set by the tests before a run. */
+struct th_ctl {
+  struct hs_host *h;      /* for the "reenter" action */
+  const char *xml;        /* document "order" upserts */
+  int last_rc;            /* rc of the last host service call */
+  int reenter_rc;         /* rc of hs_run_action() from inside a run */
+  int runs;               /* "ping" runs */
+};
+extern struct th_ctl th_ctl;
+
+/* A fresh temporary directory; path copied into dir (>= 64 bytes). */
+void th_tmpdir(char *dir, size_t len);
+/* Open a host on dir/host.db with a virtual clock at 2026-01-01T00:00Z,
+ * register tplug, create company "Acme" with tplug enabled.  NULL on
+ * failure. */
+struct hs_host *th_open(const char *dir);
+/* An order.xsd document for tplug (malloc'd).  status/payment as given,
+ * two lines L1 (SKU-A) and L2 (SKU-B). */
+char *th_order_xml(const char *source_id, const char *status,
+                   const char *payment, const char *line_state);
+/* Does text occur in any log line of job id? (1/0); errors_only. */
+int th_log_has(struct hs_host *h, int64_t job, const char *text,
+               int errors_only);
+/* Number of error-queue entries whose message or item contains text. */
+int th_errors_with(struct hs_host *h, const char *text);
+/* Remove the temporary directory and its files. */
+void th_rmdir(const char *dir);
+
+#endif /* TH_H */
