@@ -179,7 +179,7 @@ bmp_gate(struct bmp_inst *bi, char *errbuf, size_t errlen)
                     "state store");
   return bmp_fail(bi, BMC_ERR_CONFIG, errbuf, errlen,
                   "Test Settings has not succeeded for the current Website "
-                  "URL and x-api-key: run Test Settings (Cart General > "
+                  "URL and x-api-key. Run Test Settings (Cart General > "
                   "Test Settings) first; nothing was sent to Back Market "
                   "Pro");
 }

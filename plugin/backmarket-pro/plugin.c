@@ -16,7 +16,7 @@ static const struct bmc_setting bmp_settings[] = {
    "Website URL of the Back Market Pro API (Cart General)"},
   {BMP_SET_KEY, BMC_SET_STRING, NULL, 0, 512,
    BMC_SETTING_REQUIRED | BMC_SETTING_SECRET, NULL,
-   "x-api-key: the API key received from Back Market Pro"},
+   "x-api-key (the API key received from Back Market Pro)"},
   {BMP_SET_ALLOW_ORDERS, BMC_SET_BOOL, "false", 0, 0, 0, NULL,
    "Allow Order Download: import new and updated orders every 5 minutes"},
   {BMP_SET_ALLOW_TRACKING, BMC_SET_BOOL, "false", 0, 0, 0, NULL,
