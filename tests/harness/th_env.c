@@ -1,0 +1,406 @@
+/*
+ * th_env.c -- owns the shared integration-test harness (see th_env.h):
+ * start/stop of host + embedded market sim on one virtual clock, settings,
+ * running actions, and small queries on job logs, the error queue and the
+ * sim's request log.
+ */
+#define _GNU_SOURCE
+#include "th_env.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef BMC_PLUGIN_DIR
+#error "BMC_PLUGIN_DIR must be defined"
+#endif
+#ifndef BMC_SCHEMA_DIR
+#error "BMC_SCHEMA_DIR must be defined"
+#endif
+
+#define TH_DEFAULT_START INT64_C(1774180800000) /* 2026-03-22T12:00:00Z */
+
+/* The sim's clock: the host's virtual clock (or the last value seen while
+ * the host is being reopened). */
+static int64_t
+th_clock_cb(void *ud)
+{
+  struct th_env *e = ud;
+  struct hs_host *h = __atomic_load_n(&e->host, __ATOMIC_ACQUIRE);
+
+  return h ? hs_clock_now(h) : e->last_now;
+}
+
+static void
+th_rmtree(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  char p[600];
+
+  if(!d)
+    return;
+  while((de = readdir(d))) {
+    if(!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+      continue;
+    snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+    if(unlink(p))
+      th_rmtree(p);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+static int
+th_open_host(struct th_env *e, int64_t start, char *err, size_t errlen)
+{
+  struct hs_options ho;
+  struct hs_host *h = NULL;
+
+  memset(&ho, 0, sizeof(ho));
+  ho.db_path = e->db;
+  ho.plugin_dir = BMC_PLUGIN_DIR;
+  ho.schema_dir = BMC_SCHEMA_DIR;
+  ho.virtual_clock = 1;
+  ho.virtual_start_ms = start;
+  if(hs_host_open(&ho, &h, err, errlen))
+    return -1;
+  __atomic_store_n(&e->host, h, __ATOMIC_RELEASE);
+  return 0;
+}
+
+int
+th_env_start(struct th_env *e, const struct th_env_opts *o, char *err,
+             size_t errlen)
+{
+  struct mk_sim_opts so;
+  const char *tmp = getenv("TMPDIR");
+  const char *tkey;
+  const char *ukey;
+  size_t i;
+  int64_t start;
+  char body[512];
+  int st;
+
+  memset(e, 0, sizeof(*e));
+  snprintf(e->dir, sizeof(e->dir), "%s/bmc-th-XXXXXX",
+           tmp && *tmp ? tmp : "/tmp");
+  if(!mkdtemp(e->dir)) {
+    snprintf(err, errlen, "mkdtemp failed");
+    e->dir[0] = '\0';
+    return -1;
+  }
+  snprintf(e->db, sizeof(e->db), "%s/host.db", e->dir);
+  snprintf(e->company, sizeof(e->company), "%s",
+           o->company ? o->company : "acme");
+  snprintf(e->plugin, sizeof(e->plugin), "%s", o->plugin);
+  start = o->start_ms ? o->start_ms : TH_DEFAULT_START;
+  e->last_now = start;
+  if(th_open_host(e, start, err, errlen))
+    return -1;
+  if(o->traffic_path && setenv("BMC_SIM_TRAFFIC_DUMP", o->traffic_path, 1)) {
+    snprintf(err, errlen, "setenv failed");
+    return -1;
+  }
+  memset(&so, 0, sizeof(so));
+  so.port = 0;
+  so.quotas = o->quotas;
+  so.clock_start_ms = start;
+  so.now_ms = th_clock_cb;
+  so.now_ud = e;
+  if(mk_sim_start(&so, &e->sim, err, errlen))
+    return -1;
+  e->port = mk_sim_port(e->sim);
+  snprintf(e->base_url, sizeof(e->base_url), "http://127.0.0.1:%u",
+           (unsigned)e->port);
+  if(hs_company_add(e->host, e->company, NULL) ||
+     hs_company_plugin_enable(e->host, e->company, e->plugin, 1, err,
+                              errlen)) {
+    if(!err[0])
+      snprintf(err, errlen, "cannot add company / enable %s", e->plugin);
+    return -1;
+  }
+  snprintf(body, sizeof(body), "{\"id\": %d, \"name\": \"Acme\", "
+           "\"is_merchant\": true}", TH_MERCHANT_ID);
+  st = th_sim_control(e, "POST", "/_sim/merchants", body, NULL);
+  if(st != 201 && st != 200) {
+    snprintf(err, errlen, "sim merchant: HTTP %d", st);
+    return -1;
+  }
+  if(o->token) {
+    snprintf(body, sizeof(body), "{\"token\": \"%s\", \"merchant_id\": %d, "
+             "\"platform\": \"eu\"}", o->token, TH_MERCHANT_ID);
+    st = th_sim_control(e, "POST", "/_sim/tokens", body, NULL);
+    if(st != 201 && st != 200) {
+      snprintf(err, errlen, "sim token: HTTP %d", st);
+      return -1;
+    }
+    tkey = o->token_key ? o->token_key : "token";
+    if(*tkey && hs_company_setting_set(e->host, e->company, e->plugin, tkey,
+                                       o->token, err, errlen))
+      return -1;
+  }
+  ukey = o->base_url_key ? o->base_url_key : "base_url";
+  if(*ukey && hs_company_setting_set(e->host, e->company, e->plugin, ukey,
+                                     e->base_url, err, errlen))
+    return -1;
+  for(i = 0; o->settings && o->settings[i] && o->settings[i + 1]; i += 2)
+    if(hs_company_setting_set(e->host, e->company, e->plugin,
+                              o->settings[i], o->settings[i + 1], err,
+                              errlen))
+      return -1;
+  if(o->keep_dir)
+    e->dir[0] = '\0';
+  return 0;
+}
+
+void
+th_env_stop(struct th_env *e)
+{
+  struct hs_host *h;
+
+  if(!e)
+    return;
+  mk_sim_stop(e->sim);
+  e->sim = NULL;
+  h = e->host;
+  __atomic_store_n(&e->host, NULL, __ATOMIC_RELEASE);
+  hs_host_close(h);
+  if(e->dir[0])
+    th_rmtree(e->dir);
+  e->dir[0] = '\0';
+}
+
+int
+th_env_reopen(struct th_env *e, char *err, size_t errlen)
+{
+  struct hs_host *h = e->host;
+
+  e->last_now = hs_clock_now(h);
+  __atomic_store_n(&e->host, NULL, __ATOMIC_RELEASE);
+  hs_host_close(h);
+  return th_open_host(e, e->last_now, err, errlen);
+}
+
+int
+th_set(struct th_env *e, const char *key, const char *value)
+{
+  char err[512];
+  int rc;
+
+  err[0] = '\0';
+  rc = hs_company_setting_set(e->host, e->company, e->plugin, key, value,
+                              err, sizeof(err));
+  if(rc)
+    fprintf(stderr, "th_set %s: %s\n", key, err);
+  return rc;
+}
+
+int
+th_run(struct th_env *e, const char *action, int64_t *job_id)
+{
+  char err[512];
+  int status = -1;
+  int64_t id = 0;
+
+  err[0] = '\0';
+  if(hs_run_action(e->host, e->company, e->plugin, action, &id, &status, err,
+                   sizeof(err))) {
+    fprintf(stderr, "th_run %s: %s\n", action, err);
+    return -1;
+  }
+  if(job_id)
+    *job_id = id;
+  return status;
+}
+
+int
+th_sim_control(struct th_env *e, const char *method, const char *path,
+               const char *body, struct json_object **out)
+{
+  char *resp = NULL;
+  int status = 0;
+
+  if(out)
+    *out = NULL;
+  if(mk_sim_control(e->sim, method, path, body, &status, &resp) < 0)
+    return -1;
+  if(out && resp)
+    *out = json_tokener_parse(resp);
+  free(resp);
+  return status;
+}
+
+int
+th_simf(struct th_env *e, const char *method, const char *path,
+        const char *fmt, ...)
+{
+  char *body = NULL;
+  va_list ap;
+  int n;
+  int st;
+
+  va_start(ap, fmt);
+  n = vasprintf(&body, fmt, ap);
+  va_end(ap);
+  if(n < 0)
+    return -1;
+  st = th_sim_control(e, method, path, body, NULL);
+  free(body);
+  return st;
+}
+
+int
+th_clock_advance(struct th_env *e, int64_t ms)
+{
+  return hs_clock_advance(e->host, ms);
+}
+
+int64_t
+th_now(struct th_env *e)
+{
+  return hs_clock_now(e->host);
+}
+
+struct th_logq {
+  const char *text;
+  int n;
+  FILE *out;
+};
+
+static int
+th_log_cb(void *ud, const struct hs_job_line *l)
+{
+  struct th_logq *q = ud;
+
+  if(q->out)
+    fprintf(q->out, "  [%d] %s\n", l->level, l->text);
+  else if(!q->text || strstr(l->text, q->text))
+    q->n++;
+  return 0;
+}
+
+int
+th_job_log_count(struct th_env *e, int64_t job_id, const char *text)
+{
+  struct th_logq q = {text, 0, NULL};
+
+  hs_job_log_each(e->host, job_id, th_log_cb, &q);
+  return q.n;
+}
+
+void
+th_job_log_dump(struct th_env *e, int64_t job_id, FILE *out)
+{
+  struct th_logq q = {NULL, 0, out};
+
+  fprintf(out, "job %lld log:\n", (long long)job_id);
+  hs_job_log_each(e->host, job_id, th_log_cb, &q);
+}
+
+struct th_errq {
+  const char *code, *item, *text;
+  int n;
+};
+
+static int
+th_err_cb(void *ud, const struct hs_item_error *er)
+{
+  struct th_errq *q = ud;
+
+  if((!q->code || (er->code && !strcmp(er->code, q->code))) &&
+     (!q->item || (er->item && !strcmp(er->item, q->item))) &&
+     (!q->text || (er->message && strstr(er->message, q->text))))
+    q->n++;
+  return 0;
+}
+
+int
+th_errors_count(struct th_env *e, const char *code, const char *item,
+                const char *text)
+{
+  struct th_errq q = {code, item, text, 0};
+
+  hs_errors_each(e->host, e->company, e->plugin, th_err_cb, &q);
+  return q.n;
+}
+
+int64_t
+th_sim_log_seq(struct th_env *e)
+{
+  struct json_object *j = NULL;
+  struct json_object *v;
+  int64_t seq = -1;
+
+  if(th_sim_control(e, "GET", "/_sim/log?since=0", NULL, &j) == 200 && j &&
+     json_object_object_get_ex(j, "last_seq", &v))
+    seq = json_object_get_int64(v);
+  json_object_put(j);
+  return seq;
+}
+
+int
+th_sim_log_count(struct th_env *e, int64_t seq, const char *method,
+                 const char *prefix, const char *body_has)
+{
+  struct json_object *j = NULL;
+  struct json_object *arr;
+  char path[64];
+  size_t i;
+  int n = 0;
+
+  snprintf(path, sizeof(path), "/_sim/log?since=%lld", (long long)seq);
+  if(th_sim_control(e, "GET", path, NULL, &j) != 200 || !j ||
+     !json_object_object_get_ex(j, "entries", &arr)) {
+    json_object_put(j);
+    return -1;
+  }
+  for(i = 0; i < json_object_array_length(arr); i++) {
+    struct json_object *en = json_object_array_get_idx(arr, i);
+    struct json_object *m, *p, *b;
+    const char *ms, *ps, *bs;
+    if(!json_object_object_get_ex(en, "method", &m) ||
+       !json_object_object_get_ex(en, "path", &p))
+      continue;
+    ms = json_object_get_string(m);
+    ps = json_object_get_string(p);
+    bs = json_object_object_get_ex(en, "body", &b) ? json_object_get_string(b)
+                                                   : NULL;
+    if(method && strcmp(ms, method))
+      continue;
+    if(prefix && strncmp(ps, prefix, strlen(prefix)))
+      continue;
+    if(body_has && (!bs || !strstr(bs, body_has)))
+      continue;
+    n++;
+  }
+  json_object_put(j);
+  return n;
+}
+
+int64_t
+th_sim_stat(struct th_env *e, const char *key)
+{
+  struct json_object *j = NULL;
+  struct json_object *v;
+  int64_t r = -1;
+
+  if(th_sim_control(e, "GET", "/_sim/stats", NULL, &j) == 200 && j &&
+     json_object_object_get_ex(j, key, &v))
+    r = json_object_get_int64(v);
+  json_object_put(j);
+  return r;
+}
+
+int64_t
+th_orders_count(struct th_env *e)
+{
+  int64_t n = -1;
+
+  if(hs_orders_count(e->host, e->company, NULL, &n))
+    return -1;
+  return n;
+}
