@@ -1,0 +1,121 @@
+/*
+ * docgen.c -- bmc-docgen: prints the configuration reference (Markdown) of
+ * every plugin in a plugin directory, straight from each plugin's settings
+ * schema and action table, through the real loader.  The README's
+ * configuration section is this output; a ctest checks they agree.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "hs_loader.h"
+
+static const char *
+docgen_type(const struct bmc_setting *s)
+{
+  switch(s->type) {
+  case BMC_SET_BOOL: return "bool";
+  case BMC_SET_INT: return "int";
+  case BMC_SET_STRING: return "string";
+  case BMC_SET_DECIMAL: return "decimal";
+  case BMC_SET_ENUM: return "enum";
+  }
+  return "?";
+}
+
+/* Markdown-safe cell: '|' would split the cell. */
+static void
+docgen_cell(const char *s)
+{
+  for(; s && *s; s++) {
+    if(*s == '|')
+      fputs("\\|", stdout);
+    else
+      putchar(*s);
+  }
+}
+
+static void
+docgen_plugin(const struct bmc_plugin_api *api)
+{
+  size_t i;
+
+  printf("### %s (`%s`, version %s)\n\n", api->display_name, api->name,
+         api->version);
+  printf("| Setting | Type | Default | Range / values | Flags | What it does "
+         "|\n|---|---|---|---|---|---|\n");
+  for(i = 0; i < api->n_settings; i++) {
+    const struct bmc_setting *s = &api->settings[i];
+
+    printf("| `%s` | %s | ", s->key, docgen_type(s));
+    if(s->default_value && *s->default_value) {
+      putchar('`');
+      docgen_cell(s->default_value);
+      putchar('`');
+    }
+    fputs(" | ", stdout);
+    if(s->type == BMC_SET_ENUM)
+      docgen_cell(s->enum_values);
+    else if(s->type == BMC_SET_INT || s->type == BMC_SET_DECIMAL)
+      printf("%lld..%lld", (long long)s->min, (long long)s->max);
+    else if(s->type == BMC_SET_STRING && s->max > 0)
+      printf("max %lld chars", (long long)s->max);
+    printf(" | %s%s | ", (s->flags & BMC_SETTING_REQUIRED) ? "required " : "",
+           (s->flags & BMC_SETTING_SECRET) ? "secret" : "");
+    docgen_cell(s->help);
+    printf(" |\n");
+  }
+  printf("\n| Action | Name | Every | By hand | Switched on by |\n"
+         "|---|---|---|---|---|\n");
+  for(i = 0; i < api->n_actions; i++) {
+    const struct bmc_action *a = &api->actions[i];
+    char every[32] = "-";
+
+    if((a->flags & BMC_ACTION_SCHEDULED) && a->default_interval_s) {
+      if(a->default_interval_s % 3600 == 0)
+        snprintf(every, sizeof(every), "%u h", a->default_interval_s / 3600);
+      else if(a->default_interval_s % 60 == 0)
+        snprintf(every, sizeof(every), "%u min", a->default_interval_s / 60);
+      else
+        snprintf(every, sizeof(every), "%u s", a->default_interval_s);
+    }
+    printf("| `%s` | %s | %s | %s | %s%s%s |\n", a->id, a->display_name, every,
+           (a->flags & BMC_ACTION_MANUAL) ? "yes" : "no",
+           a->enabled_by ? "`" : "", a->enabled_by ? a->enabled_by : "-",
+           a->enabled_by ? "`" : "");
+  }
+  printf("\n");
+}
+
+int
+main(int argc, char **argv)
+{
+  struct hs_plugin **plugins = NULL;
+  size_t n = 0, i, k;
+  char err[1024];
+  int rc = 0;
+
+  if(argc < 3) {
+    fprintf(stderr, "usage: bmc-docgen PLUGIN_DIR PLUGIN_NAME...\n"
+                    "  prints the Markdown configuration reference of the "
+                    "named plugins, in that order\n");
+    return 2;
+  }
+  if(hs_plugins_open_dir(argv[1], &plugins, &n, err, sizeof(err))) {
+    fprintf(stderr, "bmc-docgen: %s\n", err);
+    return 1;
+  }
+  for(k = 2; k < (size_t)argc; k++) {
+    for(i = 0; i < n; i++)
+      if(!strcmp(plugins[i]->api->name, argv[k]))
+        break;
+    if(i == n) {
+      fprintf(stderr, "bmc-docgen: no plugin named '%s' in %s\n", argv[k],
+              argv[1]);
+      rc = 1;
+      continue;
+    }
+    docgen_plugin(plugins[i]->api);
+  }
+  hs_plugins_free(plugins, n);
+  return rc;
+}
