@@ -21,7 +21,7 @@ enum mk_platform { MK_EU = 0, MK_NA = 1, MK_AP = 2 };
 
 #define MK_NMARKETS 16
 #define MK_LOG_CAP 10000
-#define MK_BODY_CAP (64u * 1024u * 1024u)
+#define MK_BODY_CAP (16u * 1024u * 1024u)
 
 struct mk_market_info {
   const char *code;     /* Accept-Language value, e.g. "en-gb" */
