@@ -24,40 +24,63 @@
 
 #define PE_PLUGIN "backmarket_pro"
 
+/* The simulator reads the host's virtual clock through the env, so the
+ * host can be restarted under it. */
+static int64_t
+pe_now(void *ud)
+{
+  struct pe *e = ud;
+
+  return e->h ? hs_clock_now(e->h) : PE_START_MS;
+}
+
+static int
+pe_host_open(struct pe *e, int64_t start_ms)
+{
+  struct hs_options ho;
+  char err[512];
+
+  memset(&ho, 0, sizeof(ho));
+  ho.db_path = e->db;
+  ho.schema_dir = BMC_SCHEMA_DIR;
+  ho.virtual_clock = 1;
+  ho.virtual_start_ms = start_ms;
+  if(hs_host_open(&ho, &e->h, err, sizeof(err)) != BMC_OK) {
+    fprintf(stderr, "pe_open: host: %s\n", err);
+    e->h = NULL;
+    return -1;
+  }
+  if(hs_host_load_plugin(e->h, BMC_PLUGIN_DIR "/" PE_PLUGIN ".so", err,
+                         sizeof(err)) != BMC_OK ||
+     (e->with_bm && hs_host_load_plugin(e->h, BMC_PLUGIN_DIR
+                                        "/backmarket.so", err,
+                                        sizeof(err)) != BMC_OK)) {
+    fprintf(stderr, "pe_open: plugin: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
 int
 pe_open(struct pe *e, int with_bm)
 {
-  struct hs_options ho;
   struct mk_sim_opts so;
   char err[512];
   static int seq;
   const char *tmp = getenv("TMPDIR");
 
   memset(e, 0, sizeof(*e));
+  e->with_bm = with_bm;
   snprintf(e->db, sizeof(e->db), "%s/pro_test_%ld_%d.db",
            tmp && *tmp ? tmp : "/tmp", (long)getpid(), seq++);
   unlink(e->db);
-  memset(&ho, 0, sizeof(ho));
-  ho.db_path = e->db;
-  ho.schema_dir = BMC_SCHEMA_DIR;
-  ho.virtual_clock = 1;
-  ho.virtual_start_ms = PE_START_MS;
-  if(hs_host_open(&ho, &e->h, err, sizeof(err)) != BMC_OK) {
-    fprintf(stderr, "pe_open: host: %s\n", err);
+  if(pe_host_open(e, PE_START_MS))
     return -1;
-  }
-  if(hs_host_load_plugin(e->h, BMC_PLUGIN_DIR "/" PE_PLUGIN ".so", err,
-                         sizeof(err)) != BMC_OK ||
-     (with_bm && hs_host_load_plugin(e->h, BMC_PLUGIN_DIR "/backmarket.so",
-                                     err, sizeof(err)) != BMC_OK)) {
-    fprintf(stderr, "pe_open: plugin: %s\n", err);
-    return -1;
-  }
   memset(&so, 0, sizeof(so));
   so.port = 0;
   so.quotas = 1;
-  so.now_ms = hs_clock_now_cb;
-  so.now_ud = e->h;
+  so.now_ms = pe_now;
+  so.now_ud = e;
   if(mk_sim_start(&so, &e->sim, err, sizeof(err)) != 0) {
     fprintf(stderr, "pe_open: sim: %s\n", err);
     return -1;
@@ -65,6 +88,17 @@ pe_open(struct pe *e, int with_bm)
   snprintf(e->url, sizeof(e->url), "http://127.0.0.1:%u/sellers-prod",
            (unsigned)mk_sim_port(e->sim));
   return 0;
+}
+
+int
+pe_reopen(struct pe *e)
+{
+  int64_t now = e->h ? hs_clock_now(e->h) : PE_START_MS;
+  struct hs_host *old = e->h;
+
+  e->h = NULL;
+  hs_host_close(old);
+  return pe_host_open(e, now);
 }
 
 void

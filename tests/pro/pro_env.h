@@ -22,11 +22,17 @@ struct pe {
   struct mk_sim *sim;
   char url[128]; /* http://127.0.0.1:PORT/sellers-prod */
   char db[256];  /* SQLite file (removed at close) */
+  int with_bm;
 };
 
 /* Open host + simulator; with_bm also loads the backmarket plugin.
  * Returns 0 or -1 (message on stderr). */
 int pe_open(struct pe *e, int with_bm);
+/* Restart the host after a crash: close it (if open) and open the same
+ * store again with the same plugins and the clock where it was, as a
+ * restarted process would (jobs left Processing become Interrupted).
+ * 0 or -1. */
+int pe_reopen(struct pe *e);
 /* Close and remove the store.  Accepts a half-opened env. */
 void pe_close(struct pe *e);
 

@@ -1,0 +1,299 @@
+/*
+ * test_pro_orders.c -- integration tests of Back Market Pro "Import
+ * Orders" through the host and the simulator: the first import brings the
+ * unfulfilled orders, later runs only new/updated ones; orders arrive as
+ * Website / FullyCharged / no payment method / Pro's tax / commission %;
+ * pagination is followed to the end; re-runs and crashes at every step
+ * (host fault hook, real _exit in a child process) never duplicate an
+ * order; a cancellation on Pro is reported once and never changes the host
+ * order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "pro_env.h"
+
+#define KEY "pk_test_orders_0123456789"
+
+static struct pe env;
+
+static int
+suite_init(void)
+{
+  char err[256];
+
+  if(pe_open(&env, 0) || pe_company(&env, "Acme", KEY, "SELLER-1") ||
+     pe_set(&env, "Acme", "order_commission_pct", "2.50", err,
+            sizeof(err)) != BMC_OK ||
+     pe_run(&env, "Acme", "test_settings", NULL) != HS_JOB_COMPLETED)
+    return -1;
+  return 0;
+}
+
+static int
+suite_clean(void)
+{
+  pe_close(&env);
+  return 0;
+}
+
+static void
+t_first_import_then_new(void)
+{
+  char v[64], *xml;
+  int64_t job = 0;
+
+  CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-1", "PRO-1", "paid", 2,
+                                     1, "100.00"), 0);
+  CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-1", "PRO-2", "pending",
+                                     1, 3, "33.33"), 0);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), 2);
+  /* the first import asks for the unfulfilled orders */
+  CU_ASSERT_TRUE(pe_sim_query_has(&env, "fulfillment_status=unfulfilled"));
+
+  /* PRO-2 is unpaid on Pro: still FullyCharged, no payment method */
+  CU_ASSERT_EQUAL(pe_order_field(&env, "Acme", "PRO-2", "channel", v,
+                                 sizeof(v)), 0);
+  CU_ASSERT_STRING_EQUAL(v, "Website");
+  pe_order_field(&env, "Acme", "PRO-2", "payment_status", v, sizeof(v));
+  CU_ASSERT_STRING_EQUAL(v, "FullyCharged");
+  /* 3 x 33.33 = 99.99, tax 20 % = 20.00 (Pro's rounding), shipping 10.00 */
+  pe_order_field(&env, "Acme", "PRO-2", "tax", v, sizeof(v));
+  CU_ASSERT_STRING_EQUAL(v, "20.00");
+  pe_order_field(&env, "Acme", "PRO-2", "grand_total", v, sizeof(v));
+  CU_ASSERT_STRING_EQUAL(v, "129.99");
+  /* 2.50 % of 129.99 = 3.24975 -> 3.25 */
+  pe_order_field(&env, "Acme", "PRO-2", "commission", v, sizeof(v));
+  CU_ASSERT_STRING_EQUAL(v, "3.25");
+  pe_order_field(&env, "Acme", "PRO-1", "commission", v, sizeof(v));
+  CU_ASSERT_STRING_EQUAL(v, "6.25"); /* 2.50 % of 250.00 */
+  xml = pe_order_xml(&env, "Acme", "PRO-2");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+  CU_ASSERT_PTR_NULL(strstr(xml, "payment_method"));
+  free(xml);
+
+  /* five minutes later one new order: only it is created */
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 300000), BMC_OK);
+  CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-1", "PRO-3", "paid", 1,
+                                     1, "10.30"), 0);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), 3);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_INFO, "1 created"), 1);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_INFO,
+                               "Order PRO-3 imported"), 1);
+  /* the later run asks by updated_since: the cursor (newest order seen,
+   * 12:00:00) minus the 15-minute overlap */
+  CU_ASSERT_TRUE(pe_sim_query_has(&env, "updated_since=2026-03-22T11:45:00Z"));
+  /* a re-run creates nothing */
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), 3);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_INFO, "0 created"), 1);
+}
+
+static void
+t_cancellation_notice(void)
+{
+  char before[64], after[64];
+  int64_t job = 0;
+
+  CU_ASSERT_EQUAL(pe_order_field(&env, "Acme", "PRO-1", "status", before,
+                                 sizeof(before)), 0);
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 60000), BMC_OK);
+  CU_ASSERT_EQUAL(pe_ctl(&env, "POST", "/_sim/pro/orders/PRO-1/cancel",
+                         NULL, NULL), 200);
+  /* an order cancelled before it was ever imported is not created */
+  CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-1", "PRO-9", "paid", 1,
+                                     1, "50.00"), 0);
+  CU_ASSERT_EQUAL(pe_ctl(&env, "POST", "/_sim/pro/orders/PRO-9/cancel",
+                         NULL, NULL), 200);
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 300000), BMC_OK);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_WARN,
+                               "cancel order PRO-1 in the host by hand"), 1);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_WARN, "PRO-9"), 0);
+  CU_ASSERT_EQUAL(pe_order_field(&env, "Acme", "PRO-9", "status", after,
+                                 sizeof(after)), -1);
+  /* the host order is untouched */
+  CU_ASSERT_EQUAL(pe_order_field(&env, "Acme", "PRO-1", "status", after,
+                                 sizeof(after)), 0);
+  CU_ASSERT_STRING_EQUAL(after, before);
+  CU_ASSERT_STRING_NOT_EQUAL(after, "Cancelled");
+  /* told once: the next run (the order still in the overlap) is quiet */
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 60000), BMC_OK);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_WARN, "PRO-1"), 0);
+  pe_order_field(&env, "Acme", "PRO-1", "status", after, sizeof(after));
+  CU_ASSERT_STRING_EQUAL(after, before);
+}
+
+static void
+t_pagination(void)
+{
+  char id[32];
+  int i, ok = 0;
+
+  CU_ASSERT_EQUAL_FATAL(pe_company(&env, "Bulk", "pk_test_bulk_00000001",
+                                   "SELLER-BULK"), 0);
+  for(i = 0; i < 120; i++) {
+    snprintf(id, sizeof(id), "PRO-B%03d", i);
+    ok += pe_pro_order(&env, "SELLER-BULK", id, "paid", 1, 1, "9.99") == 0;
+  }
+  CU_ASSERT_EQUAL_FATAL(ok, 120);
+  CU_ASSERT_EQUAL(pe_run(&env, "Bulk", "test_settings", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_run(&env, "Bulk", "import_orders", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Bulk", "backmarket_pro"), 120);
+  CU_ASSERT_TRUE(pe_sim_query_has(&env, "page=3"));
+  /* the other company's orders stayed where they were */
+  CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), 3);
+}
+
+/* Run an action in a child process that dies (_exit 99) at the n-th call
+ * of a host service; returns the child's exit code (0 = the run completed
+ * without reaching that call). */
+static int
+run_crashing(const char *company, const char *action, const char *service,
+             int64_t after_n)
+{
+  int status = 0;
+  pid_t pid;
+
+  /* the simulator reads the parent's clock: let a rate window pass */
+  if(hs_clock_advance(env.h, 2000) != BMC_OK)
+    return -1;
+  pid = fork();
+
+  if(pid < 0)
+    return -1;
+  if(pid == 0) {
+    int st;
+
+    if(service)
+      hs_fault_set(env.h, service, after_n, HS_FAULT_EXIT);
+    st = pe_run(&env, company, action, NULL);
+    _exit(st == HS_JOB_COMPLETED ? 0 : 10 + st);
+  }
+  if(waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    return -1;
+  return WEXITSTATUS(status);
+}
+
+static void
+t_crash_every_step(void)
+{
+  static const char *const services[] = {"order_upsert", "order_get",
+                                         "state_put", "state_get"};
+  char id[32];
+  size_t s;
+  int i, n, code, crashes = 0;
+
+  /* every action of this company runs in a child, so the parent never
+   * holds a plugin instance or a connection the children share */
+  CU_ASSERT_EQUAL_FATAL(pe_company(&env, "Crash", "pk_test_crash_0000001",
+                                   "SELLER-C"), 0);
+  for(i = 0; i < 7; i++) {
+    snprintf(id, sizeof(id), "PRO-C%d", i);
+    CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-C", id, "paid", 2, 1,
+                                       "20.00"), 0);
+  }
+  CU_ASSERT_EQUAL(run_crashing("Crash", "test_settings", NULL, 0), 0);
+  for(s = 0; s < sizeof(services) / sizeof(services[0]); s++) {
+    for(n = 0; n < 40; n++) {
+      code = run_crashing("Crash", "import_orders", services[s], n);
+      if(code != 99 && code != 0)
+        fprintf(stderr, "%s after %d: exit %d\n", services[s], n, code);
+      CU_ASSERT(code == 99 || code == 0);
+      /* whatever was interrupted, no order is ever there twice */
+      CU_ASSERT(pe_orders(&env, "Crash", "backmarket_pro") <= 7);
+      if(code != 99)
+        break;
+      crashes++;
+      /* the process restarts: the host finds the job Interrupted */
+      CU_ASSERT_EQUAL_FATAL(pe_reopen(&env), 0);
+    }
+    CU_ASSERT(n < 40);
+  }
+  CU_ASSERT(crashes >= 10);
+  CU_ASSERT_EQUAL(run_crashing("Crash", "import_orders", NULL, 0), 0);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Crash", "backmarket_pro"), 7);
+  for(i = 0; i < 7; i++) {
+    int64_t oid;
+
+    snprintf(id, sizeof(id), "PRO-C%d", i);
+    CU_ASSERT_EQUAL(hs_order_find(env.h, "Crash", id, &oid), BMC_OK);
+  }
+}
+
+static void
+t_host_failure_is_held(void)
+{
+  int64_t job = 0;
+
+  /* the store refuses the 2nd upsert: that order lands in the error
+   * queue, the cursor stays before it, and the next run imports it */
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 60000), BMC_OK);
+  CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-1", "PRO-4", "paid", 1,
+                                     1, "1.00"), 0);
+  CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-1", "PRO-5", "paid", 1,
+                                     1, "2.00"), 0);
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 3600000), BMC_OK); /* > overlap */
+  CU_ASSERT_EQUAL(hs_fault_set(env.h, "order_upsert", 1, HS_FAULT_FAIL),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_PARTIAL);
+  hs_fault_clear(env.h);
+  CU_ASSERT(pe_error_count(&env, "Acme", "host_error", NULL) >= 1);
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 3600000), BMC_OK);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), 5);
+}
+
+static void
+t_no_secret(void)
+{
+  CU_ASSERT_FALSE(pe_secret_anywhere(&env, KEY));
+  CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_bulk_00000001"));
+  CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_crash_0000001"));
+}
+
+int
+main(void)
+{
+  CU_pSuite s;
+  unsigned fails;
+
+  if(CU_initialize_registry() != CUE_SUCCESS)
+    return 2;
+  s = CU_add_suite("pro_orders", suite_init, suite_clean);
+  if(!s ||
+     !CU_add_test(s, "first import, then only new", t_first_import_then_new) ||
+     !CU_add_test(s, "cancellation reported once, host unchanged",
+                  t_cancellation_notice) ||
+     !CU_add_test(s, "pagination to the end", t_pagination) ||
+     !CU_add_test(s, "crash at every step: no duplicate",
+                  t_crash_every_step) ||
+     !CU_add_test(s, "host failure held and retried",
+                  t_host_failure_is_held) ||
+     !CU_add_test(s, "key never logged", t_no_secret)) {
+    CU_cleanup_registry();
+    return 2;
+  }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+  CU_cleanup_registry();
+  return fails != 0 ? 1 : 0;
+}
