@@ -472,7 +472,7 @@ hs_order_build_xml(struct hs_host *h, int64_t order_id, char **xml,
     rc = hs_doc_lines(h, order_id, r);
   if(rc)
     goto out;
-  xmlDocDumpMemoryEnc(d, &out, &olen, "UTF-8");
+  xmlDocDumpFormatMemoryEnc(d, &out, &olen, "UTF-8", 1);
   if(!out) {
     rc = BMC_ERR_NOMEM;
     goto out;

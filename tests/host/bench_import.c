@@ -1,0 +1,137 @@
+/*
+ * bench_import.c -- benchmark (not a test): generate a 100,000-row Bulk
+ * Update CSV in a temporary directory, import it with the hostsim
+ * library, stream the catalog back, and print rows/s, wall time and peak
+ * RSS.  Usage: bench_host_import [rows]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hs_host.h"
+
+static double
+now_s(void)
+{
+  struct timespec ts;
+
+  if(clock_gettime(CLOCK_MONOTONIC, &ts))
+    return 0;
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+count_cb(void *ud, const struct bmc_product *p)
+{
+  (void)p;
+  (*(long *)ud)++;
+  return 0;
+}
+
+static void
+row_err(void *ud, int64_t line, const char *msg)
+{
+  (void)ud;
+  fprintf(stderr, "line %lld: %s\n", (long long)line, msg);
+}
+
+int
+main(int argc, char **argv)
+{
+  long rows = argc > 1 ? strtol(argv[1], NULL, 10) : 100000, i, seen = 0;
+  char dir[256], csv[512], db[512], err[512];
+  const char *tmp = getenv("TMPDIR");
+  struct hs_options o;
+  struct hs_host *h = NULL;
+  struct hs_import_stats st;
+  struct rusage ru;
+  double t0, t1, t2, t3;
+  FILE *f;
+  int rc;
+
+  if(rows <= 0)
+    rows = 100000;
+  snprintf(dir, sizeof(dir), "%s/hs-bench-XXXXXX", tmp ? tmp : "/tmp");
+  if(!mkdtemp(dir)) {
+    perror("mkdtemp");
+    return 1;
+  }
+  snprintf(csv, sizeof(csv), "%s/bulk.csv", dir);
+  snprintf(db, sizeof(db), "%s/host.db", dir);
+  f = fopen(csv, "w");
+  if(!f) {
+    perror(csv);
+    return 1;
+  }
+  fputs("ProductID,MerchantSKU,BackmarketEnabled,BackmarketTitle,"
+        "DescriptionForChannel_BackMarket,EAN,WeightLbs,WeightOz,"
+        "GalleryImageURL,BackmarketCategory,BackmarketWarrantyLength,"
+        "Condition,BackmarketProductID,BackmarketPrice,SitePrice,"
+        "BackMarketMinPrice,BackMarketEnableAutoRepricing,SafetyQty,MaxQty,"
+        "AvailableQty,DeviceType,CPU,StorageType,StorageGB,RAMGB,"
+        "ReleaseYear\n", f);
+  for(i = 0; i < rows; i++)
+    fprintf(f, "SKU-%07ld,BM-%07ld,True,\"Refurbished phone %ld, grade "
+            "%ld\",Tested and cleaned,%013ld,0,%ld,https://img.example/%ld"
+            ".jpg,Smartphones,12,%ld,prod-%ld,%ld.%02ld,%ld.00,%ld.00,%s,"
+            "%s,%s,%ld,phone,A15,SSD,128,4,2021\n", i, i, i, i % 5,
+            1000000000000L + i, 5 + i % 10, i, i % 5, i % 997,
+            100 + i % 900, i % 100, 120 + i % 900, 90 + i % 900,
+            i % 2 ? "True" : "False", i % 3 ? "" : "1", i % 7 ? "" : "10",
+            i % 50);
+  if(fclose(f)) {
+    perror(csv);
+    return 1;
+  }
+  memset(&o, 0, sizeof(o));
+  o.db_path = db;
+  o.schema_dir = BMC_SCHEMA_DIR;
+  if(hs_host_open(&o, &h, err, sizeof(err)) ||
+     hs_company_add(h, "Bench", NULL)) {
+    fprintf(stderr, "open: %s\n", err);
+    return 1;
+  }
+  t0 = now_s();
+  rc = hs_products_import_csv(h, "Bench", csv, 5000, row_err, NULL, &st, err,
+                              sizeof(err));
+  t1 = now_s();
+  if(rc || st.rows_ok != rows) {
+    fprintf(stderr, "import: rc %d %s (%lld ok)\n", rc, err,
+            (long long)st.rows_ok);
+    return 1;
+  }
+  /* Second pass: every row is an update. */
+  rc = hs_products_import_csv(h, "Bench", csv, 5000, row_err, NULL, &st, err,
+                              sizeof(err));
+  t2 = now_s();
+  if(rc || st.rows_created != 0) {
+    fprintf(stderr, "re-import: rc %d %s\n", rc, err);
+    return 1;
+  }
+  if(hs_products_each(h, "Bench", 1, count_cb, &seen)) {
+    fprintf(stderr, "catalog stream failed\n");
+    return 1;
+  }
+  t3 = now_s();
+  if(getrusage(RUSAGE_SELF, &ru))
+    return 1;
+  printf("rows:              %ld\n", rows);
+  printf("import (create):   %.2f s, %.0f rows/s\n", t1 - t0,
+         (double)rows / (t1 - t0));
+  printf("import (update):   %.2f s, %.0f rows/s\n", t2 - t1,
+         (double)rows / (t2 - t1));
+  printf("catalog stream:    %.2f s, %ld enabled rows\n", t3 - t2, seen);
+  printf("peak RSS:          %ld KiB\n", ru.ru_maxrss);
+  hs_host_close(h);
+  unlink(csv);
+  unlink(db);
+  snprintf(csv, sizeof(csv), "%s/host.db-wal", dir);
+  unlink(csv);
+  snprintf(csv, sizeof(csv), "%s/host.db-shm", dir);
+  unlink(csv);
+  rmdir(dir);
+  return 0;
+}
