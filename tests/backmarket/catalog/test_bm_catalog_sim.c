@@ -110,6 +110,24 @@ test_inventory_only_changes(void)
   }
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-B"), 49);
+  /* filtered products: SKU-B is left out of the upload */
+  CU_ASSERT_EQUAL(cat_set(&fx, "filtered_products", "true"), 0);
+  CU_ASSERT_EQUAL(cat_set(&fx, "product_filter", "sku!=SKU-B"), 0);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-B", 21), 0);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-A", 6), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL), 1);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 5);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-B"), 49);
+  /* Custom Inventory Calculation: half of 6, minus safety 1 = 2 */
+  CU_ASSERT_EQUAL(cat_set(&fx, "custom_inventory_calc", "true"), 0);
+  CU_ASSERT_EQUAL(cat_set(&fx, "custom_inventory_percent", "50"), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 2);
+  /* a bad filter fails the job with a message naming the setting */
+  CU_ASSERT_EQUAL(cat_set(&fx, "product_filter", "colour=red"), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_FAILED);
   cat_fx_stop(&fx);
 }
 
