@@ -210,9 +210,11 @@ bmp_send_one(struct bmp_inst *bi, const struct bmp_ship *s, int *sent,
   if(rc == BMC_OK)
     bmp_mark(bi, s, "sent", sent);
   else if(rc == BMC_ERR_REMOTE_REJECT &&
-          resp.status == BMP_HTTP_ALREADY_FULFILLED)
+          resp.status == BMP_HTTP_ALREADY_FULFILLED) {
     bmp_mark(bi, s, "already on Back Market Pro (409 already fulfilled)",
              sent);
+    rc = BMC_OK;
+  }
   else if(rc == BMC_ERR_REMOTE_REJECT) {
     bmp_item_error(bi, s->id, resp.status == BMP_HTTP_CANCELLED ?
                    "order_cancelled" : "remote_reject",

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -317,6 +318,55 @@ pe_sim_log(struct pe *e)
     return NULL;
   }
   return root;
+}
+
+int
+pe_sim_body_has(struct pe *e, const char *needle)
+{
+  struct json_object *root = pe_sim_log(e), *entries, *v;
+  size_t i, n;
+  int found = 0;
+
+  if(!root)
+    return 0;
+  json_object_object_get_ex(root, "entries", &entries);
+  n = json_object_array_length(entries);
+  for(i = 0; i < n && !found; i++)
+    if(json_object_object_get_ex(json_object_array_get_idx(entries, i),
+                                 "body", &v) && v &&
+       strstr(json_object_get_string(v), needle))
+      found = 1;
+  json_object_put(root);
+  return found;
+}
+
+int
+pe_run_crashing(struct pe *e, const char *company, const char *action,
+                const char *service, int64_t after_n)
+{
+  int status = 0, code;
+  pid_t pid;
+
+  /* the simulator reads the parent's clock: let a rate window pass */
+  if(hs_clock_advance(e->h, 2000) != BMC_OK)
+    return -1;
+  pid = fork();
+  if(pid < 0)
+    return -1;
+  if(pid == 0) {
+    int st;
+
+    if(service && hs_fault_set(e->h, service, after_n, HS_FAULT_EXIT))
+      _exit(2);
+    st = pe_run(e, company, action, NULL);
+    _exit(st == HS_JOB_COMPLETED ? 0 : 10 + st);
+  }
+  if(waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    return -1;
+  code = WEXITSTATUS(status);
+  if(code == 99 && pe_reopen(e))
+    return -1;
+  return code;
 }
 
 static int

@@ -77,6 +77,16 @@ int pe_sim_count(struct pe *e, const char *method, const char *needle);
  * needle. */
 int pe_sim_query_has(struct pe *e, const char *needle);
 
+/* 1 when a request body in the simulator's log contains needle. */
+int pe_sim_body_has(struct pe *e, const char *needle);
+/* Run an action in a child process that dies (_exit 99) after `after_n`
+ * successful calls of host service `service` (NULL = no fault); the
+ * parent then restarts the host (pe_reopen) as a restarted process would.
+ * Returns the child's exit code: 0 completed, 99 crashed, 10 + job status
+ * otherwise; -1 on a test failure. */
+int pe_run_crashing(struct pe *e, const char *company, const char *action,
+                    const char *service, int64_t after_n);
+
 /* Host orders of (company, marketplace). */
 int64_t pe_orders(struct pe *e, const char *company, const char *marketplace);
 /* Copy a field of the host order with this source id ("status",
