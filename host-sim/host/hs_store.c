@@ -182,7 +182,7 @@ hs_store_open(struct hs_host *h, const char *path, char *err, size_t errlen)
   }
   sqlite3_busy_timeout(h->db, 5000);
   rc = hs_exec_err(h->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                   " PRAGMA synchronous=NORMAL;", err, errlen);
+                   " PRAGMA synchronous=FULL;", err, errlen);
   if(!rc)
     rc = hs_migrate(h, err, errlen);
   if(rc) {

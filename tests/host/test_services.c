@@ -1,0 +1,240 @@
+/*
+ * test_services.c -- host services a plugin relies on and host.cfg: the
+ * durable key-value state (prefix iteration, buffer too small), catalog
+ * streaming in SKU order with the Back Market Enabled filter, wait_ms on
+ * the shared virtual clock read from another thread, the services table
+ * header, and host.cfg applied (or refused with file:line, nothing
+ * applied).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "th.h"
+
+static char dir[256];
+static struct hs_host *h;
+static const struct bmc_host_api *api;
+static void *ctx;
+
+static int
+setup(void)
+{
+  th_tmpdir(dir, sizeof(dir));
+  h = th_open(dir);
+  return !h || hs_host_services(h, "Acme", "tplug", &api, &ctx);
+}
+
+static int
+teardown(void)
+{
+  hs_host_close(h);
+  th_rmdir(dir);
+  return 0;
+}
+
+struct keys {
+  char all[256];
+};
+
+static int
+key_cb(void *ud, const char *key, const char *val, size_t len)
+{
+  struct keys *k = ud;
+  size_t n = strlen(k->all);
+
+  snprintf(k->all + n, sizeof(k->all) - n, "%s=%.*s;", key, (int)len, val);
+  return 0;
+}
+
+static void
+test_state(void)
+{
+  struct keys k;
+  char buf[8];
+  size_t len = 0;
+
+  CU_ASSERT_EQUAL(api->hdr.magic, BMC_ABI_MAGIC);
+  CU_ASSERT_EQUAL(api->hdr.size, sizeof(struct bmc_host_api));
+  CU_ASSERT_EQUAL(api->state_put(ctx, "cursor/orders", "2026-01-01", 10),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(api->state_put(ctx, "cursor/listings", "p=3", 3), BMC_OK);
+  CU_ASSERT_EQUAL(api->state_put(ctx, "bucket", "17", 2), BMC_OK);
+  CU_ASSERT_EQUAL(api->state_put(ctx, "cursor/orders", "2026-01-02", 10),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(api->state_get(ctx, "cursor/orders", buf, sizeof(buf),
+                                 &len), BMC_ERR_TOO_SMALL);
+  CU_ASSERT_EQUAL(len, 10);
+  CU_ASSERT_EQUAL(api->state_get(ctx, "bucket", buf, sizeof(buf), &len),
+                  BMC_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "17");
+  memset(&k, 0, sizeof(k));
+  CU_ASSERT_EQUAL(api->state_each(ctx, "cursor/", key_cb, &k), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(k.all, "cursor/listings=p=3;cursor/orders="
+                                "2026-01-02;");
+  CU_ASSERT_EQUAL(api->state_del(ctx, "bucket"), BMC_OK);
+  CU_ASSERT_EQUAL(api->state_del(ctx, "bucket"), BMC_ERR_NOT_FOUND);
+  CU_ASSERT_EQUAL(api->state_get(ctx, "bucket", buf, sizeof(buf), &len),
+                  BMC_ERR_NOT_FOUND);
+}
+
+struct skus {
+  char all[256];
+  int n;
+};
+
+static int
+sku_cb(void *ud, const struct bmc_product *p)
+{
+  struct skus *s = ud;
+  size_t n = strlen(s->all);
+
+  CU_ASSERT_EQUAL(p->size, sizeof(struct bmc_product));
+  snprintf(s->all + n, sizeof(s->all) - n, "%s,", p->sku);
+  return ++s->n == 99 ? 7 : 0;
+}
+
+static void
+test_catalog(void)
+{
+  static const char *const skus[] = {"C-3", "A-1", "B-2", "D-4"};
+  struct hs_product p;
+  struct skus s;
+  char err[256];
+  size_t i;
+
+  for(i = 0; i < 4; i++) {
+    hs_product_init(&p);
+    p.sku = skus[i];
+    p.enabled = i != 2; /* B-2 not enabled for Back Market */
+    p.available_qty = (int64_t)i;
+    CU_ASSERT_EQUAL(hs_product_upsert(h, "Acme", &p, NULL, err, sizeof(err)),
+                    BMC_OK);
+  }
+  memset(&s, 0, sizeof(s));
+  CU_ASSERT_EQUAL(api->catalog_each(ctx, 0, sku_cb, &s), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(s.all, "A-1,B-2,C-3,D-4,");
+  memset(&s, 0, sizeof(s));
+  CU_ASSERT_EQUAL(api->catalog_each(ctx, 1, sku_cb, &s), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(s.all, "A-1,C-3,D-4,");
+  /* A callback's non-zero value stops the stream and is returned. */
+  memset(&s, 0, sizeof(s));
+  s.n = 97;
+  CU_ASSERT_EQUAL(api->catalog_each(ctx, 0, sku_cb, &s), 7);
+  CU_ASSERT_EQUAL(s.n, 99);
+  CU_ASSERT_EQUAL(api->product_get(ctx, "Z-9", sku_cb, &s),
+                  BMC_ERR_NOT_FOUND);
+}
+
+static atomic_int stop_reader;
+
+static void *
+reader(void *arg)
+{
+  int64_t last = 0, now;
+  long bad = 0;
+
+  while(!atomic_load(&stop_reader)) {
+    now = hs_clock_now_cb(arg);
+    if(now < last)
+      bad++;
+    last = now;
+  }
+  return (void *)bad;
+}
+
+static void
+test_clock(void)
+{
+  pthread_t t;
+  void *bad = NULL;
+  int64_t t0 = hs_clock_now(h);
+  int i;
+
+  CU_ASSERT_TRUE(hs_clock_is_virtual(h));
+  atomic_store(&stop_reader, 0);
+  CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, reader, h), 0);
+  for(i = 0; i < 1000; i++)
+    api->wait_ms(ctx, 250); /* rate-limit pacing moves the shared clock */
+  atomic_store(&stop_reader, 1);
+  CU_ASSERT_EQUAL(pthread_join(t, &bad), 0);
+  CU_ASSERT_PTR_NULL(bad); /* never saw time go backwards */
+  CU_ASSERT_EQUAL(hs_clock_now(h), t0 + 250000);
+  CU_ASSERT_EQUAL(api->now_ms(ctx), t0 + 250000);
+  CU_ASSERT_EQUAL(hs_clock_advance(h, 1000), BMC_OK);
+  CU_ASSERT_EQUAL(hs_clock_now(h), t0 + 251000);
+  CU_ASSERT_EQUAL(hs_clock_advance(h, -5), BMC_ERR_INVALID_ARG);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_TRUE(fputs(text, f) >= 0);
+  CU_ASSERT_EQUAL(fclose(f), 0);
+}
+
+static void
+test_config(void)
+{
+  char cfg[512], err[512], buf[64];
+  int en = 0;
+
+  snprintf(cfg, sizeof(cfg), "%s/host.cfg", dir);
+  /* limit is out of range on line 5: nothing of the file is applied. */
+  write_file(cfg, "companies = (\n"
+                  "  { name = \"Zeta\";\n"
+                  "    plugins = { tplug = { enabled = true;\n"
+                  "      token = \"" TH_SECRET "\";\n"
+                  "      limit = 500; }; }; } );\n");
+  err[0] = '\0';
+  CU_ASSERT_EQUAL(hs_host_load_config(h, cfg, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "host.cfg:5"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "limit"));
+  CU_ASSERT_PTR_NULL(strstr(err, TH_SECRET));
+  CU_ASSERT_EQUAL(hs_company_find(h, "Zeta", NULL), BMC_ERR_NOT_FOUND);
+
+  write_file(cfg, "companies = (\n"
+                  "  { name = \"Zeta\";\n"
+                  "    plugins = { tplug = { enabled = true;\n"
+                  "      token = \"" TH_SECRET "\";\n"
+                  "      limit = 50; }; }; } );\n");
+  CU_ASSERT_EQUAL(hs_host_load_config(h, cfg, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_company_plugin_enabled(h, "Zeta", "tplug", &en), BMC_OK);
+  CU_ASSERT_EQUAL(en, 1);
+  CU_ASSERT_EQUAL(hs_company_setting_get(h, "Zeta", "tplug", "limit", buf,
+                                         sizeof(buf)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "50");
+  /* Applying it again is harmless. */
+  CU_ASSERT_EQUAL(hs_host_load_config(h, cfg, err, sizeof(err)), BMC_OK);
+}
+
+int
+main(void)
+{
+  CU_pSuite s;
+  unsigned f;
+
+  if(CU_initialize_registry() != CUE_SUCCESS)
+    return 2;
+  s = CU_add_suite("host_services", setup, teardown);
+  if(!s || !CU_add_test(s, "state", test_state) ||
+     !CU_add_test(s, "catalog", test_catalog) ||
+     !CU_add_test(s, "clock", test_clock) ||
+     !CU_add_test(s, "host.cfg", test_config)) {
+    CU_cleanup_registry();
+    return 2;
+  }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  f = CU_get_number_of_failures();
+  CU_cleanup_registry();
+  return f != 0 ? 1 : 0;
+}
