@@ -311,7 +311,12 @@ static int mk_ws_auth(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r)
     return -1;
   c->market = mk_market_default(c->platform);
   if(al && *al) {
-    const struct mk_market_info *m = mk_market_find(al);
+    /* first language of a list such as "en-gb,en;q=0.9" */
+    char lang[16];
+    const struct mk_market_info *m;
+    mk_copy(lang, sizeof(lang), al);
+    lang[strcspn(lang, ",; ")] = '\0';
+    m = mk_market_find(lang);
     if(m && m->platform == c->platform)
       c->market = m;
     else

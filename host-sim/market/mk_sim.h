@@ -61,9 +61,9 @@ void mk_sim_stop(struct mk_sim *s);
  * Call a control API handler in-process, exactly as an HTTP request to
  * /_sim/... would (method "GET"/"POST"/"DELETE"; path starting with /_sim/,
  * may carry a ?query; json_body may be NULL).  *status receives the HTTP
- * status; *resp_json a malloc'd JSON text the caller frees (may be set to
- * NULL when resp_json is NULL).  Returns 0 when a handler ran (whatever
- * the status), negative on bad arguments or out of memory.
+ * status; when resp_json is not NULL, *resp_json receives a malloc'd JSON
+ * text the caller frees.  Returns 0 when a handler ran (whatever the
+ * status), negative on bad arguments or out of memory.
  */
 int mk_sim_control(struct mk_sim *s, const char *method, const char *path,
                    const char *json_body, int *status, char **resp_json);

@@ -144,6 +144,10 @@ static void test_market_prices_and_currency(void)
   CU_ASSERT_EQUAL(mkt_call("GET", path, "fr-fr", NULL, &o), 200);
   CU_ASSERT_STRING_EQUAL(mkt_jstr(o, "price"), "500.00");
   json_object_put(o);
+  /* a language list picks its first market */
+  CU_ASSERT_EQUAL(mkt_call("GET", path, "fr-fr,fr;q=0.9", NULL, &o), 200);
+  CU_ASSERT_STRING_EQUAL(mkt_jstr(o, "currency"), "EUR");
+  json_object_put(o);
   /* a market of another platform */
   CU_ASSERT_EQUAL(mkt_call("GET", path, "en-us", NULL, NULL), 400);
   /* validation */
