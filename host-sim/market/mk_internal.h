@@ -378,6 +378,8 @@ const char *mk_jstr_get(json_object *o, const char *k);
 int mk_customer_order(struct mk_sim *s, json_object *in, int64_t at,
                       struct mk_order **out, char *err, size_t errlen);
 void mk_schedule_tick(struct mk_sim *s);
+void mk_order_action(struct mk_sim *s, struct mk_order *o, const char *act,
+                     json_object *b, struct mk_resp *r);
 
 /* mk_log.c */
 void mk_log_request(struct mk_sim *s, const struct mk_req *rq,
