@@ -16,6 +16,9 @@
  *                        [--task-delay-ms MS]
  */
 #include <curl/curl.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +45,45 @@ struct bench_run {
   int64_t unreached;       /* sold out but not 0 on Back Market at the end */
   long rss_kib;
   long rss_seeded_kib;     /* peak RSS before the first cycle */
+  long long heap_peak;     /* largest heap growth during one cycle */
 };
+
+/* Heap sampler: the peak of the process's heap in use (mallinfo2) while a
+ * run is going on, minus the heap in use when it started.  This is the
+ * working memory of one cycle (plugin + host services, plus whatever the
+ * simulator allocates to answer meanwhile), which process RSS cannot show
+ * because the simulator keeps ~14 KB per listing. */
+struct heap_sampler {
+  pthread_t th;
+  atomic_int run, stop;
+  atomic_llong base, peak;
+};
+
+static long long
+heap_in_use(void)
+{
+  struct mallinfo2 mi = mallinfo2();
+
+  return (long long)(mi.uordblks + mi.hblkhd);
+}
+
+static void *
+heap_sampler_main(void *ud)
+{
+  struct heap_sampler *h = ud;
+  struct timespec ts = {0, 1000000};
+  long long v;
+
+  while(!atomic_load(&h->stop)) {
+    if(atomic_load(&h->run)) {
+      v = heap_in_use() - atomic_load(&h->base);
+      if(v > atomic_load(&h->peak))
+        atomic_store(&h->peak, v);
+    }
+    nanosleep(&ts, NULL);
+  }
+  return NULL;
+}
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
@@ -240,6 +281,7 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
 {
   struct cat_fx f;
   struct naive_ctx nc;
+  struct heap_sampler hs;
   int32_t *stock = calloc((size_t)o->products, sizeof(int32_t));
   int64_t *sold_at = calloc((size_t)o->products, sizeof(int64_t));
   char sku[32], cfg[128], url[96];
@@ -276,6 +318,9 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
     curl_easy_setopt(nc.curl, CURLOPT_WRITEFUNCTION, naive_sink);
   }
   out->rss_seeded_kib = peak_rss_kib();
+  memset(&hs, 0, sizeof(hs));
+  if(pthread_create(&hs.th, NULL, heap_sampler_main, &hs) != 0)
+    return -1;
   req0 = sim_stat(&f, "requests");
   lines0 = sim_stat(&f, "sku_lines_accepted");
   s4290 = sim_stat(&f, "status_429");
@@ -309,12 +354,18 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
       sku_of(i, sku, sizeof(sku));
       hs_stock_set(f.h, CAT_COMPANY, sku, ns);
     }
+    atomic_store(&hs.base, heap_in_use());
+    atomic_store(&hs.run, 1);
     cpu0 = thread_cpu_s();
     if(naive)
       naive_push(&nc);
     else
       cat_run(&f, "inventory_upload", NULL);
     cpu = thread_cpu_s() - cpu0;
+    atomic_store(&hs.run, 0);
+    if(atomic_load(&hs.peak) > out->heap_peak)
+      out->heap_peak = atomic_load(&hs.peak);
+    atomic_store(&hs.peak, 0);
     out->cpu_sum += cpu;
     if(cpu > out->cpu_max)
       out->cpu_max = cpu;
@@ -343,6 +394,8 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
 
     out->fit = out->changes < 2000 * hours ? out->changes : 2000 * hours;
   }
+  atomic_store(&hs.stop, 1);
+  pthread_join(hs.th, NULL);
   out->rss_kib = peak_rss_kib();
   qsort(out->lat, out->n_lat, sizeof(int64_t), cmp64);
   if(naive) {
@@ -382,6 +435,8 @@ report(const char *name, const struct bench_opt *o, const struct bench_run *r)
   printf("  CPU per cycle            avg %.3f s, max %.3f s (calling "
          "thread: plugin + host services)\n", r->cpu_sum / o->cycles,
          r->cpu_max);
+  printf("  heap growth in a cycle   %.1f MiB at most (plugin + host "
+         "services + simulator replies)\n", r->heap_peak / 1048576.0);
   printf("  peak RSS (process)       %.1f MiB (host + both simulators + "
          "plugin); %.1f MiB after seeding, +%.1f MiB during the cycles\n",
          r->rss_kib / 1024.0, r->rss_seeded_kib / 1024.0,

@@ -281,31 +281,40 @@ test_repricer(void)
   cat_listing(&fx, "RP-WIN", 2, "en-gb", "449.00", NULL);
   cat_listing(&fx, "RP-LOW", 2, "en-gb", "449.00", NULL);
   cat_listing(&fx, "RP-NONE", 2, "en-gb", "430.00", NULL);
+  cat_listing(&fx, "RP-HIGH", 2, "en-gb", "440.00", NULL);
   CU_ASSERT_EQUAL(repriced_product("RP-WIN", "449.00", "400.00"), 0);
   CU_ASSERT_EQUAL(repriced_product("RP-LOW", "449.00", "400.00"), 0);
   CU_ASSERT_EQUAL(repriced_product("RP-NONE", "449.00", "400.00"), 0);
+  CU_ASSERT_EQUAL(repriced_product("RP-HIGH", "449.00", "400.00"), 0);
   CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/backbox",
                            "{\"listing\": \"RP-WIN\", \"market\": \"en-gb\", "
                            "\"price_to_win\": \"421.50\"}"), 201);
   CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/backbox",
                            "{\"listing\": \"RP-LOW\", \"market\": \"en-gb\", "
                            "\"price_to_win\": \"380.00\"}"), 201);
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/backbox",
+                           "{\"listing\": \"RP-HIGH\", \"market\": \"en-gb\", "
+                           "\"price_to_win\": \"470.00\"}"), 201);
   CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
                   HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_set(&fx, "repricer", "true"), 0);
   seq = cat_log_seq(&fx);
   CU_ASSERT_EQUAL(cat_run(&fx, "repricer", &job), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "GET /ws/backbox/v1/competitors/",
-                                NULL, NULL), 3);
+                                NULL, NULL), 4);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
                                 "\"price\":\"421.50\",\"currency\":\"GBP\"",
                                 "en-gb"), 1);
-  /* RP-LOW and RP-NONE stay at the default 449.00: RP-LOW already is
-   * (no request), RP-NONE was at 430.00 and goes back to the default */
+  /* RP-LOW (price_to_win below min), RP-HIGH (above the default) and
+   * RP-NONE (no Back Box data) get the default 449.00: RP-LOW already has
+   * it (no request), RP-HIGH and RP-NONE go back to it */
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
-                                "\"price\":\"449.00\"", "en-gb"), 1);
+                                "\"price\":\"449.00\"", "en-gb"), 2);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", NULL, NULL),
-                  2);
+                  3);
+  CU_ASSERT(cat_job_log_has(&fx, job, "RP-HIGH en-gb: 440.00 -> 449.00 GBP "
+                            "(price_to_win 470.00 is outside min 400.00 .. "
+                            "default 449.00"));
   CU_ASSERT(cat_job_log_has(&fx, job, "RP-WIN en-gb: 449.00 -> 421.50 GBP "
                             "(price_to_win 421.50 is between min 400.00 and "
                             "default 449.00)"));
