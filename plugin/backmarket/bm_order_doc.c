@@ -114,7 +114,7 @@ bm_addr_parse(struct json_object *j, const char *key, struct bm_addr *a,
     rc = bm_opt_str(o, f[i].k, (const char **)((char *)a + f[i].off), sub,
                     sizeof(sub));
     if(rc) {
-      snprintf(err, errlen, "%s.%s", key, sub);
+      snprintf(err, errlen, "%s %s", key, sub);
       return rc;
     }
   }
@@ -145,7 +145,7 @@ bm_line_parse(struct json_object *j, size_t idx, struct bm_line *l,
   do {                                                                     \
     rc = (call);                                                           \
     if(rc) {                                                               \
-      snprintf(err, errlen, "orderlines[%zu].%s", idx, sub);               \
+      snprintf(err, errlen, "orderlines[%zu] %s", idx, sub);               \
       return rc;                                                           \
     }                                                                      \
   } while(0)

@@ -1,0 +1,408 @@
+/*
+ * test_bm_orders.c -- order download integration tests of the Back Market
+ * plugin through the real loader, host simulator and marketplace
+ * simulator over loopback: no duplicate orders or acceptances (reruns,
+ * failures and a real crash at every step between "created in the host"
+ * and "accepted"), no lost orders (many pages, orders moving during
+ * pagination, date_modification equal to the cursor), stock-aware
+ * acceptance per policy, 429 storms within budget, 5xx retries, malformed
+ * JSON kept for the next run.  argv[1] names the scenario.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "bmt.h"
+
+static struct th_env E;
+
+#define START(q, pol, extra) CU_ASSERT_EQUAL_FATAL(bmt_start(&E, q, pol, extra), 0)
+#define RUN_OK(action)                                                     \
+  do {                                                                     \
+    int64_t jid_ = 0;                                                      \
+    int st_ = th_run(&E, action, &jid_);                                   \
+    if(st_ != HS_JOB_COMPLETED)                                            \
+      th_job_log_dump(&E, jid_, stderr);                                   \
+    CU_ASSERT_EQUAL(st_, HS_JOB_COMPLETED);                                \
+  } while(0)
+
+static void
+finish(void)
+{
+  CU_ASSERT_EQUAL(bmt_token_leaks(&E), 0);
+  th_env_stop(&E);
+}
+
+/* Two runs: each order once in the host, each line accepted once. */
+static void
+t_no_duplicates(void)
+{
+  int64_t ids[5], lines[5];
+  int64_t seq;
+  int i;
+
+  START(0, "hold", NULL);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 10), 0);
+  seq = th_sim_log_seq(&E);
+  for(i = 0; i < 5; i++)
+    CU_ASSERT_FATAL((ids[i] = bmt_order1(&E, "SKU-A", 1, &lines[i])) > 0);
+  RUN_OK("order_download");
+  th_clock_advance(&E, 300000);
+  RUN_OK("order_download");
+  CU_ASSERT_EQUAL(th_orders_count(&E), 5);
+  for(i = 0; i < 5; i++) {
+    CU_ASSERT_EQUAL(bmt_host_order_count(&E, ids[i]), 1);
+    CU_ASSERT_EQUAL(bmt_posts(&E, seq, ids[i], "\"new_state\":2"), 1);
+    CU_ASSERT_EQUAL(bmt_sim_line_state(&E, ids[i], lines[i]), 2);
+  }
+  finish();
+}
+
+/* A host service fails after n successful calls (state_put, order_upsert,
+ * order_get): rerun -> exactly one order, each line accepted once. */
+static void
+fail_step(const char *service, int64_t n)
+{
+  const char *skus[2] = {"SKU-A", "SKU-B"};
+  int qtys[2] = {1, 2};
+  int64_t id1, id2, l1[2], l2[2];
+  int64_t seq;
+
+  START(0, "hold", NULL);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 10), 0);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-B", 10), 0);
+  seq = th_sim_log_seq(&E);
+  id1 = bmt_order(&E, skus, qtys, 2, l1);
+  id2 = bmt_order(&E, skus, qtys, 2, l2);
+  CU_ASSERT_FATAL(id1 > 0 && id2 > 0);
+  CU_ASSERT_EQUAL(hs_fault_set(E.host, service, n, HS_FAULT_FAIL), 0);
+  (void)th_run(&E, "order_download", NULL);
+  hs_fault_clear(E.host);
+  th_clock_advance(&E, 300000);
+  RUN_OK("order_download");
+  RUN_OK("order_download");
+  CU_ASSERT_EQUAL(bmt_host_order_count(&E, id1), 1);
+  CU_ASSERT_EQUAL(bmt_host_order_count(&E, id2), 1);
+  CU_ASSERT_EQUAL(th_orders_count(&E), 2);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id1, "\"sku\":\"SKU-A\""), 1);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id1, "\"sku\":\"SKU-B\""), 1);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id2, "\"sku\":\"SKU-A\""), 1);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id2, "\"sku\":\"SKU-B\""), 1);
+  CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id1, l1[0]), 2);
+  CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id2, l2[1]), 2);
+  finish();
+}
+
+static void
+t_fail_each_step(void)
+{
+  int64_t n;
+
+  for(n = 0; n < 14; n++)
+    fail_step("state_put", n);
+  for(n = 0; n < 2; n++)
+    fail_step("order_upsert", n);
+  for(n = 0; n < 3; n++)
+    fail_step("order_get", n);
+}
+
+/* A real crash (_exit in the middle of the job) in a child process, at
+ * several points; the parent restarts the host and reruns. */
+static void
+t_crash_restart(void)
+{
+  int64_t n;
+
+  for(n = 1; n < 12; n += 2) {
+    const char *skus[2] = {"SKU-A", "SKU-B"};
+    int qtys[2] = {1, 1};
+    int64_t id, l[2], seq;
+    pid_t pid;
+    int wst = 0;
+    char err[256];
+
+    START(0, "hold", NULL);
+    CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 10), 0);
+    CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-B", 10), 0);
+    seq = th_sim_log_seq(&E);
+    CU_ASSERT_FATAL((id = bmt_order(&E, skus, qtys, 2, l)) > 0);
+    fflush(NULL);
+    pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if(pid == 0) {
+      /* child: its own connection to the same store */
+      struct hs_options ho;
+      struct hs_host *h = NULL;
+      memset(&ho, 0, sizeof(ho));
+      ho.db_path = E.db;
+      ho.plugin_dir = BMC_PLUGIN_DIR;
+      ho.schema_dir = BMC_SCHEMA_DIR;
+      ho.virtual_clock = 1;
+      ho.virtual_start_ms = th_now(&E);
+      if(hs_host_open(&ho, &h, err, sizeof(err)))
+        _exit(3);
+      hs_fault_set(h, "state_put", n, HS_FAULT_EXIT);
+      hs_run_action(h, E.company, "backmarket", "order_download", NULL,
+                    NULL, err, sizeof(err));
+      _exit(0);
+    }
+    CU_ASSERT_EQUAL(waitpid(pid, &wst, 0), pid);
+    CU_ASSERT_TRUE(WIFEXITED(wst));
+    CU_ASSERT_EQUAL_FATAL(th_env_reopen(&E, err, sizeof(err)), 0);
+    th_clock_advance(&E, 300000);
+    RUN_OK("order_download");
+    CU_ASSERT_EQUAL(bmt_host_order_count(&E, id), 1);
+    CU_ASSERT_EQUAL(bmt_posts(&E, seq, id, "\"sku\":\"SKU-A\""), 1);
+    CU_ASSERT_EQUAL(bmt_posts(&E, seq, id, "\"sku\":\"SKU-B\""), 1);
+    CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id, l[0]), 2);
+    CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id, l[1]), 2);
+    finish();
+  }
+}
+
+/* Orders moving between pages: a host log hook touches an order of page 1
+ * while page 1 is being processed. */
+static int64_t g_touch_id;
+static int g_touched;
+
+static void
+touch_hook(void *ud, int level, const char *line)
+{
+  char path[64];
+
+  (void)ud;
+  (void)level;
+  if(!g_touched && strstr(line, "orders page 1:")) {
+    g_touched = 1;
+    snprintf(path, sizeof(path), "/_sim/orders/%lld/invoice",
+             (long long)g_touch_id);
+    th_sim_control(&E, "POST", path, NULL, NULL);
+  }
+}
+
+static void
+t_many_pages(void)
+{
+  const char *extra[] = {"order_overlap_s", "0", NULL};
+  int64_t ids[130];
+  int64_t seq;
+  int64_t jid = 0;
+  int64_t late;
+  int i;
+  int accepted = 0;
+
+  START(0, "hold", extra);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 1000), 0);
+  seq = th_sim_log_seq(&E);
+  for(i = 0; i < 130; i++) {
+    CU_ASSERT_FATAL((ids[i] = bmt_order1(&E, "SKU-A", 1, NULL)) > 0);
+    if(i % 10 == 0)
+      th_clock_advance(&E, 1000);
+  }
+  g_touch_id = ids[0];
+  g_touched = 0;
+  hs_host_set_log(E.host, touch_hook, NULL);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
+  hs_host_set_log(E.host, NULL, NULL);
+  CU_ASSERT_EQUAL(g_touched, 1);
+  CU_ASSERT_EQUAL(th_orders_count(&E), 130);
+  CU_ASSERT(th_job_log_count(&E, jid, "reading them again") >= 1);
+  for(i = 0; i < 130; i++)
+    accepted += bmt_posts(&E, seq, ids[i], "\"new_state\":2") == 1;
+  CU_ASSERT_EQUAL(accepted, 130);
+  CU_ASSERT(th_sim_log_count(&E, seq, "GET", "/ws/orders", NULL) >= 3);
+  /* an order modified at exactly the cursor time is still picked up */
+  late = bmt_order1(&E, "SKU-A", 1, NULL);
+  CU_ASSERT_FATAL(late > 0);
+  RUN_OK("order_download");
+  CU_ASSERT_EQUAL(bmt_host_order_count(&E, late), 1);
+  CU_ASSERT_EQUAL(th_orders_count(&E), 131);
+  finish();
+}
+
+/* Stock-aware acceptance: accept / hold / cancel policies. */
+static void
+t_stock_policies(void)
+{
+  int64_t id1, id2, l1, l2, seq, jid = 0;
+  char status[32];
+  int cancel_rep = 0;
+
+  /* hold: quantity committed in this run counts: stock 1, two orders */
+  START(0, "hold", NULL);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 1), 0);
+  seq = th_sim_log_seq(&E);
+  id1 = bmt_order1(&E, "SKU-A", 1, &l1);
+  th_clock_advance(&E, 1000);
+  id2 = bmt_order1(&E, "SKU-A", 1, &l2);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", &jid), HS_JOB_PARTIAL);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id1, "\"new_state\":2"), 1);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id2, NULL), 0);
+  CU_ASSERT_EQUAL(bmt_host_order(&E, id2, status, sizeof(status), NULL,
+                                 NULL), 0);
+  CU_ASSERT_STRING_EQUAL(status, "OnHold");
+  CU_ASSERT(th_job_log_count(&E, jid, "not enough stock") >= 1);
+  CU_ASSERT(th_job_log_count(&E, jid, "held for review") >= 1);
+  CU_ASSERT_EQUAL(th_errors_count(&E, "stock_short", NULL, NULL), 1);
+  /* still short: stays held, nothing sent; stock arrives: accepted */
+  th_clock_advance(&E, 300000);
+  RUN_OK("order_download");
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id2, NULL), 0);
+  CU_ASSERT_EQUAL(hs_stock_set(E.host, E.company, "SKU-A", 5), 0);
+  th_clock_advance(&E, 300000);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id2, "\"new_state\":2"), 1);
+  CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id2, l2), 2);
+  CU_ASSERT(th_job_log_count(&E, jid, "stock is available again") >= 1);
+  bmt_host_order(&E, id2, status, sizeof(status), NULL, NULL);
+  CU_ASSERT_STRING_EQUAL(status, "InProcess");
+  finish();
+
+  /* cancel: Back Market line cancelled with reason 0 (stock mistake) */
+  START(0, "cancel", NULL);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 0), 0);
+  seq = th_sim_log_seq(&E);
+  id1 = bmt_order1(&E, "SKU-A", 1, &l1);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", &jid), HS_JOB_PARTIAL);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id1, "\"new_state\":4"), 1);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id1, "\"return_reason\":0"), 1);
+  CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id1, l1), 4);
+  bmt_host_order(&E, id1, status, sizeof(status), NULL, &cancel_rep);
+  CU_ASSERT_STRING_EQUAL(status, "Cancelled");
+  CU_ASSERT_EQUAL(cancel_rep, 1);
+  CU_ASSERT(th_job_log_count(&E, jid, "stock mistake") >= 1);
+  RUN_OK("cancellation_sync");
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id1, NULL), 1);
+  finish();
+
+  /* accept anyway */
+  START(0, "accept", NULL);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 0), 0);
+  seq = th_sim_log_seq(&E);
+  id1 = bmt_order1(&E, "SKU-A", 1, &l1);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id1, "\"new_state\":2"), 1);
+  CU_ASSERT(th_job_log_count(&E, jid, "accepting anyway") >= 1);
+  finish();
+}
+
+/* 429 storm: the plugin's budget keeps it under the sim's limit, and an
+ * injected 429 burst is waited out on the virtual clock. */
+static void
+t_storm_429(void)
+{
+  const char *extra[] = {"budget_requests_per_10s", "18", "order_page_size",
+                         "10", NULL};
+  int64_t seq, t0;
+  int i;
+
+  START(1, "hold", extra);
+  CU_ASSERT_EQUAL(th_sim_control(&E, "POST", "/_sim/config",
+                                 "{\"quotas\": true, \"global_limit\": 20, "
+                                 "\"window_ms\": 10000, \"block_ms\": 10000}",
+                                 NULL), 200);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 1000), 0);
+  seq = th_sim_log_seq(&E);
+  for(i = 0; i < 60; i++)
+    CU_ASSERT_FATAL(bmt_order1(&E, "SKU-A", 1, NULL) > 0);
+  t0 = th_now(&E);
+  RUN_OK("order_download");
+  CU_ASSERT_EQUAL(th_orders_count(&E), 60);
+  CU_ASSERT_EQUAL(th_sim_log_count(&E, seq, "POST", "/ws/orders/", NULL), 60);
+  CU_ASSERT_EQUAL(th_sim_stat(&E, "status_429"), 0);
+  CU_ASSERT(th_now(&E) - t0 >= 30000); /* paced on the virtual clock */
+  /* an injected storm with Retry-After */
+  CU_ASSERT(th_sim_control(&E, "POST", "/_sim/faults",
+                           "{\"path\": \"/ws/orders\", \"kind\": \"status\", "
+                           "\"status\": 429, \"retry_after\": 7, "
+                           "\"count\": 3}", NULL) < 300);
+  CU_ASSERT_FATAL(bmt_order1(&E, "SKU-A", 1, NULL) > 0);
+  t0 = th_now(&E);
+  RUN_OK("order_download");
+  CU_ASSERT_EQUAL(th_orders_count(&E), 61);
+  CU_ASSERT(th_now(&E) - t0 >= 21000);
+  finish();
+}
+
+/* 5xx retried; malformed JSON reported and the orders kept. */
+static void
+t_faults(void)
+{
+  int64_t jid = 0, id;
+  char msg[128];
+
+  START(0, "hold", NULL);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 10), 0);
+  CU_ASSERT_FATAL((id = bmt_order1(&E, "SKU-A", 1, NULL)) > 0);
+  CU_ASSERT(th_sim_control(&E, "POST", "/_sim/faults",
+                           "{\"path\": \"/ws/orders\", \"method\": \"GET\", "
+                           "\"kind\": \"status\", \"status\": 503, "
+                           "\"count\": 2}", NULL) < 300);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT(th_job_log_count(&E, jid, "HTTP 503") >= 2);
+  CU_ASSERT_EQUAL(bmt_host_order_count(&E, id), 1);
+  th_env_stop(&E);
+
+  START(0, "hold", NULL);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 10), 0);
+  CU_ASSERT_FATAL((id = bmt_order1(&E, "SKU-A", 1, NULL)) > 0);
+  CU_ASSERT(th_sim_control(&E, "POST", "/_sim/faults",
+                           "{\"path\": \"/ws/orders\", \"kind\": "
+                           "\"malformed\", \"count\": 1}", NULL) < 300);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", &jid), HS_JOB_FAILED);
+  CU_ASSERT(th_job_log_count(&E, jid, "malformed JSON") >= 1);
+  CU_ASSERT_EQUAL(th_errors_count(&E, "malformed_response", NULL, NULL), 1);
+  CU_ASSERT_EQUAL(th_orders_count(&E), 0);
+  th_clock_advance(&E, 300000);
+  RUN_OK("order_download");
+  CU_ASSERT_EQUAL(bmt_host_order_count(&E, id), 1);
+  /* a truncated body mid-transfer (dropped connection) is retried */
+  CU_ASSERT(th_sim_control(&E, "POST", "/_sim/faults",
+                           "{\"path\": \"/ws/orders\", \"kind\": \"drop\", "
+                           "\"count\": 1}", NULL) < 300);
+  CU_ASSERT_FATAL((id = bmt_order1(&E, "SKU-A", 1, NULL)) > 0);
+  RUN_OK("order_download");
+  CU_ASSERT_EQUAL(bmt_host_order_count(&E, id), 1);
+  snprintf(msg, sizeof(msg), "%lld", (long long)id);
+  CU_ASSERT_EQUAL(th_errors_count(&E, NULL, msg, NULL), 0);
+  finish();
+}
+
+int
+main(int argc, char **argv)
+{
+  static const struct {
+    const char *name;
+    void (*fn)(void);
+  } tests[] = {
+    {"no_duplicates", t_no_duplicates},
+    {"fail_each_step", t_fail_each_step},
+    {"crash_restart", t_crash_restart},
+    {"many_pages", t_many_pages},
+    {"stock_policies", t_stock_policies},
+    {"storm_429", t_storm_429},
+    {"faults", t_faults},
+  };
+  CU_pSuite s;
+  size_t i;
+  unsigned fails;
+
+  if(CU_initialize_registry() != CUE_SUCCESS)
+    return 2;
+  s = CU_add_suite("bm_orders", NULL, NULL);
+  for(i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
+    if(argc < 2 || !strcmp(argv[1], tests[i].name))
+      CU_add_test(s, tests[i].name, tests[i].fn);
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  fails = CU_get_number_of_failures();
+  if(!CU_get_number_of_tests_run())
+    fails = 1;
+  CU_cleanup_registry();
+  return fails != 0 ? 1 : 0;
+}
