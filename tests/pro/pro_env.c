@@ -13,6 +13,12 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define PE_HAVE_VALGRIND_H 1
+#endif
+#endif
 
 #include "pro_env.h"
 
@@ -338,6 +344,18 @@ pe_sim_body_has(struct pe *e, const char *needle)
       found = 1;
   json_object_put(root);
   return found;
+}
+
+int
+pe_under_valgrind(void)
+{
+  const char *pre = getenv("LD_PRELOAD");
+
+#ifdef PE_HAVE_VALGRIND_H
+  if(RUNNING_ON_VALGRIND)
+    return 1;
+#endif
+  return pre && strstr(pre, "vgpreload") != NULL;
 }
 
 int
