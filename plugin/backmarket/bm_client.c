@@ -210,10 +210,45 @@ bm_user_agent(struct bm_inst *bi, char *ua, size_t len)
            email[0] ? email : "ops@example.com");
 }
 
-int
-bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen)
+/* FNV-1a over the settings the connection is built from, so a changed
+ * token or URL takes effect on the next action without a restart. */
+static void
+bm_fp_add(uint64_t *h, const char *s)
 {
-  struct bm_order_side *s;
+  for(; *s; s++) {
+    *h ^= (unsigned char)*s;
+    *h *= 1099511628211ull;
+  }
+  *h ^= 0xff;
+  *h *= 1099511628211ull;
+}
+
+static uint64_t
+bm_settings_fp(struct bm_inst *bi, const char *const *keys)
+{
+  uint64_t h = 1469598103934665603ull;
+  char v[600];
+
+  for(; *keys; keys++) {
+    if(bm_setting(bi, *keys, v, sizeof(v)))
+      v[0] = '\0';
+    bm_fp_add(&h, v);
+  }
+  memset(v, 0, sizeof(v));
+  return h;
+}
+
+static const char *const bm_conn_keys[] = {
+  "token", "platform", "base_url", "markets", "company_name",
+  "contact_email", "http_timeout_ms", "http_max_attempts", NULL};
+static const char *const bm_budget_keys[] = {
+  "budget_requests_per_10s", "budget_catalog_per_10s",
+  "budget_backbox_per_s", "budget_sku_lines_per_h", NULL};
+
+static int
+bm_client_build(struct bm_inst *bi, struct bm_order_side *s, char *errbuf,
+                size_t errlen)
+{
   struct pc_http_conf conf;
   char token[600];
   char platform[8];
@@ -224,13 +259,6 @@ bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen)
   size_t i;
   int rc;
 
-  if(bi->http)
-    return BMC_OK;
-  s = bm_side(bi);
-  if(!s) {
-    snprintf(errbuf, errlen, "out of memory");
-    return BMC_ERR_NOMEM;
-  }
   rc = bm_setting(bi, "token", token, sizeof(token));
   if(rc) {
     snprintf(errbuf, errlen, "the Authentication Token setting is too "
@@ -256,6 +284,7 @@ bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen)
     s->base_url[0] = '\0';
   if(bm_setting(bi, "markets", markets, sizeof(markets)))
     markets[0] = '\0';
+  s->market[0] = '\0';
   for(i = 0; i < sizeof(bm_platforms) / sizeof(bm_platforms[0]); i++) {
     if(strcmp(platform, bm_platforms[i].id))
       continue;
@@ -263,7 +292,7 @@ bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen)
       snprintf(s->base_url, sizeof(s->base_url), "%s", bm_platforms[i].url);
     snprintf(s->market, sizeof(s->market), "%s", bm_platforms[i].market);
   }
-  if(!s->base_url[0]) {
+  if(!s->base_url[0] || !s->market[0]) {
     memset(auth, 0, sizeof(auth));
     snprintf(errbuf, errlen, "setting platform: unknown platform \"%.8s\" "
              "(expected eu, na or ap)", platform);
@@ -292,9 +321,19 @@ bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen)
     snprintf(errbuf, errlen, "connection settings: %s", why);
     return rc;
   }
+  return BMC_OK;
+}
+
+static int
+bm_budgets_build(struct bm_inst *bi, struct bm_order_side *s, char *errbuf,
+                 size_t errlen)
+{
+  size_t i;
+  int rc;
+
   for(i = 0; i < BM_BUDGET_COUNT; i++) {
-    if(s->budgets[i])
-      continue;
+    pc_budget_free(s->budgets[i]);
+    s->budgets[i] = NULL;
     rc = pc_budget_open(bi->host, bi->hctx, bm_budget_defs[i].name,
                         bm_setting_int(bi, bm_budget_defs[i].setting,
                                        bm_budget_defs[i].dflt),
@@ -304,10 +343,47 @@ bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen)
                bm_budget_defs[i].name, rc == BMC_ERR_NOMEM
                                            ? "out of memory"
                                            : "invalid limit");
+      return rc;
+    }
+  }
+  return BMC_OK;
+}
+
+int
+bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen)
+{
+  struct bm_order_side *s;
+  uint64_t cfp;
+  uint64_t bfp;
+  int rc;
+
+  s = bm_side(bi);
+  if(!s) {
+    snprintf(errbuf, errlen, "out of memory");
+    return BMC_ERR_NOMEM;
+  }
+  cfp = bm_settings_fp(bi, bm_conn_keys);
+  bfp = bm_settings_fp(bi, bm_budget_keys);
+  if(bi->http && cfp == s->conn_fp && bfp == s->budget_fp)
+    return BMC_OK;
+  if(!bi->http || cfp != s->conn_fp) {
+    pc_http_free(bi->http);
+    bi->http = NULL;
+    pc_secrets_clear(&s->secrets);
+    rc = bm_client_build(bi, s, errbuf, errlen);
+    if(rc)
+      return rc;
+    s->conn_fp = cfp;
+  }
+  if(!s->budgets[0] || bfp != s->budget_fp) {
+    pc_http_set_budget(bi->http, NULL);
+    rc = bm_budgets_build(bi, s, errbuf, errlen);
+    if(rc) {
       pc_http_free(bi->http);
       bi->http = NULL;
       return rc;
     }
+    s->budget_fp = bfp;
   }
   pc_http_set_budget(bi->http, s->budgets[BM_BUDGET_OVERALL]);
   return BMC_OK;
@@ -375,9 +451,11 @@ bm_call(struct bm_inst *bi, const char *method, const char *path,
     *out = NULL;
   if(status)
     *status = 0;
-  rc = bm_client_ready(bi, why, whylen);
-  if(rc)
-    return rc;
+  if(!bi->http) {
+    rc = bm_client_ready(bi, why, whylen);
+    if(rc)
+      return rc;
+  }
   memset(&req, 0, sizeof(req));
   req.method = method;
   req.target = path;

@@ -29,6 +29,8 @@ struct bm_order_side {
   struct pc_budget *budgets[BM_BUDGET_COUNT];
   char market[16];                          /* default Accept-Language */
   char base_url[320];
+  uint64_t conn_fp;                         /* settings the client uses */
+  uint64_t budget_fp;                       /* budget limit settings */
 };
 
 /* ---- settings (bm_client.c) ---- */
@@ -162,6 +164,8 @@ int bm_accept_apply(struct bm_inst *bi, struct bm_run *run,
  * quantities if the host reserved the stock itself. */
 void bm_accept_after_create(struct bm_inst *bi, struct bm_run *run,
                             const struct bm_order *o);
+/* Count stock promised to open orders of earlier runs (bm_reserve.c). */
+int bm_reserve_open(struct bm_inst *bi, struct bm_run *run);
 /* Re-check orders held for stock (state "hold/<id>"). */
 int bm_accept_recheck_holds(struct bm_inst *bi, struct bm_run *run);
 /* Post a line transition and journal it ("line/<order>/<line>"). */

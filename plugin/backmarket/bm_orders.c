@@ -12,6 +12,7 @@
 
 #include "bm_order_side.h"
 #include "pc_json.h"
+#include "pc_rc.h"
 #include "pc_time.h"
 
 #define BM_CURSOR_KEY "orders/cursor"
@@ -21,14 +22,105 @@
 /* Processing outcome of one order. */
 enum bm_outcome { BM_DONE = 0, BM_FAILED = 1 };
 
+/* An order whose paid lines are accepted after pagination ended, so our
+ * own writes (which move orders to the end of the date_modification
+ * order) never shift the pages still to be read. */
+struct bm_pend {
+  struct bm_order o; /* lines deep-copied (sku owned), other fields unset */
+  int64_t mod_ms;
+};
+
 struct bm_dl {
   struct bm_run run;
+  struct bm_pend *pend;
+  size_t n_pend, cap_pend;
   struct bm_map seen;       /* order id -> date_modification processed */
   int64_t max_ok;           /* latest date_modification fully processed */
   int64_t failed_min;       /* earliest date_modification not processed */
   int failed_unknown;       /* an order failed before its date was read */
   int64_t orders_seen;
 };
+
+static int
+bm_defer(struct bm_dl *dl, const struct bm_order *o)
+{
+  struct bm_pend *p;
+  size_t i;
+
+  if(dl->n_pend == dl->cap_pend) {
+    size_t ncap = dl->cap_pend ? dl->cap_pend * 2 : 64;
+    struct bm_pend *np = realloc(dl->pend, ncap * sizeof(*np));
+    if(!np)
+      return BMC_ERR_NOMEM;
+    dl->pend = np;
+    dl->cap_pend = ncap;
+  }
+  p = &dl->pend[dl->n_pend];
+  memset(p, 0, sizeof(*p));
+  p->mod_ms = o->mod_ms;
+  p->o.order_id = o->order_id;
+  p->o.lines = calloc(o->n_lines, sizeof(*p->o.lines));
+  if(!p->o.lines)
+    return BMC_ERR_NOMEM;
+  p->o.n_lines = o->n_lines;
+  for(i = 0; i < o->n_lines; i++) {
+    struct bm_line *l = &p->o.lines[i];
+    l->id = o->lines[i].id;
+    l->state = o->lines[i].state;
+    l->kind = o->lines[i].kind;
+    l->quantity = o->lines[i].quantity;
+    l->sku = strdup(o->lines[i].sku);
+    if(!l->sku) {
+      while(i--)
+        free((char *)p->o.lines[i].sku);
+      free(p->o.lines);
+      return BMC_ERR_NOMEM;
+    }
+  }
+  dl->n_pend++;
+  return BMC_OK;
+}
+
+static void
+bm_pend_free(struct bm_dl *dl)
+{
+  size_t i;
+  size_t k;
+
+  for(i = 0; i < dl->n_pend; i++) {
+    for(k = 0; k < dl->pend[i].o.n_lines; k++)
+      free((char *)dl->pend[i].o.lines[k].sku);
+    bm_order_clear(&dl->pend[i].o);
+  }
+  free(dl->pend);
+  dl->pend = NULL;
+  dl->n_pend = dl->cap_pend = 0;
+}
+
+/* Accept (or cancel, per plan) the deferred orders.  Orders that could
+ * not be finished pull the cursor back to their date_modification. */
+static int
+bm_apply_pending(struct bm_inst *bi, struct bm_dl *dl)
+{
+  size_t i;
+  int rc = BMC_OK;
+
+  for(i = 0; i < dl->n_pend; i++) {
+    struct bm_pend *p = &dl->pend[i];
+    int arc = rc ? rc : bm_accept_apply(bi, &dl->run, &p->o);
+    if(arc && arc != BMC_ERR_REMOTE_REJECT && arc != BMC_ERR_PROTOCOL) {
+      if(!dl->failed_min || p->mod_ms < dl->failed_min)
+        dl->failed_min = p->mod_ms;
+      if(!rc && arc != BMC_ERR_TRANSPORT && arc != BMC_ERR_REMOTE_RETRY)
+        rc = arc; /* budget, credentials, host: stop here */
+      else if(!rc)
+        rc = BMC_OK; /* a read-back failed: this order waits */
+    }
+    if(i % 50 == 49)
+      bi->host->job_progress(bi->hctx, (int64_t)i + 1, (int64_t)dl->n_pend);
+  }
+  return rc;
+}
 
 static void
 bm_report(struct bm_inst *bi, struct bm_dl *dl, int64_t order_id,
@@ -156,7 +248,7 @@ bm_update_existing(struct bm_inst *bi, struct bm_dl *dl,
     /* paid lines still waiting (an earlier run stopped, or held) */
     if((rc = bm_accept_plan(bi, &dl->run, o)))
       return rc;
-    rc = bm_accept_apply(bi, &dl->run, o);
+    rc = bm_defer(dl, o);
   }
   return rc;
 }
@@ -205,7 +297,7 @@ bm_process_order(struct bm_inst *bi, struct bm_dl *dl, struct json_object *j)
         dl->run.imported++;
         if(created)
           bm_accept_after_create(bi, &dl->run, &o);
-        rc = bm_accept_apply(bi, &dl->run, &o);
+        rc = bm_defer(dl, &o);
       }
     }
   }
@@ -334,6 +426,7 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
   int64_t now;
   int pass;
   int stable = 0;
+  int paged;
   int rc;
 
   rc = bm_client_ready(bi, errbuf, errlen);
@@ -353,7 +446,9 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
     cursor = now - bm_setting_int(bi, "first_download_days", 14) * 86400000;
   since = cursor - bm_setting_int(bi, "order_overlap_s", 900) * 1000;
 
-  rc = bm_accept_recheck_holds(bi, &dl.run);
+  rc = bm_reserve_open(bi, &dl.run);
+  if(!rc)
+    rc = bm_accept_recheck_holds(bi, &dl.run);
   if(rc)
     goto out;
   for(pass = 0; pass < BM_MAX_PASSES; pass++) {
@@ -364,20 +459,32 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
     bm_log(bi, BMC_LOG_INFO, "orders changed on Back Market while the pages "
            "were read; reading them again so none is missed");
   }
-  if(!rc) {
+  paged = !rc;
+  if(paged) {
+    rc = bm_apply_pending(bi, &dl);
+    if(rc)
+      snprintf(errbuf, errlen, "order acceptance stopped: %s",
+               pc_strerror(rc));
+  }
+  if(paged) {
+    /* every page was read: move the cursor past what is fully done */
     int64_t next = dl.max_ok;
+    int prc;
     if(dl.failed_min && dl.failed_min < next)
       next = dl.failed_min;
     if(!stable || dl.failed_unknown)
       next = cursor; /* not sure every order was seen: keep the cursor */
     if(next > cursor) {
-      if(pc_time_format(next, cur_txt, sizeof(cur_txt)) ||
-         (rc = bm_state_put(bi, BM_CURSOR_KEY, cur_txt))) {
+      prc = pc_time_format(next, cur_txt, sizeof(cur_txt));
+      if(!prc)
+        prc = bm_state_put(bi, BM_CURSOR_KEY, cur_txt);
+      if(prc && !rc) {
         snprintf(errbuf, errlen, "could not store the order cursor");
-        rc = rc ? rc : BMC_ERR_INTERNAL;
-        goto out;
+        rc = prc;
       }
     }
+  }
+  if(!rc) {
     bm_log(bi, BMC_LOG_INFO, "order download: %lld order(s) read, %lld "
            "imported, %lld updated, %lld line(s) accepted, %lld held, %lld "
            "cancelled, %lld problem(s)", (long long)dl.orders_seen,
@@ -396,6 +503,7 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
                            errbuf);
   }
 out:
+  bm_pend_free(&dl);
   bm_map_free(&dl.seen);
   bm_map_free(&dl.run.committed);
   bm_map_free(&dl.run.avail_before);

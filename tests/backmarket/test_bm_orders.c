@@ -311,7 +311,12 @@ t_storm_429(void)
   for(i = 0; i < 60; i++)
     CU_ASSERT_FATAL(bmt_order1(&E, "SKU-A", 1, NULL) > 0);
   t0 = th_now(&E);
-  RUN_OK("order_download");
+  {
+    int64_t jid = 0;
+    CU_ASSERT_EQUAL(th_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
+    if(th_orders_count(&E) != 60)
+      th_job_log_dump(&E, jid, stderr);
+  }
   CU_ASSERT_EQUAL(th_orders_count(&E), 60);
   CU_ASSERT_EQUAL(th_sim_log_count(&E, seq, "POST", "/ws/orders/", NULL), 60);
   CU_ASSERT_EQUAL(th_sim_stat(&E, "status_429"), 0);

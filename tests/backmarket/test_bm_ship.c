@@ -243,7 +243,7 @@ t_token(void)
   CU_ASSERT_EQUAL(th_set(&E, "token", "tok with-space-0123456789"), 0);
   CU_ASSERT_EQUAL(token_run("position 4"), HS_JOB_FAILED);
   CU_ASSERT_EQUAL(th_set(&E, "token", "Basic tok-0123456789abcdefXYZ"), 0);
-  CU_ASSERT_EQUAL(token_run("without the"), HS_JOB_FAILED);
+  CU_ASSERT_EQUAL(token_run("paste only the token"), HS_JOB_FAILED);
   err[0] = '\0';
   CU_ASSERT_NOT_EQUAL(hs_company_setting_set(E.host, E.company, "backmarket",
                                              "token", BMT_TOKEN " ", err,
