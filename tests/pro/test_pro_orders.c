@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <CUnit/Basic.h>
+#include <json-c/json.h>
 
 #include "pro_env.h"
 
@@ -234,12 +235,173 @@ t_host_failure_is_held(void)
   CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), 5);
 }
 
+struct jobcount {
+  const char *company, *action;
+  int status; /* -1 = any */
+  int n;
+};
+
+static int
+count_jobs(void *ud, const struct hs_job *j)
+{
+  struct jobcount *c = ud;
+
+  if(!strcmp(j->company, c->company) && !strcmp(j->action, c->action) &&
+     (c->status < 0 || j->status == c->status))
+    c->n++;
+  return 0;
+}
+
+static int
+jobs(const char *company, const char *action, int status)
+{
+  struct jobcount c = {company, action, status, 0};
+
+  if(hs_jobs_each(env.h, company, count_jobs, &c) != BMC_OK)
+    return -1;
+  return c.n;
+}
+
+static void
+t_scheduled_gated(void)
+{
+  char err[256];
+  int64_t now;
+
+  CU_ASSERT_EQUAL_FATAL(pe_company(&env, "Sched", "pk_test_sched_000001",
+                                   "SELLER-S"), 0);
+  CU_ASSERT_EQUAL(pe_run(&env, "Sched", "test_settings", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-S", "PRO-S1", "paid", 1,
+                                     1, "12.00"), 0);
+  /* Allow Order Download off: 11 scheduled minutes import nothing */
+  now = hs_clock_now(env.h);
+  CU_ASSERT_EQUAL(hs_scheduler_run_until(env.h, now + 660000, NULL),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(jobs("Sched", "import_orders", HS_JOB_COMPLETED), 0);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Sched", "backmarket_pro"), 0);
+  /* on: every 5 minutes */
+  CU_ASSERT_EQUAL(pe_set(&env, "Sched", "allow_order_download", "true", err,
+                         sizeof(err)), BMC_OK);
+  now = hs_clock_now(env.h);
+  CU_ASSERT_EQUAL(hs_scheduler_run_until(env.h, now + 660000, NULL),
+                  BMC_OK);
+  CU_ASSERT(jobs("Sched", "import_orders", HS_JOB_COMPLETED) >= 2);
+  CU_ASSERT(jobs("Sched", "import_orders", HS_JOB_COMPLETED) <= 3);
+  CU_ASSERT_EQUAL(jobs("Sched", "import_orders", HS_JOB_FAILED), 0);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Sched", "backmarket_pro"), 1);
+  /* Allow Tracking Upload stayed off */
+  CU_ASSERT_EQUAL(jobs("Sched", "tracking_upload", HS_JOB_COMPLETED), 0);
+  CU_ASSERT_EQUAL(pe_set(&env, "Sched", "allow_order_download", "false",
+                         err, sizeof(err)), BMC_OK);
+}
+
+static int
+orders_fault(const char *kind_json, int count)
+{
+  char body[512];
+
+  snprintf(body, sizeof(body), "{\"path\":\"/sellers-prod/2024-03/orders\","
+           "\"method\":\"GET\",\"count\":%d,%s}", count, kind_json);
+  return pe_ctl(&env, "POST", "/_sim/faults", body, NULL);
+}
+
+static void
+t_import_faults(void)
+{
+  int64_t job = 0, t0;
+
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 60000), BMC_OK);
+  CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-1", "PRO-6", "paid", 1,
+                                     1, "3.00"), 0);
+  /* 429 + Retry-After twice: waited on the clock, then completed */
+  CU_ASSERT_EQUAL(orders_fault("\"kind\":\"status\",\"status\":429,"
+                               "\"retry_after\":5", 2), 201);
+  t0 = hs_clock_now(env.h);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT(hs_clock_now(env.h) - t0 >= 10000);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), 6);
+  /* 503 past the retry limit: Failed, said so, nothing lost */
+  CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-1", "PRO-7", "paid", 1,
+                                     1, "4.00"), 0);
+  CU_ASSERT_EQUAL(orders_fault("\"kind\":\"status\",\"status\":503", 50),
+                  201);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_FAILED);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_ERROR,
+                               "the next run retries"), 1);
+  CU_ASSERT_EQUAL(pe_ctl(&env, "DELETE", "/_sim/faults", NULL, NULL), 200);
+  /* malformed JSON: Failed with a clear message */
+  CU_ASSERT_EQUAL(orders_fault("\"kind\":\"malformed\"", 1), 201);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_FAILED);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_ERROR,
+                               "unreadable order page"), 1);
+  /* the cursor never moved past PRO-7: the next run imports it */
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 300000), BMC_OK);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), 7);
+}
+
+static int64_t
+sim_429s(void)
+{
+  char *stats = NULL;
+  struct json_object *root, *v;
+  int64_t n = -1;
+
+  if(pe_ctl(&env, "GET", "/_sim/stats", NULL, &stats) != 200 || !stats) {
+    free(stats);
+    return -1;
+  }
+  root = json_tokener_parse(stats);
+  free(stats);
+  if(root && json_object_object_get_ex(root, "status_429", &v))
+    n = json_object_get_int64(v);
+  json_object_put(root);
+  return n;
+}
+
+static void
+t_budget_paces(void)
+{
+  char err[256], id[32];
+  int64_t t0, before;
+  int i;
+
+  /* 2 requests per second: the 5 requests of this first import are
+   * spread over the clock instead of drawing 429s */
+  CU_ASSERT_EQUAL_FATAL(pe_company(&env, "Paced", "pk_test_paced_000001",
+                                   "SELLER-P"), 0);
+  CU_ASSERT_EQUAL(pe_set(&env, "Paced", "requests_per_second", "2", err,
+                         sizeof(err)), BMC_OK);
+  for(i = 0; i < 160; i++) {
+    snprintf(id, sizeof(id), "PRO-P%03d", i);
+    CU_ASSERT_EQUAL_FATAL(pe_pro_order(&env, "SELLER-P", id, "paid", 1, 1,
+                                       "1.00"), 0);
+  }
+  CU_ASSERT_EQUAL(pe_run(&env, "Paced", "test_settings", NULL),
+                  HS_JOB_COMPLETED);
+  t0 = hs_clock_now(env.h);
+  before = sim_429s();
+  CU_ASSERT_FATAL(before >= 0);
+  CU_ASSERT_EQUAL(pe_run(&env, "Paced", "import_orders", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT(hs_clock_now(env.h) - t0 >= 1000);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Paced", "backmarket_pro"), 160);
+  CU_ASSERT_EQUAL(sim_429s(), before);
+}
+
 static void
 t_no_secret(void)
 {
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, KEY));
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_bulk_00000001"));
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_crash_0000001"));
+  CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_sched_000001"));
+  CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_paced_000001"));
 }
 
 int
@@ -260,6 +422,10 @@ main(void)
                   t_crash_every_step) ||
      !CU_add_test(s, "host failure held and retried",
                   t_host_failure_is_held) ||
+     !CU_add_test(s, "scheduled every 5 min when allowed",
+                  t_scheduled_gated) ||
+     !CU_add_test(s, "429/503/malformed on import", t_import_faults) ||
+     !CU_add_test(s, "budget paces requests", t_budget_paces) ||
      !CU_add_test(s, "key never logged", t_no_secret)) {
     CU_cleanup_registry();
     return 2;
