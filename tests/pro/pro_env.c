@@ -25,87 +25,51 @@
 #ifndef BMC_PLUGIN_DIR
 #error "BMC_PLUGIN_DIR must be defined"
 #endif
-#ifndef BMC_SCHEMA_DIR
-#error "BMC_SCHEMA_DIR must be defined"
-#endif
 
 #define PE_PLUGIN "backmarket_pro"
-
-/* The simulator reads the host's virtual clock through the env, so the
- * host can be restarted under it. */
-static int64_t
-pe_now(void *ud)
-{
-  struct pe *e = ud;
-
-  return e->h ? hs_clock_now(e->h) : PE_START_MS;
-}
-
-static int
-pe_host_open(struct pe *e, int64_t start_ms)
-{
-  struct hs_options ho;
-  char err[512];
-
-  memset(&ho, 0, sizeof(ho));
-  ho.db_path = e->db;
-  ho.schema_dir = BMC_SCHEMA_DIR;
-  ho.virtual_clock = 1;
-  ho.virtual_start_ms = start_ms;
-  if(hs_host_open(&ho, &e->h, err, sizeof(err)) != BMC_OK) {
-    fprintf(stderr, "pe_open: host: %s\n", err);
-    e->h = NULL;
-    return -1;
-  }
-  if(hs_host_load_plugin(e->h, BMC_PLUGIN_DIR "/" PE_PLUGIN ".so", err,
-                         sizeof(err)) != BMC_OK ||
-     (e->with_bm && hs_host_load_plugin(e->h, BMC_PLUGIN_DIR
-                                        "/backmarket.so", err,
-                                        sizeof(err)) != BMC_OK)) {
-    fprintf(stderr, "pe_open: plugin: %s\n", err);
-    return -1;
-  }
-  return 0;
-}
 
 int
 pe_open(struct pe *e, int with_bm)
 {
-  struct mk_sim_opts so;
+  struct th_env_opts o;
   char err[512];
-  static int seq;
-  const char *tmp = getenv("TMPDIR");
 
   memset(e, 0, sizeof(*e));
-  e->with_bm = with_bm;
-  snprintf(e->db, sizeof(e->db), "%s/pro_test_%ld_%d.db",
-           tmp && *tmp ? tmp : "/tmp", (long)getpid(), seq++);
-  unlink(e->db);
-  if(pe_host_open(e, PE_START_MS))
-    return -1;
-  memset(&so, 0, sizeof(so));
-  so.port = 0;
-  so.quotas = 1;
-  so.now_ms = pe_now;
-  so.now_ud = e;
-  if(mk_sim_start(&so, &e->sim, err, sizeof(err)) != 0) {
-    fprintf(stderr, "pe_open: sim: %s\n", err);
+  memset(&o, 0, sizeof(o));
+  o.plugin = PE_PLUGIN;
+  o.company = "Acme";
+  o.quotas = 1;
+  o.base_url_key = ""; /* website_url is set by pe_company() */
+  err[0] = '\0';
+  if(th_env_start(&e->te, &o, err, sizeof(err))) {
+    fprintf(stderr, "pe_open: %s\n", err);
     return -1;
   }
-  snprintf(e->url, sizeof(e->url), "http://127.0.0.1:%u/sellers-prod",
-           (unsigned)mk_sim_port(e->sim));
+  e->h = e->te.host;
+  e->sim = e->te.sim;
+  if(!hs_plugin_find(e->h, PE_PLUGIN) ||
+     (with_bm && !hs_plugin_find(e->h, "backmarket"))) {
+    fprintf(stderr, "pe_open: plugin %s not loaded from %s\n",
+            hs_plugin_find(e->h, PE_PLUGIN) ? "backmarket" : PE_PLUGIN,
+            BMC_PLUGIN_DIR);
+    return -1;
+  }
+  snprintf(e->url, sizeof(e->url), "%s/sellers-prod", e->te.base_url);
   return 0;
 }
 
 int
 pe_reopen(struct pe *e)
 {
-  int64_t now = e->h ? hs_clock_now(e->h) : PE_START_MS;
-  struct hs_host *old = e->h;
+  char err[512];
 
-  e->h = NULL;
-  hs_host_close(old);
-  return pe_host_open(e, now);
+  err[0] = '\0';
+  if(th_env_reopen(&e->te, err, sizeof(err))) {
+    fprintf(stderr, "pe_reopen: %s\n", err);
+    return -1;
+  }
+  e->h = e->te.host;
+  return 0;
 }
 
 void
@@ -113,10 +77,7 @@ pe_close(struct pe *e)
 {
   if(!e)
     return;
-  mk_sim_stop(e->sim);
-  hs_host_close(e->h);
-  if(e->db[0])
-    unlink(e->db);
+  th_env_stop(&e->te);
   memset(e, 0, sizeof(*e));
 }
 

@@ -1,9 +1,11 @@
 /*
- * pro_env.h -- the Back Market Pro integration-test environment: a host
- * simulator (virtual clock, SQLite store) with the backmarket_pro plugin
- * (and optionally backmarket) loaded, and an embedded marketplace simulator
- * on 127.0.0.1:0 reading the host's clock, plus helpers to configure
- * companies, run actions and inspect job logs, the error queue and the
+ * pro_env.h -- the Back Market Pro integration-test environment, on top of
+ * the shared harness (tests/harness, bmc_harness: a host simulator with a
+ * virtual clock and the plugins of BMC_PLUGIN_DIR, and an embedded
+ * marketplace simulator on 127.0.0.1:0 reading that clock).  Adds what the
+ * Pro tests need beyond one company/one plugin: several companies with Pro
+ * keys, both plugins at once, Pro orders, runs in a crashing child process,
+ * and inspection of job logs, the error queue, host orders and the
  * simulator's request log.
  */
 #ifndef PRO_ENV_H
@@ -14,19 +16,20 @@
 
 #include "hs_host.h"
 #include "mk_sim.h"
+#include "th_env.h"
 
 #define PE_START_MS 1774180800000LL /* 2026-03-22T12:00:00Z */
 
 struct pe {
-  struct hs_host *h;
-  struct mk_sim *sim;
-  char url[128]; /* http://127.0.0.1:PORT/sellers-prod */
-  char db[256];  /* SQLite file (removed at close) */
-  int with_bm;
+  struct th_env te;    /* the shared harness */
+  struct hs_host *h;   /* = te.host (refreshed by pe_reopen) */
+  struct mk_sim *sim;  /* = te.sim */
+  char url[128];       /* http://127.0.0.1:PORT/sellers-prod */
 };
 
-/* Open host + simulator; with_bm also loads the backmarket plugin.
- * Returns 0 or -1 (message on stderr). */
+/* Start the harness with company "Acme" and backmarket_pro enabled;
+ * with_bm requires the backmarket plugin to be loaded as well.  Returns 0
+ * or -1 (message on stderr). */
 int pe_open(struct pe *e, int with_bm);
 /* Restart the host after a crash: close it (if open) and open the same
  * store again with the same plugins and the clock where it was, as a
