@@ -141,11 +141,13 @@ bmp_cancel_notice(struct bmp_inst *bi, const struct bmp_order_info *oi)
   bmp_log(bi, BMC_LOG_WARN,
           "Order %s was %s on Back Market Pro (status %s, financial status "
           "%s). Cancellations and refunds are handled in the Back Market "
-          "Pro portal: cancel order %s in the host by hand. The plugin did "
+          "Pro portal: %s order %s in the host by hand. The plugin did "
           "not change the host order.",
           oi->id,
           !strcmp(oi->status, BMP_ST_CANCELLED) ? "cancelled" : "refunded",
-          oi->status, oi->financial[0] ? oi->financial : "-", oi->id);
+          oi->status, oi->financial[0] ? oi->financial : "-",
+          !strcmp(oi->status, BMP_ST_CANCELLED) ? "cancel" :
+          "record the refund on", oi->id);
   if(bi->host->state_put(bi->hctx, key, "1", 1) != BMC_OK)
     return -1;
   return 1;

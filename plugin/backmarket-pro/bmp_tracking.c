@@ -19,16 +19,21 @@
 #include "pc_buf.h"
 #include "pc_http.h"
 #include "pc_json.h"
+#include "pc_time.h"
 #include "pc_xml.h"
 
 #define BMP_TRK_MAX 10000 /* orders handled per run; the rest next run */
 
+/* Longest tracking number / carrier Back Market Pro takes (contract). */
+#define BMP_TRK_FIELD_MAX 200
+
 struct bmp_ship {
   char id[128];
   char status[32];    /* host shipping_status */
-  char tracking[201];
-  char carrier[201];
-  char ship_date[40];
+  char tracking[512];
+  char carrier[512];
+  char ship_date[40]; /* RFC 3339 UTC, or "" when the host has none */
+  int too_long;       /* a field did not fit the contract's limit */
 };
 
 struct bmp_ship_list {
@@ -38,11 +43,15 @@ struct bmp_ship_list {
   int overflow;
 };
 
-static void
+/* Copy a child's text; returns 1 when it was too long for buf. */
+static int
 bmp_child(xmlNodePtr root, const char *name, char *buf, size_t buflen)
 {
-  if(pc_xml_child_text(root, name, buf, buflen) != BMC_OK)
+  int rc = pc_xml_child_text(root, name, buf, buflen);
+
+  if(rc != BMC_OK)
     buf[0] = '\0';
+  return rc == BMC_ERR_TOO_SMALL;
 }
 
 /* Collect first, send later: no HTTP while the host iterates. */
@@ -78,9 +87,23 @@ bmp_collect(void *ud, const char *xml, size_t len)
   memset(s, 0, sizeof(*s));
   bmp_child(root, "source_order_id", s->id, sizeof(s->id));
   bmp_child(root, "shipping_status", s->status, sizeof(s->status));
-  bmp_child(root, "tracking_number", s->tracking, sizeof(s->tracking));
-  bmp_child(root, "carrier", s->carrier, sizeof(s->carrier));
-  bmp_child(root, "ship_date", s->ship_date, sizeof(s->ship_date));
+  s->too_long = bmp_child(root, "tracking_number", s->tracking,
+                          sizeof(s->tracking)) |
+                bmp_child(root, "carrier", s->carrier, sizeof(s->carrier));
+  if(strlen(s->tracking) > BMP_TRK_FIELD_MAX ||
+     strlen(s->carrier) > BMP_TRK_FIELD_MAX)
+    s->too_long = 1;
+  {
+    char when[64];
+    int64_t ms;
+
+    /* shipped_at is optional: sent only in the contract's RFC 3339 form */
+    s->ship_date[0] = '\0';
+    if(!bmp_child(root, "ship_date", when, sizeof(when)) && when[0] &&
+       pc_time_parse(when, &ms) == BMC_OK &&
+       pc_time_format(ms, s->ship_date, sizeof(s->ship_date)) != BMC_OK)
+      s->ship_date[0] = '\0';
+  }
   xmlFreeDoc(doc);
   if(!s->id[0]) {
     l->bad_docs++;
@@ -176,6 +199,13 @@ bmp_send_one(struct bmp_inst *bi, const struct bmp_ship *s, int *sent,
             "takes one shipment per order, so tracking is sent once every "
             "line has shipped", s->id,
             s->status[0] ? s->status : "not shipped");
+    return BMC_OK;
+  }
+  if(s->too_long) {
+    bmp_item_error(bi, s->id, "tracking_invalid", "order %s: the tracking "
+                   "number or carrier is longer than %d characters, which "
+                   "Back Market Pro does not accept; correct it in the host",
+                   s->id, BMP_TRK_FIELD_MAX);
     return BMC_OK;
   }
   if(!s->tracking[0] || !s->carrier[0]) {
