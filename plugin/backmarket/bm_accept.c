@@ -4,8 +4,9 @@
  * journal that makes every POST /ws/orders/{id} happen once even across
  * crashes, and the re-check of orders held for stock.
  *
+ * The plan of each new paid line (accept, cancel, hold) is kept in memory
+ * (struct bm_line.plan): a crash before anything is sent just plans again.
  * Journal values under "line/<order_id>/<line_id>":
- *   plan:2 | plan:4 | hold   decided, nothing sent yet
  *   sent:N                   about to send / sent, outcome unknown
  *   done:N                   Back Market confirmed the line is in state N
  *   rejected:N               Back Market refused (4xx); shown, not retried
@@ -171,8 +172,7 @@ bm_line_transition(struct bm_inst *bi, int64_t order_id,
 }
 
 int
-bm_accept_plan(struct bm_inst *bi, struct bm_run *run,
-               const struct bm_order *o)
+bm_accept_plan(struct bm_inst *bi, struct bm_run *run, struct bm_order *o)
 {
   char key[80];
   char val[32];
@@ -216,9 +216,9 @@ bm_accept_plan(struct bm_inst *bi, struct bm_run *run,
       }
     }
   }
-  /* second pass: write the plan */
+  /* second pass: decide each line */
   for(i = 0; i < o->n_lines; i++) {
-    const struct bm_line *l = &o->lines[i];
+    struct bm_line *l = &o->lines[i];
     struct bm_avail a;
     int64_t committed;
     const char *plan;
@@ -251,8 +251,8 @@ bm_accept_plan(struct bm_inst *bi, struct bm_run *run,
         return BMC_ERR_NOMEM;
       *ref = a.found ? a.qty : 0;
     }
-    if((rc = bm_state_put(bi, key, plan)))
-      return rc;
+    l->plan = !strcmp(plan, "plan:2") ? '2' : !strcmp(plan, "plan:4") ? '4'
+                                                                   : 'h';
   }
   if(short_any) {
     bm_log(bi, BMC_LOG_WARN, "order %lld: not enough stock (%s); policy "
@@ -351,6 +351,10 @@ bm_accept_apply(struct bm_inst *bi, struct bm_run *run,
     bm_line_key(key, sizeof(key), o->order_id, l->id);
     if((rc = bm_state_get(bi, key, val, sizeof(val))))
       return rc;
+    if(!val[0] && l->plan == 'h')
+      snprintf(val, sizeof(val), "hold");
+    else if(!val[0] && (l->plan == '2' || l->plan == '4'))
+      snprintf(val, sizeof(val), "plan:%c", l->plan);
     if(!strcmp(val, "hold")) {
       if(!held && (rc = bm_hold(bi, run, o)))
         return rc;

@@ -87,7 +87,7 @@ bm_release(struct bm_inst *bi, struct bm_run *run, int64_t order_id,
 
   snprintf(id, sizeof(id), "%lld", (long long)order_id);
   if(!by_operator) {
-    /* stock first: cheap, local; read Back Market only when it is there */
+    /* the current lines first, then the stock they need */
     rc = bm_order_fetch(bi, order_id, &j, &o, why, sizeof(why));
     if(rc)
       goto fetch_failed;
@@ -103,7 +103,7 @@ bm_release(struct bm_inst *bi, struct bm_run *run, int64_t order_id,
       goto fetch_failed;
   }
   for(i = 0; i < o.n_lines; i++) {
-    const struct bm_line *l = &o.lines[i];
+    struct bm_line *l = &o.lines[i];
     char val[32];
     int64_t *ref;
     if(l->kind != BM_LINE_PAID)
@@ -114,7 +114,8 @@ bm_release(struct bm_inst *bi, struct bm_run *run, int64_t order_id,
     if(strcmp(val, "held") && strcmp(val, "hold"))
       continue;
     n_held++;
-    if((rc = bm_state_put(bi, key, "plan:2")))
+    l->plan = '2';
+    if((rc = bm_state_del(bi, key)))
       break;
     ref = bm_map_ref(&run->committed, l->sku);
     if(ref)

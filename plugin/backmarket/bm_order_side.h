@@ -81,6 +81,8 @@ struct bm_line {
   int64_t tax;
   int64_t fee;            /* orderline_fee */
   const char *imei, *serial;
+  char plan;              /* order_download: '2' accept, '4' cancel,
+                             'h' hold, 0 none (bm_accept_plan) */
 };
 
 /* A Back Market order; strings borrowed from the JSON it was parsed from. */
@@ -157,7 +159,7 @@ int bm_collect_orders(struct bm_inst *bi, enum bmc_order_query q,
 struct bm_run;              /* order_download run state (bm_orders.c) */
 /* Plan, then after the host holds the order, act on each paid line. */
 int bm_accept_plan(struct bm_inst *bi, struct bm_run *run,
-                   const struct bm_order *o);
+                   struct bm_order *o);
 int bm_accept_apply(struct bm_inst *bi, struct bm_run *run,
                     const struct bm_order *o);
 /* After a new order was created in the host: adjust the run's committed

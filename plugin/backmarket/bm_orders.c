@@ -69,6 +69,7 @@ bm_defer(struct bm_dl *dl, const struct bm_order *o)
     l->state = o->lines[i].state;
     l->kind = o->lines[i].kind;
     l->quantity = o->lines[i].quantity;
+    l->plan = o->lines[i].plan;
     l->sku = strdup(o->lines[i].sku);
     if(!l->sku) {
       while(i--)
@@ -200,8 +201,8 @@ bm_upsert(struct bm_inst *bi, struct bm_dl *dl, const struct bm_order *o,
 
 /* An order the host already holds changed on Back Market. */
 static int
-bm_update_existing(struct bm_inst *bi, struct bm_dl *dl,
-                   const struct bm_order *o, const struct bm_host_order *ho)
+bm_update_existing(struct bm_inst *bi, struct bm_dl *dl, struct bm_order *o,
+                   const struct bm_host_order *ho)
 {
   char id[32];
   int created = 0;
