@@ -22,6 +22,7 @@
 #include "pc_http.h"
 #include "pc_json.h"
 #include "pc_time.h"
+#include "pc_xml.h"
 
 #define BMP_MAX_PAGES 10000
 
@@ -29,7 +30,7 @@ struct bmp_run {
   int64_t max_seen_ms;   /* newest updated_at of an order handled */
   int64_t min_failed_ms; /* oldest updated_at of an order not handled; -1 */
   int64_t done, total;
-  int created, updated, skipped, warned, failed;
+  int created, updated, unchanged, skipped, warned, failed;
   /* ids seen in the current pass: detects orders that moved between
    * pages (an update mid-pass shifts the page-number windows) */
   char **ids;
@@ -86,24 +87,44 @@ bmp_ids_unique_reset(struct bmp_run *r)
   return u;
 }
 
+struct bmp_host_copy {
+  char state[160]; /* the host's <marketplace_state> */
+};
+
 static int
-bmp_noop_doc(void *ud, const char *xml, size_t len)
+bmp_read_state(void *ud, const char *xml, size_t len)
 {
-  (void)ud;
-  (void)xml;
-  (void)len;
+  struct bmp_host_copy *c = ud;
+  xmlDocPtr doc = pc_xml_read(xml, len, NULL, 0);
+  xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+  c->state[0] = '\0';
+  if(root && pc_xml_child_text(root, "marketplace_state", c->state,
+                               sizeof(c->state)) != BMC_OK)
+    c->state[0] = '\0';
+  if(doc)
+    xmlFreeDoc(doc);
   return 0;
 }
 
-/* 1 when the host holds this order, 0 when not, -1 on a host error. */
+/* 1 when the host holds this order (its marketplace_state in c), 0 when
+ * not, -1 on a host error. */
 static int
-bmp_host_has(struct bmp_inst *bi, const char *id)
+bmp_host_copy(struct bmp_inst *bi, const char *id, struct bmp_host_copy *c)
 {
-  int rc = bi->host->order_get(bi->hctx, id, bmp_noop_doc, NULL);
+  int rc = bi->host->order_get(bi->hctx, id, bmp_read_state, c);
 
   if(rc == BMC_OK)
     return 1;
   return rc == BMC_ERR_NOT_FOUND ? 0 : -1;
+}
+
+static int
+bmp_host_has(struct bmp_inst *bi, const char *id)
+{
+  struct bmp_host_copy c;
+
+  return bmp_host_copy(bi, id, &c);
 }
 
 static void
@@ -192,7 +213,11 @@ bmp_one_order(struct bmp_inst *bi, struct json_object *o, struct bmp_run *r)
     r->skipped += rc == 0;
   }
   else {
-    has = bmp_host_has(bi, oi.id);
+    struct bmp_host_copy hc;
+    char state[160];
+
+    has = bmp_host_copy(bi, oi.id, &hc);
+    bmp_order_state(&oi, state, sizeof(state));
     if(has < 0) {
       bmp_item_error(bi, oi.id, "host_error",
                      "order %s: the host order lookup failed", oi.id);
@@ -200,7 +225,9 @@ bmp_one_order(struct bmp_inst *bi, struct json_object *o, struct bmp_run *r)
       r->failed++;
       return;
     }
-    if(!has && !strcmp(oi.fulfillment, BMP_FUL_FULFILLED)) {
+    if(has && !strcmp(hc.state, state))
+      r->unchanged++; /* this very version is in the host already */
+    else if(!has && !strcmp(oi.fulfillment, BMP_FUL_FULFILLED)) {
       bmp_log(bi, BMC_LOG_INFO, "Order %s is already fulfilled on Back "
               "Market Pro and is not in the host; not imported", oi.id);
       r->skipped++;
@@ -416,9 +443,10 @@ bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
   bmp_ids_unique_reset(&r);
   free(r.ids);
   bmp_log(bi, rc == BMC_OK ? BMC_LOG_INFO : BMC_LOG_WARN,
-          "Import Orders: %d created, %d updated, %d skipped, %d "
-          "cancellation notice(s), %d failed",
-          r.created, r.updated, r.skipped, r.warned, r.failed);
+          "Import Orders: %d created, %d updated, %d unchanged, %d "
+          "skipped, %d cancellation notice(s), %d failed",
+          r.created, r.updated, r.unchanged, r.skipped, r.warned,
+          r.failed);
   if(rc != BMC_OK)
     return rc; /* cursor unchanged: the next run sees the same orders */
 

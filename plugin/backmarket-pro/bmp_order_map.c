@@ -149,6 +149,13 @@ bmp_order_info_get(struct json_object *order, struct bmp_order_info *info,
   return 0;
 }
 
+void
+bmp_order_state(const struct bmp_order_info *info, char *buf, size_t buflen)
+{
+  snprintf(buf, buflen, "%s/%s/%s@%s", info->status, info->financial,
+           info->fulfillment, info->updated_at);
+}
+
 /* One address element; the required parts must be present. */
 static int
 bmp_write_address(struct bmp_xw *x, const char *name,
@@ -251,7 +258,9 @@ bmp_order_to_xml(struct json_object *order, const char *plugin_name,
   xmlBufferPtr buf = NULL;
   int64_t subtotal, shipping, tax, total;
   const char *bad = NULL, *created, *currency, *cust_email;
-  char state[128], note[400];
+  char state[sizeof(info.status) + sizeof(info.financial) +
+             sizeof(info.fulfillment) + sizeof(info.updated_at) + 4];
+  char note[400];
   int rc = -1;
 
   *xml = NULL;
@@ -301,8 +310,7 @@ bmp_order_to_xml(struct json_object *order, const char *plugin_name,
    * the payment method is not imported. */
   bmp_xw_el(&x, "payment_status", "FullyCharged");
   bmp_xw_el(&x, "order_date", created);
-  snprintf(state, sizeof(state), "%s/%s/%s", info.status, info.financial,
-           info.fulfillment);
+  bmp_order_state(&info, state, sizeof(state));
   bmp_xw_el(&x, "marketplace_state", state);
   bmp_xw_el(&x, "currency", currency);
   bmp_xw_opt(&x, "country_code", ship, BMP_F_ADDR_COUNTRY);

@@ -30,6 +30,12 @@ struct bmp_order_info {
 int bmp_order_info_get(struct json_object *order, struct bmp_order_info *info,
                        char *msg, size_t msglen);
 
+/* The order's <marketplace_state> text: "status/financial/fulfillment
+ * @updated_at" (e.g. "open/paid/unfulfilled@2026-03-22T12:00:00Z").  The
+ * import compares it with the host's copy to skip unchanged orders. */
+void bmp_order_state(const struct bmp_order_info *info, char *buf,
+                     size_t buflen);
+
 /* Build the order.xsd document for order.  plugin_name goes into
  * <marketplace>; pct_e4 is the commission percentage * 10^4.  On success
  * returns 0 and *xml (malloc'd, caller frees) / *len.  On malformed input

@@ -96,6 +96,9 @@ t_first_import_then_new(void)
                   HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), 3);
   CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_INFO, "0 created"), 1);
+  /* the orders in the overlap are read but not rewritten: same version */
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_INFO,
+                               "0 updated, 3 unchanged"), 1);
 }
 
 static void

@@ -308,6 +308,11 @@ t_order_map(void)
                                          &len, msg, sizeof(msg)), 0);
   CU_ASSERT_EQUAL(valid_against_xsd(xml, len), 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<channel>Website</channel>"));
+  /* the Pro states and version, compared by the import to skip
+   * unchanged orders */
+  CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<marketplace_state>open/pending/"
+                                "unfulfilled@2026-03-22T11:00:00Z"
+                                "</marketplace_state>"));
   CU_ASSERT_PTR_NOT_NULL(strstr(xml,
                                 "<payment_status>FullyCharged</payment_status>"));
   /* pending on Pro, still no payment method imported */
