@@ -403,6 +403,7 @@ t_budget_window(void)
 
   /* property: 2000 paced takes never put more than the limit in any
    * 10 s window */
+  fake_host_free(&f);
   fake_host_init(&f, INT64_C(1774180800000));
   CU_ASSERT_EQUAL_FATAL(pc_budget_open(fake_host_api(), &f, "prop", 20,
                                        10000, &b), BMC_OK);
