@@ -269,10 +269,15 @@ bmp_order_to_xml(struct json_object *order, const char *plugin_name,
     return -1;
   created = bmp_jstr(order, BMP_F_CREATED_AT);
   currency = bmp_jstr(order, BMP_F_CURRENCY);
-  json_object_object_get_ex(order, BMP_F_CUSTOMER, &cust);
-  json_object_object_get_ex(order, BMP_F_SHIP_ADDR, &ship);
-  json_object_object_get_ex(order, BMP_F_BILL_ADDR, &bill);
-  json_object_object_get_ex(order, BMP_F_LINES, &lines);
+  /* absent members stay NULL; each use checks the type */
+  if(!json_object_object_get_ex(order, BMP_F_CUSTOMER, &cust))
+    cust = NULL;
+  if(!json_object_object_get_ex(order, BMP_F_SHIP_ADDR, &ship))
+    ship = NULL;
+  if(!json_object_object_get_ex(order, BMP_F_BILL_ADDR, &bill))
+    bill = NULL;
+  if(!json_object_object_get_ex(order, BMP_F_LINES, &lines))
+    lines = NULL;
   if(!created || !*created)
     bad = BMP_F_CREATED_AT;
   else if(!currency || !*currency)

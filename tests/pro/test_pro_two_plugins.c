@@ -21,7 +21,7 @@ static struct pe env;
 /* A Back Market order as the backmarket plugin hands it to the host. */
 static const char bm_order_xml[] =
   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-  "<order xmlns=\"urn:bmc:order:1\"><source_order_id>78740101"
+  "<order xmlns=\"urn:bmc:order:1\"><source_order_id>99000001"
   "</source_order_id><channel>Website</channel><marketplace>backmarket"
   "</marketplace><status>InProcess</status><payment_status>FullyCharged"
   "</payment_status><order_date>2026-03-22T10:00:00Z</order_date>"
@@ -131,7 +131,7 @@ t_each_sees_its_own_orders(void)
                                             sizeof(bm_order_xml) - 1,
                                             &created, err, sizeof(err)),
                         BMC_OK);
-  CU_ASSERT_EQUAL_FATAL(hs_order_find(env.h, "One", "78740101", &oid),
+  CU_ASSERT_EQUAL_FATAL(hs_order_find(env.h, "One", "99000001", &oid),
                         BMC_OK);
   memset(&sh, 0, sizeof(sh));
   sh.tracking_number = "BM-TRK-1";
@@ -159,33 +159,64 @@ t_each_sees_its_own_orders(void)
   /* Pro's tracking upload never reports the Back Market order */
   CU_ASSERT_EQUAL(pe_run(&env, "One", "tracking_upload", NULL),
                   HS_JOB_COMPLETED);
-  CU_ASSERT_EQUAL(pe_sim_count(&env, "POST", "78740101"), 0);
-  CU_ASSERT_EQUAL(pe_order_field(&env, "One", "78740101", "sufs", v,
+  CU_ASSERT_EQUAL(pe_sim_count(&env, "POST", "99000001"), 0);
+  CU_ASSERT_EQUAL(pe_order_field(&env, "One", "99000001", "sufs", v,
                                  sizeof(v)), 0);
   CU_ASSERT_STRING_EQUAL(v, "0");
+}
+
+static int
+bm_set(const char *key, const char *value)
+{
+  char err[256];
+
+  if(hs_company_setting_set(env.h, "One", "backmarket", key, value, err,
+                            sizeof(err)) != BMC_OK) {
+    fprintf(stderr, "bm_set %s: %s\n", key, err);
+    return -1;
+  }
+  return 0;
 }
 
 static void
 t_backmarket_runs_alongside(void)
 {
-  char v[32];
-  int st;
+  char v[32], body[256];
+  int st = -1;
 
-  /* whatever the Back Market plugin does with its own (unregistered)
-   * token, the Pro orders and their state stay as they were */
-  st = -1;
-  hs_run_action(env.h, "One", "backmarket", "order_download", NULL, &st,
-                NULL, 0);
-  CU_ASSERT(st >= 0);
-  hs_run_action(env.h, "One", "backmarket", "tracking_upload", NULL, &st,
-                NULL, 0);
+  /* the Back Market plugin downloads its own order from the same
+   * simulator, for the same company */
+  snprintf(body, sizeof(body), "{\"token\": \"%s\", \"merchant_id\": %d, "
+           "\"platform\": \"eu\"}", BM_TOKEN, TH_MERCHANT_ID);
+  CU_ASSERT_EQUAL_FATAL(pe_ctl(&env, "POST", "/_sim/tokens", body, NULL),
+                        201);
+  CU_ASSERT_EQUAL_FATAL(bm_set("base_url", env.te.base_url), 0);
+  CU_ASSERT_EQUAL_FATAL(bm_set("markets", "en-gb"), 0);
+  CU_ASSERT_EQUAL_FATAL(bm_set("acceptance_policy", "accept"), 0);
+  CU_ASSERT_EQUAL_FATAL(bm_set("order_download", "true"), 0);
+  snprintf(body, sizeof(body), "{\"merchant_id\": %d, \"sku\": \"BM-SKU-1\","
+           " \"quantity\": 1, \"market\": \"en-gb\", \"state\": 1, "
+           "\"price\": \"449.00\"}", TH_MERCHANT_ID);
+  CU_ASSERT_EQUAL_FATAL(pe_ctl(&env, "POST", "/_sim/orders", body, NULL),
+                        201);
+  CU_ASSERT_EQUAL(hs_run_action(env.h, "One", "backmarket", "order_download",
+                                NULL, &st, NULL, 0), BMC_OK);
+  CU_ASSERT_EQUAL(st, HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_orders(&env, "One", "backmarket"), 2);
+  CU_ASSERT_EQUAL(hs_run_action(env.h, "One", "backmarket",
+                                "tracking_upload", NULL, &st, NULL, 0),
+                  BMC_OK);
+  /* the Pro side is exactly as it was, and stays so */
   CU_ASSERT_EQUAL(pe_orders(&env, "One", "backmarket_pro"), 1);
   CU_ASSERT_EQUAL(pe_order_field(&env, "One", "PRO-ONE-1", "sufs", v,
                                  sizeof(v)), 0);
   CU_ASSERT_STRING_EQUAL(v, "0");
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 300000), BMC_OK);
   CU_ASSERT_EQUAL(pe_run(&env, "One", "import_orders", NULL),
                   HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(pe_orders(&env, "One", "backmarket_pro"), 1);
+  CU_ASSERT_EQUAL(pe_orders(&env, "One", "backmarket"), 2);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Two", "backmarket"), 0);
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, KEY1));
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, KEY2));
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, BM_TOKEN));
