@@ -135,7 +135,7 @@ t_errors(void)
                "unknown order state 42");
   expect_error("\"state\": 6,", "\"state\": 11,",
                "orderlines[1].state: unknown orderline state 11");
-  expect_error("\"price\": \"639.00\"", "\"price\": \"6.390\"",
+  expect_error("\"price\": \"639.00\"", "\"price\": \"6.395\"",
                "orderlines[0] field price");
   expect_error("\"price\": \"639.00\"", "\"price\": {}",
                "expected money string, found object");

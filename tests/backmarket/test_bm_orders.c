@@ -378,6 +378,39 @@ t_faults(void)
   finish();
 }
 
+/* Orders that change on Back Market after import: a customer cancels a
+ * held order; the host order is cancelled too and nothing is sent. */
+static void
+t_customer_cancel(void)
+{
+  int64_t id, l, seq, jid = 0;
+  char path[64];
+  char status[32];
+  int rep = 0;
+
+  START(0, "hold", NULL);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 0), 0);
+  id = bmt_order1(&E, "SKU-A", 1, &l);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", NULL), HS_JOB_PARTIAL);
+  bmt_host_order(&E, id, status, sizeof(status), NULL, NULL);
+  CU_ASSERT_STRING_EQUAL(status, "OnHold");
+  seq = th_sim_log_seq(&E);
+  th_clock_advance(&E, 60000);
+  snprintf(path, sizeof(path), "/_sim/orders/%lld/cancel", (long long)id);
+  CU_ASSERT_EQUAL(th_sim_control(&E, "POST", path, NULL, NULL), 200);
+  th_clock_advance(&E, 240000);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
+  bmt_host_order(&E, id, status, sizeof(status), NULL, &rep);
+  CU_ASSERT_STRING_EQUAL(status, "Cancelled");
+  CU_ASSERT_EQUAL(rep, 1);
+  CU_ASSERT(th_job_log_count(&E, jid, "cancelled on Back Market") >= 1);
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id, NULL), 0);
+  RUN_OK("cancellation_sync");
+  CU_ASSERT_EQUAL(bmt_posts(&E, seq, id, NULL), 0);
+  CU_ASSERT_EQUAL(bmt_host_order_count(&E, id), 1);
+  finish();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -392,6 +425,7 @@ main(int argc, char **argv)
     {"stock_policies", t_stock_policies},
     {"storm_429", t_storm_429},
     {"faults", t_faults},
+    {"customer_cancel", t_customer_cancel},
   };
   CU_pSuite s;
   size_t i;

@@ -179,6 +179,43 @@ t_bad_imei(void)
   finish();
 }
 
+/* A 4xx on the state-3 update: reported with Back Market's reason, not
+ * retried until the host order changes. */
+static void
+t_ship_rejected(void)
+{
+  int64_t id, l, seq, jid = 0;
+  char sid[32];
+  char fault[256];
+  int rep = 1;
+
+  START(0, "hold", NULL);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 10), 0);
+  id = bmt_order1(&E, "SKU-A", 1, &l);
+  RUN_OK("order_download");
+  snprintf(sid, sizeof(sid), "%lld", (long long)id);
+  CU_ASSERT_EQUAL_FATAL(bmt_ship(&E, id, "MV000000004GB", "Royal Mail",
+                                 NULL, NULL, 0, 0), 0);
+  snprintf(fault, sizeof(fault), "{\"path\": \"/ws/orders/%s\", "
+           "\"method\": \"POST\", \"kind\": \"status\", \"status\": 400, "
+           "\"count\": 1}", sid);
+  CU_ASSERT(th_sim_control(&E, "POST", "/_sim/faults", fault, NULL) < 300);
+  seq = th_sim_log_seq(&E);
+  CU_ASSERT_EQUAL(th_run(&E, "tracking_upload", &jid), HS_JOB_PARTIAL);
+  CU_ASSERT_EQUAL(th_errors_count(&E, "remote_reject", sid, "HTTP 400"), 1);
+  CU_ASSERT_EQUAL(th_errors_count(&E, "remote_reject", sid,
+                                  "simulated_fault"), 1);
+  bmt_host_order(&E, id, NULL, 0, &rep, NULL);
+  CU_ASSERT_EQUAL(rep, 0);
+  /* unchanged host order: not retried blindly */
+  seq = th_sim_log_seq(&E);
+  th_clock_advance(&E, 300000);
+  RUN_OK("tracking_upload");
+  CU_ASSERT_EQUAL(th_sim_log_count(&E, seq, NULL, "/ws/", NULL), 0);
+  CU_ASSERT_EQUAL(th_errors_count(&E, "remote_reject", sid, NULL), 1);
+  finish();
+}
+
 static void
 t_partial_ship(void)
 {
@@ -358,6 +395,7 @@ main(int argc, char **argv)
     {"tracking_imei", t_tracking_imei},
     {"bad_imei", t_bad_imei},
     {"partial_ship", t_partial_ship},
+    {"ship_rejected", t_ship_rejected},
     {"token", t_token},
     {"settlement", t_settlement},
   };
