@@ -429,10 +429,13 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
   int stable = 0;
   int paged;
   int rc;
+  struct pc_http_stats st0;
+  struct pc_http_stats st1;
 
   rc = bm_client_ready(bi, errbuf, errlen);
   if(rc)
     return rc;
+  pc_http_get_stats(bi->http, &st0);
   memset(&dl, 0, sizeof(dl));
   bm_map_init(&dl.seen);
   bm_map_init(&dl.run.committed);
@@ -485,6 +488,11 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
       }
     }
   }
+  pc_http_get_stats(bi->http, &st1);
+  bm_log(bi, BMC_LOG_INFO, "order download: %lld request(s) sent, %lld "
+         "retried, %lld answered 429", (long long)(st1.requests - st0.requests),
+         (long long)(st1.retries - st0.retries),
+         (long long)(st1.status_429 - st0.status_429));
   if(!rc) {
     bm_log(bi, BMC_LOG_INFO, "order download: %lld order(s) read, %lld "
            "imported, %lld updated, %lld line(s) accepted, %lld held, %lld "
