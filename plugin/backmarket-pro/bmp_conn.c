@@ -74,33 +74,37 @@ bmp_conf_load(struct bmp_inst *bi, char *errbuf, size_t errlen)
   int rc;
 
   memset(c->key, 0, sizeof(c->key));
-  if((rc = bmp_get(bi, BMP_SET_URL, c->url, sizeof(c->url), 0, errbuf,
-                   errlen)))
+  rc = bmp_get(bi, BMP_SET_URL, c->url, sizeof(c->url), 0, errbuf, errlen);
+  if(rc)
     return rc;
   if(!c->url[0])
     snprintf(c->url, sizeof(c->url), "%s", BMP_DEFAULT_WEBSITE_URL);
-  if((rc = bmp_get(bi, BMP_SET_KEY, c->key, sizeof(c->key), 1, errbuf,
-                   errlen)))
+  rc = bmp_get(bi, BMP_SET_KEY, c->key, sizeof(c->key), 1, errbuf, errlen);
+  if(rc)
     return rc;
   pc_secrets_clear(&bi->secrets);
   if(pc_secrets_add(&bi->secrets, c->key) == BMC_ERR_NOMEM)
     return bmp_fail(bi, BMC_ERR_NOMEM, errbuf, errlen, "out of memory");
-  if((rc = bmp_get(bi, BMP_SET_COMMISSION, pct, sizeof(pct), 0, errbuf,
-                   errlen)))
+  rc = bmp_get(bi, BMP_SET_COMMISSION, pct, sizeof(pct), 0, errbuf, errlen);
+  if(rc)
     return rc;
   if(bmp_pct_parse(pct, &c->pct_e4)) {
     snprintf(errbuf, errlen, "setting %s must be a percentage from 0 to "
              "100 with at most 4 decimals, e.g. 2.50", BMP_SET_COMMISSION);
     return BMC_ERR_CONFIG;
   }
-  if((rc = bmp_get_int(bi, BMP_SET_OVERLAP, 0, 86400, 900, &c->overlap_s,
-                       errbuf, errlen)) ||
-     (rc = bmp_get_int(bi, BMP_SET_FIRST_DAYS, 1, 365, 30, &c->first_days,
-                       errbuf, errlen)) ||
-     (rc = bmp_get_int(bi, BMP_SET_TIMEOUT, 1000, 300000, 30000,
-                       &c->timeout_ms, errbuf, errlen)) ||
-     (rc = bmp_get_int(bi, BMP_SET_RATE, 0, 100, BMP_RATE_LIMIT, &c->rate,
-                       errbuf, errlen)))
+  rc = bmp_get_int(bi, BMP_SET_OVERLAP, 0, 86400, 900, &c->overlap_s, errbuf,
+                   errlen);
+  if(!rc)
+    rc = bmp_get_int(bi, BMP_SET_FIRST_DAYS, 1, 365, 30, &c->first_days,
+                     errbuf, errlen);
+  if(!rc)
+    rc = bmp_get_int(bi, BMP_SET_TIMEOUT, 1000, 300000, 30000,
+                     &c->timeout_ms, errbuf, errlen);
+  if(!rc)
+    rc = bmp_get_int(bi, BMP_SET_RATE, 0, 100, BMP_RATE_LIMIT, &c->rate,
+                     errbuf, errlen);
+  if(rc)
     return rc;
   return BMC_OK;
 }
@@ -182,6 +186,26 @@ bmp_gate(struct bmp_inst *bi, char *errbuf, size_t errlen)
                   "URL and x-api-key. Run Test Settings (Cart General > "
                   "Test Settings) first; nothing was sent to Back Market "
                   "Pro");
+}
+
+int
+bmp_action_begin(struct bmp_inst *bi, const char *action, char *errbuf,
+                 size_t errlen)
+{
+  char msg[512];
+  int rc;
+
+  msg[0] = '\0';
+  rc = bmp_conf_load(bi, msg, sizeof(msg));
+  if(rc != BMC_OK)
+    return bmp_fail(bi, rc, errbuf, errlen, "%s: %s", action, msg);
+  rc = bmp_gate(bi, errbuf, errlen);
+  if(rc != BMC_OK)
+    return rc;
+  rc = bmp_conn_ready(bi, msg, sizeof(msg));
+  if(rc != BMC_OK)
+    return bmp_fail(bi, rc, errbuf, errlen, "%s: %s", action, msg);
+  return BMC_OK;
 }
 
 void

@@ -398,19 +398,16 @@ int
 bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
 {
   struct bmp_run r;
-  char cur[64], msg[512];
+  char cur[64];
   size_t len = 0;
   int64_t start, cursor_ms = 0, since, newc;
   int rc, first;
 
   memset(&r, 0, sizeof(r));
   r.min_failed_ms = -1;
-  if((rc = bmp_conf_load(bi, msg, sizeof(msg))) != BMC_OK)
-    return bmp_fail(bi, rc, errbuf, errlen, "Import Orders: %s", msg);
-  if((rc = bmp_gate(bi, errbuf, errlen)) != BMC_OK)
+  rc = bmp_action_begin(bi, "Import Orders", errbuf, errlen);
+  if(rc != BMC_OK)
     return rc;
-  if((rc = bmp_conn_ready(bi, msg, sizeof(msg))) != BMC_OK)
-    return bmp_fail(bi, rc, errbuf, errlen, "Import Orders: %s", msg);
   start = bi->host->now_ms(bi->hctx);
   rc = bi->host->state_get(bi->hctx, BMP_ST_CURSOR, cur, sizeof(cur) - 1,
                            &len);

@@ -199,8 +199,9 @@ bmp_write_lines(struct bmp_xw *x, struct json_object *lines,
 {
   size_t i, n;
 
-  if(!lines || !json_object_is_type(lines, json_type_array) ||
-     (n = json_object_array_length(lines)) == 0) {
+  n = lines && json_object_is_type(lines, json_type_array) ?
+      json_object_array_length(lines) : 0;
+  if(n == 0) {
     *bad = BMP_F_LINES;
     return -1;
   }
@@ -219,9 +220,10 @@ bmp_write_lines(struct bmp_xw *x, struct json_object *lines,
       *bad = BMP_F_LINE_SKU;
       return -1;
     }
-    if(!json_object_object_get_ex(l, BMP_F_LINE_QTY, &q) ||
-       !json_object_is_type(q, json_type_int) ||
-       (qty = json_object_get_int64(q)) < 1 || qty > 1000000) {
+    qty = json_object_object_get_ex(l, BMP_F_LINE_QTY, &q) &&
+          json_object_is_type(q, json_type_int) ?
+          json_object_get_int64(q) : 0;
+    if(qty < 1 || qty > 1000000) {
       *bad = BMP_F_LINE_QTY;
       return -1;
     }

@@ -70,6 +70,11 @@ int bmp_conn_ready(struct bmp_inst *bi, char *errbuf, size_t errlen);
 /* Refuse to run until Test Settings succeeded for the current url + key:
  * BMC_OK, or BMC_ERR_CONFIG with a message saying so. */
 int bmp_gate(struct bmp_inst *bi, char *errbuf, size_t errlen);
+/* The start of every action but Test Settings: load the settings, pass
+ * the gate, get the client ready.  BMC_OK or the error with a message
+ * prefixed by the action's display name. */
+int bmp_action_begin(struct bmp_inst *bi, const char *action, char *errbuf,
+                     size_t errlen);
 /* Release the client and budget (accepts a half-built instance). */
 void bmp_conn_free(struct bmp_inst *bi);
 

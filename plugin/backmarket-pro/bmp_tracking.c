@@ -77,7 +77,8 @@ bmp_collect(void *ud, const char *xml, size_t len)
     l->cap = nc;
   }
   doc = pc_xml_read(xml, len, NULL, 0);
-  if(!doc || !(root = xmlDocGetRootElement(doc))) {
+  root = doc ? xmlDocGetRootElement(doc) : NULL;
+  if(!root) {
     if(doc)
       xmlFreeDoc(doc);
     l->bad_docs++;
@@ -220,8 +221,11 @@ bmp_send_one(struct bmp_inst *bi, const struct bmp_ship *s, int *sent,
             "changes (see the error queue)", s->id);
     return BMC_OK;
   }
-  if(bmp_url_encode(s->id, enc, sizeof(enc)))
+  if(bmp_url_encode(s->id, enc, sizeof(enc))) {
+    bmp_item_error(bi, s->id, "order_id_invalid", "order %s: the order id "
+                   "is too long for a Back Market Pro URL", s->id);
     return BMC_OK;
+  }
   snprintf(target, sizeof(target), BMP_PATH_SHIPMENTS_FMT, enc);
   pc_buf_init(&body, 4096);
   if(bmp_body(s, &body) != BMC_OK) {
@@ -277,16 +281,12 @@ int
 bmp_tracking_upload(struct bmp_inst *bi, char *errbuf, size_t errlen)
 {
   struct bmp_ship_list l;
-  char msg[512];
   size_t i;
   int rc, sent = 0;
 
-  if((rc = bmp_conf_load(bi, msg, sizeof(msg))) != BMC_OK)
-    return bmp_fail(bi, rc, errbuf, errlen, "Tracking Upload: %s", msg);
-  if((rc = bmp_gate(bi, errbuf, errlen)) != BMC_OK)
+  rc = bmp_action_begin(bi, "Tracking Upload", errbuf, errlen);
+  if(rc != BMC_OK)
     return rc;
-  if((rc = bmp_conn_ready(bi, msg, sizeof(msg))) != BMC_OK)
-    return bmp_fail(bi, rc, errbuf, errlen, "Tracking Upload: %s", msg);
   memset(&l, 0, sizeof(l));
   rc = bi->host->orders_each(bi->hctx, BMC_Q_SHIPPED_UNREPORTED, bmp_collect,
                              &l);
