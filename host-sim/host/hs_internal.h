@@ -64,6 +64,7 @@ struct hs_host {
   char fault_svc[48];
   int64_t fault_after, fault_count;
   int fault_mode;
+  int product_get_busy; /* the cached one-SKU statement is in use */
 };
 
 /* ---- hs_util.c ---- */

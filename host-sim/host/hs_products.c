@@ -161,21 +161,32 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id, const char *plugin,
 {
   sqlite3_stmt *st = NULL;
   const char *sql;
-  int rc = BMC_OK, s, n = 0;
+  int rc = BMC_OK, s, n = 0, cached = 0;
 
   if(one_sku)
     sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.sku = ?3 UNION ALL "
           "SELECT * FROM (" HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND"
           " p.merchant_sku = ?3 AND NOT EXISTS (SELECT 1 FROM products x"
-          " WHERE x.company_id = ?1 AND x.sku = ?3) ORDER BY p.sku LIMIT 1)";
+          " WHERE x.company_id = ?1 AND x.sku = ?3) LIMIT 1)";
   else
     sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND (?4 = 0 OR"
           " p.enabled = 1) ORDER BY p.sku";
-  /* A fresh statement: callbacks may call product_get/product_set. */
-  if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
+  /* One-SKU lookups (called per SKU by plugins) reuse a cached
+   * statement unless one is already in use further up the stack;
+   * streams get a fresh one since callbacks may call product_get. */
+  if(one_sku && !h->product_get_busy) {
+    st = hs_stmt(h, sql);
+    cached = st != NULL;
+  }
+  else if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    st = NULL;
+  }
+  if(!st) {
     hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
     return BMC_ERR_INTERNAL;
   }
+  if(cached)
+    h->product_get_busy = 1;
   sqlite3_bind_int64(st, 1, company_id);
   hs_bind_text(st, 2, plugin);
   if(one_sku)
@@ -222,7 +233,13 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id, const char *plugin,
   }
   if(!rc && s != SQLITE_DONE && s != SQLITE_ROW)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  if(cached) {
+    sqlite3_reset(st);
+    h->product_get_busy = 0;
+  }
+  else {
+    sqlite3_finalize(st);
+  }
   if(!rc && one_sku && !n)
     rc = BMC_ERR_NOT_FOUND;
   return rc;
@@ -300,15 +317,25 @@ hs_stock_set(struct hs_host *h, const char *company, const char *sku,
   return rc;
 }
 
+/* Product row id by host SKU, else by merchant SKU (both indexed). */
 static int64_t
 hs_product_id(struct hs_host *h, int64_t cid, const char *sku)
 {
   sqlite3_stmt *st;
   int64_t id = 0;
 
-  st = hs_stmt(h, "SELECT id FROM products WHERE company_id = ?1 AND"
-               " (sku = ?2 OR merchant_sku = ?2) ORDER BY sku != ?2, sku"
-               " LIMIT 1");
+  st = hs_stmt(h, "SELECT id FROM products WHERE company_id = ? AND sku = ?");
+  if(!st)
+    return 0;
+  sqlite3_bind_int64(st, 1, cid);
+  hs_bind_text(st, 2, sku);
+  if(sqlite3_step(st) == SQLITE_ROW)
+    id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if(id)
+    return id;
+  st = hs_stmt(h, "SELECT id FROM products WHERE company_id = ? AND"
+               " merchant_sku = ? LIMIT 1");
   if(!st)
     return 0;
   sqlite3_bind_int64(st, 1, cid);

@@ -97,6 +97,8 @@ static const char *const hs_migrations[] = {
   " PRIMARY KEY(company_id, plugin, key));",
   /* 2: error queue lookups by company and plugin */
   "CREATE INDEX error_queue_cp ON error_queue(company_id, plugin, id);",
+  /* 3: order lookup by source order id across channels (CLI, support) */
+  "CREATE INDEX orders_src ON orders(company_id, source_order_id);",
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))

@@ -42,13 +42,14 @@ int
 main(int argc, char **argv)
 {
   long rows = argc > 1 ? strtol(argv[1], NULL, 10) : 100000, i, seen = 0;
+  long streamed;
   char dir[256], csv[512], db[512], err[512];
   const char *tmp = getenv("TMPDIR");
   struct hs_options o;
   struct hs_host *h = NULL;
   struct hs_import_stats st;
   struct rusage ru;
-  double t0, t1, t2, t3;
+  double t0, t1, t2, t3, t4;
   FILE *f;
   int rc;
 
@@ -116,6 +117,17 @@ main(int argc, char **argv)
     return 1;
   }
   t3 = now_s();
+  streamed = seen;
+  for(i = 0; i < rows; i++) {
+    char sku[32];
+
+    snprintf(sku, sizeof(sku), "SKU-%07ld", (i * 7919) % rows);
+    if(hs_product_get(h, "Bench", sku, count_cb, &seen)) {
+      fprintf(stderr, "product_get %s failed\n", sku);
+      return 1;
+    }
+  }
+  t4 = now_s();
   if(getrusage(RUSAGE_SELF, &ru))
     return 1;
   printf("rows:              %ld\n", rows);
@@ -123,7 +135,9 @@ main(int argc, char **argv)
          (double)rows / (t1 - t0));
   printf("import (update):   %.2f s, %.0f rows/s\n", t2 - t1,
          (double)rows / (t2 - t1));
-  printf("catalog stream:    %.2f s, %ld enabled rows\n", t3 - t2, seen);
+  printf("catalog stream:    %.2f s, %ld enabled rows\n", t3 - t2, streamed);
+  printf("product_get:       %.2f s, %.0f lookups/s\n", t4 - t3,
+         (double)rows / (t4 - t3));
   printf("peak RSS:          %ld KiB\n", ru.ru_maxrss);
   hs_host_close(h);
   unlink(csv);

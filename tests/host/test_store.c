@@ -54,7 +54,7 @@ test_migrations(void)
   h = th_open(dir);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
   ver = hs_store_version(h);
-  CU_ASSERT(ver >= 2);
+  CU_ASSERT(ver >= 3);
   hs_host_close(h);
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM migrations"), ver);
 
@@ -64,18 +64,26 @@ test_migrations(void)
   hs_host_close(h);
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM migrations"), ver);
 
-  /* A store from before migration 2 is upgraded on open. */
+  /* A store at version 1 (before migrations 2 and 3) is upgraded on
+   * open, keeping its data. */
   CU_ASSERT_EQUAL(exec_sql(db, "DROP INDEX error_queue_cp;"
-                           " DELETE FROM migrations WHERE version = 2"),
+                           " DROP INDEX orders_src;"
+                           " INSERT INTO companies(name, created_ms)"
+                           " VALUES('Old Co', 1);"
+                           " DELETE FROM migrations WHERE version >= 2"),
                   SQLITE_OK);
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE"
-                             " name = 'error_queue_cp'"), 0);
+                             " name IN ('error_queue_cp', 'orders_src')"),
+                  0);
   h = th_open(dir);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
   CU_ASSERT_EQUAL(hs_store_version(h), ver);
+  CU_ASSERT_EQUAL(hs_company_find(h, "Old Co", NULL), BMC_OK);
   hs_host_close(h);
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE"
-                             " name = 'error_queue_cp'"), 1);
+                             " name IN ('error_queue_cp', 'orders_src')"),
+                  2);
+  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM migrations"), ver);
 
   /* A store from a newer host-sim is refused with a clear message. */
   CU_ASSERT_EQUAL(exec_sql(db, "INSERT INTO migrations VALUES(999, 0)"),
