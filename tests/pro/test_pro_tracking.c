@@ -167,7 +167,7 @@ t_transient_errors_retried(void)
   CU_ASSERT_EQUAL(pe_run(&env, "Acme", "tracking_upload", &job),
                   HS_JOB_COMPLETED);
   CU_ASSERT(posts("PRO-T6") - before >= 1);
-  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_WARN, "timed out"), 1);
+  CU_ASSERT(pe_log_count(&env, job, BMC_LOG_WARN, "timed out") >= 1);
   CU_ASSERT_STRING_EQUAL(sufs("PRO-T6"), "1");
   CU_ASSERT_EQUAL(hs_company_setting_unset(env.h, "Acme", "backmarket_pro",
                                            "http_timeout_ms"), BMC_OK);
