@@ -119,8 +119,10 @@ cli_cmd_ship(struct cli *c, int argc, char **argv)
       return cli_usage("ship");
     }
   }
-  if(!s.tracking_number || !s.carrier)
-    return cli_fail("ship", "--tracking and --carrier are required");
+  if(!s.tracking_number || !s.carrier) {
+    cli_fail("ship", "--tracking and --carrier are required");
+    return cli_usage("ship");
+  }
   if(sel) {
     s.only_listed = 1;
     for(tok = strtok_r(sel, ",", &save); tok;
