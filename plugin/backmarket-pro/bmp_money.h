@@ -4,13 +4,17 @@
  * integer scaled by 10^4, and the order commission.
  *
  * Commission rounding rule (stated in the README):
- *   commission = round_half_up(total * pct / 100) to the cent, computed in
- *   exact integer arithmetic on minor units: total is the Pro order total in
- *   cents, pct has at most 4 decimals (0 <= pct <= 100), and a result that
- *   lies exactly half-way between two cents goes to the cent further from
- *   zero (0.005 -> 0.01, 1.0049999 never arises because nothing is binary
- *   floating point).  Example: 2.50 % of 10.10 = 0.2525 -> 0.25;
- *   2.50 % of 10.30 = 0.2575 -> 0.26; 1.5 % of 0.33 = 0.00495 -> 0.00.
+ *   commission = round_half_up(total * pct / 100) to the cent.
+ *   total is the Back Market Pro order total (tax and shipping included)
+ *   in cents; pct is the Toolbox "Commission (%)" with at most 4 decimals,
+ *   0 <= pct <= 100.  The product is computed exactly in integer
+ *   arithmetic (no binary floating point anywhere); a result exactly half
+ *   a cent from two neighbours goes to the one further from zero.
+ *   Examples: 2.50 % of 10.10 = 0.2525 -> 0.25; 2.50 % of 10.30 = 0.2575
+ *   -> 0.26; 1 % of 0.50 = 0.005 -> 0.01; 1.5 % of 0.33 = 0.00495 -> 0.00.
+ *   The commission is recorded as the order's <commission> (added by the
+ *   host to the order's total cost); the order's grand total stays what
+ *   Back Market Pro charged.
  */
 #ifndef BMP_MONEY_H
 #define BMP_MONEY_H
