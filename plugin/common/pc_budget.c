@@ -23,6 +23,8 @@ struct pc_budget {
   int64_t slot_id[PC_RING];
   int64_t count[PC_RING];
   int64_t blocked_until;  /* ms; nothing before this (429) */
+  int64_t resv;           /* units recorded in the store ahead of use */
+  int64_t resv_slot;      /* slot the reservation was recorded in */
   struct pc_budget_stats st;
 };
 
@@ -131,10 +133,13 @@ pc_budget_save(struct pc_budget *b)
     return;
   o = (size_t)n;
   for(i = 0; i < PC_RING; i++) {
-    if(!b->count[i] || b->slot_id[i] < cur - PC_SLOTS_PER_WINDOW)
+    int64_t c = b->count[i];
+    if(b->resv && b->slot_id[i] == b->resv_slot)
+      c += b->resv;
+    if(!c || b->slot_id[i] < cur - PC_SLOTS_PER_WINDOW)
       continue;
     n = snprintf(buf + o, sizeof(buf) - o, " %" PRId64 ":%" PRId64,
-                 b->slot_id[i], b->count[i]);
+                 b->slot_id[i], c);
     if(n < 0 || (size_t)n >= sizeof(buf) - o)
       return;
     o += (size_t)n;
@@ -175,6 +180,12 @@ pc_budget_open(const struct bmc_host_api *host, void *hctx, const char *name,
 void
 pc_budget_free(struct pc_budget *b)
 {
+  if(!b)
+    return;
+  if(b->limit && b->resv) {
+    b->resv = 0; /* hand back what was recorded ahead of use */
+    pc_budget_save(b);
+  }
   free(b);
 }
 
@@ -231,6 +242,7 @@ int
 pc_budget_take(struct pc_budget *b, int64_t n, int64_t max_wait_ms)
 {
   int64_t waited = 0;
+  int64_t slot;
   int guard;
 
   if(!b || n < 0)
@@ -255,8 +267,23 @@ pc_budget_take(struct pc_budget *b, int64_t n, int64_t max_wait_ms)
     b->st.refused++;
     return BMC_ERR_BUDGET;
   }
-  pc_budget_add(b, pc_slot_of(b, b->host->now_ms(b->hctx)), n);
+  slot = pc_slot_of(b, b->host->now_ms(b->hctx));
+  pc_budget_add(b, slot, n);
   b->st.taken += n;
+  /* WARNING: the store must never hold less than what was spent.  Units
+   * are recorded ahead of use (a reservation of ~limit/20): takes that fit
+   * in it need no write; a crash leaves an over-count, which is safe. */
+  if(b->resv_slot == slot && b->resv >= n) {
+    b->resv -= n;
+    return BMC_OK;
+  }
+  {
+    int64_t used = pc_budget_used(b, b->host->now_ms(b->hctx));
+    int64_t k = b->limit / 20;
+    b->resv_slot = slot;
+    b->resv = used < b->limit ? (k < b->limit - used ? k : b->limit - used)
+                              : 0;
+  }
   pc_budget_save(b);
   return BMC_OK;
 }

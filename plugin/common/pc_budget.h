@@ -10,10 +10,12 @@
  * so the marketplace's limit is never exceeded.
  *
  * Durability: the slots live in the host state store under
- * "budget/<name>" and are written before pc_budget_take() returns, so a
- * crash or the next run (or another action of the same instance) continues
- * from what was actually spent.  Time is host->now_ms (virtual in tests);
- * waiting is host->wait_ms.
+ * "budget/<name>".  The store never holds less than what was spent: units
+ * are recorded ahead of use (a reservation of about limit/20 in the current
+ * slot), so most takes need no write, a crash leaves a slight over-count
+ * (safe), and pc_budget_free() writes the exact value back.  The next run
+ * (or another action of the same instance) continues from there.  Time is
+ * host->now_ms (virtual in tests); waiting is host->wait_ms.
  *
  * limit 0 means "off" (no accounting, nothing stored): for simulators with
  * quotas switched off and benchmarks.

@@ -432,6 +432,40 @@ t_budget_window(void)
   fake_host_free(&f);
 }
 
+/* Few writes, and a crash (no free) never lets the next run overspend. */
+static void
+t_budget_durable(void)
+{
+  struct fake_host f;
+  struct pc_budget *b = NULL;
+  int i;
+
+  fake_host_init(&f, INT64_C(1774180800000));
+  CU_ASSERT_EQUAL_FATAL(pc_budget_open(fake_host_api(), &f, "overall", 180,
+                                       10000, &b), BMC_OK);
+  f.puts = 0;
+  for(i = 0; i < 90; i++)
+    CU_ASSERT_EQUAL(pc_budget_take(b, 1, 0), BMC_OK);
+  CU_ASSERT_TRUE(f.puts <= 90 / 9 + 1);
+  CU_ASSERT_TRUE(f.puts >= 1);
+  /* "crash": open a second handle without freeing the first */
+  {
+    struct pc_budget *b2 = NULL;
+    CU_ASSERT_EQUAL_FATAL(pc_budget_open(fake_host_api(), &f, "overall",
+                                         180, 10000, &b2), BMC_OK);
+    CU_ASSERT_TRUE(pc_budget_available(b2) <= 90);
+    CU_ASSERT_TRUE(pc_budget_available(b2) >= 80);
+    pc_budget_free(b2);
+  }
+  /* clean close: exact */
+  pc_budget_free(b);
+  CU_ASSERT_EQUAL_FATAL(pc_budget_open(fake_host_api(), &f, "overall", 180,
+                                       10000, &b), BMC_OK);
+  CU_ASSERT_EQUAL(pc_budget_available(b), 90);
+  pc_budget_free(b);
+  fake_host_free(&f);
+}
+
 static void
 t_budget_block_off(void)
 {
@@ -597,6 +631,7 @@ main(int argc, char **argv)
     {"http", "client retries on the host clock", t_http_client},
     {"budget", "sliding window, persisted, paced", t_budget_window},
     {"budget", "429 block and off", t_budget_block_off},
+    {"budget", "few writes, crash-safe", t_budget_durable},
     {"redact", "masking", t_redact},
     {"time", "RFC 3339 and dates", t_time},
     {"xml", "writer and safe reader", t_xml},
