@@ -66,14 +66,13 @@ hs_host_open(const struct hs_options *opt, struct hs_host **out, char *err,
     hs_errf(err, errlen, "host open: out of memory");
     return BMC_ERR_NOMEM;
   }
-  h->virtual_clock = opt->virtual_clock ? 1 : 0;
   atomic_init(&h->stop, 0);
-  h->virtual_clock = 0;
+  /* h->virtual_clock is still 0 here: hs_clock_now() reads real time. */
   atomic_init(&h->vclock, opt->virtual_start_ms ? opt->virtual_start_ms
                                                 : hs_clock_now(h));
   h->virtual_clock = opt->virtual_clock ? 1 : 0;
   hs_services_init(&h->api);
-  rc = hs_store_open(h, opt->db_path, err, errlen);
+  rc = hs_store_open(h, opt->db_path, opt->sync_full, err, errlen);
   if(!rc)
     rc = hs_xml_init(h, opt->schema_dir, err, errlen);
   if(!rc)

@@ -84,8 +84,8 @@ int hs_parse_time(const char *s, int64_t *ms);
 int hs_decimal_parse(const char *s, int frac, int64_t *out);
 
 /* ---- hs_store.c ---- */
-int hs_store_open(struct hs_host *h, const char *path, char *err,
-                  size_t errlen);
+int hs_store_open(struct hs_host *h, const char *path, int sync_full,
+                  char *err, size_t errlen);
 void hs_store_close(struct hs_host *h);
 /* A cached prepared statement for the static string sql (reset and
  * unbound when handed out).  NULL on error (message logged). */

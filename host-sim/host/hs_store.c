@@ -171,7 +171,8 @@ hs_migrate(struct hs_host *h, char *err, size_t errlen)
 }
 
 int
-hs_store_open(struct hs_host *h, const char *path, char *err, size_t errlen)
+hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
+              size_t errlen)
 {
   int rc;
 
@@ -183,8 +184,10 @@ hs_store_open(struct hs_host *h, const char *path, char *err, size_t errlen)
     return BMC_ERR_INTERNAL;
   }
   sqlite3_busy_timeout(h->db, 5000);
-  rc = hs_exec_err(h->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                   " PRAGMA synchronous=FULL;", err, errlen);
+  rc = hs_exec_err(h->db, sync_full ? "PRAGMA journal_mode=WAL; PRAGMA"
+                   " foreign_keys=ON; PRAGMA synchronous=FULL;"
+                   : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+                   " PRAGMA synchronous=NORMAL;", err, errlen);
   if(!rc)
     rc = hs_migrate(h, err, errlen);
   if(rc) {

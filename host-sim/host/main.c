@@ -201,6 +201,7 @@ cli_help(void)
          "$BMC_PLUGIN_DIR)\n"
          "  --schema-dir DIR   order.xsd/settlement.xsd (default "
          "$BMC_SCHEMA_DIR)\n"
+         "  --sync-full        fsync every commit (power-loss safe, slower)\n"
          "  -v, --verbose      print host log lines to stderr\n\n"
          "commands:\n");
   for(i = 0; i < CLI_NCMDS; i++)
@@ -219,7 +220,7 @@ cli_log(void *ud, int level, const char *line)
 }
 
 static int
-cli_open(struct cli *c, int virtual_clock, int verbose)
+cli_open(struct cli *c, int virtual_clock, int verbose, int sync_full)
 {
   struct hs_config *cfg = NULL;
   struct hs_options o;
@@ -240,6 +241,7 @@ cli_open(struct cli *c, int virtual_clock, int verbose)
                  : getenv("BMC_PLUGIN_DIR");
   o.schema_dir = c->schema_dir;
   o.virtual_clock = virtual_clock;
+  o.sync_full = sync_full;
   rc = hs_host_open(&o, &c->h, err, sizeof(err));
   if(!rc) {
     /* Keep the chosen path: cfg strings die with cfg. */
@@ -262,7 +264,7 @@ int
 main(int argc, char **argv)
 {
   struct cli c;
-  int i, rc, verbose = 0, virt = 0;
+  int i, rc, verbose = 0, virt = 0, sync_full = 0;
   size_t k;
 
   memset(&c, 0, sizeof(c));
@@ -275,6 +277,10 @@ main(int argc, char **argv)
     }
     if(strcmp(o, "-v") == 0 || strcmp(o, "--verbose") == 0) {
       verbose = 1;
+      continue;
+    }
+    if(strcmp(o, "--sync-full") == 0) {
+      sync_full = 1;
       continue;
     }
     if(i + 1 >= argc) {
@@ -316,7 +322,7 @@ main(int argc, char **argv)
       if(strcmp(argv[j], "--until") == 0)
         virt = 1;
   }
-  rc = cli_open(&c, virt, verbose);
+  rc = cli_open(&c, virt, verbose, sync_full);
   if(rc)
     return rc;
   rc = cli_cmds[k].fn(&c, argc - i, argv + i);
