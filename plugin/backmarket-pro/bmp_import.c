@@ -394,12 +394,54 @@ bmp_fetch_all(struct bmp_inst *bi, const char *fulfillment, int64_t since,
                   "Import Orders: more than %d pages; stopped", BMP_MAX_PAGES);
 }
 
+/* The cursor is "<settings fingerprint> <RFC 3339>": a cursor of another
+ * Website URL / x-api-key (another Pro account, perhaps) does not count,
+ * and the import starts over as a first import (idempotent: nothing is
+ * duplicated, unchanged orders are not rewritten). */
+static int
+bmp_cursor_read(struct bmp_inst *bi, const char *fp, int64_t *ms,
+                int *first)
+{
+  char cur[96];
+  size_t len = 0;
+  int rc;
+
+  *first = 1;
+  rc = bi->host->state_get(bi->hctx, BMP_ST_CURSOR, cur, sizeof(cur) - 1,
+                           &len);
+  if(rc == BMC_ERR_NOT_FOUND)
+    return BMC_OK;
+  if(rc != BMC_OK || len >= sizeof(cur))
+    return BMC_ERR_INTERNAL;
+  cur[len] = '\0';
+  if(len < 18 || cur[16] != ' ' || pc_time_parse(cur + 17, ms) != BMC_OK)
+    return BMC_ERR_PROTOCOL;
+  if(memcmp(cur, fp, 16)) {
+    bmp_log(bi, BMC_LOG_INFO, "The Website URL or x-api-key changed since "
+            "the last import: importing the recent unfulfilled orders "
+            "again (orders already in the host are not duplicated)");
+    return BMC_OK;
+  }
+  *first = 0;
+  return BMC_OK;
+}
+
+static int
+bmp_cursor_write(struct bmp_inst *bi, const char *fp, int64_t ms)
+{
+  char cur[96], when[40];
+
+  if(pc_time_format(ms, when, sizeof(when)) != BMC_OK)
+    return BMC_ERR_INTERNAL;
+  snprintf(cur, sizeof(cur), "%.16s %s", fp, when);
+  return bi->host->state_put(bi->hctx, BMP_ST_CURSOR, cur, strlen(cur));
+}
+
 int
 bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
 {
   struct bmp_run r;
-  char cur[64];
-  size_t len = 0;
+  char fp[17];
   int64_t start, cursor_ms = 0, since, newc;
   int rc, first;
 
@@ -408,21 +450,14 @@ bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
   rc = bmp_action_begin(bi, "Import Orders", errbuf, errlen);
   if(rc != BMC_OK)
     return rc;
-  start = bi->host->now_ms(bi->hctx);
-  rc = bi->host->state_get(bi->hctx, BMP_ST_CURSOR, cur, sizeof(cur) - 1,
-                           &len);
-  if(rc == BMC_OK && len < sizeof(cur)) {
-    cur[len] = '\0';
-    if(pc_time_parse(cur, &cursor_ms) != BMC_OK)
-      return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
-                      "Import Orders: the stored cursor is unreadable");
-    first = 0;
-  }
-  else if(rc == BMC_ERR_NOT_FOUND)
-    first = 1;
-  else
+  if(bmp_fingerprint(bi->conf.url, bi->conf.key, fp, sizeof(fp)))
     return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
-                    "Import Orders: the cursor could not be read");
+                    "Import Orders: could not fingerprint the settings");
+  start = bi->host->now_ms(bi->hctx);
+  rc = bmp_cursor_read(bi, fp, &cursor_ms, &first);
+  if(rc != BMC_OK)
+    return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
+                    "Import Orders: the stored cursor could not be read");
 
   if(first) {
     /* seed 003: the first import brings every recent unfulfilled order */
@@ -461,9 +496,7 @@ bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
       return BMC_OK; /* the next run is a first import again */
     newc = cursor_ms;
   }
-  if(pc_time_format(newc, cur, sizeof(cur)) != BMC_OK ||
-     bi->host->state_put(bi->hctx, BMP_ST_CURSOR, cur, strlen(cur)) !=
-         BMC_OK)
+  if(bmp_cursor_write(bi, fp, newc) != BMC_OK)
     return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
                     "Import Orders: orders saved, but the cursor could not "
                     "be stored; the next run re-reads them (no duplicates)");

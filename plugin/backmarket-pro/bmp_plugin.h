@@ -28,7 +28,7 @@
 
 /* State-store keys (private to company + plugin). */
 #define BMP_ST_TEST_OK "test_settings_ok" /* fingerprint of (url, key) */
-#define BMP_ST_CURSOR "orders_cursor"     /* RFC 3339 updated_at */
+#define BMP_ST_CURSOR "orders_cursor" /* "<fingerprint> <RFC 3339>" */
 #define BMP_ST_CANCEL_WARNED "cancel_warned/" /* + Pro order id */
 #define BMP_ST_TRK_REJECTED "tracking_rejected/" /* + Pro order id */
 

@@ -398,9 +398,38 @@ t_budget_paces(void)
 }
 
 static void
+t_key_change_starts_over(void)
+{
+  int64_t job = 0, before = pe_orders(&env, "Acme", "backmarket_pro");
+
+  /* a rotated key (same seller): Test Settings again, then one first
+   * import pass that duplicates nothing */
+  CU_ASSERT_EQUAL_FATAL(pe_company(&env, "Acme", "pk_test_orders_rotated_1",
+                                   "SELLER-1"), 0);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_FAILED);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "test_settings", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hs_clock_advance(env.h, 300000), BMC_OK);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_INFO,
+                               "x-api-key changed since the last import"),
+                  1);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_INFO, "0 created"), 1);
+  CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), before);
+  /* and back to incremental runs */
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_INFO, "changed since"), 0);
+  CU_ASSERT_EQUAL(pe_log_count(&env, job, BMC_LOG_INFO, "First import"), 0);
+}
+
+static void
 t_no_secret(void)
 {
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, KEY));
+  CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_orders_rotated_1"));
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_bulk_00000001"));
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_crash_0000001"));
   CU_ASSERT_FALSE(pe_secret_anywhere(&env, "pk_test_sched_000001"));
@@ -429,6 +458,8 @@ main(void)
                   t_scheduled_gated) ||
      !CU_add_test(s, "429/503/malformed on import", t_import_faults) ||
      !CU_add_test(s, "budget paces requests", t_budget_paces) ||
+     !CU_add_test(s, "key change starts over, no duplicate",
+                  t_key_change_starts_over) ||
      !CU_add_test(s, "key never logged", t_no_secret)) {
     CU_cleanup_registry();
     return 2;
