@@ -63,11 +63,13 @@ static size_t mkt_header(char *p, size_t sz, size_t n, void *ud)
   while(k && (line[k - 1] == '\r' || line[k - 1] == '\n'))
     line[--k] = '\0';
   if(!strncasecmp(line, "Content-Type: ", 14))
-    snprintf(r->ctype, sizeof(r->ctype), "%s", line + 14);
+    snprintf(r->ctype, sizeof(r->ctype), "%.*s", (int)sizeof(r->ctype) - 1,
+             line + 14);
   else if(!strncasecmp(line, "Retry-After: ", 13))
     r->retry_after = strtol(line + 13, NULL, 10);
   else if(!strncasecmp(line, "Server: ", 8))
-    snprintf(r->server, sizeof(r->server), "%s", line + 8);
+    snprintf(r->server, sizeof(r->server), "%.*s",
+             (int)sizeof(r->server) - 1, line + 8);
   return len;
 }
 
