@@ -1,6 +1,7 @@
 /*
  * bmp_check.c -- Website URL and x-api-key form checks, the (url, key)
- * fingerprint and origin comparison for the Back Market Pro plugin.
+ * fingerprint, origin comparison and order-id encoding for the Back Market
+ * Pro plugin.
  */
 #include <stdio.h>
 #include <string.h>
@@ -203,4 +204,33 @@ bmp_same_origin(const char *base, const char *url)
       return 0;
   }
   return 1;
+}
+
+int
+bmp_url_encode(const char *s, char *buf, size_t buflen)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  size_t o = 0;
+
+  if(!s || !buf || !buflen)
+    return -1;
+  for(; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    /* '.' is encoded too, so an id of "." or ".." is never a dot
+     * segment that a client would resolve to another path */
+    int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '~';
+
+    if(o + (plain ? 1 : 3) >= buflen)
+      return -1;
+    if(plain)
+      buf[o++] = (char)c;
+    else {
+      buf[o++] = '%';
+      buf[o++] = hex[c >> 4];
+      buf[o++] = hex[c & 15];
+    }
+  }
+  buf[o] = '\0';
+  return 0;
 }

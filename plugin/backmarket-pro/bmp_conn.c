@@ -281,31 +281,3 @@ bmp_describe_error(struct bmp_inst *bi, long status, const char *body,
     json_object_put(root);
   pc_redact_inplace(&bi->secrets, buf);
 }
-
-int
-bmp_url_encode(const char *s, char *buf, size_t buflen)
-{
-  static const char hex[] = "0123456789ABCDEF";
-  size_t o = 0;
-
-  for(; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-                c == '.' || c == '~';
-
-    if(o + (plain ? 1 : 3) >= buflen)
-      return -1;
-    if(plain)
-      buf[o++] = (char)c;
-    else {
-      buf[o++] = '%';
-      buf[o++] = hex[c >> 4];
-      buf[o++] = hex[c & 15];
-    }
-  }
-  if(o >= buflen)
-    return -1;
-  buf[o] = '\0';
-  return 0;
-}

@@ -92,8 +92,5 @@ void bmp_item_error(struct bmp_inst *bi, const char *item, const char *code,
  * (or the transport error), masked, into buf. */
 void bmp_describe_error(struct bmp_inst *bi, long status, const char *body,
                         const char *transport_err, char *buf, size_t buflen);
-/* Percent-encode s for a path segment or query value into buf.
- * Returns 0, -1 when it does not fit. */
-int bmp_url_encode(const char *s, char *buf, size_t buflen);
 
 #endif /* BMP_PLUGIN_H */

@@ -246,6 +246,23 @@ t_origin(void)
   CU_ASSERT_FALSE(bmp_same_origin("https://a.test", "/relative"));
 }
 
+static void
+t_url_encode(void)
+{
+  char buf[32];
+
+  CU_ASSERT_EQUAL(bmp_url_encode("PRO-100001", buf, sizeof(buf)), 0);
+  CU_ASSERT_STRING_EQUAL(buf, "PRO-100001");
+  /* an id can never change the path it is put into */
+  CU_ASSERT_EQUAL(bmp_url_encode("../x?y#z /", buf, sizeof(buf)), 0);
+  CU_ASSERT_STRING_EQUAL(buf, "%2E%2E%2Fx%3Fy%23z%20%2F");
+  CU_ASSERT_EQUAL(bmp_url_encode("..", buf, sizeof(buf)), 0);
+  CU_ASSERT_STRING_EQUAL(buf, "%2E%2E");
+  CU_ASSERT_EQUAL(bmp_url_encode("\xc3\xa9", buf, sizeof(buf)), 0);
+  CU_ASSERT_STRING_EQUAL(buf, "%C3%A9");
+  CU_ASSERT_EQUAL(bmp_url_encode("////////////", buf, 16), -1);
+}
+
 static const char *order_json =
   "{\"id\":\"PRO-100001\",\"created_at\":\"2026-03-22T10:00:00Z\","
   "\"updated_at\":\"2026-03-22T11:00:00Z\",\"status\":\"open\","
@@ -424,6 +441,7 @@ main(void)
      !CU_add_test(s, "api key check", t_key) ||
      !CU_add_test(s, "settings fingerprint", t_fingerprint) ||
      !CU_add_test(s, "same origin", t_origin) ||
+     !CU_add_test(s, "order id path encoding", t_url_encode) ||
      !CU_add_test(s, "order mapping valid", t_order_map) ||
      !CU_add_test(s, "order mapping malformed", t_order_malformed) ||
      !CU_add_test(s, "order cancel detection", t_order_info_cancel)) {
