@@ -212,8 +212,11 @@ const char *hs_job_status_name(int status);
 
 /* Run (company, plugin, action) now as one queued job and wait for it.
  * *job_id and *status (enum hs_job_status) may be NULL.  BMC_ERR_CONFLICT
- * if the same action is running; the job's own outcome is in *status
- * (returns BMC_OK once the job ran, whatever its status). */
+ * (no job made) when the (company, plugin) instance is busy with any
+ * action, in this process or another host-sim on the same store -- so the
+ * same action never runs twice at once; BMC_ERR_CONFLICT also when the
+ * plugin is not enabled for the company or the action is not manual.
+ * Returns BMC_OK once the job ran, whatever its outcome (*status). */
 int hs_run_action(struct hs_host *h, const char *company, const char *plugin,
                   const char *action, int64_t *job_id, int *status,
                   char *err, size_t errlen);

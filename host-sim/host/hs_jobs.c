@@ -118,6 +118,27 @@ hs_job_set(struct hs_host *h, int64_t id, int status, int rc,
   return r;
 }
 
+/* The owner of a queued/running job is still there (another host-sim
+ * process on the same store, or this one). */
+static int
+hs_pid_alive(pid_t pid)
+{
+  if(pid <= 0)
+    return 0;
+  if(pid == getpid())
+    return 1;
+  return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+static void
+hs_job_interrupt(struct hs_host *h, int64_t id)
+{
+  hs_job_set(h, id, HS_JOB_INTERRUPTED, BMC_ERR_INTERNAL, "finished_ms");
+  hs_job_line(h, id, BMC_LOG_ERROR, "job interrupted: the host stopped "
+              "while it was running (found at restart); the next run "
+              "resumes from the last saved state");
+}
+
 int
 hs_jobs_recover(struct hs_host *h)
 {
@@ -134,8 +155,7 @@ hs_jobs_recover(struct hs_host *h)
 
     /* A job of a live process (another host-sim on the same store) is
      * still running; only an owner that is gone means a crash. */
-    if(pid > 0 && pid != getpid() &&
-       (kill(pid, 0) == 0 || errno == EPERM))
+    if(pid != getpid() && hs_pid_alive(pid))
       continue;
     nv = realloc(ids, (n + 1) * sizeof(*ids));
     if(!nv) {
@@ -147,19 +167,15 @@ hs_jobs_recover(struct hs_host *h)
     ids[n++] = sqlite3_column_int64(st, 0);
   }
   sqlite3_finalize(st);
-  for(i = 0; i < n; i++) {
-    hs_job_set(h, ids[i], HS_JOB_INTERRUPTED, BMC_ERR_INTERNAL,
-               "finished_ms");
-    hs_job_line(h, ids[i], BMC_LOG_ERROR, "job interrupted: the host stopped "
-                "while it was running (found at restart); the next run "
-                "resumes from the last saved state");
-  }
+  for(i = 0; i < n; i++)
+    hs_job_interrupt(h, ids[i]);
   free(ids);
   return s == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
 }
 
-/* Insert a Submitted job unless the same (company, plugin, action) is
- * queued or running: BMC_ERR_CONFLICT with the running job's id. */
+/* Insert a Submitted job unless the same (company, plugin) instance is
+ * busy with any action in a live process: BMC_ERR_CONFLICT naming the
+ * running job.  Jobs whose process is gone are marked Interrupted. */
 static int
 hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
               const char *trigger, int64_t *id, char *err, size_t errlen)
@@ -170,19 +186,30 @@ hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
   rc = hs_begin(h);
   if(rc)
     return rc;
-  st = hs_stmt(h, "SELECT id FROM jobs WHERE company_id = ? AND plugin = ?"
-               " AND action = ? AND status IN (0, 1)");
+  st = hs_stmt(h, "SELECT id, pid, action FROM jobs WHERE company_id = ?"
+               " AND plugin = ? AND status IN (0, 1)");
   if(!st) {
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
   }
   sqlite3_bind_int64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
-  hs_bind_text(st, 3, action);
-  if(sqlite3_step(st) == SQLITE_ROW) {
-    hs_errf(err, errlen, "%s/%s/%s is already running as job %lld",
-            in->company, in->api->name, action,
-            (long long)sqlite3_column_int64(st, 0));
+  while(sqlite3_step(st) == SQLITE_ROW) {
+    int64_t other = sqlite3_column_int64(st, 0);
+
+    if(!hs_pid_alive((pid_t)sqlite3_column_int64(st, 1))) {
+      sqlite3_reset(st);
+      hs_job_interrupt(h, other);
+      sqlite3_bind_int64(st, 1, in->company_id);
+      hs_bind_text(st, 2, in->api->name);
+      continue;
+    }
+    hs_errf(err, errlen, "%s/%s is busy: %s is running as job %lld%s",
+            in->company, in->api->name, hs_col_text(st, 2),
+            (long long)other, strcmp(hs_col_text(st, 2), action) == 0
+                                  ? " (the same action never runs twice "
+                                    "at once)"
+                                  : "");
     sqlite3_reset(st);
     hs_rollback(h);
     return BMC_ERR_CONFLICT;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
+#include <sqlite3.h>
 
 #include "th.h"
 
@@ -161,6 +162,38 @@ test_manual_runs(void)
   CU_ASSERT_EQUAL(st, HS_JOB_FAILED);
   CU_ASSERT_TRUE(th_log_has(h, job, "remote said no (HTTP 400)", 1));
   CU_ASSERT_TRUE(th_log_has(h, job, "rejected by remote", 1));
+
+  /* Another live host-sim process (here: pid 1) running any action of
+   * the instance blocks it; a job whose process is gone is marked
+   * Interrupted and no longer blocks. */
+  {
+    char db[512], sql[256];
+    sqlite3 *s = NULL;
+    pid_t dead = fork();
+
+    if(dead == 0)
+      _exit(0);
+    CU_ASSERT_EQUAL_FATAL(waitpid(dead, NULL, 0), dead);
+    snprintf(db, sizeof(db), "%s/host.db", dir);
+    snprintf(sql, sizeof(sql), "INSERT INTO jobs(company_id, plugin, action,"
+             " trigger, status, pid, created_ms) VALUES(1, 'tplug', 'ping',"
+             " 'scheduled', 1, %d, 0)", (int)dead);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db, &s), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(s, sql, NULL, NULL, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL(hs_run_action(h, "Acme", "tplug", "fail", &job, &st, err,
+                                  sizeof(err)), BMC_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(s, "INSERT INTO jobs(company_id, plugin,"
+                                 " action, trigger, status, pid, created_ms)"
+                                 " VALUES(1, 'tplug', 'ping', 'scheduled', 1,"
+                                 " 1, 0)", NULL, NULL, NULL), SQLITE_OK);
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(hs_run_action(h, "Acme", "tplug", "fail", &job, &st, err,
+                                  sizeof(err)), BMC_ERR_CONFLICT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "ping is running"));
+    CU_ASSERT_EQUAL(sqlite3_exec(s, "UPDATE jobs SET status = 2 WHERE pid ="
+                                 " 1", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(s);
+  }
 
   /* Unknown action, disabled plugin. */
   err[0] = '\0';
