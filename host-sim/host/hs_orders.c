@@ -4,7 +4,9 @@
  * only), the host's order document (order.xsd with host-owned fields
  * filled in) for order_get/orders_each, and the scoped order queries.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
