@@ -118,7 +118,7 @@ demo_pro_order(struct demo *d, const char *sku, int qty, const char *unit)
 
 /* SKUs the simulator lists with stock, in SKU order (at most max). */
 static int
-demo_listed_skus(struct demo *d, char skus[][32], int max)
+demo_listed_skus(struct demo *d, char skus[][32], int max, int *online)
 {
   char *resp = NULL;
   struct json_object *root, *arr;
@@ -134,12 +134,15 @@ demo_listed_skus(struct demo *d, char skus[][32], int max)
     return -1;
   }
   len = json_object_array_length(arr);
-  for(i = 0; i < len && n < max; i++) {
+  *online = 0;
+  for(i = 0; i < len; i++) {
     struct json_object *l = json_object_array_get_idx(arr, i), *v;
 
-    if(json_object_object_get_ex(l, "quantity", &v) &&
-       json_object_get_int(v) > 0 &&
-       json_object_object_get_ex(l, "sku", &v))
+    if(!json_object_object_get_ex(l, "quantity", &v) ||
+       json_object_get_int(v) <= 0)
+      continue;
+    (*online)++;
+    if(n < max && json_object_object_get_ex(l, "sku", &v))
       snprintf(skus[n++], 32, "%s", json_object_get_string(v));
   }
   json_object_put(root);
@@ -305,13 +308,14 @@ static int
 demo_trading_hours(struct demo *d)
 {
   char skus[64][32];
-  int n = demo_listed_skus(d, skus, 64), hour, k = 0, st;
+  int online = 0;
+  int n = demo_listed_skus(d, skus, 64, &online), hour, k = 0, st;
 
   if(n < 12) {
     fprintf(stderr, "demo: only %d listings online after go-live\n", n);
     return -1;
   }
-  demo_say(d, "%d listings online; opening the shop", n);
+  demo_say(d, "%d listings online; opening the shop", online);
   for(hour = 1; hour <= 10; hour++) {
     int j;
 
@@ -395,7 +399,7 @@ demo_day_run(struct demo *d)
   demo_say(d, "Back Box: competitors under-cut a few repriced listings");
   {
     char skus[64][32];
-    int n = demo_listed_skus(d, skus, 64), i;
+    int online = 0, n = demo_listed_skus(d, skus, 64, &online), i;
 
     for(i = 0; i < n; i += 8)
       demo_sim(d, "POST", "/_sim/backbox", NULL,
@@ -408,8 +412,9 @@ demo_day_run(struct demo *d)
   demo_run(d, "backmarket", "repricer");
   if(demo_scheduler_until(d, d->t0_ms + 12 * DEMO_HOUR) < 0)
     return -1;
-  demo_say(d, "Payout day: settlement download");
-  hs_clock_set(d->host, d->t0_ms + 4 * 24 * DEMO_HOUR);
+  /* Ship dates of the 21st-31st are paid out on the 6th of next month. */
+  hs_clock_set(d->host, d->t0_ms + 14 * 24 * DEMO_HOUR);
+  demo_say(d, "Payout day (6 April): settlement download");
   demo_run(d, "backmarket", "settlement_download");
   return 0;
 }

@@ -18,7 +18,8 @@ demo_say(struct demo *d, const char *fmt, ...)
   struct tm tm;
 
   gmtime_r(&t, &tm);
-  printf("[%02d:%02d] ", tm.tm_hour, tm.tm_min);
+  printf("[%02d-%02d %02d:%02d] ", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+         tm.tm_min);
   va_start(ap, fmt);
   vprintf(fmt, ap);
   va_end(ap);
