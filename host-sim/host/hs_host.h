@@ -182,7 +182,10 @@ int hs_product_prop_get(struct hs_host *h, const char *company,
                         char *buf, size_t buflen);
 
 /* Bulk Update CSV import (seed 004 column names; see hs_import.c for the
- * full list).  Only the columns present are written.  Streams the file,
+ * full list; ProductID or SKU is required).  Only the columns present are
+ * written; an empty cell clears its value (flags false, AvailableQty 0,
+ * SafetyQty/MaxQty back to the company default).  Unknown columns refuse
+ * the file.  Streams the file,
  * one transaction per batch_rows (0 = 5000).  A bad row is skipped and
  * reported through row_err with its 1-based line number; the others
  * import.  Returns BMC_OK when the file was read (even with bad rows),
