@@ -98,8 +98,10 @@ json_object *mk_listing_json(const struct mk_listing *l, int mi)
                            mk_grade_state(l->grade) < 0 ? 2 :
                            mk_grade_state(l->grade)));
   json_object_object_add(j, "grade", json_object_new_string(l->grade));
+  /* The spec declares price a string: a market without a price shows
+   * "0.00" (and publication_state 0, "missing price"), never null. */
   json_object_object_add(j, "price", m->has_price ? mk_money_str(m->price) :
-                         NULL);
+                         json_object_new_string("0.00"));
   json_object_object_add(j, "min_price", m->has_min ?
                          mk_money_str(m->min_price) : NULL);
   json_object_object_add(j, "quantity", json_object_new_int64(l->quantity));
