@@ -6,7 +6,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
@@ -100,8 +102,14 @@ hs_xml_init(struct hs_host *h, const char *schema_dir, char *err,
   xmlSetGenericErrorFunc(NULL, hs_xml_silent);
   if(!schema_dir)
     schema_dir = getenv("BMC_SCHEMA_DIR");
-  if(!schema_dir)
+  if(!schema_dir) {
+    /* Installed layout first; a build tree falls back to its sources. */
     schema_dir = HS_DEFAULT_SCHEMA_DIR;
+#ifdef HS_SOURCE_SCHEMA_DIR
+    if(access(HS_DEFAULT_SCHEMA_DIR "/order.xsd", R_OK) != 0)
+      schema_dir = HS_SOURCE_SCHEMA_DIR;
+#endif
+  }
   rc = hs_load_xsd(schema_dir, "order.xsd", &h->order_xsd, err, errlen);
   if(!rc)
     rc = hs_load_xsd(schema_dir, "settlement.xsd", &h->settle_xsd, err,

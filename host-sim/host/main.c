@@ -8,12 +8,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <libxml/parser.h>
 
 #include "cli.h"
 #include "hs_config.h"
+
+
+/* The installed plugin directory when it exists, else the build tree's
+ * (so a freshly built host-sim finds the plugins next to it). */
+static const char *
+cli_default_plugin_dir(void)
+{
+#ifdef HS_INSTALL_PLUGIN_DIR
+  if(access(HS_INSTALL_PLUGIN_DIR, R_OK | X_OK) == 0)
+    return HS_INSTALL_PLUGIN_DIR;
+#endif
+#ifdef HS_BUILD_PLUGIN_DIR
+  if(access(HS_BUILD_PLUGIN_DIR, R_OK | X_OK) == 0)
+    return HS_BUILD_PLUGIN_DIR;
+#endif
+  return NULL;
+}
 
 static int cli_cmd_init(struct cli *c, int argc, char **argv);
 
@@ -238,7 +256,8 @@ cli_open(struct cli *c, int virtual_clock, int verbose, int sync_full)
               : getenv("HOST_SIM_DB") ? getenv("HOST_SIM_DB") : "host.db";
   o.plugin_dir = c->plugin_dir ? c->plugin_dir
                  : cfg && cfg->plugin_dir ? cfg->plugin_dir
-                 : getenv("BMC_PLUGIN_DIR");
+                 : getenv("BMC_PLUGIN_DIR") ? getenv("BMC_PLUGIN_DIR")
+                 : cli_default_plugin_dir();
   o.schema_dir = c->schema_dir;
   o.virtual_clock = virtual_clock;
   o.sync_full = sync_full;
