@@ -265,7 +265,12 @@ int mk_sim_start(const struct mk_sim_opts *o, struct mk_sim **out,
   s->now_ud = o->now_ud;
   mk_state_clear(s);
   if(dump && *dump) {
-    s->dump = fopen(dump, "a");
+    /* The first simulator of a process starts the file afresh (a test
+     * run's traffic, not every run's); later ones in it append. */
+    static int dump_started;
+    int first = !__atomic_exchange_n(&dump_started, 1, __ATOMIC_SEQ_CST);
+
+    s->dump = fopen(dump, first ? "w" : "a");
     if(!s->dump) {
       snprintf(err, errlen, "cannot open BMC_SIM_TRAFFIC_DUMP file %s: %s",
                dump, strerror(errno));
