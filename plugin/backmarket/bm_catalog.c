@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bm_catalog_side.h"
+#include "pc_budget.h"
 #include "pc_http.h"
 
 void
@@ -142,6 +143,19 @@ bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
   if(budget_id >= 0 && budget_id < BM_BUDGET_COUNT)
     req.budget = bm_budget(bi, (enum bm_budget_id)budget_id);
   return pc_http_send(bi->http, &req, resp);
+}
+
+int64_t
+bm_lines_spare(struct bm_inst *bi)
+{
+  struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
+  int64_t limit = lines ? pc_budget_limit(lines) : 0, spare;
+
+  if(limit <= 0)
+    return INT64_MAX;
+  spare = pc_budget_available(lines) -
+          limit * bm_cset_int(bi, "zero_reserve_pct", 30) / 100;
+  return spare > 0 ? spare : 0;
 }
 
 /* ---- filter and rules ---- */

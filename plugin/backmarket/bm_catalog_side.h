@@ -32,6 +32,14 @@ struct bm_qty_defaults {
 int64_t bm_qty_compute(int64_t available, int safety, int max,
                        const struct bm_qty_defaults *d);
 
+/* How many of n queued quantity changes (sorted, the n_zero zero-outs
+ * first) one run sends: zero-outs may use all of avail (the SKU lines
+ * available now); the other changes only what stays above reserve (lines
+ * kept for sell-outs), and at most pace of them per run (the hour's budget
+ * spread over its runs).  Pure. */
+size_t bm_qty_plan(size_t n, size_t n_zero, int64_t avail, int64_t reserve,
+                   int64_t pace);
+
 /* ---- bm_filter.c: "filtered products" upload rule (pure) ---- */
 
 struct bm_filter; /* opaque, owned by the caller of bm_filter_parse */
@@ -132,6 +140,11 @@ int bm_markets(struct bm_inst *bi, char out[][8], int max);
 int bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
                 const char *lang, const char *body, int budget_id,
                 struct pc_http_resp *resp);
+
+/* SKU lines that changes other than sell-outs (prices, new listings,
+ * repricer) may use now: what the SKU-line budget has above the share kept
+ * for sell-outs (zero_reserve_pct).  INT64_MAX when the budget is off. */
+int64_t bm_lines_spare(struct bm_inst *bi);
 
 /* The company's upload filter (NULL = all) when filtered_products is on.
  * Returns BMC_ERR_CONFIG with a message on a bad filter. */

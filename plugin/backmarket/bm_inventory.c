@@ -17,6 +17,7 @@
 #include "pc_http.h"
 
 #define BM_CSV_MAX_ROWS 14999 /* 15,000 lines per file, header included */
+#define BM_RUNS_PER_HOUR 12   /* Inventory Upload runs every 5 minutes */
 
 void
 bm_qitems_free(struct bm_qitem *items, size_t n)
@@ -203,9 +204,11 @@ bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,
             struct bm_push_stats *st, char *errbuf, size_t errlen)
 {
   struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
-  int64_t avail = lines ? pc_budget_available(lines) : (int64_t)n;
+  int64_t limit = lines ? pc_budget_limit(lines) : 0;
+  int64_t avail = limit > 0 ? pc_budget_available(lines) : (int64_t)n;
   int64_t threshold = bm_cset_int(bi, "bulk_threshold", 20);
-  size_t fit, i, zero_deferred = 0;
+  int64_t reserve = 0, pace = (int64_t)n;
+  size_t fit, i, n_zero = 0, zero_deferred = 0;
   int rc = BMC_OK;
 
   memset(st, 0, sizeof(*st));
@@ -213,15 +216,26 @@ bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,
   if(!n)
     return BMC_OK;
   qsort(items, n, sizeof(*items), bm_qcmp);
-  fit = avail < (int64_t)n ? (size_t)(avail > 0 ? avail : 0) : n;
+  for(i = 0; i < n; i++)
+    n_zero += bm_qclass(&items[i]) == 0;
+  if(limit > 0) {
+    /* keep part of the hour for sell-outs and spread the other changes
+     * over the hour's runs (see bm_qty_plan) */
+    reserve = limit * bm_cset_int(bi, "zero_reserve_pct", 30) / 100;
+    pace = (limit + BM_RUNS_PER_HOUR - 1) / BM_RUNS_PER_HOUR;
+  }
+  fit = bm_qty_plan(n, n_zero, avail, reserve, pace);
   if(fit > BM_CSV_MAX_ROWS)
     fit = BM_CSV_MAX_ROWS;
   st->deferred = n - fit;
   for(i = fit; i < n; i++)
     zero_deferred += bm_qclass(&items[i]) == 0;
   if(st->deferred)
-    bm_log(bi, BMC_LOG_WARN, "SKU-line budget: %zu of %zu quantity changes "
-           "wait for the next run (%zu of them zero-outs)", st->deferred, n,
+    bm_log(bi, zero_deferred ? BMC_LOG_WARN : BMC_LOG_INFO,
+           "SKU-line budget (%lld available, %lld kept for sell-outs, %lld "
+           "other changes per run): %zu of %zu quantity changes wait for "
+           "the next run (%zu of them zero-outs)", (long long)avail,
+           (long long)reserve, (long long)pace, st->deferred, n,
            zero_deferred);
   if(!fit)
     return BMC_OK;

@@ -216,7 +216,7 @@ bm_lc_create(struct bm_lc_ctx *c, const char *market, char *errbuf,
 {
   struct bm_inst *bi = c->bi;
   struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
-  int64_t avail = lines ? pc_budget_available(lines) : (int64_t)c->n_nl;
+  int64_t avail = bm_lines_spare(bi);
   struct bm_lc_bulk b;
   struct pc_csv csv;
   const char **skus;
@@ -229,7 +229,8 @@ bm_lc_create(struct bm_lc_ctx *c, const char *market, char *errbuf,
     fit = 14999;
   if(fit < c->n_nl)
     bm_log(bi, BMC_LOG_WARN, "listing creation: SKU-line budget: %zu of %zu "
-           "new listings wait for the next run", c->n_nl - fit, c->n_nl);
+           "new listings wait for the next run (lines beyond the share kept "
+           "for sell-outs)", c->n_nl - fit, c->n_nl);
   if(!fit)
     return BMC_OK;
   if(lines && pc_budget_take(lines, (int64_t)fit, 0) != BMC_OK)

@@ -165,6 +165,8 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
   char target[160], body[200], t1[32], t2[32], msg[300];
   int rc;
 
+  if(bm_lines_spare(bi) < 1)
+    return BMC_ERR_BUDGET;
   if(lines && (rc = pc_budget_take(lines, 1, 0)) != BMC_OK)
     return rc;
   bm_price_text(it->cents, c->currency, t1, sizeof(t1));
@@ -286,13 +288,14 @@ bm_price_market(struct bm_price_ctx *c, char *errbuf, size_t errlen)
              c->market, rc);
     return rc;
   }
-  avail = lines ? pc_budget_available(lines) : (int64_t)c->n;
+  avail = bm_lines_spare(bi);
   fit = avail < (int64_t)c->n ? (size_t)(avail > 0 ? avail : 0) : c->n;
   if(fit > 14999)
     fit = 14999;
   if(fit < c->n)
-    bm_log(bi, BMC_LOG_WARN, "prices (%s): SKU-line budget: %zu of %zu "
-           "changes wait for the next run", c->market, c->n - fit, c->n);
+    bm_log(bi, BMC_LOG_WARN, "prices (%s): SKU-line budget (beyond the "
+           "share kept for sell-outs): %zu of %zu changes wait for the next "
+           "run", c->market, c->n - fit, c->n);
   if(fit && (int64_t)fit > threshold) {
     if(lines && pc_budget_take(lines, (int64_t)fit, 0) != BMC_OK)
       return BMC_OK;

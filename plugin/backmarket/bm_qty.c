@@ -1,7 +1,8 @@
 /*
  * bm_qty.c -- the quantity sent to Back Market (pure): the Custom Inventory
  * Calculation percent, the Safety Qty and the Max Qty, with product values
- * falling back to the company defaults.
+ * falling back to the company defaults; and how many queued changes one
+ * run may send within the SKU-line budget.
  */
 #include "bm_catalog_side.h"
 
@@ -30,4 +31,26 @@ bm_qty_compute(int64_t available, int safety, int max,
   if(max > 0 && q > max)
     q = max;
   return q;
+}
+
+size_t
+bm_qty_plan(size_t n, size_t n_zero, int64_t avail, int64_t reserve,
+            int64_t pace)
+{
+  int64_t zero, other;
+
+  if(n_zero > n)
+    n_zero = n;
+  if(avail <= 0)
+    return 0;
+  zero = (int64_t)n_zero < avail ? (int64_t)n_zero : avail;
+  avail -= zero;
+  other = avail - reserve;
+  if(other > pace)
+    other = pace;
+  if(other > (int64_t)(n - n_zero))
+    other = (int64_t)(n - n_zero);
+  if(other < 0)
+    other = 0;
+  return (size_t)(zero + other);
 }

@@ -186,6 +186,8 @@ bm_rp_apply(struct bm_inst *bi, const struct bm_ritem *it,
                          "repricer: price not writable in the currency");
     return BMC_OK;
   }
+  if(bm_lines_spare(bi) < 1)
+    return BMC_ERR_BUDGET;
   if(lines && (rc = pc_budget_take(lines, 1, 0)) != BMC_OK)
     return rc;
   if(it->min_cents >= 0 &&

@@ -98,6 +98,27 @@ test_exhaustive(void)
   CU_ASSERT_EQUAL(bad, 0);
 }
 
+static void
+test_plan(void)
+{
+  /* budget off: everything */
+  CU_ASSERT_EQUAL(bm_qty_plan(100, 10, 100, 0, 100), 100);
+  /* zero-outs may use the whole budget, reserve included */
+  CU_ASSERT_EQUAL(bm_qty_plan(100, 40, 30, 15, 5), 30);
+  CU_ASSERT_EQUAL(bm_qty_plan(100, 10, 30, 15, 5), 15); /* 10 + 5 paced */
+  /* other changes only above the reserve */
+  CU_ASSERT_EQUAL(bm_qty_plan(100, 0, 15, 15, 5), 0);
+  CU_ASSERT_EQUAL(bm_qty_plan(100, 0, 18, 15, 5), 3);
+  /* and at most pace of them per run */
+  CU_ASSERT_EQUAL(bm_qty_plan(1000, 0, 2000, 600, 167), 167);
+  CU_ASSERT_EQUAL(bm_qty_plan(100, 100, 2000, 600, 167), 100);
+  /* never more than queued, nothing when nothing is available */
+  CU_ASSERT_EQUAL(bm_qty_plan(7, 2, 2000, 600, 167), 7);
+  CU_ASSERT_EQUAL(bm_qty_plan(7, 2, 0, 0, 167), 0);
+  CU_ASSERT_EQUAL(bm_qty_plan(7, 2, -5, 0, 167), 0);
+  CU_ASSERT_EQUAL(bm_qty_plan(0, 0, 50, 0, 5), 0);
+}
+
 int
 main(void)
 {
@@ -109,7 +130,9 @@ main(void)
   s = CU_add_suite("bm_qty", NULL, NULL);
   if(!s || !CU_add_test(s, "company defaults, overrides, caps", test_examples) ||
      !CU_add_test(s, "custom inventory percent", test_percent) ||
-     !CU_add_test(s, "every safety/max/default combination", test_exhaustive)) {
+     !CU_add_test(s, "every safety/max/default combination", test_exhaustive) ||
+     !CU_add_test(s, "SKU-line plan: sell-outs first, reserve, pace",
+                  test_plan)) {
     CU_cleanup_registry();
     return 2;
   }
