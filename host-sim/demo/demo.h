@@ -22,6 +22,7 @@ struct demo {
   char dir[512];     /* where the database and the config live */
   char db_path[600];
   char base_url[64]; /* http://127.0.0.1:<port> */
+  char host_sim[600]; /* the host-sim CLI next to this build, for hints */
   int64_t t0_ms;     /* start of the virtual day */
   int verbose;
   /* filled as the day goes */

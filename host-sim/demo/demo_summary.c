@@ -208,10 +208,11 @@ demo_summary_print(struct demo *d)
     printf("  %3d x %s\n", et.counts[i], et.codes[i]);
   printf("Jobs that failed: %d\n", d->jobs_failed);
   printf("\nThe host database is %s. Look inside with:\n", d->db_path);
-  printf("  host-sim --db %s orders\n", d->db_path);
-  printf("  host-sim --db %s jobs\n", d->db_path);
-  printf("  host-sim --db %s errors\n", d->db_path);
-  printf("  host-sim --db %s settlements\n", d->db_path);
-  printf("  host-sim --db %s products list\n", d->db_path);
+  printf("  %s --db %s orders\n", d->host_sim, d->db_path);
+  printf("  %s --db %s jobs\n", d->host_sim, d->db_path);
+  printf("  %s --db %s errors\n", d->host_sim, d->db_path);
+  printf("  %s --db %s settlements\n", d->host_sim, d->db_path);
+  printf("  %s --db %s products list \"%s\"\n", d->host_sim, d->db_path,
+         DEMO_COMPANY);
   json_object_put(stats);
 }

@@ -26,6 +26,31 @@ demo_usage(FILE *f)
              "  --verbose   also print simulator refusals\n");
 }
 
+/* The host-sim CLI of the same build (../host/host-sim next to us). */
+static void
+demo_find_host_sim(struct demo *d, const char *argv0)
+{
+  char exe[512];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  char *slash;
+
+  snprintf(d->host_sim, sizeof(d->host_sim), "host-sim");
+  if(n <= 0)
+    n = (ssize_t)snprintf(exe, sizeof(exe), "%s", argv0);
+  exe[n < (ssize_t)sizeof(exe) ? n : (ssize_t)sizeof(exe) - 1] = '\0';
+  slash = strrchr(exe, '/');
+  if(!slash)
+    return;
+  *slash = '\0';
+  slash = strrchr(exe, '/');
+  if(!slash)
+    return;
+  *slash = '\0';
+  snprintf(d->host_sim, sizeof(d->host_sim), "%s/host/host-sim", exe);
+  if(access(d->host_sim, X_OK) != 0)
+    snprintf(d->host_sim, sizeof(d->host_sim), "host-sim");
+}
+
 static int
 demo_prepare_dir(struct demo *d)
 {
@@ -78,6 +103,7 @@ main(int argc, char **argv)
   }
   if(demo_prepare_dir(&d))
     return 1;
+  demo_find_host_sim(&d, argv[0]);
 
   memset(&ho, 0, sizeof(ho));
   ho.db_path = d.db_path;
