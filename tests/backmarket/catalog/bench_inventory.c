@@ -4,8 +4,8 @@
  * simulator, the same listings on the marketplace simulator with quotas
  * ON, 1% of the products changing stock every 5-minute cycle for a
  * virtual hour (12 cycles).  For the plugin and for a naive integration
- * (every enabled SKU pushed every cycle in 15,000-line CSV files, no
- * ordering, no budget) it prints: SKU lines accepted vs the changes that
+ * (every enabled SKU pushed every cycle in CSV files of --naive-chunk rows,
+ * default 2,000, no ordering, no budget) it prints: SKU lines accepted vs the changes that
  * fit the budget, requests, 429s, the time from a product selling out in
  * the host to quantity 0 on Back Market (p50/p99, virtual time), CPU time
  * per cycle of the calling thread (plugin + host services; the simulator
@@ -13,7 +13,7 @@
  *
  * Usage: bench_inventory [--naive|--both] [--products N] [--cycles N]
  *                        [--change-pct P] [--sellout-pct P]
- *                        [--task-delay-ms MS]
+ *                        [--naive-chunk ROWS] [--task-delay-ms MS]
  */
 #include <curl/curl.h>
 #include <malloc.h>
@@ -33,7 +33,7 @@
 #define CYCLE_MS INT64_C(300000)
 
 struct bench_opt {
-  int products, cycles, change_pct_x10, sellout_pct;
+  int products, cycles, change_pct_x10, sellout_pct, naive_chunk;
   int64_t task_delay_ms;
 };
 
@@ -135,10 +135,12 @@ sku_of(int i, char *buf, size_t len)
   snprintf(buf, len, "BENCH-%06d", i);
 }
 
-/* Products, listings and the plugin's "what Back Market holds" state, all
- * in sync at the start. */
+/* Products and the plugin's "what Back Market holds" state for every SKU,
+ * in sync at the start; listings on the simulator for the SKUs whose stock
+ * the run will change (nothing is ever sent for the others, and the
+ * simulator keeps ~14 KB per listing with linear SKU lookups). */
 static int
-seed(struct cat_fx *f, int n, int32_t *stock)
+seed(struct cat_fx *f, int n, const int32_t *stock, const uint8_t *touched)
 {
   const struct bmc_host_api *api;
   struct hs_product p;
@@ -149,9 +151,10 @@ seed(struct cat_fx *f, int n, int32_t *stock)
   if(hs_host_services(f->h, CAT_COMPANY, CAT_PLUGIN, &api, &ctx))
     return -1;
   for(i = 0; i < n; i++) {
+    if(i && i % 20000 == 0)
+      fprintf(stderr, "  %d seeded\n", i);
     sku_of(i, sku, sizeof(sku));
     snprintf(uuid, sizeof(uuid), "00000000-0000-4000-8000-%012d", i);
-    stock[i] = (int32_t)(1 + rnd() % 20);
     hs_product_init(&p);
     p.sku = sku;
     p.enabled = 1;
@@ -160,17 +163,61 @@ seed(struct cat_fx *f, int n, int32_t *stock)
     if(hs_product_upsert(f->h, CAT_COMPANY, &p, NULL, err, sizeof(err)) ||
        api->product_set(ctx, sku, "bm_listing_id", uuid))
       return -1;
+    snprintf(key, sizeof(key), BM_KEY_QTY "%s", sku);
+    snprintf(body, sizeof(body), "%d", (int)stock[i]);
+    if(api->state_put(ctx, key, body, strlen(body)))
+      return -1;
+    if(!touched[i])
+      continue;
     snprintf(body, sizeof(body), "{\"merchant_id\": 789, \"sku\": \"%s\", "
              "\"id\": \"%s\", \"quantity\": %d, \"markets\": {\"fr-fr\": "
              "{\"price\": \"100.00\"}}}", sku, uuid, (int)stock[i]);
     if(cat_sim(f, "POST", "/_sim/listings", body, NULL) != 201)
       return -1;
-    snprintf(key, sizeof(key), BM_KEY_QTY "%s", sku);
-    snprintf(body, sizeof(body), "%d", (int)stock[i]);
-    if(api->state_put(ctx, key, body, strlen(body)))
-      return -1;
   }
   return 0;
+}
+
+/* The stock changes of every cycle, drawn before the run (deterministic):
+ * n_change per cycle, sellout_pct of them to 0, the rest half down, half
+ * up. */
+struct bench_change {
+  int32_t idx, stock;
+};
+
+static struct bench_change *
+plan_changes(const struct bench_opt *o, int32_t *stock, int n_change,
+             uint8_t *touched)
+{
+  struct bench_change *ch = calloc((size_t)o->cycles * (size_t)n_change + 1,
+                                   sizeof(*ch));
+  int32_t *cur = malloc((size_t)o->products * sizeof(int32_t));
+  int c, k, i;
+
+  if(!ch || !cur) {
+    free(ch);
+    free(cur);
+    return NULL;
+  }
+  for(i = 0; i < o->products; i++)
+    stock[i] = cur[i] = (int32_t)(1 + rnd() % 20);
+  for(c = 0; c < o->cycles; c++)
+    for(k = 0; k < n_change; k++) {
+      struct bench_change *e = &ch[c * n_change + k];
+
+      i = (int)(rnd() % (uint32_t)o->products);
+      if((int)(rnd() % 100) < o->sellout_pct)
+        e->stock = 0;
+      else if(rnd() % 2 && cur[i] > 1)
+        e->stock = cur[i] - 1 - (int32_t)(rnd() % (uint32_t)(cur[i] - 1));
+      else
+        e->stock = cur[i] + 1 + (int32_t)(rnd() % 10);
+      e->idx = i;
+      cur[i] = e->stock;
+      touched[i] = 1;
+    }
+  free(cur);
+  return ch;
 }
 
 /* ---- the naive integration: everything, every cycle, no budget ---- */
@@ -180,7 +227,7 @@ struct naive_ctx {
   CURL *curl;
   struct curl_slist *hdr;
   char *csv;
-  size_t len, cap, rows;
+  size_t len, cap, rows, chunk;
   int64_t requests, s429;
 };
 
@@ -234,7 +281,7 @@ naive_row(void *ud, const struct bmc_product *p)
                (long long)q);
   if(w > 0)
     c->len += (size_t)w;
-  if(++c->rows == 14999)
+  if(++c->rows == c->chunk)
     naive_flush(c);
   return 0;
 }
@@ -284,6 +331,8 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
   struct heap_sampler hs;
   int32_t *stock = calloc((size_t)o->products, sizeof(int32_t));
   int64_t *sold_at = calloc((size_t)o->products, sizeof(int64_t));
+  uint8_t *touched = calloc((size_t)o->products, 1);
+  struct bench_change *plan;
   char sku[32], cfg[128], url[96];
   int64_t req0, lines0, s4290, start;
   int c, i, k, n_change;
@@ -291,19 +340,24 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
   memset(out, 0, sizeof(*out));
   memset(&nc, 0, sizeof(nc));
   out->lat = calloc((size_t)o->products, sizeof(int64_t));
-  if(!stock || !sold_at || !out->lat || cat_fx_start(&f, 1, "fr-fr"))
+  n_change = (int)((int64_t)o->products * o->change_pct_x10 / 1000);
+  rng = 0x9e3779b97f4a7c15ull; /* both modes see the same changes */
+  if(!stock || !sold_at || !touched || !out->lat ||
+     !(plan = plan_changes(o, stock, n_change, touched)) ||
+     cat_fx_start(&f, 1, "fr-fr"))
     return -1;
   snprintf(cfg, sizeof(cfg), "{\"task_delay_ms\": %lld}",
            (long long)o->task_delay_ms);
   cat_sim(&f, "POST", "/_sim/config", cfg, NULL);
   fprintf(stderr, "seeding %d products and listings...\n", o->products);
-  if(seed(&f, o->products, stock)) {
+  if(seed(&f, o->products, stock, touched)) {
     fprintf(stderr, "seeding failed\n");
     return -1;
   }
   if(naive) {
     nc.f = &f;
-    nc.cap = 15000 * 40;
+    nc.chunk = (size_t)o->naive_chunk;
+    nc.cap = nc.chunk * 40 + 64;
     nc.csv = malloc(nc.cap);
     nc.curl = curl_easy_init();
     nc.hdr = curl_slist_append(NULL, "Authorization: Basic " CAT_TOKEN);
@@ -325,7 +379,6 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
   lines0 = sim_stat(&f, "sku_lines_accepted");
   s4290 = sim_stat(&f, "status_429");
   start = hs_clock_now(f.h);
-  n_change = (int)((int64_t)o->products * o->change_pct_x10 / 1000);
   for(c = 0; c < o->cycles; c++) {
     int64_t t0 = start + c * CYCLE_MS, now;
     double cpu0, cpu;
@@ -334,15 +387,9 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
       hs_clock_set(f.h, t0);
     t0 = hs_clock_now(f.h);
     for(k = 0; k < n_change; k++) {
-      int32_t ns;
+      int32_t ns = plan[c * n_change + k].stock;
 
-      i = (int)(rnd() % (uint32_t)o->products);
-      if((int)(rnd() % 100) < o->sellout_pct)
-        ns = 0;
-      else if(rnd() % 2 && stock[i] > 1)
-        ns = stock[i] - 1 - (int32_t)(rnd() % (uint32_t)(stock[i] - 1));
-      else
-        ns = stock[i] + 1 + (int32_t)(rnd() % 10);
+      i = plan[c * n_change + k].idx;
       if(ns == stock[i])
         continue;
       out->changes++;
@@ -406,6 +453,8 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
   cat_fx_stop(&f);
   free(stock);
   free(sold_at);
+  free(touched);
+  free(plan);
   return 0;
 }
 
@@ -417,9 +466,11 @@ report(const char *name, const struct bench_opt *o, const struct bench_run *r)
                                       ? (r->n_lat * 99) / 100
                                       : r->n_lat - 1] : -1;
 
-  printf("%s: %d products, %d cycles of 5 min, %d.%d%% changing per cycle\n",
-         name, o->products, o->cycles, o->change_pct_x10 / 10,
-         o->change_pct_x10 % 10);
+  printf("%s: %d products, %d cycles of 5 min, %d.%d%% changing per cycle "
+         "(%d%% of changes sell out), bulk tasks take %lld s\n", name,
+         o->products, o->cycles, o->change_pct_x10 / 10,
+         o->change_pct_x10 % 10, o->sellout_pct,
+         (long long)(o->task_delay_ms / 1000));
   printf("  stock changes            %lld (fit the 2,000 lines/h budget: "
          "%lld)\n", (long long)r->changes, (long long)r->fit);
   printf("  SKU lines accepted       %lld\n", (long long)r->lines);
@@ -472,7 +523,7 @@ run_mode(const struct bench_opt *o, int naive)
 int
 main(int argc, char **argv)
 {
-  struct bench_opt o = {100000, 12, 10, 10, 60000};
+  struct bench_opt o = {100000, 12, 10, 10, 2000, 60000};
   int i, naive = 0, both = 1, fails = 0;
 
   for(i = 1; i < argc; i++) {
@@ -492,16 +543,19 @@ main(int argc, char **argv)
       o.change_pct_x10 = (int)(strtod(argv[++i], NULL) * 10);
     else if(i + 1 < argc && !strcmp(argv[i], "--sellout-pct"))
       o.sellout_pct = (int)strtol(argv[++i], NULL, 10);
+    else if(i + 1 < argc && !strcmp(argv[i], "--naive-chunk"))
+      o.naive_chunk = (int)strtol(argv[++i], NULL, 10);
     else if(i + 1 < argc && !strcmp(argv[i], "--task-delay-ms"))
       o.task_delay_ms = strtoll(argv[++i], NULL, 10);
     else {
       fprintf(stderr, "usage: %s [--plugin|--naive|--both] [--products N] "
               "[--cycles N] [--change-pct P] [--sellout-pct P] "
-              "[--task-delay-ms MS]\n", argv[0]);
+              "[--naive-chunk ROWS] [--task-delay-ms MS]\n", argv[0]);
       return 2;
     }
   }
-  if(o.products < 1 || o.cycles < 1)
+  if(o.products < 1 || o.cycles < 1 || o.naive_chunk < 1 ||
+     o.naive_chunk > 14999)
     return 2;
   /* each mode in its own process so that peak RSS is its own */
   if(both || !naive)
