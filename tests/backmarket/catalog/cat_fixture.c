@@ -59,9 +59,16 @@ cat_set(struct cat_fx *f, const char *key, const char *value)
 int
 cat_fx_start(struct cat_fx *f, int quotas, const char *markets)
 {
+  return cat_fx_start_on(f, quotas, markets, "eu");
+}
+
+int
+cat_fx_start_on(struct cat_fx *f, int quotas, const char *markets,
+                const char *platform)
+{
   struct hs_options ho;
   struct mk_sim_opts so;
-  char err[512];
+  char err[512], body[256];
   int rc;
 
   memset(f, 0, sizeof(*f));
@@ -89,8 +96,9 @@ cat_fx_start(struct cat_fx *f, int quotas, const char *markets)
   if(cat_sim(f, "POST", "/_sim/merchants",
              "{\"id\": 789, \"name\": \"Acme\", \"is_merchant\": true}",
              NULL) != 201 ||
-     cat_sim(f, "POST", "/_sim/tokens", "{\"token\": \"" CAT_TOKEN
-             "\", \"merchant_id\": 789, \"platform\": \"eu\"}", NULL) != 201 ||
+     snprintf(body, sizeof(body), "{\"token\": \"" CAT_TOKEN "\", "
+              "\"merchant_id\": 789, \"platform\": \"%s\"}", platform) < 0 ||
+     cat_sim(f, "POST", "/_sim/tokens", body, NULL) != 201 ||
      cat_sim(f, "POST", "/_sim/config", "{\"task_delay_ms\": 2000}", NULL) !=
          200)
     return -1;
@@ -102,7 +110,8 @@ cat_fx_start(struct cat_fx *f, int quotas, const char *markets)
     fprintf(stderr, "company: %s\n", err);
     return -1;
   }
-  if(cat_set(f, "token", CAT_TOKEN) || cat_set(f, "base_url", f->base_url) ||
+  if(cat_set(f, "token", CAT_TOKEN) || cat_set(f, "platform", platform) ||
+     cat_set(f, "base_url", f->base_url) ||
      cat_set(f, "markets", markets) ||
      cat_set(f, "company_name", "Acme") ||
      cat_set(f, "contact_email", "ops@acme.test") ||

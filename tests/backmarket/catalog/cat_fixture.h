@@ -28,6 +28,9 @@ struct cat_fx {
  * acme with the plugin enabled and pointed at the sim, markets as given,
  * bulk tasks that finish after 2 s of virtual time.  0 on success. */
 int cat_fx_start(struct cat_fx *f, int quotas, const char *markets);
+/* The same on another platform ("eu", "na", "ap"): token and setting. */
+int cat_fx_start_on(struct cat_fx *f, int quotas, const char *markets,
+                    const char *platform);
 void cat_fx_stop(struct cat_fx *f);
 
 /* Toolbox setting; 0 on success. */

@@ -386,6 +386,12 @@ test_bulk_creation_mixed(void)
                                    "00000000-0000-4000-8000-00000000dead",
                                    "4006381333931"), 0);
   CU_ASSERT_EQUAL(creation_product("NEW-NOEAN", known, NULL), 0);
+  /* by hand: Ready To Post only, nothing sent */
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "ready_to_post", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "NEW-NOEAN", "ready_to_post"), "No");
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "NEW-OK", "ready_to_post"), "Yes");
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "", NULL, NULL), 0);
   seq = cat_log_seq(&fx);
   CU_ASSERT_EQUAL(cat_run(&fx, "listing_creation", &job), HS_JOB_PARTIAL);
   CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "NEW-OK", "ready_to_post"), "Yes");
@@ -416,6 +422,80 @@ test_bulk_creation_mixed(void)
   cat_fx_stop(&fx);
 }
 
+/* A bulk task that Back Market fails (action_status 8): the job fails with
+ * Back Market's reason, nothing is recorded as pushed, and the next run
+ * sends the same changes again. */
+static void
+test_bulk_task_failed(void)
+{
+  char sku[32];
+  int64_t job = 0, seq;
+  int i, zero = 0;
+
+  if(setup(1, "fr-fr"))
+    return;
+  for(i = 0; i < 30; i++) {
+    snprintf(sku, sizeof(sku), "F-%02d", i);
+    cat_listing(&fx, sku, 4, "fr-fr", "50.00", NULL);
+    cat_product(&fx, sku, 4, NULL, NULL);
+  }
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  for(i = 0; i < 30; i++) {
+    snprintf(sku, sizeof(sku), "F-%02d", i);
+    hs_stock_set(fx.h, CAT_COMPANY, sku, 0);
+  }
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/config",
+                           "{\"task_fail_next\": 1}"), 200);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &job), HS_JOB_FAILED);
+  CU_ASSERT(cat_job_log_has(&fx, job, "Task has been interrupted."));
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "F-00"), 4);
+  seq = cat_log_seq(&fx);
+  hs_clock_advance(fx.h, 3600 * 1000); /* the failed task's lines count */
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", "F-29,0",
+                                NULL), 1);
+  for(i = 0; i < 30; i++) {
+    snprintf(sku, sizeof(sku), "F-%02d", i);
+    zero += cat_sim_qty(&fx, sku) == 0;
+  }
+  CU_ASSERT_EQUAL(zero, 30);
+  CU_ASSERT_EQUAL(cat_sim_429(&fx), 0);
+  cat_fx_stop(&fx);
+}
+
+/* Yen has no minor unit: 449.00 goes as "449" with currency JPY on the
+ * Japanese market (AP platform); a price with sen is refused before
+ * anything is sent. */
+static void
+test_prices_jpy(void)
+{
+  int64_t seq;
+
+  if(cat_fx_start_on(&fx, 1, "ja-jp,en-au", "ap") != 0) {
+    CU_FAIL("fixture did not start");
+    return;
+  }
+  cat_listing(&fx, "JP-1", 2, "ja-jp", "400", NULL);
+  cat_listing(&fx, "JP-2", 2, "ja-jp", "400", NULL);
+  cat_product(&fx, "JP-1", 2, NULL, "44900.00");
+  cat_product(&fx, "JP-2", 2, NULL, "449.50");
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", NULL), HS_JOB_PARTIAL);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"price\":\"44900\",\"currency\":\"JPY\"",
+                                "ja-jp"), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"price\":\"44900.00\",\"currency\":\"AUD\"",
+                                "en-au"), 1);
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "JP-2", "price_invalid", "JPY"), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", "449.5",
+                                "ja-jp"), 0);
+  cat_fx_stop(&fx);
+}
+
 static const struct {
   const char *name;
   CU_TestFunc fn;
@@ -426,6 +506,8 @@ static const struct {
   {"prices_per_market", test_prices_per_market},
   {"repricer", test_repricer},
   {"bulk_creation_mixed", test_bulk_creation_mixed},
+  {"bulk_task_failed", test_bulk_task_failed},
+  {"prices_jpy", test_prices_jpy},
 };
 
 int
