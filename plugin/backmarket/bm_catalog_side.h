@@ -209,8 +209,9 @@ struct bm_push_stats {
 };
 
 /* Push quantities: zero-outs first, then other decreases, then increases;
- * only what the SKU-line budget allows now (the rest waits for the next
- * run); one bulk task above bulk_threshold, else single updates.  Pushed
+ * only what the SKU-line budget allows now, as planned by bm_qty_plan (the
+ * rest waits for the next run); one bulk task above bulk_threshold, else
+ * single updates.  Pushed
  * values are recorded under BM_KEY_QTY only after success.  Items are
  * reordered in place; the caller still owns them. */
 int bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,

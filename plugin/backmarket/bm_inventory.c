@@ -5,7 +5,10 @@
  * holds, loaded once into a hash), zero-outs first, then other decreases,
  * then increases, never more SKU lines than the budget allows (the rest
  * waits for the next run), one bulk CSV task for many changes and single
- * updates for a few.
+ * updates for a few.  Sell-outs may use the whole hourly budget; the other
+ * changes leave zero_reserve_pct of it for sell-outs still to come and are
+ * spread over the hour's twelve runs (bm_qty_plan), so a morning of
+ * restocks cannot starve an afternoon sell-out.
  */
 #include <stdio.h>
 #include <stdlib.h>
