@@ -496,6 +496,49 @@ test_prices_jpy(void)
   cat_fx_stop(&fx);
 }
 
+/* Bad input and transient failures: a malformed listings page fails the
+ * download with a clear message and sets nothing; a 503 on a quantity
+ * update is retried and the value lands once. */
+static void
+test_faults(void)
+{
+  char ua[40];
+  int64_t job = 0, seq;
+
+  if(setup(1, "fr-fr"))
+    return;
+  cat_listing(&fx, "FA-1", 3, "fr-fr", "10.00", ua);
+  cat_listing(&fx, "GHOST-9", 5, "fr-fr", "10.00", NULL);
+  cat_product(&fx, "FA-1", 3, NULL, NULL);
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/faults",
+                           "{\"path\": \"/ws/listings\", \"method\": \"GET\", "
+                           "\"kind\": \"malformed\", \"count\": 1}"), 201);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", &job),
+                  HS_JOB_FAILED);
+  CU_ASSERT(cat_job_log_has(&fx, job, "listings page (fr-fr)"));
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "FA-1", "bm_listing_id"), "");
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "GHOST-9"), 5); /* nothing zeroed */
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "FA-1", "bm_listing_id"), ua);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "GHOST-9"), 0);
+  /* a 503 on the single update: retried after a backoff, applied once */
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "FA-1", 1), 0);
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/faults",
+                           "{\"path\": \"/ws/listings/\", \"method\": \"POST\", "
+                           "\"kind\": \"status\", \"status\": 503, "
+                           "\"count\": 1}"), 201);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"quantity\":1", NULL), 2);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "FA-1"), 1);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/", NULL, NULL), 0);
+  cat_fx_stop(&fx);
+}
+
 static const struct {
   const char *name;
   CU_TestFunc fn;
@@ -508,6 +551,7 @@ static const struct {
   {"bulk_creation_mixed", test_bulk_creation_mixed},
   {"bulk_task_failed", test_bulk_task_failed},
   {"prices_jpy", test_prices_jpy},
+  {"faults", test_faults},
 };
 
 int
