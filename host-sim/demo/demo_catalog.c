@@ -68,7 +68,7 @@ demo_ean13(int i, char out[14])
 {
   int sum = 0, k;
 
-  snprintf(out, 14, "3760%08d", 10000 + i);
+  snprintf(out, 14, "3760%08u", (unsigned)(10000 + i) % 100000000u);
   for(k = 0; k < 12; k++)
     sum += (out[k] - '0') * ((k % 2) ? 3 : 1);
   out[12] = (char)('0' + (10 - sum % 10) % 10);

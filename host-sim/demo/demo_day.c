@@ -168,7 +168,7 @@ demo_imei(int n, int bad, char out[16])
 {
   int sum = 0, k;
 
-  snprintf(out, 16, "35693803%06d", 100000 + n);
+  snprintf(out, 16, "35693803%06u", (unsigned)(100000 + n) % 1000000u);
   for(k = 0; k < 14; k++) {
     int v = out[k] - '0';
 
