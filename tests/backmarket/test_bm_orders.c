@@ -111,20 +111,32 @@ t_fail_each_step(void)
     fail_step("order_get", n);
 }
 
-/* A real crash (_exit in the middle of the job) in a child process, at
- * several points; the parent restarts the host and reruns. */
+/* A real crash (_exit in the middle of the job) of another process on the
+ * same store (bm_crash_child), at several points; the parent restarts the
+ * host and reruns. */
 static void
 t_crash_restart(void)
 {
   int64_t n;
+  int crashed = 0;
 
-  for(n = 1; n < 12; n += 2) {
+  static const struct {
+    const char *svc;
+    int64_t n;
+  } pts[] = {{"state_put", 0}, {"state_put", 1}, {"state_put", 2},
+             {"state_put", 3}, {"state_put", 4}, {"order_upsert", 0},
+             {"order_get", 0}};
+  size_t k;
+
+  for(k = 0; k < sizeof(pts) / sizeof(pts[0]); k++) {
     const char *skus[2] = {"SKU-A", "SKU-B"};
     int qtys[2] = {1, 1};
     int64_t id, l[2], seq;
     pid_t pid;
     int wst = 0;
     char err[256];
+    char start_ms[32];
+    char after[32];
 
     START(0, "hold", NULL);
     CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 10), 0);
@@ -132,27 +144,21 @@ t_crash_restart(void)
     seq = th_sim_log_seq(&E);
     CU_ASSERT_FATAL((id = bmt_order(&E, skus, qtys, 2, l)) > 0);
     fflush(NULL);
+    snprintf(start_ms, sizeof(start_ms), "%lld", (long long)th_now(&E));
+    n = pts[k].n;
+    snprintf(after, sizeof(after), "%lld", (long long)n);
     pid = fork();
     CU_ASSERT_FATAL(pid >= 0);
     if(pid == 0) {
-      /* child: its own connection to the same store */
-      struct hs_options ho;
-      struct hs_host *h = NULL;
-      memset(&ho, 0, sizeof(ho));
-      ho.db_path = E.db;
-      ho.plugin_dir = BMC_PLUGIN_DIR;
-      ho.schema_dir = BMC_SCHEMA_DIR;
-      ho.virtual_clock = 1;
-      ho.virtual_start_ms = th_now(&E);
-      if(hs_host_open(&ho, &h, err, sizeof(err)))
-        _exit(3);
-      hs_fault_set(h, "state_put", n, HS_FAULT_EXIT);
-      hs_run_action(h, E.company, "backmarket", "order_download", NULL,
-                    NULL, err, sizeof(err));
-      _exit(0);
+      /* exec at once: the child inherits none of our threads' state */
+      execl(BM_CRASH_CHILD, BM_CRASH_CHILD, E.db, start_ms, E.company,
+            "order_download", pts[k].svc, after, (char *)NULL);
+      _exit(4);
     }
     CU_ASSERT_EQUAL(waitpid(pid, &wst, 0), pid);
-    CU_ASSERT_TRUE(WIFEXITED(wst));
+    CU_ASSERT_TRUE(WIFEXITED(wst) && (WEXITSTATUS(wst) == 99 ||
+                                      WEXITSTATUS(wst) == 0));
+    crashed += WIFEXITED(wst) && WEXITSTATUS(wst) == 99;
     CU_ASSERT_EQUAL_FATAL(th_env_reopen(&E, err, sizeof(err)), 0);
     th_clock_advance(&E, 300000);
     RUN_OK("order_download");
@@ -163,6 +169,8 @@ t_crash_restart(void)
     CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id, l[1]), 2);
     finish();
   }
+  /* the fault really hit mid-job every time */
+  CU_ASSERT_EQUAL(crashed, (int)(sizeof(pts) / sizeof(pts[0])));
 }
 
 /* Orders moving between pages: a host log hook touches an order of page 1
