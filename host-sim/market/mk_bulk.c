@@ -337,6 +337,7 @@ static void mk_task_row(struct mk_sim *s, struct mk_task *t, json_object *row,
   }
   *l = nl;
   mk_listing_defaults(s, l);
+  mk_listing_indexed(s, l);
   e = json_object_new_object();
   json_object_object_add(e, "sku", json_object_new_string(l->sku));
   json_object_object_add(e, "id", json_object_new_string(l->uuid));

@@ -180,6 +180,7 @@ static void mk_listing_post_ctl(struct mk_sim *s, json_object *b,
   }
   *l = nl;
   mk_listing_defaults(s, l);
+  mk_listing_indexed(s, l);
   mk_resp_json(r, 201, mk_listing_ctl_json(l));
 }
 

@@ -126,34 +126,6 @@ struct mk_merchant *mk_merchant_get(struct mk_sim *s, int64_t id)
   return NULL;
 }
 
-struct mk_listing *mk_listing_by_sku(struct mk_sim *s, int64_t merchant,
-                                     const char *sku)
-{
-  size_t i;
-  for(i = 0; i < s->listings.n; i++)
-    if(s->listings.a[i].merchant_id == merchant &&
-       !strcasecmp(s->listings.a[i].sku, sku))
-      return &s->listings.a[i];
-  return NULL;
-}
-
-/* By UUID, legacy integer id, or (control API) SKU.  merchant < 0: any. */
-struct mk_listing *mk_listing_find(struct mk_sim *s, int64_t merchant,
-                                   const char *key)
-{
-  size_t i;
-  long long id = 0;
-  int isnum = mk_parse_int(key, &id) == 0;
-  for(i = 0; i < s->listings.n; i++) {
-    struct mk_listing *l = &s->listings.a[i];
-    if(merchant >= 0 && l->merchant_id != merchant)
-      continue;
-    if((isnum && l->listing_id == id) || !strcasecmp(l->uuid, key))
-      return l;
-  }
-  return NULL;
-}
-
 struct mk_order *mk_order_get(struct mk_sim *s, int64_t id)
 {
   size_t i;
@@ -218,6 +190,7 @@ void mk_state_clear(struct mk_sim *s)
   for(i = 0; i < s->pro_orders.n; i++)
     mk_pro_order_free(&s->pro_orders.a[i]);
   s->merchants.n = s->tokens.n = s->listings.n = s->products.n = 0;
+  mk_listing_index_clear(s);
   s->orders.n = s->tasks.n = s->bboxes.n = s->faults.n = 0;
   s->schedules.n = s->pro_keys.n = s->pro_orders.n = 0;
   s->next_order = 78740101;

@@ -224,8 +224,17 @@ struct mk_pro_order {
 
 #define MK_VEC(T) struct { T *a; size_t n, cap; }
 
+/* Open-addressing index of listings: slot = listing index + 1 (0 empty).
+ * Entries may go stale when a listing is replaced in place; lookups check
+ * the listing itself, and a rebuild on growth drops stale entries. */
+struct mk_lindex {
+  size_t *slot;
+  size_t cap, used;
+};
+
 struct mk_sim {
   pthread_mutex_t mu;
+  struct mk_lindex lx_sku, lx_uuid, lx_id; /* over listings (mk_core.c) */
   struct MHD_Daemon *daemon;
   uint16_t port;
   struct mk_config cfg, cfg0;
@@ -309,6 +318,13 @@ void mk_tick(struct mk_sim *s);
 void mk_dispatch(struct mk_sim *s, struct mk_req *rq, struct mk_resp *r,
                  int from_http);
 void mk_state_clear(struct mk_sim *s);
+/* Record listing l (already in s->listings) in the lookup indexes; call
+ * after adding a listing or changing its SKU, UUID or id. */
+void mk_listing_indexed(struct mk_sim *s, const struct mk_listing *l);
+/* Drop every index entry (reset). */
+void mk_listing_index_clear(struct mk_sim *s);
+/* Free the indexes (stop). */
+void mk_listing_index_free(struct mk_sim *s);
 struct mk_merchant *mk_merchant_get(struct mk_sim *s, int64_t id);
 struct mk_listing *mk_listing_find(struct mk_sim *s, int64_t merchant,
                                    const char *key);

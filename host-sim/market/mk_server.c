@@ -326,6 +326,7 @@ void mk_sim_stop(struct mk_sim *s)
   free(s->merchants.a);
   free(s->tokens.a);
   free(s->listings.a);
+  mk_listing_index_free(s);
   free(s->products.a);
   free(s->orders.a);
   free(s->tasks.a);
