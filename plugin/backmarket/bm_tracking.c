@@ -304,6 +304,53 @@ bm_ship_post(struct bm_inst *bi, int64_t order_id, const struct bm_ship *s,
   return rc;
 }
 
+/* After a 4xx: is the order shipped on Back Market all the same (an
+ * earlier attempt of a retried request went through)? */
+static int
+bm_ship_landed(struct bm_inst *bi, int64_t order_id)
+{
+  struct json_object *j = NULL;
+  struct bm_order o;
+  char why[256];
+  int landed = 0;
+
+  if(bm_order_fetch(bi, order_id, &j, &o, why, sizeof(why)))
+    return 0;
+  landed = bm_order_count(&o, BM_LINE_SHIPPED) > 0 &&
+           bm_order_count(&o, BM_LINE_SHIPPED) +
+                   bm_order_count(&o, BM_LINE_CANCELLED) ==
+               o.n_lines;
+  bm_order_clear(&o);
+  json_object_put(j);
+  return landed;
+}
+
+/* After a 4xx on a PATCH: does the line already carry that identifier? */
+static int
+bm_ident_landed(struct bm_inst *bi, int64_t order_id, const char *line_id,
+                const char *serial)
+{
+  struct json_object *j = NULL;
+  struct bm_order o;
+  char why[256];
+  char lid[32];
+  size_t k;
+  int landed = 0;
+
+  if(bm_order_fetch(bi, order_id, &j, &o, why, sizeof(why)))
+    return 0;
+  for(k = 0; k < o.n_lines; k++) {
+    snprintf(lid, sizeof(lid), "%lld", (long long)o.lines[k].id);
+    if(!strcmp(lid, line_id) &&
+       ((o.lines[k].imei && !strcmp(o.lines[k].imei, serial)) ||
+        (o.lines[k].serial && !strcmp(o.lines[k].serial, serial))))
+      landed = 1;
+  }
+  bm_order_clear(&o);
+  json_object_put(j);
+  return landed;
+}
+
 /* PATCH the identifier of each line (multi-line or qty > 1 orders). */
 static int
 bm_ship_patch_lines(struct bm_inst *bi, const char *id,
@@ -356,6 +403,9 @@ bm_ship_patch_lines(struct bm_inst *bi, const char *id,
       rc = bm_call(bi, "PATCH", path, pc_buf_str(&b), NULL, NULL, why,
                    sizeof(why));
     pc_buf_free(&b);
+    if(rc == BMC_ERR_REMOTE_REJECT &&
+       bm_ident_landed(bi, bo->order_id, l->line_id, l->serial))
+      rc = BMC_OK;
     if(rc == BMC_ERR_REMOTE_REJECT) {
       char msg[700];
       snprintf(msg, sizeof(msg), "order %s line %s: Back Market refused the "
@@ -440,6 +490,8 @@ bm_ship_one(struct bm_inst *bi, int64_t order_id, int imei_update,
     rc = bm_ship_post(bi, order_id, s, tracking,
                       imei_update && single && s->lines[0].serial[0], why,
                       sizeof(why));
+    if(rc == BMC_ERR_REMOTE_REJECT && bm_ship_landed(bi, order_id))
+      rc = BMC_OK; /* a retried request: the first attempt went through */
     if(rc == BMC_ERR_REMOTE_REJECT) {
       snprintf(msg, sizeof(msg), "order %s: Back Market refused the "
                "tracking: %s; fix the order in the host to send it again",
