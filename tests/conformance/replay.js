@@ -19,6 +19,22 @@ const [simUrl, bmUrl, proUrl, ...traffic] = process.argv.slice(2);
    1.2); the orders operations declare http basic, which prism decodes. */
 const TOKEN = Buffer.from('conformance@example.test:0123456789abcdef')
   .toString('base64');
+/* One token per platform (a token only works on its own platform, ref
+   1.1): recorded traffic on en-us or ja-jp/en-au replays with that
+   platform's token. */
+const PLATFORM_TOKENS = {
+  eu: TOKEN,
+  na: Buffer.from('conformance-na@example.test:0123456789abcdef')
+    .toString('base64'),
+  ap: Buffer.from('conformance-ap@example.test:0123456789abcdef')
+    .toString('base64'),
+};
+function tokenFor(lang) {
+  const l = (lang || '').toLowerCase();
+  if (l === 'en-us') return PLATFORM_TOKENS.na;
+  if (l === 'ja-jp' || l === 'en-au') return PLATFORM_TOKENS.ap;
+  return PLATFORM_TOKENS.eu;
+}
 const PRO_KEY = 'conformance-pro-key';
 const UA = 'BM-Conformance-Replay;qa@example.test';
 
@@ -121,8 +137,8 @@ function pro(label, method, path, body) {
 async function seed() {
   await ctl('POST', '/_sim/reset');
   await ctl('POST', '/_sim/merchants', { id: 789, name: 'Conformance' });
-  await ctl('POST', '/_sim/tokens', { token: TOKEN, merchant_id: 789,
-                                      platform: 'eu' });
+  for (const [platform, token] of Object.entries(PLATFORM_TOKENS))
+    await ctl('POST', '/_sim/tokens', { token, merchant_id: 789, platform });
   const a = await ctl('POST', '/_sim/listings', {
     merchant_id: 789, sku: 'CONF-A', quantity: 5, grade: 'FAIR',
     title: 'MacBook Air 13-inch (2020)',
@@ -229,7 +245,7 @@ async function replayFile(file) {
       await send(proUrl, label, e.method, e.path.slice('/sellers-prod'.length) + q,
                  h, body);
     } else if (e.path.startsWith('/ws/')) {
-      h.authorization = `Basic ${TOKEN}`;
+      h.authorization = `Basic ${tokenFor(h['accept-language'])}`;
       await send(bmUrl, label, e.method, e.path + q, h, body);
     }
   }
