@@ -59,15 +59,24 @@ th_open_host(struct th_env *e, int64_t start, char *err, size_t errlen)
 {
   struct hs_options ho;
   struct hs_host *h = NULL;
+  char so_path[512];
 
   memset(&ho, 0, sizeof(ho));
   ho.db_path = e->db;
-  ho.plugin_dir = BMC_PLUGIN_DIR;
+  ho.plugin_dir = e->only_plugin ? NULL : BMC_PLUGIN_DIR;
   ho.schema_dir = BMC_SCHEMA_DIR;
   ho.virtual_clock = 1;
   ho.virtual_start_ms = start;
   if(hs_host_open(&ho, &h, err, errlen))
     return -1;
+  if(e->only_plugin) {
+    snprintf(so_path, sizeof(so_path), "%s/%s.so", BMC_PLUGIN_DIR,
+             e->plugin);
+    if(hs_host_load_plugin(h, so_path, err, errlen)) {
+      hs_host_close(h);
+      return -1;
+    }
+  }
   __atomic_store_n(&e->host, h, __ATOMIC_RELEASE);
   return 0;
 }
@@ -93,10 +102,14 @@ th_env_start(struct th_env *e, const struct th_env_opts *o, char *err,
     e->dir[0] = '\0';
     return -1;
   }
-  snprintf(e->db, sizeof(e->db), "%s/host.db", e->dir);
+  if(o->in_memory)
+    snprintf(e->db, sizeof(e->db), ":memory:");
+  else
+    snprintf(e->db, sizeof(e->db), "%s/host.db", e->dir);
   snprintf(e->company, sizeof(e->company), "%s",
            o->company ? o->company : "acme");
   snprintf(e->plugin, sizeof(e->plugin), "%s", o->plugin);
+  e->only_plugin = o->only_plugin;
   start = o->start_ms ? o->start_ms : TH_DEFAULT_START;
   e->last_now = start;
   if(th_open_host(e, start, err, errlen))
@@ -132,7 +145,8 @@ th_env_start(struct th_env *e, const struct th_env_opts *o, char *err,
   }
   if(o->token) {
     snprintf(body, sizeof(body), "{\"token\": \"%s\", \"merchant_id\": %d, "
-             "\"platform\": \"eu\"}", o->token, TH_MERCHANT_ID);
+             "\"platform\": \"%s\"}", o->token, TH_MERCHANT_ID,
+             o->platform ? o->platform : "eu");
     st = th_sim_control(e, "POST", "/_sim/tokens", body, NULL);
     if(st != 201 && st != 200) {
       snprintf(err, errlen, "sim token: HTTP %d", st);
@@ -179,6 +193,10 @@ th_env_reopen(struct th_env *e, char *err, size_t errlen)
 {
   struct hs_host *h = e->host;
 
+  if(!strcmp(e->db, ":memory:")) {
+    snprintf(err, errlen, "th_env_reopen: the store is in memory");
+    return -1;
+  }
   e->last_now = hs_clock_now(h);
   __atomic_store_n(&e->host, NULL, __ATOMIC_RELEASE);
   hs_host_close(h);
@@ -346,6 +364,33 @@ int
 th_sim_log_count(struct th_env *e, int64_t seq, const char *method,
                  const char *prefix, const char *body_has)
 {
+  struct th_log_filter f;
+
+  memset(&f, 0, sizeof(f));
+  f.method = method;
+  f.prefix = prefix;
+  f.body_has = body_has;
+  return th_sim_log_count_f(e, seq, &f);
+}
+
+/* Value of request header name in a log entry ("" when absent). */
+static const char *
+th_entry_header(struct json_object *en, const char *name)
+{
+  struct json_object *hd, *v;
+  const char *s;
+
+  if(!json_object_object_get_ex(en, "headers", &hd) ||
+     !json_object_object_get_ex(hd, name, &v))
+    return "";
+  s = json_object_get_string(v);
+  return s ? s : "";
+}
+
+int
+th_sim_log_count_f(struct th_env *e, int64_t seq,
+                   const struct th_log_filter *f)
+{
   struct json_object *j = NULL;
   struct json_object *arr;
   char path[64];
@@ -369,11 +414,14 @@ th_sim_log_count(struct th_env *e, int64_t seq, const char *method,
     ps = json_object_get_string(p);
     bs = json_object_object_get_ex(en, "body", &b) ? json_object_get_string(b)
                                                    : NULL;
-    if(method && strcmp(ms, method))
+    if(f->method && strcmp(ms, f->method))
       continue;
-    if(prefix && strncmp(ps, prefix, strlen(prefix)))
+    if(f->prefix && strncmp(ps, f->prefix, strlen(f->prefix)))
       continue;
-    if(body_has && (!bs || !strstr(bs, body_has)))
+    if(f->body_has && (!bs || !strstr(bs, f->body_has)))
+      continue;
+    if(f->header &&
+       strcmp(th_entry_header(en, f->header), f->header_value ? f->header_value : ""))
       continue;
     n++;
   }

@@ -33,6 +33,7 @@ struct th_env {
   char company[64];
   char plugin[64];
   int64_t last_now;        /* clock while the host is closed (reopen) */
+  int only_plugin;         /* load only <plugin>.so (th_env_opts) */
 };
 
 struct th_env_opts {
@@ -43,11 +44,17 @@ struct th_env_opts {
                                 the sim (NULL = keep the environment's) */
   int64_t start_ms;          /* virtual start; 0 = 2026-03-22T12:00:00Z */
   const char *token;         /* registered for merchant TH_MERCHANT_ID on
-                                platform eu; set as setting `token_key` */
+                                `platform`; set as setting `token_key` */
   const char *token_key;     /* NULL = "token"; "" = do not set */
   const char *base_url_key;  /* NULL = "base_url"; "" = do not set */
   const char *const *settings; /* NULL-terminated key, value pairs */
   int keep_dir;              /* 1 = leave the temp dir (debugging) */
+  const char *platform;      /* platform the token is registered on
+                                ("eu", "na", "ap"); NULL = "eu" */
+  int in_memory;             /* 1 = ":memory:" store (faster for large
+                                seeds; th_env_reopen then fails) */
+  int only_plugin;           /* 1 = load only BMC_PLUGIN_DIR/<plugin>.so;
+                                0 = every plugin of BMC_PLUGIN_DIR */
 };
 
 /* Start everything.  0, or -1 with a message in err. */
@@ -92,6 +99,18 @@ int th_errors_count(struct th_env *e, const char *code, const char *item,
 int64_t th_sim_log_seq(struct th_env *e);
 int th_sim_log_count(struct th_env *e, int64_t seq, const char *method,
                      const char *prefix, const char *body_has);
+/* The same with a request-header test as well (-1 on error). */
+struct th_log_filter {
+  const char *method;        /* NULL = any */
+  const char *prefix;        /* path prefix; NULL = any */
+  const char *body_has;      /* body substring; NULL = any */
+  const char *header;        /* header name as logged (lower case); NULL =
+                                no header test */
+  const char *header_value;  /* value it must equal (NULL = ""); a
+                                request without the header has "" */
+};
+int th_sim_log_count_f(struct th_env *e, int64_t seq,
+                       const struct th_log_filter *f);
 /* Value of a numeric member of GET /_sim/stats ("requests", "status_429")
  * or -1. */
 int64_t th_sim_stat(struct th_env *e, const char *key);

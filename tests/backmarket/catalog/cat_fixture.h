@@ -1,8 +1,10 @@
 /*
- * cat_fixture.h -- the catalog tests' fixture: a host simulator (in-memory
- * store, virtual clock) with the Back Market plugin loaded, one company
- * "acme" connected to an embedded marketplace simulator that reads the
- * host's clock, plus small helpers to drive both.
+ * cat_fixture.h -- the catalog tests' fixture, built on the shared harness
+ * (tests/harness/th_env.h): a host simulator (in-memory store, virtual
+ * clock) with only the Back Market plugin loaded, one company "acme"
+ * connected to an embedded marketplace simulator that reads the host's
+ * clock, plus the catalog-specific helpers (sim listings, products,
+ * plugin properties, item errors).
  */
 #ifndef CAT_FIXTURE_H
 #define CAT_FIXTURE_H
@@ -13,31 +15,37 @@
 
 #include "hs_host.h"
 #include "mk_sim.h"
+#include "th_env.h"
 
 #define CAT_COMPANY "acme"
 #define CAT_PLUGIN "backmarket"
 #define CAT_TOKEN "tok-catalog-0123456789abcdef"
 
 struct cat_fx {
-  struct hs_host *h;
-  struct mk_sim *sim;
-  char base_url[64];
+  struct th_env env;      /* the harness (owns host and sim) */
+  struct hs_host *h;      /* = env.host */
+  struct mk_sim *sim;     /* = env.sim */
+  const char *base_url;   /* = env.base_url */
 };
 
-/* Start host + sim (quotas on/off), merchant 789 with CAT_TOKEN, company
- * acme with the plugin enabled and pointed at the sim, markets as given,
- * bulk tasks that finish after 2 s of virtual time.  0 on success. */
+/* Start host + sim (quotas on/off), merchant TH_MERCHANT_ID with
+ * CAT_TOKEN, company acme with the plugin enabled and pointed at the sim,
+ * markets as given, bulk tasks that finish after 2 s of virtual time.
+ * 0 on success.  f must not move while started (the sim reads the clock
+ * through it). */
 int cat_fx_start(struct cat_fx *f, int quotas, const char *markets);
 /* The same on another platform ("eu", "na", "ap"): token and setting. */
 int cat_fx_start_on(struct cat_fx *f, int quotas, const char *markets,
                     const char *platform);
+/* Stop both; accepts a half-started fixture. */
 void cat_fx_stop(struct cat_fx *f);
 
 /* Toolbox setting; 0 on success. */
 int cat_set(struct cat_fx *f, const char *key, const char *value);
 /* Run an action now; returns the job status (enum hs_job_status) or -1. */
 int cat_run(struct cat_fx *f, const char *action, int64_t *job_id);
-/* Control API; returns the HTTP status, *out parsed JSON (owned) if out. */
+/* Control API; returns the HTTP status, *out parsed JSON (owned) if out.
+ * A status >= 400 is printed to stderr. */
 int cat_sim(struct cat_fx *f, const char *method, const char *path,
             const char *body, struct json_object **out);
 /* printf-style body helper for cat_sim. */
@@ -53,7 +61,8 @@ int64_t cat_sim_qty(struct cat_fx *f, const char *sku);
 /* Last request-log sequence number (to count requests made after it). */
 int64_t cat_log_seq(struct cat_fx *f);
 /* Requests after seq whose "METHOD path" starts with prefix (e.g.
- * "POST /ws/listings/"); body_has/lang may be NULL filters. */
+ * "POST /ws/listings/", "" = any); body_has/lang (Accept-Language) may be
+ * NULL filters. */
 int cat_log_count(struct cat_fx *f, int64_t seq, const char *prefix,
                   const char *body_has, const char *lang);
 /* The sim's 429 count. */
