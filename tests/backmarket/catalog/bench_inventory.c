@@ -494,30 +494,81 @@ report(const char *name, const struct bench_opt *o, const struct bench_run *r)
          (r->rss_kib - r->rss_seeded_kib) / 1024.0);
 }
 
-/* Run one mode in a child process; 0 when it succeeded. */
+/* What a mode's child process hands back for the comparison. */
+struct bench_summary {
+  int64_t lines, requests, s429, reached, unreached, p50_ms;
+  double cpu_avg, rss_mib;
+};
+
+/* Run one mode in a child process (so its peak RSS is its own); 0 when it
+ * succeeded, with its summary in *sum. */
 static int
-run_mode(const struct bench_opt *o, int naive)
+run_mode(const struct bench_opt *o, int naive, struct bench_summary *sum)
 {
   struct bench_run r;
-  int status = 0;
+  int status = 0, fd[2];
   pid_t pid;
+  ssize_t got;
 
   fflush(stdout);
-  pid = fork();
-  if(pid < 0)
+  if(pipe(fd))
     return 1;
+  pid = fork();
+  if(pid < 0) {
+    close(fd[0]);
+    close(fd[1]);
+    return 1;
+  }
   if(pid == 0) {
+    struct bench_summary m;
+
+    close(fd[0]);
     if(bench(o, naive, &r))
       _exit(1);
     report(naive ? "naive (every SKU every cycle, no ordering)"
                  : "plugin (budgeted diffs, zero-outs first)", o, &r);
+    memset(&m, 0, sizeof(m));
+    m.lines = r.lines;
+    m.requests = r.requests;
+    m.s429 = r.s429;
+    m.reached = (int64_t)r.n_lat;
+    m.unreached = r.unreached;
+    m.p50_ms = r.n_lat ? r.lat[r.n_lat / 2] : -1;
+    m.cpu_avg = r.cpu_sum / o->cycles;
+    m.rss_mib = r.rss_kib / 1024.0;
     free(r.lat);
     fflush(stdout);
-    _exit(0);
+    _exit(write(fd[1], &m, sizeof(m)) == (ssize_t)sizeof(m) ? 0 : 1);
   }
+  close(fd[1]);
+  got = read(fd[0], sum, sizeof(*sum));
+  close(fd[0]);
   if(waitpid(pid, &status, 0) != pid)
     return 1;
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+         got == (ssize_t)sizeof(*sum) ? 0 : 1;
+}
+
+/* The same scenario, side by side: how much the plugin saves. */
+static void
+compare(const struct bench_summary *p, const struct bench_summary *n)
+{
+  printf("plugin vs naive, same stock changes:\n");
+  printf("  requests to Back Market  %lld vs %lld (naive/plugin %.2f)\n",
+         (long long)p->requests, (long long)n->requests,
+         p->requests ? (double)n->requests / (double)p->requests : 0.0);
+  printf("  429 responses            %lld vs %lld\n", (long long)p->s429,
+         (long long)n->s429);
+  printf("  sell-outs at 0 on BM     %lld vs %lld of those sold out "
+         "(%lld vs %lld never reached 0)\n", (long long)p->reached,
+         (long long)n->reached, (long long)p->unreached,
+         (long long)n->unreached);
+  if(p->p50_ms > 0 && n->p50_ms > 0)
+    printf("  sold out -> 0, p50       %.1f s vs %.1f s (naive/plugin %.2f)\n",
+           p->p50_ms / 1000.0, n->p50_ms / 1000.0,
+           (double)n->p50_ms / (double)p->p50_ms);
+  printf("  CPU per cycle            %.3f s vs %.3f s\n", p->cpu_avg,
+         n->cpu_avg);
 }
 
 int
@@ -558,9 +609,22 @@ main(int argc, char **argv)
      o.naive_chunk > 14999)
     return 2;
   /* each mode in its own process so that peak RSS is its own */
-  if(both || !naive)
-    fails += run_mode(&o, 0);
-  if(both || naive)
-    fails += run_mode(&o, 1);
+  {
+    struct bench_summary sp, sn;
+    int okp = 0, okn = 0;
+
+    memset(&sp, 0, sizeof(sp));
+    memset(&sn, 0, sizeof(sn));
+    if(both || !naive) {
+      okp = run_mode(&o, 0, &sp) == 0;
+      fails += !okp;
+    }
+    if(both || naive) {
+      okn = run_mode(&o, 1, &sn) == 0;
+      fails += !okn;
+    }
+    if(both && okp && okn)
+      compare(&sp, &sn);
+  }
   return fails;
 }
