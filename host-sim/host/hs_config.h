@@ -123,4 +123,9 @@ const struct hs_cfg_entry *hs_config_entry(const struct hs_cfg_plugin *p,
 const char *hs_config_value(const struct hs_cfg_plugin *p,
                             const struct bmc_setting *s);
 
+/* Format a message into err (NULL/0 allowed); shared by the config
+ * reader and the setting checks.  Internal to the host. */
+void hs_cfg_errf(char *err, size_t errlen, const char *fmt, ...)
+    BMC_PRINTF(3, 4);
+
 #endif /* HS_CONFIG_H */
