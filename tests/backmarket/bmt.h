@@ -46,4 +46,21 @@ int bmt_ship(struct th_env *e, int64_t order_id, const char *tracking,
              const char *carrier, const char *const *line_ids,
              const char *const *serials, int n, int only_listed);
 
+/* For CUnit tests (the macros expand where CUnit is included): run one
+ * action of env e and assert it Completed, dumping its job log if not. */
+#define BMT_RUN_OK(e, action)                                              \
+  do {                                                                     \
+    int64_t jid_ = 0;                                                      \
+    int st_ = th_run((e), (action), &jid_);                                \
+    if(st_ != HS_JOB_COMPLETED)                                            \
+      th_job_log_dump((e), jid_, stderr);                                  \
+    CU_ASSERT_EQUAL(st_, HS_JOB_COMPLETED);                                \
+  } while(0)
+/* End of a scenario: the token leaked nowhere, then stop the env. */
+#define BMT_FINISH(e)                                                      \
+  do {                                                                     \
+    CU_ASSERT_EQUAL(bmt_token_leaks(e), 0);                                \
+    th_env_stop(e);                                                        \
+  } while(0)
+
 #endif /* BMT_H */

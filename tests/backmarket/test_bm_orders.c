@@ -22,20 +22,12 @@
 static struct th_env E;
 
 #define START(q, pol, extra) CU_ASSERT_EQUAL_FATAL(bmt_start(&E, q, pol, extra), 0)
-#define RUN_OK(action)                                                     \
-  do {                                                                     \
-    int64_t jid_ = 0;                                                      \
-    int st_ = th_run(&E, action, &jid_);                                   \
-    if(st_ != HS_JOB_COMPLETED)                                            \
-      th_job_log_dump(&E, jid_, stderr);                                   \
-    CU_ASSERT_EQUAL(st_, HS_JOB_COMPLETED);                                \
-  } while(0)
+#define RUN_OK(action) BMT_RUN_OK(&E, action)
 
 static void
 finish(void)
 {
-  CU_ASSERT_EQUAL(bmt_token_leaks(&E), 0);
-  th_env_stop(&E);
+  BMT_FINISH(&E);
 }
 
 /* Two runs: each order once in the host, each line accepted once. */
