@@ -8,7 +8,10 @@
  * updates for a few.  Sell-outs may use the whole hourly budget; the other
  * changes leave zero_reserve_pct of it for sell-outs still to come and are
  * spread over the hour's twelve runs (bm_qty_plan), so a morning of
- * restocks cannot starve an afternoon sell-out.
+ * restocks cannot starve an afternoon sell-out.  With zero_disabled on, a
+ * listed product that Back Market still holds with stock but that is now
+ * disabled in the host or left out by the upload filter is taken to 0
+ * (a zero-out like any other), once.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +270,13 @@ bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,
 
 /* ---- the inventory_upload action ---- */
 
+/* With zero_disabled on, the remembered quantities also carry a mark: a
+ * SKU that a product still on sale (enabled, passing the filter) has read
+ * is stored as BM_HELD_CLAIMED - old, so that a disabled product sharing
+ * its merchant SKU does not take it offline.  Only positive values are
+ * marked (zero-outs need old > 0), so a mark is always <= BM_HELD_CLAIMED. */
+#define BM_HELD_CLAIMED (-2)
+
 struct bm_inv_ctx {
   struct bm_inst *bi;
   struct bm_qty_defaults d;
@@ -274,9 +284,95 @@ struct bm_inv_ctx {
   struct bm_smap held;         /* sku -> quantity Back Market holds */
   struct bm_qitem *items;
   size_t n, cap;
-  int64_t seen, filtered, unlisted;
+  struct bm_qitem *zc;         /* disabled or filtered out, held > 0 */
+  size_t nz, zcap;
+  int zero_disabled;
+  int64_t seen, filtered, unlisted, disabled, zeroed;
   int rc;
 };
+
+/* What Back Market holds for sku: 1 and *old (*claimed when a product on
+ * sale has read it), or 0 when nothing is remembered. */
+static int
+bm_held_get(const struct bm_smap *held, const char *sku, int64_t *old,
+            int *claimed)
+{
+  int64_t v;
+
+  *claimed = 0;
+  if(!bm_smap_get(held, sku, &v))
+    return 0;
+  if(v <= BM_HELD_CLAIMED) {
+    *claimed = 1;
+    v = BM_HELD_CLAIMED - v;
+  }
+  *old = v;
+  return 1;
+}
+
+static int
+bm_held_claim(struct bm_smap *held, const char *sku, int64_t old)
+{
+  return bm_smap_put(held, sku, BM_HELD_CLAIMED - old);
+}
+
+/* Room for one more change in *arr (grown by doubling); BMC_ERR_NOMEM. */
+static int
+bm_inv_grow(struct bm_qitem **arr, size_t n, size_t *cap)
+{
+  size_t ncap = *cap ? *cap * 2 : 256;
+  struct bm_qitem *ni;
+
+  if(n < *cap)
+    return BMC_OK;
+  ni = realloc(*arr, ncap * sizeof(*ni));
+  if(!ni)
+    return BMC_ERR_NOMEM;
+  *arr = ni;
+  *cap = ncap;
+  return BMC_OK;
+}
+
+/* Append one change to *arr; BMC_ERR_NOMEM. */
+static int
+bm_inv_add(struct bm_qitem **arr, size_t *n, size_t *cap, const char *sku,
+           const char *listing_id, int64_t qty, int64_t old)
+{
+  struct bm_qitem *q;
+
+  if(bm_inv_grow(arr, *n, cap) != BMC_OK)
+    return BMC_ERR_NOMEM;
+  q = &(*arr)[*n];
+  q->sku = strdup(sku);
+  q->listing_id = strdup(listing_id);
+  q->qty = qty;
+  q->old = old;
+  if(!q->sku || !q->listing_id) {
+    free(q->sku);
+    free(q->listing_id);
+    return BMC_ERR_NOMEM;
+  }
+  (*n)++;
+  return BMC_OK;
+}
+
+/* A product that is disabled or filtered out (zero_disabled on): a zero-out
+ * candidate when it is listed and Back Market holds stock for it. */
+static int
+bm_inv_inactive(struct bm_inv_ctx *c, const struct bmc_product *p,
+                const char *sku)
+{
+  int64_t old = -1;
+  int claimed;
+
+  if(!p->bm_listing_id || !*p->bm_listing_id)
+    return 0;
+  if(!bm_held_get(&c->held, sku, &old, &claimed) || claimed || old <= 0)
+    return 0;
+  if(bm_inv_add(&c->zc, &c->nz, &c->zcap, sku, p->bm_listing_id, 0, old))
+    return c->rc = BMC_ERR_NOMEM;
+  return 0;
+}
 
 static int
 bm_inv_product(void *ud, const struct bmc_product *p)
@@ -284,42 +380,61 @@ bm_inv_product(void *ud, const struct bmc_product *p)
   struct bm_inv_ctx *c = ud;
   const char *sku = p->merchant_sku && *p->merchant_sku ? p->merchant_sku
                                                          : p->sku;
-  struct bm_qitem *q;
   int64_t qty, old = -1;
+  int found, claimed;
 
+  if(!p->enabled) {
+    c->disabled++;
+    return c->zero_disabled ? bm_inv_inactive(c, p, sku) : 0;
+  }
   c->seen++;
   if(!bm_filter_match(c->filter, p)) {
     c->filtered++;
-    return 0;
+    return c->zero_disabled ? bm_inv_inactive(c, p, sku) : 0;
   }
+  if(c->zero_disabled) {
+    found = bm_held_get(&c->held, sku, &old, &claimed);
+    if(found && !claimed && old > 0 && bm_held_claim(&c->held, sku, old))
+      return c->rc = BMC_ERR_NOMEM;
+  }
+  else
+    found = bm_smap_get(&c->held, sku, &old);
   if(!p->bm_listing_id || !*p->bm_listing_id) {
     c->unlisted++;
     return 0;
   }
   qty = bm_qty_compute(p->available_qty, p->safety_qty, p->max_qty, &c->d);
-  if(bm_smap_get(&c->held, sku, &old) && old == qty)
+  if(!found)
+    old = -1;
+  else if(old == qty)
     return 0;
-  if(c->n == c->cap) {
-    size_t ncap = c->cap ? c->cap * 2 : 256;
-    struct bm_qitem *ni = realloc(c->items, ncap * sizeof(*ni));
-
-    if(!ni)
-      return c->rc = BMC_ERR_NOMEM;
-    c->items = ni;
-    c->cap = ncap;
-  }
-  q = &c->items[c->n];
-  q->sku = strdup(sku);
-  q->listing_id = strdup(p->bm_listing_id);
-  q->qty = qty;
-  q->old = old;
-  if(!q->sku || !q->listing_id) {
-    free(q->sku);
-    free(q->listing_id);
+  if(bm_inv_add(&c->items, &c->n, &c->cap, sku, p->bm_listing_id, qty, old))
     return c->rc = BMC_ERR_NOMEM;
-  }
-  c->n++;
   return 0;
+}
+
+/* After the whole catalog was read: the zero-out candidates whose SKU no
+ * product on sale claimed (and not twice) join the changes. */
+static int
+bm_inv_zero_inactive(struct bm_inv_ctx *c)
+{
+  struct bm_qitem *z;
+  int64_t old;
+  size_t i;
+  int claimed;
+
+  for(i = 0; i < c->nz; i++) {
+    z = &c->zc[i];
+    if(!bm_held_get(&c->held, z->sku, &old, &claimed) || claimed)
+      continue;
+    if(bm_held_claim(&c->held, z->sku, old) ||
+       bm_inv_grow(&c->items, c->n, &c->cap))
+      return BMC_ERR_NOMEM;
+    c->items[c->n++] = *z;
+    z->sku = z->listing_id = NULL;
+    c->zeroed++;
+  }
+  return BMC_OK;
 }
 
 int
@@ -327,6 +442,7 @@ bm_inventory_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
 {
   struct bm_inv_ctx c;
   struct bm_push_stats st;
+  char off[160];
   int rc;
 
   rc = bm_client_ready(bi, errbuf, errlen);
@@ -339,29 +455,41 @@ bm_inventory_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
   c.d.percent = bm_cset_bool(bi, "custom_inventory_calc")
                     ? (int)bm_cset_int(bi, "custom_inventory_percent", 100)
                     : 100;
+  c.zero_disabled = bm_cset_bool(bi, "zero_disabled");
   bm_smap_init(&c.held);
   rc = bm_upload_filter(bi, &c.filter, errbuf, errlen);
   if(rc == BMC_OK && (rc = bm_smap_load(bi, BM_KEY_QTY, &c.held)) != BMC_OK)
     snprintf(errbuf, errlen, "inventory: cannot read the pushed quantities");
   if(rc == BMC_OK) {
-    rc = bi->host->catalog_each(bi->hctx, 1, bm_inv_product, &c);
+    /* zero_disabled reads the disabled products too, in the same pass */
+    rc = bi->host->catalog_each(bi->hctx, !c.zero_disabled, bm_inv_product,
+                                &c);
     if(c.rc != BMC_OK)
       rc = c.rc;
     if(rc != BMC_OK)
       snprintf(errbuf, errlen, "inventory: reading the catalog failed (%d)",
                rc);
   }
+  if(rc == BMC_OK && (rc = bm_inv_zero_inactive(&c)) != BMC_OK)
+    snprintf(errbuf, errlen, "inventory: out of memory");
   bm_smap_free(&c.held);
   if(rc == BMC_OK) {
+    off[0] = '\0';
+    if(c.zero_disabled)
+      snprintf(off, sizeof(off), ", %lld disabled; %lld disabled or "
+               "filtered out taken to 0", (long long)c.disabled,
+               (long long)c.zeroed);
     rc = bm_qty_push(bi, c.items, c.n, &st, errbuf, errlen);
     bi->host->job_progress(bi->hctx, (int64_t)st.ok, (int64_t)st.wanted);
     bm_log(bi, BMC_LOG_INFO, "inventory: %lld enabled products, %lld "
-           "filtered out, %lld without listing; %zu changed, %zu sent in "
+           "filtered out, %lld without listing%s; %zu changed, %zu sent in "
            "%zu requests, %zu ok, %zu failed, %zu wait for the next run",
            (long long)c.seen, (long long)c.filtered, (long long)c.unlisted,
-           st.wanted, st.sent, st.requests, st.ok, st.failed, st.deferred);
+           off, st.wanted, st.sent, st.requests, st.ok, st.failed,
+           st.deferred);
   }
   bm_qitems_free(c.items, c.n);
+  bm_qitems_free(c.zc, c.nz);
   bm_filter_free(c.filter);
   return rc;
 }

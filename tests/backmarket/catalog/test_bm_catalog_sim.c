@@ -3,7 +3,8 @@
  * catalog side against the host simulator and the marketplace simulator on
  * one virtual clock: listing download (ids filled, unknown SKUs zeroed),
  * inventory diffs (nothing pushed when nothing changed), the SKU-line
- * budget (zero-outs first, no 429, the rest in the next window), prices
+ * budget (zero-outs first, no 429, the rest in the next window), disabled
+ * or filtered-out products taken to 0 once (zero_disabled), prices
  * per market and currency, the repricer's three cases, and a bulk listing
  * creation with mixed success and errors.  argv[1] picks one test (each
  * runs as its own ctest with its own traffic dump).
@@ -110,7 +111,10 @@ test_inventory_only_changes(void)
   }
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-B"), 49);
-  /* filtered products: SKU-B is left out of the upload */
+  /* filtered products: SKU-B is left out of the upload (zero_disabled off:
+   * it keeps its last quantity on Back Market; the default zeroes it, see
+   * test_inventory_zero_disabled) */
+  CU_ASSERT_EQUAL(cat_set(&fx, "zero_disabled", "false"), 0);
   CU_ASSERT_EQUAL(cat_set(&fx, "filtered_products", "true"), 0);
   CU_ASSERT_EQUAL(cat_set(&fx, "product_filter", "sku!=SKU-B"), 0);
   CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-B", 21), 0);
@@ -128,6 +132,111 @@ test_inventory_only_changes(void)
   /* a bad filter fails the job with a message naming the setting */
   CU_ASSERT_EQUAL(cat_set(&fx, "product_filter", "colour=red"), 0);
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_FAILED);
+  cat_fx_stop(&fx);
+}
+
+/* A product of the test below: merchant SKU (may be NULL), Back Market
+ * Enabled, stock and listing id (may be NULL: keep what is set). */
+static int
+zd_product(const char *sku, const char *merchant_sku, int enabled,
+           int64_t qty, const char *listing_id)
+{
+  const struct bmc_host_api *api;
+  struct hs_product p;
+  char err[256];
+  void *ctx;
+  int rc;
+
+  hs_product_init(&p);
+  p.sku = sku;
+  p.merchant_sku = merchant_sku;
+  p.enabled = enabled;
+  p.available_qty = qty;
+  rc = hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err, sizeof(err));
+  if(rc) {
+    fprintf(stderr, "product %s: %s\n", sku, err);
+    return rc;
+  }
+  if(!listing_id)
+    return 0;
+  rc = hs_host_services(fx.h, CAT_COMPANY, CAT_PLUGIN, &api, &ctx);
+  return rc ? rc : api->product_set(ctx, sku, "bm_listing_id", listing_id);
+}
+
+/* zero_disabled (default on): a listed product Back Market holds with
+ * stock is taken to 0 once when the seller disables it or the upload
+ * filter leaves it out, and nothing more is sent afterwards; a disabled
+ * duplicate of a merchant SKU still on sale leaves it alone; with the
+ * setting off, disabling sends nothing (the last quantity stays). */
+static void
+test_inventory_zero_disabled(void)
+{
+  char ua[40], ub[40], uc[40], uf[40];
+  int64_t job = 0, seq;
+
+  if(setup(1, "fr-fr"))
+    return;
+  CU_ASSERT_EQUAL(cat_listing(&fx, "ZD-A", 0, "fr-fr", "99.00", ua), 0);
+  CU_ASSERT_EQUAL(cat_listing(&fx, "ZD-B", 0, "fr-fr", "99.00", ub), 0);
+  CU_ASSERT_EQUAL(cat_listing(&fx, "ZD-C", 0, "fr-fr", "99.00", uc), 0);
+  CU_ASSERT_EQUAL(cat_listing(&fx, "ZD-F", 0, "fr-fr", "99.00", uf), 0);
+  CU_ASSERT_EQUAL(zd_product("ZD-A", NULL, 1, 4, NULL), 0);
+  CU_ASSERT_EQUAL(zd_product("ZD-B", NULL, 1, 3, NULL), 0);
+  CU_ASSERT_EQUAL(zd_product("ZD-F", NULL, 1, 2, NULL), 0);
+  /* ZD-C: an old, disabled record (read first) and the new one on sale
+   * share it */
+  CU_ASSERT_EQUAL(zd_product("ZD-C-2-NEW", "ZD-C", 1, 5, uc), 0);
+  CU_ASSERT_EQUAL(zd_product("ZD-C-1-OLD", "ZD-C", 0, 0, uc), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "ZD-A", "bm_listing_id"), ua);
+  /* the stock goes online */
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL), 4);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-A"), 4);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-B"), 3);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-C"), 5);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-F"), 2);
+  /* the seller disables ZD-A (stock unchanged): one update to 0, for
+   * ZD-A only; ZD-C stays on sale through ZD-C-2-NEW */
+  CU_ASSERT_EQUAL(zd_product("ZD-A", NULL, 0, 4, NULL), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &job), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", "\"quantity\":0",
+                                NULL), 1);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-A"), 0);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-B"), 3);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-C"), 5);
+  CU_ASSERT(cat_job_log_has(&fx, job, "1 disabled or filtered out taken to 0"));
+  /* Back Market holds 0 now: nothing more is sent */
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/", NULL, NULL), 0);
+  /* the upload filter leaves ZD-F out: zeroed once too */
+  CU_ASSERT_EQUAL(cat_set(&fx, "filtered_products", "true"), 0);
+  CU_ASSERT_EQUAL(cat_set(&fx, "product_filter", "sku!=ZD-F"), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL), 1);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-F"), 0);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-B"), 3);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/", NULL, NULL), 0);
+  /* zero_disabled off: disabling ZD-B sends nothing, its 3 stay online */
+  CU_ASSERT_EQUAL(cat_set(&fx, "zero_disabled", "false"), 0);
+  CU_ASSERT_EQUAL(zd_product("ZD-B", NULL, 0, 3, NULL), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/", NULL, NULL), 0);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-B"), 3);
+  /* ZD-A enabled again: its stock goes back online from the recorded 0 */
+  CU_ASSERT_EQUAL(zd_product("ZD-A", NULL, 1, 4, NULL), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-A"), 4);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "ZD-B"), 3);
   cat_fx_stop(&fx);
 }
 
@@ -539,19 +648,23 @@ test_faults(void)
   cat_fx_stop(&fx);
 }
 
+/* also: a ctest scenario the test runs under too (until it has its own
+ * ctest entry in CMakeLists.txt), NULL = its own name only. */
 static const struct {
-  const char *name;
+  const char *name, *also;
   CU_TestFunc fn;
 } tests[] = {
-  {"download_unknown_zeroed", test_download_and_unknown_zeroed},
-  {"inventory_only_changes", test_inventory_only_changes},
-  {"inventory_budget_zero_first", test_inventory_budget_zero_first},
-  {"prices_per_market", test_prices_per_market},
-  {"repricer", test_repricer},
-  {"bulk_creation_mixed", test_bulk_creation_mixed},
-  {"bulk_task_failed", test_bulk_task_failed},
-  {"prices_jpy", test_prices_jpy},
-  {"faults", test_faults},
+  {"download_unknown_zeroed", NULL, test_download_and_unknown_zeroed},
+  {"inventory_only_changes", NULL, test_inventory_only_changes},
+  {"inventory_zero_disabled", "inventory_only_changes",
+   test_inventory_zero_disabled},
+  {"inventory_budget_zero_first", NULL, test_inventory_budget_zero_first},
+  {"prices_per_market", NULL, test_prices_per_market},
+  {"repricer", NULL, test_repricer},
+  {"bulk_creation_mixed", NULL, test_bulk_creation_mixed},
+  {"bulk_task_failed", NULL, test_bulk_task_failed},
+  {"prices_jpy", NULL, test_prices_jpy},
+  {"faults", NULL, test_faults},
 };
 
 int
@@ -565,7 +678,8 @@ main(int argc, char **argv)
     return 2;
   s = CU_add_suite("bm_catalog_sim", NULL, NULL);
   for(i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
-    if(argc < 2 || !strcmp(argv[1], tests[i].name)) {
+    if(argc < 2 || !strcmp(argv[1], tests[i].name) ||
+       (tests[i].also && !strcmp(argv[1], tests[i].also))) {
       if(!CU_add_test(s, tests[i].name, tests[i].fn))
         break;
       added++;
