@@ -648,23 +648,21 @@ test_faults(void)
   cat_fx_stop(&fx);
 }
 
-/* also: a ctest scenario the test runs under too (until it has its own
- * ctest entry in CMakeLists.txt), NULL = its own name only. */
+/* Each scenario is its own ctest entry (CMakeLists.txt names them). */
 static const struct {
-  const char *name, *also;
+  const char *name;
   CU_TestFunc fn;
 } tests[] = {
-  {"download_unknown_zeroed", NULL, test_download_and_unknown_zeroed},
-  {"inventory_only_changes", NULL, test_inventory_only_changes},
-  {"inventory_zero_disabled", "inventory_only_changes",
-   test_inventory_zero_disabled},
-  {"inventory_budget_zero_first", NULL, test_inventory_budget_zero_first},
-  {"prices_per_market", NULL, test_prices_per_market},
-  {"repricer", NULL, test_repricer},
-  {"bulk_creation_mixed", NULL, test_bulk_creation_mixed},
-  {"bulk_task_failed", NULL, test_bulk_task_failed},
-  {"prices_jpy", NULL, test_prices_jpy},
-  {"faults", NULL, test_faults},
+  {"download_unknown_zeroed", test_download_and_unknown_zeroed},
+  {"inventory_only_changes", test_inventory_only_changes},
+  {"inventory_zero_disabled", test_inventory_zero_disabled},
+  {"inventory_budget_zero_first", test_inventory_budget_zero_first},
+  {"prices_per_market", test_prices_per_market},
+  {"repricer", test_repricer},
+  {"bulk_creation_mixed", test_bulk_creation_mixed},
+  {"bulk_task_failed", test_bulk_task_failed},
+  {"prices_jpy", test_prices_jpy},
+  {"faults", test_faults},
 };
 
 int
@@ -678,8 +676,7 @@ main(int argc, char **argv)
     return 2;
   s = CU_add_suite("bm_catalog_sim", NULL, NULL);
   for(i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
-    if(argc < 2 || !strcmp(argv[1], tests[i].name) ||
-       (tests[i].also && !strcmp(argv[1], tests[i].also))) {
+    if(argc < 2 || !strcmp(argv[1], tests[i].name)) {
       if(!CU_add_test(s, tests[i].name, tests[i].fn))
         break;
       added++;
