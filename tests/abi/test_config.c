@@ -14,6 +14,7 @@
 
 #include "hs_config.h"
 #include "hs_loader.h"
+#include "cu_main.h"
 
 /* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
 #define MKTEMP_SUFFIX "XX" "XX" "XX"
@@ -603,50 +604,26 @@ test_sample_host_cfg(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  static const struct {
-    const char *name;
-    CU_TestFunc fn;
-  } tests[] = {
-    {"bool settings", test_setting_bool},
-    {"int settings and ranges", test_setting_int},
-    {"string length", test_setting_string},
-    {"decimal format", test_setting_decimal},
-    {"enum membership", test_setting_enum},
-    {"secret whitespace, never shown", test_setting_secret},
-    {"good host.cfg", test_config_good},
-    {"unknown keys and plugins", test_config_unknown_keys},
-    {"wrong types", test_config_wrong_types},
-    {"ranges, enums, secrets with file:line",
+  static const struct cu_case cases[] = {
+    {"abi_config", "bool settings", test_setting_bool},
+    {"abi_config", "int settings and ranges", test_setting_int},
+    {"abi_config", "string length", test_setting_string},
+    {"abi_config", "decimal format", test_setting_decimal},
+    {"abi_config", "enum membership", test_setting_enum},
+    {"abi_config", "secret whitespace, never shown", test_setting_secret},
+    {"abi_config", "good host.cfg", test_config_good},
+    {"abi_config", "unknown keys and plugins", test_config_unknown_keys},
+    {"abi_config", "wrong types", test_config_wrong_types},
+    {"abi_config", "ranges, enums, secrets with file:line",
      test_config_ranges_enums_secrets},
-    {"enabled plugin needs required settings", test_config_across_fields},
-    {"parse and shape errors", test_config_parse_errors},
-    {"file messages carry path:line", test_config_file_messages},
-    {"sample schemas/host.cfg validates", test_sample_host_cfg},
+    {"abi_config", "enabled plugin needs required settings",
+     test_config_across_fields},
+    {"abi_config", "parse and shape errors", test_config_parse_errors},
+    {"abi_config", "file messages carry path:line", test_config_file_messages},
+    {"abi_config", "sample schemas/host.cfg validates", test_sample_host_cfg},
   };
-  CU_pSuite suite;
-  unsigned fails;
-  size_t i;
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  suite = CU_add_suite("abi_config", NULL, NULL);
-  if(!suite) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  for(i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-    if(!CU_add_test(suite, tests[i].name, tests[i].fn)) {
-      CU_cleanup_registry();
-      return 2;
-    }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  if(CU_basic_run_tests() != CUE_SUCCESS) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  fails = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return fails != 0;
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
 }

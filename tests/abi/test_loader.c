@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hs_loader.h"
+#include "cu_main.h"
 
 /* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
 #define MKTEMP_SUFFIX "XX" "XX" "XX"
@@ -499,54 +500,34 @@ test_fixture_create_checks_host(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  static const struct {
-    const char *name;
-    CU_TestFunc fn;
-  } tests[] = {
-    {"fixture wrong magic refused", test_fixture_bad_magic},
-    {"fixture wrong major refused", test_fixture_bad_major},
-    {"fixture newer minor refused", test_fixture_new_minor},
-    {"fixture short size refused", test_fixture_short_size},
-    {"fixture NULL run refused", test_fixture_null_run},
-    {"fixture without entry symbol refused", test_fixture_no_entry},
-    {"missing file: dlerror and ldd hint", test_missing_file_has_ldd_hint},
-    {"non-ELF file refused", test_not_elf_refused},
-    {"bare file name is the current directory",
+  static const struct cu_case cases[] = {
+    {"abi_loader", "fixture wrong magic refused", test_fixture_bad_magic},
+    {"abi_loader", "fixture wrong major refused", test_fixture_bad_major},
+    {"abi_loader", "fixture newer minor refused", test_fixture_new_minor},
+    {"abi_loader", "fixture short size refused", test_fixture_short_size},
+    {"abi_loader", "fixture NULL run refused", test_fixture_null_run},
+    {"abi_loader", "fixture without entry symbol refused",
+     test_fixture_no_entry},
+    {"abi_loader", "missing file: dlerror and ldd hint",
+     test_missing_file_has_ldd_hint},
+    {"abi_loader", "non-ELF file refused", test_not_elf_refused},
+    {"abi_loader", "bare file name is the current directory",
      test_bare_name_is_current_dir},
-    {"each fixture has its own message", test_fixture_messages_distinct},
-    {"descriptor table checks", test_check_api_tables},
-    {"plugin dir loads real plugins", test_open_dir_real_plugins},
-    {"fixture dir refused all or nothing",
+    {"abi_loader", "each fixture has its own message",
+     test_fixture_messages_distinct},
+    {"abi_loader", "descriptor table checks", test_check_api_tables},
+    {"abi_loader", "plugin dir loads real plugins",
+     test_open_dir_real_plugins},
+    {"abi_loader", "fixture dir refused all or nothing",
      test_open_dir_fixtures_all_or_nothing},
-    {"duplicate plugin name refused", test_open_dir_duplicate_name},
-    {"RTLD_NOW smoke test of real plugins", test_rtld_now_smoke},
-    {"fixture create() checks host header",
+    {"abi_loader", "duplicate plugin name refused",
+     test_open_dir_duplicate_name},
+    {"abi_loader", "RTLD_NOW smoke test of real plugins", test_rtld_now_smoke},
+    {"abi_loader", "fixture create() checks host header",
      test_fixture_create_checks_host},
   };
-  CU_pSuite suite;
-  unsigned fails;
-  size_t i;
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  suite = CU_add_suite("abi_loader", NULL, NULL);
-  if(!suite) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  for(i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-    if(!CU_add_test(suite, tests[i].name, tests[i].fn)) {
-      CU_cleanup_registry();
-      return 2;
-    }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  if(CU_basic_run_tests() != CUE_SUCCESS) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  fails = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return fails != 0;
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bmc/bmc_plugin.h"
+#include "cu_main.h"
 
 #define TT_SO BMC_PLUGIN_DIR "/bmc_test_plugin.so"
 
@@ -357,41 +358,20 @@ test_catalog_items_fail_sync(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  static const struct {
-    const char *name;
-    CU_TestFunc fn;
-  } tests[] = {
-    {"descriptor: secret api_key, gated sync", test_descriptor},
-    {"create() refuses a bad host header", test_create_refuses_bad_host},
-    {"echo: settings + durable state", test_echo_state_survives},
-    {"import_order valid, bad_document refused",
+  static const struct cu_case cases[] = {
+    {"abi_test_plugin", "descriptor: secret api_key, gated sync",
+     test_descriptor},
+    {"abi_test_plugin", "create() refuses a bad host header",
+     test_create_refuses_bad_host},
+    {"abi_test_plugin", "echo: settings + durable state",
+     test_echo_state_survives},
+    {"abi_test_plugin", "import_order valid, bad_document refused",
      test_import_order_valid_bad_document_refused},
-    {"catalog_count, item_errors, fail, sync", test_catalog_items_fail_sync},
+    {"abi_test_plugin", "catalog_count, item_errors, fail, sync",
+     test_catalog_items_fail_sync},
   };
-  CU_pSuite suite;
-  unsigned fails;
-  size_t i;
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  suite = CU_add_suite("abi_test_plugin", tt_suite_init, tt_suite_clean);
-  if(!suite) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  for(i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-    if(!CU_add_test(suite, tests[i].name, tests[i].fn)) {
-      CU_cleanup_registry();
-      return 2;
-    }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  if(CU_basic_run_tests() != CUE_SUCCESS) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-  CU_cleanup_registry();
-  return fails != 0;
+  return cu_main(cases, CU_CASES_N(cases), tt_suite_init, tt_suite_clean, argc, argv);
 }

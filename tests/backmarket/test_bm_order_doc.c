@@ -13,6 +13,7 @@
 
 #include "bm_order_side.h"
 #include "pc_json.h"
+#include "cu_main.h"
 
 /* The plugin's logger is not linked here; bm_order_doc.c does not log. */
 
@@ -152,27 +153,23 @@ t_errors(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  static const struct cu_case cases[] = {
+    {"bm_order_doc", "F1 -> valid order.xsd", t_convert_f1},
+    {"bm_order_doc", "malformed fields and unknown enums", t_errors},
+  };
   char path[512];
   xmlSchemaParserCtxtPtr pc;
-  CU_pSuite s;
-  unsigned fails;
+  int rc;
 
   snprintf(path, sizeof(path), "%s/order.xsd", BMC_SCHEMA_DIR);
   pc = xmlSchemaNewParserCtxt(path);
   g_schema = pc ? xmlSchemaParse(pc) : NULL;
   xmlSchemaFreeParserCtxt(pc);
-  if(!g_schema || CU_initialize_registry() != CUE_SUCCESS)
+  if(!g_schema)
     return 2;
-  s = CU_add_suite("bm_order_doc", NULL, NULL);
-  if(!s || !CU_add_test(s, "F1 -> valid order.xsd", t_convert_f1) ||
-     !CU_add_test(s, "malformed fields and unknown enums", t_errors))
-    return 2;
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures();
-  CU_cleanup_registry();
+  rc = cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
   xmlSchemaFree(g_schema);
-  return fails != 0 ? 1 : 0;
+  return rc;
 }

@@ -18,6 +18,7 @@
 #include <CUnit/Basic.h>
 
 #include "bmt.h"
+#include "cu_main.h"
 
 static struct th_env E;
 
@@ -414,34 +415,16 @@ t_customer_cancel(void)
 int
 main(int argc, char **argv)
 {
-  static const struct {
-    const char *name;
-    void (*fn)(void);
-  } tests[] = {
-    {"no_duplicates", t_no_duplicates},
-    {"fail_each_step", t_fail_each_step},
-    {"crash_restart", t_crash_restart},
-    {"many_pages", t_many_pages},
-    {"stock_policies", t_stock_policies},
-    {"storm_429", t_storm_429},
-    {"faults", t_faults},
-    {"customer_cancel", t_customer_cancel},
+  static const struct cu_case cases[] = {
+    {"bm_orders", "no_duplicates", t_no_duplicates},
+    {"bm_orders", "fail_each_step", t_fail_each_step},
+    {"bm_orders", "crash_restart", t_crash_restart},
+    {"bm_orders", "many_pages", t_many_pages},
+    {"bm_orders", "stock_policies", t_stock_policies},
+    {"bm_orders", "storm_429", t_storm_429},
+    {"bm_orders", "faults", t_faults},
+    {"bm_orders", "customer_cancel", t_customer_cancel},
   };
-  CU_pSuite s;
-  size_t i;
-  unsigned fails;
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("bm_orders", NULL, NULL);
-  for(i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
-    if(argc < 2 || !strcmp(argv[1], tests[i].name))
-      CU_add_test(s, tests[i].name, tests[i].fn);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures();
-  if(!CU_get_number_of_tests_run())
-    fails = 1;
-  CU_cleanup_registry();
-  return fails != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
 }

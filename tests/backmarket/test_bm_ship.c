@@ -14,6 +14,7 @@
 #include <CUnit/Basic.h>
 
 #include "bmt.h"
+#include "cu_main.h"
 
 static struct th_env E;
 
@@ -379,33 +380,15 @@ t_settlement(void)
 int
 main(int argc, char **argv)
 {
-  static const struct {
-    const char *name;
-    void (*fn)(void);
-  } tests[] = {
-    {"cancel", t_cancel},
-    {"tracking_imei", t_tracking_imei},
-    {"bad_imei", t_bad_imei},
-    {"partial_ship", t_partial_ship},
-    {"ship_rejected", t_ship_rejected},
-    {"token", t_token},
-    {"settlement", t_settlement},
+  static const struct cu_case cases[] = {
+    {"bm_ship", "cancel", t_cancel},
+    {"bm_ship", "tracking_imei", t_tracking_imei},
+    {"bm_ship", "bad_imei", t_bad_imei},
+    {"bm_ship", "partial_ship", t_partial_ship},
+    {"bm_ship", "ship_rejected", t_ship_rejected},
+    {"bm_ship", "token", t_token},
+    {"bm_ship", "settlement", t_settlement},
   };
-  CU_pSuite s;
-  size_t i;
-  unsigned fails;
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("bm_ship", NULL, NULL);
-  for(i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
-    if(argc < 2 || !strcmp(argv[1], tests[i].name))
-      CU_add_test(s, tests[i].name, tests[i].fn);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures();
-  if(!CU_get_number_of_tests_run())
-    fails = 1;
-  CU_cleanup_registry();
-  return fails != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
 }

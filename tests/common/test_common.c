@@ -23,6 +23,7 @@
 #include "pc_redact.h"
 #include "pc_time.h"
 #include "pc_xml.h"
+#include "cu_main.h"
 
 /* ---- money ---- */
 
@@ -615,11 +616,7 @@ t_xml(void)
 int
 main(int argc, char **argv)
 {
-  static const struct {
-    const char *suite;
-    const char *name;
-    void (*fn)(void);
-  } tests[] = {
+  static const struct cu_case cases[] = {
     {"money", "parse", t_money_parse},
     {"money", "format and arithmetic", t_money_format_math},
     {"imei", "IMEI and Luhn", t_imei},
@@ -636,32 +633,11 @@ main(int argc, char **argv)
     {"time", "RFC 3339 and dates", t_time},
     {"xml", "writer and safe reader", t_xml},
   };
-  const char *want = argc > 1 ? argv[1] : NULL;
-  CU_pSuite suite = NULL;
-  const char *cur = NULL;
-  size_t i;
-  unsigned fails;
+  int rc;
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
   if(pc_lib_acquire())
     return 2;
-  for(i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-    if(want && strcmp(want, tests[i].suite))
-      continue;
-    if(!cur || strcmp(cur, tests[i].suite)) {
-      suite = CU_add_suite(tests[i].suite, NULL, NULL);
-      cur = tests[i].suite;
-    }
-    if(!suite || !CU_add_test(suite, tests[i].name, tests[i].fn))
-      return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures();
-  if(!CU_get_number_of_tests_run())
-    fails = 1; /* an unknown suite name must not pass */
-  CU_cleanup_registry();
+  rc = cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
   pc_lib_release();
-  return fails != 0 ? 1 : 0;
+  return rc;
 }

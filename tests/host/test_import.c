@@ -12,6 +12,7 @@
 #include <CUnit/Basic.h>
 
 #include "th.h"
+#include "cu_main.h"
 
 static char dir[256];
 static struct hs_host *h;
@@ -242,24 +243,14 @@ test_plugin_props(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned f;
+  static const struct cu_case cases[] = {
+    {"host_import", "good and bad rows", test_good_and_bad_rows},
+    {"host_import", "re-import updates", test_reimport_updates},
+    {"host_import", "bad header", test_bad_header},
+    {"host_import", "plugin properties", test_plugin_props},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("host_import", setup, teardown);
-  if(!s || !CU_add_test(s, "good and bad rows", test_good_and_bad_rows) ||
-     !CU_add_test(s, "re-import updates", test_reimport_updates) ||
-     !CU_add_test(s, "bad header", test_bad_header) ||
-     !CU_add_test(s, "plugin properties", test_plugin_props)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  f = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return f != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), setup, teardown, argc, argv);
 }

@@ -15,6 +15,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "th.h"
+#include "cu_main.h"
 
 static char dir[256];
 static struct hs_host *h;
@@ -298,26 +299,15 @@ test_settlements(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned f;
+  static const struct cu_case cases[] = {
+    {"host_orders", "upsert idempotent", test_upsert_idempotent},
+    {"host_orders", "invalid refused", test_invalid_refused},
+    {"host_orders", "update keeps host fields", test_update_keeps_host_fields},
+    {"host_orders", "ship and cancel rules", test_ship_cancel_rules},
+    {"host_orders", "settlements", test_settlements},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("host_orders", setup, teardown);
-  if(!s || !CU_add_test(s, "upsert idempotent", test_upsert_idempotent) ||
-     !CU_add_test(s, "invalid refused", test_invalid_refused) ||
-     !CU_add_test(s, "update keeps host fields",
-                  test_update_keeps_host_fields) ||
-     !CU_add_test(s, "ship and cancel rules", test_ship_cancel_rules) ||
-     !CU_add_test(s, "settlements", test_settlements)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  f = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return f != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), setup, teardown, argc, argv);
 }

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "th.h"
+#include "cu_main.h"
 
 #define MIN_MS (60 * 1000LL)
 
@@ -276,23 +277,13 @@ test_interrupted(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned f;
+  static const struct cu_case cases[] = {
+    {"host_sched", "interval and gating", test_interval_and_gating},
+    {"host_sched", "manual runs", test_manual_runs},
+    {"host_sched", "interrupted job", test_interrupted},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("host_sched", NULL, NULL);
-  if(!s || !CU_add_test(s, "interval and gating", test_interval_and_gating) ||
-     !CU_add_test(s, "manual runs", test_manual_runs) ||
-     !CU_add_test(s, "interrupted job", test_interrupted)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  f = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return f != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
 }

@@ -15,6 +15,7 @@
 #include <CUnit/Basic.h>
 
 #include "th.h"
+#include "cu_main.h"
 
 static char dir[256];
 static struct hs_host *h;
@@ -217,24 +218,14 @@ test_config(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned f;
+  static const struct cu_case cases[] = {
+    {"host_services", "state", test_state},
+    {"host_services", "catalog", test_catalog},
+    {"host_services", "clock", test_clock},
+    {"host_services", "host.cfg", test_config},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("host_services", setup, teardown);
-  if(!s || !CU_add_test(s, "state", test_state) ||
-     !CU_add_test(s, "catalog", test_catalog) ||
-     !CU_add_test(s, "clock", test_clock) ||
-     !CU_add_test(s, "host.cfg", test_config)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  f = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return f != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), setup, teardown, argc, argv);
 }

@@ -11,6 +11,7 @@
 #include <CUnit/Basic.h>
 
 #include "th.h"
+#include "cu_main.h"
 
 static char dir[256];
 static struct hs_host *h;
@@ -153,23 +154,13 @@ test_log_masks(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned f;
+  static const struct cu_case cases[] = {
+    {"host_settings", "validation", test_validation},
+    {"host_settings", "show masks secrets", test_show_masks},
+    {"host_settings", "job log masks secrets", test_log_masks},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("host_settings", setup, teardown);
-  if(!s || !CU_add_test(s, "validation", test_validation) ||
-     !CU_add_test(s, "show masks secrets", test_show_masks) ||
-     !CU_add_test(s, "job log masks secrets", test_log_masks)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  f = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return f != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), setup, teardown, argc, argv);
 }

@@ -10,6 +10,7 @@
 #include <CUnit/Basic.h>
 
 #include "th.h"
+#include "cu_main.h"
 
 static char dir[256];
 
@@ -162,22 +163,12 @@ test_companies_plugins(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned f;
+  static const struct cu_case cases[] = {
+    {"host_store", "migrations", test_migrations},
+    {"host_store", "companies and plugins", test_companies_plugins},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("host_store", NULL, NULL);
-  if(!s || !CU_add_test(s, "migrations", test_migrations) ||
-     !CU_add_test(s, "companies and plugins", test_companies_plugins)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  f = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return f != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
 }

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "pro_env.h"
+#include "cu_main.h"
 
 #define KEY "pk_test_orders_0123456789"
 
@@ -437,36 +438,22 @@ t_no_secret(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned fails;
+  static const struct cu_case cases[] = {
+    {"pro_orders", "first import, then only new", t_first_import_then_new},
+    {"pro_orders", "cancellation reported once, host unchanged",
+     t_cancellation_notice},
+    {"pro_orders", "pagination to the end", t_pagination},
+    {"pro_orders", "crash at every step: no duplicate", t_crash_every_step},
+    {"pro_orders", "host failure held and retried", t_host_failure_is_held},
+    {"pro_orders", "scheduled every 5 min when allowed", t_scheduled_gated},
+    {"pro_orders", "429/503/malformed on import", t_import_faults},
+    {"pro_orders", "budget paces requests", t_budget_paces},
+    {"pro_orders", "key change starts over, no duplicate",
+     t_key_change_starts_over},
+    {"pro_orders", "key never logged", t_no_secret},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("pro_orders", suite_init, suite_clean);
-  if(!s ||
-     !CU_add_test(s, "first import, then only new", t_first_import_then_new) ||
-     !CU_add_test(s, "cancellation reported once, host unchanged",
-                  t_cancellation_notice) ||
-     !CU_add_test(s, "pagination to the end", t_pagination) ||
-     !CU_add_test(s, "crash at every step: no duplicate",
-                  t_crash_every_step) ||
-     !CU_add_test(s, "host failure held and retried",
-                  t_host_failure_is_held) ||
-     !CU_add_test(s, "scheduled every 5 min when allowed",
-                  t_scheduled_gated) ||
-     !CU_add_test(s, "429/503/malformed on import", t_import_faults) ||
-     !CU_add_test(s, "budget paces requests", t_budget_paces) ||
-     !CU_add_test(s, "key change starts over, no duplicate",
-                  t_key_change_starts_over) ||
-     !CU_add_test(s, "key never logged", t_no_secret)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-  CU_cleanup_registry();
-  return fails != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), suite_init, suite_clean, argc, argv);
 }

@@ -13,6 +13,7 @@
 #include <CUnit/Basic.h>
 
 #include "pro_env.h"
+#include "cu_main.h"
 
 #define KEY "pk_test_A1b2C3d4E5f6G7h8"
 #define KEY2 "pk_test_Z9y8X7w6V5u4T3s2"
@@ -241,30 +242,19 @@ t_no_secret_anywhere(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned fails;
+  static const struct cu_case cases[] = {
+    {"pro_settings", "actions refused before Test Settings",
+     t_refused_before_test},
+    {"pro_settings", "bad website url", t_bad_url},
+    {"pro_settings", "unreachable (closed port)", t_unreachable},
+    {"pro_settings", "wrong endpoint", t_wrong_endpoint},
+    {"pro_settings", "key refused", t_key_refused},
+    {"pro_settings", "key with spaces or line break", t_key_spaces},
+    {"pro_settings", "success tied to url+key", t_success_and_key_change},
+    {"pro_settings", "key never logged", t_no_secret_anywhere},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("pro_settings", suite_init, suite_clean);
-  if(!s ||
-     !CU_add_test(s, "actions refused before Test Settings",
-                  t_refused_before_test) ||
-     !CU_add_test(s, "bad website url", t_bad_url) ||
-     !CU_add_test(s, "unreachable (closed port)", t_unreachable) ||
-     !CU_add_test(s, "wrong endpoint", t_wrong_endpoint) ||
-     !CU_add_test(s, "key refused", t_key_refused) ||
-     !CU_add_test(s, "key with spaces or line break", t_key_spaces) ||
-     !CU_add_test(s, "success tied to url+key", t_success_and_key_change) ||
-     !CU_add_test(s, "key never logged", t_no_secret_anywhere)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-  CU_cleanup_registry();
-  return fails != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), suite_init, suite_clean, argc, argv);
 }

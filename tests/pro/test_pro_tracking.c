@@ -14,6 +14,7 @@
 #include <CUnit/Basic.h>
 
 #include "pro_env.h"
+#include "cu_main.h"
 
 #define KEY "pk_test_tracking_987654321"
 
@@ -286,30 +287,19 @@ t_no_secret(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned fails;
+  static const struct cu_case cases[] = {
+    {"pro_tracking", "fully shipped only, flag after success",
+     t_fully_shipped_only},
+    {"pro_tracking", "500 until exhausted, then success", t_500_then_success},
+    {"pro_tracking", "503/429/timeout retried", t_transient_errors_retried},
+    {"pro_tracking", "409 after host failure counts as done",
+     t_409_after_host_failure},
+    {"pro_tracking", "422 cancelled not resent", t_cancelled_not_resent},
+    {"pro_tracking", "crash at every step", t_crash_every_step},
+    {"pro_tracking", "key never logged", t_no_secret},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("pro_tracking", suite_init, suite_clean);
-  if(!s ||
-     !CU_add_test(s, "fully shipped only, flag after success",
-                  t_fully_shipped_only) ||
-     !CU_add_test(s, "500 until exhausted, then success", t_500_then_success) ||
-     !CU_add_test(s, "503/429/timeout retried", t_transient_errors_retried) ||
-     !CU_add_test(s, "409 after host failure counts as done",
-                  t_409_after_host_failure) ||
-     !CU_add_test(s, "422 cancelled not resent", t_cancelled_not_resent) ||
-     !CU_add_test(s, "crash at every step", t_crash_every_step) ||
-     !CU_add_test(s, "key never logged", t_no_secret)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-  CU_cleanup_registry();
-  return fails != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), suite_init, suite_clean, argc, argv);
 }

@@ -11,6 +11,7 @@
 #include <CUnit/Basic.h>
 
 #include "pro_env.h"
+#include "cu_main.h"
 
 #define KEY1 "pk_test_two_company_one_1"
 #define KEY2 "pk_test_two_company_two_2"
@@ -223,27 +224,16 @@ t_backmarket_runs_alongside(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned fails;
+  static const struct cu_case cases[] = {
+    {"pro_two_plugins", "settings separate", t_settings_separate},
+    {"pro_two_plugins", "state separate per company", t_state_separate},
+    {"pro_two_plugins", "each sees its own orders",
+     t_each_sees_its_own_orders},
+    {"pro_two_plugins", "backmarket runs alongside",
+     t_backmarket_runs_alongside},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("pro_two_plugins", suite_init, suite_clean);
-  if(!s ||
-     !CU_add_test(s, "settings separate", t_settings_separate) ||
-     !CU_add_test(s, "state separate per company", t_state_separate) ||
-     !CU_add_test(s, "each sees its own orders",
-                  t_each_sees_its_own_orders) ||
-     !CU_add_test(s, "backmarket runs alongside",
-                  t_backmarket_runs_alongside)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-  CU_cleanup_registry();
-  return fails != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), suite_init, suite_clean, argc, argv);
 }

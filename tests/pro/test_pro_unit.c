@@ -16,6 +16,7 @@
 #include "bmp_check.h"
 #include "bmp_money.h"
 #include "bmp_order_map.h"
+#include "cu_main.h"
 
 #ifndef BMC_SCHEMA_DIR
 #error "BMC_SCHEMA_DIR must be defined"
@@ -423,34 +424,23 @@ t_order_info_cancel(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned fails;
+  static const struct cu_case cases[] = {
+    {"pro_unit", "commission exact half-up", t_commission_exact},
+    {"pro_unit", "commission no overflow", t_commission_no_overflow},
+    {"pro_unit", "commission sweep vs 128-bit", t_commission_sweep},
+    {"pro_unit", "money parse", t_money_parse},
+    {"pro_unit", "percentage", t_pct},
+    {"pro_unit", "website url check", t_url},
+    {"pro_unit", "api key check", t_key},
+    {"pro_unit", "settings fingerprint", t_fingerprint},
+    {"pro_unit", "same origin", t_origin},
+    {"pro_unit", "order id path encoding", t_url_encode},
+    {"pro_unit", "order mapping valid", t_order_map},
+    {"pro_unit", "order mapping malformed", t_order_malformed},
+    {"pro_unit", "order cancel detection", t_order_info_cancel},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("pro_unit", NULL, NULL);
-  if(!s ||
-     !CU_add_test(s, "commission exact half-up", t_commission_exact) ||
-     !CU_add_test(s, "commission no overflow", t_commission_no_overflow) ||
-     !CU_add_test(s, "commission sweep vs 128-bit", t_commission_sweep) ||
-     !CU_add_test(s, "money parse", t_money_parse) ||
-     !CU_add_test(s, "percentage", t_pct) ||
-     !CU_add_test(s, "website url check", t_url) ||
-     !CU_add_test(s, "api key check", t_key) ||
-     !CU_add_test(s, "settings fingerprint", t_fingerprint) ||
-     !CU_add_test(s, "same origin", t_origin) ||
-     !CU_add_test(s, "order id path encoding", t_url_encode) ||
-     !CU_add_test(s, "order mapping valid", t_order_map) ||
-     !CU_add_test(s, "order mapping malformed", t_order_malformed) ||
-     !CU_add_test(s, "order cancel detection", t_order_info_cancel)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return fails != 0 ? 1 : 0;
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
 }

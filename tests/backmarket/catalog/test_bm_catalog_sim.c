@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cat_fixture.h"
+#include "cu_main.h"
 
 static struct cat_fx fx;
 
@@ -649,46 +650,24 @@ test_faults(void)
 }
 
 /* Each scenario is its own ctest entry (CMakeLists.txt names them). */
-static const struct {
-  const char *name;
-  CU_TestFunc fn;
-} tests[] = {
-  {"download_unknown_zeroed", test_download_and_unknown_zeroed},
-  {"inventory_only_changes", test_inventory_only_changes},
-  {"inventory_zero_disabled", test_inventory_zero_disabled},
-  {"inventory_budget_zero_first", test_inventory_budget_zero_first},
-  {"prices_per_market", test_prices_per_market},
-  {"repricer", test_repricer},
-  {"bulk_creation_mixed", test_bulk_creation_mixed},
-  {"bulk_task_failed", test_bulk_task_failed},
-  {"prices_jpy", test_prices_jpy},
-  {"faults", test_faults},
-};
-
 int
 main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned int fails;
-  size_t i, added = 0;
+  static const struct cu_case cases[] = {
+    {"bm_catalog_sim", "download_unknown_zeroed",
+     test_download_and_unknown_zeroed},
+    {"bm_catalog_sim", "inventory_only_changes", test_inventory_only_changes},
+    {"bm_catalog_sim", "inventory_zero_disabled",
+     test_inventory_zero_disabled},
+    {"bm_catalog_sim", "inventory_budget_zero_first",
+     test_inventory_budget_zero_first},
+    {"bm_catalog_sim", "prices_per_market", test_prices_per_market},
+    {"bm_catalog_sim", "repricer", test_repricer},
+    {"bm_catalog_sim", "bulk_creation_mixed", test_bulk_creation_mixed},
+    {"bm_catalog_sim", "bulk_task_failed", test_bulk_task_failed},
+    {"bm_catalog_sim", "prices_jpy", test_prices_jpy},
+    {"bm_catalog_sim", "faults", test_faults},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("bm_catalog_sim", NULL, NULL);
-  for(i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
-    if(argc < 2 || !strcmp(argv[1], tests[i].name)) {
-      if(!CU_add_test(s, tests[i].name, tests[i].fn))
-        break;
-      added++;
-    }
-  if(!s || !added) {
-    fprintf(stderr, "no such test\n");
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return fails > 100 ? 100 : (int)fails; /* non-zero on any failure */
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
 }

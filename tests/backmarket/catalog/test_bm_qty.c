@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "bm_catalog_side.h"
+#include "cu_main.h"
 
 /* The formula written out the long way, for the exhaustive comparison. */
 static int64_t
@@ -120,25 +121,14 @@ test_plan(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned int fails;
+  static const struct cu_case cases[] = {
+    {"bm_qty", "company defaults, overrides, caps", test_examples},
+    {"bm_qty", "custom inventory percent", test_percent},
+    {"bm_qty", "every safety/max/default combination", test_exhaustive},
+    {"bm_qty", "SKU-line plan: sell-outs first, reserve, pace", test_plan},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("bm_qty", NULL, NULL);
-  if(!s || !CU_add_test(s, "company defaults, overrides, caps", test_examples) ||
-     !CU_add_test(s, "custom inventory percent", test_percent) ||
-     !CU_add_test(s, "every safety/max/default combination", test_exhaustive) ||
-     !CU_add_test(s, "SKU-line plan: sell-outs first, reserve, pace",
-                  test_plan)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return fails > 100 ? 100 : (int)fails; /* non-zero on any failure */
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
 }

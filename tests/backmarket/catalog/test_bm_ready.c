@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bm_catalog_side.h"
+#include "cu_main.h"
 
 static struct bm_rules *g_rules; /* the shipped default rules file */
 
@@ -376,32 +377,20 @@ suite_clean(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-  CU_pSuite s;
-  unsigned int fails;
+  static const struct cu_case cases[] = {
+    {"bm_ready", "a complete laptop is ready", test_ready},
+    {"bm_ready", "each required property", test_required_properties},
+    {"bm_ready", "every reason listed", test_every_reason_listed},
+    {"bm_ready", "long reason lists truncate", test_reasons_truncate},
+    {"bm_ready", "computer eligibility rules", test_computer_rules},
+    {"bm_ready", "Windows 11 capable CPUs", test_allowed_cpus},
+    {"bm_ready", "Chromebook and 2-in-1 exceptions", test_exceptions},
+    {"bm_ready", "rules file errors", test_rules_file_errors},
+    {"bm_ready", "grades and EAN", test_grades_and_ean},
+    {"bm_ready", "filtered products", test_filter},
+  };
 
-  if(CU_initialize_registry() != CUE_SUCCESS)
-    return 2;
-  s = CU_add_suite("bm_ready", suite_init, suite_clean);
-  if(!s || !CU_add_test(s, "a complete laptop is ready", test_ready) ||
-     !CU_add_test(s, "each required property", test_required_properties) ||
-     !CU_add_test(s, "every reason listed", test_every_reason_listed) ||
-     !CU_add_test(s, "long reason lists truncate", test_reasons_truncate) ||
-     !CU_add_test(s, "computer eligibility rules", test_computer_rules) ||
-     !CU_add_test(s, "Windows 11 capable CPUs", test_allowed_cpus) ||
-     !CU_add_test(s, "Chromebook and 2-in-1 exceptions", test_exceptions) ||
-     !CU_add_test(s, "rules file errors", test_rules_file_errors) ||
-     !CU_add_test(s, "grades and EAN", test_grades_and_ean) ||
-     !CU_add_test(s, "filtered products", test_filter)) {
-    CU_cleanup_registry();
-    return 2;
-  }
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  fails = CU_get_number_of_failures();
-  if(CU_get_number_of_suites_failed() != 0)
-    fails++;
-  CU_cleanup_registry();
-  return fails > 100 ? 100 : (int)fails; /* non-zero on any failure */
+  return cu_main(cases, CU_CASES_N(cases), suite_init, suite_clean, argc, argv);
 }
