@@ -99,6 +99,22 @@ static const char *const hs_migrations[] = {
   "CREATE INDEX error_queue_cp ON error_queue(company_id, plugin, id);",
   /* 3: order lookup by source order id across channels (CLI, support) */
   "CREATE INDEX orders_src ON orders(company_id, source_order_id);",
+  /* 4: web Toolbox users (Argon2id hashes), sessions (ids stored hashed)
+   * and the audit of every page view and action */
+  "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+  " role TEXT NOT NULL CHECK(role IN ('admin', 'viewer')), pw_hash TEXT NOT"
+  " NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until_ms INTEGER"
+  " NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT"
+  " NULL);"
+  "CREATE TABLE sessions(id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
+  " REFERENCES users(id) ON DELETE CASCADE, created_ms INTEGER NOT NULL,"
+  " expires_ms INTEGER NOT NULL);"
+  "CREATE INDEX sessions_user ON sessions(user_id);"
+  "CREATE TABLE web_audit(id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL,"
+  " user TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, status"
+  " INTEGER NOT NULL, detail TEXT);"
+  "CREATE INDEX web_audit_user ON web_audit(user, id);"
+  "CREATE INDEX orders_company ON orders(company_id, id);",
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))
