@@ -66,6 +66,8 @@ struct hw_req {
   char cookie[256];          /* Set-Cookie ("" = none) */
   char cookie2[256];
   char detail[400];          /* audit detail set by the handler */
+  int64_t wait_run;          /* after the page lock: wait for this run
+                                to start and redirect to its job */
   int no_audit;
 };
 
@@ -175,6 +177,10 @@ int hw_workers_submit(struct hw_workers *w, const char *company,
 /* Copy of run id's state; BMC_ERR_NOT_FOUND when unknown or forgotten. */
 int hw_workers_get(struct hw_workers *w, int64_t run_id,
                    struct hw_run_view *out);
+/* Wait up to timeout_ms for run id to leave the queue (started, refused
+ * or done) and copy its state; BMC_ERR_NOT_FOUND when unknown. */
+int hw_workers_wait(struct hw_workers *w, int64_t run_id, int64_t timeout_ms,
+                    struct hw_run_view *out);
 struct hw_workers *hw_server_workers(struct hw_server *s);
 
 /* ---- page handlers (return the HTTP status) ---- */

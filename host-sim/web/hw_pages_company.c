@@ -641,5 +641,6 @@ hw_post_run(struct hw_req *r)
   if(rc)
     return hw_error_page(r, 503, "Busy", "%s", err);
   hw_detail(r, "run %s/%s/%s (request %lld)", c, p, a, (long long)run_id);
+  r->wait_run = run_id;
   return hw_redirect(r, "/run?id=%lld", (long long)run_id);
 }

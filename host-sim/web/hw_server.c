@@ -20,6 +20,7 @@
 #include "hw_internal.h"
 
 #define HW_BODY_MAX (256u * 1024u)
+#define HW_RUN_WAIT_MS 1500
 #define HW_CSP                                                              \
   "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'" \
   " data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -370,6 +371,16 @@ hw_access(void *cls, struct MHD_Connection *conn, const char *url,
     r.status = hw_dispatch(&r);
   hw_audit(&r, query);
   pthread_mutex_unlock(&s->mu);
+  if(r.wait_run) {
+    struct hw_run_view v;
+
+    /* Outside the page lock: pages keep answering meanwhile.  A job that
+     * starts at once is shown directly; else /run?id= waits for it. */
+    if(hw_workers_wait(s->workers, r.wait_run, HW_RUN_WAIT_MS, &v) == 0 &&
+       (v.state == HW_RUN_STARTED || v.state == HW_RUN_DONE))
+      snprintf(r.location, sizeof(r.location), "/job?id=%lld",
+               (long long)v.job_id);
+  }
   ret = hw_respond(conn, &r);
   hw_buf_free(&r.body);
   memset(r.sid, 0, sizeof(r.sid));

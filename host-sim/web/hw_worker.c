@@ -29,7 +29,8 @@ struct hw_worker {
 
 struct hw_workers {
   pthread_mutex_t mu;
-  pthread_cond_t cv;
+  pthread_cond_t cv;      /* a request was queued, or stop */
+  pthread_cond_t changed; /* a request left the queue */
   struct hw_run_view runs[HW_RUNS];
   int64_t next_id;     /* id of the next request */
   int64_t next_take;   /* oldest queued request */
@@ -62,6 +63,7 @@ hw_worker_log(void *ud, int level, const char *line)
        w->cur->state == HW_RUN_QUEUED) {
       w->cur->job_id = w->job_id;
       w->cur->state = HW_RUN_STARTED;
+      pthread_cond_broadcast(&p->changed);
     }
     pthread_mutex_unlock(&p->mu);
   }
@@ -108,6 +110,7 @@ hw_worker_main(void *arg)
         snprintf(v->msg, sizeof(v->msg), "%s", hs_job_status_name(st));
       }
     }
+    pthread_cond_broadcast(&p->changed);
     w->cur = NULL;
     w->job_id = 0;
   }
@@ -133,6 +136,7 @@ hw_workers_start(struct hw_workers **out, unsigned n,
   }
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->cv, NULL);
+  pthread_cond_init(&p->changed, NULL);
   p->next_id = p->next_take = 1;
   p->log = log;
   p->log_ud = log_ud;
@@ -180,6 +184,7 @@ hw_workers_stop(struct hw_workers *p)
     hs_host_close(p->w[i].h);
   }
   pthread_cond_destroy(&p->cv);
+  pthread_cond_destroy(&p->changed);
   pthread_mutex_destroy(&p->mu);
   free(p->w);
   free(p);
@@ -228,6 +233,33 @@ hw_workers_get(struct hw_workers *p, int64_t run_id, struct hw_run_view *out)
     return rc;
   pthread_mutex_lock(&p->mu);
   v = hw_slot(p, run_id);
+  if(v) {
+    *out = *v;
+    rc = BMC_OK;
+  }
+  pthread_mutex_unlock(&p->mu);
+  return rc;
+}
+
+int
+hw_workers_wait(struct hw_workers *p, int64_t run_id, int64_t timeout_ms,
+                struct hw_run_view *out)
+{
+  struct hw_run_view *v;
+  struct timespec until;
+  int rc = BMC_ERR_NOT_FOUND;
+
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += (time_t)(timeout_ms / 1000);
+  until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+  if(until.tv_nsec >= 1000000000L) {
+    until.tv_sec++;
+    until.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&p->mu);
+  while((v = hw_slot(p, run_id)) && v->state == HW_RUN_QUEUED)
+    if(pthread_cond_timedwait(&p->changed, &p->mu, &until))
+      break;
   if(v) {
     *out = *v;
     rc = BMC_OK;
