@@ -467,9 +467,10 @@ int hs_audit_each(struct hs_host *h, const char *user, int limit,
                   int (*cb)(void *ud, const struct hs_audit_row *r),
                   void *ud);
 
-/* A page of the catalog in SKU order: search (NULL/"" = all) matches a
- * SKU prefix or a part of the title (case-insensitive); *total (may be
- * NULL) gets the number of matches.  Generic product data only. */
+/* A page of the catalog in SKU order: search (NULL/"" = all) matches any
+ * part of the SKU or the title, case-insensitive (1-2 characters: a SKU
+ * prefix or a part of the title, by a scan); *total (may be NULL) gets
+ * the number of matches.  Generic product data only. */
 struct hs_product_row {
   const char *sku, *title, *ean, *site_price, *image_url;
   int64_t available_qty, updated_ms;

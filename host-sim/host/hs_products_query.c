@@ -1,8 +1,9 @@
 /*
  * hs_products_query.c -- the catalog as the Toolbox pages read it: one
- * page of products in SKU order with a search over SKU prefix and title
- * (walking the (company_id, sku) index, so a page costs the same at 100k
- * products as at 100), the number of matches, and every plugin-set
+ * page of products in SKU order with a search over SKU and title (the
+ * (company_id, sku) index for the whole catalog, the FTS5 trigram index
+ * of migration 4 for a search, so a rare match is found without a scan),
+ * the number of matches, and every plugin-set
  * property of one product.  Generic product data only: what a channel
  * adds is shown through its properties.
  */
@@ -34,9 +35,44 @@ hs_like_pattern(const char *s, int pre, char *out, size_t outlen)
   return BMC_OK;
 }
 
-#define HS_PQ_WHERE                                                         \
-  " FROM products WHERE company_id = ?1 AND (?2 IS NULL OR sku LIKE ?2"    \
-  " ESCAPE '\\' OR title LIKE ?3 ESCAPE '\\')"
+/* FTS5 phrase for s: the whole text in double quotes, quotes doubled. */
+static int
+hs_fts_phrase(const char *s, char *out, size_t outlen)
+{
+  size_t o = 0, i;
+
+  out[o++] = '"';
+  for(i = 0; s[i]; i++) {
+    if(o + 4 >= outlen)
+      return BMC_ERR_TOO_SMALL;
+    if(s[i] == '"')
+      out[o++] = '"';
+    out[o++] = s[i];
+  }
+  out[o++] = '"';
+  out[o] = '\0';
+  return BMC_OK;
+}
+
+/* The three ways to find the rows: every product (the (company_id, sku)
+ * index), a search of 3+ characters (the trigram index over SKU and
+ * title), a shorter one (a scan with LIKE, SKU prefix or title part). */
+#define HS_PQ_ALL " FROM products p WHERE p.company_id = ?1"
+#define HS_PQ_FTS                                                           \
+  " FROM products_fts CROSS JOIN products p ON p.id = products_fts.rowid"  \
+  " WHERE products_fts MATCH ?2 AND p.company_id = ?1"
+/* Many matches: walk the SKU index and keep the rows in the match set,
+ * stopping at the page, instead of sorting every match. */
+#define HS_PQ_FTS_DENSE                                                     \
+  " FROM products p WHERE p.company_id = ?1 AND p.id IN (SELECT rowid FROM" \
+  " products_fts WHERE products_fts MATCH ?2)"
+#define HS_PQ_DENSE 2000
+#define HS_PQ_LIKE                                                          \
+  " FROM products p WHERE p.company_id = ?1 AND (p.sku LIKE ?2 ESCAPE"     \
+  " '\\' OR p.title LIKE ?3 ESCAPE '\\')"
+#define HS_PQ_COLS                                                          \
+  "SELECT p.sku, p.title, p.ean, p.site_price, p.image_url,"               \
+  " p.available_qty, p.updated_ms"
 
 int
 hs_products_page(struct hs_host *h, const char *company, const char *search,
@@ -44,40 +80,56 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
                  int (*cb)(void *ud, const struct hs_product_row *r),
                  void *ud, int64_t *total)
 {
-  char pfx[HS_SEARCH_MAX * 2 + 4], sub[HS_SEARCH_MAX * 2 + 4];
+  char a[HS_SEARCH_MAX * 2 + 4], b[HS_SEARCH_MAX * 2 + 4];
+  const char *count_sql, *page_sql;
   sqlite3_stmt *st;
-  int64_t cid;
-  int rc = BMC_OK, s, has = search && search[0];
+  int64_t cid, n = 0;
+  int rc = BMC_OK, s, kind;
 
   if(!h || !company || !cb || offset < 0 || limit <= 0)
     return BMC_ERR_INVALID_ARG;
-  if(has && strlen(search) > HS_SEARCH_MAX)
+  if(search && strlen(search) > HS_SEARCH_MAX)
     return BMC_ERR_INVALID_ARG;
   if(hs_company_find(h, company, &cid))
     return BMC_ERR_NOT_FOUND;
-  if(has && (hs_like_pattern(search, 0, pfx, sizeof(pfx)) ||
-             hs_like_pattern(search, 1, sub, sizeof(sub))))
+  kind = !search || !search[0] ? 0 : strlen(search) >= 3 ? 1 : 2;
+  if((kind == 1 && hs_fts_phrase(search, a, sizeof(a))) ||
+     (kind == 2 && (hs_like_pattern(search, 0, a, sizeof(a)) ||
+                    hs_like_pattern(search, 1, b, sizeof(b)))))
     return BMC_ERR_INVALID_ARG;
-  if(total) {
-    st = hs_stmt(h, "SELECT COUNT(*)" HS_PQ_WHERE);
+  count_sql = kind == 0 ? "SELECT COUNT(*)" HS_PQ_ALL
+              : kind == 1 ? "SELECT COUNT(*)" HS_PQ_FTS
+              : "SELECT COUNT(*)" HS_PQ_LIKE;
+  if(!total)
+    total = &n;
+  {
+    st = hs_stmt(h, count_sql);
     if(!st)
       return BMC_ERR_INTERNAL;
     sqlite3_bind_int64(st, 1, cid);
-    hs_bind_text(st, 2, has ? pfx : NULL);
-    hs_bind_text(st, 3, has ? sub : NULL);
+    if(kind)
+      hs_bind_text(st, 2, a);
+    if(kind == 2)
+      hs_bind_text(st, 3, b);
     *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
                                             : 0;
     sqlite3_reset(st);
   }
+  page_sql = kind == 0 ? HS_PQ_COLS HS_PQ_ALL
+                         " ORDER BY p.sku LIMIT ?4 OFFSET ?5"
+             : kind == 1 && *total > HS_PQ_DENSE
+             ? HS_PQ_COLS HS_PQ_FTS_DENSE " ORDER BY p.sku LIMIT ?4 OFFSET ?5"
+             : kind == 1 ? HS_PQ_COLS HS_PQ_FTS
+                           " ORDER BY p.sku LIMIT ?4 OFFSET ?5"
+             : HS_PQ_COLS HS_PQ_LIKE " ORDER BY p.sku LIMIT ?4 OFFSET ?5";
   /* Not from the statement cache: the callback may use the host. */
-  if(sqlite3_prepare_v2(h->db, "SELECT sku, title, ean, site_price,"
-                        " image_url, available_qty, updated_ms" HS_PQ_WHERE
-                        " ORDER BY sku LIMIT ?4 OFFSET ?5", -1, &st,
-                        NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(h->db, page_sql, -1, &st, NULL) != SQLITE_OK)
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, cid);
-  hs_bind_text(st, 2, has ? pfx : NULL);
-  hs_bind_text(st, 3, has ? sub : NULL);
+  if(kind)
+    hs_bind_text(st, 2, a);
+  if(kind == 2)
+    hs_bind_text(st, 3, b);
   sqlite3_bind_int(st, 4, limit);
   sqlite3_bind_int64(st, 5, offset);
   while((s = sqlite3_step(st)) == SQLITE_ROW) {
