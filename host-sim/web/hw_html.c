@@ -78,21 +78,31 @@ hw_vformat(const char *fmt, va_list ap)
   return s;
 }
 
-void
-hw_rawf(struct hw_buf *b, const char *fmt, ...)
+/* Format, then write raw or escaped. */
+static void
+hw_vput(struct hw_buf *b, int escape, const char *fmt, va_list ap)
 {
-  va_list ap;
-  char *s;
+  char *s = hw_vformat(fmt, ap);
 
-  va_start(ap, fmt);
-  s = hw_vformat(fmt, ap);
-  va_end(ap);
   if(!s) {
     b->oom = 1;
     return;
   }
-  hw_raw(b, s);
+  if(escape)
+    hw_text(b, s);
+  else
+    hw_raw(b, s);
   free(s);
+}
+
+void
+hw_rawf(struct hw_buf *b, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  hw_vput(b, 0, fmt, ap);
+  va_end(ap);
 }
 
 void
@@ -128,17 +138,10 @@ void
 hw_textf(struct hw_buf *b, const char *fmt, ...)
 {
   va_list ap;
-  char *s;
 
   va_start(ap, fmt);
-  s = hw_vformat(fmt, ap);
+  hw_vput(b, 1, fmt, ap);
   va_end(ap);
-  if(!s) {
-    b->oom = 1;
-    return;
-  }
-  hw_text(b, s);
-  free(s);
 }
 
 const char *

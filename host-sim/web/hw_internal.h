@@ -110,6 +110,12 @@ void hw_csrf_input(struct hw_req *r);
  * path with its query so far (built by the caller, already encoded). */
 void hw_pager(struct hw_req *r, const char *base, int64_t page,
               int64_t per_page, int64_t total);
+/* Breadcrumbs "Companies > <c> > leaf" and the page's <h1>. */
+void hw_company_head(struct hw_req *r, const char *c, const char *leaf,
+                     const char *h1);
+/* The GET search form of a list page (action is a literal path). */
+void hw_search_form(struct hw_req *r, const char *action, const char *c,
+                    const char *q, const char *placeholder);
 /* Serve /static/... ; returns status. */
 int hw_static(struct hw_req *r);
 

@@ -208,3 +208,37 @@ hw_panel_end(struct hw_req *r)
 {
   hw_raw(&r->body, "</table></div>");
 }
+
+void
+hw_company_head(struct hw_req *r, const char *c, const char *leaf,
+                const char *h1)
+{
+  hw_raw(&r->body, "<p class=\"crumbs\"><a href=\"/\">Companies</a> "
+         "&rsaquo; <a href=\"/company?c=");
+  hw_url(&r->body, c);
+  hw_raw(&r->body, "\">");
+  hw_text(&r->body, c);
+  hw_raw(&r->body, "</a> &rsaquo; ");
+  hw_text(&r->body, leaf);
+  hw_raw(&r->body, "</p><h1>");
+  hw_text(&r->body, h1);
+  hw_raw(&r->body, "</h1>");
+}
+
+void
+hw_search_form(struct hw_req *r, const char *action, const char *c,
+               const char *q, const char *placeholder)
+{
+  hw_raw(&r->body, "<form method=\"get\" action=\"");
+  hw_raw(&r->body, action);
+  hw_raw(&r->body, "\" class=\"bar\"><input type=\"hidden\" name=\"c\" "
+         "value=\"");
+  hw_text(&r->body, c);
+  hw_raw(&r->body, "\"><input type=\"search\" name=\"q\" id=\"q\" "
+         "placeholder=\"");
+  hw_text(&r->body, placeholder);
+  hw_raw(&r->body, "\" value=\"");
+  hw_text(&r->body, q ? q : "");
+  hw_raw(&r->body, "\"><button type=\"submit\" id=\"search\">Search"
+         "</button></form>");
+}

@@ -56,20 +56,9 @@ hw_page_products(struct hw_req *r)
   if(page < 1)
     page = 1;
   hw_page_begin(r, "Products", 0);
-  hw_raw(&r->body, "<p class=\"crumbs\"><a href=\"/\">Companies</a> &rsaquo; "
-         "<a href=\"/company?c=");
-  hw_url(&r->body, c);
-  hw_raw(&r->body, "\">");
-  hw_text(&r->body, c);
-  hw_raw(&r->body, "</a> &rsaquo; Catalog</p><h1>Manage Catalog</h1>"
-         "<form method=\"get\" action=\"/products\" class=\"bar\">"
-         "<input type=\"hidden\" name=\"c\" value=\"");
-  hw_text(&r->body, c);
-  hw_raw(&r->body, "\"><input type=\"search\" name=\"q\" id=\"q\" "
-         "placeholder=\"SKU or title\" value=\"");
-  hw_text(&r->body, q ? q : "");
-  hw_raw(&r->body, "\"><button type=\"submit\" id=\"search\">Search</button>"
-         "</form><div class=\"panel\"><table id=\"products\"><tr><th>SKU</th>"
+  hw_company_head(r, c, "Catalog", "Manage Catalog");
+  hw_search_form(r, "/products", c, q, "SKU or title");
+  hw_raw(&r->body, "<div class=\"panel\"><table id=\"products\"><tr><th>SKU</th>"
          "<th>Title</th><th>EAN</th><th class=\"num\">Site Price</th>"
          "<th class=\"num\">Available Qty</th><th>Updated</th></tr>");
   rc = hs_products_page(r->h, c, q, (page - 1) * HW_PRODUCTS_PER_PAGE,

@@ -36,28 +36,19 @@ hw_action_title(struct hw_req *r, const char *plugin, const char *action)
   return action;
 }
 
-/* Link to a page of the company: href="/<page>?c=<company>". */
+/* Link to a page of the company: /<page>?c=<company>[&p=<plugin>]. */
 static void
-hw_company_link(struct hw_req *r, const char *page, const char *company,
-                const char *text)
+hw_link(struct hw_req *r, const char *page, const char *company,
+        const char *plugin, const char *text)
 {
   hw_raw(&r->body, "<a href=\"/");
   hw_raw(&r->body, page);
   hw_raw(&r->body, "?c=");
   hw_url(&r->body, company);
-  hw_raw(&r->body, "\">");
-  hw_text(&r->body, text);
-  hw_raw(&r->body, "</a>");
-}
-
-static void
-hw_settings_link(struct hw_req *r, const char *company, const char *plugin,
-                 const char *text)
-{
-  hw_raw(&r->body, "<a href=\"/settings?c=");
-  hw_url(&r->body, company);
-  hw_raw(&r->body, "&amp;p=");
-  hw_url(&r->body, plugin);
+  if(plugin) {
+    hw_raw(&r->body, "&amp;p=");
+    hw_url(&r->body, plugin);
+  }
   hw_raw(&r->body, "\">");
   hw_text(&r->body, text);
   hw_raw(&r->body, "</a>");
@@ -71,7 +62,7 @@ hw_company_row(void *ud, int64_t id, const char *name)
 
   (void)id;
   hw_raw(&r->body, "<tr><td>");
-  hw_company_link(r, "company", name, name);
+  hw_link(r, "company", name, NULL, name);
   hw_raw(&r->body, "</td><td>");
   for(i = 0; i < hs_plugin_count(r->h); i++) {
     struct hs_plugin_info pi;
@@ -82,18 +73,18 @@ hw_company_row(void *ud, int64_t id, const char *name)
       continue;
     if(n++)
       hw_raw(&r->body, ", ");
-    hw_settings_link(r, name, pi.name, pi.display_name);
+    hw_link(r, "settings", name, pi.name, pi.display_name);
   }
   if(!n)
     hw_raw(&r->body, "<span class=\"help\">none enabled</span>");
   hw_raw(&r->body, "</td><td>");
-  hw_company_link(r, "products", name, "Products");
+  hw_link(r, "products", name, NULL, "Products");
   hw_raw(&r->body, " &middot; ");
-  hw_company_link(r, "orders", name, "Orders");
+  hw_link(r, "orders", name, NULL, "Orders");
   hw_raw(&r->body, " &middot; ");
-  hw_company_link(r, "tasks", name, "Scheduled Tasks");
+  hw_link(r, "tasks", name, NULL, "Scheduled Tasks");
   hw_raw(&r->body, " &middot; ");
-  hw_company_link(r, "settlements", name, "Settlements");
+  hw_link(r, "settlements", name, NULL, "Settlements");
   hw_raw(&r->body, "</td></tr>");
   return 0;
 }
@@ -148,21 +139,21 @@ hw_page_company(struct hw_req *r)
     hw_raw(&r->body, "<li>");
     hw_text(&r->body, pi.display_name);
     hw_raw(&r->body, " &rsaquo; ");
-    hw_settings_link(r, c, pi.name, "General Settings");
+    hw_link(r, "settings", c, pi.name, "General Settings");
     hw_raw(&r->body, "</li>");
   }
   hw_raw(&r->body, "<li>");
-  hw_company_link(r, "tasks", c, "Scheduled Tasks");
+  hw_link(r, "tasks", c, NULL, "Scheduled Tasks");
   hw_raw(&r->body, "</li><li>");
-  hw_company_link(r, "products", c, "Products");
+  hw_link(r, "products", c, NULL, "Products");
   hw_raw(&r->body, "</li><li>");
-  hw_company_link(r, "orders", c, "Orders");
+  hw_link(r, "orders", c, NULL, "Orders");
   hw_raw(&r->body, "</li><li>");
-  hw_company_link(r, "settlements", c, "Settlements");
+  hw_link(r, "settlements", c, NULL, "Settlements");
   hw_raw(&r->body, "</li><li>");
-  hw_company_link(r, "jobs", c, "Queued Jobs");
+  hw_link(r, "jobs", c, NULL, "Queued Jobs");
   hw_raw(&r->body, "</li><li>");
-  hw_company_link(r, "errors", c, "Error Queue");
+  hw_link(r, "errors", c, NULL, "Error Queue");
   hw_raw(&r->body, "</li></ul></div></div>");
   /* Settings > Enabled Channels (seed 001). */
   hw_raw(&r->body, "<div class=\"panel\"><h2>Enabled Channels</h2><div "

@@ -350,13 +350,8 @@ hw_page_tasks(struct hw_req *r)
     return hw_error_page(r, 404, "Unknown company",
                          "There is no company '%s'.", c ? c : "");
   hw_page_begin(r, "Scheduled Tasks", 0);
-  hw_raw(&r->body, "<p class=\"crumbs\"><a href=\"/\">Companies</a> &rsaquo; "
-         "<a href=\"/company?c=");
-  hw_url(&r->body, c);
-  hw_raw(&r->body, "\">");
-  hw_text(&r->body, c);
-  hw_raw(&r->body, "</a> &rsaquo; Scheduled Tasks</p><h1>Scheduled Tasks"
-         "</h1><div class=\"panel\"><table><tr><th>Task Name</th>"
+  hw_company_head(r, c, "Scheduled Tasks", "Scheduled Tasks");
+  hw_raw(&r->body, "<div class=\"panel\"><table><tr><th>Task Name</th>"
          "<th>Enabled</th><th>Recurrence</th><th>Last Executed On</th>"
          "<th>Next Run</th><th>Task Type</th><th class=\"num\">History</th>"
          "</tr>");

@@ -71,20 +71,9 @@ hw_page_orders(struct hw_req *r)
   if(page < 1)
     page = 1;
   hw_page_begin(r, "Orders", 0);
-  hw_raw(&r->body, "<p class=\"crumbs\"><a href=\"/\">Companies</a> &rsaquo; "
-         "<a href=\"/company?c=");
-  hw_url(&r->body, c);
-  hw_raw(&r->body, "\">");
-  hw_text(&r->body, c);
-  hw_raw(&r->body, "</a> &rsaquo; Orders</p><h1>Orders</h1>"
-         "<form method=\"get\" action=\"/orders\" class=\"bar\">"
-         "<input type=\"hidden\" name=\"c\" value=\"");
-  hw_text(&r->body, c);
-  hw_raw(&r->body, "\"><input type=\"search\" name=\"q\" "
-         "placeholder=\"Order id starts with\" value=\"");
-  hw_text(&r->body, q ? q : "");
-  hw_raw(&r->body, "\"><button type=\"submit\">Search</button></form>"
-         "<div class=\"panel\"><table id=\"orders\"><tr><th>Order</th>"
+  hw_company_head(r, c, "Orders", "Orders");
+  hw_search_form(r, "/orders", c, q, "Order id starts with");
+  hw_raw(&r->body, "<div class=\"panel\"><table id=\"orders\"><tr><th>Order</th>"
          "<th>Marketplace</th><th>Channel</th><th>Date</th><th>Status</th>"
          "<th>Payment</th><th>Shipping</th><th class=\"num\">Total</th>"
          "<th>Tracking</th><th class=\"num\">Lines</th></tr>");
@@ -247,13 +236,8 @@ hw_page_settlements(struct hw_req *r)
     return hw_error_page(r, 404, "Unknown company",
                          "There is no company '%s'.", c ? c : "");
   hw_page_begin(r, "Settlements", 0);
-  hw_raw(&r->body, "<p class=\"crumbs\"><a href=\"/\">Companies</a> &rsaquo; "
-         "<a href=\"/company?c=");
-  hw_url(&r->body, c);
-  hw_raw(&r->body, "\">");
-  hw_text(&r->body, c);
-  hw_raw(&r->body, "</a> &rsaquo; Settlements</p><h1>Settlements</h1>"
-         "<div class=\"panel\"><table><tr><th>Settlement</th>"
+  hw_company_head(r, c, "Settlements", "Settlements");
+  hw_raw(&r->body, "<div class=\"panel\"><table><tr><th>Settlement</th>"
          "<th>Marketplace</th><th>Period</th><th>Payout</th><th>Currency</th>"
          "<th class=\"num\">Sales</th><th class=\"num\">Shipping</th>"
          "<th class=\"num\">Fees</th><th class=\"num\">Refunds</th>"
