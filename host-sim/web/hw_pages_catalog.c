@@ -58,7 +58,8 @@ hw_page_products(struct hw_req *r)
   hw_page_begin(r, "Products", 0);
   hw_company_head(r, c, "Catalog", "Manage Catalog");
   hw_search_form(r, "/products", c, q, "SKU or title");
-  hw_raw(&r->body, "<div class=\"panel\"><table id=\"products\"><tr><th>SKU</th>"
+  hw_raw(&r->body, "<div class=\"panel\"><table id=\"products\"><tr>"
+         "<th>SKU</th>"
          "<th>Title</th><th>EAN</th><th class=\"num\">Site Price</th>"
          "<th class=\"num\">Available Qty</th><th>Updated</th></tr>");
   rc = hs_products_page(r->h, c, q, (page - 1) * HW_PRODUCTS_PER_PAGE,

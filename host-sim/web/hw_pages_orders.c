@@ -73,7 +73,8 @@ hw_page_orders(struct hw_req *r)
   hw_page_begin(r, "Orders", 0);
   hw_company_head(r, c, "Orders", "Orders");
   hw_search_form(r, "/orders", c, q, "Order id starts with");
-  hw_raw(&r->body, "<div class=\"panel\"><table id=\"orders\"><tr><th>Order</th>"
+  hw_raw(&r->body, "<div class=\"panel\"><table id=\"orders\"><tr>"
+         "<th>Order</th>"
          "<th>Marketplace</th><th>Channel</th><th>Date</th><th>Status</th>"
          "<th>Payment</th><th>Shipping</th><th class=\"num\">Total</th>"
          "<th>Tracking</th><th class=\"num\">Lines</th></tr>");
