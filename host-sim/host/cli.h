@@ -57,5 +57,8 @@ int cli_cmd_order(struct cli *c, int argc, char **argv);
 int cli_cmd_ship(struct cli *c, int argc, char **argv);
 int cli_cmd_cancel(struct cli *c, int argc, char **argv);
 int cli_cmd_settlements(struct cli *c, int argc, char **argv);
+/* host-sim/web/cli_web.c */
+int cli_cmd_web(struct cli *c, int argc, char **argv);
+int cli_cmd_users(struct cli *c, int argc, char **argv);
 
 #endif /* CLI_H */

@@ -393,4 +393,120 @@ int hs_fault_set(struct hs_host *h, const char *service, int64_t after_n,
                  int mode);
 void hs_fault_clear(struct hs_host *h);
 
+/* ---- web Toolbox: users, sessions, audit, paged listings ----
+ * (hs_users.c, hs_audit.c, hs_products_query.c, hs_listing_pages.c) */
+
+enum hs_role { HS_ROLE_VIEWER = 0, HS_ROLE_ADMIN = 1 };
+/* "viewer" / "admin". */
+const char *hs_role_name(int role);
+/* BMC_OK and *role, or BMC_ERR_INVALID_ARG for another word. */
+int hs_role_parse(const char *s, int *role);
+
+/* Add a user: name 1-64 of [A-Za-z0-9._@-], password 8-1024 bytes with no
+ * control characters, hashed with Argon2id (libsodium crypto_pwhash_str,
+ * interactive limits); the password itself is never stored or logged.
+ * BMC_ERR_CONFLICT when the name exists, BMC_ERR_INVALID_ARG with a
+ * message for a bad name or password. */
+int hs_user_add(struct hs_host *h, const char *name, int role,
+                const char *password, char *err, size_t errlen);
+/* New password (same rules); ends every session of the user. */
+int hs_user_set_password(struct hs_host *h, const char *name,
+                         const char *password, char *err, size_t errlen);
+/* Remove the user and its sessions (the audit keeps its name). */
+int hs_user_remove(struct hs_host *h, const char *name);
+
+struct hs_user {
+  int64_t id;
+  const char *name;
+  int role; /* enum hs_role */
+  int64_t created_ms, n_sessions, locked_until_ms;
+};
+int hs_users_each(struct hs_host *h,
+                  int (*cb)(void *ud, const struct hs_user *u), void *ud);
+
+#define HS_SESSION_ID_LEN 64 /* hex characters of a session id / token */
+#define HS_LOGIN_MAX_FAILS 5 /* failed logins in a row before the lock */
+#define HS_LOGIN_LOCK_MS (15 * 60 * 1000)
+
+/* Check name and password; on success start a session that ends ttl_ms
+ * later (host clock) and write its id (HS_SESSION_ID_LEN hex + NUL) into
+ * sid.  Only a hash of the id is stored.  BMC_ERR_UNAUTHORIZED for an
+ * unknown user or a wrong password (the same message and, as far as
+ * Argon2id allows, the same time for both); BMC_ERR_CONFLICT while the
+ * user is locked after HS_LOGIN_MAX_FAILS failures in a row. */
+int hs_user_login(struct hs_host *h, const char *name, const char *password,
+                  int64_t ttl_ms, char *sid, size_t sidlen, char *err,
+                  size_t errlen);
+
+struct hs_session {
+  char user[65];
+  int role;
+  int64_t expires_ms;
+  char csrf[HS_SESSION_ID_LEN + 1]; /* the session's form token */
+};
+/* The live session with this id: BMC_OK and *out, BMC_ERR_NOT_FOUND when
+ * unknown, malformed or expired. */
+int hs_session_get(struct hs_host *h, const char *sid, struct hs_session *out);
+/* End the session (logout); BMC_OK also when it did not exist. */
+int hs_session_end(struct hs_host *h, const char *sid);
+/* Constant-time comparison of a submitted form token with the session's:
+ * 1 when equal. */
+int hs_csrf_equal(const struct hs_session *s, const char *token);
+
+/* Audit of the web Toolbox: every page view and action with the user.
+ * detail may be NULL; it must not hold secrets. */
+int hs_audit_add(struct hs_host *h, const char *user, const char *method,
+                 const char *path, int status, const char *detail);
+struct hs_audit_row {
+  int64_t id, ts_ms;
+  const char *user, *method, *path, *detail;
+  int status;
+};
+/* Newest first, at most limit rows; user NULL = everybody. */
+int hs_audit_each(struct hs_host *h, const char *user, int limit,
+                  int (*cb)(void *ud, const struct hs_audit_row *r),
+                  void *ud);
+
+/* A page of the catalog in SKU order: search (NULL/"" = all) matches any
+ * part of the SKU or the title, case-insensitive (1-2 characters: a SKU
+ * prefix or a part of the title, by a scan); *total (may be NULL) gets
+ * the number of matches.  Generic product data only. */
+struct hs_product_row {
+  const char *sku, *title, *ean, *site_price, *image_url;
+  int64_t available_qty, updated_ms;
+};
+int hs_products_page(struct hs_host *h, const char *company,
+                     const char *search, int64_t offset, int limit,
+                     int (*cb)(void *ud, const struct hs_product_row *r),
+                     void *ud, int64_t *total);
+/* Every plugin-set property of a product (plugin, key order). */
+int hs_product_props_each(struct hs_host *h, const char *company,
+                          const char *sku,
+                          int (*cb)(void *ud, const char *plugin,
+                                    const char *key, const char *value,
+                                    int64_t updated_ms),
+                          void *ud);
+
+/* Orders newest first, a page at a time; search (NULL/"" = all) is a
+ * source order id prefix.  company NULL = all; *total may be NULL. */
+int hs_orders_page(struct hs_host *h, const char *company, const char *search,
+                   int64_t offset, int limit,
+                   int (*cb)(void *ud, const struct hs_order_summary *o),
+                   void *ud, int64_t *total);
+struct hs_order_line_view {
+  const char *line_id, *sku, *line_total, *fee, *tax, *marketplace_state;
+  const char *serials; /* one per line ('\n' separated) or NULL */
+  int64_t quantity;
+  int shipped;
+};
+int hs_order_lines_each(struct hs_host *h, int64_t order_id,
+                        int (*cb)(void *ud,
+                                  const struct hs_order_line_view *l),
+                        void *ud);
+/* The error queue newest first, a page at a time (company NULL = all). */
+int hs_errors_page(struct hs_host *h, const char *company, int64_t offset,
+                   int limit,
+                   int (*cb)(void *ud, const struct hs_item_error *e),
+                   void *ud, int64_t *total);
+
 #endif /* HS_HOST_H */

@@ -99,6 +99,41 @@ static const char *const hs_migrations[] = {
   "CREATE INDEX error_queue_cp ON error_queue(company_id, plugin, id);",
   /* 3: order lookup by source order id across channels (CLI, support) */
   "CREATE INDEX orders_src ON orders(company_id, source_order_id);",
+  /* 4: web Toolbox users (Argon2id hashes), sessions (ids stored hashed)
+   * and the audit of every page view and action; IF NOT EXISTS so a store
+   * re-marked as older (tests/host/test_store.c) upgrades again */
+  "CREATE TABLE IF NOT EXISTS users(id INTEGER PRIMARY KEY, name TEXT NOT"
+  " NULL UNIQUE, role TEXT NOT NULL CHECK(role IN ('admin', 'viewer')),"
+  " pw_hash TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0,"
+  " locked_until_ms INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT"
+  " NULL, updated_ms INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS sessions(id_hash TEXT PRIMARY KEY, user_id"
+  " INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, created_ms"
+  " INTEGER NOT NULL, expires_ms INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id);"
+  "CREATE TABLE IF NOT EXISTS web_audit(id INTEGER PRIMARY KEY, ts_ms"
+  " INTEGER NOT NULL, user TEXT NOT NULL, method TEXT NOT NULL, path TEXT"
+  " NOT NULL, status INTEGER NOT NULL, detail TEXT);"
+  "CREATE INDEX IF NOT EXISTS web_audit_user ON web_audit(user, id);"
+  "CREATE INDEX IF NOT EXISTS orders_company ON orders(company_id, id);"
+  /* the catalog search of the Toolbox: SKU and title, any substring of 3+
+   * characters, case-insensitive (FTS5 trigram index kept by triggers) */
+  "CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5(sku, title,"
+  " content = 'products', content_rowid = 'id', tokenize = 'trigram');"
+  "CREATE TRIGGER IF NOT EXISTS products_fts_ins AFTER INSERT ON products"
+  " BEGIN INSERT INTO products_fts(rowid, sku, title) VALUES(new.id, new.sku,"
+  " new.title); END;"
+  "CREATE TRIGGER IF NOT EXISTS products_fts_del AFTER DELETE ON products"
+  " BEGIN INSERT INTO products_fts(products_fts, rowid, sku, title)"
+  " VALUES('delete', old.id, old.sku, old.title); END;"
+  "CREATE TRIGGER IF NOT EXISTS products_fts_upd AFTER UPDATE OF sku, title"
+  " ON products WHEN old.sku IS NOT new.sku OR old.title IS NOT new.title"
+  " BEGIN"
+  " INSERT INTO products_fts(products_fts, rowid, sku, title)"
+  " VALUES('delete', old.id, old.sku, old.title);"
+  " INSERT INTO products_fts(rowid, sku, title) VALUES(new.id, new.sku,"
+  " new.title); END;"
+  "INSERT INTO products_fts(products_fts) VALUES('rebuild');",
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))

@@ -75,6 +75,13 @@ static const struct cli_cmd cli_cmds[] = {
    "order", cli_cmd_cancel},
   {"settlements", "[<company>]", "list imported settlements",
    cli_cmd_settlements},
+  {"web", "[--listen ADDR:PORT] [--portfile PATH] [--workers N] "
+   "[--session-hours N] [--secure-cookie]", "serve the web Toolbox (default "
+   "127.0.0.1:8080; prints READY port=N once listening)", cli_cmd_web},
+  {"users", "add <name> --role admin|viewer | passwd <name> | remove <name> "
+   "| list | audit [--user NAME] [--limit N]", "web Toolbox users "
+   "(passwords read from stdin) and the audit of their page views and "
+   "actions", cli_cmd_users},
 };
 #define CLI_NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
 
