@@ -65,6 +65,8 @@ struct hs_host {
   int64_t fault_after, fault_count;
   int fault_mode;
   int product_get_busy; /* the cached one-SKU statement is in use */
+  hs_progress_fn progress_fn; /* hs_host_set_progress (hs_ops.c) */
+  void *progress_ud;
 };
 
 /* ---- hs_util.c ---- */

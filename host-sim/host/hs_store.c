@@ -99,6 +99,10 @@ static const char *const hs_migrations[] = {
   "CREATE INDEX error_queue_cp ON error_queue(company_id, plugin, id);",
   /* 3: order lookup by source order id across channels (CLI, support) */
   "CREATE INDEX orders_src ON orders(company_id, source_order_id);",
+  /* 4: the operator resolves an error-queue entry with a note */
+  "ALTER TABLE error_queue ADD COLUMN resolved_ms INTEGER NOT NULL"
+  " DEFAULT 0;"
+  "ALTER TABLE error_queue ADD COLUMN resolved_note TEXT;",
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))
