@@ -34,8 +34,10 @@ cli_progress_cb(void *ud, int64_t job_id, int64_t done, int64_t total)
 
   (void)ud;
   if(job_id != cli_pg.job_id) {
+    /* the first job counts from `run`; a later one from its first report */
+    if(cli_pg.job_id != -1)
+      cli_pg.start = now;
     cli_pg.job_id = job_id;
-    cli_pg.start = now;
     cli_pg.last = 0;
   }
   if(now - cli_pg.last < 0.1 && (total <= 0 || done < total))
@@ -67,6 +69,7 @@ cli_progress_attach(struct cli *c, const char *label)
     return;
   snprintf(cli_pg.label, sizeof(cli_pg.label), "%s", label);
   cli_pg.job_id = -1;
+  cli_pg.start = cli_mono();
   hs_host_set_progress(c->h, cli_progress_cb, NULL);
 }
 

@@ -26,31 +26,6 @@ cli_time(int64_t ms, char *buf, size_t len)
   return buf;
 }
 
-/* Exactly n digits at s into *out. */
-static int
-cli_digits(const char *s, int n, int *out)
-{
-  int i, v = 0;
-
-  for(i = 0; i < n; i++) {
-    if(!isdigit((unsigned char)s[i]))
-      return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return 0;
-}
-
-static int
-cli_days_in_month(int y, int m)
-{
-  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-  if(m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-    return 29;
-  return d[m - 1];
-}
-
 /* "+N{s,m,h,d}" relative to now, refusing what does not fit in int64. */
 static int
 cli_parse_rel(const char *s, int64_t now_ms, int64_t *out, char *why,
@@ -90,60 +65,13 @@ int
 cli_parse_when(const char *s, int64_t now_ms, int64_t *out, char *why,
                size_t whylen)
 {
-  struct tm tm;
-  int y, mo, d, hh = 0, mi = 0, ss = 0;
-  const char *p;
-  time_t t;
-
   if(s[0] == '+')
     return cli_parse_rel(s, now_ms, out, why, whylen);
-  if(strlen(s) < 10 || cli_digits(s, 4, &y) || s[4] != '-' ||
-     cli_digits(s + 5, 2, &mo) || s[7] != '-' || cli_digits(s + 8, 2, &d)) {
-    snprintf(why, whylen, "expected YYYY-MM-DD[THH:MM:SS[Z]] or +N{s,m,h,"
-             "d}");
+  if(hs_parse_time(s, out) || *out < 0) {
+    snprintf(why, whylen, "not a real date and time (YYYY-MM-DD or "
+             "YYYY-MM-DDTHH:MM:SSZ, UTC) nor a duration (+90m, +2h, +1d)");
     return -1;
   }
-  p = s + 10;
-  if(*p == 'T' || *p == ' ') {
-    if(strlen(p) < 9 || cli_digits(p + 1, 2, &hh) || p[3] != ':' ||
-       cli_digits(p + 4, 2, &mi) || p[6] != ':' ||
-       cli_digits(p + 7, 2, &ss)) {
-      snprintf(why, whylen, "the time of day must be HH:MM:SS");
-      return -1;
-    }
-    p += 9;
-    if(*p == 'Z')
-      p++;
-  }
-  if(*p) {
-    snprintf(why, whylen, "unexpected '%.20s' after the date (UTC only: "
-             "end with Z or nothing)", p);
-    return -1;
-  }
-  if(y < 1970 || mo < 1 || mo > 12 || d < 1 ||
-     d > cli_days_in_month(y, mo)) {
-    snprintf(why, whylen, "there is no such date (%04d-%02d-%02d)", y, mo,
-             d);
-    return -1;
-  }
-  if(hh > 23 || mi > 59 || ss > 59) {
-    snprintf(why, whylen, "there is no such time of day (%02d:%02d:%02d)",
-             hh, mi, ss);
-    return -1;
-  }
-  memset(&tm, 0, sizeof(tm));
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = hh;
-  tm.tm_min = mi;
-  tm.tm_sec = ss;
-  t = timegm(&tm);
-  if(t == (time_t)-1) {
-    snprintf(why, whylen, "the date is out of range");
-    return -1;
-  }
-  *out = (int64_t)t * 1000;
   return 0;
 }
 

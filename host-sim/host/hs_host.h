@@ -340,6 +340,11 @@ int hs_settlements_each(struct hs_host *h, const char *company,
 
 /* ---- clock ---- */
 
+/* Parse "YYYY-MM-DD[THH:MM:SS[.fff][Z|+hh:mm]]" (a real calendar date and
+ * time of day: 2026-02-30 and 25:61:61 are refused) or digits-only ms
+ * into ms since the epoch; BMC_OK or BMC_ERR_INVALID_ARG (hs_util.c). */
+int hs_parse_time(const char *s, int64_t *ms);
+
 /* ms since the epoch; thread-safe (C11 atomics on the virtual clock). */
 int64_t hs_clock_now(struct hs_host *h);
 /* The same, shaped for function pointers (host = struct hs_host *). */

@@ -7,6 +7,7 @@
 # impossible dates, bad IMEIs, out-of-range numbers and secrets on argv.
 # Usage: cli_ops.sh HOST_SIM MARKET_SIM PLUGIN_DIR SCHEMA_DIR
 set -u
+. "$(dirname "$(realpath "$0")")/th_expect.sh"
 HS=$(realpath "$1") MS=$(realpath "$2") PLUGINS=$(realpath "$3")
 SCHEMAS=$(realpath "$4")
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hs-ops-XXXXXX") || exit 1
@@ -18,20 +19,6 @@ fails=0
 B() { "$HS" --db "$TMP/host.db" --plugin-dir "$PLUGINS" --schema-dir "$SCHEMAS" "$@"; }
 C="Acme Refurbished"
 
-# expect CODE DESCRIPTION PATTERN -- cmd...: exit code and output pattern
-expect() {
-  code="$1"; what="$2"; pat="$3"; shift 4
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ]; then
-    echo "FAIL: $what: exit $rc, expected $code"; echo "$out"
-    fails=$((fails + 1)); return
-  fi
-  if [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -q -- "$pat"; then
-    echo "FAIL: $what: output lacks '$pat'"; echo "$out"
-    fails=$((fails + 1)); return
-  fi
-  echo "ok: $what"
-}
 # json DESCRIPTION PYTHON-EXPR -- cmd...: stdout parses as JSON and the
 # expression over it (d) is true
 json() {
@@ -132,6 +119,25 @@ expect 1 "no correction once reported" "already reported" -- B serial "$C" "$ord
 json "jobs --json: the correction is an operator job" \
   "any(j['action'] == 'correct_serial' and j['trigger'] == 'operator' for j in d)" -- B jobs "$C" --json
 
+# log lines: to the journal with their level under systemd, progress on a
+# terminal only
+: > "$TMP/journal.txt"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$TMP/journal.txt") B run "$C" backmarket validate_token > /dev/null 2>> "$TMP/journal.txt"
+if grep -q '^<6>\[Acme Refurbished/backmarket\] Validate Token' "$TMP/journal.txt"; then
+  echo "ok: under systemd log lines carry their syslog level"
+else echo "FAIL: journal lines"; cat "$TMP/journal.txt"; fails=$((fails + 1)); fi
+B run "$C" backmarket validate_token > /dev/null 2> "$TMP/plain.txt"
+if [ ! -s "$TMP/plain.txt" ]; then echo "ok: no log lines on a plain stderr"
+else echo "FAIL: stderr not quiet"; cat "$TMP/plain.txt"; fails=$((fails + 1)); fi
+if command -v script > /dev/null; then
+  sim POST /_sim/orders '{"merchant_id": 789, "sku": "IPH12-128-A", "quantity": 1, "market": "fr-fr", "price": "399.00"}' > /dev/null
+  script -qec "$HS --db $TMP/host.db --plugin-dir $PLUGINS --schema-dir $SCHEMAS run '$C' backmarket order_download" /dev/null > "$TMP/tty.txt" 2>&1
+  if grep -Eq 'order_download: [0-9]+/[0-9]+ \([0-9 ]+%\), [0-9.]+/s, ETA' "$TMP/tty.txt"; then echo "ok: progress (done/total, rate, ETA) on a terminal"
+  else echo "FAIL: no progress line on a terminal"; cat "$TMP/tty.txt"; fails=$((fails + 1)); fi
+  B run "$C" backmarket order_download > /dev/null 2> "$TMP/notty.txt"
+  if grep -q 'ETA' "$TMP/notty.txt"; then echo "FAIL: progress on a pipe"; fails=$((fails + 1)); else echo "ok: no progress line on a pipe"; fi
+fi
+
 # Ready To Post with every reason
 expect 0 "ready before any check" "not checked yet" -- B ready "$C"
 B run "$C" backmarket ready_to_post > /dev/null 2>&1
@@ -145,7 +151,7 @@ expect 1 "stock set 99999999999999999999 refused" "out of range" -- B stock set 
 expect 1 "stock set beyond the CSV range refused" "out of range" -- B stock set "$C" IPH12-128-A 1000000001
 expect 0 "stock set in range" "= 7" -- B stock set "$C" IPH12-128-A 7
 expect 1 "scheduler --until +99999999999999h refused" "9999" -- B scheduler --until +99999999999999h
-expect 1 "scheduler --until an impossible date" "no such date" -- B scheduler --until 2026-02-30
+expect 1 "scheduler --until an impossible date" "not a real date" -- B scheduler --until 2026-02-30
 expect 1 "jobs --limit 0 refused" "out of range" -- B jobs --limit 0
 expect 1 "job id not a number" "not a whole number" -- B job 12x
 

@@ -4,6 +4,7 @@
 # the error queue and a virtual-clock scheduler run.  Checks exit codes
 # and the text an operator reads.  Usage: cli_smoke.sh HOST_SIM PLUGIN_DIR
 set -u
+. "$(dirname "$(realpath "$0")")/../cli/th_expect.sh"
 HS="$1"
 export BMC_PLUGIN_DIR="$2"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/hs-cli-XXXXXX") || exit 1
@@ -12,20 +13,6 @@ cd "$dir" || exit 1
 P=bmc_test_plugin
 fails=0
 
-# expect CODE DESCRIPTION PATTERN -- cmd...: exit code and output pattern
-expect() {
-  code="$1"; what="$2"; pat="$3"; shift 4
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ]; then
-    echo "FAIL: $what: exit $rc, expected $code"; echo "$out"
-    fails=$((fails + 1)); return
-  fi
-  if [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -q -- "$pat"; then
-    echo "FAIL: $what: output lacks '$pat'"; echo "$out"
-    fails=$((fails + 1)); return
-  fi
-  echo "ok: $what"
-}
 
 expect 1 "a missing store is refused" "does not exist" -- "$HS" plugins
 expect 0 "init" "schema version" -- "$HS" init
