@@ -316,7 +316,8 @@ cli_products_list(struct cli *c, int argc, char **argv)
   struct json_object *arr = NULL;
   int flags = 0, first, rc;
 
-  first = cli_getopt("products", argc - 1, argv + 1, lo, cli_opt_flags, &flags);
+  first = cli_getopt("products", argc - 1, argv + 1, lo, cli_opt_flags,
+                     &flags);
   if(first < 0)
     return -first;
   if(first + 1 != argc - 1)

@@ -203,7 +203,8 @@ cli_task_cb(void *ud, const struct hs_task *t)
     return 0;
   }
   printf("%-16s %-14s %-24s %-3s every %6us  last %-19s  next %-19s  %lld "
-         "times\n", t->company, t->plugin, t->action, t->enabled ? "on" : "off",
+         "times\n", t->company, t->plugin, t->action,
+         t->enabled ? "on" : "off",
          t->interval_s, cli_time(t->last_executed_ms, a, sizeof(a)),
          cli_time(t->next_due_ms, b, sizeof(b)), (long long)t->run_count);
   return 0;
