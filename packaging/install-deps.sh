@@ -9,7 +9,7 @@ pkgs=(build-essential cmake pkg-config git
       libcunit1-dev libsqlite3-dev libmicrohttpd-dev
       libxml2-utils valgrind binutils nodejs npm
       libsodium-dev chromium chromium-driver python3-selenium
-      fonts-dejavu-core)
+      fonts-dejavu-core curl python3 dpkg-dev lintian systemd xz-utils)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -173,6 +173,10 @@ int hs_product_get(struct hs_host *h, const char *company, const char *sku,
 int hs_products_each(struct hs_host *h, const char *company,
                      int enabled_only, bmc_product_cb cb, void *ud);
 int hs_products_count(struct hs_host *h, const char *company, int64_t *n);
+/* The range of an available quantity (Bulk Update CSV and stock set). */
+#define HS_QTY_MIN (-1000000000LL)
+#define HS_QTY_MAX 1000000000LL
+/* BMC_ERR_INVALID_ARG when available_qty is outside HS_QTY_MIN..MAX. */
 int hs_stock_set(struct hs_host *h, const char *company, const char *sku,
                  int64_t available_qty);
 /* A plugin-set property of a product (e.g. "bm_listing_id",
@@ -253,6 +257,8 @@ int hs_job_log_each(struct hs_host *h, int64_t job_id,
 struct hs_item_error {
   int64_t id, job_id, ts_ms;
   const char *company, *plugin, *item, *code, *message;
+  int64_t resolved_ms;       /* 0 = open (hs_errors_list only) */
+  const char *resolved_note; /* the operator's note; NULL when open */
 };
 /* Oldest first; company/plugin NULL = all. */
 int hs_errors_each(struct hs_host *h, const char *company, const char *plugin,
@@ -334,6 +340,11 @@ int hs_settlements_each(struct hs_host *h, const char *company,
 
 /* ---- clock ---- */
 
+/* Parse "YYYY-MM-DD[THH:MM:SS[.fff][Z|+hh:mm]]" (a real calendar date and
+ * time of day: 2026-02-30 and 25:61:61 are refused) or digits-only ms
+ * into ms since the epoch; BMC_OK or BMC_ERR_INVALID_ARG (hs_util.c). */
+int hs_parse_time(const char *s, int64_t *ms);
+
 /* ms since the epoch; thread-safe (C11 atomics on the virtual clock). */
 int64_t hs_clock_now(struct hs_host *h);
 /* The same, shaped for function pointers (host = struct hs_host *). */
@@ -378,6 +389,58 @@ void hs_scheduler_stop(struct hs_host *h);
 int hs_host_services(struct hs_host *h, const char *company,
                      const char *plugin, const struct bmc_host_api **api,
                      void **ctx);
+
+/* ---- operator actions (hs_ops.c) ----
+ * Each action is a logged change: a Completed job with trigger
+ * "operator", the action's name and one log line saying what changed,
+ * shown by `jobs` / `job ID`.  *job_id may be NULL. */
+
+/* A serial/IMEI as the tracking upload checks it: digits only = an IMEI
+ * (15 digits, Luhn, plugin/common/pc_imei.c); otherwise a serial number of
+ * 1..50 printable characters without spaces.  BMC_OK or
+ * BMC_ERR_INVALID_ARG with why. */
+int hs_serial_check(const char *serial, char *why, size_t whylen);
+/* Release an order held for review (OnHold -> InProcess, note kept): the
+ * plugin's next order download accepts its held lines.  BMC_ERR_CONFLICT
+ * when the order is not OnHold. */
+int hs_order_release(struct hs_host *h, int64_t order_id, const char *note,
+                     int64_t *job_id, char *err, size_t errlen);
+/* Correct the serial/IMEI of one line before it is sent: replaces the
+ * line's serials with `serial` (checked with hs_serial_check).
+ * BMC_ERR_CONFLICT once the shipment was reported to the marketplace
+ * (it cannot be changed there), BMC_ERR_NOT_FOUND for an unknown line. */
+int hs_order_line_serial_set(struct hs_host *h, int64_t order_id,
+                             const char *line_id, const char *serial,
+                             int64_t *job_id, char *err, size_t errlen);
+/* Mark error-queue entry error_id resolved with the operator's note
+ * (required, no control characters).  BMC_ERR_CONFLICT if already
+ * resolved. */
+int hs_error_resolve(struct hs_host *h, int64_t error_id, const char *note,
+                     int64_t *job_id, char *err, size_t errlen);
+/* The error queue oldest first; open entries only unless
+ * include_resolved (then resolved_ms/resolved_note are filled in). */
+int hs_errors_list(struct hs_host *h, const char *company,
+                   const char *plugin, int include_resolved,
+                   int (*cb)(void *ud, const struct hs_item_error *e),
+                   void *ud);
+
+/* Ready To Post as the plugins last wrote it (product properties
+ * ready_to_post / ready_to_post_reasons), for one SKU or the catalog. */
+struct hs_ready {
+  const char *sku, *title, *plugin; /* plugin NULL: never checked */
+  int enabled;
+  const char *ready;   /* "Yes", "No" or NULL (never checked) */
+  const char *reasons; /* "; "-separated, "" when ready */
+  int64_t checked_ms;  /* when the plugin wrote it; 0 = never */
+};
+int hs_ready_each(struct hs_host *h, const char *company, const char *sku,
+                  int (*cb)(void *ud, const struct hs_ready *r), void *ud);
+
+/* Job progress as plugins report it (job_progress), e.g. for a terminal
+ * progress line; fn NULL = none. */
+typedef void (*hs_progress_fn)(void *ud, int64_t job_id, int64_t done,
+                               int64_t total);
+void hs_host_set_progress(struct hs_host *h, hs_progress_fn fn, void *ud);
 
 /* ---- fault hook (crash-safety tests) ---- */
 

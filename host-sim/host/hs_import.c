@@ -236,7 +236,7 @@ hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_col *col, char *v,
     }
     return sqlite3_bind_int(st, idx, b) ? -1 : 0;
   case HS_K_QTY:
-    if(hs_parse_int(v, -1000000000LL, 1000000000LL, &x)) {
+    if(hs_parse_int(v, HS_QTY_MIN, HS_QTY_MAX, &x)) {
       hs_errf(msg, msglen, "%s: '%.40s' is not a whole number", col->header,
               v);
       return -1;

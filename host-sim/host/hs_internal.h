@@ -65,6 +65,8 @@ struct hs_host {
   int64_t fault_after, fault_count;
   int fault_mode;
   int product_get_busy; /* the cached one-SKU statement is in use */
+  hs_progress_fn progress_fn; /* hs_host_set_progress (hs_ops.c) */
+  void *progress_ud;
 };
 
 /* ---- hs_util.c ---- */
@@ -78,8 +80,6 @@ int hs_copy(char *buf, size_t buflen, const char *s);
 char *hs_mask(const char *text, char *const *secrets, size_t n);
 /* ms since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21). */
 void hs_iso_time(int64_t ms, char *buf, size_t buflen);
-/* Parse "YYYY-MM-DDTHH:MM:SS[.fff][Z|+hh:mm]" or digits-only ms. */
-int hs_parse_time(const char *s, int64_t *ms);
 /* Decimal text "[-]d+[.d{1,frac}]" to an integer scaled by 10^frac. */
 int hs_decimal_parse(const char *s, int frac, int64_t *out);
 

@@ -514,37 +514,6 @@ int
 hs_errors_each(struct hs_host *h, const char *company, const char *plugin,
                int (*cb)(void *ud, const struct hs_item_error *e), void *ud)
 {
-  sqlite3_stmt *st = NULL;
-  int rc = BMC_OK, s;
-
-  if(!h || !cb)
-    return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, "SELECT e.id, e.job_id, e.ts_ms, c.name,"
-                        " e.plugin, e.item, e.code, e.message FROM"
-                        " error_queue e JOIN companies c ON c.id ="
-                        " e.company_id WHERE (?1 IS NULL OR c.name = ?1) AND"
-                        " (?2 IS NULL OR e.plugin = ?2) ORDER BY e.id", -1,
-                        &st, NULL) != SQLITE_OK)
-    return BMC_ERR_INTERNAL;
-  hs_bind_text(st, 1, company);
-  hs_bind_text(st, 2, plugin);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
-    struct hs_item_error e;
-
-    e.id = sqlite3_column_int64(st, 0);
-    e.job_id = sqlite3_column_int64(st, 1);
-    e.ts_ms = sqlite3_column_int64(st, 2);
-    e.company = hs_col_text(st, 3);
-    e.plugin = hs_col_text(st, 4);
-    e.item = hs_col_text(st, 5);
-    e.code = hs_col_text(st, 6);
-    e.message = hs_col_text(st, 7);
-    rc = cb(ud, &e);
-    if(rc)
-      break;
-  }
-  if(!rc && s != SQLITE_DONE)
-    rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
-  return rc;
+  /* every entry, resolved ones included (hs_ops.c owns the query) */
+  return hs_errors_list(h, company, plugin, 1, cb, ud);
 }

@@ -298,7 +298,8 @@ hs_stock_set(struct hs_host *h, const char *company, const char *sku,
   int64_t cid;
   int rc;
 
-  if(!h || !company || !sku)
+  if(!h || !company || !sku || available_qty < HS_QTY_MIN ||
+     available_qty > HS_QTY_MAX)
     return BMC_ERR_INVALID_ARG;
   if(hs_company_find(h, company, &cid))
     return BMC_ERR_NOT_FOUND;

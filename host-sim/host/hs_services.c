@@ -386,6 +386,8 @@ hs_svc_job_progress(void *ctx, int64_t done, int64_t total)
     hs_hostlog(in->h, BMC_LOG_ERROR, "job progress: %s",
                sqlite3_errmsg(in->h->db));
   sqlite3_reset(st);
+  if(in->h->progress_fn)
+    in->h->progress_fn(in->h->progress_ud, in->job_id, done, total);
 }
 
 static void

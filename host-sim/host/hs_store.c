@@ -134,6 +134,10 @@ static const char *const hs_migrations[] = {
   " INSERT INTO products_fts(rowid, sku, title) VALUES(new.id, new.sku,"
   " new.title); END;"
   "INSERT INTO products_fts(products_fts) VALUES('rebuild');",
+  /* 5: the operator resolves an error-queue entry with a note */
+  "ALTER TABLE error_queue ADD COLUMN resolved_ms INTEGER NOT NULL"
+  " DEFAULT 0;"
+  "ALTER TABLE error_queue ADD COLUMN resolved_note TEXT;",
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))

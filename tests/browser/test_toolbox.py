@@ -97,8 +97,8 @@ def main():
         run(hs + ["init"])
         run(hs + ["companies", "add", co])
         run(hs + ["enable", co, "backmarket"])
-        run(hs + ["settings", "set", co, "backmarket", "token",
-                  "FAKE-bm-token-browser-0001"])
+        run(hs + ["settings", "set", co, "backmarket", "token", "-"],
+            "FAKE-bm-token-browser-0001\n")
         run(hs + ["settings", "set", co, "backmarket", "base_url",
                   "http://127.0.0.1:%d" % sim_port])
         run(hs + ["users", "add", "alice", "--role", "admin"],

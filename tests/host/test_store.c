@@ -69,6 +69,9 @@ test_migrations(void)
    * open, keeping its data. */
   CU_ASSERT_EQUAL(exec_sql(db, "DROP INDEX error_queue_cp;"
                            " DROP INDEX orders_src;"
+                           " ALTER TABLE error_queue DROP COLUMN resolved_ms;"
+                           " ALTER TABLE error_queue DROP COLUMN"
+                           " resolved_note;"
                            " INSERT INTO companies(name, created_ms)"
                            " VALUES('Old Co', 1);"
                            " DELETE FROM migrations WHERE version >= 2"),
