@@ -41,7 +41,7 @@ int mk_customer_order(struct mk_sim *s, json_object *in, int64_t at,
     snprintf(err, errlen, "unknown listing");
     return 404;
   }
-  if(!l->m[mi].has_price) {
+  if(!mk_lm_get(l, mi) || !mk_lm_get(l, mi)->has_price) {
     snprintf(err, errlen, "listing has no price in %s", mk_market_at(mi)->code);
     return 409;
   }
