@@ -107,6 +107,9 @@ long mkt_http(const char *method, const char *path, const char *const *hdrs,
      curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L) ||
      curl_easy_setopt(c, CURLOPT_NOPROXY, "*"))
     r->curl_rc = -1;
+  if(!strcmp(method, "HEAD") && !r->curl_rc &&
+     curl_easy_setopt(c, CURLOPT_NOBODY, 1L))
+    r->curl_rc = -1;
   if(body && !r->curl_rc &&
      (curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) ||
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body))))
