@@ -479,7 +479,13 @@ static const char mk_cf_page[] =
 static int mk_fault_apply(struct mk_sim *s, const struct mk_fault *f,
                           struct mk_resp *r)
 {
+  static const char *const kinds[] = {"status", "delay", "drop", "malformed",
+                                      "cloudflare", "bot_json", "oversized"};
+  size_t k;
   s->st_faults++;
+  for(k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+    if(!strcmp(f->kind, kinds[k]))
+      r->fault = kinds[k];            /* static: outlives the fault list */
   if(!strcmp(f->kind, "delay")) {
     r->delay_ms = f->delay_ms;
     return 0;

@@ -340,6 +340,8 @@ struct mk_resp {
   int cloudflare;              /* add server: cloudflare, cf-ray */
   int drop;                    /* close after half the body */
   long delay_ms;               /* real delay before answering */
+  const char *fault;           /* kind of the injected fault that made this
+                                  response (X-Sim-Fault, traffic dump) */
   char warning[160];
 };
 

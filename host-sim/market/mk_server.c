@@ -113,6 +113,10 @@ static enum MHD_Result mk_send(struct MHD_Connection *conn,
     if(MHD_add_response_header(resp, "Retry-After", num) == MHD_NO)
       goto fail;
   }
+  /* tells a validating proxy that this response is an injected failure */
+  if(r->fault && MHD_add_response_header(resp, "X-Sim-Fault", r->fault) ==
+     MHD_NO)
+    goto fail;
   if(r->cloudflare &&
      (MHD_add_response_header(resp, "Server", "cloudflare") == MHD_NO ||
       MHD_add_response_header(resp, "cf-ray", "8a1b2c3d4e5f6789-CDG") ==
