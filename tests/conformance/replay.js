@@ -37,7 +37,10 @@ function route(req, body) {
   if (mode === 'sim') return forward(simUrl, req, body);
   const e = playing;
   const h = {};
-  if (e.content_type) h['content-type'] = e.content_type;
+  /* an injected fault's body (truncated JSON, an HTML page) is played back
+     as opaque bytes: the request is validated, the response is not */
+  if (e.fault && e.fault !== 'delay') h['content-type'] = 'application/octet-stream';
+  else if (e.content_type) h['content-type'] = e.content_type;
   return Promise.resolve({ status: e.status, headers: h,
                            body: Buffer.from(e.response || '', 'utf8') });
 }
@@ -231,7 +234,7 @@ async function recordedFile(stack, file) {
   const stack = await startStack({ npmDir, spec, proSpec, route });
   let rc = 2;
   try {
-    await scripted(stack);
+    if (!process.env.BMC_CONFORMANCE_RECORDED_ONLY) await scripted(stack);
     mode = 'playback';
     for (const f of traffic) await recordedFile(stack, f);
     rc = checker.report(console.log) ? 1 : 0;
