@@ -197,12 +197,8 @@ static json_object *mk_care_line_json(struct mk_sim *s,
   json_object *j = json_object_new_object(), *od = json_object_new_object();
   json_object *sn = json_object_new_object(), *p = json_object_new_object();
   json_object *c3 = json_object_new_object();
-  int64_t price = 0;
   int st = mk_order_state(o);
-  size_t i;
   char img[160];
-  for(i = 0; i < o->nlines; i++)
-    price += o->lines[i].price;
   json_object_object_add(od, "order_id", json_object_new_int64(o->order_id));
   json_object_object_add(od, "shipping_address",
                          mk_care_address(o->shipping_address));
@@ -222,7 +218,7 @@ static json_object *mk_care_line_json(struct mk_sim *s,
   /* the Care schema's order states are 0, 1, 3, 8, 9 */
   json_object_object_add(od, "state", json_object_new_int(
                            st == 10 ? 0 : st));
-  json_object_object_add(od, "price", mk_money_str(price));
+  json_object_object_add(od, "price", mk_money_str(mk_order_total(o)));
   json_object_object_add(od, "shipping_price",
                          mk_money_str(o->shipping_price));
   json_object_object_add(od, "currency", json_object_new_string(o->currency));

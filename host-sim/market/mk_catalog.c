@@ -175,24 +175,6 @@ void mk_ws_category(struct mk_sim *s, struct mk_ctx *c, const char *rest,
   mk_resp_json(r, 200, json_object_get(n));
 }
 
-/* ErrorResponseV3 (problem+json with an error member). */
-static void mk_resp_v3(struct mk_sim *s, struct mk_resp *r, int status,
-                       const char *code, const char *title, const char *msg)
-{
-  json_object *o = json_object_new_object(), *e = json_object_new_object();
-  char rid[48];
-  snprintf(rid, sizeof(rid), "sim-%lld", (long long)(s->log_seq + 1));
-  json_object_object_add(e, "code", json_object_new_string(code));
-  json_object_object_add(e, "message", json_object_new_string(msg));
-  json_object_object_add(o, "error", e);
-  json_object_object_add(o, "status", json_object_new_int(status));
-  json_object_object_add(o, "title", json_object_new_string(title));
-  json_object_object_add(o, "type", json_object_new_string(code));
-  json_object_object_add(o, "requestId", json_object_new_string(rid));
-  mk_resp_json(r, status, o);
-  r->ctype = "application/problem+json";
-}
-
 static json_object *mk_bi_entry(struct mk_sim *s, const struct mk_ctx *c,
                                 const struct mk_listing *l,
                                 const struct mk_bbox *b, int mi)

@@ -136,17 +136,55 @@ void mk_resp_json(struct mk_resp *r, int status, json_object *o)
   json_object_put(o);
 }
 
+/* {"code", "message"}: the Error member of every Back Market envelope. */
+static json_object *mk_err_member(const char *code, const char *msg)
+{
+  json_object *e = json_object_new_object();
+  json_object_object_add(e, "code", json_object_new_string(code));
+  json_object_object_add(e, "message", json_object_new_string(msg));
+  return e;
+}
+
+static json_object *mk_request_id(struct mk_sim *s)
+{
+  char rid[48];
+  snprintf(rid, sizeof(rid), "sim-%lld", (long long)(s->log_seq + 1));
+  return json_object_new_string(rid);
+}
+
+/* ErrorResponseV1: {"error": {"code", "message"}, "requestId"}. */
 void mk_resp_v1(struct mk_sim *s, struct mk_resp *r, int status,
                 const char *code, const char *msg)
 {
-  json_object *o = json_object_new_object(), *e = json_object_new_object();
-  char rid[48];
-  snprintf(rid, sizeof(rid), "sim-%lld", (long long)(s->log_seq + 1));
-  json_object_object_add(e, "code", json_object_new_string(code));
-  json_object_object_add(e, "message", json_object_new_string(msg));
-  json_object_object_add(o, "error", e);
-  json_object_object_add(o, "requestId", json_object_new_string(rid));
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "error", mk_err_member(code, msg));
+  json_object_object_add(o, "requestId", mk_request_id(s));
   mk_resp_json(r, status, o);
+}
+
+/* ErrorResponseV2: {"errors": [{"code", "message"}], "requestId"}. */
+void mk_resp_v2(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *code, const char *msg)
+{
+  json_object *o = json_object_new_object(), *a = json_object_new_array();
+  json_object_array_add(a, mk_err_member(code, msg));
+  json_object_object_add(o, "errors", a);
+  json_object_object_add(o, "requestId", mk_request_id(s));
+  mk_resp_json(r, status, o);
+}
+
+/* ErrorResponseV3 (problem+json with an error member). */
+void mk_resp_v3(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *type, const char *title, const char *msg)
+{
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "error", mk_err_member(type, msg));
+  json_object_object_add(o, "status", json_object_new_int(status));
+  json_object_object_add(o, "title", json_object_new_string(title));
+  json_object_object_add(o, "type", json_object_new_string(type));
+  json_object_object_add(o, "requestId", mk_request_id(s));
+  mk_resp_json(r, status, o);
+  r->ctype = "application/problem+json";
 }
 
 void mk_resp_str(struct mk_resp *r, int status, const char *msg)
@@ -242,6 +280,15 @@ int mk_order_state(const struct mk_order *o)
   return 9;
 }
 
+int64_t mk_order_total(const struct mk_order *o)
+{
+  int64_t t = 0;
+  size_t i;
+  for(i = 0; i < o->nlines; i++)
+    t += o->lines[i].price;
+  return t;
+}
+
 void mk_order_free(struct mk_order *o)
 {
   if(!o)
@@ -324,22 +371,6 @@ static struct mk_token *mk_token_find(struct mk_sim *s, const char *tok)
     if(!strcmp(s->tokens.a[i].token, tok))
       return &s->tokens.a[i];
   return NULL;
-}
-
-/* ErrorResponseV2: {"errors": [{"code", "message"}], "requestId"}. */
-static void mk_resp_v2(struct mk_sim *s, struct mk_resp *r, int status,
-                       const char *code, const char *msg)
-{
-  json_object *o = json_object_new_object(), *a = json_object_new_array();
-  json_object *e = json_object_new_object();
-  char rid[48];
-  snprintf(rid, sizeof(rid), "sim-%lld", (long long)(s->log_seq + 1));
-  json_object_object_add(e, "code", json_object_new_string(code));
-  json_object_object_add(e, "message", json_object_new_string(msg));
-  json_object_array_add(a, e);
-  json_object_object_add(o, "errors", a);
-  json_object_object_add(o, "requestId", json_object_new_string(rid));
-  mk_resp_json(r, status, o);
 }
 
 /* An authentication error in the envelope the endpoint declares: V2 on

@@ -360,6 +360,10 @@ const char *mk_hdr(const struct mk_req *rq, const char *name);
 void mk_resp_json(struct mk_resp *r, int status, json_object *o);
 void mk_resp_v1(struct mk_sim *s, struct mk_resp *r, int status,
                 const char *code, const char *msg);
+void mk_resp_v2(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *code, const char *msg);
+void mk_resp_v3(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *type, const char *title, const char *msg);
 void mk_resp_str(struct mk_resp *r, int status, const char *msg);
 void mk_resp_problem(struct mk_resp *r, int status, const char *type,
                      const char *title, const char *detail);
@@ -421,6 +425,8 @@ struct mk_line *mk_line_find(struct mk_sim *s, int64_t id,
                              struct mk_order **o);
 void mk_order_free(struct mk_order *o);
 int mk_order_state(const struct mk_order *o);
+/* Order price: the sum of its line totals (reference 10 #1). */
+int64_t mk_order_total(const struct mk_order *o);
 
 /* mk_quota.c */
 int mk_quota_check(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r);

@@ -12,14 +12,8 @@ SRC=$1
 WORK=$2
 shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
-OPENAPI=${BMC_OPENAPI:-$SRC/../shared/backmarket/openapi.yml}
-PRO_API=$SRC/schemas/backmarket-pro.openapi.yaml
-skip() { echo "SKIP: $*"; exit 77; }
-[ -f "$OPENAPI" ] || skip "Back Market OpenAPI not found at $OPENAPI (set BMC_OPENAPI)"
-command -v node >/dev/null 2>&1 || skip "node is not installed"
-# shellcheck source=prism_install.sh
-. "$HERE/prism_install.sh"
-prism_install "$WORK" || skip "npm install @stoplight/prism-cli failed (offline?)"
+# shellcheck source=cf_env.sh
+. "$HERE/cf_env.sh"
 
 TMP=$(mktemp -d)
 PROXY=
