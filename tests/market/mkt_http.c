@@ -240,3 +240,13 @@ long long mkt_jint(json_object *o, const char *path)
   json_object *v = mkt_path(o, path);
   return v ? json_object_get_int64(v) : -999999;
 }
+
+int mkt_has(const char *s, const char *sub)
+{
+  return s && strstr(s, sub) != NULL;
+}
+
+int mkt_streq(const char *a, const char *b)
+{
+  return a && b && !strcmp(a, b);
+}
