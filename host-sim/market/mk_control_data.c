@@ -10,14 +10,6 @@
 
 #include "mk_internal.h"
 
-static int mk_get_int(json_object *b, const char *k, long long *v)
-{
-  json_object *o;
-  if(!json_object_object_get_ex(b, k, &o) || !o)
-    return 1;
-  return mk_json_int(o, v) ? -1 : 0;
-}
-
 static json_object *mk_listing_ctl_json(const struct mk_listing *l)
 {
   json_object *o = json_object_new_object(), *ms = json_object_new_object();

@@ -11,14 +11,6 @@
 
 #include "mk_internal.h"
 
-static int mk_get_int(json_object *b, const char *k, long long *v)
-{
-  json_object *o;
-  if(!json_object_object_get_ex(b, k, &o) || !o)
-    return 1;
-  return mk_json_int(o, v) ? -1 : 0;
-}
-
 /* Place a paid customer order from a listing (takes stock).  Returns 0 and
    *out, or the HTTP status to answer (400, 404, 409) with text in err. */
 int mk_customer_order(struct mk_sim *s, json_object *in, int64_t at,

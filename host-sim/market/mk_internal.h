@@ -60,6 +60,7 @@ void mk_uuid(struct mk_sim *s, char out[37]);
 int mk_is_uuid(const char *s);
 int mk_parse_int(const char *s, long long *v);
 int mk_json_int(json_object *o, long long *v);
+int mk_get_int(json_object *b, const char *k, long long *v);
 void mk_copy(char *dst, size_t len, const char *src);
 const struct mk_market_info *mk_market_find(const char *code);
 const struct mk_market_info *mk_market_default(int platform);
