@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config git
       libcurl4-openssl-dev libjson-c-dev libxml2-dev libconfig-dev
-      libcunit1-dev libsqlite3-dev libmicrohttpd-dev
+      libcunit1-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev
       libxml2-utils valgrind binutils nodejs npm)
 
 missing=()

@@ -284,7 +284,7 @@ hs_company_add(struct hs_host *h, const char *name, int64_t *id)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, name);
   sqlite3_bind_int64(st, 2, hs_clock_now(h));
-  if(sqlite3_step(st) != SQLITE_DONE)
+  if(hs_step_write(h, st) != SQLITE_DONE)
     return BMC_ERR_INTERNAL;
   if(id)
     *id = sqlite3_last_insert_rowid(h->db);
@@ -364,8 +364,8 @@ hs_company_plugin_enable(struct hs_host *h, const char *company,
   sqlite3_bind_int64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   sqlite3_bind_int(st, 3, enabled ? 1 : 0);
-  if(sqlite3_step(st) != SQLITE_DONE) {
-    hs_errf(err, errlen, "enable: %s", sqlite3_errmsg(h->db));
+  if(hs_step_write(h, st) != SQLITE_DONE) {
+    hs_errf(err, errlen, "enable: %s", h->last_err);
     return BMC_ERR_INTERNAL;
   }
   return BMC_OK;

@@ -54,6 +54,11 @@ const char *hs_rc_name(int rc);
 /* Store schema version after migrations (for tests and `init`). */
 int hs_store_version(struct hs_host *h);
 
+/* The message of the last failure recorded by a call that takes no err
+ * buffer (store busy); "" when none.  Borrowed, valid until
+ * the next call on h. */
+const char *hs_last_error(struct hs_host *h);
+
 /* Host log sink for lines outside a job (and a copy of job lines);
  * default: none.  level is enum bmc_log_level. */
 typedef void (*hs_log_fn)(void *ud, int level, const char *line);

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <libxml/xmlschemas.h>
 
@@ -64,7 +65,8 @@ struct hs_host {
   char fault_svc[48];
   int64_t fault_after, fault_count;
   int fault_mode;
-  int product_get_busy; /* the cached one-SKU statement is in use */
+  char last_err[HS_ERRLEN]; /* hs_last_error() */
+  int64_t busy_since_ms;    /* monotonic start of the current busy wait */
 };
 
 /* ---- hs_util.c ---- */
@@ -92,9 +94,22 @@ void hs_store_close(struct hs_host *h);
 sqlite3_stmt *hs_stmt(struct hs_host *h, const char *sql);
 /* Run sql without results; BMC_OK or BMC_ERR_INTERNAL. */
 int hs_exec(struct hs_host *h, const char *sql);
-int hs_begin(struct hs_host *h);  /* BEGIN IMMEDIATE */
+/* BEGIN IMMEDIATE: takes the write lock up front, waiting for another
+ * process's (bounded backoff); BMC_ERR_CONFLICT when the store stayed
+ * busy, message in hs_last_error(). */
+int hs_begin(struct hs_host *h);
 int hs_commit(struct hs_host *h);
 void hs_rollback(struct hs_host *h);
+/* sqlite3_step of a write statement: inside the caller's transaction, or
+ * in its own BEGIN IMMEDIATE ... COMMIT when none is open.  Returns
+ * SQLITE_DONE or the failure (message in hs_last_error()). */
+int hs_step_write(struct hs_host *h, sqlite3_stmt *st);
+/* hs_step_write's result as a bmc_rc: BMC_OK, BMC_ERR_CONFLICT (busy),
+ * BMC_ERR_INTERNAL. */
+int hs_write_rc(int step_rc);
+/* Record a store failure for hs_last_error() and the host log. */
+void hs_store_fail(struct hs_host *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Bind text or NULL. */
 int hs_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text or NULL. */
@@ -127,6 +142,8 @@ void hs_services_init(struct bmc_host_api *api);
 int hs_fault_check(struct hs_host *h, const char *service);
 
 /* ---- hs_jobs.c ---- */
+/* A process with that pid exists (this one included). */
+int hs_pid_alive(pid_t pid);
 void hs_job_log(struct hs_inst *in, int level, const char *text);
 void hs_job_item_error(struct hs_inst *in, const char *item,
                        const char *code, const char *message);

@@ -122,9 +122,10 @@ hs_company_setting_set(struct hs_host *h, const char *company,
   hs_bind_text(st, 3, key);
   hs_bind_text(st, 4, value);
   sqlite3_bind_int64(st, 5, hs_clock_now(h));
-  if(sqlite3_step(st) != SQLITE_DONE) {
-    hs_errf(err, errlen, "%s: store: %s", key, sqlite3_errmsg(h->db));
-    return BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(h, st));
+  if(rc) {
+    hs_errf(err, errlen, "%s: %s", key, h->last_err);
+    return rc;
   }
   if(s->flags & BMC_SETTING_SECRET)
     hs_refresh_secrets(h, cid, api);
@@ -152,7 +153,7 @@ hs_company_setting_unset(struct hs_host *h, const char *company,
   sqlite3_bind_int64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, key);
-  if(sqlite3_step(st) != SQLITE_DONE)
+  if(hs_step_write(h, st) != SQLITE_DONE)
     return BMC_ERR_INTERNAL;
   hs_refresh_secrets(h, cid, api);
   return BMC_OK;
