@@ -62,7 +62,8 @@ hs_host_open(const struct hs_options *opt, struct hs_host **out, char *err,
   }
   *out = NULL;
   h = calloc(1, sizeof(*h));
-  if(!h) {
+  if(!h || !(h->db_path = hs_strdup(opt->db_path))) {
+    free(h);
     hs_errf(err, errlen, "host open: out of memory");
     return BMC_ERR_NOMEM;
   }
@@ -123,7 +124,10 @@ hs_host_close(struct hs_host *h)
   }
   free(h->plugs);
   hs_xml_close(h);
+  if(h->lease_held)
+    hs_sched_lease_drop(h);
   hs_store_close(h);
+  free(h->db_path);
   free(h);
 }
 

@@ -55,7 +55,7 @@ const char *hs_rc_name(int rc);
 int hs_store_version(struct hs_host *h);
 
 /* The message of the last failure recorded by a call that takes no err
- * buffer (store busy); "" when none.  Borrowed, valid until
+ * buffer (store busy, a second scheduler); "" when none.  Borrowed, valid until
  * the next call on h. */
 const char *hs_last_error(struct hs_host *h);
 
@@ -368,10 +368,14 @@ int hs_task_set(struct hs_host *h, const char *company, const char *plugin,
  * *ran (may be NULL) = jobs started, skipped ones included. */
 int hs_scheduler_tick(struct hs_host *h, int *ran);
 /* Virtual clock: advance to each next due time <= until_ms, tick, repeat;
- * ends with the clock at until_ms.  Real clock: BMC_ERR_INVALID_ARG. */
+ * ends with the clock at until_ms.  Real clock: BMC_ERR_INVALID_ARG.
+ * BMC_ERR_CONFLICT, naming the other pid in hs_last_error(), when
+ * another scheduler holds the store. */
 int hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran);
 /* Tick once a second on the real clock until hs_scheduler_stop() or
- * SIGINT/SIGTERM (handlers installed for the duration). */
+ * SIGINT/SIGTERM (handlers installed for the duration).  One scheduler
+ * per store: while another process's scheduler holds the store this one
+ * waits (a log line says which pid) and takes over when it stops. */
 int hs_scheduler_run_forever(struct hs_host *h);
 void hs_scheduler_stop(struct hs_host *h);
 

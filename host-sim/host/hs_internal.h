@@ -65,8 +65,12 @@ struct hs_host {
   char fault_svc[48];
   int64_t fault_after, fault_count;
   int fault_mode;
+  char *db_path;
   char last_err[HS_ERRLEN]; /* hs_last_error() */
   int64_t busy_since_ms;    /* monotonic start of the current busy wait */
+  /* scheduler lease (hs_sched_lease.c) */
+  char lease_nonce[33];
+  int lease_held;
 };
 
 /* ---- hs_util.c ---- */
@@ -114,6 +118,12 @@ void hs_store_fail(struct hs_host *h, const char *fmt, ...)
 int hs_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text or NULL. */
 const char *hs_col_text(sqlite3_stmt *st, int i);
+
+/* ---- hs_sched_lease.c ---- */
+/* Claim the store's scheduler lease for this host (BMC_ERR_CONFLICT with
+ * the holder in hs_last_error()); release it. */
+int hs_sched_lease_take(struct hs_host *h);
+void hs_sched_lease_drop(struct hs_host *h);
 
 /* ---- hs_host.c ---- */
 void hs_hostlog(struct hs_host *h, int level, const char *fmt, ...)

@@ -379,12 +379,17 @@ int
 hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran)
 {
   int64_t next;
-  int rc, r, total = 0;
+  int rc, r, total = 0, mine;
 
   if(ran)
     *ran = 0;
   if(!h || !h->virtual_clock)
     return BMC_ERR_INVALID_ARG;
+  h->last_err[0] = '\0';
+  mine = !h->lease_held;
+  rc = hs_sched_lease_take(h);
+  if(rc)
+    return rc;
   for(;;) {
     rc = hs_earliest(h, &next);
     if(rc || next > until_ms || atomic_load(&h->stop))
@@ -400,6 +405,8 @@ hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran)
   }
   if(!rc && hs_clock_now(h) < until_ms)
     hs_clock_set(h, until_ms);
+  if(mine)
+    hs_sched_lease_drop(h);
   if(ran)
     *ran = total;
   return rc;
@@ -423,7 +430,7 @@ int
 hs_scheduler_run_forever(struct hs_host *h)
 {
   struct sigaction sa, old_int, old_term;
-  int rc = BMC_OK;
+  int rc = BMC_OK, waiting = 0;
 
   if(!h)
     return BMC_ERR_INVALID_ARG;
@@ -433,10 +440,26 @@ hs_scheduler_run_forever(struct hs_host *h)
   hs_sig_stop = 0;
   if(sigaction(SIGINT, &sa, &old_int) || sigaction(SIGTERM, &sa, &old_term))
     return BMC_ERR_INTERNAL;
+  h->last_err[0] = '\0';
   while(!hs_sig_stop && !atomic_load(&h->stop)) {
     struct timespec ts = {1, 0};
 
-    rc = hs_scheduler_tick(h, NULL);
+    rc = hs_sched_lease_take(h);
+    if(rc == BMC_ERR_CONFLICT) {
+      /* Another scheduler runs: wait for it to stop, say so once. */
+      if(!waiting)
+        hs_hostlog(h, BMC_LOG_WARN, "%s", h->last_err);
+      waiting = 1;
+      rc = BMC_OK;
+      nanosleep(&ts, NULL);
+      continue;
+    }
+    if(!rc && waiting)
+      hs_hostlog(h, BMC_LOG_INFO, "scheduler lease taken over: this "
+                 "scheduler runs now");
+    waiting = 0;
+    if(!rc)
+      rc = hs_scheduler_tick(h, NULL);
     if(rc)
       break;
     if(hs_sig_stop || atomic_load(&h->stop))
@@ -446,6 +469,7 @@ hs_scheduler_run_forever(struct hs_host *h)
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   atomic_store(&h->stop, 0);
+  hs_sched_lease_drop(h);
   return rc;
 }
 

@@ -110,6 +110,10 @@ static const char *const hs_migrations[] = {
   "CREATE INDEX error_queue_cp ON error_queue(company_id, plugin, id);",
   /* 3: order lookup by source order id across channels (CLI, support) */
   "CREATE INDEX orders_src ON orders(company_id, source_order_id);",
+  /* 4 (one scheduler per store): the scheduler holding the store. */
+  ("CREATE TABLE scheduler_lease(id INTEGER PRIMARY KEY CHECK(id = 1),"
+   " pid INTEGER NOT NULL, nonce TEXT NOT NULL, since_ms INTEGER NOT"
+   " NULL);"),
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))

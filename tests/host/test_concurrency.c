@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
+#include <sqlite3.h>
 
 #include "th.h"
 #include "cu_main.h"
@@ -257,12 +258,74 @@ test_two_schedulers_and_writer(void)
   th_rmdir(dir);
 }
 
+static int
+lease_rows(const char *sql_text)
+{
+  char db[512];
+  sqlite3 *s = NULL;
+  sqlite3_stmt *st = NULL;
+  int n = -1;
+
+  snprintf(db, sizeof(db), "%s/host.db", dir);
+  if(sqlite3_open(db, &s) == SQLITE_OK &&
+     sqlite3_exec(s, sql_text, NULL, NULL, NULL) == SQLITE_OK &&
+     sqlite3_prepare_v2(s, "SELECT COUNT(*) FROM scheduler_lease", -1, &st,
+                        NULL) == SQLITE_OK &&
+     sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(s);
+  return n;
+}
+
+/* The lease of a live scheduler (here pid 1) refuses a second one with
+ * its pid; one whose process is gone (kill -9) is taken over; a
+ * scheduler releases it when it ends. */
+static void
+test_scheduler_lease(void)
+{
+  struct hs_host *h;
+  char sql_text[256];
+  pid_t dead;
+  int ran = -1;
+
+  th_tmpdir(dir, sizeof(dir));
+  CU_ASSERT_EQUAL_FATAL(seed_store(), 0);
+  CU_ASSERT_EQUAL(lease_rows("INSERT INTO scheduler_lease VALUES(1, 1,"
+                             " 'other', 0)"), 1);
+  h = th_open(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+  CU_ASSERT_EQUAL(hs_scheduler_run_until(h, hs_clock_now(h) + 3600000LL,
+                                         &ran), BMC_ERR_CONFLICT);
+  CU_ASSERT_EQUAL(ran, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(hs_last_error(h), "another scheduler (pid "
+                                "1, running since 1970-01-01T00:00:00Z)"));
+  hs_host_close(h);
+
+  dead = fork();
+  if(dead == 0)
+    _exit(0);
+  CU_ASSERT_EQUAL_FATAL(waitpid(dead, NULL, 0), dead);
+  snprintf(sql_text, sizeof(sql_text), "UPDATE scheduler_lease SET pid = %d",
+           (int)dead);
+  CU_ASSERT_EQUAL(lease_rows(sql_text), 1);
+  h = th_open(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+  CU_ASSERT_EQUAL(hs_scheduler_run_until(h, hs_clock_now(h) + 3600000LL,
+                                         &ran), BMC_OK);
+  CU_ASSERT(ran >= 12); /* Acme and Beta, every 5 minutes */
+  hs_host_close(h);
+  CU_ASSERT_EQUAL(lease_rows("SELECT 1"), 0);
+  th_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
   static const struct cu_case cases[] = {
     {"host_concurrency", "two schedulers and a writer",
      test_two_schedulers_and_writer},
+    {"host_concurrency", "scheduler lease", test_scheduler_lease},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
