@@ -1,7 +1,7 @@
 /*
  * hs_host.c -- the host object: open/close, the plugin registry (files
  * and in-memory descriptors), companies and plugin enablement, the
- * per-(company, plugin) instance contexts, the host log and host.cfg.
+ * per-(company, plugin) instance contexts and the host log.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -499,64 +499,4 @@ hs_host_services(struct hs_host *h, const char *company, const char *plugin,
   *api = &h->api;
   *ctx = in;
   return BMC_OK;
-}
-
-/* ---- host.cfg ---- */
-
-static const struct bmc_plugin_api *
-hs_cfg_lookup(void *ud, const char *name)
-{
-  return hs_plugin_find(ud, name);
-}
-
-int
-hs_host_load_config(struct hs_host *h, const char *cfg_path, char *err,
-                    size_t errlen)
-{
-  struct hs_config *cfg = NULL;
-  size_t c, p, e;
-  int rc;
-
-  if(!h || !cfg_path) {
-    hs_errf(err, errlen, "config: no file");
-    return BMC_ERR_INVALID_ARG;
-  }
-  rc = hs_config_read_file(cfg_path, &cfg, err, errlen);
-  if(rc)
-    return rc;
-  if(cfg->plugin_dir && h->n_plugs == 0)
-    rc = hs_host_load_plugins(h, cfg->plugin_dir, err, errlen);
-  if(!rc)
-    rc = hs_config_validate(cfg, hs_cfg_lookup, h, err, errlen);
-  if(!rc)
-    rc = hs_begin(h);
-  for(c = 0; !rc && c < cfg->n_companies; c++) {
-    const struct hs_cfg_company *co = &cfg->companies[c];
-
-    rc = hs_company_add(h, co->name, NULL);
-    if(rc == BMC_ERR_CONFLICT)
-      rc = BMC_OK;
-    for(p = 0; !rc && p < co->n_plugins; p++) {
-      const struct hs_cfg_plugin *pl = &co->plugins[p];
-
-      rc = hs_company_plugin_enable(h, co->name, pl->name, pl->enabled, err,
-                                    errlen);
-      for(e = 0; !rc && e < pl->n_entries; e++)
-        rc = hs_company_setting_set(h, co->name, pl->name,
-                                    pl->entries[e].key, pl->entries[e].value,
-                                    err, errlen);
-      if(rc && pl->line) {
-        char tmp[HS_ERRLEN];
-
-        snprintf(tmp, sizeof(tmp), "%s", err ? err : "");
-        hs_errf(err, errlen, "%s:%d: %s", cfg_path, pl->line, tmp);
-      }
-    }
-  }
-  if(rc)
-    hs_rollback(h);
-  else
-    rc = hs_commit(h);
-  hs_config_free(cfg);
-  return rc;
 }
