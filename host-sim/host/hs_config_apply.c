@@ -44,6 +44,9 @@ hs_host_load_config(struct hs_host *h, const char *cfg_path, char *err,
     rc = hs_company_add(h, co->name, NULL);
     if(rc == BMC_ERR_CONFLICT)
       rc = BMC_OK;
+    else if(rc)
+      hs_errf(err, errlen, "%s:%d: company: %s", cfg_path, co->line,
+              h->last_err);
     for(p = 0; !rc && p < co->n_plugins; p++) {
       const struct hs_cfg_plugin *pl = &co->plugins[p];
 

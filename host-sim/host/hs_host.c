@@ -273,16 +273,20 @@ hs_plugin_find(struct hs_host *h, const char *name)
 int
 hs_company_add(struct hs_host *h, const char *name, int64_t *id)
 {
+  char why[HS_ERRLEN];
   sqlite3_stmt *st;
-  size_t i;
 
-  if(!h || !name || !name[0])
+  if(!h || !name)
     return BMC_ERR_INVALID_ARG;
-  for(i = 0; name[i]; i++)
-    if((unsigned char)name[i] < 0x20)
-      return BMC_ERR_INVALID_ARG;
-  if(hs_company_find(h, name, id) == BMC_OK)
+  if(hs_company_name_check(name, why, sizeof(why))) {
+    hs_errf(h->last_err, sizeof(h->last_err), "%s", why);
+    return BMC_ERR_INVALID_ARG;
+  }
+  if(hs_company_find(h, name, id) == BMC_OK) {
+    hs_errf(h->last_err, sizeof(h->last_err), "company '%s' already exists",
+            name);
     return BMC_ERR_CONFLICT;
+  }
   st = hs_stmt(h, "INSERT INTO companies(name, created_ms) VALUES(?, ?)");
   if(!st)
     return BMC_ERR_INTERNAL;

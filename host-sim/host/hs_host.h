@@ -55,7 +55,8 @@ const char *hs_rc_name(int rc);
 int hs_store_version(struct hs_host *h);
 
 /* The message of the last failure recorded by a call that takes no err
- * buffer (store busy, a second scheduler); "" when none.  Borrowed, valid until
+ * buffer (store busy, a refused company name, a second scheduler); "" when
+ * none.  Borrowed, valid until
  * the next call on h. */
 const char *hs_last_error(struct hs_host *h);
 
@@ -102,6 +103,8 @@ const struct bmc_plugin_api *hs_plugin_find(struct hs_host *h,
 
 /* ---- companies and plugin enablement ---- */
 
+/* BMC_ERR_INVALID_ARG for an empty name or one with a control character
+ * (the reason in hs_last_error()), BMC_ERR_CONFLICT when it exists. */
 int hs_company_add(struct hs_host *h, const char *name, int64_t *id);
 int hs_company_find(struct hs_host *h, const char *name, int64_t *id);
 int hs_companies_each(struct hs_host *h,
@@ -118,8 +121,10 @@ int hs_company_plugin_enabled(struct hs_host *h, const char *company,
 /* ---- Toolbox settings per (company, plugin) ---- */
 
 /* Validate against the plugin's schema and store.  Refuses unknown keys,
- * wrong types, out-of-range values, secrets with surrounding whitespace
- * (BMC_ERR_CONFIG, message names key and problem, never the secret). */
+ * wrong types, out-of-range values, control characters in strings (CR,
+ * LF, NUL, other C0, DEL), secrets with surrounding whitespace, an empty
+ * required setting (BMC_ERR_CONFIG, message names key and problem, never
+ * the secret). */
 int hs_company_setting_set(struct hs_host *h, const char *company,
                            const char *plugin, const char *key,
                            const char *value, char *err, size_t errlen);

@@ -29,6 +29,8 @@ static const struct bmc_setting th_settings[] = {
   {"limit", BMC_SET_INT, "10", 1, 100, 0, NULL, "Page size"},
   {"mode", BMC_SET_ENUM, "a", 0, 0, 0, "a|b", "Mode"},
   {"markup", BMC_SET_DECIMAL, "0.00", 0, 0, 0, NULL, "Markup"},
+  {"contact", BMC_SET_STRING, "ops@example.com", 0, 120, 0, NULL,
+   "Contact e-mail (sent in a header)"},
 };
 
 static const struct bmc_action th_actions[] = {
