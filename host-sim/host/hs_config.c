@@ -326,11 +326,18 @@ hs_cfg_read_root(struct hs_cfg_reader *r, config_t *lc, struct hs_config *cfg)
       rc = hs_cfg_get_string(r, m, "plugin_dir", &cfg->plugin_dir);
     else if(!strcmp(key, "database"))
       rc = hs_cfg_get_string(r, m, "database", &cfg->database);
+    else if(!strcmp(key, "key_file")) {
+      cfg->key_file_line = (int)config_setting_source_line(m);
+      rc = hs_cfg_get_string(r, m, "key_file", &cfg->key_file);
+      if(!rc && !cfg->key_file[0])
+        rc = hs_cfg_fail(r, m, "key_file: empty (leave it out for the "
+                         "default, the store's path + \".key\")");
+    }
     else if(!strcmp(key, "companies"))
       rc = hs_cfg_read_companies(r, m, cfg);
     else
       rc = hs_cfg_fail(r, m, "unknown top-level setting '%s' (expected "
-                       "plugin_dir, database, companies)", key);
+                       "plugin_dir, database, key_file, companies)", key);
   }
   return rc;
 }
@@ -598,6 +605,7 @@ hs_config_free(struct hs_config *cfg)
   free(cfg->companies);
   free(cfg->plugin_dir);
   free(cfg->database);
+  free(cfg->key_file);
   free(cfg->source);
   free(cfg);
 }

@@ -4,6 +4,7 @@
  *
  *   plugin_dir = "/usr/lib/bmconnector/plugins";
  *   database   = "/var/lib/bmconnector/host.db";
+ *   key_file   = "/var/lib/bmconnector/host.db.key";   (optional)
  *   companies = ( { name = "Acme Refurb";
  *                   plugins = { backmarket = { enabled = true;
  *                                              token = "...";
@@ -12,8 +13,8 @@
  *
  * Reading (hs_config_read_*) checks the text first (no NUL byte, no
  * @include directive, no "\x00" escape: hs_config_text.c), then the shape:
- * known top-level and company keys, types of plugin_dir/database/name/
- * enabled (no control characters in them), scalar setting values.
+ * known top-level and company keys, types of plugin_dir/database/key_file/
+ * name/enabled (no control characters in them), scalar setting values.
  * Validation (hs_config_validate) checks every value against the plugin's
  * schema, field by field, then across fields (an enabled plugin has all its
  * required settings).  Messages are "file:line: what is wrong" and never
@@ -88,12 +89,14 @@ struct hs_cfg_company {
 };
 
 /* A parsed host.cfg.  Every string is a heap copy owned by the struct
- * (libconfig's strings are copied before config_destroy).  plugin_dir and
- * database are NULL when the file does not set them. */
+ * (libconfig's strings are copied before config_destroy).  plugin_dir,
+ * database and key_file are NULL when the file does not set them. */
 struct hs_config {
   char *source; /* file name used in messages */
   char *plugin_dir;
   char *database;
+  char *key_file;    /* the store key (struct hs_options.key_file) */
+  int key_file_line;
   struct hs_cfg_company *companies;
   size_t n_companies;
 };

@@ -1,8 +1,8 @@
 /*
  * hs_config_apply.c -- hs_host_load_config: read and validate host.cfg
- * (hs_config.c) against the loaded plugins, then create its companies,
- * plugin enablement and Toolbox settings in one transaction (nothing
- * applied on any error).
+ * (hs_config.c) against the loaded plugins, check its key_file is the
+ * store key in use, then create its companies, plugin enablement and
+ * Toolbox settings in one transaction (nothing applied on any error).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,33 @@ static const struct bmc_plugin_api *
 hs_cfg_lookup(void *ud, const char *name)
 {
   return hs_plugin_find(ud, name);
+}
+
+/* host.cfg's key_file is the key the store was opened with: the caller
+ * (the CLI) passes it to hs_host_open; a different one is an error, not
+ * a key silently ignored. */
+static int
+hs_cfg_key_file_matches(struct hs_host *h, const struct hs_config *cfg,
+                        char *err, size_t errlen)
+{
+  char *a, *b;
+  int same;
+
+  if(!cfg->key_file)
+    return BMC_OK;
+  a = h->key_path ? realpath(h->key_path, NULL) : NULL;
+  b = realpath(cfg->key_file, NULL);
+  same = a && b ? strcmp(a, b) == 0
+                : h->key_path && strcmp(h->key_path, cfg->key_file) == 0;
+  free(a);
+  free(b);
+  if(same)
+    return BMC_OK;
+  hs_errf(err, errlen, "%s:%d: key_file '%s' is not the key file the store "
+          "was opened with (%s); open the store with this key file",
+          cfg->source, cfg->key_file_line, cfg->key_file,
+          h->key_path ? h->key_path : "an in-memory key");
+  return BMC_ERR_CONFIG;
 }
 
 int
@@ -32,7 +59,8 @@ hs_host_load_config(struct hs_host *h, const char *cfg_path, char *err,
   rc = hs_config_read_file(cfg_path, &cfg, err, errlen);
   if(rc)
     return rc;
-  if(cfg->plugin_dir && h->n_plugs == 0)
+  rc = hs_cfg_key_file_matches(h, cfg, err, errlen);
+  if(!rc && cfg->plugin_dir && h->n_plugs == 0)
     rc = hs_host_load_plugins(h, cfg->plugin_dir, err, errlen);
   if(!rc)
     rc = hs_config_validate(cfg, hs_cfg_lookup, h, err, errlen);

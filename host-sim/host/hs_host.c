@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "hs_config.h"
 #include "hs_internal.h"
 
@@ -61,6 +63,11 @@ hs_host_open(const struct hs_options *opt, struct hs_host **out, char *err,
     return BMC_ERR_INVALID_ARG;
   }
   *out = NULL;
+  if(sodium_init() < 0) {
+    hs_errf(err, errlen, "host open: libsodium cannot start (no random "
+            "source?)");
+    return BMC_ERR_INTERNAL;
+  }
   h = calloc(1, sizeof(*h));
   if(!h || !(h->db_path = hs_strdup(opt->db_path))) {
     free(h);
@@ -74,6 +81,8 @@ hs_host_open(const struct hs_options *opt, struct hs_host **out, char *err,
   h->virtual_clock = opt->virtual_clock ? 1 : 0;
   hs_services_init(&h->api);
   rc = hs_store_open(h, opt->db_path, opt->sync_full, err, errlen);
+  if(!rc)
+    rc = hs_secret_open(h, opt->key_file, err, errlen);
   if(!rc)
     rc = hs_xml_init(h, opt->schema_dir, err, errlen);
   if(!rc)
@@ -102,7 +111,7 @@ hs_inst_free(struct hs_inst *in)
   }
   pthread_mutex_destroy(&in->mu);
   for(i = 0; i < in->n_secrets; i++)
-    free(in->secrets[i]);
+    hs_secret_free(in->secrets[i]);
   free(in->secrets);
   free(in->company);
   free(in);
@@ -127,6 +136,7 @@ hs_host_close(struct hs_host *h)
   if(h->lease_held)
     hs_sched_lease_drop(h);
   hs_store_close(h);
+  hs_secret_close(h);
   free(h->db_path);
   free(h);
 }
@@ -151,6 +161,11 @@ hs_plug_add(struct hs_host *h, const struct bmc_plugin_api *api,
     return BMC_ERR_NOMEM;
   }
   h->plugs = nv;
+  if(hs_secrets_seal_plugin(h, api) != BMC_OK) {
+    hs_errf(err, errlen, "%s: cannot seal the secret settings of '%s' "
+            "stored in clear: %s", origin, api->name, h->last_err);
+    return BMC_ERR_INTERNAL;
+  }
   nv[h->n_plugs].api = api;
   nv[h->n_plugs].origin = hs_strdup(origin);
   nv[h->n_plugs].loaded = loaded;
@@ -463,7 +478,7 @@ hs_inst_load_secrets(struct hs_inst *in)
   size_t i;
 
   for(i = 0; i < in->n_secrets; i++)
-    free(in->secrets[i]);
+    hs_secret_free(in->secrets[i]);
   free(in->secrets);
   in->secrets = NULL;
   in->n_secrets = 0;
@@ -482,7 +497,7 @@ hs_inst_load_secrets(struct hs_inst *in)
     if(v && v[0])
       in->secrets[in->n_secrets++] = v;
     else
-      free(v);
+      hs_secret_free(v);
   }
   return BMC_OK;
 }

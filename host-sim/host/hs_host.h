@@ -41,10 +41,21 @@ struct hs_options {
                                FULL); 0 = WAL NORMAL: commits survive a
                                process crash, the last ones may be lost on
                                power failure (20x faster job logs) */
+  const char *key_file;     /* the store key that seals secret settings
+                               (host.cfg key_file); NULL = "<db_path>.key"
+                               beside the store, created 0600 with a new
+                               key when the store has none; for ":memory:"
+                               a key that lives in memory only */
 };
 
 /* Open (create/migrate) the store, load schemas and plugins.  Jobs left
- * Processing by a crash are marked Interrupted.  *out owned by caller. */
+ * Processing by a crash are marked Interrupted.  *out owned by caller.
+ * The store and its -wal/-shm files are created 0600 (an existing store
+ * of this user loses group/other access).  The store key (key_file) is
+ * checked against the fingerprint the store keeps: a store whose sealed
+ * secrets cannot be opened (key file missing, or another key) is refused
+ * with BMC_ERR_CONFIG saying which file to restore.  When the store holds
+ * secrets the process is made non-dumpable (hs_process_harden). */
 int hs_host_open(const struct hs_options *opt, struct hs_host **out,
                  char *err, size_t errlen);
 /* Destroys plugin instances, closes the store.  Accepts NULL. */
@@ -55,10 +66,28 @@ const char *hs_rc_name(int rc);
 int hs_store_version(struct hs_host *h);
 
 /* The message of the last failure recorded by a call that takes no err
- * buffer (store busy, a refused company name, a second scheduler); "" when
- * none.  Borrowed, valid until
+ * buffer (store busy, a refused company name, a second scheduler, a
+ * secret that cannot be decrypted); "" when none.  Borrowed, valid until
  * the next call on h. */
 const char *hs_last_error(struct hs_host *h);
+
+/* ---- secrets at rest ---- */
+
+/* The key file in use; NULL for the in-memory key of a ":memory:" store.
+ * Back it up with the store: without it the secret settings are lost. */
+const char *hs_store_key_path(struct hs_host *h);
+/* Re-seal every secret setting under a new random key, atomically: the
+ * new key is written to "<key_file>.new" (0600), the store switches in
+ * one transaction, then the file is renamed over key_file (an interrupted
+ * rotation is finished by the next open).  Other processes on the store
+ * pick the new key up by themselves.  BMC_ERR_CONFLICT when another
+ * process rotated first. */
+int hs_store_rotate_key(struct hs_host *h, char *err, size_t errlen);
+/* Make this process non-dumpable (prctl PR_SET_DUMPABLE 0: no core
+ * file, no ptrace by other processes of the user) and set RLIMIT_CORE to
+ * 0.  hs_host_open calls it when the store holds secrets; a CLI reading a
+ * secret from stdin calls it before reading. */
+int hs_process_harden(char *err, size_t errlen);
 
 /* Host log sink for lines outside a job (and a copy of job lines);
  * default: none.  level is enum bmc_log_level. */
@@ -124,7 +153,7 @@ int hs_company_plugin_enabled(struct hs_host *h, const char *company,
  * wrong types, out-of-range values, control characters in strings (CR,
  * LF, NUL, other C0, DEL), secrets with surrounding whitespace, an empty
  * required setting (BMC_ERR_CONFIG, message names key and problem, never
- * the secret). */
+ * the secret).  Secret values are stored sealed (see hs_host_open). */
 int hs_company_setting_set(struct hs_host *h, const char *company,
                            const char *plugin, const char *key,
                            const char *value, char *err, size_t errlen);

@@ -32,6 +32,7 @@ hs_svc_log(void *ctx, enum bmc_log_level level, const char *fmt, ...)
     snprintf(line, sizeof(line), "(unformattable log line)");
   va_end(ap);
   hs_job_log(in, (int)level, line);
+  hs_wipe(line, sizeof(line)); /* a careless plugin may have logged a secret */
 }
 
 static int
@@ -48,7 +49,7 @@ hs_svc_setting_get(void *ctx, const char *key, char *buf, size_t buflen)
     rc = hs_setting_lookup(in->h, in->company_id, in->api, key, &v);
   if(!rc)
     rc = hs_copy(buf, buflen, v);
-  free(v);
+  hs_secret_free(v);
   return rc;
 }
 

@@ -1,14 +1,18 @@
 /*
- * hs_store.c -- the host's SQLite store: open (WAL, foreign keys),
- * numbered schema migrations recorded in a migrations table, the prepared-statement cache, and write transactions
+ * hs_store.c -- the host's SQLite store: open (file created 0600, WAL,
+ * foreign keys, secure delete), numbered schema migrations recorded in a
+ * migrations table, the prepared-statement cache, and write transactions
  * that take the write lock up front (BEGIN IMMEDIATE) and wait for
  * another process's lock with a bounded backoff.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -114,6 +118,12 @@ static const char *const hs_migrations[] = {
   ("CREATE TABLE scheduler_lease(id INTEGER PRIMARY KEY CHECK(id = 1),"
    " pid INTEGER NOT NULL, nonce TEXT NOT NULL, since_ms INTEGER NOT"
    " NULL);"),
+  /* 5 (secrets at rest): which setting values are sealed with the store
+   * key, and the fingerprint of that key (hs_secret.c).  Values stored
+   * in clear before are sealed when their plugin is registered. */
+  "ALTER TABLE settings ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE store_key(id INTEGER PRIMARY KEY CHECK(id = 1),"
+  " fingerprint TEXT NOT NULL, updated_ms INTEGER NOT NULL);",
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))
@@ -296,12 +306,78 @@ hs_migrate(struct hs_host *h, char *err, size_t errlen)
   return rc;
 }
 
+/* Take group and other access away from one store file we own. */
+static int
+hs_store_private(const char *path, int must_exist, char *err,
+                 size_t errlen)
+{
+  struct stat sb;
+
+  if(lstat(path, &sb) != 0) {
+    if(errno == ENOENT && !must_exist)
+      return BMC_OK;
+    hs_errf(err, errlen, "store %s: %s", path, strerror(errno));
+    return BMC_ERR_INTERNAL;
+  }
+  if(S_ISLNK(sb.st_mode) && stat(path, &sb) != 0) {
+    hs_errf(err, errlen, "store %s: %s", path, strerror(errno));
+    return BMC_ERR_INTERNAL;
+  }
+  if(!S_ISREG(sb.st_mode)) {
+    hs_errf(err, errlen, "store %s: not a regular file", path);
+    return BMC_ERR_CONFIG;
+  }
+  if((sb.st_mode & 077) && sb.st_uid == geteuid() &&
+     chmod(path, sb.st_mode & 0700) != 0) {
+    hs_errf(err, errlen, "store %s: cannot make it private (chmod 600): %s",
+            path, strerror(errno));
+    return BMC_ERR_INTERNAL;
+  }
+  return BMC_OK;
+}
+
+/* Create the store file 0600 before SQLite opens it (SQLite gives its
+ * -wal and -shm files the mode of the database file); an existing store
+ * of ours, and its -wal/-shm, lose group and other access. */
+static int
+hs_store_file(const char *path, char *err, size_t errlen)
+{
+  static const char *const side[] = {"-wal", "-shm"};
+  char p[4096];
+  size_t i;
+  int fd, rc;
+
+  fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if(fd >= 0) {
+    close(fd);
+    return BMC_OK;
+  }
+  if(errno != EEXIST) {
+    hs_errf(err, errlen, "store %s: cannot create it: %s", path,
+            strerror(errno));
+    return BMC_ERR_INTERNAL;
+  }
+  rc = hs_store_private(path, 1, err, errlen);
+  for(i = 0; !rc && i < sizeof(side) / sizeof(side[0]); i++) {
+    if((size_t)snprintf(p, sizeof(p), "%s%s", path, side[i]) >= sizeof(p)) {
+      hs_errf(err, errlen, "store %s: path too long", path);
+      return BMC_ERR_INVALID_ARG;
+    }
+    rc = hs_store_private(p, 0, err, errlen);
+  }
+  return rc;
+}
+
 int
 hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
               size_t errlen)
 {
-  int rc;
+  int rc = BMC_OK;
 
+  if(strcmp(path, ":memory:") != 0)
+    rc = hs_store_file(path, err, errlen);
+  if(rc)
+    return rc;
   if(sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE |
                      SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                      NULL) != SQLITE_OK) {
@@ -310,10 +386,15 @@ hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
     return BMC_ERR_INTERNAL;
   }
   sqlite3_busy_handler(h->db, hs_busy_cb, h);
+  /* secure_delete: a replaced or deleted value (a secret sealed on
+   * upgrade, a rotated key's ciphertext) is zeroed, not left in a free
+   * page of the file. */
   rc = hs_exec_err(h->db, sync_full ? "PRAGMA journal_mode=WAL; PRAGMA"
-                   " foreign_keys=ON; PRAGMA synchronous=FULL;"
+                   " foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA"
+                   " secure_delete=ON;"
                    : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                   " PRAGMA synchronous=NORMAL;", err, errlen);
+                   " PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
+                   err, errlen);
   if(!rc)
     rc = hs_migrate(h, err, errlen);
   if(rc) {

@@ -373,7 +373,7 @@ test_config_unknown_keys(void)
 {
   tc_read_refused(2, "databse = \"/tmp/host.db\";", 2,
                   "unknown top-level setting 'databse' (expected "
-                  "plugin_dir, database, companies)");
+                  "plugin_dir, database, key_file, companies)");
   tc_read_refused(4, "  { name = \"Acme\"; city = \"Lyon\";", 4,
                   "company #1: unknown setting 'city' (expected name, "
                   "plugins)");
@@ -465,6 +465,14 @@ test_config_text_refusals(void)
                   "at offset 4)");
   tc_read_refused(2, "database = \"/tmp/a\\rb.db\";", 2,
                   "database: contains a control character");
+  tc_read_refused(1, "key_file = \"\";", 1, "key_file: empty");
+  tc_read_refused(1, "key_file = 7;", 1, "key_file: expected a string");
+  CU_ASSERT_EQUAL_FATAL(hs_config_read_string(
+      tc_cfg(1, "key_file = \"/var/lib/x/host.key\";"), "t.cfg", &cfg,
+      tc_err, sizeof(tc_err)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(cfg->key_file, "/var/lib/x/host.key");
+  CU_ASSERT_EQUAL(cfg->key_file_line, 1);
+  hs_config_free(cfg);
 }
 
 
