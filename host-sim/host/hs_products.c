@@ -246,14 +246,14 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id, const char *plugin,
   static const char *const sql_page =
       HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND (?4 = 0 OR"
       " p.enabled = 1) AND p.sku > ?3 ORDER BY p.sku LIMIT ?5";
-  struct hs_prow *rows;
+  struct hs_prow one, *rows = &one;
   sqlite3_stmt *st;
   char *after = NULL;
   size_t n, i;
   int rc = BMC_OK, s, seen = 0;
 
-  rows = calloc(one_sku ? 1 : HS_CATALOG_PAGE, sizeof(*rows));
-  if(!rows)
+  /* A product_get (called per SKU by plugins) needs no page. */
+  if(!one_sku && !(rows = calloc(HS_CATALOG_PAGE, sizeof(*rows))))
     return BMC_ERR_NOMEM;
   do {
     st = hs_stmt(h, one_sku ? sql_one : sql_page);
@@ -288,7 +288,8 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id, const char *plugin,
       free(rows[i].mem);
   } while(!rc && !one_sku && n == HS_CATALOG_PAGE);
   free(after);
-  free(rows);
+  if(rows != &one)
+    free(rows);
   if(!rc && one_sku && !seen)
     rc = BMC_ERR_NOT_FOUND;
   return rc;
