@@ -20,9 +20,9 @@
 #include "cu_main.h"
 
 #define N_SKU 40
-#define WRITES 1500
-#define SCHED_HOURS 4
-#define CHILD_SECONDS 120
+#define WRITES 1000
+#define SCHED_HOURS 3
+#define CHILD_SECONDS 240
 
 #define EXIT_CONFLICT 10 /* the second scheduler refused, clearly */
 
