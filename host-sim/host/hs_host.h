@@ -13,7 +13,10 @@
  *     as in bmc_plugin_api.name).  BMC_ERR_NOT_FOUND when unknown.
  *   - Strings handed to callbacks are borrowed for the callback only.
  *     A callback returns 0 to continue; non-zero stops the iteration and
- *     that value is returned.
+ *     that value is returned.  hs_products_each/hs_product_get callbacks
+ *     may write to the store (rows are read a page at a time); the other
+ *     listings (jobs, job log, errors, orders, companies, settlements)
+ *     hold a read while they call back: write after they return.
  *   - One struct hs_host is used from one thread at a time, except
  *     hs_clock_now()/hs_clock_now_cb() and hs_scheduler_stop(), which are
  *     safe from any thread (and the latter from a signal handler).

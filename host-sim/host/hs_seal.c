@@ -74,7 +74,7 @@ hs_row_key(const unsigned char *key, int64_t cid, const char *plugin,
 
 int
 hs_seal_value(const unsigned char *key, int64_t cid, const char *plugin,
-             const char *setting, const char *plain, char **out)
+              const char *setting, const char *plain, char **out)
 {
   unsigned char rk[crypto_secretbox_KEYBYTES];
   unsigned char *pad = NULL, *box = NULL;
@@ -119,7 +119,7 @@ out:
 
 int
 hs_unseal_value(const unsigned char *key, int64_t cid, const char *plugin,
-               const char *setting, const char *sealed, char **out)
+                const char *setting, const char *sealed, char **out)
 {
   unsigned char rk[crypto_secretbox_KEYBYTES];
   unsigned char *box = NULL, *plain = NULL;

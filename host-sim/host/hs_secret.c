@@ -409,7 +409,7 @@ hs_reseal_all(struct hs_host *h, const unsigned char *newkey)
       if(rc)
         break;
       rc = hs_seal_value(newkey, v[i].cid, plugins[j], v[i].key, plain,
-                        &sealed);
+                         &sealed);
       hs_secret_free(plain);
       if(!rc)
         rc = hs_write_sealed(h, v[i].cid, plugins[j], v[i].key, sealed);
@@ -490,8 +490,15 @@ hs_store_rotate_key(struct hs_host *h, char *err, size_t errlen)
     hs_key_fingerprint(h->key, h->key_fp);
     goto out;
   }
-  if(newpath[0])
-    rc = hs_keyfile_install(newpath, h->key_path, err, errlen);
+  if(newpath[0] && hs_keyfile_install(newpath, h->key_path, err, errlen)) {
+    /* Another process opening the store right after the commit may
+     * have put the new key in place first: then all is done. */
+    int from_new = 0;
+
+    rc = hs_load_matching(h, h->key_fp, &from_new) == BMC_OK && !from_new
+             ? BMC_OK
+             : BMC_ERR_INTERNAL;
+  }
   hs_wal_flush(h);
   hs_hostlog(h, BMC_LOG_INFO, "store: key rotated%s%s; back up the new "
              "key file", h->key_path ? ", key file " : " (in memory)",
