@@ -18,7 +18,7 @@
 
 struct cli {
   struct hs_host *h;
-  const char *db, *config, *plugin_dir, *schema_dir;
+  const char *db, *config, *plugin_dir, *schema_dir, *key_file;
 };
 
 struct cli_cmd {
@@ -130,6 +130,10 @@ int cli_cmd_ship(struct cli *c, int argc, char **argv);
 int cli_cmd_cancel(struct cli *c, int argc, char **argv);
 int cli_cmd_settlements(struct cli *c, int argc, char **argv);
 int cli_cmd_completion(struct cli *c, int argc, char **argv);
+int cli_cmd_rotate_key(struct cli *c, int argc, char **argv);
+/* The host's reason for the last failure (hs_last_error) when it gave
+ * one, else the name of rc. */
+const char *cli_rc_text(struct cli *c, int rc);
 /* host-sim/web/cli_web.c */
 int cli_cmd_web(struct cli *c, int argc, char **argv);
 int cli_cmd_users(struct cli *c, int argc, char **argv);

@@ -137,7 +137,7 @@ cli_cmd_companies(struct cli *c, int argc, char **argv)
       return cli_fail("companies", "company '%s' already exists", argv[2]);
     if(rc)
       return cli_fail("companies", "cannot add '%s': %s", argv[2],
-                      hs_rc_name(rc));
+                      cli_rc_text(c, rc));
     printf("company %lld '%s' added\n", (long long)id, argv[2]);
     return CLI_OK;
   }
@@ -384,7 +384,7 @@ cli_cmd_stock(struct cli *c, int argc, char **argv)
     return cli_fail("stock", "no product '%s' in company '%s'", argv[3],
                     argv[2]);
   if(rc)
-    return cli_fail("stock", "%s", hs_rc_name(rc));
+    return cli_fail("stock", "%s", cli_rc_text(c, rc));
   printf("%s available qty = %lld\n", argv[3], (long long)q);
   return CLI_OK;
 }

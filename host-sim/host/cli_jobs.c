@@ -281,7 +281,7 @@ cli_cmd_scheduler(struct cli *c, int argc, char **argv)
     fflush(stdout);
     rc = hs_scheduler_run_forever(c->h);
     printf("scheduler stopped\n");
-    return rc ? cli_fail("scheduler", "%s", hs_rc_name(rc)) : CLI_OK;
+    return rc ? cli_fail("scheduler", "%s", cli_rc_text(c, rc)) : CLI_OK;
   }
   if(argc == 2 && strncmp(argv[1], "--until=", 8) == 0)
     when = argv[1] + 8;
@@ -297,7 +297,7 @@ cli_cmd_scheduler(struct cli *c, int argc, char **argv)
   sum.after_id = sum.newest;
   rc = hs_scheduler_run_until(c->h, until, &ran);
   if(rc)
-    return cli_fail("scheduler", "%s", hs_rc_name(rc));
+    return cli_fail("scheduler", "%s", cli_rc_text(c, rc));
   hs_jobs_each(c->h, NULL, cli_sched_sum_cb, &sum);
   printf("virtual clock now %s UTC; %d task run(s): %d failed, %d partial, "
          "%d skipped%s\n", cli_time(hs_clock_now(c->h), t, sizeof(t)), ran,

@@ -17,7 +17,7 @@ char *
 cli_secret_read(const char *cmd, const char *from_file)
 {
   FILE *f = stdin;
-  char *buf;
+  char *buf, why[256];
   size_t n = 0, got;
 
   if(from_file && !(f = fopen(from_file, "rb"))) {
@@ -27,6 +27,9 @@ cli_secret_read(const char *cmd, const char *from_file)
   if(!from_file && isatty(STDIN_FILENO))
     fprintf(stderr, "secret (input not shown when piped; end with Enter, "
             "then Ctrl-D): ");
+  /* no core dump or ptrace of this process once it holds the secret */
+  if(hs_process_harden(why, sizeof(why)))
+    fprintf(stderr, "host-sim %s: %s\n", cmd, why);
   buf = malloc(CLI_SECRET_MAX + 1);
   if(!buf) {
     if(from_file)

@@ -13,7 +13,10 @@
  *     as in bmc_plugin_api.name).  BMC_ERR_NOT_FOUND when unknown.
  *   - Strings handed to callbacks are borrowed for the callback only.
  *     A callback returns 0 to continue; non-zero stops the iteration and
- *     that value is returned.
+ *     that value is returned.  hs_products_each/hs_product_get callbacks
+ *     may write to the store (rows are read a page at a time); the other
+ *     listings (jobs, job log, errors, orders, companies, settlements)
+ *     hold a read while they call back: write after they return.
  *   - One struct hs_host is used from one thread at a time, except
  *     hs_clock_now()/hs_clock_now_cb() and hs_scheduler_stop(), which are
  *     safe from any thread (and the latter from a signal handler).
@@ -41,10 +44,21 @@ struct hs_options {
                                FULL); 0 = WAL NORMAL: commits survive a
                                process crash, the last ones may be lost on
                                power failure (20x faster job logs) */
+  const char *key_file;     /* the store key that seals secret settings
+                               (host.cfg key_file); NULL = "<db_path>.key"
+                               beside the store, created 0600 with a new
+                               key when the store has none; for ":memory:"
+                               a key that lives in memory only */
 };
 
 /* Open (create/migrate) the store, load schemas and plugins.  Jobs left
- * Processing by a crash are marked Interrupted.  *out owned by caller. */
+ * Processing by a crash are marked Interrupted.  *out owned by caller.
+ * The store and its -wal/-shm files are created 0600 (an existing store
+ * of this user loses group/other access).  The store key (key_file) is
+ * checked against the fingerprint the store keeps: a store whose sealed
+ * secrets cannot be opened (key file missing, or another key) is refused
+ * with BMC_ERR_CONFIG saying which file to restore.  When the store holds
+ * secrets the process is made non-dumpable (hs_process_harden). */
 int hs_host_open(const struct hs_options *opt, struct hs_host **out,
                  char *err, size_t errlen);
 /* Destroys plugin instances, closes the store.  Accepts NULL. */
@@ -53,6 +67,30 @@ void hs_host_close(struct hs_host *h);
 const char *hs_rc_name(int rc);
 /* Store schema version after migrations (for tests and `init`). */
 int hs_store_version(struct hs_host *h);
+
+/* The message of the last failure recorded by a call that takes no err
+ * buffer (store busy, a refused company name, a second scheduler, a
+ * secret that cannot be decrypted); "" when none.  Borrowed, valid until
+ * the next call on h. */
+const char *hs_last_error(struct hs_host *h);
+
+/* ---- secrets at rest ---- */
+
+/* The key file in use; NULL for the in-memory key of a ":memory:" store.
+ * Back it up with the store: without it the secret settings are lost. */
+const char *hs_store_key_path(struct hs_host *h);
+/* Re-seal every secret setting under a new random key, atomically: the
+ * new key is written to "<key_file>.new" (0600), the store switches in
+ * one transaction, then the file is renamed over key_file (an interrupted
+ * rotation is finished by the next open).  Other processes on the store
+ * pick the new key up by themselves.  BMC_ERR_CONFLICT when another
+ * process rotated first. */
+int hs_store_rotate_key(struct hs_host *h, char *err, size_t errlen);
+/* Make this process non-dumpable (prctl PR_SET_DUMPABLE 0: no core
+ * file, no ptrace by other processes of the user) and set RLIMIT_CORE to
+ * 0.  hs_host_open calls it when the store holds secrets; a CLI reading a
+ * secret from stdin calls it before reading. */
+int hs_process_harden(char *err, size_t errlen);
 
 /* Host log sink for lines outside a job (and a copy of job lines);
  * default: none.  level is enum bmc_log_level. */
@@ -97,6 +135,8 @@ const struct bmc_plugin_api *hs_plugin_find(struct hs_host *h,
 
 /* ---- companies and plugin enablement ---- */
 
+/* BMC_ERR_INVALID_ARG for an empty name or one with a control character
+ * (the reason in hs_last_error()), BMC_ERR_CONFLICT when it exists. */
 int hs_company_add(struct hs_host *h, const char *name, int64_t *id);
 int hs_company_find(struct hs_host *h, const char *name, int64_t *id);
 int hs_companies_each(struct hs_host *h,
@@ -113,8 +153,10 @@ int hs_company_plugin_enabled(struct hs_host *h, const char *company,
 /* ---- Toolbox settings per (company, plugin) ---- */
 
 /* Validate against the plugin's schema and store.  Refuses unknown keys,
- * wrong types, out-of-range values, secrets with surrounding whitespace
- * (BMC_ERR_CONFIG, message names key and problem, never the secret). */
+ * wrong types, out-of-range values, control characters in strings (CR,
+ * LF, NUL, other C0, DEL), secrets with surrounding whitespace, an empty
+ * required setting (BMC_ERR_CONFIG, message names key and problem, never
+ * the secret).  Secret values are stored sealed (see hs_host_open). */
 int hs_company_setting_set(struct hs_host *h, const char *company,
                            const char *plugin, const char *key,
                            const char *value, char *err, size_t errlen);
@@ -374,10 +416,14 @@ int hs_task_set(struct hs_host *h, const char *company, const char *plugin,
  * *ran (may be NULL) = jobs started, skipped ones included. */
 int hs_scheduler_tick(struct hs_host *h, int *ran);
 /* Virtual clock: advance to each next due time <= until_ms, tick, repeat;
- * ends with the clock at until_ms.  Real clock: BMC_ERR_INVALID_ARG. */
+ * ends with the clock at until_ms.  Real clock: BMC_ERR_INVALID_ARG.
+ * BMC_ERR_CONFLICT, naming the other pid in hs_last_error(), when
+ * another scheduler holds the store. */
 int hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran);
 /* Tick once a second on the real clock until hs_scheduler_stop() or
- * SIGINT/SIGTERM (handlers installed for the duration). */
+ * SIGINT/SIGTERM (handlers installed for the duration).  One scheduler
+ * per store: while another process's scheduler holds the store this one
+ * waits (a log line says which pid) and takes over when it stops. */
 int hs_scheduler_run_forever(struct hs_host *h);
 void hs_scheduler_stop(struct hs_host *h);
 

@@ -110,9 +110,9 @@ hs_product_upsert(struct hs_host *h, const char *company,
   hs_bind_opt_int(st, 26, p->ram_gb);
   hs_bind_opt_int(st, 27, p->release_year);
   sqlite3_bind_int64(st, 28, hs_clock_now(h));
-  if(sqlite3_step(st) != SQLITE_DONE ||
+  if(hs_step_write(h, st) != SQLITE_DONE ||
      sqlite3_total_changes64(h->db) == before) {
-    hs_errf(err, errlen, "product %s: %s", p->sku, sqlite3_errmsg(h->db));
+    hs_errf(err, errlen, "product %s: %s", p->sku, h->last_err);
     sqlite3_reset(st);
     return BMC_ERR_INTERNAL;
   }
@@ -154,93 +154,143 @@ hs_opt_int(sqlite3_stmt *st, int i)
   " p.available_qty, p.device_type, p.cpu, p.storage_type, p.storage_gb,"  \
   " p.ram_gb, p.release_year FROM products p "
 
+/* One product row copied out of its statement (strings in one block), so
+ * the callback runs with no statement open: it may write to the store. */
+struct hs_prow {
+  struct bmc_product p;
+  char *mem;
+  char wbuf[40];
+};
+
+#define HS_PROW_TEXT 17
+
+/* Column index of each text field of the row, in hs_prow_fill order
+ * (weight_oz, column 9, is folded into weight_lbs). */
+static const int hs_prow_cols[HS_PROW_TEXT] = {0, 1, 3, 4, 5, 6, 7, 8, 11,
+                                               12, 13, 14, 15, 16, 21, 22,
+                                               23};
+
+static int
+hs_prow_fill(sqlite3_stmt *st, struct hs_prow *r)
+{
+  const char **dst[HS_PROW_TEXT];
+  const char *src[HS_PROW_TEXT];
+  size_t total = 0, i, n;
+  char *w;
+
+  memset(r, 0, sizeof(*r));
+  dst[0] = &r->p.sku;
+  dst[1] = &r->p.merchant_sku;
+  dst[2] = &r->p.title;
+  dst[3] = &r->p.description;
+  dst[4] = &r->p.ean;
+  dst[5] = &r->p.image_url;
+  dst[6] = &r->p.category;
+  dst[7] = &r->p.weight_lbs;
+  dst[8] = &r->p.grade;
+  dst[9] = &r->p.bm_product_id;
+  dst[10] = &r->p.bm_listing_id;
+  dst[11] = &r->p.price;
+  dst[12] = &r->p.site_price;
+  dst[13] = &r->p.min_price;
+  dst[14] = &r->p.device_type;
+  dst[15] = &r->p.cpu;
+  dst[16] = &r->p.storage_type;
+  for(i = 0; i < HS_PROW_TEXT; i++) {
+    src[i] = hs_col_text(st, hs_prow_cols[i]);
+    if(src[i])
+      total += strlen(src[i]) + 1;
+  }
+  r->mem = malloc(total ? total : 1);
+  if(!r->mem)
+    return BMC_ERR_NOMEM;
+  w = r->mem;
+  for(i = 0; i < HS_PROW_TEXT; i++) {
+    if(!src[i])
+      continue;
+    n = strlen(src[i]) + 1;
+    memcpy(w, src[i], n);
+    *dst[i] = w;
+    w += n;
+  }
+  r->p.size = (uint32_t)sizeof(r->p);
+  if(hs_weight(src[7], hs_col_text(st, 9), r->wbuf, sizeof(r->wbuf)) ==
+     r->wbuf)
+    r->p.weight_lbs = r->wbuf; /* else the copy of WeightLbs */
+  r->p.enabled = sqlite3_column_int(st, 2);
+  r->p.warranty_months = hs_opt_int(st, 10);
+  r->p.repricing = sqlite3_column_int(st, 17);
+  r->p.safety_qty = hs_opt_int(st, 18);
+  r->p.max_qty = hs_opt_int(st, 19);
+  r->p.available_qty = sqlite3_column_int64(st, 20);
+  r->p.storage_gb = hs_opt_int(st, 24);
+  r->p.ram_gb = hs_opt_int(st, 25);
+  r->p.release_year = hs_opt_int(st, 26);
+  return BMC_OK;
+}
+
+/* Rows per page of a catalog stream: each page is read, its statement
+ * reset, then handed to the callback. */
+#define HS_CATALOG_PAGE 256
+
 int
 hs_catalog_each_in(struct hs_host *h, int64_t company_id, const char *plugin,
                    int enabled_only, const char *one_sku, bmc_product_cb cb,
                    void *ud)
 {
-  sqlite3_stmt *st = NULL;
-  const char *sql;
-  int rc = BMC_OK, s, n = 0, cached = 0;
+  static const char *const sql_one =
+      HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.sku = ?3 UNION ALL "
+      "SELECT * FROM (" HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND"
+      " p.merchant_sku = ?3 AND NOT EXISTS (SELECT 1 FROM products x"
+      " WHERE x.company_id = ?1 AND x.sku = ?3) LIMIT 1)";
+  static const char *const sql_page =
+      HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND (?4 = 0 OR"
+      " p.enabled = 1) AND p.sku > ?3 ORDER BY p.sku LIMIT ?5";
+  struct hs_prow one, *rows = &one;
+  sqlite3_stmt *st;
+  char *after = NULL;
+  size_t n, i;
+  int rc = BMC_OK, s, seen = 0;
 
-  if(one_sku)
-    sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.sku = ?3 UNION ALL "
-          "SELECT * FROM (" HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND"
-          " p.merchant_sku = ?3 AND NOT EXISTS (SELECT 1 FROM products x"
-          " WHERE x.company_id = ?1 AND x.sku = ?3) LIMIT 1)";
-  else
-    sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND (?4 = 0 OR"
-          " p.enabled = 1) ORDER BY p.sku";
-  /* One-SKU lookups (called per SKU by plugins) reuse a cached
-   * statement unless one is already in use further up the stack;
-   * streams get a fresh one since callbacks may call product_get. */
-  if(one_sku && !h->product_get_busy) {
-    st = hs_stmt(h, sql);
-    cached = st != NULL;
-  }
-  else if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    st = NULL;
-  }
-  if(!st) {
-    hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
-    return BMC_ERR_INTERNAL;
-  }
-  if(cached)
-    h->product_get_busy = 1;
-  sqlite3_bind_int64(st, 1, company_id);
-  hs_bind_text(st, 2, plugin);
-  if(one_sku)
-    hs_bind_text(st, 3, one_sku);
-  else
-    sqlite3_bind_int(st, 4, enabled_only ? 1 : 0);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
-    struct bmc_product p;
-    char wbuf[40];
-
-    memset(&p, 0, sizeof(p));
-    p.size = (uint32_t)sizeof(p);
-    p.sku = hs_col_text(st, 0);
-    p.merchant_sku = hs_col_text(st, 1);
-    p.enabled = sqlite3_column_int(st, 2);
-    p.title = hs_col_text(st, 3);
-    p.description = hs_col_text(st, 4);
-    p.ean = hs_col_text(st, 5);
-    p.image_url = hs_col_text(st, 6);
-    p.category = hs_col_text(st, 7);
-    p.weight_lbs = hs_weight(hs_col_text(st, 8), hs_col_text(st, 9), wbuf,
-                             sizeof(wbuf));
-    p.warranty_months = hs_opt_int(st, 10);
-    p.grade = hs_col_text(st, 11);
-    p.bm_product_id = hs_col_text(st, 12);
-    p.bm_listing_id = hs_col_text(st, 13);
-    p.price = hs_col_text(st, 14);
-    p.site_price = hs_col_text(st, 15);
-    p.min_price = hs_col_text(st, 16);
-    p.repricing = sqlite3_column_int(st, 17);
-    p.safety_qty = hs_opt_int(st, 18);
-    p.max_qty = hs_opt_int(st, 19);
-    p.available_qty = sqlite3_column_int64(st, 20);
-    p.device_type = hs_col_text(st, 21);
-    p.cpu = hs_col_text(st, 22);
-    p.storage_type = hs_col_text(st, 23);
-    p.storage_gb = hs_opt_int(st, 24);
-    p.ram_gb = hs_opt_int(st, 25);
-    p.release_year = hs_opt_int(st, 26);
-    n++;
-    rc = cb(ud, &p);
-    if(rc)
+  /* A product_get (called per SKU by plugins) needs no page. */
+  if(!one_sku && !(rows = calloc(HS_CATALOG_PAGE, sizeof(*rows))))
+    return BMC_ERR_NOMEM;
+  do {
+    st = hs_stmt(h, one_sku ? sql_one : sql_page);
+    if(!st) {
+      rc = BMC_ERR_INTERNAL;
       break;
-  }
-  if(!rc && s != SQLITE_DONE && s != SQLITE_ROW)
-    rc = BMC_ERR_INTERNAL;
-  if(cached) {
+    }
+    sqlite3_bind_int64(st, 1, company_id);
+    hs_bind_text(st, 2, plugin);
+    hs_bind_text(st, 3, one_sku ? one_sku : after ? after : "");
+    sqlite3_bind_int(st, 4, enabled_only ? 1 : 0);
+    sqlite3_bind_int(st, 5, HS_CATALOG_PAGE);
+    n = 0;
+    while(!rc && n < (one_sku ? 1u : HS_CATALOG_PAGE) &&
+          (s = sqlite3_step(st)) == SQLITE_ROW)
+      if(!(rc = hs_prow_fill(st, &rows[n])))
+        n++;
+    if(!rc && n < (one_sku ? 1u : HS_CATALOG_PAGE) && s != SQLITE_DONE) {
+      hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
+      rc = BMC_ERR_INTERNAL;
+    }
     sqlite3_reset(st);
-    h->product_get_busy = 0;
-  }
-  else {
-    sqlite3_finalize(st);
-  }
-  if(!rc && one_sku && !n)
+    for(i = 0; !rc && i < n; i++) {
+      seen++;
+      rc = cb(ud, &rows[i].p);
+    }
+    free(after);
+    after = !rc && n && !one_sku ? hs_strdup(rows[n - 1].p.sku) : NULL;
+    if(!rc && n && !one_sku && !after)
+      rc = BMC_ERR_NOMEM;
+    for(i = 0; i < n; i++)
+      free(rows[i].mem);
+  } while(!rc && !one_sku && n == HS_CATALOG_PAGE);
+  free(after);
+  if(rows != &one)
+    free(rows);
+  if(!rc && one_sku && !seen)
     rc = BMC_ERR_NOT_FOUND;
   return rc;
 }
@@ -311,7 +361,7 @@ hs_stock_set(struct hs_host *h, const char *company, const char *sku,
   sqlite3_bind_int64(st, 2, hs_clock_now(h));
   sqlite3_bind_int64(st, 3, cid);
   hs_bind_text(st, 4, sku);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(h, st));
   if(!rc && sqlite3_changes(h->db) == 0)
     rc = BMC_ERR_NOT_FOUND;
   sqlite3_reset(st);
@@ -393,7 +443,7 @@ hs_product_set_in(struct hs_inst *in, const char *sku, const char *key,
     sqlite3_bind_int64(st, 4, hs_clock_now(in->h));
     hs_bind_text(st, 5, value);
   }
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(in->h, st));
   sqlite3_reset(st);
   return rc;
 }

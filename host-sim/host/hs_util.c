@@ -74,13 +74,13 @@ hs_mask(const char *text, char *const *secrets, size_t n)
       ol = strlen(out);
       nw = malloc(ol - sl + 5);
       if(!nw) {
-        free(out);
+        hs_secret_free(out);
         return NULL;
       }
       memcpy(nw, out, pre);
       memcpy(nw + pre, "****", 4);
       memcpy(nw + pre + 4, hit + sl, ol - pre - sl + 1);
-      free(out);
+      hs_secret_free(out); /* it held the secret: wiped */
       out = nw;
     }
   }

@@ -80,6 +80,9 @@ static const struct cli_cmd cli_cmds[] = {
    "order", cli_cmd_cancel, "--note"},
   {"settlements", "[<company>] [--json]", "list imported settlements",
    cli_cmd_settlements, "--json"},
+  {"rotate-key", "", "re-seal every secret setting under a new store key "
+   "(the old key file is replaced atomically; back up the new one)",
+   cli_cmd_rotate_key, ""},
   {"completion", "bash", "print the bash completion script (generated "
    "from this command table)", cli_cmd_completion, ""},
   {"web", "[--listen ADDR:PORT] [--portfile PATH] [--workers N] "
@@ -94,7 +97,7 @@ static const struct cli_cmd cli_cmds[] = {
 #define CLI_NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
 
 #define CLI_GLOBAL_OPTS "--db --config --plugin-dir --schema-dir " \
-                        "--sync-full --verbose --version --help"
+                        "--sync-full --key-file --verbose --version --help"
 
 const struct cli_cmd *
 cli_commands(size_t *n)
@@ -155,7 +158,33 @@ cli_cmd_init(struct cli *c, int argc, char **argv)
   printf("store %s ready (schema version %d)%s%s\n", c->db,
          hs_store_version(c->h), c->config ? ", applied " : "",
          c->config ? c->config : "");
+  if(hs_store_key_path(c->h))
+    printf("store key %s (back it up with the store: without it the "
+           "secret settings are lost)\n", hs_store_key_path(c->h));
   return CLI_OK;
+}
+
+int
+cli_cmd_rotate_key(struct cli *c, int argc, char **argv)
+{
+  char err[1024];
+
+  (void)argv;
+  if(argc != 1)
+    return cli_usage("rotate-key");
+  if(hs_store_rotate_key(c->h, err, sizeof(err)))
+    return cli_fail("rotate-key", "%s", err);
+  printf("secret settings re-sealed under a new key in %s; back it up\n",
+         hs_store_key_path(c->h) ? hs_store_key_path(c->h) : "(memory)");
+  return CLI_OK;
+}
+
+const char *
+cli_rc_text(struct cli *c, int rc)
+{
+  const char *why = c && c->h ? hs_last_error(c->h) : NULL;
+
+  return why && why[0] ? why : hs_rc_name(rc);
 }
 
 int
@@ -180,7 +209,7 @@ cli_cmd_completion(struct cli *c, int argc, char **argv)
     printf("    %s) COMPREPLY=($(compgen -W '%s --help' -- \"$cur\")) ;;\n",
            cli_cmds[i].name, cli_cmds[i].options);
   printf("  esac\n  case ${COMP_WORDS[COMP_CWORD-1]} in\n    --db|--config|"
-         "--from-file) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
+         "--from-file|--key-file) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
          "    --plugin-dir|--schema-dir) COMPREPLY=($(compgen -d -- "
          "\"$cur\")) ;;\n  esac\n}\ncomplete -F _host_sim host-sim\n");
   return CLI_OK;
@@ -207,6 +236,8 @@ cli_help(void)
          "cfg (default\n"
          "                     $BMC_SCHEMA_DIR, else the installed ones)\n"
          "  --sync-full        fsync every commit (power-loss safe, slower)\n"
+         "  --key-file FILE    the store key sealing secret settings (default\n"
+         "                     `key_file` from --config, else <db>.key)\n"
          "  -v, --verbose      print host log lines to stderr\n"
          "  --version          print the version and exit\n\n"
          "commands:\n");
@@ -290,6 +321,8 @@ cli_open(struct cli *c, const char *cmd, int virtual_clock, int verbose,
     fprintf(stderr, "host-sim: out of memory\n");
     return CLI_FAIL;
   }
+  o.key_file = c->key_file ? c->key_file : cfg && cfg->key_file ? cfg->key_file
+               : NULL;
   o.virtual_clock = virtual_clock;
   o.sync_full = sync_full;
   if(strcmp(cmd, "init") && strcmp(o.db_path, ":memory:") &&
@@ -321,7 +354,7 @@ cli_open(struct cli *c, const char *cmd, int virtual_clock, int verbose,
 }
 
 enum { CLI_O_DB = 1, CLI_O_CONFIG, CLI_O_PLUGIN_DIR, CLI_O_SCHEMA_DIR,
-       CLI_O_SYNC_FULL, CLI_O_VERSION };
+       CLI_O_SYNC_FULL, CLI_O_VERSION, CLI_O_KEY_FILE };
 
 int
 main(int argc, char **argv)
@@ -332,6 +365,7 @@ main(int argc, char **argv)
     {"plugin-dir", required_argument, NULL, CLI_O_PLUGIN_DIR},
     {"schema-dir", required_argument, NULL, CLI_O_SCHEMA_DIR},
     {"sync-full", no_argument, NULL, CLI_O_SYNC_FULL},
+    {"key-file", required_argument, NULL, CLI_O_KEY_FILE},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, CLI_O_VERSION},
     {"help", no_argument, NULL, 'h'},
@@ -352,6 +386,7 @@ main(int argc, char **argv)
     case CLI_O_CONFIG: c.config = optarg; break;
     case CLI_O_PLUGIN_DIR: c.plugin_dir = optarg; break;
     case CLI_O_SCHEMA_DIR: c.schema_dir = optarg; break;
+    case CLI_O_KEY_FILE: c.key_file = optarg; break;
     case ':':
       fprintf(stderr, "host-sim: option %s needs a value\n",
               argv[optind - 1]);
