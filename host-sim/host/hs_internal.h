@@ -43,7 +43,6 @@ struct hs_inst {
   size_t n_secrets;
 };
 
-#define HS_STMT_CACHE 96
 
 struct hs_host {
   sqlite3 *db;
@@ -59,11 +58,13 @@ struct hs_host {
   hs_log_fn log_fn;
   void *log_ud;
   struct bmc_host_api api;
-  struct {
+  /* Prepared-statement cache keyed by the SQL text's address (hs_stmt):
+   * open addressing, grown at 1/2 load, never evicts a statement. */
+  struct hs_stmt_slot {
     const char *sql;
     sqlite3_stmt *st;
-  } stmts[HS_STMT_CACHE];
-  size_t n_stmts;
+  } *stmts;
+  size_t n_stmts, cap_stmts;
   char fault_svc[48];
   int64_t fault_after, fault_count;
   int fault_mode;

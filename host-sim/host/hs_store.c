@@ -450,9 +450,12 @@ hs_store_close(struct hs_host *h)
 {
   size_t i;
 
-  for(i = 0; i < h->n_stmts; i++)
-    sqlite3_finalize(h->stmts[i].st);
-  h->n_stmts = 0;
+  for(i = 0; i < h->cap_stmts; i++)
+    if(h->stmts[i].st)
+      sqlite3_finalize(h->stmts[i].st);
+  free(h->stmts);
+  h->stmts = NULL;
+  h->n_stmts = h->cap_stmts = 0;
   if(h->db)
     sqlite3_close(h->db);
   h->db = NULL;
@@ -464,18 +467,57 @@ hs_store_version(struct hs_host *h)
   return h ? h->db_version : 0;
 }
 
+/* Slot of sql in a table of cap (a power of two) slots: its own or the
+ * empty one where it belongs. */
+static struct hs_stmt_slot *
+hs_stmt_slot(struct hs_stmt_slot *t, size_t cap, const char *sql)
+{
+  size_t i = ((uintptr_t)sql >> 4) * UINT64_C(0x9e3779b97f4a7c15) &
+             (cap - 1);
+
+  while(t[i].sql && t[i].sql != sql)
+    i = (i + 1) & (cap - 1);
+  return &t[i];
+}
+
+static int
+hs_stmt_grow(struct hs_host *h)
+{
+  size_t cap = h->cap_stmts ? h->cap_stmts * 2 : 128, i;
+  struct hs_stmt_slot *t = calloc(cap, sizeof(*t));
+
+  if(!t)
+    return -1;
+  for(i = 0; i < h->cap_stmts; i++)
+    if(h->stmts[i].sql)
+      *hs_stmt_slot(t, cap, h->stmts[i].sql) = h->stmts[i];
+  free(h->stmts);
+  h->stmts = t;
+  h->cap_stmts = cap;
+  return 0;
+}
+
+/* WARNING: sql must be a string with static storage (a literal): the cache
+ * is keyed by its address, and a statement stays cached (and is reset
+ * here) for the life of the store, so a caller may keep stepping it while
+ * other statements are prepared. */
 sqlite3_stmt *
 hs_stmt(struct hs_host *h, const char *sql)
 {
+  struct hs_stmt_slot *slot;
   sqlite3_stmt *st = NULL;
-  size_t i;
 
-  for(i = 0; i < h->n_stmts; i++) {
-    if(h->stmts[i].sql == sql) {
-      sqlite3_reset(h->stmts[i].st);
-      sqlite3_clear_bindings(h->stmts[i].st);
-      return h->stmts[i].st;
+  if(h->cap_stmts) {
+    slot = hs_stmt_slot(h->stmts, h->cap_stmts, sql);
+    if(slot->sql) {
+      sqlite3_reset(slot->st);
+      sqlite3_clear_bindings(slot->st);
+      return slot->st;
     }
+  }
+  if((h->n_stmts + 1) * 2 > h->cap_stmts && hs_stmt_grow(h)) {
+    hs_hostlog(h, BMC_LOG_ERROR, "store: out of memory");
+    return NULL;
   }
   if(sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
                         NULL) != SQLITE_OK) {
@@ -483,17 +525,10 @@ hs_stmt(struct hs_host *h, const char *sql)
                sqlite3_errmsg(h->db));
     return NULL;
   }
-  if(h->n_stmts < HS_STMT_CACHE) {
-    h->stmts[h->n_stmts].sql = sql;
-    h->stmts[h->n_stmts].st = st;
-    h->n_stmts++;
-  }
-  else {
-    /* Cache full: keep the newest by replacing the last slot. */
-    sqlite3_finalize(h->stmts[HS_STMT_CACHE - 1].st);
-    h->stmts[HS_STMT_CACHE - 1].sql = sql;
-    h->stmts[HS_STMT_CACHE - 1].st = st;
-  }
+  slot = hs_stmt_slot(h->stmts, h->cap_stmts, sql);
+  slot->sql = sql;
+  slot->st = st;
+  h->n_stmts++;
   return st;
 }
 
