@@ -112,8 +112,9 @@ bm_bulk_rows(struct json_object *result, const char *const *skus,
       const char *sku = bm_bulk_entry_sku(k, v);
 
       if(bm_smap_get(&seen, sku, &idx) && idx >= 0) {
+        const char *why = bm_bulk_reason(v, reason, sizeof(reason));
         row_fn(ud, skus[idx], 0, NULL,
-               bm_bulk_reason(v, reason, sizeof(reason)));
+               *why ? why : "refused by Back Market (no reason given)");
         bm_smap_put(&seen, sku, -1);
       }
     }

@@ -15,6 +15,8 @@
 
 #include "bm_plugin.h"
 
+struct json_object;
+
 /* ---- bm_qty.c: the quantity formula (pure) ---- */
 
 /* Company defaults from the Toolbox (Safety Qty, Max Qty, Custom Inventory
@@ -188,7 +190,6 @@ int bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
                 const char *const *skus, size_t n_rows, bm_bulk_row_fn row_fn,
                 void *ud, char *errbuf, size_t errlen);
 
-struct json_object;
 /* Decoders of the bulk answers (pure, fuzzed): the task id of the upload's
  * answer (bodymessage, else task_id, else id): a positive integer, or a
  * string of digits; BMC_ERR_PROTOCOL with what was received otherwise. */
@@ -205,6 +206,29 @@ int bm_bulk_status(struct json_object *answer, int64_t task_id,
  * rows the result does not name, task_ok.  BMC_OK or BMC_ERR_NOMEM. */
 int bm_bulk_rows(struct json_object *result, const char *const *skus,
                  size_t n_rows, int task_ok, bm_bulk_row_fn row_fn, void *ud);
+
+/* ---- bm_listings.c: one listing of GET /ws/listings ---- */
+
+/* Quantities Back Market can hold: -1 (oversold) and up; an answer beyond
+ * these is not believed. */
+#define BM_LISTING_QTY_MIN (-1000000)
+#define BM_LISTING_QTY_MAX 10000000
+
+/* A listing as read (strings borrowed from the JSON). */
+struct bm_listing {
+  const char *sku, *id;   /* id: a UUID or a legacy integer, path-safe */
+  int has_price, has_max; /* price / max_price present and readable */
+  int64_t price, max_price;
+  int has_qty;            /* quantity present, an integer, plausible */
+  int64_t qty;
+  char qty_err[200];      /* why not, when has_qty is 0 */
+};
+/* Parse one listing (pure, fuzzed).  BMC_OK (quantity problems only in
+ * qty_err), or BMC_ERR_PROTOCOL with err when the SKU or id is unusable
+ * (missing, a NUL inside, control characters, an id that is neither a
+ * UUID nor an integer). */
+int bm_listing_parse(struct json_object *l, struct bm_listing *out,
+                     char *err, size_t errlen);
 
 /* ---- bm_confirm.c: confirming single listing updates ---- */
 

@@ -16,12 +16,9 @@
 #include "pc_http.h"
 #include "pc_json.h"
 #include "pc_page.h"
+#include "pc_text.h"
 
 #define BM_LISTING_MAX_PAGES 100000
-/* Quantities Back Market can hold: -1 (oversold) and up; an answer beyond
- * these is not believed. */
-#define BM_LISTING_QTY_MIN (-1000000)
-#define BM_LISTING_QTY_MAX 10000000
 
 static const struct pc_page_spec bm_listing_page = {
   "listings", "results", "count", NULL, "next"};
@@ -103,6 +100,46 @@ bm_dl_zero_add(struct bm_dl_ctx *c, const char *sku, const char *id,
   return BMC_OK;
 }
 
+int
+bm_listing_parse(struct json_object *l, struct bm_listing *out, char *err,
+                 size_t errlen)
+{
+  int rc;
+
+  memset(out, 0, sizeof(*out));
+  if((rc = pc_json_str(l, "sku", 1, &out->sku, err, errlen)) ||
+     (rc = pc_json_str(l, "id", 1, &out->id, err, errlen)))
+    return BMC_ERR_PROTOCOL;
+  if(!*out->sku || strlen(out->sku) > 255 ||
+     pc_text_header_problem(out->sku) || pc_text_xml_problem(out->sku, NULL)) {
+    snprintf(err, errlen, "field sku: not a usable SKU (empty, longer than "
+             "255 characters, control characters or not UTF-8)");
+    return BMC_ERR_PROTOCOL;
+  }
+  /* the id goes into request paths later: a UUID or a legacy integer */
+  if(!*out->id || strlen(out->id) > 64 ||
+     strspn(out->id, "0123456789abcdefABCDEF-") != strlen(out->id)) {
+    snprintf(err, errlen, "field id: \"%.70s\" is not a listing id (a UUID "
+             "or an integer)", out->id);
+    return BMC_ERR_PROTOCOL;
+  }
+  out->has_price = pc_json_money(l, "price", 0, &out->price, NULL, 0) ==
+                   BMC_OK;
+  out->has_max = pc_json_money(l, "max_price", 0, &out->max_price, NULL,
+                               0) == BMC_OK;
+  rc = pc_json_int(l, "quantity", 1, &out->qty, out->qty_err,
+                   sizeof(out->qty_err));
+  if(rc == BMC_OK &&
+     (out->qty < BM_LISTING_QTY_MIN || out->qty > BM_LISTING_QTY_MAX)) {
+    snprintf(out->qty_err, sizeof(out->qty_err), "field quantity: %lld is "
+             "not a plausible stock level; the listing's quantity is not "
+             "recorded", (long long)out->qty);
+    rc = BMC_ERR_PROTOCOL;
+  }
+  out->has_qty = rc == BMC_OK;
+  return BMC_OK;
+}
+
 /* One listing of a page. */
 static int
 bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
@@ -110,34 +147,30 @@ bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
 {
   struct bm_inst *bi = c->bi;
   struct bm_dl_prod f;
+  struct bm_listing li;
   const char *sku, *id;
-  int64_t qty = 0, cents;
-  char err[160];
+  int64_t qty;
+  char err[200];
   int rc;
 
-  if(pc_json_str(l, "sku", 1, &sku, err, sizeof(err)) ||
-     pc_json_str(l, "id", 1, &id, err, sizeof(err))) {
+  if(bm_listing_parse(l, &li, err, sizeof(err))) {
     bm_log(bi, BMC_LOG_WARN, "listing skipped: %s", err);
     return BMC_OK;
   }
+  sku = li.sku;
+  id = li.id;
+  qty = li.qty;
   c->listings++;
-  if(pc_json_money(l, "price", 0, &cents, err, sizeof(err)) == BMC_OK &&
-     (rc = bm_dl_put(bi, &c->price, BM_KEY_PRICE, c->market, sku, cents)))
+  if(li.has_price &&
+     (rc = bm_dl_put(bi, &c->price, BM_KEY_PRICE, c->market, sku, li.price)))
     return rc;
-  if(pc_json_money(l, "max_price", 0, &cents, err, sizeof(err)) == BMC_OK &&
-     (rc = bm_dl_put(bi, &c->maxp, BM_KEY_MAXP, c->market, sku, cents)))
+  if(li.has_max && (rc = bm_dl_put(bi, &c->maxp, BM_KEY_MAXP, c->market, sku,
+                                   li.max_price)))
     return rc;
   if(!c->first)
     return BMC_OK;
-  rc = pc_json_int(l, "quantity", 1, &qty, err, sizeof(err));
-  if(rc == BMC_OK && (qty < BM_LISTING_QTY_MIN || qty > BM_LISTING_QTY_MAX)) {
-    snprintf(err, sizeof(err), "field quantity: %lld is not a plausible "
-             "stock level; the listing's quantity is not recorded",
-             (long long)qty);
-    rc = BMC_ERR_PROTOCOL;
-  }
-  if(rc != BMC_OK) {
-    bi->host->item_error(bi->hctx, sku, "protocol", err);
+  if(!li.has_qty) {
+    bi->host->item_error(bi->hctx, sku, "protocol", li.qty_err);
     return BMC_OK;
   }
   memset(&f, 0, sizeof(f));

@@ -353,6 +353,7 @@ bm_order_doc(const struct bm_order *o, struct pc_xml *x)
   const char *pay;
   int rc = BMC_OK;
 
+  memset(x, 0, sizeof(*x)); /* pc_xml_free(x) is safe on every return */
   for(i = 0; i < o->n_lines && !rc; i++) {
     const struct bm_line *l = &o->lines[i];
     rc = pc_money_add(subtotal, l->price, &subtotal);
