@@ -441,10 +441,13 @@ bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
                     "Import Orders: the stored cursor could not be read");
 
   if(!first && cursor_ms > start) {
-    /* stored by a run that trusted a future date: read from now on */
+    /* stored by a run that trusted a future date: what changed since the
+     * last good cursor is unknown, so import as a first import again */
     bmp_log(bi, BMC_LOG_WARN, "The stored order cursor is ahead of the host "
-            "clock; reading orders updated since now instead");
-    cursor_ms = start;
+            "clock; importing the recent unfulfilled orders again as a "
+            "first import (orders already in the host are not "
+            "duplicated)");
+    first = 1;
   }
   if(first) {
     /* seed 003: the first import brings every recent unfulfilled order */

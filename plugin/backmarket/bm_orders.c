@@ -471,14 +471,14 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
   if(!cur_txt[0] || pc_time_parse(cur_txt, &cursor))
     cursor = now - bm_setting_int(bi, "first_download_days", 14) * 86400000;
   if(cursor > now) {
-    /* stored by a run that trusted a future date: read from now on */
-    char now_txt[32];
-    if(pc_time_format(now, now_txt, sizeof(now_txt)))
-      now_txt[0] = '\0';
+    /* stored by a run that trusted a future date: orders since the last
+     * good cursor are unknown, so read the first download's window again
+     * (upserts make that harmless) */
+    int64_t days = bm_setting_int(bi, "first_download_days", 14);
     bm_log(bi, BMC_LOG_WARN, "the stored order cursor %s is ahead of the "
-           "host clock; reading orders modified since %s instead", cur_txt,
-           now_txt);
-    cursor = now;
+           "host clock; reading the orders of the last %lld day(s) again "
+           "(first_download_days)", cur_txt, (long long)days);
+    cursor = now - days * 86400000;
   }
   overlap_ms = bm_setting_int(bi, "order_overlap_s", 900) * 1000;
   since = cursor - overlap_ms;

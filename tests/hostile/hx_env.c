@@ -183,6 +183,30 @@ out:
   return rc;
 }
 
+int
+hx_state_set(struct hx_env *e, const char *key, const char *val)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc = -1;
+
+  if(sqlite3_open_v2(e->te.db, &db, SQLITE_OPEN_READWRITE, NULL) !=
+         SQLITE_OK ||
+     sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
+     sqlite3_prepare_v2(db, "UPDATE plugin_state SET value = ? WHERE plugin"
+                        " = ? AND key = ?", -1, &st, NULL) != SQLITE_OK)
+    goto out;
+  sqlite3_bind_blob(st, 1, val, (int)strlen(val), SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, e->te.plugin, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+  if(sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1)
+    rc = 0;
+out:
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return rc;
+}
+
 struct hx_jobq {
   int64_t done, total;
   int found;

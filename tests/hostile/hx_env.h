@@ -62,6 +62,9 @@ int hx_serve(struct hx_env *e, const char *method, const char *prefix,
 
 /* The plugin's state value of key into buf ("" when absent).  0 or -1. */
 int hx_state(struct hx_env *e, const char *key, char *buf, size_t len);
+/* Overwrite the plugin's state value of key (as a store left by an older
+ * version would hold it).  0 or -1. */
+int hx_state_set(struct hx_env *e, const char *key, const char *val);
 /* done / total of a job (from job_progress).  0 or -1. */
 int hx_job_progress(struct hx_env *e, int64_t job_id, int64_t *done,
                     int64_t *total);

@@ -117,6 +117,29 @@ t_future_date(void)
   hx_env_stop(&E);
 }
 
+/* Item 1: a cursor already in the future (stored by a version that
+ * trusted a 2099 date) is not used: the first download's window is read
+ * again. */
+static void
+t_stale_cursor(void)
+{
+  char a[4096];
+  const char *orders[1] = {a};
+  int64_t jid;
+
+  START();
+  serve_order(a, sizeof(a), 1051, "2026-03-22T11:00:00Z", 1);
+  serve_page("/ws/orders?", "1", NULL, orders, 1, NULL);
+  CU_ASSERT_EQUAL(run("order_download", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL_FATAL(hx_state_set(&E, "orders/cursor",
+                                     "2099-01-01T00:00:00Z"), 0);
+  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_count(E.srv, "GET", FIRST_PAGE, NULL), 2);
+  CU_ASSERT(log_has(jid, "the stored order cursor 2099-01-01T00:00:00Z is "
+                    "ahead of the host clock") >= 1);
+  hx_env_stop(&E);
+}
+
 /* Item 1: the server's Date header: an hour behind, it bounds the cursor;
  * an hour ahead, the host clock does. */
 static void
@@ -483,6 +506,7 @@ main(int argc, char **argv)
 {
   static const struct cu_case cases[] = {
     {"hostile_orders", "future_date", t_future_date},
+    {"hostile_orders", "stale_cursor", t_stale_cursor},
     {"hostile_orders", "server_date", t_server_date},
     {"hostile_orders", "foreign_next", t_foreign_next},
     {"hostile_orders", "next_loop", t_next_loop},

@@ -104,6 +104,34 @@ t_future_date(void)
   hx_env_stop(&E);
 }
 
+/* Item 1: a cursor already in the future is not used: a first import
+ * again. */
+static void
+t_stale_cursor(void)
+{
+  char o[4096], cur[128], *sp;
+  int64_t jid;
+
+  start();
+  pro_order(o, sizeof(o), "PRO-1", "2026-03-22T10:00:00Z",
+            "2026-03-22T10:00:00Z", NULL);
+  serve_page(ORDERS, "1", NULL, o);
+  CU_ASSERT_EQUAL(run("import_orders", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_state(&E, "orders_cursor", cur, sizeof(cur)), 0);
+  sp = strchr(cur, ' ');
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+  snprintf(sp, sizeof(cur) - (size_t)(sp - cur), " 2099-01-01T00:00:00Z");
+  CU_ASSERT_EQUAL_FATAL(hx_state_set(&E, "orders_cursor", cur), 0);
+  CU_ASSERT_EQUAL(run("import_orders", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_count(E.srv, "GET", ORDERS "fulfillment_status="
+                           "unfulfilled&updated_since=2026-02-20T12:00:00Z",
+                           NULL), 2);
+  CU_ASSERT(th_job_log_count(&E.te, jid, "stored order cursor is ahead of "
+                             "the host clock") >= 1);
+  CU_ASSERT_EQUAL(th_orders_count(&E.te), 1);
+  hx_env_stop(&E);
+}
+
 /* Item 2: links.next on another host is followed by its path and query on
  * the Website URL's origin, with the key. */
 static void
@@ -224,6 +252,7 @@ main(int argc, char **argv)
 {
   static const struct cu_case cases[] = {
     {"hostile_pro", "future_date", t_future_date},
+    {"hostile_pro", "stale_cursor", t_stale_cursor},
     {"hostile_pro", "foreign_next", t_foreign_next},
     {"hostile_pro", "next_loop", t_next_loop},
     {"hostile_pro", "bad_total", t_bad_total},
