@@ -11,23 +11,12 @@
 
 #include "pc_json.h"
 #include "pc_redact.h"
+#include "pc_text.h"
 
 /* Pages allowed beyond what count promised: orders arriving while the
  * pages are read, a server that fills pages unevenly. */
 #define PC_PAGE_MARGIN_MIN 2
 #define PC_PAGE_MARGIN_DIV 10
-
-static uint64_t
-pc_page_hash(const char *s)
-{
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-  for(; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 /* The count member: usable (0..PC_PAGE_MAX_COUNT), else -1 and its text
  * in refused ("" when absent or null). */
@@ -211,7 +200,7 @@ pc_pager_step(struct pc_pager *p, const struct pc_page *pg, int *more,
     /* the first page's own URL, so a link back to it is a loop too */
     if(pc_http_url_of(p->http, p->target, next, sizeof(next)))
       snprintf(next, sizeof(next), "%s", p->target);
-    if((rc = pc_pager_seen(p, pc_page_hash(next), 0, &page)))
+    if((rc = pc_pager_seen(p, pc_text_hash(next), 0, &page)))
       return rc;
   }
   p->pages++;
@@ -219,7 +208,7 @@ pc_pager_step(struct pc_pager *p, const struct pc_page *pg, int *more,
   if(pg->n_items) {
     const char *txt = json_object_to_json_string_ext(pg->items,
                                                      JSON_C_TO_STRING_PLAIN);
-    if((rc = pc_pager_seen(p, pc_page_hash(txt ? txt : ""), 1, &page)))
+    if((rc = pc_pager_seen(p, pc_text_hash(txt ? txt : ""), 1, &page)))
       return rc;
     if(page) {
       snprintf(err, errlen, "%s page %lld repeats page %lld item for item: "
@@ -251,7 +240,7 @@ pc_pager_step(struct pc_pager *p, const struct pc_page *pg, int *more,
              p->spec->what, (long long)p->pages, why);
     return BMC_ERR_PROTOCOL;
   }
-  if((rc = pc_pager_seen(p, pc_page_hash(next), 0, &page)))
+  if((rc = pc_pager_seen(p, pc_text_hash(next), 0, &page)))
     return rc;
   if(page) {
     snprintf(err, errlen, "%s page %lld: the next link leads back to page "

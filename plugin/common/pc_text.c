@@ -1,7 +1,7 @@
 /*
  * pc_text.c -- owns the text checks of plugin/common: UTF-8 sequences, what
- * XML element text may hold and what an HTTP header value may hold (see
- * pc_text.h).
+ * XML element text may hold and what an HTTP header value may hold, and the
+ * string hash (see pc_text.h).
  */
 #include "pc_text.h"
 
@@ -76,4 +76,16 @@ pc_text_header_problem(const char *v)
       return "contains a control character";
   }
   return NULL;
+}
+
+uint64_t
+pc_text_hash(const char *s)
+{
+  uint64_t h = 1469598103934665603ull;
+
+  for(; *s; s++) {
+    h ^= (unsigned char)*s;
+    h *= 1099511628211ull;
+  }
+  return h;
 }

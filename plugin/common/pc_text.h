@@ -1,14 +1,16 @@
 /*
  * pc_text.h -- checks on text that crosses the wire or goes into a header
  * or a document (plugin/common): UTF-8 validity, the characters XML 1.0
- * can carry, and the characters an HTTP header value may hold.  Pure
- * functions; the one implementation of each check (pc_xml.c, pc_json.c and
- * pc_http.c use them).
+ * can carry, and the characters an HTTP header value may hold; plus the
+ * string hash of the plugins' maps.  Pure functions; the one
+ * implementation of each (pc_xml.c, pc_json.c, pc_http.c, pc_page.c and
+ * the plugins use them).
  */
 #ifndef PC_TEXT_H
 #define PC_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when p does not
  * start one (overlong forms, surrogates, U+FFFE/U+FFFF and code points
@@ -27,5 +29,9 @@ const char *pc_text_xml_problem(const char *s, size_t *bad_off);
  * character").  Refused: CR, LF, NUL and every other control character
  * but horizontal tab, and DEL. */
 const char *pc_text_header_problem(const char *v);
+
+/* 64-bit FNV-1a style hash of a string (the plugins' hash maps and
+ * page fingerprints); not for security. */
+uint64_t pc_text_hash(const char *s);
 
 #endif /* PC_TEXT_H */

@@ -501,11 +501,6 @@ main(int argc, char **argv)
     {"cursor", "HTTP dates and the cursor bound", t_cursor},
     {"header", "CR/LF refused in header values", t_header},
   };
-  int rc;
 
-  if(pc_lib_acquire())
-    return 2;
-  rc = cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
-  pc_lib_release();
-  return rc;
+  return fake_host_main(cases, CU_CASES_N(cases), argc, argv);
 }

@@ -52,23 +52,16 @@ hx_env_stop(struct hx_env *e)
 }
 
 int
-hx_product(struct hx_env *e, const char *sku, int64_t qty)
+hx_run(struct hx_env *e, const char *action, int64_t *jid)
 {
-  struct hs_product p;
-  char err[256];
+  int64_t id = 0;
+  int st = th_run(&e->te, action, &id);
 
-  hs_product_init(&p);
-  p.sku = sku;
-  p.enabled = 1;
-  p.title = sku;
-  p.available_qty = qty;
-  p.price = "449.00";
-  if(hs_product_upsert(e->te.host, e->te.company, &p, NULL, err,
-                       sizeof(err))) {
-    fprintf(stderr, "hx_product: %s\n", err);
-    return -1;
-  }
-  return 0;
+  if(jid)
+    *jid = id;
+  if(st != HS_JOB_COMPLETED && getenv("HX_DUMP"))
+    th_job_log_dump(&e->te, id, stderr);
+  return st;
 }
 
 /* Append printf output at *o; -1 once it no longer fits. */

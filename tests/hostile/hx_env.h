@@ -31,9 +31,10 @@ int hx_env_start(struct hx_env *e, const char *plugin, const char *path,
                  const char *const *settings);
 void hx_env_stop(struct hx_env *e);
 
-/* A host product with stock (its Back Market listing id comes from an
- * Active Listing Download against the hostile server).  0 or -1. */
-int hx_product(struct hx_env *e, const char *sku, int64_t qty);
+/* Run an action; returns the job status (th_run) and its id in *jid (may
+ * be NULL).  With HX_DUMP set in the environment, the log of a job that did
+ * not complete is printed. */
+int hx_run(struct hx_env *e, const char *action, int64_t *jid);
 
 /* One orderline of a Back Market order. */
 struct hx_line {

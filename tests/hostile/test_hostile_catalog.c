@@ -32,19 +32,6 @@ static const char *const SETTINGS[] = {
 #define START()                                                            \
   CU_ASSERT_EQUAL_FATAL(hx_env_start(&E, "backmarket", NULL, SETTINGS), 0)
 
-static int
-run(const char *action, int64_t *jid)
-{
-  int64_t id = 0;
-  int st = th_run(&E.te, action, &id);
-
-  if(jid)
-    *jid = id;
-  if(st != HS_JOB_COMPLETED && getenv("HX_DUMP"))
-    th_job_log_dump(&E.te, id, stderr);
-  return st;
-}
-
 /* A listing object as GET /ws/listings and POST /ws/listings/<id>
  * answer it. */
 static void
@@ -66,12 +53,12 @@ linked_product(void)
 {
   char l[2048], page[4096];
 
-  CU_ASSERT_EQUAL_FATAL(hx_product(&E, "SKU-A", 5), 0);
+  CU_ASSERT_EQUAL_FATAL(th_product(&E.te, "SKU-A", 5), 0);
   listing(l, sizeof(l), UUID_A, "SKU-A", 0);
   snprintf(page, sizeof(page), "{\"count\": 1, \"next\": null, "
            "\"previous\": null, \"results\": [%s]}", l);
   CU_ASSERT_EQUAL(hx_serve(&E, "GET", "/ws/listings?", 1, page), 0);
-  CU_ASSERT_EQUAL(run("active_listing_download", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "active_listing_download", NULL), HS_JOB_COMPLETED);
 }
 
 /* Item 3: 200 with another listing, another quantity, truncated or
@@ -101,7 +88,7 @@ t_listing_unconfirmed(void)
                              answers[i]), 0);
     CU_ASSERT_EQUAL(hx_serve(&E, "GET", "/ws/listings/" UUID_A "$", -1,
                              qty7), 0);
-    CU_ASSERT_EQUAL(run("inventory_upload", &jid), HS_JOB_PARTIAL);
+    CU_ASSERT_EQUAL(hx_run(&E, "inventory_upload", &jid), HS_JOB_PARTIAL);
     CU_ASSERT_EQUAL(hx_count(E.srv, "POST", "/ws/listings/" UUID_A, NULL),
                     1);
     CU_ASSERT_EQUAL(hx_count(E.srv, "GET", "/ws/listings/" UUID_A, NULL), 1);
@@ -112,7 +99,7 @@ t_listing_unconfirmed(void)
     CU_ASSERT_STRING_EQUAL(val, "unconfirmed:5");
     /* retried next run */
     th_clock_advance(&E.te, 300000);
-    (void)run("inventory_upload", NULL);
+    (void)hx_run(&E, "inventory_upload", NULL);
     CU_ASSERT_EQUAL(hx_count(E.srv, "POST", "/ws/listings/" UUID_A, NULL),
                     2);
     hx_env_stop(&E);
@@ -132,12 +119,12 @@ t_listing_readback_confirms(void)
                            "{\"statuscode\": 200}"), 0);
   CU_ASSERT_EQUAL(hx_serve(&E, "GET", "/ws/listings/" UUID_A "$", -1, ok),
                   0);
-  CU_ASSERT_EQUAL(run("inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "inventory_upload", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_state(&E, "cat/q/SKU-A", val, sizeof(val)), 0);
   CU_ASSERT_STRING_EQUAL(val, "5");
   CU_ASSERT_EQUAL(th_errors_count(&E.te, NULL, NULL, NULL), 0);
   th_clock_advance(&E.te, 300000);
-  CU_ASSERT_EQUAL(run("inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "inventory_upload", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "POST", "/ws/listings/" UUID_A, NULL), 1);
   hx_env_stop(&E);
 }
@@ -160,17 +147,17 @@ t_bulk_task_id(void)
   for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     START();
     CU_ASSERT_EQUAL(th_set(&E.te, "bulk_threshold", "1"), 0);
-    CU_ASSERT_EQUAL_FATAL(hx_product(&E, "SKU-A", 5), 0);
-    CU_ASSERT_EQUAL_FATAL(hx_product(&E, "SKU-B", 5), 0);
+    CU_ASSERT_EQUAL_FATAL(th_product(&E.te, "SKU-A", 5), 0);
+    CU_ASSERT_EQUAL_FATAL(th_product(&E.te, "SKU-B", 5), 0);
     listing(l1, sizeof(l1), UUID_A, "SKU-A", 0);
     listing(l2, sizeof(l2), UUID_B, "SKU-B", 0);
     snprintf(page, sizeof(page), "{\"count\": 2, \"next\": null, "
              "\"results\": [%s, %s]}", l1, l2);
     CU_ASSERT_EQUAL(hx_serve(&E, "GET", "/ws/listings?", 1, page), 0);
-    CU_ASSERT_EQUAL(run("active_listing_download", NULL), HS_JOB_COMPLETED);
+    CU_ASSERT_EQUAL(hx_run(&E, "active_listing_download", NULL), HS_JOB_COMPLETED);
     CU_ASSERT_EQUAL(hx_serve(&E, "POST", "/ws/listings$", -1,
                              cases[i].answer), 0);
-    CU_ASSERT_EQUAL(run("inventory_upload", &jid), HS_JOB_FAILED);
+    CU_ASSERT_EQUAL(hx_run(&E, "inventory_upload", &jid), HS_JOB_FAILED);
     snprintf(msg, sizeof(msg), "the task id in the answer (bodymessage) %s",
              cases[i].shown);
     CU_ASSERT(th_job_log_count(&E.te, jid, msg) >= 1);
@@ -194,12 +181,12 @@ t_listing_count(void)
 
   for(i = 0; i < 2; i++) {
     START();
-    CU_ASSERT_EQUAL_FATAL(hx_product(&E, "SKU-A", 5), 0);
+    CU_ASSERT_EQUAL_FATAL(th_product(&E.te, "SKU-A", 5), 0);
     listing(l, sizeof(l), UUID_A, "SKU-A", 5);
     snprintf(page, sizeof(page), "{\"count\": %s, \"next\": null, "
              "\"results\": [%s]}", counts[i], l);
     CU_ASSERT_EQUAL(hx_serve(&E, "GET", "/ws/listings?", -1, page), 0);
-    CU_ASSERT_EQUAL(run("active_listing_download", &jid), HS_JOB_COMPLETED);
+    CU_ASSERT_EQUAL(hx_run(&E, "active_listing_download", &jid), HS_JOB_COMPLETED);
     done = total = -99;
     CU_ASSERT_EQUAL(hx_job_progress(&E, jid, &done, &total), 0);
     CU_ASSERT_EQUAL(done, 1);
@@ -231,7 +218,7 @@ t_tracking_readback(void)
     CU_ASSERT_FATAL(hx_bm_page(page, sizeof(page), "1", NULL, orders, 1) >
                     0);
     CU_ASSERT_EQUAL(hx_serve(&E, "GET", "/ws/orders?", -1, page), 0);
-    CU_ASSERT_EQUAL(run("order_download", NULL), HS_JOB_COMPLETED);
+    CU_ASSERT_EQUAL(hx_run(&E, "order_download", NULL), HS_JOB_COMPLETED);
     CU_ASSERT_EQUAL_FATAL(hs_order_find(E.te.host, E.te.company, "3100",
                                         &hid), 0);
     memset(&s, 0, sizeof(s));
@@ -248,7 +235,7 @@ t_tracking_readback(void)
       r.pad_bytes = (size_t)17 * 1024 * 1024; /* over the 16 MiB cap */
     }
     CU_ASSERT_EQUAL(hx_rule(E.srv, "GET", "/ws/orders/3100$", -1, &r), 0);
-    CU_ASSERT_EQUAL(run("tracking_upload", &jid), HS_JOB_PARTIAL);
+    CU_ASSERT_EQUAL(hx_run(&E, "tracking_upload", &jid), HS_JOB_PARTIAL);
     CU_ASSERT_EQUAL(th_errors_count(&E.te, "readback_failed", "3100",
                                     k ? "larger than" : "malformed JSON"), 1);
     CU_ASSERT(th_job_log_count(&E.te, jid, "1 problem(s)") >= 1);

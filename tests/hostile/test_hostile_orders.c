@@ -36,17 +36,6 @@ static const char *const SETTINGS[] = {
   CU_ASSERT_EQUAL_FATAL(hx_env_start(&E, "backmarket", NULL, SETTINGS), 0)
 
 static int
-run(const char *action, int64_t *jid)
-{
-  int64_t id = 0;
-  int st = th_run(&E.te, action, &id);
-
-  if(jid)
-    *jid = id;
-  return st;
-}
-
-static int
 log_has(int64_t jid, const char *text)
 {
   return th_job_log_count(&E.te, jid, text);
@@ -101,7 +90,7 @@ t_future_date(void)
   serve_order(a, sizeof(a), 1001, "2099-01-01T00:00:00Z", 1);
   serve_order(b, sizeof(b), 1002, now_m1, 1);
   serve_page("/ws/orders?", "2", NULL, orders, 2, NULL);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(th_orders_count(&E.te), 2);
   CU_ASSERT_EQUAL(log_has(jid, "clock or data is ahead"), 1);
   CU_ASSERT_EQUAL(log_has(jid, "2099-01-01T00:00:00Z of order 1001"), 1);
@@ -109,7 +98,7 @@ t_future_date(void)
   CU_ASSERT_STRING_EQUAL(cur, "2026-03-22T11:45:00Z");
   /* the next run reads from the cursor minus the overlap, not from 2099 */
   th_clock_advance(&E.te, 300000);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "GET", "/ws/orders?date_modification="
                            "2026-03-22T11:30:00Z", NULL), 1);
   CU_ASSERT_EQUAL(log_has(jid, "clock or data is ahead"), 1);
@@ -130,10 +119,10 @@ t_stale_cursor(void)
   START();
   serve_order(a, sizeof(a), 1051, "2026-03-22T11:00:00Z", 1);
   serve_page("/ws/orders?", "1", NULL, orders, 1, NULL);
-  CU_ASSERT_EQUAL(run("order_download", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL_FATAL(hx_state_set(&E, "orders/cursor",
                                      "2099-01-01T00:00:00Z"), 0);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "GET", FIRST_PAGE, NULL), 2);
   CU_ASSERT(log_has(jid, "the stored order cursor 2099-01-01T00:00:00Z is "
                     "ahead of the host clock") >= 1);
@@ -154,7 +143,7 @@ t_server_date(void)
   hx_http_date(th_now(&E.te) - 3600000, date, sizeof(date));
   serve_order(a, sizeof(a), 1101, when, 1);
   serve_page("/ws/orders?", "1", NULL, orders, 1, date);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(th_orders_count(&E.te), 1);
   CU_ASSERT_EQUAL(hx_state(&E, "orders/cursor", cur, sizeof(cur)), 0);
   CU_ASSERT_STRING_EQUAL(cur, "2026-03-22T10:45:00Z"); /* 11:00 - 15 min */
@@ -166,7 +155,7 @@ t_server_date(void)
   hx_http_date(th_now(&E.te) + 3600000, date, sizeof(date));
   serve_order(a, sizeof(a), 1102, when, 1);
   serve_page("/ws/orders?", "1", NULL, orders, 1, date);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_state(&E, "orders/cursor", cur, sizeof(cur)), 0);
   CU_ASSERT_STRING_EQUAL(cur, "2026-03-22T11:45:00Z"); /* host clock */
   CU_ASSERT_EQUAL(log_has(jid, "clock or data is ahead"), 0);
@@ -194,7 +183,7 @@ t_foreign_next(void)
   serve_page("/ws/orders?page=2", "3", next2, o2, 1, NULL);
   serve_page("/ws/orders?page=3", "3", NULL, o3, 1, NULL);
   serve_page(FIRST_PAGE, "3", next1, o1, 1, NULL);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   if(th_orders_count(&E.te) != 3)
     th_job_log_dump(&E.te, jid, stderr);
   CU_ASSERT_EQUAL(th_orders_count(&E.te), 3);
@@ -225,7 +214,7 @@ t_next_loop(void)
            "&page-size=50\"", (unsigned)hx_port(E.srv));
   serve_page("/ws/orders?page=2", "2", next2, o2, 1, NULL);
   serve_page(FIRST_PAGE, "2", next1, o1, 1, NULL);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_FAILED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_FAILED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "GET", "/ws/orders?", NULL), 2);
   CU_ASSERT(log_has(jid, "leads back to page 1, already read") >= 1);
   CU_ASSERT_EQUAL(th_errors_count(&E.te, "malformed_response", NULL,
@@ -238,7 +227,7 @@ t_next_loop(void)
   serve_page("/ws/orders?p=2", "2", "\"/ws/orders?p=3\"", o1, 1, NULL);
   serve_page("/ws/orders?p=3", "2", "\"/ws/orders?p=4\"", o1, 1, NULL);
   serve_page(FIRST_PAGE, "2", "\"/ws/orders?p=2\"", o1, 1, NULL);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_FAILED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_FAILED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "GET", "/ws/orders?", NULL), 2);
   CU_ASSERT(log_has(jid, "repeats page 1 item for item") >= 1);
   hx_env_stop(&E);
@@ -264,7 +253,7 @@ t_page_cap(void)
   serve_order(o[0], sizeof(o[0]), 1400, "2026-03-22T11:00:00Z", 1);
   one[0] = o[0];
   serve_page(FIRST_PAGE, "2", "\"/ws/orders?p=2\"", one, 1, NULL);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_FAILED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_FAILED);
   /* count 2 at 1 per page: 2 pages + a margin of 2 */
   CU_ASSERT_EQUAL(hx_count(E.srv, "GET", "/ws/orders?", NULL), 4);
   CU_ASSERT(log_has(jid, "allows at most 4 page(s)") >= 1);
@@ -282,7 +271,7 @@ t_bad_count(void)
   START();
   serve_order(a, sizeof(a), 1501, "2026-03-22T11:00:00Z", 1);
   serve_page("/ws/orders?", "1000000000000000", NULL, orders, 1, NULL);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_job_progress(&E, jid, &done, &total), 0);
   CU_ASSERT_EQUAL(done, 1);
   CU_ASSERT_EQUAL(total, 1);
@@ -320,7 +309,7 @@ t_bad_strings(void)
   snprintf(p, sizeof(d) - (size_t)(p - d), "\"id\": 9223372036854775808%s",
            tail);
   serve_page("/ws/orders?", "4", NULL, orders, 4, NULL);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_PARTIAL);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_PARTIAL);
   CU_ASSERT_EQUAL(th_orders_count(&E.te), 0);
   CU_ASSERT_EQUAL(th_errors_count(&E.te, "order_malformed", "1601",
                                   "NUL character"), 1);
@@ -348,7 +337,7 @@ t_serials_kept(void)
   CU_ASSERT_FATAL(hx_bm_order(a, sizeof(a), "1700", "2026-03-22T11:00:00Z",
                               3, &l, 1, NULL) > 0);
   serve_page("/ws/orders?", "1", NULL, orders, 1, NULL);
-  CU_ASSERT_EQUAL(run("order_download", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", NULL), HS_JOB_COMPLETED);
   xml = hx_order_xml(&E, "1700");
   CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
   CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<serial>356938035643809</serial>"));
@@ -412,7 +401,7 @@ t_crash_in_flight(void)
   orders[0] = acc;
   serve_page("/ws/orders?", "1", NULL, orders, 1, NULL);
   th_clock_advance(&E.te, 300000);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "POST", NULL, NULL), 0);
   CU_ASSERT_EQUAL(hx_state(&E, "line/1800/1801", val, sizeof(val)), 0);
   CU_ASSERT_STRING_EQUAL(val, "done:2");
@@ -442,7 +431,7 @@ t_same_sku(void)
                               "2026-03-22T11:01:00Z", 3, l, 2, NULL) > 0);
   serve_page("/ws/orders?", "1", NULL, orders, 1, NULL);
   CU_ASSERT_EQUAL(hx_serve(&E, "POST", "/ws/orders/1900$", 1, both), 0);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "POST", "/ws/orders/1900", NULL), 1);
   CU_ASSERT_EQUAL(hx_state(&E, "line/1900/1901", val, sizeof(val)), 0);
   CU_ASSERT_STRING_EQUAL(val, "done:2");
@@ -465,7 +454,7 @@ t_same_sku(void)
   serve_page("/ws/orders?", "1", NULL, orders, 1, NULL);
   CU_ASSERT_EQUAL(hx_serve(&E, "POST", "/ws/orders/1900$", 1, half), 0);
   CU_ASSERT_EQUAL(hx_serve(&E, "POST", "/ws/orders/1900$", 1, both), 0);
-  CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "POST", "/ws/orders/1900", NULL), 2);
   CU_ASSERT_EQUAL(log_has(jid, "2 line(s) accepted"), 1);
   CU_ASSERT_EQUAL(th_errors_count(&E.te, NULL, NULL, NULL), 0);
@@ -489,7 +478,7 @@ t_header_injection(void)
     START();
     if(th_set(&E.te, cases[i].key, cases[i].value) == 0) {
       /* the host let it through: the plugin must not */
-      CU_ASSERT_EQUAL(run("order_download", &jid), HS_JOB_FAILED);
+      CU_ASSERT_EQUAL(hx_run(&E, "order_download", &jid), HS_JOB_FAILED);
       snprintf(msg, sizeof(msg), "setting %s: the value contains a line "
                "break", cases[i].key);
       CU_ASSERT(log_has(jid, msg) >= 1);

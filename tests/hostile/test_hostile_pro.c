@@ -24,19 +24,6 @@ static const char *const SETTINGS[] = {"allow_order_download", "true",
 
 #define ORDERS "/sellers-prod/2024-03/orders?"
 
-static int
-run(const char *action, int64_t *jid)
-{
-  int64_t id = 0;
-  int st = th_run(&E.te, action, &id);
-
-  if(jid)
-    *jid = id;
-  if(st != HS_JOB_COMPLETED && getenv("HX_DUMP"))
-    th_job_log_dump(&E.te, id, stderr);
-  return st;
-}
-
 /* Start with the Test Settings gate passed against the hostile server. */
 static void
 start(void)
@@ -46,7 +33,7 @@ start(void)
   CU_ASSERT_EQUAL(hx_serve(&E, "GET", "/sellers-prod/2024-03/status$", -1,
                            "{\"status\": \"ok\", \"seller\": {\"name\": "
                            "\"Acme\", \"id\": \"S-1\"}}"), 0);
-  CU_ASSERT_EQUAL_FATAL(run("test_settings", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL_FATAL(hx_run(&E, "test_settings", NULL), HS_JOB_COMPLETED);
 }
 
 static void
@@ -92,13 +79,13 @@ t_future_date(void)
   pro_order(o, sizeof(o), "PRO-1", "2026-03-22T10:00:00Z",
             "2099-01-01T00:00:00Z", NULL);
   serve_page(ORDERS, "1", NULL, o);
-  CU_ASSERT_EQUAL(run("import_orders", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "import_orders", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(th_orders_count(&E.te), 1);
   CU_ASSERT_EQUAL(th_job_log_count(&E.te, jid, "clock or data is ahead"), 1);
   CU_ASSERT_EQUAL(hx_state(&E, "orders_cursor", cur, sizeof(cur)), 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(cur, " 2026-03-22T11:45:00Z"));
   th_clock_advance(&E.te, 300000);
-  CU_ASSERT_EQUAL(run("import_orders", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "import_orders", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "GET", ORDERS "updated_since=2026-03-22"
                            "T11:30:00Z", NULL), 1);
   hx_env_stop(&E);
@@ -116,13 +103,13 @@ t_stale_cursor(void)
   pro_order(o, sizeof(o), "PRO-1", "2026-03-22T10:00:00Z",
             "2026-03-22T10:00:00Z", NULL);
   serve_page(ORDERS, "1", NULL, o);
-  CU_ASSERT_EQUAL(run("import_orders", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "import_orders", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_state(&E, "orders_cursor", cur, sizeof(cur)), 0);
   sp = strchr(cur, ' ');
   CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
   snprintf(sp, sizeof(cur) - (size_t)(sp - cur), " 2099-01-01T00:00:00Z");
   CU_ASSERT_EQUAL_FATAL(hx_state_set(&E, "orders_cursor", cur), 0);
-  CU_ASSERT_EQUAL(run("import_orders", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "import_orders", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "GET", ORDERS "fulfillment_status="
                            "unfulfilled&updated_since=2026-02-20T12:00:00Z",
                            NULL), 2);
@@ -149,7 +136,7 @@ t_foreign_next(void)
   serve_page(ORDERS "page=2", "2", NULL, b);
   serve_page(ORDERS, "2", "\"https://api.pro.backmarket.com/sellers-prod/"
              "2024-03/orders?page=2&fulfillment_status=unfulfilled\"", a);
-  CU_ASSERT_EQUAL(run("import_orders", &jid), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hx_run(&E, "import_orders", &jid), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(th_orders_count(&E.te), 2);
   CU_ASSERT(hx_count(E.srv, "GET", ORDERS "page=2&fulfillment_status="
                      "unfulfilled", NULL) >= 1);
@@ -176,7 +163,7 @@ t_next_loop(void)
            "&page=1&page-size=50\"");
   serve_page(ORDERS "page=2", "2", next, b);
   serve_page(ORDERS, "2", "\"" ORDERS "page=2\"", a);
-  CU_ASSERT_EQUAL(run("import_orders", &jid), HS_JOB_FAILED);
+  CU_ASSERT_EQUAL(hx_run(&E, "import_orders", &jid), HS_JOB_FAILED);
   CU_ASSERT_EQUAL(hx_count(E.srv, "GET", ORDERS, NULL), 2);
   CU_ASSERT(th_job_log_count(&E.te, jid, "leads back to page 1, already "
                              "read") >= 1);
@@ -198,7 +185,7 @@ t_bad_total(void)
               "2026-03-22T10:00:00Z", NULL);
     serve_page(ORDERS "fulfillment_status=unfulfilled", totals[i], NULL, a);
     serve_page(ORDERS, "0", NULL, "");
-    CU_ASSERT_EQUAL(run("import_orders", &jid), HS_JOB_COMPLETED);
+    CU_ASSERT_EQUAL(hx_run(&E, "import_orders", &jid), HS_JOB_COMPLETED);
     done = total = -99;
     CU_ASSERT_EQUAL(hx_job_progress(&E, jid, &done, &total), 0);
     CU_ASSERT_EQUAL(done, 1);
@@ -232,7 +219,7 @@ t_bad_order_once(void)
   snprintf(all, sizeof(all), "%s, %s, %s", a, b, c);
   serve_page(ORDERS "fulfillment_status=unfulfilled", "3", NULL, all);
   serve_page(ORDERS, "0", NULL, "");
-  CU_ASSERT_EQUAL(run("import_orders", &jid), HS_JOB_PARTIAL);
+  CU_ASSERT_EQUAL(hx_run(&E, "import_orders", &jid), HS_JOB_PARTIAL);
   CU_ASSERT_EQUAL(th_orders_count(&E.te), 0);
   CU_ASSERT_EQUAL(th_errors_count(&E.te, NULL, "PRO-7", NULL), 1);
   CU_ASSERT_EQUAL(th_errors_count(&E.te, "malformed_order", "PRO-7",
