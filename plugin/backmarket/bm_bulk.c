@@ -196,7 +196,8 @@ bm_bulk_status(struct json_object *j, int64_t task_id, int64_t *status,
     return BMC_ERR_PROTOCOL;
   }
   if(*status == 8 &&
-     pc_json_str(j, "last_action_error", 0, last_error, NULL, 0) != BMC_OK)
+     (pc_json_str(j, "last_action_error", 0, last_error, NULL, 0) != BMC_OK ||
+      !**last_error))
     *last_error = "no reason given";
   if(json_object_object_get_ex(j, "result", &v))
     *result = v;
