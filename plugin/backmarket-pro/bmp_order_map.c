@@ -92,15 +92,16 @@ bmp_json_money(struct json_object *obj, const char *key, int64_t *minor)
   if(!obj || !json_object_object_get_ex(obj, key, &v) || !v)
     return -1;
   if(json_object_is_type(v, json_type_string))
-    text = json_object_get_string(v);
-  else if(json_object_is_type(v, json_type_int) ||
+    text = pc_json_text(v); /* NULL: a NUL inside */
+  else if((json_object_is_type(v, json_type_int) &&
+           pc_json_int_in_range(v)) ||
           json_object_is_type(v, json_type_double))
     /* the number's original text as parsed (json-c keeps it), so
      * "10.10" stays exact */
     text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
   else
     return -1;
-  return bmp_money_parse(text, minor);
+  return text ? bmp_money_parse(text, minor) : -1;
 }
 
 static int

@@ -412,7 +412,7 @@ bm_error_reason(const char *body, size_t len, char *why, size_t wl)
     return;
   }
   if(json_object_is_type(j, json_type_string)) {
-    msg = json_object_get_string(j);
+    msg = pc_json_text(j);
   }
   else if(!pc_json_obj(j, "error", 0, &e, NULL, 0)) {
     if(pc_json_str(e, "message", 0, &msg, NULL, 0))
