@@ -344,6 +344,25 @@ th_simf(struct th_env *e, const char *method, const char *path,
 }
 
 int
+th_product(struct th_env *e, const char *sku, int64_t qty)
+{
+  struct hs_product p;
+  char err[256];
+
+  hs_product_init(&p);
+  p.sku = sku;
+  p.enabled = 1;
+  p.title = sku;
+  p.available_qty = qty;
+  p.price = "449.00";
+  if(hs_product_upsert(e->host, e->company, &p, NULL, err, sizeof(err))) {
+    fprintf(stderr, "th_product: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
+int
 th_clock_advance(struct th_env *e, int64_t ms)
 {
   return hs_clock_advance(e->host, ms);

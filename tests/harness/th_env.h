@@ -89,6 +89,10 @@ int th_sim_control(struct th_env *e, const char *method, const char *path,
 int th_simf(struct th_env *e, const char *method, const char *path,
             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* An enabled host product of the env's company with stock qty (title =
+ * sku, price 449.00).  0 or -1 (message to stderr). */
+int th_product(struct th_env *e, const char *sku, int64_t qty);
+
 /* Virtual clock. */
 int th_clock_advance(struct th_env *e, int64_t ms);
 int64_t th_now(struct th_env *e);
