@@ -82,7 +82,9 @@ demo_company(struct demo *d)
   }
   if(demo_set(d, "backmarket", "token", DEMO_TOKEN) ||
      demo_set(d, "backmarket", "base_url", d->base_url) ||
-     demo_set(d, "backmarket", "markets", "fr-fr,de-de") ||
+     demo_set(d, "backmarket", "markets", "fr-fr,de-de,en-gb") ||
+     demo_set(d, "backmarket", "exchange_rates", "EUR:GBP=0.8571") ||
+     demo_set(d, "backmarket", "price_rounding", ".99") ||
      demo_set(d, "backmarket", "company_name", "DemoRefurb") ||
      demo_set(d, "backmarket", "contact_email", "ops@demo-refurb.test") ||
      demo_set(d, "backmarket", "acceptance_policy", "hold") ||

@@ -57,5 +57,12 @@ int cli_cmd_order(struct cli *c, int argc, char **argv);
 int cli_cmd_ship(struct cli *c, int argc, char **argv);
 int cli_cmd_cancel(struct cli *c, int argc, char **argv);
 int cli_cmd_settlements(struct cli *c, int argc, char **argv);
+/* cli_props.c */
+int cli_props_products(struct cli *c, int argc, char **argv);
+int cli_run_selection(struct cli *c, int argc, char **argv);
+int cli_cmd_retry(struct cli *c, int argc, char **argv);
+int cli_cmd_invcalc(struct cli *c, int argc, char **argv);
+/* Print a job's log lines (cli_jobs.c). */
+void cli_print_job_log(struct cli *c, int64_t id);
 
 #endif /* CLI_H */

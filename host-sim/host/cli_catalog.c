@@ -40,6 +40,19 @@ cli_cmd_plugins(struct cli *c, int argc, char **argv)
              s->flags & BMC_SETTING_SECRET ? " secret" : "",
              s->help ? s->help : "");
     }
+    if(pi.api->n_properties)
+      printf("  product properties (markets %s):\n",
+             pi.api->markets && *pi.api->markets ? pi.api->markets : "-");
+    for(j = 0; j < pi.api->n_properties; j++) {
+      const struct bmc_property *p = &pi.api->properties[j];
+
+      printf("    %-24s %-7s column %-24s%s%s  %s\n", p->key,
+             cli_types[p->type <= 5 ? p->type : 0],
+             p->column ? p->column : "-",
+             p->flags & BMC_PROP_PER_MARKET ? " per-market" : "",
+             p->flags & BMC_PROP_PLUGIN_OWNED ? " plugin-owned" : "",
+             p->help ? p->help : "");
+    }
     printf("  actions:\n");
     for(j = 0; j < pi.api->n_actions; j++) {
       const struct bmc_action *a = &pi.api->actions[j];
@@ -160,10 +173,8 @@ static int
 cli_product_cb(void *ud, const struct bmc_product *p)
 {
   (void)ud;
-  printf("%-20s %-20s %-3s %6lld %9s %-9s %s\n", p->sku,
-         p->merchant_sku ? p->merchant_sku : "-", p->enabled ? "yes" : "no",
-         (long long)p->available_qty, p->price ? p->price : "-",
-         p->grade ? p->grade : "-", p->title ? p->title : "");
+  printf("%-20s %6lld %10s %s\n", p->sku, (long long)p->available_qty,
+         p->site_price ? p->site_price : "-", p->title ? p->title : "");
   return 0;
 }
 
@@ -180,14 +191,12 @@ cli_cmd_products(struct cli *c, int argc, char **argv)
   char err[1024];
   int rc;
 
-  if((argc == 3 || argc == 4) && strcmp(argv[1], "list") == 0) {
-    int en = argc == 4 && strcmp(argv[3], "--enabled") == 0;
-
-    if(argc == 4 && !en)
-      return cli_usage("products");
-    printf("%-20s %-20s %-3s %6s %9s %-9s %s\n", "SKU", "MERCHANT SKU", "BM",
-           "QTY", "PRICE", "GRADE", "TITLE");
-    rc = hs_products_each(c->h, argv[2], en, cli_product_cb, NULL);
+  if(argc >= 2 && (!strcmp(argv[1], "show") || !strcmp(argv[1], "set") ||
+                   !strcmp(argv[1], "export")))
+    return cli_props_products(c, argc, argv);
+  if(argc == 3 && strcmp(argv[1], "list") == 0) {
+    printf("%-20s %6s %10s %s\n", "SKU", "QTY", "SITE PRICE", "TITLE");
+    rc = hs_products_each(c->h, argv[2], 0, cli_product_cb, NULL);
     if(rc)
       return cli_fail("products", "company '%s': %s", argv[2],
                       hs_rc_name(rc));

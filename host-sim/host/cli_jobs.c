@@ -40,6 +40,12 @@ cli_job_cb(void *ud, const struct hs_job *j)
   return 0;
 }
 
+void
+cli_print_job_log(struct cli *c, int64_t id)
+{
+  hs_job_log_each(c->h, id, cli_line_cb, NULL);
+}
+
 int
 cli_cmd_run(struct cli *c, int argc, char **argv)
 {
@@ -47,6 +53,8 @@ cli_cmd_run(struct cli *c, int argc, char **argv)
   int64_t id = 0;
   int st = 0, rc;
 
+  if(argc > 4)
+    return cli_run_selection(c, argc, argv);
   if(argc != 4)
     return cli_usage("run");
   rc = hs_run_action(c->h, argv[1], argv[2], argv[3], &id, &st, err,

@@ -5,9 +5,10 @@
  *   plugin_dir = "/usr/lib/bmconnector/plugins";
  *   database   = "/var/lib/bmconnector/host.db";
  *   companies = ( { name = "Acme Refurb";
- *                   plugins = { backmarket = { enabled = true;
- *                                              token = "...";
- *                                              default_safety_qty = 1; };
+ *                   inventory_calc = "percent:80";
+ *                   plugins = { shop = { enabled = true;
+ *                                        token = "...";
+ *                                        default_safety_qty = 1; };
  *                             }; } );
  *
  * Reading (hs_config_read_*) checks the shape: known top-level and company
@@ -73,6 +74,8 @@ struct hs_cfg_plugin {
 struct hs_cfg_company {
   char *name;
   int line;
+  char *inventory_calc;     /* Custom Inventory Calculation spec or NULL */
+  int inventory_calc_line;
   struct hs_cfg_plugin *plugins;
   size_t n_plugins;
 };

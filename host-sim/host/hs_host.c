@@ -122,6 +122,7 @@ hs_host_close(struct hs_host *h)
     free(h->plugs[i].origin);
   }
   free(h->plugs);
+  hs_invcalc_close(h);
   hs_xml_close(h);
   hs_store_close(h);
   free(h);
@@ -141,6 +142,8 @@ hs_plug_add(struct hs_host *h, const struct bmc_plugin_api *api,
             api->name);
     return BMC_ERR_CONFLICT;
   }
+  if(hs_props_columns_check(h, api, origin, err, errlen))
+    return BMC_ERR_CONFLICT;
   nv = realloc(h->plugs, (h->n_plugs + 1) * sizeof(*nv));
   if(!nv) {
     hs_errf(err, errlen, "%s: out of memory", origin);
@@ -155,6 +158,11 @@ hs_plug_add(struct hs_host *h, const struct bmc_plugin_api *api,
     return BMC_ERR_NOMEM;
   }
   h->n_plugs++;
+  /* values of the columns migration 4 moved out of products */
+  if(hs_props_adopt(h, api))
+    hs_hostlog(h, BMC_LOG_ERROR, "%s: adopting held product values failed; "
+               "they stay held and are tried again at the next start",
+               origin);
   return BMC_OK;
 }
 
@@ -532,6 +540,15 @@ hs_host_load_config(struct hs_host *h, const char *cfg_path, char *err,
     rc = hs_company_add(h, co->name, NULL);
     if(rc == BMC_ERR_CONFLICT)
       rc = BMC_OK;
+    if(!rc && co->inventory_calc) {
+      char tmp[HS_ERRLEN];
+
+      rc = hs_company_invcalc_set(h, co->name, co->inventory_calc, tmp,
+                                  sizeof(tmp));
+      if(rc)
+        hs_errf(err, errlen, "%s:%d: inventory_calc: %s", cfg_path,
+                co->inventory_calc_line, tmp);
+    }
     for(p = 0; !rc && p < co->n_plugins; p++) {
       const struct hs_cfg_plugin *pl = &co->plugins[p];
 

@@ -1,8 +1,10 @@
 /*
- * hs_products.c -- the product catalog: upsert of one product (seed 004
- * properties and free attributes), streaming reads in SKU order as
- * struct bmc_product (never a whole-catalog array), stock, and the
- * plugin-set product properties (bm_listing_id, ready_to_post, ...).
+ * hs_products.c -- the product catalog: upsert of one product's generic
+ * data (the host's own columns; channel data are plugin properties, see
+ * hs_props.c), streaming reads in SKU order as struct bmc_product with the
+ * calling plugin's property values merged in (two cursors in SKU order,
+ * never a whole-catalog array), one-product lookups by host SKU or alias,
+ * and stock.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +18,6 @@ hs_product_init(struct hs_product *p)
   if(!p)
     return;
   memset(p, 0, sizeof(*p));
-  p->warranty_months = -1;
-  p->safety_qty = -1;
-  p->max_qty = -1;
   p->storage_gb = -1;
   p->ram_gb = -1;
   p->release_year = -1;
@@ -39,22 +38,16 @@ hs_product_upsert(struct hs_host *h, const char *company,
                   size_t errlen)
 {
   static const char *const sql =
-      "INSERT INTO products(company_id, sku, merchant_sku, enabled, title,"
-      " description, ean, image_url, category, weight_lbs, weight_oz,"
-      " warranty_months, grade, bm_product_id, price, site_price, min_price,"
-      " repricing, safety_qty, max_qty, available_qty, device_type, cpu,"
-      " storage_type, storage_gb, ram_gb, release_year, updated_ms)"
-      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-      " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)"
-      " ON CONFLICT(company_id, sku) DO UPDATE SET"
-      " merchant_sku = ?3, enabled = ?4, title = ?5, description = ?6,"
-      " ean = ?7, image_url = ?8, category = ?9, weight_lbs = ?10,"
-      " weight_oz = ?11, warranty_months = ?12, grade = ?13,"
-      " bm_product_id = ?14, price = ?15, site_price = ?16, min_price = ?17,"
-      " repricing = ?18, safety_qty = ?19, max_qty = ?20,"
-      " available_qty = ?21, device_type = ?22, cpu = ?23,"
-      " storage_type = ?24, storage_gb = ?25, ram_gb = ?26,"
-      " release_year = ?27, updated_ms = ?28";
+      "INSERT INTO products(company_id, sku, title, description, ean,"
+      " image_url, weight_lbs, weight_oz, site_price, available_qty,"
+      " device_type, cpu, storage_type, storage_gb, ram_gb, release_year,"
+      " updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+      " ?13, ?14, ?15, ?16, ?17) ON CONFLICT(company_id, sku) DO UPDATE SET"
+      " title = ?3, description = ?4, ean = ?5, image_url = ?6,"
+      " weight_lbs = ?7, weight_oz = ?8, site_price = ?9,"
+      " available_qty = ?10, device_type = ?11, cpu = ?12,"
+      " storage_type = ?13, storage_gb = ?14, ram_gb = ?15,"
+      " release_year = ?16, updated_ms = ?17";
   sqlite3_stmt *st;
   int64_t cid, before;
 
@@ -84,32 +77,21 @@ hs_product_upsert(struct hs_host *h, const char *company,
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, cid);
   hs_bind_text(st, 2, p->sku);
-  hs_bind_text(st, 3, p->merchant_sku);
-  sqlite3_bind_int(st, 4, p->enabled ? 1 : 0);
-  hs_bind_text(st, 5, p->title);
-  hs_bind_text(st, 6, p->description);
-  hs_bind_text(st, 7, p->ean);
-  hs_bind_text(st, 8, p->image_url);
-  hs_bind_text(st, 9, p->category);
-  hs_bind_text(st, 10, p->weight_lbs);
-  hs_bind_text(st, 11, p->weight_oz);
-  hs_bind_opt_int(st, 12, p->warranty_months);
-  hs_bind_text(st, 13, p->grade);
-  hs_bind_text(st, 14, p->bm_product_id);
-  hs_bind_text(st, 15, p->price);
-  hs_bind_text(st, 16, p->site_price);
-  hs_bind_text(st, 17, p->min_price);
-  sqlite3_bind_int(st, 18, p->repricing ? 1 : 0);
-  hs_bind_opt_int(st, 19, p->safety_qty);
-  hs_bind_opt_int(st, 20, p->max_qty);
-  sqlite3_bind_int64(st, 21, p->available_qty);
-  hs_bind_text(st, 22, p->device_type);
-  hs_bind_text(st, 23, p->cpu);
-  hs_bind_text(st, 24, p->storage_type);
-  hs_bind_opt_int(st, 25, p->storage_gb);
-  hs_bind_opt_int(st, 26, p->ram_gb);
-  hs_bind_opt_int(st, 27, p->release_year);
-  sqlite3_bind_int64(st, 28, hs_clock_now(h));
+  hs_bind_text(st, 3, p->title);
+  hs_bind_text(st, 4, p->description);
+  hs_bind_text(st, 5, p->ean);
+  hs_bind_text(st, 6, p->image_url);
+  hs_bind_text(st, 7, p->weight_lbs);
+  hs_bind_text(st, 8, p->weight_oz);
+  hs_bind_text(st, 9, p->site_price);
+  sqlite3_bind_int64(st, 10, p->available_qty);
+  hs_bind_text(st, 11, p->device_type);
+  hs_bind_text(st, 12, p->cpu);
+  hs_bind_text(st, 13, p->storage_type);
+  hs_bind_opt_int(st, 14, p->storage_gb);
+  hs_bind_opt_int(st, 15, p->ram_gb);
+  hs_bind_opt_int(st, 16, p->release_year);
+  sqlite3_bind_int64(st, 17, hs_clock_now(h));
   if(sqlite3_step(st) != SQLITE_DONE ||
      sqlite3_total_changes64(h->db) == before) {
     hs_errf(err, errlen, "product %s: %s", p->sku, sqlite3_errmsg(h->db));
@@ -144,88 +126,221 @@ hs_opt_int(sqlite3_stmt *st, int i)
                                                    : sqlite3_column_int(st, i);
 }
 
-#define HS_PRODUCT_COLS                                                     \
-  "SELECT p.sku, p.merchant_sku, p.enabled, p.title, p.description,"       \
-  " p.ean, p.image_url, p.category, p.weight_lbs, p.weight_oz,"            \
-  " p.warranty_months, p.grade, p.bm_product_id, (SELECT value FROM"       \
-  " product_props pp WHERE pp.product_id = p.id AND pp.key ="              \
-  " 'bm_listing_id' AND (?2 IS NULL OR pp.plugin = ?2) LIMIT 1), p.price," \
-  " p.site_price, p.min_price, p.repricing, p.safety_qty, p.max_qty,"      \
-  " p.available_qty, p.device_type, p.cpu, p.storage_type, p.storage_gb,"  \
-  " p.ram_gb, p.release_year FROM products p "
+/* The plugin's property values of the current product, copied out of the
+ * property cursor (which runs ahead by one row). */
+struct hs_propbuf {
+  struct bmc_prop_value *v;
+  size_t n, cap;
+  char *text;
+  size_t len, tcap;
+  size_t *off; /* 3 offsets per value into text */
+};
 
-int
-hs_catalog_each_in(struct hs_host *h, int64_t company_id, const char *plugin,
-                   int enabled_only, const char *one_sku, bmc_product_cb cb,
-                   void *ud)
+static void
+hs_propbuf_free(struct hs_propbuf *b)
+{
+  free(b->v);
+  free(b->text);
+  free(b->off);
+}
+
+static int
+hs_propbuf_add(struct hs_propbuf *b, const char *key, const char *market,
+               const char *value)
+{
+  const char *s[3] = {key, market ? market : "", value ? value : ""};
+  size_t k, need = 0;
+
+  if(b->n == b->cap) {
+    size_t ncap = b->cap ? b->cap * 2 : 16;
+    struct bmc_prop_value *nv = realloc(b->v, ncap * sizeof(*nv));
+    size_t *no;
+
+    if(!nv)
+      return BMC_ERR_NOMEM;
+    b->v = nv;
+    no = realloc(b->off, ncap * 3 * sizeof(*no));
+    if(!no)
+      return BMC_ERR_NOMEM;
+    b->off = no;
+    b->cap = ncap;
+  }
+  for(k = 0; k < 3; k++)
+    need += strlen(s[k]) + 1;
+  if(b->len + need > b->tcap) {
+    size_t ncap = b->tcap ? b->tcap : 1024;
+    char *nt;
+
+    while(ncap < b->len + need)
+      ncap *= 2;
+    nt = realloc(b->text, ncap);
+    if(!nt)
+      return BMC_ERR_NOMEM;
+    b->text = nt;
+    b->tcap = ncap;
+  }
+  for(k = 0; k < 3; k++) {
+    size_t l = strlen(s[k]) + 1;
+
+    b->off[b->n * 3 + k] = b->len;
+    memcpy(b->text + b->len, s[k], l);
+    b->len += l;
+  }
+  b->n++;
+  return BMC_OK;
+}
+
+/* Point the values at the text (after the last add). */
+static void
+hs_propbuf_seal(struct hs_propbuf *b)
+{
+  size_t i;
+
+  for(i = 0; i < b->n; i++) {
+    b->v[i].key = b->text + b->off[i * 3];
+    b->v[i].market = b->text + b->off[i * 3 + 1];
+    b->v[i].value = b->text + b->off[i * 3 + 2];
+  }
+}
+
+#define HS_PRODUCT_COLS                                                     \
+  "SELECT p.id, p.sku, p.title, p.description, p.ean, p.image_url,"        \
+  " p.weight_lbs, p.weight_oz, p.site_price, p.available_qty,"             \
+  " p.device_type, p.cpu, p.storage_type, p.storage_gb, p.ram_gb,"         \
+  " p.release_year FROM products p "
+#define HS_PROP_COLS                                                        \
+  "SELECT pp.product_id, pp.key, pp.market, pp.value FROM products p JOIN"  \
+  " product_props pp ON pp.product_id = p.id AND pp.plugin = ?2 "
+/* Offered on the channel: the plugin's LISTS property (?3, default ?4)
+ * is "true" globally or for a market; everything when ?3 is NULL. */
+#define HS_LISTED                                                           \
+  " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM product_props e WHERE"         \
+  " e.product_id = p.id AND e.plugin = ?2 AND e.key = ?3 AND e.value ="     \
+  " 'true') OR (?4 = 1 AND NOT EXISTS (SELECT 1 FROM product_props e WHERE" \
+  " e.product_id = p.id AND e.plugin = ?2 AND e.key = ?3 AND e.market ="   \
+  " '')))"
+
+static const struct bmc_property *
+hs_lists_prop(const struct bmc_plugin_api *api)
+{
+  size_t i;
+
+  for(i = 0; api && i < api->n_properties; i++)
+    if(api->properties[i].flags & BMC_PROP_LISTS)
+      return &api->properties[i];
+  return NULL;
+}
+
+static sqlite3_stmt *
+hs_cat_prepare(struct hs_host *h, const char *sql, int cached)
 {
   sqlite3_stmt *st = NULL;
-  const char *sql;
-  int rc = BMC_OK, s, n = 0, cached = 0;
 
-  if(one_sku)
-    sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.sku = ?3 UNION ALL "
-          "SELECT * FROM (" HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND"
-          " p.merchant_sku = ?3 AND NOT EXISTS (SELECT 1 FROM products x"
-          " WHERE x.company_id = ?1 AND x.sku = ?3) LIMIT 1)";
-  else
-    sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND (?4 = 0 OR"
-          " p.enabled = 1) ORDER BY p.sku";
-  /* One-SKU lookups (called per SKU by plugins) reuse a cached
-   * statement unless one is already in use further up the stack;
-   * streams get a fresh one since callbacks may call product_get. */
-  if(one_sku && !h->product_get_busy) {
-    st = hs_stmt(h, sql);
-    cached = st != NULL;
-  }
-  else if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    st = NULL;
-  }
-  if(!st) {
+  if(cached)
+    return hs_stmt(h, sql);
+  if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
     hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
+    return NULL;
+  }
+  return st;
+}
+
+static void
+hs_cat_bind(sqlite3_stmt *st, int64_t company_id, int64_t pid,
+            const struct bmc_plugin_api *api,
+            const struct bmc_property *lists)
+{
+  sqlite3_bind_int64(st, 1, company_id);
+  hs_bind_text(st, 2, api ? api->name : "");
+  hs_bind_text(st, 3, lists ? lists->key : NULL);
+  sqlite3_bind_int(st, 4, lists && lists->default_value &&
+                              !strcmp(lists->default_value, "true"));
+  if(pid)
+    sqlite3_bind_int64(st, 5, pid);
+}
+
+int
+hs_catalog_each_in(struct hs_host *h, int64_t company_id,
+                   const struct bmc_plugin_api *api, int enabled_only,
+                   const char *one_sku, bmc_product_cb cb, void *ud)
+{
+  const struct bmc_property *lists = enabled_only ? hs_lists_prop(api) : NULL;
+  sqlite3_stmt *st = NULL, *ps = NULL;
+  struct hs_propbuf pb;
+  const char *sql, *psql;
+  int64_t pid = 0;
+  int rc = BMC_OK, s, ps_s = SQLITE_DONE, n = 0, cached = 0;
+
+  if(one_sku) {
+    pid = hs_product_id_find(h, company_id, api, one_sku);
+    if(!pid)
+      return BMC_ERR_NOT_FOUND;
+    /* ?3 and ?4 (the listing filter) are bound but unused here */
+    sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.id = ?5";
+    psql = HS_PROP_COLS "WHERE p.company_id = ?1 AND p.id = ?5 ORDER BY"
+           " pp.key, pp.market";
+    /* one-SKU lookups (called per SKU by plugins) reuse cached statements
+     * unless they are in use further up the stack */
+    cached = !h->product_get_busy;
+  }
+  else {
+    sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1" HS_LISTED
+          " ORDER BY p.sku";
+    psql = HS_PROP_COLS "WHERE p.company_id = ?1" HS_LISTED
+           " ORDER BY p.sku, pp.key, pp.market";
+  }
+  /* streams get fresh statements: callbacks may call product_get */
+  st = hs_cat_prepare(h, sql, cached);
+  ps = st && api ? hs_cat_prepare(h, psql, cached) : NULL;
+  if(!st || (api && !ps)) {
+    if(!cached) {
+      sqlite3_finalize(st);
+      sqlite3_finalize(ps);
+    }
     return BMC_ERR_INTERNAL;
   }
   if(cached)
     h->product_get_busy = 1;
-  sqlite3_bind_int64(st, 1, company_id);
-  hs_bind_text(st, 2, plugin);
-  if(one_sku)
-    hs_bind_text(st, 3, one_sku);
-  else
-    sqlite3_bind_int(st, 4, enabled_only ? 1 : 0);
+  memset(&pb, 0, sizeof(pb));
+  hs_cat_bind(st, company_id, pid, api, lists);
+  if(ps) {
+    hs_cat_bind(ps, company_id, pid, api, lists);
+    ps_s = sqlite3_step(ps);
+  }
   while((s = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
     struct bmc_product p;
     char wbuf[40];
 
+    pb.n = pb.len = 0;
+    while(rc == BMC_OK && ps_s == SQLITE_ROW &&
+          sqlite3_column_int64(ps, 0) == id) {
+      rc = hs_propbuf_add(&pb, hs_col_text(ps, 1), hs_col_text(ps, 2),
+                          hs_col_text(ps, 3));
+      ps_s = sqlite3_step(ps);
+    }
+    if(rc)
+      break;
+    hs_propbuf_seal(&pb);
     memset(&p, 0, sizeof(p));
     p.size = (uint32_t)sizeof(p);
-    p.sku = hs_col_text(st, 0);
-    p.merchant_sku = hs_col_text(st, 1);
-    p.enabled = sqlite3_column_int(st, 2);
-    p.title = hs_col_text(st, 3);
-    p.description = hs_col_text(st, 4);
-    p.ean = hs_col_text(st, 5);
-    p.image_url = hs_col_text(st, 6);
-    p.category = hs_col_text(st, 7);
-    p.weight_lbs = hs_weight(hs_col_text(st, 8), hs_col_text(st, 9), wbuf,
+    p.sku = hs_col_text(st, 1);
+    p.title = hs_col_text(st, 2);
+    p.description = hs_col_text(st, 3);
+    p.ean = hs_col_text(st, 4);
+    p.image_url = hs_col_text(st, 5);
+    p.weight_lbs = hs_weight(hs_col_text(st, 6), hs_col_text(st, 7), wbuf,
                              sizeof(wbuf));
-    p.warranty_months = hs_opt_int(st, 10);
-    p.grade = hs_col_text(st, 11);
-    p.bm_product_id = hs_col_text(st, 12);
-    p.bm_listing_id = hs_col_text(st, 13);
-    p.price = hs_col_text(st, 14);
-    p.site_price = hs_col_text(st, 15);
-    p.min_price = hs_col_text(st, 16);
-    p.repricing = sqlite3_column_int(st, 17);
-    p.safety_qty = hs_opt_int(st, 18);
-    p.max_qty = hs_opt_int(st, 19);
-    p.available_qty = sqlite3_column_int64(st, 20);
-    p.device_type = hs_col_text(st, 21);
-    p.cpu = hs_col_text(st, 22);
-    p.storage_type = hs_col_text(st, 23);
-    p.storage_gb = hs_opt_int(st, 24);
-    p.ram_gb = hs_opt_int(st, 25);
-    p.release_year = hs_opt_int(st, 26);
+    p.site_price = hs_col_text(st, 8);
+    p.available_qty = sqlite3_column_int64(st, 9);
+    p.device_type = hs_col_text(st, 10);
+    p.cpu = hs_col_text(st, 11);
+    p.storage_type = hs_col_text(st, 12);
+    p.storage_gb = hs_opt_int(st, 13);
+    p.ram_gb = hs_opt_int(st, 14);
+    p.release_year = hs_opt_int(st, 15);
+    p.props = pb.n ? pb.v : NULL;
+    p.n_props = pb.n;
     n++;
     rc = cb(ud, &p);
     if(rc)
@@ -233,13 +348,19 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id, const char *plugin,
   }
   if(!rc && s != SQLITE_DONE && s != SQLITE_ROW)
     rc = BMC_ERR_INTERNAL;
+  if(!rc && ps && ps_s != SQLITE_DONE && ps_s != SQLITE_ROW)
+    rc = BMC_ERR_INTERNAL;
   if(cached) {
     sqlite3_reset(st);
+    if(ps)
+      sqlite3_reset(ps);
     h->product_get_busy = 0;
   }
   else {
     sqlite3_finalize(st);
+    sqlite3_finalize(ps);
   }
+  hs_propbuf_free(&pb);
   if(!rc && one_sku && !n)
     rc = BMC_ERR_NOT_FOUND;
   return rc;
@@ -259,6 +380,21 @@ hs_product_get(struct hs_host *h, const char *company, const char *sku,
 }
 
 int
+hs_product_get_for(struct hs_host *h, const char *company, const char *plugin,
+                   const char *sku, bmc_product_cb cb, void *ud)
+{
+  const struct bmc_plugin_api *api;
+  int64_t cid;
+
+  if(!h || !company || !plugin || !sku || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(hs_company_find(h, company, &cid) ||
+     !(api = hs_plugin_find(h, plugin)))
+    return BMC_ERR_NOT_FOUND;
+  return hs_catalog_each_in(h, cid, api, 0, sku, cb, ud);
+}
+
+int
 hs_products_each(struct hs_host *h, const char *company, int enabled_only,
                  bmc_product_cb cb, void *ud)
 {
@@ -269,6 +405,22 @@ hs_products_each(struct hs_host *h, const char *company, int enabled_only,
   if(hs_company_find(h, company, &cid))
     return BMC_ERR_NOT_FOUND;
   return hs_catalog_each_in(h, cid, NULL, enabled_only, NULL, cb, ud);
+}
+
+int
+hs_products_each_for(struct hs_host *h, const char *company,
+                     const char *plugin, int enabled_only, bmc_product_cb cb,
+                     void *ud)
+{
+  const struct bmc_plugin_api *api;
+  int64_t cid;
+
+  if(!h || !company || !plugin || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(hs_company_find(h, company, &cid) ||
+     !(api = hs_plugin_find(h, plugin)))
+    return BMC_ERR_NOT_FOUND;
+  return hs_catalog_each_in(h, cid, api, enabled_only, NULL, cb, ud);
 }
 
 int
@@ -317,112 +469,3 @@ hs_stock_set(struct hs_host *h, const char *company, const char *sku,
   return rc;
 }
 
-/* Product row id by host SKU, else by merchant SKU (both indexed). */
-static int64_t
-hs_product_id(struct hs_host *h, int64_t cid, const char *sku)
-{
-  sqlite3_stmt *st;
-  int64_t id = 0;
-
-  st = hs_stmt(h, "SELECT id FROM products WHERE company_id = ? AND sku = ?");
-  if(!st)
-    return 0;
-  sqlite3_bind_int64(st, 1, cid);
-  hs_bind_text(st, 2, sku);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if(id)
-    return id;
-  st = hs_stmt(h, "SELECT id FROM products WHERE company_id = ? AND"
-               " merchant_sku = ? LIMIT 1");
-  if(!st)
-    return 0;
-  sqlite3_bind_int64(st, 1, cid);
-  hs_bind_text(st, 2, sku);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return id;
-}
-
-int
-hs_product_set_in(struct hs_inst *in, const char *sku, const char *key,
-                  const char *value)
-{
-  static const char *const keys[] = {"bm_listing_id", "ready_to_post",
-                                     "ready_to_post_reasons"};
-  sqlite3_stmt *st;
-  int64_t pid;
-  size_t i;
-  int rc;
-
-  for(i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-    if(strcmp(keys[i], key) == 0)
-      break;
-  if(i == sizeof(keys) / sizeof(keys[0])) {
-    char line[256];
-
-    snprintf(line, sizeof(line), "product_set: unknown property '%.64s' "
-             "(bm_listing_id, ready_to_post, ready_to_post_reasons)", key);
-    hs_job_log(in, BMC_LOG_WARN, line);
-    return BMC_ERR_INVALID_ARG;
-  }
-  if(i == 1 && value && strcmp(value, "Yes") && strcmp(value, "No"))
-    return BMC_ERR_INVALID_ARG;
-  pid = hs_product_id(in->h, in->company_id, sku);
-  if(!pid)
-    return BMC_ERR_NOT_FOUND;
-  if(!value) {
-    st = hs_stmt(in->h, "DELETE FROM product_props WHERE product_id = ? AND"
-                 " plugin = ? AND key = ?");
-  }
-  else {
-    st = hs_stmt(in->h, "INSERT INTO product_props(product_id, plugin, key,"
-                 " updated_ms, value) VALUES(?, ?, ?, ?, ?) ON"
-                 " CONFLICT(product_id, plugin, key) DO UPDATE SET value ="
-                 " excluded.value, updated_ms = excluded.updated_ms");
-  }
-  if(!st)
-    return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, pid);
-  hs_bind_text(st, 2, in->api->name);
-  hs_bind_text(st, 3, key);
-  if(value) {
-    sqlite3_bind_int64(st, 4, hs_clock_now(in->h));
-    hs_bind_text(st, 5, value);
-  }
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
-  return rc;
-}
-
-int
-hs_product_prop_get(struct hs_host *h, const char *company,
-                    const char *plugin, const char *sku, const char *key,
-                    char *buf, size_t buflen)
-{
-  sqlite3_stmt *st;
-  int64_t cid, pid;
-  int rc = BMC_ERR_NOT_FOUND;
-
-  if(!h || !company || !sku || !key)
-    return BMC_ERR_INVALID_ARG;
-  if(hs_company_find(h, company, &cid))
-    return BMC_ERR_NOT_FOUND;
-  pid = hs_product_id(h, cid, sku);
-  if(!pid)
-    return BMC_ERR_NOT_FOUND;
-  st = hs_stmt(h, "SELECT value FROM product_props WHERE product_id = ? AND"
-               " key = ? AND (?3 IS NULL OR plugin = ?3) ORDER BY plugin"
-               " LIMIT 1");
-  if(!st)
-    return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, pid);
-  hs_bind_text(st, 2, key);
-  hs_bind_text(st, 3, plugin);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    rc = hs_copy(buf, buflen, hs_col_text(st, 0) ? hs_col_text(st, 0) : "");
-  sqlite3_reset(st);
-  return rc;
-}

@@ -49,12 +49,21 @@ static const struct cli_cmd cli_cmds[] = {
   {"settings", "show <company> <plugin> | set <company> <plugin> <key> "
    "<value> | unset <company> <plugin> <key>", "Toolbox settings (secrets "
    "shown as ****)", cli_cmd_settings},
-  {"products", "list <company> [--enabled] | import <company> <file.csv>",
-   "list the catalog or import a Bulk Update CSV", cli_cmd_products},
+  {"products", "list <company> | import <company> <file.csv> | export "
+   "<company> <file.csv> | show <company> <sku> [<plugin>] | set <company> "
+   "<sku> <plugin> <key>[@<market>] <value>", "the catalog: list, Bulk "
+   "Update CSV import/export, one product with its channel properties, "
+   "set a property (\"\" clears it)", cli_cmd_products},
   {"stock", "set <company> <sku> <qty>", "set a product's available "
    "quantity", cli_cmd_stock},
-  {"run", "<company> <plugin> <action>", "run one action now as a queued "
-   "job and print its log", cli_cmd_run},
+  {"run", "<company> <plugin> <action> [--sku <sku> ...] [--skus-from "
+   "<file>]", "run one action now as a queued job (on the selected products "
+   "only with --sku/--skus-from) and print its log", cli_cmd_run},
+  {"retry", "<job>", "run the failed items of a job (its error-queue "
+   "entries) again through the same action", cli_cmd_retry},
+  {"inventory-calc", "<company> [percent:<N> | module:<path>[:<args>] | "
+   "none]", "show or set the company's Custom Inventory Calculation",
+   cli_cmd_invcalc},
   {"jobs", "[<company>] [--limit N]", "list queued jobs, newest first",
    cli_cmd_jobs},
   {"job", "<id>", "show one job and its log", cli_cmd_job},

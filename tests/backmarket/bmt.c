@@ -56,11 +56,13 @@ bmt_product(struct th_env *e, const char *sku, int64_t qty)
 
   hs_product_init(&p);
   p.sku = sku;
-  p.enabled = 1;
   p.title = sku;
   p.available_qty = qty;
-  p.price = "449.00";
-  if(hs_product_upsert(e->host, e->company, &p, NULL, err, sizeof(err))) {
+  if(hs_product_upsert(e->host, e->company, &p, NULL, err, sizeof(err)) ||
+     hs_product_prop_set(e->host, e->company, e->plugin, sku, "enabled", NULL,
+                         "true", err, sizeof(err)) ||
+     hs_product_prop_set(e->host, e->company, e->plugin, sku, "price", NULL,
+                         "449.00", err, sizeof(err))) {
     fprintf(stderr, "bmt_product: %s\n", err);
     return -1;
   }
