@@ -150,6 +150,25 @@ cat_sim_qty(struct cat_fx *f, const char *sku)
   return q;
 }
 
+const char *
+cat_sim_market(struct cat_fx *f, const char *sku, const char *market,
+               const char *field)
+{
+  static char buf[600];
+  struct json_object *o = NULL, *ms, *m, *v;
+  char path[256];
+
+  buf[0] = '\0';
+  snprintf(path, sizeof(path), "/_sim/listings/%s", sku);
+  if(cat_sim(f, "GET", path, NULL, &o) == 200 && o &&
+     json_object_object_get_ex(o, "markets", &ms) &&
+     json_object_object_get_ex(ms, market, &m) &&
+     json_object_object_get_ex(m, field, &v) && v)
+    snprintf(buf, sizeof(buf), "%s", json_object_get_string(v));
+  json_object_put(o);
+  return buf;
+}
+
 int64_t
 cat_log_seq(struct cat_fx *f)
 {

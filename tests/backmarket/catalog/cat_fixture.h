@@ -58,6 +58,10 @@ int cat_listing(struct cat_fx *f, const char *sku, int64_t qty,
                 const char *market, const char *price, char *uuid);
 /* The sim's quantity of a listing by SKU (-1 when unknown). */
 int64_t cat_sim_qty(struct cat_fx *f, const char *sku);
+/* A field of one market of a sim listing as text ("" when absent;
+ * borrowed until the next call), e.g. ("SKU-A", "en-gb", "price"). */
+const char *cat_sim_market(struct cat_fx *f, const char *sku,
+                           const char *market, const char *field);
 /* Last request-log sequence number (to count requests made after it). */
 int64_t cat_log_seq(struct cat_fx *f);
 /* Requests after seq whose "METHOD path" starts with prefix (e.g.
