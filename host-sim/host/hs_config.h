@@ -8,7 +8,7 @@
  *                   inventory_calc = "percent:80";
  *                   plugins = { shop = { enabled = true;
  *                                        token = "...";
- *                                        default_safety_qty = 1; };
+ *                                        page_size = 50; };
  *                             }; } );
  *
  * Reading (hs_config_read_*) checks the shape: known top-level and company
