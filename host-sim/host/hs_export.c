@@ -51,27 +51,68 @@ hs_xcol_add(struct hs_xport *x, const struct hs_csv_col *host,
   return BMC_OK;
 }
 
-/* 1 when some product of the company holds a value of (plugin, key) for
- * market. */
+/* The (plugin, key, market) triples some product of the company holds a
+ * per-market value for, as "\nplugin\tkey\tmarket\n..." lines (one pass
+ * over the company's values; the text starts with a line break).  *out
+ * malloc'd. */
 static int
-hs_market_used(struct hs_host *h, int64_t cid, const char *plugin,
-               const char *key, const char *market, size_t mlen)
+hs_markets_used(struct hs_host *h, int64_t cid, char **out)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT 1 FROM product_props pp JOIN"
-                             " products p ON p.id = pp.product_id WHERE"
-                             " p.company_id = ? AND pp.plugin = ? AND"
-                             " pp.key = ? AND pp.market = ? LIMIT 1");
-  int used;
+  sqlite3_stmt *st = NULL;
+  size_t len = 0, cap = 1024, need;
+  char *buf = malloc(cap), *nb;
+  int rc = BMC_OK;
 
-  if(!st)
-    return 0;
+  *out = NULL;
+  if(!buf)
+    return BMC_ERR_NOMEM;
+  buf[0] = '\n';
+  buf[1] = '\0';
+  len = 1;
+  if(sqlite3_prepare_v2(h->db, "SELECT DISTINCT pp.plugin, pp.key, pp.market"
+                        " FROM products p JOIN product_props pp ON"
+                        " pp.product_id = p.id WHERE p.company_id = ? AND"
+                        " pp.market <> ''", -1, &st, NULL) != SQLITE_OK) {
+    free(buf);
+    return BMC_ERR_INTERNAL;
+  }
   sqlite3_bind_int64(st, 1, cid);
-  hs_bind_text(st, 2, plugin);
-  hs_bind_text(st, 3, key);
-  sqlite3_bind_text(st, 4, market, (int)mlen, SQLITE_TRANSIENT);
-  used = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_reset(st);
-  return used;
+  while(rc == BMC_OK && sqlite3_step(st) == SQLITE_ROW) {
+    need = strlen(hs_col_text(st, 0)) + strlen(hs_col_text(st, 1)) +
+           strlen(hs_col_text(st, 2)) + 4;
+    if(len + need >= cap) {
+      while(len + need >= cap)
+        cap *= 2;
+      nb = realloc(buf, cap);
+      if(!nb) {
+        rc = BMC_ERR_NOMEM;
+        break;
+      }
+      buf = nb;
+    }
+    len += (size_t)snprintf(buf + len, cap - len, "%s\t%s\t%s\n",
+                            hs_col_text(st, 0), hs_col_text(st, 1),
+                            hs_col_text(st, 2));
+  }
+  sqlite3_finalize(st);
+  if(rc) {
+    free(buf);
+    return rc;
+  }
+  *out = buf;
+  return BMC_OK;
+}
+
+/* 1 when used (from hs_markets_used) holds (plugin, key, market). */
+static int
+hs_market_used(const char *used, const char *plugin, const char *key,
+               const char *market, size_t mlen)
+{
+  char line[256];
+
+  snprintf(line, sizeof(line), "\n%s\t%s\t%.*s\n", plugin, key, (int)mlen,
+           market);
+  return strstr(used, line) != NULL;
 }
 
 static int
@@ -79,9 +120,12 @@ hs_xport_columns(struct hs_host *h, int64_t cid, struct hs_xport *x)
 {
   const struct hs_csv_col *hc;
   const char *m, *bar;
+  char *used = NULL;
   size_t n, i, j;
-  int rc = BMC_OK;
+  int rc = hs_markets_used(h, cid, &used);
 
+  if(rc)
+    return rc;
   hc = hs_import_host_cols(&n);
   for(i = 0; rc == BMC_OK && i < n; i++)
     rc = hs_xcol_add(x, &hc[i], NULL, NULL, NULL, 0);
@@ -99,11 +143,12 @@ hs_xport_columns(struct hs_host *h, int64_t cid, struct hs_xport *x)
       for(m = api->markets; rc == BMC_OK && m && *m; m = bar ? bar + 1 : 0) {
         bar = strchr(m, '|');
         n = bar ? (size_t)(bar - m) : strlen(m);
-        if(hs_market_used(h, cid, api->name, p->key, m, n))
+        if(hs_market_used(used, api->name, p->key, m, n))
           rc = hs_xcol_add(x, NULL, api, p, m, n);
       }
     }
   }
+  free(used);
   return rc;
 }
 

@@ -67,7 +67,8 @@ struct hs_map {
   const struct bmc_property *prop;
   char market[24];
   char header[96];
-  int sql_idx; /* host columns: parameter number in the SQL */
+  int sql_idx; /* host columns: parameter number in the SQL; property
+                  columns: that of the value in the property insert */
 };
 
 struct hs_csv {
@@ -363,6 +364,135 @@ hs_build_sql(struct hs_map *map, size_t nf, char **ins, char **upd)
   return BMC_OK;
 }
 
+/* One INSERT for every property value of a row: a VALUES row per property
+ * column (plugin, key, market bound once for the file, the value per row;
+ * NULL values are skipped), ?1 the product id, ?2 the time.  NULL when the
+ * header has no property column.  Sets sql_idx of the property columns. */
+static sqlite3_stmt *
+hs_props_insert_prepare(struct hs_host *h, struct hs_map *map, size_t nf,
+                        int *rc)
+{
+  size_t i, len, cap = 256 + nf * 24;
+  sqlite3_stmt *st = NULL;
+  char *sql = malloc(cap);
+  int next = 3, any = 0;
+
+  *rc = BMC_OK;
+  if(!sql) {
+    *rc = BMC_ERR_NOMEM;
+    return NULL;
+  }
+  len = (size_t)snprintf(sql, cap, "INSERT INTO product_props(product_id,"
+                         " plugin, key, market, value, updated_ms) SELECT ?1,"
+                         " column1, column2, column3, column4, ?2 FROM"
+                         " (VALUES");
+  for(i = 0; i < nf; i++) {
+    if(!map[i].prop)
+      continue;
+    len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d, ?%d)",
+                            any ? ", " : " ", next, next + 1, next + 2,
+                            next + 3);
+    map[i].sql_idx = next + 3;
+    next += 4;
+    any = 1;
+  }
+  snprintf(sql + len, cap - len, ") WHERE column4 IS NOT NULL ON"
+           " CONFLICT(product_id, plugin, key, market) DO UPDATE SET value ="
+           " excluded.value, updated_ms = excluded.updated_ms");
+  if(any && sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+    *rc = BMC_ERR_INTERNAL;
+  free(sql);
+  for(i = 0; st && i < nf; i++) {
+    if(!map[i].prop)
+      continue;
+    hs_bind_text(st, map[i].sql_idx - 3, map[i].api->name);
+    hs_bind_text(st, map[i].sql_idx - 2, map[i].prop->key);
+    hs_bind_text(st, map[i].sql_idx - 1, map[i].market);
+  }
+  return st;
+}
+
+/* One DELETE for the emptied property values of a row: a VALUES row
+ * (plugin, key, market) per property column, the key bound per row (NULL
+ * when the cell is not empty, which matches nothing), ?1 the product id.
+ * The parameters follow the insert's numbering. */
+static sqlite3_stmt *
+hs_props_delete_prepare(struct hs_host *h, const struct hs_map *map,
+                        size_t nf, int *rc)
+{
+  size_t i, len, cap = 256 + nf * 24;
+  sqlite3_stmt *st = NULL;
+  char *sql = malloc(cap);
+  int any = 0;
+
+  *rc = BMC_OK;
+  if(!sql) {
+    *rc = BMC_ERR_NOMEM;
+    return NULL;
+  }
+  len = (size_t)snprintf(sql, cap, "DELETE FROM product_props WHERE"
+                         " product_id = ?1 AND (plugin, key, market) IN"
+                         " (VALUES");
+  for(i = 0; i < nf; i++) {
+    if(!map[i].prop)
+      continue;
+    len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d)",
+                            any ? ", " : " ", map[i].sql_idx - 3,
+                            map[i].sql_idx - 2, map[i].sql_idx - 1);
+    any = 1;
+  }
+  snprintf(sql + len, cap - len, ")");
+  if(any && sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+    *rc = BMC_ERR_INTERNAL;
+  free(sql);
+  for(i = 0; st && i < nf; i++) {
+    if(!map[i].prop)
+      continue;
+    hs_bind_text(st, map[i].sql_idx - 3, map[i].api->name);
+    hs_bind_text(st, map[i].sql_idx - 1, map[i].market);
+  }
+  return st;
+}
+
+/* Write a row's property values: one insert for the set ones, one delete
+ * for the emptied ones (none for a product just created), the SKU
+ * aliases. */
+static int
+hs_row_props(struct hs_host *h, int64_t cid, int64_t pid, int created,
+             sqlite3_stmt *pins, sqlite3_stmt *pdel,
+             const struct hs_map *map, size_t nf, const char **pval,
+             int64_t now, char *msg, size_t msglen)
+{
+  size_t i;
+  int rc = BMC_OK, emptied = 0;
+
+  if(!pins)
+    return BMC_OK;
+  sqlite3_reset(pins);
+  sqlite3_bind_int64(pins, 1, pid);
+  sqlite3_bind_int64(pins, 2, now);
+  sqlite3_reset(pdel);
+  sqlite3_bind_int64(pdel, 1, pid);
+  for(i = 0; i < nf; i++)
+    if(map[i].prop) {
+      hs_bind_text(pins, map[i].sql_idx, pval[i]);
+      hs_bind_text(pdel, map[i].sql_idx - 2,
+                   pval[i] ? NULL : map[i].prop->key);
+      emptied |= !pval[i];
+    }
+  if(sqlite3_step(pins) != SQLITE_DONE ||
+     (!created && emptied && sqlite3_step(pdel) != SQLITE_DONE)) {
+    hs_errf(msg, msglen, "store: %s", sqlite3_errmsg(h->db));
+    return BMC_ERR_INTERNAL;
+  }
+  for(i = 0; rc == BMC_OK && i < nf; i++)
+    if(map[i].prop && (map[i].prop->flags & BMC_PROP_SKU_ALIAS) &&
+       (pval[i] || !created))
+      rc = hs_props_alias_refresh(h, cid, pid, map[i].api,
+                                  pval[i] ? pval[i] : "");
+  return rc;
+}
+
 /* The property column of a loaded plugin named by header; *ambiguous when
  * two plugins declare it.  NULL when none. */
 static const struct bmc_property *
@@ -486,7 +616,7 @@ hs_products_import_csv(struct hs_host *h, const char *company,
   const char **pval = NULL;
   char (*pbuf)[64] = NULL;
   size_t nf, inbatch = 0, i, sku_field = 0;
-  sqlite3_stmt *ins = NULL, *upd = NULL;
+  sqlite3_stmt *ins = NULL, *upd = NULL, *pins = NULL, *pdel = NULL;
   char *sql_ins = NULL, *sql_upd = NULL, msg[HS_ERRLEN], rerr[HS_ERRLEN];
   int64_t cid, now;
   int rc, r, intx = 0;
@@ -531,6 +661,10 @@ hs_products_import_csv(struct hs_host *h, const char *company,
     if(map[i].host && strcmp(map[i].host->column, "sku") == 0)
       sku_field = i;
   rc = hs_build_sql(map, nf, &sql_ins, &sql_upd);
+  if(!rc)
+    pins = hs_props_insert_prepare(h, map, nf, &rc);
+  if(!rc && pins)
+    pdel = hs_props_delete_prepare(h, map, nf, &rc);
   if(rc || sqlite3_prepare_v2(h->db, sql_ins, -1, &ins, NULL) ||
      sqlite3_prepare_v2(h->db, sql_upd, -1, &upd, NULL)) {
     hs_errf(err, errlen, "%s: store: %s", path, sqlite3_errmsg(h->db));
@@ -592,11 +726,9 @@ hs_products_import_csv(struct hs_host *h, const char *company,
       }
       pid = bad ? 0 : hs_row_product(h, cid, created,
                                      hs_trim(c.buf + c.off[sku_field]));
-      for(i = 0; !bad && i < nf; i++)
-        if(map[i].prop &&
-           hs_prop_write(h, cid, pid, map[i].api, map[i].prop, map[i].market,
-                         pval[i], 1, map[i].header, msg, sizeof(msg)))
-          bad = 1;
+      if(!bad && hs_row_props(h, cid, pid, created, pins, pdel, map, nf,
+                              pval, now, msg, sizeof(msg)))
+        bad = 1;
     }
     if(bad) {
       s.rows_bad++;
@@ -627,6 +759,8 @@ out:
   }
   sqlite3_finalize(ins);
   sqlite3_finalize(upd);
+  sqlite3_finalize(pins);
+  sqlite3_finalize(pdel);
   free(sql_ins);
   free(sql_upd);
   free(map);

@@ -202,6 +202,12 @@ int hs_prop_write(struct hs_host *h, int64_t cid, int64_t pid,
                   const struct bmc_property *p, const char *market,
                   const char *value, int as_user, const char *shown,
                   char *err, size_t errlen);
+/* Rebuild the SKU aliases of product pid for api: value is the new value
+ * of api's only alias property ("" when cleared), NULL to read them back
+ * from the stored values. */
+int hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
+                           const struct bmc_plugin_api *api,
+                           const char *value);
 /* Adopt the held values of migration 4 for api's properties (once per
  * plugin and column). */
 int hs_props_adopt(struct hs_host *h, const struct bmc_plugin_api *api);

@@ -46,14 +46,19 @@ hs_product_id_find(struct hs_host *h, int64_t cid,
   return id;
 }
 
-/* Rebuild the aliases of product pid for api from its stored values. */
-static int
-hs_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
-                 const struct bmc_plugin_api *api)
+/* Rebuild the aliases of product pid for api from its stored values
+ * (value: the new value of its only alias property, "" when cleared;
+ * NULL: read them back). */
+int
+hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
+                       const struct bmc_plugin_api *api, const char *value)
 {
   sqlite3_stmt *st;
-  size_t i;
+  size_t i, n_alias = 0;
   int rc = BMC_OK;
+
+  for(i = 0; i < api->n_properties; i++)
+    n_alias += (api->properties[i].flags & BMC_PROP_SKU_ALIAS) != 0;
 
   st = hs_stmt(h, "DELETE FROM product_aliases WHERE product_id = ? AND"
                " plugin = ?");
@@ -64,6 +69,21 @@ hs_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
   if(sqlite3_step(st) != SQLITE_DONE)
     rc = BMC_ERR_INTERNAL;
   sqlite3_reset(st);
+  if(rc == BMC_OK && value && n_alias == 1) { /* the usual case */
+    if(!value[0])
+      return BMC_OK;
+    st = hs_stmt(h, "INSERT OR IGNORE INTO product_aliases(company_id,"
+                 " plugin, alias, product_id) VALUES(?, ?, ?, ?)");
+    if(!st)
+      return BMC_ERR_INTERNAL;
+    sqlite3_bind_int64(st, 1, cid);
+    hs_bind_text(st, 2, api->name);
+    hs_bind_text(st, 3, value);
+    sqlite3_bind_int64(st, 4, pid);
+    rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+    sqlite3_reset(st);
+    return rc;
+  }
   for(i = 0; rc == BMC_OK && i < api->n_properties; i++) {
     if(!(api->properties[i].flags & BMC_PROP_SKU_ALIAS))
       continue;
@@ -142,7 +162,7 @@ hs_prop_write(struct hs_host *h, int64_t cid, int64_t pid,
     hs_errf(err, errlen, "%s: store: %s", shown, sqlite3_errmsg(h->db));
   sqlite3_reset(st);
   if(!rc && (p->flags & BMC_PROP_SKU_ALIAS))
-    rc = hs_alias_refresh(h, cid, pid, api);
+    rc = hs_props_alias_refresh(h, cid, pid, api, value ? value : "");
   return rc;
 }
 
@@ -296,7 +316,7 @@ hs_adopt_one(struct hs_host *h, const struct bmc_plugin_api *api,
       *n += sqlite3_changes(h->db);
     sqlite3_reset(ins);
     if(rc == BMC_OK && (p->flags & BMC_PROP_SKU_ALIAS))
-      rc = hs_alias_refresh(h, sqlite3_column_int64(sel, 2), pid, api);
+      rc = hs_props_alias_refresh(h, sqlite3_column_int64(sel, 2), pid, api, NULL);
   }
   sqlite3_finalize(sel);
   if(rc)

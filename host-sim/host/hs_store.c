@@ -113,21 +113,22 @@ static const char *const hs_migrations[] = {
   " products(id) ON DELETE CASCADE, plugin TEXT NOT NULL, key TEXT NOT NULL,"
   " market TEXT NOT NULL DEFAULT '', value TEXT NOT NULL,"
   " updated_ms INTEGER NOT NULL, PRIMARY KEY(product_id, plugin, key,"
-  " market));"
+  " market)) WITHOUT ROWID;"
   "INSERT INTO product_prop_values SELECT product_id, plugin, key, '',"
   " value, updated_ms FROM product_props WHERE value IS NOT NULL;"
   "DROP TABLE product_props;"
   "ALTER TABLE product_prop_values RENAME TO product_props;"
   "CREATE TABLE product_props_held(product_id INTEGER NOT NULL REFERENCES"
   " products(id) ON DELETE CASCADE, col TEXT NOT NULL, value TEXT NOT NULL,"
-  " PRIMARY KEY(product_id, col));"
+  " PRIMARY KEY(product_id, col)) WITHOUT ROWID;"
   "CREATE TABLE product_props_adopted(plugin TEXT NOT NULL, col TEXT NOT"
   " NULL, n INTEGER NOT NULL, adopted_ms INTEGER NOT NULL,"
   " PRIMARY KEY(plugin, col));"
   "CREATE TABLE product_aliases(company_id INTEGER NOT NULL REFERENCES"
   " companies(id) ON DELETE CASCADE, plugin TEXT NOT NULL, alias TEXT NOT"
   " NULL, product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE"
-  " CASCADE, PRIMARY KEY(company_id, plugin, alias, product_id));"
+  " CASCADE, PRIMARY KEY(company_id, plugin, alias, product_id))"
+  " WITHOUT ROWID;"
   "CREATE INDEX product_aliases_p ON product_aliases(product_id);"
   "CREATE TABLE company_inventory_calc(company_id INTEGER PRIMARY KEY"
   " REFERENCES companies(id) ON DELETE CASCADE, spec TEXT NOT NULL,"
@@ -233,6 +234,10 @@ hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
                    " foreign_keys=ON; PRAGMA synchronous=FULL;"
                    : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
                    " PRAGMA synchronous=NORMAL;", err, errlen);
+  /* product properties make the catalog ~15 rows per product: a page
+   * cache of 32 MiB keeps imports and streams off the disk */
+  if(!rc)
+    rc = hs_exec_err(h->db, "PRAGMA cache_size=-32768", err, errlen);
   if(!rc)
     rc = hs_migrate(h, err, errlen);
   if(rc) {
