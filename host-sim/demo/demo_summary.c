@@ -213,6 +213,8 @@ demo_summary_print(struct demo *d)
   printf("  %s --db %s jobs\n", d->host_sim, d->db_path);
   printf("  %s --db %s errors\n", d->host_sim, d->db_path);
   printf("  %s --db %s settlements\n", d->host_sim, d->db_path);
+  printf("  %s --db %s products show \"%s\" DEMO-0005\n", d->host_sim,
+         d->db_path, DEMO_COMPANY);
   printf("  %s --db %s products list \"%s\"\n", d->host_sim, d->db_path,
          DEMO_COMPANY);
   json_object_put(stats);

@@ -15,25 +15,35 @@
 
 /* ---- products show ---- */
 
+static void
+cli_show_int(const char *label, int v)
+{
+  if(v < 0)
+    printf("  %-30s -\n", label);
+  else
+    printf("  %-30s %d\n", label, v);
+}
+
 static int
 cli_show_product_cb(void *ud, const struct bmc_product *p)
 {
   (void)ud;
   printf("Product %s\n", p->sku);
-#define CLI_SHOW(label, v) printf("  %-22s %s\n", label, (v) ? (v) : "-")
+#define CLI_SHOW(label, v) printf("  %-30s %s\n", label, (v) ? (v) : "-")
   CLI_SHOW("Title", p->title);
   CLI_SHOW("Description", p->description);
   CLI_SHOW("EAN", p->ean);
   CLI_SHOW("Weight (lbs)", p->weight_lbs);
   CLI_SHOW("Image", p->image_url);
   CLI_SHOW("Site price", p->site_price);
-  printf("  %-22s %lld\n", "Available qty", (long long)p->available_qty);
+  printf("  %-30s %lld\n", "Available qty", (long long)p->available_qty);
   CLI_SHOW("Device type", p->device_type);
   CLI_SHOW("CPU", p->cpu);
   CLI_SHOW("Storage type", p->storage_type);
 #undef CLI_SHOW
-  printf("  %-22s %d GB storage, %d GB RAM, released %d (-1 = unset)\n",
-         "Attributes", p->storage_gb, p->ram_gb, p->release_year);
+  cli_show_int("Storage (GB)", p->storage_gb);
+  cli_show_int("RAM (GB)", p->ram_gb);
+  cli_show_int("Release year", p->release_year);
   return 0;
 }
 
@@ -59,10 +69,10 @@ cli_show_prop_cb(void *ud, const struct hs_prop_view *v)
     printf(" %s\n", p->panel);
   }
   if(v->market[0]) {
-    printf("    %-20s %s\n", v->market, v->value);
+    printf("    %-28s %s\n", v->market, v->value);
     return 0;
   }
-  printf("  %-22s %s%s%s%s\n", p->label, v->value ? v->value : "-",
+  printf("  %-30s %s%s%s%s\n", p->label, v->value ? v->value : "-",
          v->is_set || !v->value ? "" : " (default)",
          (p->flags & BMC_PROP_REQUIRED_TO_POST) ? "  [required to post]" : "",
          (p->flags & BMC_PROP_PLUGIN_OWNED) ? "  [set by the plugin]" : "");
@@ -83,8 +93,21 @@ cli_products_show(struct cli *c, int argc, char **argv)
                     argv[2]);
   if(rc)
     return cli_fail("products", "%s", hs_rc_name(rc));
-  rc = hs_product_props_each(c->h, argv[2], argc == 5 ? argv[4] : NULL,
-                             argv[3], cli_show_prop_cb, &s);
+  if(argc == 5)
+    rc = hs_product_props_each(c->h, argv[2], argv[4], argv[3],
+                               cli_show_prop_cb, &s);
+  else {
+    struct hs_plugin_info pi;
+    size_t i;
+    int en;
+
+    /* the channels the company has enabled */
+    for(i = 0; !rc && hs_plugin_get(c->h, i, &pi) == BMC_OK; i++)
+      if(pi.api->n_properties &&
+         !hs_company_plugin_enabled(c->h, argv[2], pi.name, &en) && en)
+        rc = hs_product_props_each(c->h, argv[2], pi.name, argv[3],
+                                   cli_show_prop_cb, &s);
+  }
   if(rc)
     return cli_fail("products", "properties of %s: %s", argv[3],
                     rc == BMC_ERR_NOT_FOUND ? "plugin not loaded"
