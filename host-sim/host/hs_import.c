@@ -364,15 +364,19 @@ hs_build_sql(struct hs_map *map, size_t nf, char **ins, char **upd)
   return BMC_OK;
 }
 
-/* One INSERT for every property value of a row: a VALUES row per property
- * column (plugin, key, market bound once for the file, the value per row;
- * NULL values are skipped), ?1 the product id, ?2 the time.  NULL when the
- * header has no property column.  Sets sql_idx of the property columns. */
+/* A statement over every property column of the file as a VALUES list:
+ * head, then a row per property column -- (plugin, key, market, value)
+ * with_value, else (plugin, key, market) -- then tail.  Parameters: ?1 and
+ * ?2 the caller's, then four per property column in file order (sql_idx
+ * of a property column is its value's, set here).  plugin and market are
+ * bound once for the file, and the key too when bind_key.  NULL when the
+ * header has no property column. */
 static sqlite3_stmt *
-hs_props_insert_prepare(struct hs_host *h, struct hs_map *map, size_t nf,
-                        int *rc)
+hs_props_values_stmt(struct hs_host *h, struct hs_map *map, size_t nf,
+                     const char *head, int with_value, const char *tail,
+                     int bind_key, int *rc)
 {
-  size_t i, len, cap = 256 + nf * 24;
+  size_t i, len, cap = 512 + nf * 32;
   sqlite3_stmt *st = NULL;
   char *sql = malloc(cap);
   int next = 3, any = 0;
@@ -382,23 +386,22 @@ hs_props_insert_prepare(struct hs_host *h, struct hs_map *map, size_t nf,
     *rc = BMC_ERR_NOMEM;
     return NULL;
   }
-  len = (size_t)snprintf(sql, cap, "INSERT INTO product_props(product_id,"
-                         " plugin, key, market, value, updated_ms) SELECT ?1,"
-                         " column1, column2, column3, column4, ?2 FROM"
-                         " (VALUES");
+  len = (size_t)snprintf(sql, cap, "%s (VALUES", head);
   for(i = 0; i < nf; i++) {
     if(!map[i].prop)
       continue;
-    len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d, ?%d)",
-                            any ? ", " : " ", next, next + 1, next + 2,
-                            next + 3);
     map[i].sql_idx = next + 3;
+    if(with_value)
+      len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d, ?%d)",
+                              any ? ", " : " ", next, next + 1, next + 2,
+                              next + 3);
+    else
+      len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d)",
+                              any ? ", " : " ", next, next + 1, next + 2);
     next += 4;
     any = 1;
   }
-  snprintf(sql + len, cap - len, ") WHERE column4 IS NOT NULL ON"
-           " CONFLICT(product_id, plugin, key, market) DO UPDATE SET value ="
-           " excluded.value, updated_ms = excluded.updated_ms");
+  snprintf(sql + len, cap - len, ")%s", tail);
   if(any && sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
     *rc = BMC_ERR_INTERNAL;
   free(sql);
@@ -406,52 +409,35 @@ hs_props_insert_prepare(struct hs_host *h, struct hs_map *map, size_t nf,
     if(!map[i].prop)
       continue;
     hs_bind_text(st, map[i].sql_idx - 3, map[i].api->name);
-    hs_bind_text(st, map[i].sql_idx - 2, map[i].prop->key);
+    if(bind_key)
+      hs_bind_text(st, map[i].sql_idx - 2, map[i].prop->key);
     hs_bind_text(st, map[i].sql_idx - 1, map[i].market);
   }
   return st;
 }
 
-/* One DELETE for the emptied property values of a row: a VALUES row
- * (plugin, key, market) per property column, the key bound per row (NULL
- * when the cell is not empty, which matches nothing), ?1 the product id.
- * The parameters follow the insert's numbering. */
-static sqlite3_stmt *
-hs_props_delete_prepare(struct hs_host *h, const struct hs_map *map,
-                        size_t nf, int *rc)
+/* One INSERT for every property value of a row (?1 the product id, ?2 the
+ * time; NULL values skipped), and one DELETE for the emptied ones (the key
+ * bound per row, NULL when the cell is not empty: it matches nothing). */
+static int
+hs_props_row_stmts(struct hs_host *h, struct hs_map *map, size_t nf,
+                   sqlite3_stmt **pins, sqlite3_stmt **pdel)
 {
-  size_t i, len, cap = 256 + nf * 24;
-  sqlite3_stmt *st = NULL;
-  char *sql = malloc(cap);
-  int any = 0;
+  int rc;
 
-  *rc = BMC_OK;
-  if(!sql) {
-    *rc = BMC_ERR_NOMEM;
-    return NULL;
-  }
-  len = (size_t)snprintf(sql, cap, "DELETE FROM product_props WHERE"
-                         " product_id = ?1 AND (plugin, key, market) IN"
-                         " (VALUES");
-  for(i = 0; i < nf; i++) {
-    if(!map[i].prop)
-      continue;
-    len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d)",
-                            any ? ", " : " ", map[i].sql_idx - 3,
-                            map[i].sql_idx - 2, map[i].sql_idx - 1);
-    any = 1;
-  }
-  snprintf(sql + len, cap - len, ")");
-  if(any && sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
-    *rc = BMC_ERR_INTERNAL;
-  free(sql);
-  for(i = 0; st && i < nf; i++) {
-    if(!map[i].prop)
-      continue;
-    hs_bind_text(st, map[i].sql_idx - 3, map[i].api->name);
-    hs_bind_text(st, map[i].sql_idx - 1, map[i].market);
-  }
-  return st;
+  *pins = hs_props_values_stmt(h, map, nf, "INSERT INTO product_props("
+                               "product_id, plugin, key, market, value,"
+                               " updated_ms) SELECT ?1, column1, column2,"
+                               " column3, column4, ?2 FROM", 1, " WHERE"
+                               " column4 IS NOT NULL ON CONFLICT(product_id,"
+                               " plugin, key, market) DO UPDATE SET value ="
+                               " excluded.value, updated_ms ="
+                               " excluded.updated_ms", 1, &rc);
+  if(!rc && *pins)
+    *pdel = hs_props_values_stmt(h, map, nf, "DELETE FROM product_props"
+                                 " WHERE product_id = ?1 AND ?2 IS ?2 AND"
+                                 " (plugin, key, market) IN", 0, "", 0, &rc);
+  return rc;
 }
 
 /* Write a row's property values: one insert for the set ones, one delete
@@ -662,9 +648,7 @@ hs_products_import_csv(struct hs_host *h, const char *company,
       sku_field = i;
   rc = hs_build_sql(map, nf, &sql_ins, &sql_upd);
   if(!rc)
-    pins = hs_props_insert_prepare(h, map, nf, &rc);
-  if(!rc && pins)
-    pdel = hs_props_delete_prepare(h, map, nf, &rc);
+    rc = hs_props_row_stmts(h, map, nf, &pins, &pdel);
   if(rc || sqlite3_prepare_v2(h->db, sql_ins, -1, &ins, NULL) ||
      sqlite3_prepare_v2(h->db, sql_upd, -1, &upd, NULL)) {
     hs_errf(err, errlen, "%s: store: %s", path, sqlite3_errmsg(h->db));

@@ -119,6 +119,11 @@ int hs_inst_load_secrets(struct hs_inst *in);
 int hs_setting_lookup(struct hs_host *h, int64_t company_id,
                       const struct bmc_plugin_api *api, const char *key,
                       char **out);
+/* Company id and loaded plugin by name; BMC_ERR_NOT_FOUND / INVALID_ARG
+ * with a message naming the one that is missing. */
+int hs_resolve(struct hs_host *h, const char *company, const char *plugin,
+               int64_t *cid, const struct bmc_plugin_api **api, char *err,
+               size_t errlen);
 /* 1 when value is "true". */
 int hs_setting_bool(struct hs_host *h, int64_t company_id,
                     const struct bmc_plugin_api *api, const char *key,

@@ -172,19 +172,15 @@ hs_prop_target(struct hs_host *h, const char *company, const char *plugin,
                const char *sku, int64_t *cid, const struct bmc_plugin_api **api,
                int64_t *pid, char *err, size_t errlen)
 {
-  if(!h || !company || !plugin || !sku) {
-    hs_errf(err, errlen, "property: missing company, plugin or SKU");
+  int rc;
+
+  if(!sku) {
+    hs_errf(err, errlen, "property: missing SKU");
     return BMC_ERR_INVALID_ARG;
   }
-  if(hs_company_find(h, company, cid)) {
-    hs_errf(err, errlen, "company '%s' does not exist", company);
-    return BMC_ERR_NOT_FOUND;
-  }
-  *api = hs_plugin_find(h, plugin);
-  if(!*api) {
-    hs_errf(err, errlen, "plugin '%s' is not loaded", plugin);
-    return BMC_ERR_NOT_FOUND;
-  }
+  rc = hs_resolve(h, company, plugin, cid, api, err, errlen);
+  if(rc)
+    return rc;
   *pid = hs_product_id_find(h, *cid, *api, sku);
   if(!*pid) {
     hs_errf(err, errlen, "no product '%s' in company '%s'", sku, company);

@@ -278,23 +278,6 @@ hits_in_schema(const char *db, const struct bmc_plugin_api *api,
   return hits;
 }
 
-static int
-copy_file(const char *from, const char *to)
-{
-  char buf[8192];
-  FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
-  size_t got;
-  int ok = in && out;
-
-  while(ok && (got = fread(buf, 1, sizeof(buf), in)) > 0)
-    ok = fwrite(buf, 1, got, out) == got;
-  if(in && fclose(in) != 0)
-    ok = 0;
-  if(out && fclose(out) != 0)
-    ok = 0;
-  return ok;
-}
-
 static void
 test_schema(void)
 {
@@ -315,7 +298,7 @@ test_schema(void)
   CU_ASSERT_EQUAL(hits_in_schema(db, p->api, &nd), 0);
   /* the saved store before its upgrade does have them (the check works),
    * after it none */
-  CU_ASSERT_FATAL(copy_file(SAVED_STORE, db));
+  CU_ASSERT_FATAL(th_copy_file(SAVED_STORE, db));
   CU_ASSERT(hits_in_schema(db, p->api, &nd) > 0);
   memset(&o, 0, sizeof(o));
   o.db_path = db;

@@ -47,23 +47,6 @@ exec_sql(const char *db, const char *sql)
   return rc;
 }
 
-static int
-copy_file(const char *from, const char *to)
-{
-  char buf[8192];
-  FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
-  size_t got;
-  int ok = in && out;
-
-  while(ok && (got = fread(buf, 1, sizeof(buf), in)) > 0)
-    ok = fwrite(buf, 1, got, out) == got;
-  if(in && fclose(in) != 0)
-    ok = 0;
-  if(out && fclose(out) != 0)
-    ok = 0;
-  return ok;
-}
-
 static void
 test_migrations(void)
 {
@@ -89,7 +72,7 @@ test_migrations(void)
 
   /* A store at version 1 (before migrations 2, 3 and 4: the saved store
    * with 2 and 3 undone) is upgraded on open, keeping its data. */
-  CU_ASSERT_FATAL(copy_file(SAVED_STORE, db));
+  CU_ASSERT_FATAL(th_copy_file(SAVED_STORE, db));
   CU_ASSERT_EQUAL(exec_sql(db, "DROP INDEX error_queue_cp;"
                            " DROP INDEX orders_src;"
                            " INSERT INTO companies(name, created_ms)"
@@ -186,7 +169,7 @@ test_saved_store_upgrade(void)
 
   th_tmpdir(dir, sizeof(dir));
   snprintf(db, sizeof(db), "%s/host.db", dir);
-  CU_ASSERT_FATAL(copy_file(SAVED_STORE, db));
+  CU_ASSERT_FATAL(th_copy_file(SAVED_STORE, db));
   CU_ASSERT_EQUAL(count_rows(db, "SELECT MAX(version) FROM migrations"), 3);
   h = mig_open(db, err, sizeof(err));
   if(!h)

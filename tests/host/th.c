@@ -158,6 +158,23 @@ const struct bmc_plugin_api th_plugin = {
   th_create, th_run, th_destroy, th_strerror,
   th_props, sizeof(th_props) / sizeof(th_props[0]), "us|uk"};
 
+int
+th_copy_file(const char *from, const char *to)
+{
+  char buf[8192];
+  FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+  size_t got;
+  int ok = in && out;
+
+  while(ok && (got = fread(buf, 1, sizeof(buf), in)) > 0)
+    ok = fwrite(buf, 1, got, out) == got;
+  if(in && fclose(in) != 0)
+    ok = 0;
+  if(out && fclose(out) != 0)
+    ok = 0;
+  return ok;
+}
+
 void
 th_tmpdir(char *dir, size_t len)
 {
