@@ -169,8 +169,9 @@ hs_prop_write(struct hs_host *h, int64_t cid, int64_t pid,
 /* company, plugin and product of a library call. */
 static int
 hs_prop_target(struct hs_host *h, const char *company, const char *plugin,
-               const char *sku, int64_t *cid, const struct bmc_plugin_api **api,
-               int64_t *pid, char *err, size_t errlen)
+               const char *sku, int64_t *cid,
+               const struct bmc_plugin_api **api, int64_t *pid, char *err,
+               size_t errlen)
 {
   int rc;
 
@@ -312,7 +313,8 @@ hs_adopt_one(struct hs_host *h, const struct bmc_plugin_api *api,
       *n += sqlite3_changes(h->db);
     sqlite3_reset(ins);
     if(rc == BMC_OK && (p->flags & BMC_PROP_SKU_ALIAS))
-      rc = hs_props_alias_refresh(h, sqlite3_column_int64(sel, 2), pid, api, NULL);
+      rc = hs_props_alias_refresh(h, sqlite3_column_int64(sel, 2), pid, api,
+                                  NULL);
   }
   sqlite3_finalize(sel);
   if(rc)

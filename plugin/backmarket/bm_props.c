@@ -7,6 +7,7 @@
  * generic fallbacks, grade, quantities) plus its per-market values
  * (enabled, warranty, comment).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,26 +85,68 @@ bm_prop_int(const struct bmc_product *p, const char *key, const char *market)
   return (*end || n < 0 || n > 1000000000L) ? -1 : (int)n;
 }
 
+/* The global values of p in one pass over its props (a catalog cycle
+ * decodes every product). */
 void
 bm_view_init(struct bm_view *v, const struct bmc_product *p)
 {
-  const char *s;
+  static const struct {
+    const char *key;
+    size_t off;
+  } fields[] = {
+    {"merchant_sku", offsetof(struct bm_view, sku)},
+    {"bm_listing_id", offsetof(struct bm_view, listing_id)},
+    {"bm_title", offsetof(struct bm_view, title)},
+    {"bm_description", offsetof(struct bm_view, description)},
+    {"category", offsetof(struct bm_view, category)},
+    {"grade", offsetof(struct bm_view, grade)},
+    {"bm_product_id", offsetof(struct bm_view, bm_product_id)},
+  };
+  const char *repricing = NULL, *safety = NULL, *max = NULL, *key;
+  size_t i, f, n = 0;
+  char *end;
+  long x;
 
   memset(v, 0, sizeof(*v));
   v->p = p;
-  s = bm_prop(p, "merchant_sku", NULL);
-  v->sku = s ? s : p->sku;
-  v->listing_id = bm_prop(p, "bm_listing_id", NULL);
-  s = bm_prop(p, "bm_title", NULL);
-  v->title = s ? s : p->title;
-  s = bm_prop(p, "bm_description", NULL);
-  v->description = s ? s : p->description;
-  v->category = bm_prop(p, "category", NULL);
-  v->grade = bm_prop(p, "grade", NULL);
-  v->bm_product_id = bm_prop(p, "bm_product_id", NULL);
-  v->repricing = bm_prop_bool(p, "repricing", NULL);
-  v->safety_qty = bm_prop_int(p, "safety_qty", NULL);
-  v->max_qty = bm_prop_int(p, "max_qty", NULL);
+  if(p->size >= offsetof(struct bmc_product, n_props) + sizeof(p->n_props))
+    n = p->n_props;
+  for(i = 0; i < n; i++) {
+    if(p->props[i].market[0] || !p->props[i].value[0])
+      continue;
+    key = p->props[i].key;
+    for(f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+      if(!strcmp(key, fields[f].key)) {
+        *(const char **)(void *)((char *)v + fields[f].off) =
+            p->props[i].value;
+        break;
+      }
+    if(f < sizeof(fields) / sizeof(fields[0]))
+      continue;
+    if(!strcmp(key, "repricing"))
+      repricing = p->props[i].value;
+    else if(!strcmp(key, "safety_qty"))
+      safety = p->props[i].value;
+    else if(!strcmp(key, "max_qty"))
+      max = p->props[i].value;
+  }
+  if(!v->sku)
+    v->sku = p->sku;
+  if(!v->title)
+    v->title = p->title;
+  if(!v->description)
+    v->description = p->description;
+  if(!repricing)
+    repricing = bm_prop_default("repricing");
+  if(!safety)
+    safety = bm_prop_default("safety_qty");
+  if(!max)
+    max = bm_prop_default("max_qty");
+  v->repricing = repricing && !strcmp(repricing, "true");
+  x = safety ? strtol(safety, &end, 10) : -1;
+  v->safety_qty = safety && !*end && x >= 0 && x <= 1000000000L ? (int)x : -1;
+  x = max ? strtol(max, &end, 10) : -1;
+  v->max_qty = max && !*end && x >= 0 && x <= 1000000000L ? (int)x : -1;
 }
 
 int

@@ -341,16 +341,19 @@ test_echo_state_survives(void)
 
   memset(&tt.log, 0, sizeof(tt.log));
   tt.n_log = 0;
-  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", NULL, 0, tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
-  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", NULL, 0, tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_EQUAL(tt.n_log, 2);
   CU_ASSERT_STRING_EQUAL(tt.log[1], "echo #2 batch_size=25");
   tt_api->destroy(inst);
   /* A new instance sees the durable state of the old one. */
   inst = tt_new();
-  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", NULL, 0, tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[2], "echo #3 batch_size=25");
   CU_ASSERT_STRING_EQUAL(tt.state_val[tt_find(&tt, "echo_count")], "3");
@@ -363,15 +366,18 @@ test_import_order_valid_bad_document_refused(void)
   void *inst = tt_new();
 
   tt.n_log = 0;
-  CU_ASSERT_EQUAL(tt_api->run(inst, "import_order", NULL, 0, tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "import_order", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[0], "order TEST-1001 created");
   CU_ASSERT_PTR_NOT_NULL(strstr(tt.last_doc, "<order_date>2026-01-01T00:00"
                                 ":00Z</order_date>"));
-  CU_ASSERT_EQUAL(tt_api->run(inst, "import_order", NULL, 0, tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "import_order", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[1], "order TEST-1001 updated");
-  CU_ASSERT_EQUAL(tt_api->run(inst, "bad_document", NULL, 0, tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "bad_document", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_ERR_SCHEMA);
   CU_ASSERT_PTR_NOT_NULL(strstr(tt_err, "order TEST-1001 refused: order.xsd "
                                 "validation failed"));
@@ -389,13 +395,16 @@ test_catalog_items_fail_sync(void)
                               sizeof(tt_err)), BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[0], "catalog: 3 products");
   CU_ASSERT_EQUAL(tt.progress_done, 3);
-  CU_ASSERT_EQUAL(tt_api->run(inst, "item_errors", NULL, 0, tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "item_errors", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_EQUAL(tt.n_items, 2);
-  CU_ASSERT_EQUAL(tt_api->run(inst, "fail", NULL, 0, tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "fail", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_ERR_REMOTE_REJECT);
   CU_ASSERT_PTR_NOT_NULL(strstr(tt_err, "refused"));
-  CU_ASSERT_EQUAL(tt_api->run(inst, "sync", NULL, 0, tt_err, sizeof(tt_err)), BMC_OK);
+  CU_ASSERT_EQUAL(tt_api->run(inst, "sync", NULL, 0, tt_err,
+                              sizeof(tt_err)), BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[1], "sync run #1");
   CU_ASSERT_EQUAL(tt_api->run(inst, "no_such_action", NULL, 0, tt_err,
                               sizeof(tt_err)), BMC_ERR_INVALID_ARG);

@@ -564,7 +564,8 @@ test_retry_failed_items(void)
   listed("RT-C", 1, 1, "130.00", u[2]);
   snprintf(path, sizeof(path), "/ws/listings/%s", u[1]);
   CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/faults",
-                           "{\"path\": \"%s\", \"method\": \"POST\", \"kind\": "
+                           "{\"path\": \"%s\", \"method\": \"POST\", "
+                           "\"kind\": "
                            "\"status\", \"status\": 400, \"count\": 1}", path),
                   201);
   CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", &job), HS_JOB_PARTIAL);
