@@ -6,7 +6,7 @@
  * retry of only the failed items of a job (trigger "retry of job N");
  * the company's Custom Inventory Calculation (percent:N exactly, a module
  * checked when set, errors with file:line from host.cfg, the service the
- * plugin calls).
+ * plugin calls); property columns that would clash are refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,6 +270,68 @@ test_inventory_calc(void)
   CU_ASSERT_EQUAL(q, 6);
 }
 
+static int
+other_create(const struct bmc_host_api *host, void *ctx, void **inst,
+             char *errbuf, size_t errlen)
+{
+  return BMC_ERR_INTERNAL;
+}
+
+static int
+other_run(void *inst, const char *action, const char *const *items,
+          size_t n, char *errbuf, size_t errlen)
+{
+  return BMC_ERR_INTERNAL;
+}
+
+static void
+other_destroy(void *inst)
+{
+}
+
+/* A file's header must name one column: a plugin whose property column is
+ * a host column or another loaded plugin's is refused when it registers. */
+static void
+test_column_clash(void)
+{
+  static struct bmc_property props[1];
+  static struct bmc_plugin_api api;
+  char err[512];
+
+  memset(&api, 0, sizeof(api));
+  api.hdr.magic = BMC_ABI_MAGIC;
+  api.hdr.size = sizeof(api);
+  api.hdr.major = BMC_ABI_MAJOR;
+  api.hdr.minor = BMC_ABI_MINOR;
+  api.name = "other";
+  api.version = "1";
+  api.create = other_create;
+  api.run = other_run;
+  api.destroy = other_destroy;
+  api.properties = props;
+  api.n_properties = 1;
+  memset(props, 0, sizeof(props));
+  props[0].key = "code";
+  props[0].type = BMC_SET_STRING;
+  props[0].label = "Code";
+  props[0].panel = "General";
+  props[0].column = "OtherCode|Ean";
+  CU_ASSERT_EQUAL(hs_host_add_plugin_api(h, &api, "mem/other", err,
+                                         sizeof(err)), BMC_ERR_CONFLICT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "mem/other: property 'code': column "
+                                "'Ean' is one of the host's own Bulk Update "
+                                "columns"));
+  props[0].column = "shopcap";
+  CU_ASSERT_EQUAL(hs_host_add_plugin_api(h, &api, "mem/other", err,
+                                         sizeof(err)), BMC_ERR_CONFLICT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "column 'shopcap' is already declared "
+                                "by plugin tplug"));
+  props[0].column = "OtherCode";
+  CU_ASSERT_EQUAL(hs_host_add_plugin_api(h, &api, "mem/other", err,
+                                         sizeof(err)), BMC_OK);
+  CU_ASSERT_PTR_NOT_NULL(hs_plugin_find(h, "other"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -278,6 +340,7 @@ main(int argc, char **argv)
     {"host_props", "actions on a selection, retry", test_selection},
     {"host_props", "retry refused", test_retry_refused},
     {"host_props", "Custom Inventory Calculation", test_inventory_calc},
+    {"host_props", "property columns never clash", test_column_clash},
   };
 
   return cu_main(cases, CU_CASES_N(cases), setup, teardown, argc, argv);
