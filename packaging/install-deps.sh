@@ -7,7 +7,9 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       libcurl4-openssl-dev libjson-c-dev libxml2-dev libconfig-dev
       libcunit1-dev libsqlite3-dev libmicrohttpd-dev
-      libxml2-utils valgrind binutils nodejs npm)
+      libxml2-utils valgrind binutils nodejs npm
+      libsodium-dev chromium chromium-driver python3-selenium
+      fonts-dejavu-core curl python3 dpkg-dev lintian systemd xz-utils)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -58,7 +58,7 @@ fi
 # the host loads it (ABI checks, property declarations)
 hs=$build/host-sim/host/host-sim
 if [ -x "$hs" ]; then
-  out=$("$hs" --db "$tmp/host.db" --plugin-dir "$tmp" plugins) || {
+  out=$("$hs" --db :memory: --plugin-dir "$tmp" plugins) || {
     echo "FAIL: host-sim refused the SDK-built plugin: $out"; exit 1; }
   case $out in
     *"sdk_smoke (SDK smoke) version 0.0.1, ABI $major."*"SdkPrice"*) ;;

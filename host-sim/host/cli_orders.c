@@ -3,16 +3,22 @@
  * order.xsd XML, ship (tracking, carrier, serials/IMEI, partial lines),
  * cancel, and the settlement list.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
+#define CLI_MAX_LINES 64
+
 static int
 cli_order_cb(void *ud, const struct hs_order_summary *o)
 {
-  (void)ud;
+  if(ud) {
+    json_object_array_add(ud, cli_json_order(o));
+    return 0;
+  }
   printf("%5lld  %-16s %-20s %-14s %-10s %-13s %-16s %10s %s  %s%s\n",
          (long long)o->id, o->company, o->source_order_id, o->marketplace,
          o->status, o->payment_status, o->shipping_status, o->grand_total,
@@ -23,131 +29,189 @@ cli_order_cb(void *ud, const struct hs_order_summary *o)
   return 0;
 }
 
-int
-cli_cmd_orders(struct cli *c, int argc, char **argv)
+/* `cmd [<company>] [--json]`: *company NULL = all; *arr for --json. */
+static int
+cli_list_args(struct cli *c, const char *cmd, int argc, char **argv,
+              const char **company, struct json_object **arr)
 {
-  if(argc > 2)
-    return cli_usage("orders");
-  printf("%5s  %-16s %-20s %-14s %-10s %-13s %-16s %10s\n", "ID", "COMPANY",
-         "SOURCE ORDER", "MARKETPLACE", "STATUS", "PAYMENT", "SHIPPING",
-         "TOTAL");
-  if(hs_orders_each(c->h, argc > 1 ? argv[1] : NULL, NULL, cli_order_cb,
-                    NULL))
-    return cli_fail("orders", "cannot read orders");
+  static const struct option lo[] = {{"json", no_argument, NULL, 0},
+                                     {NULL, 0, NULL, 0}};
+  int flags = 0, first;
+
+  first = cli_getopt(cmd, argc, argv, lo, cli_opt_flags, &flags);
+  if(first < 0)
+    return -first;
+  if(argc - first > 1)
+    return cli_usage(cmd);
+  *company = first < argc ? argv[first] : NULL;
+  if(*company && cli_company(c, cmd, *company))
+    return CLI_FAIL;
+  *arr = NULL;
+  if(flags && !(*arr = json_object_new_array()))
+    return cli_fail(cmd, "out of memory");
   return CLI_OK;
 }
 
-static int
-cli_find(struct cli *c, const char *cmd, const char *company,
-         const char *arg, int64_t *id)
+int
+cli_cmd_orders(struct cli *c, int argc, char **argv)
 {
-  int rc = cli_order_arg(c, company, arg, id);
+  struct json_object *arr;
+  const char *company;
+  int rc;
 
-  if(rc == BMC_ERR_CONFLICT)
-    return cli_fail(cmd, "source order id '%s' exists on two marketplaces; "
-                    "use the host id (host-sim orders)", arg);
-  if(rc)
-    return cli_fail(cmd, "company '%s' has no order '%s'", company, arg);
-  return CLI_OK;
+  if((rc = cli_list_args(c, "orders", argc, argv, &company, &arr)))
+    return rc;
+  if(!arr)
+    printf("%5s  %-16s %-20s %-14s %-10s %-13s %-16s %10s\n", "ID",
+           "COMPANY", "SOURCE ORDER", "MARKETPLACE", "STATUS", "PAYMENT",
+           "SHIPPING", "TOTAL");
+  if(hs_orders_each(c->h, company, NULL, cli_order_cb, arr)) {
+    json_object_put(arr);
+    return cli_fail("orders", "cannot read orders");
+  }
+  return arr ? cli_json_print(arr) : CLI_OK;
 }
 
 int
 cli_cmd_order(struct cli *c, int argc, char **argv)
 {
+  static const struct option lo[] = {{"json", no_argument, NULL, 0},
+                                     {NULL, 0, NULL, 0}};
+  struct json_object *doc;
   char *xml = NULL;
+  size_t len = 0;
   int64_t id;
-  int rc;
+  int rc, flags = 0, first;
 
-  if(argc != 3)
+  first = cli_getopt("order", argc, argv, lo, cli_opt_flags, &flags);
+  if(first < 0)
+    return -first;
+  if(argc - first != 2)
     return cli_usage("order");
-  if(cli_find(c, "order", argv[1], argv[2], &id))
+  argv += first;
+  if(cli_find_order(c, "order", argv[0], argv[1], &id))
     return CLI_FAIL;
-  rc = hs_order_xml(c->h, id, &xml, NULL);
+  rc = hs_order_xml(c->h, id, &xml, &len);
   if(rc)
     return cli_fail("order", "order %lld: %s", (long long)id,
                     hs_rc_name(rc));
-  fputs(xml, stdout);
+  if(!flags) {
+    fputs(xml, stdout);
+    free(xml);
+    return CLI_OK;
+  }
+  doc = cli_json_order_doc(xml, len);
   free(xml);
-  return CLI_OK;
+  if(!doc)
+    return cli_fail("order", "order %lld: the stored document does not "
+                    "parse", (long long)id);
+  cli_json_int(doc, "host_id", id);
+  return cli_json_print(doc);
+}
+
+struct cli_ship_opts {
+  struct cli *c;
+  struct hs_shipment s;
+  struct hs_ship_line lines[CLI_MAX_LINES];
+  size_t n;
+  char *sel;
+};
+
+static int
+cli_ship_opt(void *ud, int idx, const char *arg)
+{
+  struct cli_ship_opts *o = ud;
+  char why[256];
+  char *eq;
+
+  switch(idx) {
+  case 0: o->s.tracking_number = arg; return 0;
+  case 1: o->s.carrier = arg; return 0;
+  case 2:
+    if(cli_parse_when(arg, hs_clock_now(o->c->h), &o->s.ship_date_ms, why,
+                      sizeof(why)))
+      return cli_fail("ship", "--date '%.60s': %s", arg, why);
+    if(o->s.ship_date_ms > hs_clock_now(o->c->h) + 86400000LL)
+      return cli_fail("ship", "--date '%.60s' is more than a day in the "
+                      "future", arg);
+    return 0;
+  case 3: o->sel = (char *)arg; return 0;
+  default:
+    eq = strchr(arg, '=');
+    if(!eq || eq == arg || !eq[1])
+      return cli_fail("ship", "--serial wants LINE=IMEI, got '%.60s'", arg);
+    if(o->n >= CLI_MAX_LINES)
+      return cli_fail("ship", "at most %d --serial/--lines entries",
+                      CLI_MAX_LINES);
+    *eq = '\0';
+    if(hs_serial_check(eq + 1, why, sizeof(why)))
+      return cli_fail("ship", "--serial %s=%.60s: %s (nothing was shipped)",
+                      arg, eq + 1, why);
+    o->lines[o->n].line_id = arg;
+    o->lines[o->n].serial = eq + 1;
+    o->n++;
+    return 0;
+  }
 }
 
 int
 cli_cmd_ship(struct cli *c, int argc, char **argv)
 {
-  struct hs_ship_line lines[64];
-  struct hs_shipment s;
-  char err[512], *sel = NULL, *tok, *save = NULL;
+  static const struct option lo[] = {
+    {"tracking", required_argument, NULL, 0},
+    {"carrier", required_argument, NULL, 0},
+    {"date", required_argument, NULL, 0},
+    {"lines", required_argument, NULL, 0},
+    {"serial", required_argument, NULL, 0},
+    {NULL, 0, NULL, 0}};
+  struct cli_ship_opts *o;
+  char err[512], *tok, *save = NULL;
   int64_t id;
-  size_t n = 0, k;
-  int i;
+  size_t k;
+  int first, rc = CLI_OK;
 
-  if(argc < 3)
-    return cli_usage("ship");
-  memset(&s, 0, sizeof(s));
-  for(i = 3; i < argc; i++) {
-    const char *o = argv[i];
-
-    if(i + 1 >= argc)
-      return cli_usage("ship");
-    if(strcmp(o, "--tracking") == 0) {
-      s.tracking_number = argv[++i];
-    }
-    else if(strcmp(o, "--carrier") == 0) {
-      s.carrier = argv[++i];
-    }
-    else if(strcmp(o, "--date") == 0) {
-      if(cli_parse_when(argv[++i], hs_clock_now(c->h), &s.ship_date_ms))
-        return cli_fail("ship", "--date '%s' is not a time", argv[i]);
-    }
-    else if(strcmp(o, "--lines") == 0) {
-      sel = argv[++i];
-    }
-    else if(strcmp(o, "--serial") == 0) {
-      char *eq = strchr(argv[++i], '=');
-
-      if(!eq || eq == argv[i] || !eq[1])
-        return cli_fail("ship", "--serial wants LINE=IMEI, got '%s'",
-                        argv[i]);
-      if(n >= 64)
-        return cli_fail("ship", "at most 64 --serial/--lines entries");
-      *eq = '\0';
-      lines[n].line_id = argv[i];
-      lines[n].serial = eq + 1;
-      n++;
-    }
-    else {
-      return cli_usage("ship");
-    }
+  if(!(o = calloc(1, sizeof(*o))))
+    return cli_fail("ship", "out of memory");
+  o->c = c;
+  first = cli_getopt("ship", argc, argv, lo, cli_ship_opt, o);
+  if(first < 0 || argc - first != 2) {
+    free(o);
+    return first < 0 ? -first : cli_usage("ship");
   }
-  if(!s.tracking_number || !s.carrier) {
+  if(!o->s.tracking_number || !o->s.carrier) {
+    free(o);
     cli_fail("ship", "--tracking and --carrier are required");
     return cli_usage("ship");
   }
-  if(sel) {
-    s.only_listed = 1;
-    for(tok = strtok_r(sel, ",", &save); tok;
+  if(o->sel) {
+    o->s.only_listed = 1;
+    for(tok = strtok_r(o->sel, ",", &save); tok && !rc;
         tok = strtok_r(NULL, ",", &save)) {
-      for(k = 0; k < n; k++)
-        if(strcmp(lines[k].line_id, tok) == 0)
+      for(k = 0; k < o->n; k++)
+        if(strcmp(o->lines[k].line_id, tok) == 0)
           break;
-      if(k < n)
+      if(k < o->n)
         continue;
-      if(n >= 64)
-        return cli_fail("ship", "at most 64 lines");
-      lines[n].line_id = tok;
-      lines[n].serial = NULL;
-      n++;
+      if(o->n >= CLI_MAX_LINES) {
+        rc = cli_fail("ship", "at most %d lines", CLI_MAX_LINES);
+        break;
+      }
+      o->lines[o->n].line_id = tok;
+      o->lines[o->n].serial = NULL;
+      o->n++;
     }
   }
-  s.lines = lines;
-  s.n_lines = n;
-  if(cli_find(c, "ship", argv[1], argv[2], &id))
-    return CLI_FAIL;
-  if(hs_order_ship(c->h, id, &s, err, sizeof(err)))
-    return cli_fail("ship", "%s", err);
-  printf("order %s shipped with %s %s\n", argv[2], s.carrier,
-         s.tracking_number);
-  return CLI_OK;
+  o->s.lines = o->lines;
+  o->s.n_lines = o->n;
+  if(!rc && cli_find_order(c, "ship", argv[first], argv[first + 1], &id))
+    rc = CLI_FAIL;
+  if(!rc && hs_order_ship(c->h, id, &o->s, err, sizeof(err)))
+    rc = cli_fail("ship", "%s", err);
+  if(!rc)
+    printf("order %s shipped with %s %s\n", argv[first + 1], o->s.carrier,
+           o->s.tracking_number);
+  free(o);
+  return rc;
 }
 
 int
@@ -161,7 +225,7 @@ cli_cmd_cancel(struct cli *c, int argc, char **argv)
     note = argv[4];
   else if(argc != 3)
     return cli_usage("cancel");
-  if(cli_find(c, "cancel", argv[1], argv[2], &id))
+  if(cli_find_order(c, "cancel", argv[1], argv[2], &id))
     return CLI_FAIL;
   if(hs_order_cancel(c->h, id, note, err, sizeof(err)))
     return cli_fail("cancel", "%s", err);
@@ -172,7 +236,28 @@ cli_cmd_cancel(struct cli *c, int argc, char **argv)
 static int
 cli_settle_cb(void *ud, const struct hs_settlement *s)
 {
-  (void)ud;
+  if(ud) {
+    struct json_object *o = json_object_new_object();
+
+    if(!o)
+      return BMC_ERR_NOMEM;
+    cli_json_str(o, "company", s->company);
+    cli_json_str(o, "marketplace", s->marketplace);
+    cli_json_str(o, "settlement_id", s->settlement_id);
+    cli_json_str(o, "period_start", s->period_start);
+    cli_json_str(o, "period_end", s->period_end);
+    cli_json_str(o, "payout_date", s->payout_date);
+    cli_json_str(o, "currency", s->currency);
+    cli_json_str(o, "sales", s->sales);
+    cli_json_str(o, "shipping", s->shipping);
+    cli_json_str(o, "fees", s->fees);
+    cli_json_str(o, "refunds", s->refunds);
+    cli_json_str(o, "net", s->net);
+    cli_json_int(o, "lines", s->n_lines);
+    cli_json_time(o, "imported", s->imported_ms);
+    json_object_array_add(ud, o);
+    return 0;
+  }
   printf("%-16s %-14s %-16s %s..%s payout %s  sales %s fees %s refunds %s "
          "net %s %s (%lld lines)\n", s->company, s->marketplace,
          s->settlement_id, s->period_start, s->period_end, s->payout_date,
@@ -184,10 +269,15 @@ cli_settle_cb(void *ud, const struct hs_settlement *s)
 int
 cli_cmd_settlements(struct cli *c, int argc, char **argv)
 {
-  if(argc > 2)
-    return cli_usage("settlements");
-  if(hs_settlements_each(c->h, argc > 1 ? argv[1] : NULL, cli_settle_cb,
-                         NULL))
+  struct json_object *arr;
+  const char *company;
+  int rc;
+
+  if((rc = cli_list_args(c, "settlements", argc, argv, &company, &arr)))
+    return rc;
+  if(hs_settlements_each(c->h, company, cli_settle_cb, arr)) {
+    json_object_put(arr);
     return cli_fail("settlements", "cannot read settlements");
-  return CLI_OK;
+  }
+  return arr ? cli_json_print(arr) : CLI_OK;
 }

@@ -1,5 +1,6 @@
 /*
- * hs_config.c -- host.cfg: parse it with libconfig into struct hs_config
+ * hs_config.c -- host.cfg: check its text (hs_config_text.c), parse it
+ * with libconfig into struct hs_config
  * (copies of every string, source lines kept), check every Toolbox value
  * against the plugin's settings schema (hs_setting_validate, in
  * hs_setting_check.c), then across fields (an enabled plugin has its
@@ -115,6 +116,12 @@ hs_cfg_get_string(struct hs_cfg_reader *r, const config_setting_t *s,
   v = config_setting_get_string(s);
   if(!v)
     return hs_cfg_fail(r, s, "%s: cannot read the string", what);
+  if(hs_text_control_at(v) >= 0)
+    return hs_cfg_fail(r, s, "%s: contains a control character (byte "
+                       "0x%02x at offset %ld); write it on one line without "
+                       "escapes such as \\n", what,
+                       (unsigned)(unsigned char)v[hs_text_control_at(v)],
+                       hs_text_control_at(v));
   /* libconfig strings die with config_destroy(): copy. */
   *out = hs_cfg_strdup(v);
   return *out ? BMC_OK : hs_cfg_nomem(r);
@@ -327,11 +334,18 @@ hs_cfg_read_root(struct hs_cfg_reader *r, config_t *lc, struct hs_config *cfg)
       rc = hs_cfg_get_string(r, m, "plugin_dir", &cfg->plugin_dir);
     else if(!strcmp(key, "database"))
       rc = hs_cfg_get_string(r, m, "database", &cfg->database);
+    else if(!strcmp(key, "key_file")) {
+      cfg->key_file_line = (int)config_setting_source_line(m);
+      rc = hs_cfg_get_string(r, m, "key_file", &cfg->key_file);
+      if(!rc && !cfg->key_file[0])
+        rc = hs_cfg_fail(r, m, "key_file: empty (leave it out for the "
+                         "default, the store's path + \".key\")");
+    }
     else if(!strcmp(key, "companies"))
       rc = hs_cfg_read_companies(r, m, cfg);
     else
       rc = hs_cfg_fail(r, m, "unknown top-level setting '%s' (expected "
-                       "plugin_dir, database, companies)", key);
+                       "plugin_dir, database, key_file, companies)", key);
   }
   return rc;
 }
@@ -370,20 +384,17 @@ hs_cfg_parse_error(const config_t *lc, const char *file, char *err,
   return BMC_ERR_CONFIG;
 }
 
-int
-hs_config_read_string(const char *text, const char *name_for_messages,
-                      struct hs_config **out, char *err, size_t errlen)
+/* Check the text, then parse it (text NUL-terminated, len bytes). */
+static int
+hs_cfg_parse(const char *text, size_t len, const char *file,
+             struct hs_config **out, char *err, size_t errlen)
 {
-  const char *file = name_for_messages ? name_for_messages : "<string>";
   config_t lc;
   int rc;
 
-  if(out)
-    *out = NULL;
-  if(!text || !out) {
-    hs_cfg_errf(err, errlen, "hs_config_read_string: missing argument");
-    return BMC_ERR_INVALID_ARG;
-  }
+  rc = hs_config_text_check(text, len, file, err, errlen);
+  if(rc)
+    return rc;
   config_init(&lc);
   if(config_read_string(&lc, text) != CONFIG_TRUE)
     rc = hs_cfg_parse_error(&lc, file, err, errlen);
@@ -394,11 +405,26 @@ hs_config_read_string(const char *text, const char *name_for_messages,
 }
 
 int
+hs_config_read_string(const char *text, const char *name_for_messages,
+                      struct hs_config **out, char *err, size_t errlen)
+{
+  if(out)
+    *out = NULL;
+  if(!text || !out) {
+    hs_cfg_errf(err, errlen, "hs_config_read_string: missing argument");
+    return BMC_ERR_INVALID_ARG;
+  }
+  return hs_cfg_parse(text, strlen(text),
+                      name_for_messages ? name_for_messages : "<string>",
+                      out, err, errlen);
+}
+
+int
 hs_config_read_file(const char *path, struct hs_config **out, char *err,
                     size_t errlen)
 {
-  config_t lc;
-  FILE *fp;
+  char *text = NULL;
+  size_t len = 0;
   int rc;
 
   if(out)
@@ -407,24 +433,12 @@ hs_config_read_file(const char *path, struct hs_config **out, char *err,
     hs_cfg_errf(err, errlen, "hs_config_read_file: missing argument");
     return BMC_ERR_INVALID_ARG;
   }
-  fp = fopen(path, "r");
-  if(!fp) {
-    hs_cfg_errf(err, errlen, "%s: cannot open config file: %s", path,
-                strerror(errno));
-    return BMC_ERR_NOT_FOUND;
-  }
-  config_init(&lc);
-  if(config_read(&lc, fp) != CONFIG_TRUE)
-    rc = hs_cfg_parse_error(&lc, path, err, errlen);
-  else
-    rc = hs_cfg_build(&lc, path, out, err, errlen);
-  config_destroy(&lc);
-  if(fclose(fp) != 0 && rc == BMC_OK) {
-    hs_config_free(*out);
-    *out = NULL;
-    hs_cfg_errf(err, errlen, "%s: close failed: %s", path, strerror(errno));
-    rc = BMC_ERR_INTERNAL;
-  }
+  rc = hs_config_text_load(path, &text, &len, err, errlen);
+  if(rc)
+    return rc;
+  rc = hs_cfg_parse(text, len, path, out, err, errlen);
+  explicit_bzero(text, len); /* it may hold tokens */
+  free(text);
   return rc;
 }
 
@@ -586,6 +600,8 @@ hs_config_free(struct hs_config *cfg)
 
       for(k = 0; k < p->n_entries; k++) {
         free(p->entries[k].key);
+        if(p->entries[k].value)
+          explicit_bzero(p->entries[k].value, strlen(p->entries[k].value));
         free(p->entries[k].value);
       }
       free(p->entries);
@@ -598,6 +614,7 @@ hs_config_free(struct hs_config *cfg)
   free(cfg->companies);
   free(cfg->plugin_dir);
   free(cfg->database);
+  free(cfg->key_file);
   free(cfg->source);
   free(cfg);
 }

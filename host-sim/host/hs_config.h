@@ -4,6 +4,7 @@
  *
  *   plugin_dir = "/usr/lib/bmconnector/plugins";
  *   database   = "/var/lib/bmconnector/host.db";
+ *   key_file   = "/var/lib/bmconnector/host.db.key";   (optional)
  *   companies = ( { name = "Acme Refurb";
  *                   inventory_calc = "percent:80";
  *                   plugins = { shop = { enabled = true;
@@ -11,8 +12,10 @@
  *                                        page_size = 50; };
  *                             }; } );
  *
- * Reading (hs_config_read_*) checks the shape: known top-level and company
- * keys, types of plugin_dir/database/name/enabled, scalar setting values.
+ * Reading (hs_config_read_*) checks the text first (no NUL byte, no
+ * @include directive, no "\x00" escape: hs_config_text.c), then the shape:
+ * known top-level and company keys, types of plugin_dir/database/key_file/
+ * name/enabled (no control characters in them), scalar setting values.
  * Validation (hs_config_validate) checks every value against the plugin's
  * schema, field by field, then across fields (an enabled plugin has all its
  * required settings).  Messages are "file:line: what is wrong" and never
@@ -36,12 +39,20 @@ const struct bmc_setting *hs_setting_find(const struct bmc_plugin_api *api,
  * decimal integer in [min, max] (no bound when min == max == 0); STRING at
  * most max bytes when max > 0; DECIMAL digits with an optional sign and
  * fraction ("12.50"), within [min, max] unless min == max == 0 (compared
- * exactly, no floating point); ENUM one of enum_values.  A SECRET value
- * must not have leading/trailing whitespace nor contain a line break.
+ * exactly, no floating point); ENUM one of enum_values.  No value of any
+ * type may contain a control character (C0 or DEL), a REQUIRED one may
+ * not be empty, a SECRET one must not have leading/trailing whitespace.
  * The message starts with "<key>: " and never quotes a secret value.
  * Returns BMC_OK, BMC_ERR_CONFIG (value refused) or BMC_ERR_INVALID_ARG. */
 int hs_setting_validate(const struct bmc_setting *s, const char *value,
                         char *err, size_t errlen);
+
+/* Offset of the first control character of s (C0: 0x00-0x1f, or DEL
+ * 0x7f), -1 when it has none. */
+long hs_text_control_at(const char *s);
+/* A company name: not empty, no control character.  BMC_OK or
+ * BMC_ERR_INVALID_ARG with what is wrong (the byte and its offset). */
+int hs_company_name_check(const char *name, char *err, size_t errlen);
 
 /* libconfig type a value was written with (checked against the setting
  * type by hs_config_validate). */
@@ -81,12 +92,14 @@ struct hs_cfg_company {
 };
 
 /* A parsed host.cfg.  Every string is a heap copy owned by the struct
- * (libconfig's strings are copied before config_destroy).  plugin_dir and
- * database are NULL when the file does not set them. */
+ * (libconfig's strings are copied before config_destroy).  plugin_dir,
+ * database and key_file are NULL when the file does not set them. */
 struct hs_config {
   char *source; /* file name used in messages */
   char *plugin_dir;
   char *database;
+  char *key_file;    /* the store key (struct hs_options.key_file) */
+  int key_file_line;
   struct hs_cfg_company *companies;
   size_t n_companies;
 };
@@ -110,7 +123,7 @@ int hs_config_validate(const struct hs_config *cfg,
                            void *ud, const char *plugin_name),
                        void *ud, char *err, size_t errlen);
 
-/* Accepts NULL and half-built configs. */
+/* Accepts NULL and half-built configs; setting values are wiped. */
 void hs_config_free(struct hs_config *cfg);
 
 /* Lookups into a parsed config (NULL when absent). */
@@ -125,6 +138,17 @@ const struct hs_cfg_entry *hs_config_entry(const struct hs_cfg_plugin *p,
  * in the file, else s->default_value, else NULL.  p may be NULL. */
 const char *hs_config_value(const struct hs_cfg_plugin *p,
                             const struct bmc_setting *s);
+
+/* The text of a host.cfg (name for messages) is one libconfig can read
+ * safely: no NUL byte (libconfig would stop there), no @include (it
+ * would read any file, and exit(2) on a directory), no "\x00" escape (it
+ * would drop the byte silently).  BMC_ERR_CONFIG "name:line: ...". */
+int hs_config_text_check(const char *text, size_t len, const char *name,
+                         char *err, size_t errlen);
+/* Read a host.cfg into a NUL-terminated heap copy (*out, *len): a regular
+ * file of at most 1 MiB.  BMC_ERR_NOT_FOUND when it cannot be opened. */
+int hs_config_text_load(const char *path, char **out, size_t *len,
+                        char *err, size_t errlen);
 
 /* Format a message into err (NULL/0 allowed); shared by the config
  * reader and the setting checks.  Internal to the host. */

@@ -1,12 +1,14 @@
 /*
  * hs_host.c -- the host object: open/close, the plugin registry (files
  * and in-memory descriptors), companies and plugin enablement, the
- * per-(company, plugin) instance contexts, the host log and host.cfg.
+ * per-(company, plugin) instance contexts and the host log.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "hs_config.h"
 #include "hs_internal.h"
@@ -61,8 +63,14 @@ hs_host_open(const struct hs_options *opt, struct hs_host **out, char *err,
     return BMC_ERR_INVALID_ARG;
   }
   *out = NULL;
+  if(sodium_init() < 0) {
+    hs_errf(err, errlen, "host open: libsodium cannot start (no random "
+            "source?)");
+    return BMC_ERR_INTERNAL;
+  }
   h = calloc(1, sizeof(*h));
-  if(!h) {
+  if(!h || !(h->db_path = hs_strdup(opt->db_path))) {
+    free(h);
     hs_errf(err, errlen, "host open: out of memory");
     return BMC_ERR_NOMEM;
   }
@@ -73,6 +81,8 @@ hs_host_open(const struct hs_options *opt, struct hs_host **out, char *err,
   h->virtual_clock = opt->virtual_clock ? 1 : 0;
   hs_services_init(&h->api);
   rc = hs_store_open(h, opt->db_path, opt->sync_full, err, errlen);
+  if(!rc)
+    rc = hs_secret_open(h, opt->key_file, err, errlen);
   if(!rc)
     rc = hs_xml_init(h, opt->schema_dir, err, errlen);
   if(!rc)
@@ -101,7 +111,7 @@ hs_inst_free(struct hs_inst *in)
   }
   pthread_mutex_destroy(&in->mu);
   for(i = 0; i < in->n_secrets; i++)
-    free(in->secrets[i]);
+    hs_secret_free(in->secrets[i]);
   free(in->secrets);
   free(in->company);
   free(in);
@@ -124,7 +134,11 @@ hs_host_close(struct hs_host *h)
   free(h->plugs);
   hs_invcalc_close(h);
   hs_xml_close(h);
+  if(h->lease_held)
+    hs_sched_lease_drop(h);
   hs_store_close(h);
+  hs_secret_close(h);
+  free(h->db_path);
   free(h);
 }
 
@@ -150,6 +164,11 @@ hs_plug_add(struct hs_host *h, const struct bmc_plugin_api *api,
     return BMC_ERR_NOMEM;
   }
   h->plugs = nv;
+  if(hs_secrets_seal_plugin(h, api) != BMC_OK) {
+    hs_errf(err, errlen, "%s: cannot seal the secret settings of '%s' "
+            "stored in clear: %s", origin, api->name, h->last_err);
+    return BMC_ERR_INTERNAL;
+  }
   nv[h->n_plugs].api = api;
   nv[h->n_plugs].origin = hs_strdup(origin);
   nv[h->n_plugs].loaded = loaded;
@@ -277,22 +296,26 @@ hs_plugin_find(struct hs_host *h, const char *name)
 int
 hs_company_add(struct hs_host *h, const char *name, int64_t *id)
 {
+  char why[HS_ERRLEN];
   sqlite3_stmt *st;
-  size_t i;
 
-  if(!h || !name || !name[0])
+  if(!h || !name)
     return BMC_ERR_INVALID_ARG;
-  for(i = 0; name[i]; i++)
-    if((unsigned char)name[i] < 0x20)
-      return BMC_ERR_INVALID_ARG;
-  if(hs_company_find(h, name, id) == BMC_OK)
+  if(hs_company_name_check(name, why, sizeof(why))) {
+    hs_errf(h->last_err, sizeof(h->last_err), "%s", why);
+    return BMC_ERR_INVALID_ARG;
+  }
+  if(hs_company_find(h, name, id) == BMC_OK) {
+    hs_errf(h->last_err, sizeof(h->last_err), "company '%s' already exists",
+            name);
     return BMC_ERR_CONFLICT;
+  }
   st = hs_stmt(h, "INSERT INTO companies(name, created_ms) VALUES(?, ?)");
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, name);
   sqlite3_bind_int64(st, 2, hs_clock_now(h));
-  if(sqlite3_step(st) != SQLITE_DONE)
+  if(hs_step_write(h, st) != SQLITE_DONE)
     return BMC_ERR_INTERNAL;
   if(id)
     *id = sqlite3_last_insert_rowid(h->db);
@@ -372,8 +395,8 @@ hs_company_plugin_enable(struct hs_host *h, const char *company,
   sqlite3_bind_int64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   sqlite3_bind_int(st, 3, enabled ? 1 : 0);
-  if(sqlite3_step(st) != SQLITE_DONE) {
-    hs_errf(err, errlen, "enable: %s", sqlite3_errmsg(h->db));
+  if(hs_step_write(h, st) != SQLITE_DONE) {
+    hs_errf(err, errlen, "enable: %s", h->last_err);
     return BMC_ERR_INTERNAL;
   }
   return BMC_OK;
@@ -463,7 +486,7 @@ hs_inst_load_secrets(struct hs_inst *in)
   size_t i;
 
   for(i = 0; i < in->n_secrets; i++)
-    free(in->secrets[i]);
+    hs_secret_free(in->secrets[i]);
   free(in->secrets);
   in->secrets = NULL;
   in->n_secrets = 0;
@@ -482,7 +505,7 @@ hs_inst_load_secrets(struct hs_inst *in)
     if(v && v[0])
       in->secrets[in->n_secrets++] = v;
     else
-      free(v);
+      hs_secret_free(v);
   }
   return BMC_OK;
 }
@@ -503,73 +526,4 @@ hs_host_services(struct hs_host *h, const char *company, const char *plugin,
   *api = &h->api;
   *ctx = in;
   return BMC_OK;
-}
-
-/* ---- host.cfg ---- */
-
-static const struct bmc_plugin_api *
-hs_cfg_lookup(void *ud, const char *name)
-{
-  return hs_plugin_find(ud, name);
-}
-
-int
-hs_host_load_config(struct hs_host *h, const char *cfg_path, char *err,
-                    size_t errlen)
-{
-  struct hs_config *cfg = NULL;
-  size_t c, p, e;
-  int rc;
-
-  if(!h || !cfg_path) {
-    hs_errf(err, errlen, "config: no file");
-    return BMC_ERR_INVALID_ARG;
-  }
-  rc = hs_config_read_file(cfg_path, &cfg, err, errlen);
-  if(rc)
-    return rc;
-  if(cfg->plugin_dir && h->n_plugs == 0)
-    rc = hs_host_load_plugins(h, cfg->plugin_dir, err, errlen);
-  if(!rc)
-    rc = hs_config_validate(cfg, hs_cfg_lookup, h, err, errlen);
-  if(!rc)
-    rc = hs_begin(h);
-  for(c = 0; !rc && c < cfg->n_companies; c++) {
-    const struct hs_cfg_company *co = &cfg->companies[c];
-
-    rc = hs_company_add(h, co->name, NULL);
-    if(rc == BMC_ERR_CONFLICT)
-      rc = BMC_OK;
-    if(!rc && co->inventory_calc) {
-      char tmp[HS_ERRLEN];
-
-      rc = hs_company_invcalc_set(h, co->name, co->inventory_calc, tmp,
-                                  sizeof(tmp));
-      if(rc)
-        hs_errf(err, errlen, "%s:%d: inventory_calc: %s", cfg_path,
-                co->inventory_calc_line, tmp);
-    }
-    for(p = 0; !rc && p < co->n_plugins; p++) {
-      const struct hs_cfg_plugin *pl = &co->plugins[p];
-
-      rc = hs_company_plugin_enable(h, co->name, pl->name, pl->enabled, err,
-                                    errlen);
-      for(e = 0; !rc && e < pl->n_entries; e++)
-        rc = hs_company_setting_set(h, co->name, pl->name,
-                                    pl->entries[e].key, pl->entries[e].value,
-                                    err, errlen);
-      if(rc && pl->line) {
-        char tmp[HS_ERRLEN];
-
-        snprintf(tmp, sizeof(tmp), "%s", err ? err : "");
-        hs_errf(err, errlen, "%s:%d: %s", cfg_path, pl->line, tmp);
-      }
-    }
-  }
-  if(rc)
-    hs_rollback(h);
-  else
-    rc = hs_commit(h);
-  hs_config_free(cfg);
-  return rc;
 }

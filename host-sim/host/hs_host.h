@@ -13,7 +13,10 @@
  *     as in bmc_plugin_api.name).  BMC_ERR_NOT_FOUND when unknown.
  *   - Strings handed to callbacks are borrowed for the callback only.
  *     A callback returns 0 to continue; non-zero stops the iteration and
- *     that value is returned.
+ *     that value is returned.  hs_products_each/hs_product_get callbacks
+ *     may write to the store (rows are read a page at a time); the other
+ *     listings (jobs, job log, errors, orders, companies, settlements)
+ *     hold a read while they call back: write after they return.
  *   - One struct hs_host is used from one thread at a time, except
  *     hs_clock_now()/hs_clock_now_cb() and hs_scheduler_stop(), which are
  *     safe from any thread (and the latter from a signal handler).
@@ -41,10 +44,21 @@ struct hs_options {
                                FULL); 0 = WAL NORMAL: commits survive a
                                process crash, the last ones may be lost on
                                power failure (20x faster job logs) */
+  const char *key_file;     /* the store key that seals secret settings
+                               (host.cfg key_file); NULL = "<db_path>.key"
+                               beside the store, created 0600 with a new
+                               key when the store has none; for ":memory:"
+                               a key that lives in memory only */
 };
 
 /* Open (create/migrate) the store, load schemas and plugins.  Jobs left
- * Processing by a crash are marked Interrupted.  *out owned by caller. */
+ * Processing by a crash are marked Interrupted.  *out owned by caller.
+ * The store and its -wal/-shm files are created 0600 (an existing store
+ * of this user loses group/other access).  The store key (key_file) is
+ * checked against the fingerprint the store keeps: a store whose sealed
+ * secrets cannot be opened (key file missing, or another key) is refused
+ * with BMC_ERR_CONFIG saying which file to restore.  When the store holds
+ * secrets the process is made non-dumpable (hs_process_harden). */
 int hs_host_open(const struct hs_options *opt, struct hs_host **out,
                  char *err, size_t errlen);
 /* Destroys plugin instances, closes the store.  Accepts NULL. */
@@ -53,6 +67,30 @@ void hs_host_close(struct hs_host *h);
 const char *hs_rc_name(int rc);
 /* Store schema version after migrations (for tests and `init`). */
 int hs_store_version(struct hs_host *h);
+
+/* The message of the last failure recorded by a call that takes no err
+ * buffer (store busy, a refused company name, a second scheduler, a
+ * secret that cannot be decrypted); "" when none.  Borrowed, valid until
+ * the next call on h. */
+const char *hs_last_error(struct hs_host *h);
+
+/* ---- secrets at rest ---- */
+
+/* The key file in use; NULL for the in-memory key of a ":memory:" store.
+ * Back it up with the store: without it the secret settings are lost. */
+const char *hs_store_key_path(struct hs_host *h);
+/* Re-seal every secret setting under a new random key, atomically: the
+ * new key is written to "<key_file>.new" (0600), the store switches in
+ * one transaction, then the file is renamed over key_file (an interrupted
+ * rotation is finished by the next open).  Other processes on the store
+ * pick the new key up by themselves.  BMC_ERR_CONFLICT when another
+ * process rotated first. */
+int hs_store_rotate_key(struct hs_host *h, char *err, size_t errlen);
+/* Make this process non-dumpable (prctl PR_SET_DUMPABLE 0: no core
+ * file, no ptrace by other processes of the user) and set RLIMIT_CORE to
+ * 0.  hs_host_open calls it when the store holds secrets; a CLI reading a
+ * secret from stdin calls it before reading. */
+int hs_process_harden(char *err, size_t errlen);
 
 /* Host log sink for lines outside a job (and a copy of job lines);
  * default: none.  level is enum bmc_log_level. */
@@ -97,6 +135,8 @@ const struct bmc_plugin_api *hs_plugin_find(struct hs_host *h,
 
 /* ---- companies and plugin enablement ---- */
 
+/* BMC_ERR_INVALID_ARG for an empty name or one with a control character
+ * (the reason in hs_last_error()), BMC_ERR_CONFLICT when it exists. */
 int hs_company_add(struct hs_host *h, const char *name, int64_t *id);
 int hs_company_find(struct hs_host *h, const char *name, int64_t *id);
 int hs_companies_each(struct hs_host *h,
@@ -113,8 +153,10 @@ int hs_company_plugin_enabled(struct hs_host *h, const char *company,
 /* ---- Toolbox settings per (company, plugin) ---- */
 
 /* Validate against the plugin's schema and store.  Refuses unknown keys,
- * wrong types, out-of-range values, secrets with surrounding whitespace
- * (BMC_ERR_CONFIG, message names key and problem, never the secret). */
+ * wrong types, out-of-range values, control characters in strings (CR,
+ * LF, NUL, other C0, DEL), secrets with surrounding whitespace, an empty
+ * required setting (BMC_ERR_CONFIG, message names key and problem, never
+ * the secret).  Secret values are stored sealed (see hs_host_open). */
 int hs_company_setting_set(struct hs_host *h, const char *company,
                            const char *plugin, const char *key,
                            const char *value, char *err, size_t errlen);
@@ -178,6 +220,10 @@ int hs_products_each_for(struct hs_host *h, const char *company,
                          const char *plugin, int enabled_only,
                          bmc_product_cb cb, void *ud);
 int hs_products_count(struct hs_host *h, const char *company, int64_t *n);
+/* The range of an available quantity (Bulk Update CSV and stock set). */
+#define HS_QTY_MIN (-1000000000LL)
+#define HS_QTY_MAX 1000000000LL
+/* BMC_ERR_INVALID_ARG when available_qty is outside HS_QTY_MIN..MAX. */
 int hs_stock_set(struct hs_host *h, const char *company, const char *sku,
                  int64_t available_qty);
 
@@ -212,6 +258,7 @@ struct hs_prop_view {
   const char *market;                 /* "" = global */
   const char *value;                  /* NULL = unset, no default */
   int is_set;
+  int64_t updated_ms;                 /* when it was stored; 0 = not set */
 };
 /* Every declared property of plugin (NULL = every loaded plugin) for
  * product sku, in declaration order (`products show`). */
@@ -335,6 +382,8 @@ int hs_job_log_each(struct hs_host *h, int64_t job_id,
 struct hs_item_error {
   int64_t id, job_id, ts_ms;
   const char *company, *plugin, *item, *code, *message;
+  int64_t resolved_ms;       /* 0 = open (hs_errors_list only) */
+  const char *resolved_note; /* the operator's note; NULL when open */
 };
 /* Oldest first; company/plugin NULL = all. */
 int hs_errors_each(struct hs_host *h, const char *company, const char *plugin,
@@ -416,6 +465,11 @@ int hs_settlements_each(struct hs_host *h, const char *company,
 
 /* ---- clock ---- */
 
+/* Parse "YYYY-MM-DD[THH:MM:SS[.fff][Z|+hh:mm]]" (a real calendar date and
+ * time of day: 2026-02-30 and 25:61:61 are refused) or digits-only ms
+ * into ms since the epoch; BMC_OK or BMC_ERR_INVALID_ARG (hs_util.c). */
+int hs_parse_time(const char *s, int64_t *ms);
+
 /* ms since the epoch; thread-safe (C11 atomics on the virtual clock). */
 int64_t hs_clock_now(struct hs_host *h);
 /* The same, shaped for function pointers (host = struct hs_host *). */
@@ -445,10 +499,14 @@ int hs_task_set(struct hs_host *h, const char *company, const char *plugin,
  * *ran (may be NULL) = jobs started, skipped ones included. */
 int hs_scheduler_tick(struct hs_host *h, int *ran);
 /* Virtual clock: advance to each next due time <= until_ms, tick, repeat;
- * ends with the clock at until_ms.  Real clock: BMC_ERR_INVALID_ARG. */
+ * ends with the clock at until_ms.  Real clock: BMC_ERR_INVALID_ARG.
+ * BMC_ERR_CONFLICT, naming the other pid in hs_last_error(), when
+ * another scheduler holds the store. */
 int hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran);
 /* Tick once a second on the real clock until hs_scheduler_stop() or
- * SIGINT/SIGTERM (handlers installed for the duration). */
+ * SIGINT/SIGTERM (handlers installed for the duration).  One scheduler
+ * per store: while another process's scheduler holds the store this one
+ * waits (a log line says which pid) and takes over when it stops. */
 int hs_scheduler_run_forever(struct hs_host *h);
 void hs_scheduler_stop(struct hs_host *h);
 
@@ -460,6 +518,61 @@ void hs_scheduler_stop(struct hs_host *h);
 int hs_host_services(struct hs_host *h, const char *company,
                      const char *plugin, const struct bmc_host_api **api,
                      void **ctx);
+
+/* ---- operator actions (hs_ops.c) ----
+ * Each action is a logged change: a Completed job with trigger
+ * "operator", the action's name and one log line saying what changed,
+ * shown by `jobs` / `job ID`.  *job_id may be NULL. */
+
+/* A serial/IMEI as the tracking upload checks it: digits only = an IMEI
+ * (15 digits, Luhn, plugin/common/pc_imei.c); otherwise a serial number of
+ * 1..50 printable characters without spaces.  BMC_OK or
+ * BMC_ERR_INVALID_ARG with why. */
+int hs_serial_check(const char *serial, char *why, size_t whylen);
+/* Release an order held for review (OnHold -> InProcess, note kept): the
+ * plugin's next order download accepts its held lines.  BMC_ERR_CONFLICT
+ * when the order is not OnHold. */
+int hs_order_release(struct hs_host *h, int64_t order_id, const char *note,
+                     int64_t *job_id, char *err, size_t errlen);
+/* Correct the serial/IMEI of one line before it is sent: replaces the
+ * line's serials with `serial` (checked with hs_serial_check).
+ * BMC_ERR_CONFLICT once the shipment was reported to the marketplace
+ * (it cannot be changed there), BMC_ERR_NOT_FOUND for an unknown line. */
+int hs_order_line_serial_set(struct hs_host *h, int64_t order_id,
+                             const char *line_id, const char *serial,
+                             int64_t *job_id, char *err, size_t errlen);
+/* Mark error-queue entry error_id resolved with the operator's note
+ * (required, no control characters).  BMC_ERR_CONFLICT if already
+ * resolved. */
+int hs_error_resolve(struct hs_host *h, int64_t error_id, const char *note,
+                     int64_t *job_id, char *err, size_t errlen);
+/* The error queue oldest first; open entries only unless
+ * include_resolved (then resolved_ms/resolved_note are filled in). */
+int hs_errors_list(struct hs_host *h, const char *company,
+                   const char *plugin, int include_resolved,
+                   int (*cb)(void *ud, const struct hs_item_error *e),
+                   void *ud);
+
+/* Ready To Post as the plugins last wrote it (their BMC_PROP_READY and
+ * BMC_PROP_READY_REASONS properties, a row per market they judged), for
+ * one SKU (host SKU or a plugin's SKU alias) or the catalog, for each
+ * plugin enabled for the company that declares one. */
+struct hs_ready {
+  const char *sku, *title, *plugin; /* plugin NULL: never checked */
+  const char *market;  /* "" = the product as a whole */
+  int enabled;         /* listed there (the plugin's LISTS property) */
+  const char *ready;   /* "Yes", "No" or NULL (never checked) */
+  const char *reasons; /* "; "-separated, "" when ready */
+  int64_t checked_ms;  /* when the plugin wrote it; 0 = never */
+};
+int hs_ready_each(struct hs_host *h, const char *company, const char *sku,
+                  int (*cb)(void *ud, const struct hs_ready *r), void *ud);
+
+/* Job progress as plugins report it (job_progress), e.g. for a terminal
+ * progress line; fn NULL = none. */
+typedef void (*hs_progress_fn)(void *ud, int64_t job_id, int64_t done,
+                               int64_t total);
+void hs_host_set_progress(struct hs_host *h, hs_progress_fn fn, void *ud);
 
 /* ---- fault hook (crash-safety tests) ---- */
 
@@ -474,5 +587,115 @@ enum hs_fault_mode {
 int hs_fault_set(struct hs_host *h, const char *service, int64_t after_n,
                  int mode);
 void hs_fault_clear(struct hs_host *h);
+
+/* ---- web Toolbox: users, sessions, audit, paged listings ----
+ * (hs_users.c, hs_audit.c, hs_products_query.c, hs_listing_pages.c) */
+
+enum hs_role { HS_ROLE_VIEWER = 0, HS_ROLE_ADMIN = 1 };
+/* "viewer" / "admin". */
+const char *hs_role_name(int role);
+/* BMC_OK and *role, or BMC_ERR_INVALID_ARG for another word. */
+int hs_role_parse(const char *s, int *role);
+
+/* Add a user: name 1-64 of [A-Za-z0-9._@-], password 8-1024 bytes with no
+ * control characters, hashed with Argon2id (libsodium crypto_pwhash_str,
+ * interactive limits); the password itself is never stored or logged.
+ * BMC_ERR_CONFLICT when the name exists, BMC_ERR_INVALID_ARG with a
+ * message for a bad name or password. */
+int hs_user_add(struct hs_host *h, const char *name, int role,
+                const char *password, char *err, size_t errlen);
+/* New password (same rules); ends every session of the user. */
+int hs_user_set_password(struct hs_host *h, const char *name,
+                         const char *password, char *err, size_t errlen);
+/* Remove the user and its sessions (the audit keeps its name). */
+int hs_user_remove(struct hs_host *h, const char *name);
+
+struct hs_user {
+  int64_t id;
+  const char *name;
+  int role; /* enum hs_role */
+  int64_t created_ms, n_sessions, locked_until_ms;
+};
+int hs_users_each(struct hs_host *h,
+                  int (*cb)(void *ud, const struct hs_user *u), void *ud);
+
+#define HS_SESSION_ID_LEN 64 /* hex characters of a session id / token */
+#define HS_LOGIN_MAX_FAILS 5 /* failed logins in a row before the lock */
+#define HS_LOGIN_LOCK_MS (15 * 60 * 1000)
+
+/* Check name and password; on success start a session that ends ttl_ms
+ * later (host clock) and write its id (HS_SESSION_ID_LEN hex + NUL) into
+ * sid.  Only a hash of the id is stored.  BMC_ERR_UNAUTHORIZED for an
+ * unknown user or a wrong password (the same message and, as far as
+ * Argon2id allows, the same time for both); BMC_ERR_CONFLICT while the
+ * user is locked after HS_LOGIN_MAX_FAILS failures in a row. */
+int hs_user_login(struct hs_host *h, const char *name, const char *password,
+                  int64_t ttl_ms, char *sid, size_t sidlen, char *err,
+                  size_t errlen);
+
+struct hs_session {
+  char user[65];
+  int role;
+  int64_t expires_ms;
+  char csrf[HS_SESSION_ID_LEN + 1]; /* the session's form token */
+};
+/* The live session with this id: BMC_OK and *out, BMC_ERR_NOT_FOUND when
+ * unknown, malformed or expired. */
+int hs_session_get(struct hs_host *h, const char *sid, struct hs_session *out);
+/* End the session (logout); BMC_OK also when it did not exist. */
+int hs_session_end(struct hs_host *h, const char *sid);
+/* Constant-time comparison of a submitted form token with the session's:
+ * 1 when equal. */
+int hs_csrf_equal(const struct hs_session *s, const char *token);
+
+/* Audit of the web Toolbox: every page view and action with the user.
+ * detail may be NULL; it must not hold secrets. */
+int hs_audit_add(struct hs_host *h, const char *user, const char *method,
+                 const char *path, int status, const char *detail);
+struct hs_audit_row {
+  int64_t id, ts_ms;
+  const char *user, *method, *path, *detail;
+  int status;
+};
+/* Newest first, at most limit rows; user NULL = everybody. */
+int hs_audit_each(struct hs_host *h, const char *user, int limit,
+                  int (*cb)(void *ud, const struct hs_audit_row *r),
+                  void *ud);
+
+/* A page of the catalog in SKU order: search (NULL/"" = all) matches any
+ * part of the SKU or the title, case-insensitive (1-2 characters: a SKU
+ * prefix or a part of the title, by a scan); *total (may be NULL) gets
+ * the number of matches.  Generic product data only. */
+struct hs_product_row {
+  const char *sku, *title, *ean, *site_price, *image_url;
+  int64_t available_qty, updated_ms;
+};
+int hs_products_page(struct hs_host *h, const char *company,
+                     const char *search, int64_t offset, int limit,
+                     int (*cb)(void *ud, const struct hs_product_row *r),
+                     void *ud, int64_t *total);
+/* Every declared property of a product: hs_product_props_each() above. */
+
+/* Orders newest first, a page at a time; search (NULL/"" = all) is a
+ * source order id prefix.  company NULL = all; *total may be NULL. */
+int hs_orders_page(struct hs_host *h, const char *company, const char *search,
+                   int64_t offset, int limit,
+                   int (*cb)(void *ud, const struct hs_order_summary *o),
+                   void *ud, int64_t *total);
+struct hs_order_line_view {
+  const char *line_id, *sku, *line_total, *fee, *tax, *marketplace_state;
+  const char *serials; /* one per line ('\n' separated) or NULL */
+  int64_t quantity;
+  int shipped;
+};
+int hs_order_lines_each(struct hs_host *h, int64_t order_id,
+                        int (*cb)(void *ud,
+                                  const struct hs_order_line_view *l),
+                        void *ud);
+/* The error queue newest first, a page at a time (company NULL = all). */
+int hs_errors_page(struct hs_host *h, const char *company, int64_t offset,
+                   int limit,
+                   int (*cb)(void *ud, const struct hs_item_error *e),
+                   void *ud, int64_t *total);
 
 #endif /* HS_HOST_H */

@@ -5,7 +5,9 @@
  * plugin's declared property column ("<Column>_<market>" for a market's
  * value), validates each row (properties against their declarations),
  * writes only the columns the header names, one transaction per batch, and
- * reports each bad row with its line number and the column.
+ * reports each bad row with its line number and the column.  A NUL byte
+ * or a control character never reaches the store: it would cut a SKU
+ * short (and overwrite another product) or reach a header.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hs_config.h"
 #include "hs_internal.h"
 
 #define HS_CSV_MAX_RECORD (1024 * 1024)
@@ -77,6 +80,7 @@ struct hs_csv {
   size_t cap, len;
   size_t off[HS_CSV_MAX_COLS];
   size_t nf;
+  size_t nul_field;  /* 1-based field of the record's first NUL, 0 none */
   int64_t line;      /* line the current record starts on */
   int64_t next_line; /* line the next record starts on */
 };
@@ -113,6 +117,7 @@ hs_csv_next(struct hs_csv *c, char *err, size_t errlen)
 
   c->len = 0;
   c->nf = 0;
+  c->nul_field = 0;
   c->line = c->next_line;
   c->off[c->nf++] = 0;
   for(;;) {
@@ -171,6 +176,8 @@ hs_csv_next(struct hs_csv *c, char *err, size_t errlen)
       c->off[c->nf++] = c->len;
       continue;
     }
+    if(ch == '\0' && !c->nul_field)
+      c->nul_field = c->nf; /* kept as a byte; the record is refused */
     c->buf[c->len++] = (char)ch;
   }
   c->buf[c->len] = '\0';
@@ -224,6 +231,25 @@ hs_parse_int(const char *v, long long lo, long long hi, long long *out)
   return 0;
 }
 
+/* 1 + offset of the first control character text column col may not
+ * hold, 0 when none: a title or description may have tabs and line
+ * breaks, nothing else may have any. */
+static long
+hs_text_bad(const struct hs_csv_col *col, const char *v)
+{
+  int multiline = !strcmp(col->column, "title") ||
+                  !strcmp(col->column, "description");
+  long i;
+
+  if(!multiline)
+    return hs_text_control_at(v) + 1;
+  for(i = 0; v[i]; i++)
+    if(((unsigned char)v[i] < 0x20 && v[i] != '\t' && v[i] != '\n' &&
+        v[i] != '\r') || (unsigned char)v[i] == 0x7f)
+      return i + 1;
+  return 0;
+}
+
 /* Validate and bind one value.  Empty = NULL (unset) except for the
  * quantity, which becomes 0. */
 static int
@@ -245,7 +271,7 @@ hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_csv_col *col, char *v,
   }
   switch(col->kind) {
   case HS_K_QTY:
-    if(hs_parse_int(v, -1000000000LL, 1000000000LL, &x)) {
+    if(hs_parse_int(v, HS_QTY_MIN, HS_QTY_MAX, &x)) {
       hs_errf(msg, msglen, "%s: '%.40s' is not a whole number", col->header,
               v);
       return -1;
@@ -285,6 +311,13 @@ hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_csv_col *col, char *v,
     }
     break;
   case HS_K_TEXT:
+    if(hs_text_bad(col, v)) {
+      hs_errf(msg, msglen, "%s contains a control character (byte 0x%02x "
+              "at offset %ld)", col->header,
+              (unsigned)(unsigned char)v[hs_text_bad(col, v) - 1],
+              hs_text_bad(col, v) - 1);
+      return -1;
+    }
     break;
   }
   return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) ? -1 : 0;
@@ -637,6 +670,12 @@ hs_products_import_csv(struct hs_host *h, const char *company,
     rc = BMC_ERR_INVALID_ARG;
     goto out;
   }
+  if(c.nul_field) {
+    hs_errf(err, errlen, "%s:%lld: column %zu of the header contains a NUL "
+            "byte", path, (long long)c.line, c.nul_field);
+    rc = BMC_ERR_INVALID_ARG;
+    goto out;
+  }
   rc = hs_map_header(h, &c, map, rerr, sizeof(rerr));
   if(rc) {
     hs_errf(err, errlen, "%s: %s", path, rerr);
@@ -663,6 +702,12 @@ hs_products_import_csv(struct hs_host *h, const char *company,
       continue; /* blank line */
     if(c.nf != nf) {
       hs_errf(msg, sizeof(msg), "%zu fields, the header has %zu", c.nf, nf);
+      bad = 1;
+    }
+    else if(c.nul_field) {
+      hs_errf(msg, sizeof(msg), "field %zu (%s) contains a NUL byte: the "
+              "row is refused, nothing of it was written", c.nul_field,
+              map[c.nul_field - 1].header);
       bad = 1;
     }
     if(!intx) {

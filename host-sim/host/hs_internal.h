@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <libxml/xmlschemas.h>
 
@@ -18,6 +19,8 @@
 #include "hs_loader.h"
 
 #define HS_ERRLEN 512
+#define HS_KEY_LEN 32    /* the store key (crypto_secretbox_KEYBYTES) */
+#define HS_KEY_FP_LEN 32 /* hex digits of a key's fingerprint */
 
 struct hs_calcmod; /* hs_invcalc.c */
 
@@ -42,7 +45,6 @@ struct hs_inst {
   size_t n_secrets;
 };
 
-#define HS_STMT_CACHE 96
 
 struct hs_host {
   sqlite3 *db;
@@ -58,16 +60,30 @@ struct hs_host {
   hs_log_fn log_fn;
   void *log_ud;
   struct bmc_host_api api;
-  struct {
+  /* Prepared-statement cache keyed by the SQL text's address (hs_stmt):
+   * open addressing, grown at 1/2 load, never evicts a statement. */
+  struct hs_stmt_slot {
     const char *sql;
     sqlite3_stmt *st;
-  } stmts[HS_STMT_CACHE];
-  size_t n_stmts;
+  } *stmts;
+  size_t n_stmts, cap_stmts;
   char fault_svc[48];
   int64_t fault_after, fault_count;
   int fault_mode;
-  int product_get_busy; /* the cached one-SKU statement is in use */
   struct hs_calcmod *calcmods; /* loaded inventory calculation modules */
+  hs_progress_fn progress_fn; /* hs_host_set_progress (hs_ops.c) */
+  void *progress_ud;
+  char *db_path;
+  char last_err[HS_ERRLEN]; /* hs_last_error() */
+  int64_t busy_since_ms;    /* monotonic start of the current busy wait */
+  /* secrets at rest (hs_secret.c) */
+  unsigned char *key;       /* HS_KEY_LEN bytes, sodium_malloc'd */
+  char *key_path;           /* NULL: in-memory key of a ":memory:" store */
+  char key_fp[HS_KEY_FP_LEN + 1];
+  int hardened;             /* hs_process_harden() done */
+  /* scheduler lease (hs_sched_lease.c) */
+  char lease_nonce[33];
+  int lease_held;
 };
 
 /* ---- hs_util.c ---- */
@@ -81,8 +97,6 @@ int hs_copy(char *buf, size_t buflen, const char *s);
 char *hs_mask(const char *text, char *const *secrets, size_t n);
 /* ms since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21). */
 void hs_iso_time(int64_t ms, char *buf, size_t buflen);
-/* Parse "YYYY-MM-DDTHH:MM:SS[.fff][Z|+hh:mm]" or digits-only ms. */
-int hs_parse_time(const char *s, int64_t *ms);
 /* Decimal text "[-]d+[.d{1,frac}]" to an integer scaled by 10^frac. */
 int hs_decimal_parse(const char *s, int frac, int64_t *out);
 
@@ -95,13 +109,76 @@ void hs_store_close(struct hs_host *h);
 sqlite3_stmt *hs_stmt(struct hs_host *h, const char *sql);
 /* Run sql without results; BMC_OK or BMC_ERR_INTERNAL. */
 int hs_exec(struct hs_host *h, const char *sql);
-int hs_begin(struct hs_host *h);  /* BEGIN IMMEDIATE */
+/* BEGIN IMMEDIATE: takes the write lock up front, waiting for another
+ * process's (bounded backoff); BMC_ERR_CONFLICT when the store stayed
+ * busy, message in hs_last_error(). */
+int hs_begin(struct hs_host *h);
 int hs_commit(struct hs_host *h);
 void hs_rollback(struct hs_host *h);
+/* sqlite3_step of a write statement: inside the caller's transaction, or
+ * in its own BEGIN IMMEDIATE ... COMMIT when none is open.  Returns
+ * SQLITE_DONE or the failure (message in hs_last_error()). */
+int hs_step_write(struct hs_host *h, sqlite3_stmt *st);
+/* hs_step_write's result as a bmc_rc: BMC_OK, BMC_ERR_CONFLICT (busy),
+ * BMC_ERR_INTERNAL. */
+int hs_write_rc(int step_rc);
+/* Record a store failure for hs_last_error() and the host log. */
+void hs_store_fail(struct hs_host *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Bind text or NULL. */
 int hs_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text or NULL. */
 const char *hs_col_text(sqlite3_stmt *st, int i);
+
+/* ---- hs_keyfile.c ---- */
+void hs_key_fingerprint(const unsigned char *key,
+                        char out[HS_KEY_FP_LEN + 1]);
+/* BMC_OK, BMC_ERR_NOT_FOUND (no such file), BMC_ERR_CONFIG (not private,
+ * not ours, not a key file). */
+int hs_keyfile_read(const char *path, unsigned char *key, char *err,
+                    size_t errlen);
+/* Create path 0600 (O_EXCL: BMC_ERR_CONFLICT when it exists), fsync'd. */
+int hs_keyfile_write(const char *path, const unsigned char *key,
+                     const char *store, char *err, size_t errlen);
+/* rename(from, to) and fsync the directory. */
+int hs_keyfile_install(const char *from, const char *to, char *err,
+                       size_t errlen);
+
+/* ---- hs_seal.c ---- */
+/* Seal plain for row (cid, plugin, setting) under key: *out "v1:..."
+ * malloc'd.  Open it: BMC_ERR_CONFIG when it does not open with this key
+ * (another key, or damaged); never hands out the ciphertext. */
+int hs_seal_value(const unsigned char *key, int64_t cid, const char *plugin,
+                  const char *setting, const char *plain, char **out);
+int hs_unseal_value(const unsigned char *key, int64_t cid,
+                    const char *plugin, const char *setting,
+                    const char *sealed, char **out);
+/* Wipe (sodium_memzero) and free a string that may hold a secret. */
+void hs_secret_free(char *s);
+/* Wipe a buffer that may hold a secret. */
+void hs_wipe(void *p, size_t len);
+
+/* ---- hs_secret.c ---- */
+/* Choose, check or create the store key (after migrations). */
+int hs_secret_open(struct hs_host *h, const char *key_file, char *err,
+                   size_t errlen);
+void hs_secret_close(struct hs_host *h);
+/* Seal / open one setting value of (company id, plugin, setting); *out
+ * malloc'd.  Unseal: BMC_ERR_CONFIG (message in hs_last_error()) when it
+ * does not open; never hands out the ciphertext. */
+int hs_secret_seal(struct hs_host *h, int64_t cid, const char *plugin,
+                   const char *setting, const char *plain, char **out);
+int hs_secret_unseal(struct hs_host *h, int64_t cid, const char *plugin,
+                     const char *setting, const char *sealed, char **out);
+/* Seal the values of api's SECRET settings still stored in clear. */
+int hs_secrets_seal_plugin(struct hs_host *h,
+                           const struct bmc_plugin_api *api);
+
+/* ---- hs_sched_lease.c ---- */
+/* Claim the store's scheduler lease for this host (BMC_ERR_CONFLICT with
+ * the holder in hs_last_error()); release it. */
+int hs_sched_lease_take(struct hs_host *h);
+void hs_sched_lease_drop(struct hs_host *h);
 
 /* ---- hs_host.c ---- */
 void hs_hostlog(struct hs_host *h, int level, const char *fmt, ...)
@@ -135,6 +212,8 @@ void hs_services_init(struct bmc_host_api *api);
 int hs_fault_check(struct hs_host *h, const char *service);
 
 /* ---- hs_jobs.c ---- */
+/* A process with that pid exists (this one included). */
+int hs_pid_alive(pid_t pid);
 void hs_job_log(struct hs_inst *in, int level, const char *text);
 void hs_job_item_error(struct hs_inst *in, const char *item,
                        const char *code, const char *message);

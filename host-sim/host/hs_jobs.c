@@ -41,9 +41,9 @@ hs_job_line(struct hs_host *h, int64_t job_id, int level, const char *text)
   sqlite3_bind_int(st, 3, level);
   sqlite3_bind_int(st, 4, level == BMC_LOG_ERROR);
   hs_bind_text(st, 5, text);
-  if(sqlite3_step(st) != SQLITE_DONE)
+  if(hs_step_write(h, st) != SQLITE_DONE)
     hs_hostlog(h, BMC_LOG_ERROR, "job %lld log: %s", (long long)job_id,
-               sqlite3_errmsg(h->db));
+               h->last_err);
   sqlite3_reset(st);
 }
 
@@ -81,9 +81,8 @@ hs_job_item_error(struct hs_inst *in, const char *item, const char *code,
     hs_bind_text(st, 5, mm);
     sqlite3_bind_int64(st, 6, hs_clock_now(in->h));
     sqlite3_bind_int64(st, 7, in->job_id);
-    if(sqlite3_step(st) != SQLITE_DONE)
-      hs_hostlog(in->h, BMC_LOG_ERROR, "error queue: %s",
-                 sqlite3_errmsg(in->h->db));
+    if(hs_step_write(in->h, st) != SQLITE_DONE)
+      hs_hostlog(in->h, BMC_LOG_ERROR, "error queue: %s", in->h->last_err);
     sqlite3_reset(st);
   }
   in->n_item_errors++;
@@ -113,14 +112,14 @@ hs_job_set(struct hs_host *h, int64_t id, int status, int rc,
   sqlite3_bind_int(st, 2, rc);
   sqlite3_bind_int64(st, 3, hs_clock_now(h));
   sqlite3_bind_int64(st, 4, id);
-  r = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  r = hs_write_rc(hs_step_write(h, st));
   sqlite3_reset(st);
   return r;
 }
 
 /* The owner of a queued/running job is still there (another host-sim
  * process on the same store, or this one). */
-static int
+int
 hs_pid_alive(pid_t pid)
 {
   if(pid <= 0)
@@ -184,8 +183,10 @@ hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
   int rc;
 
   rc = hs_begin(h);
-  if(rc)
+  if(rc) {
+    hs_errf(err, errlen, "%s", h->last_err);
     return rc;
+  }
   st = hs_stmt(h, "SELECT id, pid, action FROM jobs WHERE company_id = ?"
                " AND plugin = ? AND status IN (0, 1)");
   if(!st) {
@@ -319,9 +320,9 @@ hs_job_exec(struct hs_inst *in, const char *action, const char *const *items,
     if(st) {
       sqlite3_bind_int64(st, 1, in->n_item_errors);
       sqlite3_bind_int64(st, 2, id);
-      if(sqlite3_step(st) != SQLITE_DONE)
+      if(hs_step_write(in->h, st) != SQLITE_DONE)
         hs_hostlog(in->h, BMC_LOG_ERROR, "job %lld: %s", (long long)id,
-                   sqlite3_errmsg(in->h->db));
+                   in->h->last_err);
       sqlite3_reset(st);
     }
   }
@@ -576,37 +577,6 @@ int
 hs_errors_each(struct hs_host *h, const char *company, const char *plugin,
                int (*cb)(void *ud, const struct hs_item_error *e), void *ud)
 {
-  sqlite3_stmt *st = NULL;
-  int rc = BMC_OK, s;
-
-  if(!h || !cb)
-    return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, "SELECT e.id, e.job_id, e.ts_ms, c.name,"
-                        " e.plugin, e.item, e.code, e.message FROM"
-                        " error_queue e JOIN companies c ON c.id ="
-                        " e.company_id WHERE (?1 IS NULL OR c.name = ?1) AND"
-                        " (?2 IS NULL OR e.plugin = ?2) ORDER BY e.id", -1,
-                        &st, NULL) != SQLITE_OK)
-    return BMC_ERR_INTERNAL;
-  hs_bind_text(st, 1, company);
-  hs_bind_text(st, 2, plugin);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
-    struct hs_item_error e;
-
-    e.id = sqlite3_column_int64(st, 0);
-    e.job_id = sqlite3_column_int64(st, 1);
-    e.ts_ms = sqlite3_column_int64(st, 2);
-    e.company = hs_col_text(st, 3);
-    e.plugin = hs_col_text(st, 4);
-    e.item = hs_col_text(st, 5);
-    e.code = hs_col_text(st, 6);
-    e.message = hs_col_text(st, 7);
-    rc = cb(ud, &e);
-    if(rc)
-      break;
-  }
-  if(!rc && s != SQLITE_DONE)
-    rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
-  return rc;
+  /* every entry, resolved ones included (hs_ops.c owns the query) */
+  return hs_errors_list(h, company, plugin, 1, cb, ud);
 }

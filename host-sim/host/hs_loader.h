@@ -106,6 +106,9 @@ int hs_properties_check(const char *path, const struct bmc_plugin_api *api,
 /* The property called key in api's declarations, or NULL. */
 const struct bmc_property *hs_property_find(const struct bmc_plugin_api *api,
                                             const char *key);
+/* The first property api declares with flag (a BMC_PROP_*), or NULL. */
+const struct bmc_property *hs_property_flagged(
+    const struct bmc_plugin_api *api, uint32_t flag);
 /* Check the text value against p like a setting (hs_setting_validate:
  * type, range, enum, decimal form) and, for a DECIMAL with decimals > 0,
  * the number of fraction digits.  The message starts with "<shown>: "

@@ -134,7 +134,7 @@ hs_order_mark_in(struct hs_inst *in, const char *source_order_id, int kind)
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, hs_clock_now(in->h));
   sqlite3_bind_int64(st, 2, oid);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(in->h, st));
   sqlite3_reset(st);
   return rc;
 }

@@ -17,6 +17,7 @@
 
 struct hs_oline {
   char *line_id, *sku, *quantity, *line_total, *tax, *fee, *state;
+  char *serials; /* the document's <serial> values, '\n' separated */
 };
 
 struct hs_odoc {
@@ -42,6 +43,7 @@ hs_odoc_free(struct hs_odoc *o)
     free(l->tax);
     free(l->fee);
     free(l->state);
+    free(l->serials);
   }
   free(o->lines);
   free(o->source_order_id);
@@ -60,6 +62,41 @@ hs_odoc_free(struct hs_odoc *o)
   free(o->refunded);
   free(o->grand_total);
   free(o->note);
+}
+
+/* The <serial> values of a line (IMEIs the marketplace already holds),
+ * joined with '\n' as order_lines.serials keeps them; NULL when none. */
+static int
+hs_odoc_serials(xmlNodePtr line, char **out)
+{
+  xmlNodePtr c;
+  size_t len = 0;
+
+  *out = NULL;
+  for(c = line->children; c; c = c->next) {
+    char *t, *n;
+    size_t tl;
+
+    if(c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name,
+                                             "serial"))
+      continue;
+    t = (char *)xmlNodeGetContent(c);
+    if(!t)
+      return BMC_ERR_NOMEM;
+    tl = strlen(t);
+    n = tl ? realloc(*out, len + tl + 2) : *out;
+    if(tl && n) {
+      if(len)
+        n[len++] = '\n';
+      memcpy(n + len, t, tl + 1);
+      len += tl;
+      *out = n;
+    }
+    xmlFree(t);
+    if(tl && !n)
+      return BMC_ERR_NOMEM;
+  }
+  return BMC_OK;
 }
 
 static int
@@ -106,6 +143,8 @@ hs_odoc_read(xmlDocPtr d, struct hs_odoc *o)
     l->tax = hs_xml_child_text(c, "tax");
     l->fee = hs_xml_child_text(c, "fee");
     l->state = hs_xml_child_text(c, "marketplace_state");
+    if(hs_odoc_serials(c, &l->serials))
+      return BMC_ERR_NOMEM;
   }
   if(!o->source_order_id || !o->channel || !o->marketplace || !o->status ||
      !o->payment_status || !o->order_date || !o->currency || !o->subtotal ||
@@ -185,8 +224,8 @@ hs_order_insert(struct hs_inst *in, const struct hs_odoc *o,
     const struct hs_oline *l = &o->lines[i];
 
     st = hs_stmt(h, "INSERT INTO order_lines(order_id, line_no, line_id,"
-                 " sku, quantity, line_total, fee, tax, marketplace_state)"
-                 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 " sku, quantity, line_total, fee, tax, marketplace_state,"
+                 " serials) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if(!st)
       return BMC_ERR_INTERNAL;
     sqlite3_bind_int64(st, 1, oid);
@@ -199,6 +238,7 @@ hs_order_insert(struct hs_inst *in, const struct hs_odoc *o,
     hs_bind_text(st, 7, l->fee);
     hs_bind_text(st, 8, l->tax);
     hs_bind_text(st, 9, l->state);
+    hs_bind_text(st, 10, l->serials);
     if(sqlite3_step(st) != SQLITE_DONE) {
       hs_errf(err, errlen, "order %s line %s: %s (duplicate line_id?)",
               o->source_order_id, l->line_id, sqlite3_errmsg(h->db));

@@ -2,9 +2,10 @@
  * hs_products.c -- the product catalog: upsert of one product's generic
  * data (the host's own columns; channel data are plugin properties, see
  * hs_props.c), streaming reads in SKU order as struct bmc_product with the
- * calling plugin's property values merged in (two cursors in SKU order,
- * never a whole-catalog array), one-product lookups by host SKU or alias,
- * and stock.
+ * calling plugin's property values merged in (a page of rows and their
+ * values read, then handed to the callback with no statement open; never
+ * a whole-catalog array), one-product lookups by host SKU or alias, and
+ * stock.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,9 +93,9 @@ hs_product_upsert(struct hs_host *h, const char *company,
   hs_bind_opt_int(st, 15, p->ram_gb);
   hs_bind_opt_int(st, 16, p->release_year);
   sqlite3_bind_int64(st, 17, hs_clock_now(h));
-  if(sqlite3_step(st) != SQLITE_DONE ||
+  if(hs_step_write(h, st) != SQLITE_DONE ||
      sqlite3_total_changes64(h->db) == before) {
-    hs_errf(err, errlen, "product %s: %s", p->sku, sqlite3_errmsg(h->db));
+    hs_errf(err, errlen, "product %s: %s", p->sku, h->last_err);
     sqlite3_reset(st);
     return BMC_ERR_INTERNAL;
   }
@@ -126,8 +127,8 @@ hs_opt_int(sqlite3_stmt *st, int i)
                                                    : sqlite3_column_int(st, i);
 }
 
-/* The plugin's property values of the current product, copied out of the
- * property cursor (which runs ahead by one row). */
+/* The plugin's property values of one page of products (copied out of
+ * the property statement), each row owning a run of them. */
 struct hs_propbuf {
   struct bmc_prop_value *v;
   size_t n, cap;
@@ -148,7 +149,8 @@ static int
 hs_propbuf_add(struct hs_propbuf *b, const char *key, const char *market,
                const char *value)
 {
-  const char *s[3] = {key, market ? market : "", value ? value : ""};
+  const char *s[3] = {key ? key : "", market ? market : "",
+                      value ? value : ""};
   size_t k, need = 0;
 
   if(b->n == b->cap) {
@@ -209,8 +211,8 @@ hs_propbuf_seal(struct hs_propbuf *b)
   " p.device_type, p.cpu, p.storage_type, p.storage_gb, p.ram_gb,"         \
   " p.release_year FROM products p "
 #define HS_PROP_COLS                                                        \
-  "SELECT pp.product_id, pp.key, pp.market, pp.value FROM products p JOIN"  \
-  " product_props pp ON pp.product_id = p.id AND pp.plugin = ?2 "
+  "SELECT pp.product_id, p.sku, pp.key, pp.market, pp.value FROM products"  \
+  " p JOIN product_props pp ON pp.product_id = p.id AND pp.plugin = ?2 "
 /* Offered on the channel: the plugin's LISTS property (?3, default ?4)
  * is "true" globally or for a market; everything when ?3 is NULL. */
 #define HS_LISTED                                                           \
@@ -220,33 +222,78 @@ hs_propbuf_seal(struct hs_propbuf *b)
   " e.product_id = p.id AND e.plugin = ?2 AND e.key = ?3 AND e.market ="   \
   " '')))"
 
-static const struct bmc_property *
-hs_lists_prop(const struct bmc_plugin_api *api)
+/* One product row copied out of its statement (strings in one block), so
+ * the callback runs with no statement open: it may write to the store.
+ * Its property values are props[first .. first + n_props) of the page. */
+struct hs_prow {
+  struct bmc_product p;
+  int64_t id;
+  size_t first;
+  char *mem;
+  char wbuf[40];
+};
+
+#define HS_PROW_TEXT 10
+
+/* Column index of each text field of the row, in hs_prow_fill order
+ * (weight_oz, column 7, is folded into weight_lbs). */
+static const int hs_prow_cols[HS_PROW_TEXT] = {1, 2, 3, 4, 5, 6, 8, 10, 11,
+                                               12};
+
+static int
+hs_prow_fill(sqlite3_stmt *st, struct hs_prow *r)
 {
-  size_t i;
+  const char **dst[HS_PROW_TEXT];
+  const char *src[HS_PROW_TEXT];
+  size_t total = 0, i, n;
+  char *w;
 
-  for(i = 0; api && i < api->n_properties; i++)
-    if(api->properties[i].flags & BMC_PROP_LISTS)
-      return &api->properties[i];
-  return NULL;
-}
-
-static sqlite3_stmt *
-hs_cat_prepare(struct hs_host *h, const char *sql, int cached)
-{
-  sqlite3_stmt *st = NULL;
-
-  if(cached)
-    return hs_stmt(h, sql);
-  if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
-    return NULL;
+  memset(r, 0, sizeof(*r));
+  dst[0] = &r->p.sku;
+  dst[1] = &r->p.title;
+  dst[2] = &r->p.description;
+  dst[3] = &r->p.ean;
+  dst[4] = &r->p.image_url;
+  dst[5] = &r->p.weight_lbs;
+  dst[6] = &r->p.site_price;
+  dst[7] = &r->p.device_type;
+  dst[8] = &r->p.cpu;
+  dst[9] = &r->p.storage_type;
+  for(i = 0; i < HS_PROW_TEXT; i++) {
+    src[i] = hs_col_text(st, hs_prow_cols[i]);
+    if(src[i])
+      total += strlen(src[i]) + 1;
   }
-  return st;
+  r->mem = malloc(total ? total : 1);
+  if(!r->mem)
+    return BMC_ERR_NOMEM;
+  w = r->mem;
+  for(i = 0; i < HS_PROW_TEXT; i++) {
+    if(!src[i])
+      continue;
+    n = strlen(src[i]) + 1;
+    memcpy(w, src[i], n);
+    *dst[i] = w;
+    w += n;
+  }
+  r->id = sqlite3_column_int64(st, 0);
+  r->p.size = (uint32_t)sizeof(r->p);
+  if(hs_weight(src[5], hs_col_text(st, 7), r->wbuf, sizeof(r->wbuf)) ==
+     r->wbuf)
+    r->p.weight_lbs = r->wbuf; /* else the copy of WeightLbs */
+  r->p.available_qty = sqlite3_column_int64(st, 9);
+  r->p.storage_gb = hs_opt_int(st, 13);
+  r->p.ram_gb = hs_opt_int(st, 14);
+  r->p.release_year = hs_opt_int(st, 15);
+  return BMC_OK;
 }
+
+/* Rows per page of a catalog stream: each page is read with its property
+ * values, its statements reset, then handed to the callback. */
+#define HS_CATALOG_PAGE 256
 
 static void
-hs_cat_bind(sqlite3_stmt *st, int64_t company_id, int64_t pid,
+hs_cat_bind(sqlite3_stmt *st, int64_t company_id,
             const struct bmc_plugin_api *api,
             const struct bmc_property *lists)
 {
@@ -255,8 +302,42 @@ hs_cat_bind(sqlite3_stmt *st, int64_t company_id, int64_t pid,
   hs_bind_text(st, 3, lists ? lists->key : NULL);
   sqlite3_bind_int(st, 4, lists && lists->default_value &&
                               !strcmp(lists->default_value, "true"));
-  if(pid)
-    sqlite3_bind_int64(st, 5, pid);
+}
+
+/* The page's property values, attached to its rows by product id.  The
+ * property statement reads the same SKU range as the page; a product
+ * another process added in between matches no row and is skipped. */
+static int
+hs_page_props(struct hs_host *h, sqlite3_stmt *ps, struct hs_prow *rows,
+              size_t n, struct hs_propbuf *pb)
+{
+  size_t j = 0;
+  int rc = BMC_OK, s;
+
+  pb->n = pb->len = 0;
+  while(!rc && (s = sqlite3_step(ps)) == SQLITE_ROW) {
+    int64_t pid = sqlite3_column_int64(ps, 0);
+    const char *sku = hs_col_text(ps, 1);
+
+    while(j < n && sku && strcmp(rows[j].p.sku, sku) < 0)
+      if(++j < n)
+        rows[j].first = pb->n;
+    if(j < n && rows[j].id == pid) {
+      rc = hs_propbuf_add(pb, hs_col_text(ps, 2), hs_col_text(ps, 3),
+                          hs_col_text(ps, 4));
+      if(!rc)
+        rows[j].p.n_props++;
+    }
+  }
+  if(!rc && s != SQLITE_DONE) {
+    hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
+    rc = BMC_ERR_INTERNAL;
+  }
+  sqlite3_reset(ps);
+  hs_propbuf_seal(pb);
+  for(j = 0; !rc && j < n; j++)
+    rows[j].p.props = rows[j].p.n_props ? pb->v + rows[j].first : NULL;
+  return rc;
 }
 
 int
@@ -264,104 +345,90 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id,
                    const struct bmc_plugin_api *api, int enabled_only,
                    const char *one_sku, bmc_product_cb cb, void *ud)
 {
-  const struct bmc_property *lists = enabled_only ? hs_lists_prop(api) : NULL;
-  sqlite3_stmt *st = NULL, *ps = NULL;
+  static const char *const sql_one =
+      HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.id = ?5";
+  static const char *const psql_one =
+      HS_PROP_COLS "WHERE p.company_id = ?1 AND p.id = ?5 ORDER BY pp.key,"
+      " pp.market";
+  static const char *const sql_page =
+      HS_PRODUCT_COLS "WHERE p.company_id = ?1" HS_LISTED " AND p.sku > ?6"
+      " ORDER BY p.sku LIMIT ?7";
+  static const char *const psql_page =
+      HS_PROP_COLS "WHERE p.company_id = ?1" HS_LISTED " AND p.sku > ?6 AND"
+      " p.sku <= ?8 ORDER BY p.sku, pp.key, pp.market";
+  const struct bmc_property *lists =
+      enabled_only ? hs_property_flagged(api, BMC_PROP_LISTS) : NULL;
+  struct hs_prow one, *rows = &one;
   struct hs_propbuf pb;
-  const char *sql, *psql;
+  sqlite3_stmt *st, *ps;
+  char *after = NULL;
   int64_t pid = 0;
-  int rc = BMC_OK, s, ps_s = SQLITE_DONE, n = 0, cached = 0;
+  size_t n, i, cap = one_sku ? 1u : HS_CATALOG_PAGE;
+  int rc = BMC_OK, s = SQLITE_DONE, seen = 0;
 
   if(one_sku) {
     pid = hs_product_id_find(h, company_id, api, one_sku);
     if(!pid)
       return BMC_ERR_NOT_FOUND;
-    /* ?3 and ?4 (the listing filter) are bound but unused here */
-    sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.id = ?5";
-    psql = HS_PROP_COLS "WHERE p.company_id = ?1 AND p.id = ?5 ORDER BY"
-           " pp.key, pp.market";
-    /* one-SKU lookups (called per SKU by plugins) reuse cached statements
-     * unless they are in use further up the stack */
-    cached = !h->product_get_busy;
   }
-  else {
-    sql = HS_PRODUCT_COLS "WHERE p.company_id = ?1" HS_LISTED
-          " ORDER BY p.sku";
-    psql = HS_PROP_COLS "WHERE p.company_id = ?1" HS_LISTED
-           " ORDER BY p.sku, pp.key, pp.market";
-  }
-  /* streams get fresh statements: callbacks may call product_get */
-  st = hs_cat_prepare(h, sql, cached);
-  ps = st && api ? hs_cat_prepare(h, psql, cached) : NULL;
-  if(!st || (api && !ps)) {
-    if(!cached) {
-      sqlite3_finalize(st);
-      sqlite3_finalize(ps);
-    }
-    return BMC_ERR_INTERNAL;
-  }
-  if(cached)
-    h->product_get_busy = 1;
+  /* A product_get (called per SKU by plugins) needs no page. */
+  else if(!(rows = calloc(HS_CATALOG_PAGE, sizeof(*rows))))
+    return BMC_ERR_NOMEM;
   memset(&pb, 0, sizeof(pb));
-  hs_cat_bind(st, company_id, pid, api, lists);
-  if(ps) {
-    hs_cat_bind(ps, company_id, pid, api, lists);
-    ps_s = sqlite3_step(ps);
-  }
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t id = sqlite3_column_int64(st, 0);
-    struct bmc_product p;
-    char wbuf[40];
-
-    pb.n = pb.len = 0;
-    while(rc == BMC_OK && ps_s == SQLITE_ROW &&
-          sqlite3_column_int64(ps, 0) == id) {
-      rc = hs_propbuf_add(&pb, hs_col_text(ps, 1), hs_col_text(ps, 2),
-                          hs_col_text(ps, 3));
-      ps_s = sqlite3_step(ps);
+  do {
+    st = hs_stmt(h, one_sku ? sql_one : sql_page);
+    if(!st) {
+      rc = BMC_ERR_INTERNAL;
+      break;
     }
-    if(rc)
-      break;
-    hs_propbuf_seal(&pb);
-    memset(&p, 0, sizeof(p));
-    p.size = (uint32_t)sizeof(p);
-    p.sku = hs_col_text(st, 1);
-    p.title = hs_col_text(st, 2);
-    p.description = hs_col_text(st, 3);
-    p.ean = hs_col_text(st, 4);
-    p.image_url = hs_col_text(st, 5);
-    p.weight_lbs = hs_weight(hs_col_text(st, 6), hs_col_text(st, 7), wbuf,
-                             sizeof(wbuf));
-    p.site_price = hs_col_text(st, 8);
-    p.available_qty = sqlite3_column_int64(st, 9);
-    p.device_type = hs_col_text(st, 10);
-    p.cpu = hs_col_text(st, 11);
-    p.storage_type = hs_col_text(st, 12);
-    p.storage_gb = hs_opt_int(st, 13);
-    p.ram_gb = hs_opt_int(st, 14);
-    p.release_year = hs_opt_int(st, 15);
-    p.props = pb.n ? pb.v : NULL;
-    p.n_props = pb.n;
-    n++;
-    rc = cb(ud, &p);
-    if(rc)
-      break;
-  }
-  if(!rc && s != SQLITE_DONE && s != SQLITE_ROW)
-    rc = BMC_ERR_INTERNAL;
-  if(!rc && ps && ps_s != SQLITE_DONE && ps_s != SQLITE_ROW)
-    rc = BMC_ERR_INTERNAL;
-  if(cached) {
+    /* the one-SKU statement leaves ?3/?4 (the listing filter) unused */
+    hs_cat_bind(st, company_id, api, lists);
+    if(one_sku)
+      sqlite3_bind_int64(st, 5, pid);
+    else {
+      hs_bind_text(st, 6, after ? after : "");
+      sqlite3_bind_int(st, 7, HS_CATALOG_PAGE);
+    }
+    n = 0;
+    while(!rc && n < cap && (s = sqlite3_step(st)) == SQLITE_ROW)
+      if(!(rc = hs_prow_fill(st, &rows[n])))
+        n++;
+    if(!rc && n < cap && s != SQLITE_DONE) {
+      hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
+      rc = BMC_ERR_INTERNAL;
+    }
     sqlite3_reset(st);
-    if(ps)
-      sqlite3_reset(ps);
-    h->product_get_busy = 0;
-  }
-  else {
-    sqlite3_finalize(st);
-    sqlite3_finalize(ps);
-  }
+    if(!rc && n && api) {
+      ps = hs_stmt(h, one_sku ? psql_one : psql_page);
+      if(!ps)
+        rc = BMC_ERR_INTERNAL;
+      else {
+        hs_cat_bind(ps, company_id, api, lists);
+        if(one_sku)
+          sqlite3_bind_int64(ps, 5, pid);
+        else {
+          hs_bind_text(ps, 6, after ? after : "");
+          hs_bind_text(ps, 8, rows[n - 1].p.sku);
+        }
+        rc = hs_page_props(h, ps, rows, n, &pb);
+      }
+    }
+    for(i = 0; !rc && i < n; i++) {
+      seen++;
+      rc = cb(ud, &rows[i].p);
+    }
+    free(after);
+    after = !rc && n && !one_sku ? hs_strdup(rows[n - 1].p.sku) : NULL;
+    if(!rc && n && !one_sku && !after)
+      rc = BMC_ERR_NOMEM;
+    for(i = 0; i < n; i++)
+      free(rows[i].mem);
+  } while(!rc && !one_sku && n == HS_CATALOG_PAGE);
+  free(after);
   hs_propbuf_free(&pb);
-  if(!rc && one_sku && !n)
+  if(rows != &one)
+    free(rows);
+  if(!rc && one_sku && !seen)
     rc = BMC_ERR_NOT_FOUND;
   return rc;
 }
@@ -450,7 +517,8 @@ hs_stock_set(struct hs_host *h, const char *company, const char *sku,
   int64_t cid;
   int rc;
 
-  if(!h || !company || !sku)
+  if(!h || !company || !sku || available_qty < HS_QTY_MIN ||
+     available_qty > HS_QTY_MAX)
     return BMC_ERR_INVALID_ARG;
   if(hs_company_find(h, company, &cid))
     return BMC_ERR_NOT_FOUND;
@@ -462,7 +530,7 @@ hs_stock_set(struct hs_host *h, const char *company, const char *sku,
   sqlite3_bind_int64(st, 2, hs_clock_now(h));
   sqlite3_bind_int64(st, 3, cid);
   hs_bind_text(st, 4, sku);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(h, st));
   if(!rc && sqlite3_changes(h->db) == 0)
     rc = BMC_ERR_NOT_FOUND;
   sqlite3_reset(st);

@@ -17,7 +17,11 @@
 
 #define HS_PROP_FLAGS                                                       \
   (BMC_PROP_PER_MARKET | BMC_PROP_REQUIRED_TO_POST | BMC_PROP_PLUGIN_OWNED | \
-   BMC_PROP_SKU_ALIAS | BMC_PROP_LISTS)
+   BMC_PROP_SKU_ALIAS | BMC_PROP_LISTS | BMC_PROP_READY |                   \
+   BMC_PROP_READY_REASONS | BMC_PROP_MULTILINE)
+
+/* Flags a plugin may give one property of its table only. */
+enum { HS_ONE_LISTS, HS_ONE_READY, HS_ONE_REASONS, HS_N_ONE };
 
 const struct bmc_property *
 hs_property_find(const struct bmc_plugin_api *api, const char *key)
@@ -28,6 +32,17 @@ hs_property_find(const struct bmc_plugin_api *api, const char *key)
     return NULL;
   for(i = 0; i < api->n_properties; i++)
     if(api->properties[i].key && !strcmp(api->properties[i].key, key))
+      return &api->properties[i];
+  return NULL;
+}
+
+const struct bmc_property *
+hs_property_flagged(const struct bmc_plugin_api *api, uint32_t flag)
+{
+  size_t i;
+
+  for(i = 0; api && api->properties && i < api->n_properties; i++)
+    if(api->properties[i].flags & flag)
       return &api->properties[i];
   return NULL;
 }
@@ -51,6 +66,27 @@ hs_property_validate(const struct bmc_property *p, const char *shown,
   if(!p || !p->key || !value) {
     hs_cfg_errf(err, errlen, "hs_property_validate: missing argument");
     return BMC_ERR_INVALID_ARG;
+  }
+  if(p->type == BMC_SET_STRING && (p->flags & BMC_PROP_MULTILINE)) {
+    size_t i, len = strlen(value);
+
+    for(i = 0; i < len; i++)
+      if(((unsigned char)value[i] < 0x20 && value[i] != '\t' &&
+          value[i] != '\n' && value[i] != '\r') ||
+         (unsigned char)value[i] == 0x7f) {
+        hs_cfg_errf(err, errlen, "%s: contains a control character (byte "
+                    "0x%02x at offset %zu): only tabs and line breaks are "
+                    "allowed in this text", shown ? shown : p->key,
+                    (unsigned)(unsigned char)value[i], i);
+        return BMC_ERR_CONFIG;
+      }
+    if(p->max > 0 && (int64_t)len > p->max) {
+      hs_cfg_errf(err, errlen, "%s: too long: expected at most %" PRId64
+                  " characters, found %zu", shown ? shown : p->key, p->max,
+                  len);
+      return BMC_ERR_CONFIG;
+    }
+    return BMC_OK;
   }
   memset(&s, 0, sizeof(s));
   s.key = shown ? shown : p->key;
@@ -249,7 +285,7 @@ hs_pc_column_clash(const char *a, const char *b, size_t *n)
 
 static int
 hs_pc_check_property(const char *path, const struct bmc_plugin_api *api,
-                     size_t i, int *n_lists, char *err, size_t errlen)
+                     size_t i, int *n_one, char *err, size_t errlen)
 {
   const struct bmc_property *p = &api->properties[i];
   const char *clash;
@@ -340,11 +376,34 @@ hs_pc_check_property(const char *path, const struct bmc_plugin_api *api,
     return BMC_ERR_ABI;
   }
   if(p->flags & BMC_PROP_LISTS) {
-    if(p->type != BMC_SET_BOOL || ++*n_lists > 1) {
+    if(p->type != BMC_SET_BOOL || ++n_one[HS_ONE_LISTS] > 1) {
       hs_cfg_errf(err, errlen, "%s: property '%s': LISTS must be a BOOL "
                  "property and there may be only one", path, p->key);
       return BMC_ERR_ABI;
     }
+  }
+  if(p->flags & BMC_PROP_READY) {
+    if(p->type != BMC_SET_ENUM || !(p->flags & BMC_PROP_PLUGIN_OWNED) ||
+       strcmp(p->enum_values, "Yes|No") || ++n_one[HS_ONE_READY] > 1) {
+      hs_cfg_errf(err, errlen, "%s: property '%s': READY must be a "
+                 "PLUGIN_OWNED ENUM \"Yes|No\" property and there may be "
+                 "only one", path, p->key);
+      return BMC_ERR_ABI;
+    }
+  }
+  if(p->flags & BMC_PROP_READY_REASONS) {
+    if(p->type != BMC_SET_STRING || !(p->flags & BMC_PROP_PLUGIN_OWNED) ||
+       ++n_one[HS_ONE_REASONS] > 1) {
+      hs_cfg_errf(err, errlen, "%s: property '%s': READY_REASONS must be a "
+                 "PLUGIN_OWNED STRING property and there may be only one",
+                 path, p->key);
+      return BMC_ERR_ABI;
+    }
+  }
+  if((p->flags & BMC_PROP_MULTILINE) && p->type != BMC_SET_STRING) {
+    hs_cfg_errf(err, errlen, "%s: property '%s': MULTILINE must be a "
+               "STRING property", path, p->key);
+    return BMC_ERR_ABI;
   }
   return BMC_OK;
 }
@@ -354,9 +413,15 @@ hs_properties_check(const char *path, const struct bmc_plugin_api *api,
                     char *err, size_t errlen)
 {
   size_t i;
-  int rc = hs_pc_check_markets(path, api, err, errlen), n_lists = 0;
+  int rc = hs_pc_check_markets(path, api, err, errlen);
+  int n_one[HS_N_ONE] = {0, 0, 0};
 
   for(i = 0; rc == BMC_OK && i < api->n_properties; i++)
-    rc = hs_pc_check_property(path, api, i, &n_lists, err, errlen);
+    rc = hs_pc_check_property(path, api, i, n_one, err, errlen);
+  if(rc == BMC_OK && n_one[HS_ONE_REASONS] && !n_one[HS_ONE_READY]) {
+    hs_cfg_errf(err, errlen, "%s: a READY_REASONS property but no READY "
+               "property", path);
+    rc = BMC_ERR_ABI;
+  }
   return rc;
 }

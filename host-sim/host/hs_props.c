@@ -369,6 +369,7 @@ hs_props_adopt(struct hs_host *h, const struct bmc_plugin_api *api)
 
 struct hs_stored {
   char *key, *market, *value;
+  int64_t updated_ms;
 };
 
 static void
@@ -395,9 +396,10 @@ hs_stored_load(struct hs_host *h, int64_t pid, const char *plugin,
   int rc = BMC_OK;
 
   *n = 0;
-  if(sqlite3_prepare_v2(h->db, "SELECT key, market, value FROM product_props"
-                        " WHERE product_id = ? AND plugin = ? ORDER BY key,"
-                        " market", -1, &st, NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(h->db, "SELECT key, market, value, updated_ms FROM"
+                        " product_props WHERE product_id = ? AND plugin = ?"
+                        " ORDER BY key, market", -1, &st, NULL) !=
+     SQLITE_OK)
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, pid);
   sqlite3_bind_text(st, 2, plugin, -1, SQLITE_TRANSIENT);
@@ -414,6 +416,7 @@ hs_stored_load(struct hs_host *h, int64_t pid, const char *plugin,
     v[*n].key = hs_strdup(hs_col_text(st, 0));
     v[*n].market = hs_strdup(hs_col_text(st, 1));
     v[*n].value = hs_strdup(hs_col_text(st, 2));
+    v[*n].updated_ms = sqlite3_column_int64(st, 3);
     (*n)++;
     if(!v[*n - 1].key || !v[*n - 1].market || !v[*n - 1].value)
       rc = BMC_ERR_NOMEM;
@@ -452,6 +455,7 @@ hs_props_each_plugin(struct hs_host *h, int64_t pid,
       if(!strcmp(v[j].key, p->key) && !v[j].market[0]) {
         pv.value = v[j].value;
         pv.is_set = 1;
+        pv.updated_ms = v[j].updated_ms;
       }
     rc = cb(ud, &pv);
     for(j = 0; rc == BMC_OK && j < n; j++) {
@@ -460,6 +464,7 @@ hs_props_each_plugin(struct hs_host *h, int64_t pid,
       pv.market = v[j].market;
       pv.value = v[j].value;
       pv.is_set = 1;
+      pv.updated_ms = v[j].updated_ms;
       rc = cb(ud, &pv);
     }
   }

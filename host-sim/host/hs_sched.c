@@ -46,23 +46,94 @@ hs_sched_action(const struct bmc_plugin_api *api, const char *id)
   return NULL;
 }
 
-/* Create the task rows of every enabled (company, plugin). */
+struct hs_enabled {
+  int64_t company_id;
+  const struct bmc_plugin_api *api;
+};
+
+/* Every enabled (company, loaded plugin), read before any write. */
 static int
-hs_tasks_sync(struct hs_host *h)
+hs_enabled_pairs(struct hs_host *h, struct hs_enabled **out, size_t *n)
 {
-  sqlite3_stmt *st = NULL, *ins;
+  struct hs_enabled *v = NULL, *nv;
+  sqlite3_stmt *st = NULL;
   int rc = BMC_OK, s;
 
+  *n = 0;
   if(sqlite3_prepare_v2(h->db, "SELECT company_id, plugin FROM"
                         " company_plugins WHERE enabled = 1", -1, &st,
                         NULL) != SQLITE_OK)
     return BMC_ERR_INTERNAL;
-  while(!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+  while((s = sqlite3_step(st)) == SQLITE_ROW) {
     const struct bmc_plugin_api *api = hs_plugin_find(h, hs_col_text(st, 1));
-    size_t i;
 
-    for(i = 0; api && !rc && i < api->n_actions; i++) {
-      const struct bmc_action *a = &api->actions[i];
+    if(!api)
+      continue;
+    nv = realloc(v, (*n + 1) * sizeof(*v));
+    if(!nv) {
+      rc = BMC_ERR_NOMEM;
+      break;
+    }
+    v = nv;
+    v[*n].company_id = sqlite3_column_int64(st, 0);
+    v[(*n)++].api = api;
+  }
+  if(!rc && s != SQLITE_DONE)
+    rc = BMC_ERR_INTERNAL;
+  sqlite3_finalize(st);
+  *out = v;
+  return rc;
+}
+
+/* Does any scheduled action of the pairs lack its task row? */
+static int
+hs_tasks_missing(struct hs_host *h, const struct hs_enabled *v, size_t n)
+{
+  sqlite3_stmt *st;
+  size_t i, k;
+  int have;
+
+  for(i = 0; i < n; i++) {
+    for(k = 0; k < v[i].api->n_actions; k++) {
+      const struct bmc_action *a = &v[i].api->actions[k];
+
+      if(!(a->flags & BMC_ACTION_SCHEDULED) || !a->default_interval_s)
+        continue;
+      st = hs_stmt(h, "SELECT 1 FROM tasks WHERE company_id = ? AND"
+                   " plugin = ? AND action = ?");
+      if(!st)
+        return 1;
+      sqlite3_bind_int64(st, 1, v[i].company_id);
+      hs_bind_text(st, 2, v[i].api->name);
+      hs_bind_text(st, 3, a->id);
+      have = sqlite3_step(st) == SQLITE_ROW;
+      sqlite3_reset(st);
+      if(!have)
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Create the task rows of every enabled (company, plugin), in one write
+ * transaction (never a write while this connection is still reading:
+ * another process's commit in between would make it fail). */
+static int
+hs_tasks_sync(struct hs_host *h)
+{
+  struct hs_enabled *v = NULL;
+  sqlite3_stmt *ins;
+  size_t n = 0, i, k;
+  int rc;
+
+  rc = hs_enabled_pairs(h, &v, &n);
+  if(!rc && !hs_tasks_missing(h, v, n))
+    n = 0; /* nothing to create: no write lock taken */
+  if(!rc && n)
+    rc = hs_begin(h);
+  for(i = 0; !rc && i < n; i++) {
+    for(k = 0; !rc && k < v[i].api->n_actions; k++) {
+      const struct bmc_action *a = &v[i].api->actions[k];
 
       if(!(a->flags & BMC_ACTION_SCHEDULED) || !a->default_interval_s)
         continue;
@@ -72,17 +143,22 @@ hs_tasks_sync(struct hs_host *h)
         rc = BMC_ERR_INTERNAL;
         break;
       }
-      sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
-      hs_bind_text(ins, 2, api->name);
+      sqlite3_bind_int64(ins, 1, v[i].company_id);
+      hs_bind_text(ins, 2, v[i].api->name);
       hs_bind_text(ins, 3, a->id);
       sqlite3_bind_int64(ins, 4, a->default_interval_s);
       sqlite3_bind_int64(ins, 5, hs_clock_now(h));
-      if(sqlite3_step(ins) != SQLITE_DONE)
-        rc = BMC_ERR_INTERNAL;
+      rc = hs_write_rc(hs_step_write(h, ins));
       sqlite3_reset(ins);
     }
   }
-  sqlite3_finalize(st);
+  if(n && !sqlite3_get_autocommit(h->db)) {
+    if(rc)
+      hs_rollback(h);
+    else
+      rc = hs_commit(h);
+  }
+  free(v);
   return rc;
 }
 
@@ -183,7 +259,7 @@ hs_task_done(struct hs_host *h, int64_t id, int64_t at, int ran)
   sqlite3_bind_int64(st, 1, at);
   sqlite3_bind_int(st, 2, ran);
   sqlite3_bind_int64(st, 3, id);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(h, st));
   sqlite3_reset(st);
   return rc;
 }
@@ -303,12 +379,17 @@ int
 hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran)
 {
   int64_t next;
-  int rc, r, total = 0;
+  int rc, r, total = 0, mine;
 
   if(ran)
     *ran = 0;
   if(!h || !h->virtual_clock)
     return BMC_ERR_INVALID_ARG;
+  h->last_err[0] = '\0';
+  mine = !h->lease_held;
+  rc = hs_sched_lease_take(h);
+  if(rc)
+    return rc;
   for(;;) {
     rc = hs_earliest(h, &next);
     if(rc || next > until_ms || atomic_load(&h->stop))
@@ -324,6 +405,8 @@ hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran)
   }
   if(!rc && hs_clock_now(h) < until_ms)
     hs_clock_set(h, until_ms);
+  if(mine)
+    hs_sched_lease_drop(h);
   if(ran)
     *ran = total;
   return rc;
@@ -347,7 +430,7 @@ int
 hs_scheduler_run_forever(struct hs_host *h)
 {
   struct sigaction sa, old_int, old_term;
-  int rc = BMC_OK;
+  int rc = BMC_OK, waiting = 0;
 
   if(!h)
     return BMC_ERR_INVALID_ARG;
@@ -357,10 +440,26 @@ hs_scheduler_run_forever(struct hs_host *h)
   hs_sig_stop = 0;
   if(sigaction(SIGINT, &sa, &old_int) || sigaction(SIGTERM, &sa, &old_term))
     return BMC_ERR_INTERNAL;
+  h->last_err[0] = '\0';
   while(!hs_sig_stop && !atomic_load(&h->stop)) {
     struct timespec ts = {1, 0};
 
-    rc = hs_scheduler_tick(h, NULL);
+    rc = hs_sched_lease_take(h);
+    if(rc == BMC_ERR_CONFLICT) {
+      /* Another scheduler runs: wait for it to stop, say so once. */
+      if(!waiting)
+        hs_hostlog(h, BMC_LOG_WARN, "%s", h->last_err);
+      waiting = 1;
+      rc = BMC_OK;
+      nanosleep(&ts, NULL);
+      continue;
+    }
+    if(!rc && waiting)
+      hs_hostlog(h, BMC_LOG_INFO, "scheduler lease taken over: this "
+                 "scheduler runs now");
+    waiting = 0;
+    if(!rc)
+      rc = hs_scheduler_tick(h, NULL);
     if(rc)
       break;
     if(hs_sig_stop || atomic_load(&h->stop))
@@ -370,6 +469,7 @@ hs_scheduler_run_forever(struct hs_host *h)
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   atomic_store(&h->stop, 0);
+  hs_sched_lease_drop(h);
   return rc;
 }
 
@@ -429,7 +529,7 @@ hs_task_set(struct hs_host *h, const char *company, const char *plugin,
   sqlite3_bind_int64(st, 4, cid);
   hs_bind_text(st, 5, plugin);
   hs_bind_text(st, 6, action);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(h, st));
   if(!rc && sqlite3_changes(h->db) == 0)
     rc = BMC_ERR_NOT_FOUND;
   sqlite3_reset(st);

@@ -34,6 +34,7 @@ hs_svc_log(void *ctx, enum bmc_log_level level, const char *fmt, ...)
     snprintf(line, sizeof(line), "(unformattable log line)");
   va_end(ap);
   hs_job_log(in, (int)level, line);
+  hs_wipe(line, sizeof(line)); /* a careless plugin may have logged a secret */
 }
 
 static int
@@ -50,7 +51,7 @@ hs_svc_setting_get(void *ctx, const char *key, char *buf, size_t buflen)
     rc = hs_setting_lookup(in->h, in->company_id, in->api, key, &v);
   if(!rc)
     rc = hs_copy(buf, buflen, v);
-  free(v);
+  hs_secret_free(v);
   return rc;
 }
 
@@ -148,7 +149,7 @@ hs_svc_state_put(void *ctx, const char *key, const char *val, size_t len)
   hs_bind_text(st, 3, key);
   sqlite3_bind_blob(st, 4, val ? val : "", (int)len, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 5, hs_clock_now(in->h));
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(in->h, st));
   sqlite3_reset(st);
   return rc;
 }
@@ -172,12 +173,21 @@ hs_svc_state_del(void *ctx, const char *key)
   sqlite3_bind_int64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
   hs_bind_text(st, 3, key);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(in->h, st));
   if(!rc && sqlite3_changes(in->h->db) == 0)
     rc = BMC_ERR_NOT_FOUND;
   sqlite3_reset(st);
   return rc;
 }
+
+struct hs_kv {
+  char *key, *val;
+  size_t len;
+};
+
+/* Keys per page of state_each: read, statement reset, then the callback
+ * (which may call state_put/state_del: no read is open meanwhile). */
+#define HS_STATE_PAGE 128
 
 static int
 hs_svc_state_each(void *ctx, const char *prefix,
@@ -186,9 +196,11 @@ hs_svc_state_each(void *ctx, const char *prefix,
                   void *ud)
 {
   struct hs_inst *in = ctx;
-  sqlite3_stmt *st = NULL;
-  size_t pl;
-  int rc = BMC_OK, s;
+  struct hs_kv page[HS_STATE_PAGE];
+  sqlite3_stmt *st;
+  char *after = NULL;
+  size_t pl, n, i;
+  int rc, s = SQLITE_DONE;
 
   if(!in || !cb)
     return BMC_ERR_INVALID_ARG;
@@ -198,35 +210,50 @@ hs_svc_state_each(void *ctx, const char *prefix,
   if(!prefix)
     prefix = "";
   pl = strlen(prefix);
-  /* A fresh statement: the callback may call state_put/state_del. */
-  if(sqlite3_prepare_v2(in->h->db, "SELECT key, value FROM plugin_state"
-                        " WHERE company_id = ? AND plugin = ? AND"
-                        " substr(key, 1, ?) = ? ORDER BY key", -1, &st,
-                        NULL) != SQLITE_OK)
-    return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
-  hs_bind_text(st, 2, in->api->name);
-  sqlite3_bind_int(st, 3, (int)pl);
-  hs_bind_text(st, 4, prefix);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
-    size_t n = (size_t)sqlite3_column_bytes(st, 1);
-    char *v = malloc(n + 1);
-
-    if(!v) {
-      rc = BMC_ERR_NOMEM;
+  do {
+    st = hs_stmt(in->h, "SELECT key, value FROM plugin_state WHERE"
+                 " company_id = ? AND plugin = ? AND substr(key, 1, ?) = ?"
+                 " AND key > ? ORDER BY key LIMIT ?");
+    if(!st) {
+      rc = BMC_ERR_INTERNAL;
       break;
     }
-    if(n)
-      memcpy(v, sqlite3_column_blob(st, 1), n);
-    v[n] = '\0';
-    rc = cb(ud, hs_col_text(st, 0), v, n);
-    free(v);
-    if(rc)
-      break;
-  }
-  if(!rc && s != SQLITE_DONE)
-    rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+    sqlite3_bind_int64(st, 1, in->company_id);
+    hs_bind_text(st, 2, in->api->name);
+    sqlite3_bind_int(st, 3, (int)pl);
+    hs_bind_text(st, 4, prefix);
+    hs_bind_text(st, 5, after ? after : "");
+    sqlite3_bind_int(st, 6, HS_STATE_PAGE);
+    n = 0;
+    while(!rc && n < HS_STATE_PAGE && (s = sqlite3_step(st)) == SQLITE_ROW) {
+      size_t len = (size_t)sqlite3_column_bytes(st, 1);
+
+      page[n].len = len;
+      page[n].key = hs_strdup(hs_col_text(st, 0));
+      page[n].val = malloc(len + 1);
+      if(page[n].val && len)
+        memcpy(page[n].val, sqlite3_column_blob(st, 1), len);
+      if(page[n].val)
+        page[n].val[len] = '\0';
+      n++;
+      if(!page[n - 1].key || !page[n - 1].val)
+        rc = BMC_ERR_NOMEM;
+    }
+    if(!rc && n < HS_STATE_PAGE && s != SQLITE_DONE)
+      rc = BMC_ERR_INTERNAL;
+    sqlite3_reset(st);
+    for(i = 0; !rc && i < n; i++)
+      rc = cb(ud, page[i].key, page[i].val, page[i].len);
+    free(after);
+    after = !rc && n ? hs_strdup(page[n - 1].key) : NULL;
+    if(!rc && n && !after)
+      rc = BMC_ERR_NOMEM;
+    for(i = 0; i < n; i++) {
+      free(page[i].key);
+      free(page[i].val);
+    }
+  } while(!rc && n == HS_STATE_PAGE);
+  free(after);
   return rc;
 }
 
@@ -417,10 +444,11 @@ hs_svc_job_progress(void *ctx, int64_t done, int64_t total)
   sqlite3_bind_int64(st, 1, done);
   sqlite3_bind_int64(st, 2, total);
   sqlite3_bind_int64(st, 3, in->job_id);
-  if(sqlite3_step(st) != SQLITE_DONE)
-    hs_hostlog(in->h, BMC_LOG_ERROR, "job progress: %s",
-               sqlite3_errmsg(in->h->db));
+  if(hs_step_write(in->h, st) != SQLITE_DONE)
+    hs_hostlog(in->h, BMC_LOG_ERROR, "job progress: %s", in->h->last_err);
   sqlite3_reset(st);
+  if(in->h->progress_fn)
+    in->h->progress_fn(in->h->progress_ud, in->job_id, done, total);
 }
 
 static void

@@ -1,8 +1,10 @@
 /*
  * hs_setting_check.c -- one Toolbox value against one setting of a
- * plugin's schema (pure, no I/O): type, range, length, enum membership,
- * decimal form, and secrets with surrounding whitespace or line breaks.
- * Used by host.cfg validation and by `settings set`.
+ * plugin's schema (pure, no I/O): control characters (never allowed: a
+ * CR/LF in a value would reach an HTTP header as a header of its own),
+ * an empty required value, type, range, length, enum membership, decimal
+ * form, and secrets with surrounding whitespace.  Also the company name
+ * check.  Used by host.cfg validation and by `settings set`.
  * WARNING: messages never quote the value of a SECRET setting.
  */
 #include <errno.h>
@@ -27,6 +29,36 @@ hs_setting_find(const struct bmc_plugin_api *api, const char *key)
     if(api->settings[i].key && !strcmp(api->settings[i].key, key))
       return &api->settings[i];
   return NULL;
+}
+
+long
+hs_text_control_at(const char *s)
+{
+  long i;
+
+  for(i = 0; s && s[i]; i++)
+    if((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+      return i;
+  return -1;
+}
+
+int
+hs_company_name_check(const char *name, char *err, size_t errlen)
+{
+  long at;
+
+  if(!name || !name[0]) {
+    hs_cfg_errf(err, errlen, "company name is empty");
+    return BMC_ERR_INVALID_ARG;
+  }
+  at = hs_text_control_at(name);
+  if(at >= 0) {
+    hs_cfg_errf(err, errlen, "company name contains a control character "
+                "(byte 0x%02x at offset %ld); use printable characters "
+                "only", (unsigned)(unsigned char)name[at], at);
+    return BMC_ERR_INVALID_ARG;
+  }
+  return BMC_OK;
 }
 
 static int
@@ -113,6 +145,7 @@ hs_setting_validate(const struct bmc_setting *s, const char *value,
   int secret;
   const char *shown;
   size_t len;
+  long at;
   long long n;
   char *end;
 
@@ -137,6 +170,24 @@ hs_setting_validate(const struct bmc_setting *s, const char *value,
   if(secret && strpbrk(value, "\r\n")) {
     hs_cfg_errf(err, errlen, "%s: secret value contains a line break "
                 "(value not shown)", s->key);
+    return BMC_ERR_CONFIG;
+  }
+  at = hs_text_control_at(value);
+  if(at >= 0 && secret) {
+    hs_cfg_errf(err, errlen, "%s: secret value contains a control "
+                "character (value not shown); paste it again", s->key);
+    return BMC_ERR_CONFIG;
+  }
+  if(at >= 0) {
+    hs_cfg_errf(err, errlen, "%s: contains a control character (byte 0x%02x "
+                "at offset %ld): not allowed in a setting (a line break "
+                "would reach HTTP headers)", s->key,
+                (unsigned)(unsigned char)value[at], at);
+    return BMC_ERR_CONFIG;
+  }
+  if(!len && (s->flags & BMC_SETTING_REQUIRED)) {
+    hs_cfg_errf(err, errlen, "%s: a required setting cannot be empty%s",
+                s->key, secret ? " (to remove the secret, unset it)" : "");
     return BMC_ERR_CONFIG;
   }
   switch(s->type) {

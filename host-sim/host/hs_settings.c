@@ -1,7 +1,8 @@
 /*
  * hs_settings.c -- Toolbox settings per (company, plugin): validated set
- * (through hs_config's pure validator), unset, get with the schema
- * default applied, and the masked listing behind `settings show`.
+ * (through hs_config's pure validator; secret values sealed with the
+ * store key, hs_secret.c), unset, get with the schema default applied
+ * (sealed values opened), and the masked listing behind `settings show`.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +20,24 @@ hs_setting_lookup(struct hs_host *h, int64_t company_id,
   int rc = BMC_ERR_NOT_FOUND;
 
   *out = NULL;
-  st = hs_stmt(h, "SELECT value FROM settings WHERE company_id = ? AND"
-               " plugin = ? AND key = ?");
+  st = hs_stmt(h, "SELECT value, encrypted FROM settings WHERE company_id"
+               " = ? AND plugin = ? AND key = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, company_id);
   hs_bind_text(st, 2, api->name);
   hs_bind_text(st, 3, key);
   if(sqlite3_step(st) == SQLITE_ROW) {
+    if(sqlite3_column_int(st, 1)) {
+      char *sealed = hs_strdup(hs_col_text(st, 0));
+
+      sqlite3_reset(st);
+      rc = sealed ? hs_secret_unseal(h, company_id, api->name, key, sealed,
+                                     out)
+                  : BMC_ERR_NOMEM;
+      free(sealed);
+      return rc;
+    }
     *out = hs_strdup(hs_col_text(st, 0));
     rc = *out ? BMC_OK : BMC_ERR_NOMEM;
   }
@@ -47,7 +58,7 @@ hs_setting_bool(struct hs_host *h, int64_t company_id,
 
   if(hs_setting_lookup(h, company_id, api, key, &v) == BMC_OK)
     r = strcmp(v, "true") == 0;
-  free(v);
+  hs_secret_free(v);
   return r;
 }
 
@@ -92,8 +103,9 @@ hs_company_setting_set(struct hs_host *h, const char *company,
   const struct bmc_plugin_api *api;
   const struct bmc_setting *s;
   sqlite3_stmt *st;
+  char *sealed = NULL;
   int64_t cid;
-  int rc;
+  int rc, secret;
 
   rc = hs_resolve(h, company, plugin, &cid, &api, err, errlen);
   if(rc)
@@ -111,22 +123,37 @@ hs_company_setting_set(struct hs_host *h, const char *company,
   rc = hs_setting_validate(s, value, err, errlen);
   if(rc)
     return rc;
+  secret = (s->flags & BMC_SETTING_SECRET) != 0;
+  if(secret) {
+    rc = hs_secret_seal(h, cid, plugin, key, value, &sealed);
+    if(rc) {
+      hs_errf(err, errlen, "%s: cannot seal the secret value (%s)", key,
+              hs_rc_name(rc));
+      return rc;
+    }
+  }
   st = hs_stmt(h, "INSERT INTO settings(company_id, plugin, key, value,"
-               " updated_ms) VALUES(?, ?, ?, ?, ?) ON CONFLICT(company_id,"
-               " plugin, key) DO UPDATE SET value = excluded.value,"
-               " updated_ms = excluded.updated_ms");
-  if(!st)
+               " updated_ms, encrypted) VALUES(?, ?, ?, ?, ?, ?) ON"
+               " CONFLICT(company_id, plugin, key) DO UPDATE SET value ="
+               " excluded.value, updated_ms = excluded.updated_ms,"
+               " encrypted = excluded.encrypted");
+  if(!st) {
+    free(sealed);
     return BMC_ERR_INTERNAL;
+  }
   sqlite3_bind_int64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, key);
-  hs_bind_text(st, 4, value);
+  hs_bind_text(st, 4, secret ? sealed : value);
   sqlite3_bind_int64(st, 5, hs_clock_now(h));
-  if(sqlite3_step(st) != SQLITE_DONE) {
-    hs_errf(err, errlen, "%s: store: %s", key, sqlite3_errmsg(h->db));
-    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int(st, 6, secret);
+  rc = hs_write_rc(hs_step_write(h, st));
+  free(sealed);
+  if(rc) {
+    hs_errf(err, errlen, "%s: %s", key, h->last_err);
+    return rc;
   }
-  if(s->flags & BMC_SETTING_SECRET)
+  if(secret)
     hs_refresh_secrets(h, cid, api);
   return BMC_OK;
 }
@@ -152,7 +179,7 @@ hs_company_setting_unset(struct hs_host *h, const char *company,
   sqlite3_bind_int64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, key);
-  if(sqlite3_step(st) != SQLITE_DONE)
+  if(hs_step_write(h, st) != SQLITE_DONE)
     return BMC_ERR_INTERNAL;
   hs_refresh_secrets(h, cid, api);
   return BMC_OK;
@@ -176,7 +203,7 @@ hs_company_setting_get(struct hs_host *h, const char *company,
   rc = hs_setting_lookup(h, cid, api, key, &v);
   if(!rc)
     rc = hs_copy(buf, buflen, v);
-  free(v);
+  hs_secret_free(v);
   return rc;
 }
 
@@ -200,8 +227,10 @@ hs_company_settings_each(struct hs_host *h, const char *company,
     struct hs_setting_view v;
     char *stored = NULL;
 
-    st = hs_stmt(h, "SELECT value FROM settings WHERE company_id = ? AND"
-                 " plugin = ? AND key = ?");
+    int sealed = 0;
+
+    st = hs_stmt(h, "SELECT value, encrypted FROM settings WHERE company_id"
+                 " = ? AND plugin = ? AND key = ?");
     if(!st)
       return BMC_ERR_INTERNAL;
     sqlite3_bind_int64(st, 1, cid);
@@ -209,6 +238,7 @@ hs_company_settings_each(struct hs_host *h, const char *company,
     hs_bind_text(st, 3, s->key);
     if(sqlite3_step(st) == SQLITE_ROW) {
       stored = hs_strdup(hs_col_text(st, 0));
+      sealed = sqlite3_column_int(st, 1);
       if(!stored) {
         sqlite3_reset(st);
         return BMC_ERR_NOMEM;
@@ -218,8 +248,8 @@ hs_company_settings_each(struct hs_host *h, const char *company,
     v.schema = s;
     v.is_set = stored != NULL;
     v.value = stored ? stored : s->default_value;
-    if(v.value && v.value[0] && (s->flags & BMC_SETTING_SECRET))
-      v.value = "****";
+    if(sealed || (v.value && v.value[0] && (s->flags & BMC_SETTING_SECRET)))
+      v.value = "****"; /* sealed: never opened for a listing */
     rc = cb(ud, &v);
     free(stored);
     if(rc)

@@ -1,17 +1,32 @@
 /*
- * hs_store.c -- the host's SQLite store: open (WAL, foreign keys, busy
- * timeout), numbered schema migrations recorded in a migrations table,
- * the prepared-statement cache and transaction helpers.
+ * hs_store.c -- the host's SQLite store: open (file created 0600, WAL,
+ * foreign keys, secure delete), numbered schema migrations recorded in a
+ * migrations table, the prepared-statement cache, and write transactions
+ * that take the write lock up front (BEGIN IMMEDIATE) and wait for
+ * another process's lock with a bounded backoff.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "hs_internal.h"
+
+/* How long a write waits for another process's write lock in total, and
+ * the longest single sleep of the backoff (1, 2, 4, ... ms plus jitter). */
+#define HS_BUSY_MAX_MS 15000
+#define HS_BUSY_STEP_MAX_MS 100
 
 /* WARNING: migrations are append only.  Never edit a step that shipped;
  * add a new one.  Step n upgrades a store at version n-1 to n.  The
  * frozen historical steps (1-3) still name the channel columns products
- * had before ABI 2.0; step 4 moves them out (tests/host/test_neutral.c
+ * had before ABI 2.0; step 8 moves them out (tests/host/test_neutral.c
  * exempts the steps between the FROZEN markers, nothing else). */
 static const char *const hs_migrations[] = {
   /* BEGIN FROZEN STEPS */
@@ -104,7 +119,56 @@ static const char *const hs_migrations[] = {
   /* 3: order lookup by source order id across channels (CLI, support) */
   "CREATE INDEX orders_src ON orders(company_id, source_order_id);",
   /* END FROZEN STEPS */
-  /* 4: product properties declared by plugins (ABI 2.0): one value per
+  /* 4: web Toolbox users (Argon2id hashes), sessions (ids stored hashed)
+   * and the audit of every page view and action; IF NOT EXISTS so a store
+   * re-marked as older (tests/host/test_store.c) upgrades again */
+  "CREATE TABLE IF NOT EXISTS users(id INTEGER PRIMARY KEY, name TEXT NOT"
+  " NULL UNIQUE, role TEXT NOT NULL CHECK(role IN ('admin', 'viewer')),"
+  " pw_hash TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0,"
+  " locked_until_ms INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT"
+  " NULL, updated_ms INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS sessions(id_hash TEXT PRIMARY KEY, user_id"
+  " INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, created_ms"
+  " INTEGER NOT NULL, expires_ms INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id);"
+  "CREATE TABLE IF NOT EXISTS web_audit(id INTEGER PRIMARY KEY, ts_ms"
+  " INTEGER NOT NULL, user TEXT NOT NULL, method TEXT NOT NULL, path TEXT"
+  " NOT NULL, status INTEGER NOT NULL, detail TEXT);"
+  "CREATE INDEX IF NOT EXISTS web_audit_user ON web_audit(user, id);"
+  "CREATE INDEX IF NOT EXISTS orders_company ON orders(company_id, id);"
+  /* the catalog search of the Toolbox: SKU and title, any substring of 3+
+   * characters, case-insensitive (FTS5 trigram index kept by triggers) */
+  "CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5(sku, title,"
+  " content = 'products', content_rowid = 'id', tokenize = 'trigram');"
+  "CREATE TRIGGER IF NOT EXISTS products_fts_ins AFTER INSERT ON products"
+  " BEGIN INSERT INTO products_fts(rowid, sku, title) VALUES(new.id, new.sku,"
+  " new.title); END;"
+  "CREATE TRIGGER IF NOT EXISTS products_fts_del AFTER DELETE ON products"
+  " BEGIN INSERT INTO products_fts(products_fts, rowid, sku, title)"
+  " VALUES('delete', old.id, old.sku, old.title); END;"
+  "CREATE TRIGGER IF NOT EXISTS products_fts_upd AFTER UPDATE OF sku, title"
+  " ON products WHEN old.sku IS NOT new.sku OR old.title IS NOT new.title"
+  " BEGIN"
+  " INSERT INTO products_fts(products_fts, rowid, sku, title)"
+  " VALUES('delete', old.id, old.sku, old.title);"
+  " INSERT INTO products_fts(rowid, sku, title) VALUES(new.id, new.sku,"
+  " new.title); END;"
+  "INSERT INTO products_fts(products_fts) VALUES('rebuild');",
+  /* 5: the operator resolves an error-queue entry with a note */
+  "ALTER TABLE error_queue ADD COLUMN resolved_ms INTEGER NOT NULL"
+  " DEFAULT 0;"
+  "ALTER TABLE error_queue ADD COLUMN resolved_note TEXT;",
+  /* 6 (one scheduler per store): the scheduler holding the store. */
+  ("CREATE TABLE scheduler_lease(id INTEGER PRIMARY KEY CHECK(id = 1),"
+   " pid INTEGER NOT NULL, nonce TEXT NOT NULL, since_ms INTEGER NOT"
+   " NULL);"),
+  /* 7 (secrets at rest): which setting values are sealed with the store
+   * key, and the fingerprint of that key (hs_secret.c).  Values stored
+   * in clear before are sealed when their plugin is registered. */
+  "ALTER TABLE settings ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE store_key(id INTEGER PRIMARY KEY CHECK(id = 1),"
+  " fingerprint TEXT NOT NULL, updated_ms INTEGER NOT NULL);",
+  /* 8: product properties declared by plugins (ABI 2.0): one value per
    * (product, plugin, key, market '' = global); the values of the
    * products columns that are not the host's own, held until a plugin
    * declaring that key adopts them (hs_props_migrate_columns() moves
@@ -140,10 +204,79 @@ static const struct {
   int version;
   int (*fn)(sqlite3 *db, char *err, size_t errlen);
 } hs_migration_code[] = {
-  {4, hs_props_migrate_columns},
+  {8, hs_props_migrate_columns},
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))
+
+void
+hs_store_fail(struct hs_host *h, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  if(vsnprintf(h->last_err, sizeof(h->last_err), fmt, ap) < 0)
+    h->last_err[0] = '\0';
+  va_end(ap);
+  hs_hostlog(h, BMC_LOG_ERROR, "%s", h->last_err);
+}
+
+const char *
+hs_last_error(struct hs_host *h)
+{
+  return h ? h->last_err : "";
+}
+
+static int64_t
+hs_mono_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+hs_sleep_ms(int64_t ms)
+{
+  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+
+  while(nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    ;
+}
+
+/* Sleep before the next attempt n (0-based) of a busy wait: 1, 2, 4 ...
+ * ms up to HS_BUSY_STEP_MAX_MS, plus up to half of that as jitter so two
+ * waiting processes do not retry in step. */
+static void
+hs_backoff(int n)
+{
+  int64_t d = n < 7 ? (int64_t)1 << n : HS_BUSY_STEP_MAX_MS;
+
+  if(d > HS_BUSY_STEP_MAX_MS)
+    d = HS_BUSY_STEP_MAX_MS;
+  hs_sleep_ms(d + randombytes_uniform((uint32_t)(d / 2 + 1)));
+}
+
+/* SQLite's busy handler: another connection holds the lock we need. */
+static int
+hs_busy_cb(void *ud, int count)
+{
+  struct hs_host *h = ud;
+
+  if(count == 0)
+    h->busy_since_ms = hs_mono_ms();
+  if(hs_mono_ms() - h->busy_since_ms >= HS_BUSY_MAX_MS)
+    return 0;
+  hs_backoff(count);
+  return 1;
+}
+
+static int
+hs_is_busy(int rc)
+{
+  return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
 
 static int
 hs_exec_err(sqlite3 *db, const char *sql, char *err, size_t errlen)
@@ -158,53 +291,94 @@ hs_exec_err(sqlite3 *db, const char *sql, char *err, size_t errlen)
   return BMC_OK;
 }
 
+/* BEGIN IMMEDIATE, waiting for another process's write lock (the busy
+ * handler) and retrying a busy answer the handler is not asked about
+ * (this connection already reading) until HS_BUSY_MAX_MS. */
+static int
+hs_begin_immediate(struct hs_host *h, char *err, size_t errlen)
+{
+  int64_t start = hs_mono_ms();
+  int rc, n = 0;
+
+  for(;;) {
+    rc = sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if(rc == SQLITE_OK)
+      return BMC_OK;
+    if(!hs_is_busy(rc) || hs_mono_ms() - start >= HS_BUSY_MAX_MS)
+      break;
+    hs_backoff(n++);
+  }
+  if(hs_is_busy(rc))
+    hs_errf(err, errlen, "store is busy: another process has held its "
+            "write lock for more than %d s (%s); try again", HS_BUSY_MAX_MS
+            / 1000, sqlite3_errmsg(h->db));
+  else
+    hs_errf(err, errlen, "store: cannot start a write: %s",
+            sqlite3_errmsg(h->db));
+  return hs_is_busy(rc) ? BMC_ERR_CONFLICT : BMC_ERR_INTERNAL;
+}
+
+/* The version recorded in the migrations table (0 for a new store). */
+static int
+hs_recorded_version(sqlite3 *db, int *ver)
+{
+  sqlite3_stmt *st = NULL;
+
+  *ver = 0;
+  if(sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version),0) FROM"
+                        " migrations", -1, &st, NULL) != SQLITE_OK)
+    return BMC_ERR_INTERNAL;
+  if(sqlite3_step(st) == SQLITE_ROW)
+    *ver = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return BMC_OK;
+}
+
+/* Each step in its own write transaction that reads the version first,
+ * so two processes opening a new store at once apply every step once. */
 static int
 hs_migrate(struct hs_host *h, char *err, size_t errlen)
 {
-  sqlite3_stmt *st = NULL;
   int ver = 0, rc;
-  size_t i;
 
-  rc = hs_exec_err(h->db, "CREATE TABLE IF NOT EXISTS migrations("
-                   "version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)",
-                   err, errlen);
-  if(rc)
-    return rc;
-  if(sqlite3_prepare_v2(h->db, "SELECT COALESCE(MAX(version),0) FROM"
-                        " migrations", -1, &st, NULL) != SQLITE_OK) {
-    hs_errf(err, errlen, "store: %s", sqlite3_errmsg(h->db));
-    return BMC_ERR_INTERNAL;
-  }
-  if(sqlite3_step(st) == SQLITE_ROW)
-    ver = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  if(ver > (int)HS_N_MIGRATIONS) {
-    hs_errf(err, errlen, "store: database schema version %d is newer than "
-            "this host-sim (%d); use a newer host-sim", ver,
-            (int)HS_N_MIGRATIONS);
-    return BMC_ERR_CONFLICT;
-  }
-  for(i = (size_t)ver; i < HS_N_MIGRATIONS; i++) {
+  for(;;) {
     char ins[128];
 
-    rc = hs_exec_err(h->db, "BEGIN IMMEDIATE", err, errlen);
+    rc = hs_begin_immediate(h, err, errlen);
     if(rc)
       return rc;
-    rc = hs_exec_err(h->db, hs_migrations[i], err, errlen);
+    rc = hs_exec_err(h->db, "CREATE TABLE IF NOT EXISTS migrations("
+                     "version INTEGER PRIMARY KEY, applied_ms INTEGER NOT"
+                     " NULL)", err, errlen);
+    if(!rc && hs_recorded_version(h->db, &ver)) {
+      hs_errf(err, errlen, "store: %s", sqlite3_errmsg(h->db));
+      rc = BMC_ERR_INTERNAL;
+    }
+    if(!rc && ver > (int)HS_N_MIGRATIONS) {
+      hs_errf(err, errlen, "store: database schema version %d is newer "
+              "than this host-sim (%d); use a newer host-sim", ver,
+              (int)HS_N_MIGRATIONS);
+      rc = BMC_ERR_CONFLICT;
+    }
+    if(rc || ver == (int)HS_N_MIGRATIONS) {
+      sqlite3_exec(h->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+      break;
+    }
+    rc = hs_exec_err(h->db, hs_migrations[ver], err, errlen);
     for(size_t k = 0; !rc && k < sizeof(hs_migration_code) /
                                   sizeof(hs_migration_code[0]); k++)
-      if(hs_migration_code[k].version == (int)i + 1)
+      if(hs_migration_code[k].version == ver + 1)
         rc = hs_migration_code[k].fn(h->db, err, errlen);
     if(!rc) {
       snprintf(ins, sizeof(ins), "INSERT INTO migrations VALUES(%d, %lld)",
-               (int)i + 1, (long long)hs_clock_now(h));
+               ver + 1, (long long)hs_clock_now(h));
       rc = hs_exec_err(h->db, ins, err, errlen);
     }
     if(rc) {
       char tmp[HS_ERRLEN];
 
       snprintf(tmp, sizeof(tmp), "%s", err ? err : "");
-      hs_errf(err, errlen, "migration %d: %s", (int)i + 1, tmp);
+      hs_errf(err, errlen, "migration %d: %s", ver + 1, tmp);
       sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
       return rc;
     }
@@ -212,16 +386,83 @@ hs_migrate(struct hs_host *h, char *err, size_t errlen)
     if(rc)
       return rc;
   }
-  h->db_version = (int)HS_N_MIGRATIONS;
+  if(!rc)
+    h->db_version = (int)HS_N_MIGRATIONS;
+  return rc;
+}
+
+/* Take group and other access away from one store file we own. */
+static int
+hs_store_private(const char *path, int must_exist, char *err,
+                 size_t errlen)
+{
+  struct stat sb;
+
+  if(lstat(path, &sb) != 0) {
+    if(errno == ENOENT && !must_exist)
+      return BMC_OK;
+    hs_errf(err, errlen, "store %s: %s", path, strerror(errno));
+    return BMC_ERR_INTERNAL;
+  }
+  if(S_ISLNK(sb.st_mode) && stat(path, &sb) != 0) {
+    hs_errf(err, errlen, "store %s: %s", path, strerror(errno));
+    return BMC_ERR_INTERNAL;
+  }
+  if(!S_ISREG(sb.st_mode)) {
+    hs_errf(err, errlen, "store %s: not a regular file", path);
+    return BMC_ERR_CONFIG;
+  }
+  if((sb.st_mode & 077) && sb.st_uid == geteuid() &&
+     chmod(path, sb.st_mode & 0700) != 0) {
+    hs_errf(err, errlen, "store %s: cannot make it private (chmod 600): %s",
+            path, strerror(errno));
+    return BMC_ERR_INTERNAL;
+  }
   return BMC_OK;
+}
+
+/* Create the store file 0600 before SQLite opens it (SQLite gives its
+ * -wal and -shm files the mode of the database file); an existing store
+ * of ours, and its -wal/-shm, lose group and other access. */
+static int
+hs_store_file(const char *path, char *err, size_t errlen)
+{
+  static const char *const side[] = {"-wal", "-shm"};
+  char p[4096];
+  size_t i;
+  int fd, rc;
+
+  fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if(fd >= 0) {
+    close(fd);
+    return BMC_OK;
+  }
+  if(errno != EEXIST) {
+    hs_errf(err, errlen, "store %s: cannot create it: %s", path,
+            strerror(errno));
+    return BMC_ERR_INTERNAL;
+  }
+  rc = hs_store_private(path, 1, err, errlen);
+  for(i = 0; !rc && i < sizeof(side) / sizeof(side[0]); i++) {
+    if((size_t)snprintf(p, sizeof(p), "%s%s", path, side[i]) >= sizeof(p)) {
+      hs_errf(err, errlen, "store %s: path too long", path);
+      return BMC_ERR_INVALID_ARG;
+    }
+    rc = hs_store_private(p, 0, err, errlen);
+  }
+  return rc;
 }
 
 int
 hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
               size_t errlen)
 {
-  int rc;
+  int rc = BMC_OK;
 
+  if(strcmp(path, ":memory:") != 0)
+    rc = hs_store_file(path, err, errlen);
+  if(rc)
+    return rc;
   if(sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE |
                      SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                      NULL) != SQLITE_OK) {
@@ -229,11 +470,16 @@ hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
             h->db ? sqlite3_errmsg(h->db) : "out of memory");
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_busy_timeout(h->db, 5000);
+  sqlite3_busy_handler(h->db, hs_busy_cb, h);
+  /* secure_delete: a replaced or deleted value (a secret sealed on
+   * upgrade, a rotated key's ciphertext) is zeroed, not left in a free
+   * page of the file. */
   rc = hs_exec_err(h->db, sync_full ? "PRAGMA journal_mode=WAL; PRAGMA"
-                   " foreign_keys=ON; PRAGMA synchronous=FULL;"
+                   " foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA"
+                   " secure_delete=ON;"
                    : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                   " PRAGMA synchronous=NORMAL;", err, errlen);
+                   " PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
+                   err, errlen);
   /* product properties make the catalog ~15 rows per product: a page
    * cache of 32 MiB keeps imports and streams off the disk */
   if(!rc)
@@ -254,9 +500,12 @@ hs_store_close(struct hs_host *h)
 {
   size_t i;
 
-  for(i = 0; i < h->n_stmts; i++)
-    sqlite3_finalize(h->stmts[i].st);
-  h->n_stmts = 0;
+  for(i = 0; i < h->cap_stmts; i++)
+    if(h->stmts[i].st)
+      sqlite3_finalize(h->stmts[i].st);
+  free(h->stmts);
+  h->stmts = NULL;
+  h->n_stmts = h->cap_stmts = 0;
   if(h->db)
     sqlite3_close(h->db);
   h->db = NULL;
@@ -268,18 +517,57 @@ hs_store_version(struct hs_host *h)
   return h ? h->db_version : 0;
 }
 
+/* Slot of sql in a table of cap (a power of two) slots: its own or the
+ * empty one where it belongs. */
+static struct hs_stmt_slot *
+hs_stmt_slot(struct hs_stmt_slot *t, size_t cap, const char *sql)
+{
+  size_t i = ((uintptr_t)sql >> 4) * UINT64_C(0x9e3779b97f4a7c15) &
+             (cap - 1);
+
+  while(t[i].sql && t[i].sql != sql)
+    i = (i + 1) & (cap - 1);
+  return &t[i];
+}
+
+static int
+hs_stmt_grow(struct hs_host *h)
+{
+  size_t cap = h->cap_stmts ? h->cap_stmts * 2 : 128, i;
+  struct hs_stmt_slot *t = calloc(cap, sizeof(*t));
+
+  if(!t)
+    return -1;
+  for(i = 0; i < h->cap_stmts; i++)
+    if(h->stmts[i].sql)
+      *hs_stmt_slot(t, cap, h->stmts[i].sql) = h->stmts[i];
+  free(h->stmts);
+  h->stmts = t;
+  h->cap_stmts = cap;
+  return 0;
+}
+
+/* WARNING: sql must be a string with static storage (a literal): the cache
+ * is keyed by its address, and a statement stays cached (and is reset
+ * here) for the life of the store, so a caller may keep stepping it while
+ * other statements are prepared. */
 sqlite3_stmt *
 hs_stmt(struct hs_host *h, const char *sql)
 {
+  struct hs_stmt_slot *slot;
   sqlite3_stmt *st = NULL;
-  size_t i;
 
-  for(i = 0; i < h->n_stmts; i++) {
-    if(h->stmts[i].sql == sql) {
-      sqlite3_reset(h->stmts[i].st);
-      sqlite3_clear_bindings(h->stmts[i].st);
-      return h->stmts[i].st;
+  if(h->cap_stmts) {
+    slot = hs_stmt_slot(h->stmts, h->cap_stmts, sql);
+    if(slot->sql) {
+      sqlite3_reset(slot->st);
+      sqlite3_clear_bindings(slot->st);
+      return slot->st;
     }
+  }
+  if((h->n_stmts + 1) * 2 > h->cap_stmts && hs_stmt_grow(h)) {
+    hs_hostlog(h, BMC_LOG_ERROR, "store: out of memory");
+    return NULL;
   }
   if(sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
                         NULL) != SQLITE_OK) {
@@ -287,17 +575,10 @@ hs_stmt(struct hs_host *h, const char *sql)
                sqlite3_errmsg(h->db));
     return NULL;
   }
-  if(h->n_stmts < HS_STMT_CACHE) {
-    h->stmts[h->n_stmts].sql = sql;
-    h->stmts[h->n_stmts].st = st;
-    h->n_stmts++;
-  }
-  else {
-    /* Cache full: keep the newest by replacing the last slot. */
-    sqlite3_finalize(h->stmts[HS_STMT_CACHE - 1].st);
-    h->stmts[HS_STMT_CACHE - 1].sql = sql;
-    h->stmts[HS_STMT_CACHE - 1].st = st;
-  }
+  slot = hs_stmt_slot(h->stmts, h->cap_stmts, sql);
+  slot->sql = sql;
+  slot->st = st;
+  h->n_stmts++;
   return st;
 }
 
@@ -307,7 +588,7 @@ hs_exec(struct hs_host *h, const char *sql)
   char err[HS_ERRLEN];
 
   if(hs_exec_err(h->db, sql, err, sizeof(err))) {
-    hs_hostlog(h, BMC_LOG_ERROR, "%s", err);
+    hs_store_fail(h, "%s", err);
     return BMC_ERR_INTERNAL;
   }
   return BMC_OK;
@@ -316,7 +597,12 @@ hs_exec(struct hs_host *h, const char *sql)
 int
 hs_begin(struct hs_host *h)
 {
-  return hs_exec(h, "BEGIN IMMEDIATE");
+  char err[HS_ERRLEN];
+  int rc = hs_begin_immediate(h, err, sizeof(err));
+
+  if(rc)
+    hs_store_fail(h, "%s", err);
+  return rc;
 }
 
 int
@@ -330,6 +616,33 @@ hs_rollback(struct hs_host *h)
 {
   if(!sqlite3_get_autocommit(h->db))
     sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+hs_step_write(struct hs_host *h, sqlite3_stmt *st)
+{
+  int own = sqlite3_get_autocommit(h->db), rc;
+
+  if(own && hs_begin(h))
+    return SQLITE_BUSY;
+  rc = sqlite3_step(st);
+  if(rc != SQLITE_DONE) {
+    hs_store_fail(h, "store: write failed: %s", sqlite3_errmsg(h->db));
+    if(own) {
+      sqlite3_reset(st);
+      hs_rollback(h);
+    }
+    return rc;
+  }
+  return own && hs_commit(h) ? SQLITE_ERROR : SQLITE_DONE;
+}
+
+int
+hs_write_rc(int step_rc)
+{
+  if(step_rc == SQLITE_DONE)
+    return BMC_OK;
+  return hs_is_busy(step_rc) ? BMC_ERR_CONFLICT : BMC_ERR_INTERNAL;
 }
 
 int

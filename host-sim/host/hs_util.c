@@ -74,13 +74,13 @@ hs_mask(const char *text, char *const *secrets, size_t n)
       ol = strlen(out);
       nw = malloc(ol - sl + 5);
       if(!nw) {
-        free(out);
+        hs_secret_free(out);
         return NULL;
       }
       memcpy(nw, out, pre);
       memcpy(nw + pre, "****", 4);
       memcpy(nw + pre + 4, hit + sl, ol - pre - sl + 1);
-      free(out);
+      hs_secret_free(out); /* it held the secret: wiped */
       out = nw;
     }
   }
@@ -112,6 +112,16 @@ hs_digits(const char *s, int n, int *out)
   }
   *out = v;
   return 0;
+}
+
+static int
+hs_days_in_month(int y, int m)
+{
+  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+  if(m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 29;
+  return d[m - 1];
 }
 
 int
@@ -182,8 +192,13 @@ hs_parse_time(const char *s, int64_t *ms)
   tm.tm_hour = hh;
   tm.tm_min = mi;
   tm.tm_sec = ss;
+  /* a real calendar date and time of day: timegm() would normalise
+   * 2026-02-30 to March 2 and 25:61:61 to the next day */
+  if(mo < 1 || mo > 12 || d < 1 || d > hs_days_in_month(y, mo) || hh > 23 ||
+     mi > 59 || ss > 59)
+    return BMC_ERR_INVALID_ARG;
   t = timegm(&tm);
-  if(t == (time_t)-1 || mo < 1 || mo > 12 || d < 1 || d > 31)
+  if(t == (time_t)-1)
     return BMC_ERR_INVALID_ARG;
   *ms = ((int64_t)t - off) * 1000 + frac;
   return BMC_OK;

@@ -1,91 +1,121 @@
 /*
- * main.c -- the host-sim command line tool: global options, the command
- * table, --help, opening the host (store, schemas, plugins, host.cfg)
- * and dispatch to the command groups in cli_*.c.
+ * main.c -- the host-sim command line tool: global options (getopt_long),
+ * the command table (also the source of --help and of the bash
+ * completion), opening the host (store, schemas, plugins, host.cfg), log
+ * lines for a terminal or the systemd journal, and dispatch to the command
+ * groups in cli_*.c.
  */
-#include <ctype.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
-#include <time.h>
 
 #include <libxml/parser.h>
+#include <sqlite3.h>
 
 #include "cli.h"
 #include "hs_config.h"
-
-
-/* The installed plugin directory when it exists, else the build tree's
- * (so a freshly built host-sim finds the plugins next to it). */
-static const char *
-cli_default_plugin_dir(void)
-{
-#ifdef HS_INSTALL_PLUGIN_DIR
-  if(access(HS_INSTALL_PLUGIN_DIR, R_OK | X_OK) == 0)
-    return HS_INSTALL_PLUGIN_DIR;
-#endif
-#ifdef HS_BUILD_PLUGIN_DIR
-  if(access(HS_BUILD_PLUGIN_DIR, R_OK | X_OK) == 0)
-    return HS_BUILD_PLUGIN_DIR;
-#endif
-  return NULL;
-}
 
 static int cli_cmd_init(struct cli *c, int argc, char **argv);
 
 static const struct cli_cmd cli_cmds[] = {
   {"init", "", "create or upgrade the store; with --config, apply host.cfg "
-   "(companies, enabled plugins, Toolbox settings)", cli_cmd_init},
-  {"plugins", "", "list loaded plugins with plugin and ABI versions, their "
-   "settings and actions", cli_cmd_plugins},
+   "(companies, enabled plugins, Toolbox settings)", cli_cmd_init, ""},
+  {"plugins", "[--json]", "list loaded plugins with plugin and ABI "
+   "versions, their settings and actions", cli_cmd_plugins, "--json"},
   {"companies", "[list | add <name>]", "list or add companies",
-   cli_cmd_companies},
+   cli_cmd_companies, ""},
   {"enable", "<company> <plugin>", "enable a plugin (sales channel) for a "
-   "company", cli_cmd_enable},
+   "company", cli_cmd_enable, ""},
   {"disable", "<company> <plugin>", "disable a plugin for a company",
-   cli_cmd_disable},
+   cli_cmd_disable, ""},
   {"settings", "show <company> <plugin> | set <company> <plugin> <key> "
-   "<value> | unset <company> <plugin> <key>", "Toolbox settings (secrets "
-   "shown as ****)", cli_cmd_settings},
-  {"products", "list <company> | import <company> <file.csv> | export "
-   "<company> <file.csv> | show <company> <sku> [<plugin>] | set <company> "
-   "<sku> <plugin> <key>[@<market>] <value>", "the catalog: list, Bulk "
-   "Update CSV import/export, one product with its channel properties, "
-   "set a property (\"\" clears it)", cli_cmd_products},
+   "<value> | set <company> <plugin> <secret-key> {- | --from-file F} | "
+   "unset <company> <plugin> <key>", "Toolbox settings (secrets shown as "
+   "****; a secret is read from standard input or a file, never argv)",
+   cli_cmd_settings, "--from-file"},
+  {"products", "list <company> [--enabled] [--json] | import <company> "
+   "<file.csv> | export <company> <file.csv> | show <company> <sku> "
+   "[<plugin>] [--json] | set <company> <sku> <plugin> <key>[@<market>] "
+   "<value>", "the catalog: list, Bulk Update CSV import/export, one "
+   "product with its channel properties, set a property (\"\" clears it)",
+   cli_cmd_products, "--enabled --json"},
   {"stock", "set <company> <sku> <qty>", "set a product's available "
-   "quantity", cli_cmd_stock},
+   "quantity (-1000000000..1000000000, as in the CSV import)",
+   cli_cmd_stock, ""},
+  {"ready", "<company> [<sku>] [--json]", "Ready To Post Yes/No with every "
+   "reason (per market too), as the plugins last checked it", cli_cmd_ready,
+   "--json"},
   {"run", "<company> <plugin> <action> [--sku <sku> ...] [--skus-from "
    "<file>]", "run one action now as a queued job (on the selected products "
-   "only with --sku/--skus-from) and print its log", cli_cmd_run},
-  {"retry", "<job>", "run the failed items of a job (its error-queue "
-   "entries) again through the same action", cli_cmd_retry},
+   "only with --sku/--skus-from) and print its log (progress on a "
+   "terminal)", cli_cmd_run, "--sku --skus-from"},
+  {"retry", "<job>", "run the failed items of a job (its open error-queue "
+   "entries) again through the same action", cli_cmd_retry, ""},
   {"inventory-calc", "<company> [percent:<N> | module:<path>[:<args>] | "
    "none]", "show or set the company's Custom Inventory Calculation",
-   cli_cmd_invcalc},
-  {"jobs", "[<company>] [--limit N]", "list queued jobs, newest first",
-   cli_cmd_jobs},
-  {"job", "<id>", "show one job and its log", cli_cmd_job},
-  {"errors", "[<company> [<plugin>]]", "the per-item error queue",
-   cli_cmd_errors},
-  {"tasks", "[<company>]", "scheduled tasks (interval, last executed, run "
-   "count)", cli_cmd_tasks},
+   cli_cmd_invcalc, ""},
+  {"jobs", "[<company>] [--limit N] [--json]", "list queued jobs, newest "
+   "first", cli_cmd_jobs, "--limit --json"},
+  {"job", "<id> [--json]", "show one job and its log", cli_cmd_job,
+   "--json"},
+  {"errors", "[<company> [<plugin>]] [--all] [--json]", "the per-item error "
+   "queue (open entries; --all adds resolved ones)", cli_cmd_errors,
+   "--all --json"},
+  {"resolve", "<error-id> --note <text>", "mark an error-queue entry "
+   "resolved with a note (a logged change)", cli_cmd_resolve, "--note"},
+  {"release", "<company> <order> [--note <text>]", "release an order held "
+   "for review (On Hold -> In Process): the next order download accepts "
+   "it", cli_cmd_release, "--note"},
+  {"serial", "<company> <order> <line> <imei-or-serial>", "correct a "
+   "line's serial/IMEI before the tracking upload sends it",
+   cli_cmd_serial, ""},
+  {"tasks", "[<company>] [--json]", "scheduled tasks (interval, last "
+   "executed, run count)", cli_cmd_tasks, "--json"},
   {"scheduler", "[--until <time>|+<n>{s,m,h,d}]", "run scheduled tasks; "
-   "with --until on a virtual clock up to that time, else forever on the "
-   "real clock until SIGINT/SIGTERM", cli_cmd_scheduler},
-  {"orders", "[<company>]", "list orders", cli_cmd_orders},
-  {"order", "<company> <order>", "print an order as order.xsd XML "
-   "(order = source order id or host id)", cli_cmd_order},
+   "with --until on a virtual clock up to that time (exit 1 when a job "
+   "failed), else forever on the real clock until SIGINT/SIGTERM",
+   cli_cmd_scheduler, "--until"},
+  {"orders", "[<company>] [--json]", "list orders", cli_cmd_orders,
+   "--json"},
+  {"order", "<company> <order> [--json]", "print an order as order.xsd XML "
+   "(order = source order id or host id)", cli_cmd_order, "--json"},
   {"ship", "<company> <order> --tracking <no> --carrier <name> [--serial "
    "LINE=IMEI ...] [--lines L1,L2] [--date <time>]", "ship an order (only "
-   "the listed lines with --lines: PartiallyShipped)", cli_cmd_ship},
+   "the listed lines with --lines: PartiallyShipped)", cli_cmd_ship,
+   "--tracking --carrier --serial --lines --date"},
   {"cancel", "<company> <order> [--note <text>]", "cancel an unshipped "
-   "order", cli_cmd_cancel},
-  {"settlements", "[<company>]", "list imported settlements",
-   cli_cmd_settlements},
+   "order", cli_cmd_cancel, "--note"},
+  {"settlements", "[<company>] [--json]", "list imported settlements",
+   cli_cmd_settlements, "--json"},
+  {"rotate-key", "", "re-seal every secret setting under a new store key "
+   "(the old key file is replaced atomically; back up the new one)",
+   cli_cmd_rotate_key, ""},
+  {"completion", "bash", "print the bash completion script (generated "
+   "from this command table)", cli_cmd_completion, ""},
+  {"web", "[--listen ADDR:PORT] [--portfile PATH] [--workers N] "
+   "[--session-hours N] [--secure-cookie]", "serve the web Toolbox (default "
+   "127.0.0.1:8080; prints READY port=N once listening)", cli_cmd_web,
+   "--listen --portfile --workers --session-hours --secure-cookie"},
+  {"users", "add <name> --role admin|viewer | passwd <name> | remove <name> "
+   "| list | audit [--user NAME] [--limit N]", "web Toolbox users "
+   "(passwords read from stdin) and the audit of their page views and "
+   "actions", cli_cmd_users, "--role --user --limit"},
 };
 #define CLI_NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
+
+#define CLI_GLOBAL_OPTS "--db --config --plugin-dir --schema-dir " \
+                        "--sync-full --key-file --verbose --version --help"
+
+const struct cli_cmd *
+cli_commands(size_t *n)
+{
+  *n = CLI_NCMDS;
+  return cli_cmds;
+}
 
 int
 cli_fail(const char *cmd, const char *fmt, ...)
@@ -126,81 +156,12 @@ cli_wants_help(int argc, char **argv)
   return 0;
 }
 
-const char *
-cli_time(int64_t ms, char *buf, size_t len)
-{
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-
-  if(!ms || !gmtime_r(&t, &tm) ||
-     !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
-    snprintf(buf, len, "-");
-  return buf;
-}
-
-int
-cli_parse_when(const char *s, int64_t now_ms, int64_t *out)
-{
-  struct tm tm;
-  char *end;
-  long long n;
-  time_t t;
-  int y, mo, d, hh = 0, mi = 0, ss = 0;
-
-  if(s[0] == '+') {
-    n = strtoll(s + 1, &end, 10);
-    if(end == s + 1 || n < 0)
-      return -1;
-    switch(*end) {
-    case 's': n *= 1000; break;
-    case 'm': n *= 60 * 1000LL; break;
-    case 'h': n *= 3600 * 1000LL; break;
-    case 'd': n *= 86400 * 1000LL; break;
-    default: return -1;
-    }
-    if(end[1])
-      return -1;
-    *out = now_ms + n;
-    return 0;
-  }
-  if(sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &hh, &mi, &ss) < 3)
-    return -1;
-  memset(&tm, 0, sizeof(tm));
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = hh;
-  tm.tm_min = mi;
-  tm.tm_sec = ss;
-  t = timegm(&tm);
-  if(t == (time_t)-1)
-    return -1;
-  *out = (int64_t)t * 1000;
-  return 0;
-}
-
-int
-cli_order_arg(struct cli *c, const char *company, const char *arg,
-              int64_t *id)
-{
-  const char *p;
-  int rc = hs_order_find(c->h, company, arg, id);
-
-  if(rc != BMC_ERR_NOT_FOUND)
-    return rc;
-  for(p = arg; *p && isdigit((unsigned char)*p); p++)
-    ;
-  if(*p || p == arg)
-    return BMC_ERR_NOT_FOUND;
-  *id = strtoll(arg, NULL, 10);
-  return BMC_OK;
-}
-
 static int
 cli_cmd_init(struct cli *c, int argc, char **argv)
 {
   char err[1024];
 
+  (void)argv;
   if(argc != 1)
     return cli_usage("init");
   if(c->config && hs_host_load_config(c->h, c->config, err, sizeof(err)))
@@ -208,6 +169,61 @@ cli_cmd_init(struct cli *c, int argc, char **argv)
   printf("store %s ready (schema version %d)%s%s\n", c->db,
          hs_store_version(c->h), c->config ? ", applied " : "",
          c->config ? c->config : "");
+  if(hs_store_key_path(c->h))
+    printf("store key %s (back it up with the store: without it the "
+           "secret settings are lost)\n", hs_store_key_path(c->h));
+  return CLI_OK;
+}
+
+int
+cli_cmd_rotate_key(struct cli *c, int argc, char **argv)
+{
+  char err[1024];
+
+  (void)argv;
+  if(argc != 1)
+    return cli_usage("rotate-key");
+  if(hs_store_rotate_key(c->h, err, sizeof(err)))
+    return cli_fail("rotate-key", "%s", err);
+  printf("secret settings re-sealed under a new key in %s; back it up\n",
+         hs_store_key_path(c->h) ? hs_store_key_path(c->h) : "(memory)");
+  return CLI_OK;
+}
+
+const char *
+cli_rc_text(struct cli *c, int rc)
+{
+  const char *why = c && c->h ? hs_last_error(c->h) : NULL;
+
+  return why && why[0] ? why : hs_rc_name(rc);
+}
+
+int
+cli_cmd_completion(struct cli *c, int argc, char **argv)
+{
+  size_t i;
+
+  (void)c;
+  if(argc != 2 || strcmp(argv[1], "bash"))
+    return cli_usage("completion");
+  printf("# bash completion for host-sim, generated by `host-sim completion "
+         "bash`\n_host_sim()\n{\n  local cur=${COMP_WORDS[COMP_CWORD]} "
+         "cmd= i\n  for ((i = 1; i < COMP_CWORD; i++)); do\n    case "
+         "${COMP_WORDS[i]} in\n      --db|--config|--plugin-dir|"
+         "--schema-dir) ((i++)) ;;\n      -*) ;;\n      *) cmd="
+         "${COMP_WORDS[i]}; break ;;\n    esac\n  done\n  case $cmd in\n"
+         "    '') COMPREPLY=($(compgen -W '");
+  for(i = 0; i < CLI_NCMDS; i++)
+    printf("%s ", cli_cmds[i].name);
+  printf(CLI_GLOBAL_OPTS "' -- \"$cur\")) ;;\n");
+  for(i = 0; i < CLI_NCMDS; i++)
+    printf("    %s) COMPREPLY=($(compgen -W '%s --help' -- \"$cur\")) ;;\n",
+           cli_cmds[i].name, cli_cmds[i].options);
+  printf("  esac\n  case ${COMP_WORDS[COMP_CWORD-1]} in\n    --db|--config|"
+         "--from-file|--key-file|--skus-from) COMPREPLY=($(compgen -f -- "
+         "\"$cur\")) ;;\n"
+         "    --plugin-dir|--schema-dir) COMPREPLY=($(compgen -d -- "
+         "\"$cur\")) ;;\n  esac\n}\ncomplete -F _host_sim host-sim\n");
   return CLI_OK;
 }
 
@@ -222,18 +238,32 @@ cli_help(void)
          "plugins.\n\nglobal options:\n"
          "  --db PATH          SQLite store (default $HOST_SIM_DB or "
          "./host.db,\n"
-         "                     or `database` from --config)\n"
+         "                     or `database` from --config); it must exist "
+         "except for init\n"
          "  --config FILE      host.cfg (plugin_dir, database, companies)\n"
          "  --plugin-dir DIR   load every plugin in DIR (default "
-         "$BMC_PLUGIN_DIR)\n"
-         "  --schema-dir DIR   order.xsd/settlement.xsd (default "
-         "$BMC_SCHEMA_DIR)\n"
+         "$BMC_PLUGIN_DIR, else the\n"
+         "                     plugins installed beside this host-sim)\n"
+         "  --schema-dir DIR   order.xsd, settlement.xsd and the plugins' "
+         "rule files\n"
+         "                     (default $BMC_SCHEMA_DIR, else the installed "
+         "ones)\n"
          "  --sync-full        fsync every commit (power-loss safe, slower)\n"
-         "  -v, --verbose      print host log lines to stderr\n\n"
+         "  --key-file FILE    the store key sealing secret settings (default\n"
+         "                     `key_file` from --config, else <db>.key)\n"
+         "  -v, --verbose      print host log lines to stderr\n"
+         "  --version          print the version and exit\n\n"
          "commands:\n");
   for(i = 0; i < CLI_NCMDS; i++)
     printf("  %-12s %s\n", cli_cmds[i].name, cli_cmds[i].help);
   printf("\n`host-sim <command> --help` shows a command's arguments.\n");
+}
+
+static void
+cli_version(void)
+{
+  printf("host-sim (bmconnector) %s\nplugin ABI %d.%d, SQLite %s\n",
+         HS_VERSION, BMC_ABI_MAJOR, BMC_ABI_MINOR, sqlite3_libversion());
 }
 
 static void
@@ -246,8 +276,36 @@ cli_log(void *ud, int level, const char *line)
           line);
 }
 
+/* Under systemd, stderr is the journal: a "<N>" prefix gives each line
+ * its syslog level (3 err, 4 warning, 6 info, 7 debug). */
+static void
+cli_log_journal(void *ud, int level, const char *line)
+{
+  static const int prio[] = {3, 4, 6, 7};
+
+  (void)ud;
+  fprintf(stderr, "<%d>%s\n", level >= 0 && level <= 3 ? prio[level] : 6,
+          line);
+}
+
+/* stderr is the stream systemd named in $JOURNAL_STREAM ("dev:inode"). */
 static int
-cli_open(struct cli *c, int virtual_clock, int verbose, int sync_full)
+cli_stderr_is_journal(void)
+{
+  const char *js = getenv("JOURNAL_STREAM");
+  unsigned long long dev, ino;
+  struct stat st;
+
+  if(!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+     fstat(STDERR_FILENO, &st))
+    return 0;
+  return (unsigned long long)st.st_dev == dev &&
+         (unsigned long long)st.st_ino == ino;
+}
+
+static int
+cli_open(struct cli *c, const char *cmd, int virtual_clock, int verbose,
+         int sync_full)
 {
   struct hs_config *cfg = NULL;
   struct hs_options o;
@@ -267,9 +325,27 @@ cli_open(struct cli *c, int virtual_clock, int verbose, int sync_full)
                  : cfg && cfg->plugin_dir ? cfg->plugin_dir
                  : getenv("BMC_PLUGIN_DIR") ? getenv("BMC_PLUGIN_DIR")
                  : cli_default_plugin_dir();
-  o.schema_dir = c->schema_dir;
+  o.schema_dir = c->schema_dir ? c->schema_dir
+                 : getenv("BMC_SCHEMA_DIR") ? getenv("BMC_SCHEMA_DIR")
+                 : cli_default_schema_dir();
+  /* The plugins find their rule files through $BMC_SCHEMA_DIR. */
+  if(o.schema_dir && setenv("BMC_SCHEMA_DIR", o.schema_dir, 1)) {
+    hs_config_free(cfg);
+    fprintf(stderr, "host-sim: out of memory\n");
+    return CLI_FAIL;
+  }
+  o.key_file = c->key_file ? c->key_file : cfg && cfg->key_file ? cfg->key_file
+               : NULL;
   o.virtual_clock = virtual_clock;
   o.sync_full = sync_full;
+  if(strcmp(cmd, "init") && strcmp(o.db_path, ":memory:") &&
+     access(o.db_path, F_OK)) {
+    fprintf(stderr, "host-sim: store '%s' does not exist; create it with "
+            "`host-sim --db %s init` (or check --db / `database` in "
+            "host.cfg)\n", o.db_path, o.db_path);
+    hs_config_free(cfg);
+    return CLI_FAIL;
+  }
   rc = hs_host_open(&o, &c->h, err, sizeof(err));
   if(!rc) {
     /* Keep the chosen path: cfg strings die with cfg. */
@@ -283,51 +359,58 @@ cli_open(struct cli *c, int virtual_clock, int verbose, int sync_full)
     fprintf(stderr, "host-sim: %s\n", err);
     return CLI_FAIL;
   }
-  if(verbose)
+  if(cli_stderr_is_journal())
+    hs_host_set_log(c->h, cli_log_journal, NULL);
+  else if(verbose)
     hs_host_set_log(c->h, cli_log, NULL);
   return CLI_OK;
 }
 
+enum { CLI_O_DB = 1, CLI_O_CONFIG, CLI_O_PLUGIN_DIR, CLI_O_SCHEMA_DIR,
+       CLI_O_SYNC_FULL, CLI_O_VERSION, CLI_O_KEY_FILE };
+
 int
 main(int argc, char **argv)
 {
+  static const struct option opts[] = {
+    {"db", required_argument, NULL, CLI_O_DB},
+    {"config", required_argument, NULL, CLI_O_CONFIG},
+    {"plugin-dir", required_argument, NULL, CLI_O_PLUGIN_DIR},
+    {"schema-dir", required_argument, NULL, CLI_O_SCHEMA_DIR},
+    {"sync-full", no_argument, NULL, CLI_O_SYNC_FULL},
+    {"key-file", required_argument, NULL, CLI_O_KEY_FILE},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, CLI_O_VERSION},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
   struct cli c;
-  int i, rc, verbose = 0, virt = 0, sync_full = 0;
+  int o, i, rc, verbose = 0, virt = 0, sync_full = 0;
   size_t k;
 
   memset(&c, 0, sizeof(c));
-  for(i = 1; i < argc && argv[i][0] == '-'; i++) {
-    const char *o = argv[i];
-
-    if(strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-      cli_help();
-      return CLI_OK;
-    }
-    if(strcmp(o, "-v") == 0 || strcmp(o, "--verbose") == 0) {
-      verbose = 1;
-      continue;
-    }
-    if(strcmp(o, "--sync-full") == 0) {
-      sync_full = 1;
-      continue;
-    }
-    if(i + 1 >= argc) {
-      fprintf(stderr, "host-sim: option %s needs a value\n", o);
+  opterr = 0;
+  while((o = getopt_long(argc, argv, "+:hv", opts, NULL)) != -1) {
+    switch(o) {
+    case 'h': cli_help(); return CLI_OK;
+    case CLI_O_VERSION: cli_version(); return CLI_OK;
+    case 'v': verbose = 1; break;
+    case CLI_O_SYNC_FULL: sync_full = 1; break;
+    case CLI_O_DB: c.db = optarg; break;
+    case CLI_O_CONFIG: c.config = optarg; break;
+    case CLI_O_PLUGIN_DIR: c.plugin_dir = optarg; break;
+    case CLI_O_SCHEMA_DIR: c.schema_dir = optarg; break;
+    case CLI_O_KEY_FILE: c.key_file = optarg; break;
+    case ':':
+      fprintf(stderr, "host-sim: option %s needs a value\n",
+              argv[optind - 1]);
       return CLI_USAGE;
-    }
-    if(strcmp(o, "--db") == 0)
-      c.db = argv[++i];
-    else if(strcmp(o, "--config") == 0)
-      c.config = argv[++i];
-    else if(strcmp(o, "--plugin-dir") == 0)
-      c.plugin_dir = argv[++i];
-    else if(strcmp(o, "--schema-dir") == 0)
-      c.schema_dir = argv[++i];
-    else {
-      fprintf(stderr, "host-sim: unknown option %s (host-sim --help)\n", o);
+    default:
+      fprintf(stderr, "host-sim: unknown option %s (host-sim --help)\n",
+              argv[optind - 1]);
       return CLI_USAGE;
     }
   }
+  i = optind;
   if(i >= argc) {
     cli_help();
     return CLI_USAGE;
@@ -342,15 +425,17 @@ main(int argc, char **argv)
            cli_cmds[k].args, cli_cmds[k].help);
     return CLI_OK;
   }
+  if(cli_cmds[k].fn == cli_cmd_completion)
+    return cli_cmd_completion(&c, argc - i, argv + i);
   /* Only `scheduler --until` runs on a virtual clock. */
-  if(strcmp(argv[i], "scheduler") == 0) {
+  if(cli_cmds[k].fn == cli_cmd_scheduler) {
     int j;
 
     for(j = i + 1; j < argc; j++)
-      if(strcmp(argv[j], "--until") == 0)
+      if(strncmp(argv[j], "--until", 7) == 0)
         virt = 1;
   }
-  rc = cli_open(&c, virt, verbose, sync_full);
+  rc = cli_open(&c, argv[i], virt, verbose, sync_full);
   if(rc)
     return rc;
   rc = cli_cmds[k].fn(&c, argc - i, argv + i);

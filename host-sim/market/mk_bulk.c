@@ -198,32 +198,37 @@ out:
   json_object_put(b);
 }
 
-/* Known product: by UUID or legacy integer id. */
-static int mk_product_find(struct mk_sim *s, const char *key, char uuid[40],
-                           int64_t *bm, char *title, size_t tlen)
+/* Known product (by UUID or legacy integer id) into the new listing nl:
+   0, -1 unknown, -2 out of memory. */
+static int mk_product_find(struct mk_sim *s, const char *key,
+                           struct mk_listing *nl)
 {
   long long id = 0;
   int isnum = mk_parse_int(key, &id) == 0;
   size_t i;
-  for(i = 0; i < s->products.n; i++) {
+  const char *uuid = NULL, *title = NULL;
+  int64_t bm = 0;
+  for(i = 0; !uuid && i < s->products.n; i++) {
     struct mk_product *p = &s->products.a[i];
     if((isnum && p->backmarket_id == id) || !strcasecmp(p->uuid, key)) {
-      mk_copy(uuid, 40, p->uuid);
-      *bm = p->backmarket_id;
-      mk_copy(title, tlen, p->title);
-      return 0;
+      uuid = p->uuid;
+      bm = p->backmarket_id;
+      title = p->title;
     }
   }
-  for(i = 0; i < s->listings.n; i++) {
+  for(i = 0; !uuid && i < s->listings.n; i++) {
     struct mk_listing *l = &s->listings.a[i];
     if((isnum && l->backmarket_id == id) || !strcasecmp(l->product_uuid, key)) {
-      mk_copy(uuid, 40, l->product_uuid);
-      *bm = l->backmarket_id;
-      mk_copy(title, tlen, l->title);
-      return 0;
+      uuid = l->product_uuid;
+      bm = l->backmarket_id;
+      title = l->title;
     }
   }
-  return -1;
+  if(!uuid)
+    return -1;
+  mk_copy(nl->product_uuid, sizeof(nl->product_uuid), uuid);
+  nl->backmarket_id = bm;
+  return mk_str_set(&nl->title, title) ? -2 : 0;
 }
 
 static const char *mk_cell(json_object *row, const char *k)
@@ -241,6 +246,7 @@ static void mk_task_row(struct mk_sim *s, struct mk_task *t, json_object *row,
 {
   const char *sku = mk_cell(row, "sku"), *v;
   struct mk_listing *l, nl;
+  struct mk_lmarket *m;
   int mi = mk_market_index(t->market);
   json_object *errs = json_object_new_array(), *e;
   char key[64], msg[160];
@@ -257,13 +263,14 @@ static void mk_task_row(struct mk_sim *s, struct mk_task *t, json_object *row,
   }
   l = mk_listing_by_sku(s, t->merchant_id, sku);
   memset(&nl, 0, sizeof(nl));
-  if(l)
-    nl = *l;
-  else {
+  if(l ? mk_listing_copy(&nl, l) : mk_str_set(&nl.sku, sku))
+    goto oom;
+  if(!l) {
     nl.merchant_id = t->merchant_id;
     nl.forced_pub = -1;
-    mk_copy(nl.sku, sizeof(nl.sku), sku);
   }
+  if(!(m = mk_lm_add(&nl, mi)))
+    goto oom;
   if((v = mk_cell(row, "grade")) != NULL) {
     if(mk_grade_state(v) < 0) {
       snprintf(msg, sizeof(msg), "Unknown grade %.60s", v);
@@ -276,16 +283,16 @@ static void mk_task_row(struct mk_sim *s, struct mk_task *t, json_object *row,
     if(mk_money_parse(v, &price) || price <= 0)
       json_object_array_add(errs, json_object_new_string("Invalid price"));
     else {
-      nl.m[mi].price = price;
-      nl.m[mi].has_price = 1;
+      m->price = price;
+      m->has_price = 1;
     }
   }
   if((v = mk_cell(row, "min_price")) != NULL) {
     if(mk_money_parse(v, &minp) || minp < 0)
       json_object_array_add(errs, json_object_new_string("Invalid min_price"));
     else {
-      nl.m[mi].min_price = minp;
-      nl.m[mi].has_min = 1;
+      m->min_price = minp;
+      m->has_min = 1;
     }
   }
   if((v = mk_cell(row, "quantity")) != NULL) {
@@ -299,7 +306,7 @@ static void mk_task_row(struct mk_sim *s, struct mk_task *t, json_object *row,
       json_object_array_add(errs, json_object_new_string(
                               "warranty_delay must be at least 12 months"));
     else
-      nl.m[mi].warranty = (long)w;
+      m->warranty = (long)w;
   }
   if((v = mk_cell(row, "currency")) != NULL &&
      strcasecmp(v, mk_market_at(mi)->currency)) {
@@ -307,22 +314,30 @@ static void mk_task_row(struct mk_sim *s, struct mk_task *t, json_object *row,
              v, t->market);
     json_object_array_add(errs, json_object_new_string(msg));
   }
-  if((v = mk_cell(row, "comment")) != NULL)
-    mk_copy(nl.m[mi].comment, sizeof(nl.m[mi].comment), v);
+  if((v = mk_cell(row, "comment")) != NULL) {
+    if(strlen(v) > 500)
+      json_object_array_add(errs, json_object_new_string(
+                              "comment must be at most 500 characters"));
+    else if(mk_str_set(&m->comment, v))
+      goto oom;
+  }
   if(!l) {
     const char *pid = mk_cell(row, "product_id");
+    int rc = pid ? mk_product_find(s, pid, &nl) : -1;
+    if(rc == -2)
+      goto oom;
     if(!pid && !mk_cell(row, "ean"))
       json_object_array_add(errs, json_object_new_string(
                               "product_id or ean is required to create a "
                               "listing"));
-    else if(!pid || mk_product_find(s, pid, nl.product_uuid, &nl.backmarket_id,
-                                    nl.title, sizeof(nl.title))) {
+    else if(rc) {
       snprintf(msg, sizeof(msg), "Unknown product %.60s",
                pid ? pid : mk_cell(row, "ean"));
       json_object_array_add(errs, json_object_new_string(msg));
     }
   }
   if(json_object_array_length(errs)) {
+    mk_listing_free(&nl);
     e = json_object_new_object();
     json_object_object_add(e, "sku", json_object_new_string(sku));
     json_object_object_add(e, "errors", errs);
@@ -330,11 +345,10 @@ static void mk_task_row(struct mk_sim *s, struct mk_task *t, json_object *row,
     return;
   }
   json_object_put(errs);
-  if(!l) {
-    l = MK_PUSH(s->listings);
-    if(!l)
-      return;
-  }
+  errs = NULL;
+  if(!l && !(l = MK_PUSH(s->listings)))
+    goto oom;
+  mk_listing_free(l);
   *l = nl;
   mk_listing_defaults(s, l);
   mk_listing_indexed(s, l);
@@ -349,6 +363,17 @@ static void mk_task_row(struct mk_sim *s, struct mk_task *t, json_object *row,
   json_object_object_add(e, "publication_state",
                          json_object_new_int(mk_listing_pub(l, mi)));
   json_object_object_add(ok, l->sku, e);
+  return;
+oom:
+  mk_listing_free(&nl);
+  json_object_put(errs);
+  errs = json_object_new_array();
+  json_object_array_add(errs, json_object_new_string(
+                          "internal error: out of memory"));
+  e = json_object_new_object();
+  json_object_object_add(e, "sku", json_object_new_string(sku));
+  json_object_object_add(e, "errors", errs);
+  json_object_object_add(bad, sku, e);
 }
 
 void mk_tasks_tick(struct mk_sim *s)

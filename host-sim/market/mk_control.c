@@ -53,6 +53,8 @@ static json_object *mk_config_json(const struct mk_config *c)
   json_object_object_add(o, "pro_per_s", json_object_new_int64(c->pro_per_s));
   json_object_object_add(o, "task_fail_next",
                          json_object_new_int64(c->task_fail_next));
+  json_object_object_add(o, "public_url", c->public_url[0] ?
+                         json_object_new_string(c->public_url) : NULL);
   return o;
 }
 
@@ -84,6 +86,7 @@ static void mk_config_post(struct mk_sim *s, json_object *b,
       known |= !strcmp(key, longs[i]);
     for(i = 0; i < 3; i++)
       known |= !strcmp(key, i64s[i]);
+    known |= !strcmp(key, "public_url");
     if(!known) {
       char m[160];
       snprintf(m, sizeof(m), "unknown config key %.100s", key);
@@ -115,6 +118,17 @@ static void mk_config_post(struct mk_sim *s, json_object *b,
       }
       *ip[i] = x;
     }
+  if(json_object_object_get_ex(b, "public_url", &v)) {
+    const char *u = v ? json_object_get_string(v) : "";
+    if(v && (!json_object_is_type(v, json_type_string) ||
+             (strncmp(u, "http://", 7) && strncmp(u, "https://", 8)) ||
+             strlen(u) >= sizeof(c.public_url) || strpbrk(u, " \t\r\n?#"))) {
+      mk_cerr(r, 400, "public_url must be null or an http:// or https:// "
+              "URL (no spaces, query or fragment) under 256 characters");
+      return;
+    }
+    mk_copy(c.public_url, sizeof(c.public_url), u);
+  }
   if(c.page_size_max < 1) {
     mk_cerr(r, 400, "page_size_max must be at least 1");
     return;
@@ -135,10 +149,10 @@ static void mk_clock(struct mk_sim *s, struct mk_req *rq, json_object *b,
       return;
     }
     if(b && json_object_object_get_ex(b, "set_ms", &v) && !mk_json_int(v, &x))
-      s->clock = x;
+      mk_clock_set(s, x);
     else if(b && json_object_object_get_ex(b, "advance_ms", &v) &&
             !mk_json_int(v, &x) && x >= 0)
-      s->clock += x;
+      mk_clock_set(s, mk_now(s) + x);
     else {
       mk_cerr(r, 400, "body must be {\"set_ms\": N} or {\"advance_ms\": N >= 0}");
       return;
@@ -149,6 +163,11 @@ static void mk_clock(struct mk_sim *s, struct mk_req *rq, json_object *b,
   json_object_object_add(o, "now_ms", json_object_new_int64(mk_now(s)));
   json_object_object_add(o, "now", mk_time_json(mk_now(s)));
   json_object_object_add(o, "shared", json_object_new_boolean(s->now_fn != NULL));
+  json_object_object_add(o, "mode", json_object_new_string(
+                           s->now_fn ? "shared" : s->wall_clock ? "wall" :
+                           "virtual"));
+  if(s->wall_clock && !s->now_fn)
+    json_object_object_add(o, "speed", json_object_new_double(s->speed));
   mk_resp_json(r, 200, o);
 }
 
@@ -324,10 +343,7 @@ static void mk_backbox_ctl(struct mk_sim *s, struct mk_req *rq,
     mk_resp_json(r, 200, json_object_new_object());
     return;
   }
-  l = key ? mk_listing_find(s, -1, key) : NULL;
-  for(i = 0; key && !l && i < s->listings.n; i++)
-    if(!strcasecmp(s->listings.a[i].sku, key))
-      l = &s->listings.a[i];
+  l = key ? mk_listing_lookup(s, key) : NULL;
   if(!l) {
     mk_cerr(r, 404, "unknown listing (give its uuid, legacy id or sku)");
     return;
@@ -338,7 +354,8 @@ static void mk_backbox_ctl(struct mk_sim *s, struct mk_req *rq,
     mk_cerr(r, 400, "market and price_to_win are required");
     return;
   }
-  nb.price = l->m[mi].has_price ? l->m[mi].price : nb.price_to_win;
+  nb.price = mk_lm_get(l, mi) && mk_lm_get(l, mi)->has_price ?
+             mk_lm_get(l, mi)->price : nb.price_to_win;
   if((json_object_object_get_ex(b, "price", &v) && mk_money_json(v, &nb.price))
      || (json_object_object_get_ex(b, "min_price", &v) && v &&
          mk_money_json(v, &nb.min_price)) ||
@@ -471,6 +488,13 @@ void mk_control(struct mk_sim *s, struct mk_req *rq, const char *rest,
     mk_stats_get(s, r);
   else if(!strcmp(rest, "backbox") && (post || !strcmp(m, "DELETE")))
     mk_backbox_ctl(s, rq, b, r);
+  else if(!strcmp(rest, "care") || !strncmp(rest, "care/", 5))
+    mk_care_ctl(s, rq, rest + 4, b, r);
+  else if(!strcmp(rest, "categories") && post)
+    mk_categories_ctl(s, b, r);
+  else if(!strcmp(rest, "categories") && !strcmp(m, "GET"))
+    mk_resp_json(r, 200, s->categories ? json_object_get(s->categories) :
+                 json_object_new_array());
   else if(!strncmp(rest, "pro/", 4))
     mk_pro_ctl(s, rq, rest + 4, b, r);
   else if(!mk_control_data(s, rq, rest, r))

@@ -10,27 +10,19 @@
 
 #include "mk_internal.h"
 
-static int mk_get_int(json_object *b, const char *k, long long *v)
-{
-  json_object *o;
-  if(!json_object_object_get_ex(b, k, &o) || !o)
-    return 1;
-  return mk_json_int(o, v) ? -1 : 0;
-}
-
 static json_object *mk_listing_ctl_json(const struct mk_listing *l)
 {
   json_object *o = json_object_new_object(), *ms = json_object_new_object();
-  int i;
-  for(i = 0; i < MK_NMARKETS; i++)
-    if(l->m[i].has_price || l->m[i].has_max || l->m[i].has_min ||
-       l->m[i].comment[0])
-      json_object_object_add(ms, mk_market_at(i)->code, mk_listing_json(l, i));
+  unsigned i;
+  for(i = 0; i < l->nm; i++)
+    json_object_object_add(ms, mk_market_at(l->m[i].mi)->code,
+                           mk_listing_json(l, l->m[i].mi));
   json_object_object_add(o, "merchant_id", json_object_new_int64(l->merchant_id));
   json_object_object_add(o, "id", json_object_new_string(l->uuid));
   json_object_object_add(o, "listing_id", json_object_new_int64(l->listing_id));
   json_object_object_add(o, "sku", json_object_new_string(l->sku));
-  json_object_object_add(o, "title", json_object_new_string(l->title));
+  json_object_object_add(o, "title",
+                         json_object_new_string(mk_listing_title(l)));
   json_object_object_add(o, "grade", json_object_new_string(l->grade));
   json_object_object_add(o, "product_id", json_object_new_string(l->product_uuid));
   json_object_object_add(o, "backmarket_id",
@@ -70,10 +62,24 @@ static int mk_lmarket_parse(struct mk_lmarket *m, const char *code,
       goto bad;
     m->has_max = 1;
   }
-  if((cm = mk_jstr_get(in, "comment")) != NULL)
-    mk_copy(m->comment, sizeof(m->comment), cm);
-  if(mk_get_int(in, "warranty_delay", &w) == 0)
+  if((cm = mk_jstr_get(in, "comment")) != NULL) {
+    if(strlen(cm) > 500) {
+      snprintf(err, el, "markets.%s: comment is over 500 characters", code);
+      return -1;
+    }
+    if(mk_str_set(&m->comment, cm)) {
+      snprintf(err, el, "out of memory");
+      return -1;
+    }
+  }
+  if(mk_get_int(in, "warranty_delay", &w) == 0) {
+    if(w < 12 || w > 1200) {
+      snprintf(err, el, "markets.%s: warranty_delay must be 12 to 1200 "
+               "months", code);
+      return -1;
+    }
     m->warranty = (long)w;
+  }
   return 0;
 bad:
   snprintf(err, el, "markets.%s: price, min_price, max_price must be decimals",
@@ -103,18 +109,28 @@ static void mk_listing_post_ctl(struct mk_sim *s, json_object *b,
     nl.listing_id = l->listing_id;
   }
   nl.merchant_id = mid;
-  mk_copy(nl.sku, sizeof(nl.sku), sku);
+  if(mk_str_set(&nl.sku, sku)) {
+    mk_cerr(r, 500, "out of memory");
+    return;
+  }
   if((t = mk_jstr_get(b, "id")) != NULL) {
+    struct mk_listing *o = mk_listing_find(s, -1, t);
     if(!mk_is_uuid(t)) {
       mk_cerr(r, 400, "id must be a UUID");
-      return;
+      goto fail;
+    }
+    if(o && o != l) {
+      snprintf(err, sizeof(err), "id %s is already the listing of SKU %.100s",
+               t, o->sku);
+      mk_cerr(r, 409, err);
+      goto fail;
     }
     mk_copy(nl.uuid, sizeof(nl.uuid), t);
   }
   if((t = mk_jstr_get(b, "product_id")) != NULL) {
     if(!mk_is_uuid(t)) {
       mk_cerr(r, 400, "product_id must be a UUID");
-      return;
+      goto fail;
     }
     mk_copy(nl.product_uuid, sizeof(nl.product_uuid), t);
   }
@@ -122,66 +138,90 @@ static void mk_listing_post_ctl(struct mk_sim *s, json_object *b,
     if(mk_grade_state(t) < 0) {
       mk_cerr(r, 400, "grade must be PREMIUM, EXCELLENT, VERY_GOOD, GOOD, "
               "FAIR or STALLONE");
-      return;
+      goto fail;
     }
     mk_copy(nl.grade, sizeof(nl.grade), t);
   }
-  mk_copy(nl.title, sizeof(nl.title), mk_jstr_get(b, "title"));
+  t = mk_jstr_get(b, "title");
+  if(t && strlen(t) > 1000) {
+    mk_cerr(r, 400, "title must be at most 1000 characters");
+    goto fail;
+  }
+  if(mk_str_set(&nl.title, t)) {
+    mk_cerr(r, 500, "out of memory");
+    goto fail;
+  }
   if((rc = mk_get_int(b, "listing_id", &v)) <= 0) {
+    struct mk_listing *o;
     if(rc < 0 || v <= 0) {
       mk_cerr(r, 400, "listing_id must be a positive integer");
-      return;
+      goto fail;
+    }
+    if((o = mk_listing_by_id(s, -1, v)) != NULL && o != l) {
+      snprintf(err, sizeof(err), "listing_id %lld is already the listing of "
+               "SKU %.100s", v, o->sku);
+      mk_cerr(r, 409, err);
+      goto fail;
     }
     nl.listing_id = v;
   }
   if((rc = mk_get_int(b, "backmarket_id", &v)) <= 0) {
     if(rc < 0 || v <= 0) {
       mk_cerr(r, 400, "backmarket_id must be a positive integer");
-      return;
+      goto fail;
     }
     nl.backmarket_id = v;
   }
   if((rc = mk_get_int(b, "quantity", &v)) <= 0) {
     if(rc < 0) {
       mk_cerr(r, 400, "quantity must be an integer");
-      return;
+      goto fail;
     }
     nl.quantity = (long)v;
   }
   if((rc = mk_get_int(b, "publication_state", &v)) <= 0) {
     if(rc < 0 || v < 0 || v > 4) {
       mk_cerr(r, 400, "publication_state must be 0-4");
-      return;
+      goto fail;
     }
     nl.forced_pub = (int)v;
   }
   if(json_object_object_get_ex(b, "markets", &ms) && ms) {
     if(!json_object_is_type(ms, json_type_object)) {
       mk_cerr(r, 400, "markets must be an object keyed by market");
-      return;
+      goto fail;
     }
     json_object_object_foreach(ms, code, val) {
       int mi = mk_market_index(code);
+      struct mk_lmarket *m;
       if(mi < 0) {
         snprintf(err, sizeof(err), "unknown market %.20s", code);
         mk_cerr(r, 400, err);
-        return;
+        goto fail;
       }
-      if(mk_lmarket_parse(&nl.m[mi], mk_market_at(mi)->code, val, err,
+      if(!(m = mk_lm_add(&nl, mi))) {
+        mk_cerr(r, 500, "out of memory");
+        goto fail;
+      }
+      if(mk_lmarket_parse(m, mk_market_at(mi)->code, val, err,
                           sizeof(err))) {
         mk_cerr(r, 400, err);
-        return;
+        goto fail;
       }
     }
   }
   if(!l && !(l = MK_PUSH(s->listings))) {
     mk_cerr(r, 500, "out of memory");
-    return;
+    goto fail;
   }
+  mk_listing_free(l);
   *l = nl;
   mk_listing_defaults(s, l);
   mk_listing_indexed(s, l);
   mk_resp_json(r, 201, mk_listing_ctl_json(l));
+  return;
+fail:
+  mk_listing_free(&nl);
 }
 
 static void mk_listings_ctl(struct mk_sim *s, struct mk_req *rq,
@@ -204,10 +244,7 @@ static void mk_listings_ctl(struct mk_sim *s, struct mk_req *rq,
     mk_resp_json(r, 200, o);
   }
   else if(*rest == '/' && !strcmp(rq->method, "GET")) {
-    struct mk_listing *l = mk_listing_find(s, -1, rest + 1);
-    for(i = 0; !l && i < s->listings.n; i++)
-      if(!strcasecmp(s->listings.a[i].sku, rest + 1))
-        l = &s->listings.a[i];
+    struct mk_listing *l = mk_listing_lookup(s, rest + 1);
     if(l)
       mk_resp_json(r, 200, mk_listing_ctl_json(l));
     else
@@ -262,8 +299,8 @@ static int mk_line_parse(struct mk_sim *s, struct mk_order *o, json_object *in,
       return -1;
     }
   }
-  else if(li && li->m[mi].has_price)
-    l->price = li->m[mi].price * q;
+  else if(li && mk_lm_get(li, mi) && mk_lm_get(li, mi)->has_price)
+    l->price = mk_lm_get(li, mi)->price * q;
   else {
     snprintf(err, el, "line price is required (no listing price in %s)",
              o->market);
@@ -279,7 +316,7 @@ static int mk_line_parse(struct mk_sim *s, struct mk_order *o, json_object *in,
     l->fee = (l->price + 5) / 10;
   l->listing_id = li ? li->listing_id : 0;
   l->product_id = li ? li->backmarket_id : 0;
-  mk_copy(l->title, sizeof(l->title), li ? li->title : sku);
+  mk_copy(l->title, sizeof(l->title), li ? mk_listing_title(li) : sku);
   if((t = mk_jstr_get(in, "title")) != NULL)
     mk_copy(l->title, sizeof(l->title), t);
   mk_copy(l->brand, sizeof(l->brand), mk_jstr_get(in, "brand") ?
@@ -289,10 +326,8 @@ static int mk_line_parse(struct mk_sim *s, struct mk_order *o, json_object *in,
   if(mk_get_int(in, "product_id", &v) == 0)
     l->product_id = v;
   l->condition = 11;
-  if(li) {
-    int g = mk_grade_state(li->grade);
-    l->condition = g == 9 ? 9 : g == 0 ? 10 : g >= 3 ? 12 : 11;
-  }
+  if(li)
+    l->condition = mk_grade_condition(li->grade);
   if(mk_get_int(in, "condition", &v) == 0)
     l->condition = (long)v;
   l->shipping_delay = 24;
@@ -471,6 +506,8 @@ int mk_control_data(struct mk_sim *s, struct mk_req *rq, const char *rest,
     }
     mk_copy(p->uuid, sizeof(p->uuid), u);
     p->backmarket_id = bm > 0 ? bm : s->next_bm++;
+    if(p->backmarket_id >= s->next_bm)
+      s->next_bm = p->backmarket_id + 1;
     mk_copy(p->title, sizeof(p->title), t ? t : "Refurbished product");
     mk_resp_json(r, 201, json_object_get(b));
   }

@@ -9,14 +9,85 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "mk_internal.h"
+
+static int64_t mk_mono_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 int64_t mk_now(struct mk_sim *s)
 {
   if(s->now_fn)
     return s->now_fn(s->now_ud);
-  return s->clock;
+  if(!s->wall_clock)
+    return s->clock_base;
+  return s->clock_base +
+         (int64_t)((double)(mk_mono_ns() - s->mono_base_ns) / 1e6 * s->speed);
+}
+
+void mk_clock_set(struct mk_sim *s, int64_t ms)
+{
+  s->clock_base = ms;
+  s->mono_base_ns = mk_mono_ns();
+}
+
+/* Copy the first comma-separated value of a header, trimmed. */
+static void mk_first_value(const char *v, char *out, size_t len)
+{
+  size_t n;
+  while(*v == ' ' || *v == '\t')
+    v++;
+  n = strcspn(v, ", \t");
+  if(n >= len)
+    n = len - 1;
+  memcpy(out, v, n);
+  out[n] = '\0';
+}
+
+/* A host[:port] made only of characters a URL authority may hold. */
+static int mk_host_ok(const char *h)
+{
+  if(!*h)
+    return 0;
+  for(; *h; h++)
+    if(!isalnum((unsigned char)*h) && !strchr(".-:[]_", *h))
+      return 0;
+  return 1;
+}
+
+void mk_base_url(struct mk_sim *s, const struct mk_req *rq, char *buf,
+                 size_t len)
+{
+  const char *xp = mk_hdr(rq, "x-forwarded-proto");
+  const char *xh = mk_hdr(rq, "x-forwarded-host");
+  const char *host = mk_hdr(rq, "host");
+  char scheme[8] = "http", h[200] = "";
+  size_t n;
+  if(s->cfg.public_url[0]) {
+    mk_copy(buf, len, s->cfg.public_url);
+    n = strlen(buf);
+    while(n && buf[n - 1] == '/')
+      buf[--n] = '\0';
+    return;
+  }
+  if(xp) {
+    char p[8];
+    mk_first_value(xp, p, sizeof(p));
+    if(!strcasecmp(p, "https"))
+      mk_copy(scheme, sizeof(scheme), "https");
+  }
+  if(xh)
+    mk_first_value(xh, h, sizeof(h));
+  if(!mk_host_ok(h) && host)
+    mk_first_value(host, h, sizeof(h));
+  if(!mk_host_ok(h))
+    snprintf(h, sizeof(h), "127.0.0.1:%u", (unsigned)s->port);
+  snprintf(buf, len, "%s://%s", scheme, h);
 }
 
 void mk_tick(struct mk_sim *s)
@@ -65,17 +136,55 @@ void mk_resp_json(struct mk_resp *r, int status, json_object *o)
   json_object_put(o);
 }
 
+/* {"code", "message"}: the Error member of every Back Market envelope. */
+static json_object *mk_err_member(const char *code, const char *msg)
+{
+  json_object *e = json_object_new_object();
+  json_object_object_add(e, "code", json_object_new_string(code));
+  json_object_object_add(e, "message", json_object_new_string(msg));
+  return e;
+}
+
+static json_object *mk_request_id(struct mk_sim *s)
+{
+  char rid[48];
+  snprintf(rid, sizeof(rid), "sim-%lld", (long long)(s->log_seq + 1));
+  return json_object_new_string(rid);
+}
+
+/* ErrorResponseV1: {"error": {"code", "message"}, "requestId"}. */
 void mk_resp_v1(struct mk_sim *s, struct mk_resp *r, int status,
                 const char *code, const char *msg)
 {
-  json_object *o = json_object_new_object(), *e = json_object_new_object();
-  char rid[48];
-  snprintf(rid, sizeof(rid), "sim-%lld", (long long)(s->log_seq + 1));
-  json_object_object_add(e, "code", json_object_new_string(code));
-  json_object_object_add(e, "message", json_object_new_string(msg));
-  json_object_object_add(o, "error", e);
-  json_object_object_add(o, "requestId", json_object_new_string(rid));
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "error", mk_err_member(code, msg));
+  json_object_object_add(o, "requestId", mk_request_id(s));
   mk_resp_json(r, status, o);
+}
+
+/* ErrorResponseV2: {"errors": [{"code", "message"}], "requestId"}. */
+void mk_resp_v2(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *code, const char *msg)
+{
+  json_object *o = json_object_new_object(), *a = json_object_new_array();
+  json_object_array_add(a, mk_err_member(code, msg));
+  json_object_object_add(o, "errors", a);
+  json_object_object_add(o, "requestId", mk_request_id(s));
+  mk_resp_json(r, status, o);
+}
+
+/* ErrorResponseV3 (problem+json with an error member). */
+void mk_resp_v3(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *type, const char *title, const char *msg)
+{
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "error", mk_err_member(type, msg));
+  json_object_object_add(o, "status", json_object_new_int(status));
+  json_object_object_add(o, "title", json_object_new_string(title));
+  json_object_object_add(o, "type", json_object_new_string(type));
+  json_object_object_add(o, "requestId", mk_request_id(s));
+  mk_resp_json(r, status, o);
+  r->ctype = "application/problem+json";
 }
 
 void mk_resp_str(struct mk_resp *r, int status, const char *msg)
@@ -135,6 +244,20 @@ struct mk_order *mk_order_get(struct mk_sim *s, int64_t id)
   return NULL;
 }
 
+struct mk_line *mk_line_find(struct mk_sim *s, int64_t id,
+                             struct mk_order **o)
+{
+  size_t i, k;
+  for(i = 0; i < s->orders.n; i++)
+    for(k = 0; k < s->orders.a[i].nlines; k++)
+      if(s->orders.a[i].lines[k].id == id) {
+        *o = &s->orders.a[i];
+        return &s->orders.a[i].lines[k];
+      }
+  *o = NULL;
+  return NULL;
+}
+
 /* Order state from line states (reference 3.4): any 0 -> 0, any pending
    -> 10, any paid or on hold -> 1, any accepted -> 3, else 9. */
 int mk_order_state(const struct mk_order *o)
@@ -157,6 +280,15 @@ int mk_order_state(const struct mk_order *o)
   return 9;
 }
 
+int64_t mk_order_total(const struct mk_order *o)
+{
+  int64_t t = 0;
+  size_t i;
+  for(i = 0; i < o->nlines; i++)
+    t += o->lines[i].price;
+  return t;
+}
+
 void mk_order_free(struct mk_order *o)
 {
   if(!o)
@@ -170,17 +302,12 @@ void mk_order_free(struct mk_order *o)
 void mk_state_clear(struct mk_sim *s)
 {
   size_t i;
-  for(i = 0; i < s->tokens.n; i++) {
-    struct mk_token *t = &s->tokens.a[i];
-    free(t->token);
-    mk_window_free(&t->global);
-    mk_window_free(&t->catalog);
-    mk_window_free(&t->backbox);
-    free(t->sku_ts);
-    free(t->sku_n);
-  }
+  for(i = 0; i < s->tokens.n; i++)
+    mk_token_free(&s->tokens.a[i]);
   for(i = 0; i < s->orders.n; i++)
     mk_order_free(&s->orders.a[i]);
+  for(i = 0; i < s->listings.n; i++)
+    mk_listing_free(&s->listings.a[i]);
   for(i = 0; i < s->tasks.n; i++)
     mk_task_free(&s->tasks.a[i]);
   for(i = 0; i < s->pro_keys.n; i++) {
@@ -203,6 +330,8 @@ void mk_state_clear(struct mk_sim *s)
   s->next_merchant = 1;
   s->rng = 0x9e3779b97f4a7c15ull;
   s->cfg = s->cfg0;
+  mk_categories_default(s);
+  mk_care_clear(s);
   mk_log_clear(s);
 }
 
@@ -244,6 +373,19 @@ static struct mk_token *mk_token_find(struct mk_sim *s, const char *tok)
   return NULL;
 }
 
+/* An authentication error in the envelope the endpoint declares: V2 on
+   the category tree, V1 everywhere else (reference 6.2). */
+static void mk_auth_err(struct mk_sim *s, const struct mk_ctx *c,
+                        struct mk_resp *r, int status, const char *code,
+                        const char *msg)
+{
+  if(!strcmp(c->rq->path, "/ws/category/tree") ||
+     !strcmp(c->rq->path, "/ws/category/tree/"))
+    mk_resp_v2(s, r, status, code, msg);
+  else
+    mk_resp_v1(s, r, status, code, msg);
+}
+
 /* Authenticate a /ws/ request; 0 = go on, -1 = response already set. */
 static int mk_ws_auth(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r)
 {
@@ -252,28 +394,28 @@ static int mk_ws_auth(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r)
   const char *al = mk_hdr(c->rq, "accept-language");
   int hp = mk_host_platform(mk_hdr(c->rq, "host"));
   if(!auth || strncasecmp(auth, "Basic ", 6) || !auth[6]) {
-    mk_resp_v1(s, r, 401, "unauthenticated",
-               "Authentication credentials were not provided.");
+    mk_auth_err(s, c, r, 401, "unauthenticated",
+                "Authentication credentials were not provided.");
     return -1;
   }
   c->tok = mk_token_find(s, auth + 6);
   if(!c->tok || (hp >= 0 && hp != c->tok->platform)) {
-    mk_resp_v1(s, r, 401, "unauthenticated",
-               "Invalid token (unknown, revoked, or issued for another "
-               "platform).");
+    mk_auth_err(s, c, r, 401, "unauthenticated",
+                "Invalid token (unknown, revoked, or issued for another "
+                "platform).");
     return -1;
   }
   c->platform = c->tok->platform;
   c->mer = mk_merchant_get(s, c->tok->merchant_id);
   if(!c->mer || !c->mer->is_merchant) {
-    mk_resp_v1(s, r, 403, "forbidden",
-               "Forbidden. Authenticated user is not a merchant.");
+    mk_auth_err(s, c, r, 403, "forbidden",
+                "Forbidden. Authenticated user is not a merchant.");
     return -1;
   }
   if(!mk_ua_valid(ua)) {
     if(s->cfg.ua_refuse) {
-      mk_resp_v1(s, r, 403, "invalid_user_agent",
-                 "User-Agent must be BM-{Company}-{Integration};email");
+      mk_auth_err(s, c, r, 403, "invalid_user_agent",
+                  "User-Agent must be BM-{Company}-{Integration};email");
       return -1;
     }
     mk_copy(r->warning, sizeof(r->warning),
@@ -302,22 +444,32 @@ static void mk_ws(struct mk_sim *s, struct mk_req *rq, const char *rest,
                   struct mk_resp *r)
 {
   struct mk_ctx c;
-  const char *host = mk_hdr(rq, "host");
+  char path[512];
+  size_t n = strlen(rest);
   memset(&c, 0, sizeof(c));
   c.rq = rq;
-  if(host && *host)
-    snprintf(c.base, sizeof(c.base), "http://%s", host);
-  else
-    snprintf(c.base, sizeof(c.base), "http://127.0.0.1:%u",
-             (unsigned)s->port);
+  mk_base_url(s, rq, c.base, sizeof(c.base));
+  /* An item path with a trailing slash is the item, as a collection with
+     one is the collection ("/ws/orders/1/" = "/ws/orders/1"). */
+  if(n > 1 && rest[n - 1] == '/' && n < sizeof(path)) {
+    memcpy(path, rest, n - 1);
+    path[n - 1] = '\0';
+    rest = path;
+  }
   if(mk_ws_auth(s, &c, r))
     return;
   if(!strncmp(rest, "orders", 6) && (rest[6] == '\0' || rest[6] == '/'))
     mk_ws_orders(s, &c, rest + 6, r);
   else if(!strncmp(rest, "orderlines/", 11))
     mk_ws_orderlines(s, &c, rest + 11, r);
-  else if((!strcmp(rest, "listings") || !strcmp(rest, "listings/")) &&
-          !strcmp(rq->method, "POST"))
+  else if(!strcmp(rest, "sav") || !strncmp(rest, "sav/", 4))
+    mk_ws_sav(s, &c, rest + 3, r);
+  else if(!strcmp(rest, "listings_bi"))
+    mk_ws_listings_bi(s, &c, r);
+  else if(!strncmp(rest, "category/tree", 13) &&
+          (rest[13] == '\0' || rest[13] == '/'))
+    mk_ws_category(s, &c, rest + 13, r);
+  else if(!strcmp(rest, "listings") && !strcmp(rq->method, "POST"))
     mk_ws_bulk(s, &c, r);
   else if(!strncmp(rest, "listings", 8) &&
           (rest[8] == '\0' || rest[8] == '/'))
@@ -358,7 +510,13 @@ static const char mk_cf_page[] =
 static int mk_fault_apply(struct mk_sim *s, const struct mk_fault *f,
                           struct mk_resp *r)
 {
+  static const char *const kinds[] = {"status", "delay", "drop", "malformed",
+                                      "cloudflare", "bot_json", "oversized"};
+  size_t k;
   s->st_faults++;
+  for(k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+    if(!strcmp(f->kind, kinds[k]))
+      r->fault = kinds[k];            /* static: outlives the fault list */
   if(!strcmp(f->kind, "delay")) {
     r->delay_ms = f->delay_ms;
     return 0;
@@ -417,11 +575,17 @@ void mk_dispatch(struct mk_sim *s, struct mk_req *rq, struct mk_resp *r,
                  int from_http)
 {
   struct mk_fault *f;
+  const char *method = rq->method;
+  /* HEAD is GET without the body (libmicrohttpd drops the body); it is
+     logged as HEAD. */
+  if(!strcmp(method, "HEAD"))
+    rq->method = "GET";
   pthread_mutex_lock(&s->mu);
   mk_tick(s);
   if(!strncmp(rq->path, "/_sim/", 6) || !strcmp(rq->path, "/_sim")) {
     mk_control(s, rq, rq->path[5] ? rq->path + 6 : "", r);
     pthread_mutex_unlock(&s->mu);
+    rq->method = method;
     return;
   }
   s->st_requests++;
@@ -436,6 +600,7 @@ void mk_dispatch(struct mk_sim *s, struct mk_req *rq, struct mk_resp *r,
   }
   if(r->status == 429)
     s->st_429++;
+  rq->method = method;
   mk_log_request(s, rq, r);
   pthread_mutex_unlock(&s->mu);
 }

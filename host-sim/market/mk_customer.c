@@ -11,14 +11,6 @@
 
 #include "mk_internal.h"
 
-static int mk_get_int(json_object *b, const char *k, long long *v)
-{
-  json_object *o;
-  if(!json_object_object_get_ex(b, k, &o) || !o)
-    return 1;
-  return mk_json_int(o, v) ? -1 : 0;
-}
-
 /* Place a paid customer order from a listing (takes stock).  Returns 0 and
    *out, or the HTTP status to answer (400, 404, 409) with text in err. */
 int mk_customer_order(struct mk_sim *s, json_object *in, int64_t at,
@@ -41,7 +33,7 @@ int mk_customer_order(struct mk_sim *s, json_object *in, int64_t at,
     snprintf(err, errlen, "unknown listing");
     return 404;
   }
-  if(!l->m[mi].has_price) {
+  if(!mk_lm_get(l, mi) || !mk_lm_get(l, mi)->has_price) {
     snprintf(err, errlen, "listing has no price in %s", mk_market_at(mi)->code);
     return 409;
   }

@@ -60,6 +60,7 @@ void mk_uuid(struct mk_sim *s, char out[37]);
 int mk_is_uuid(const char *s);
 int mk_parse_int(const char *s, long long *v);
 int mk_json_int(json_object *o, long long *v);
+int mk_get_int(json_object *b, const char *k, long long *v);
 void mk_copy(char *dst, size_t len, const char *src);
 const struct mk_market_info *mk_market_find(const char *code);
 const struct mk_market_info *mk_market_default(int platform);
@@ -74,6 +75,7 @@ struct mk_config {
   long page_size_max, global_limit, catalog_limit, backbox_per_s;
   long sku_lines_per_hour, pro_per_s, task_fail_next;
   int64_t task_delay_ms, window_ms, block_ms;
+  char public_url[256];        /* "" = scheme and host of the request */
 };
 
 struct mk_window {           /* ring of the last `cap` event times */
@@ -87,49 +89,58 @@ struct mk_merchant {
   int is_merchant;
 };
 
+struct mk_named_window {      /* a per-endpoint limit, e.g. "sav:min" */
+  char key[32];
+  struct mk_window w;
+};
+
 struct mk_token {
   char *token;
   int64_t merchant_id;
   int platform;
   struct mk_window global, catalog, backbox;
+  struct mk_named_window *nw;  /* per-endpoint limits in use */
+  size_t nnw;
   int64_t blocked_until, catalog_blocked_until;
   int64_t *sku_ts;             /* SKU-line events: time and lines */
   long *sku_n;
   size_t sku_len;
 };
 
+/* A listing's data in one market.  Only the markets a listing has are
+   stored (mk_lstore.c); the currency is always the market's own. */
 struct mk_shipping {
-  int set;
-  char shipper[64];
+  char *shipper;               /* NULL = this shipping method is not set */
   int64_t price;
   long delay;
 };
 
 struct mk_lmarket {
-  int has_price, has_min, has_max;
+  int mi;                      /* market index (mk_market_at) */
+  unsigned char has_price, has_min, has_max;
   int64_t price, min_price, max_price;
-  char currency[8];
-  char comment[512];
   long warranty;
-  struct mk_shipping ship[3];
+  char *comment;               /* NULL = "" */
+  struct mk_shipping *ship;    /* NULL, or 3 methods */
 };
 
 struct mk_listing {
-  char uuid[40];
+  char uuid[37];
+  char product_uuid[37];
+  char grade[12];
+  signed char forced_pub;      /* -1 = follow the rules */
+  unsigned char nm;            /* entries in m */
   int64_t listing_id;
   int64_t merchant_id;
-  char sku[208];
-  char title[256];
-  char product_uuid[40];
   int64_t backmarket_id;
-  char grade[16];
   long quantity;
-  int forced_pub;              /* -1 = follow the rules */
-  struct mk_lmarket m[MK_NMARKETS];
+  char *sku;                   /* never NULL once stored */
+  char *title;                 /* NULL = the SKU */
+  struct mk_lmarket *m;        /* nm markets, in no order */
 };
 
 struct mk_product {
-  char uuid[40];
+  char uuid[37];
   int64_t backmarket_id;
   char title[256];
 };
@@ -224,6 +235,41 @@ struct mk_pro_order {
 
 #define MK_VEC(T) struct { T *a; size_t n, cap; }
 
+/* Care API (mk_care.c): folders opened by customers on an orderline. */
+struct mk_care_msg {
+  int64_t id, at;
+  char *text;
+  int from_merchant;           /* 1 = the seller, 0 = the customer */
+  size_t nattach;
+  char **attach;               /* attachment file names */
+};
+
+struct mk_care_problem {
+  char type[32];
+  int64_t at;
+  size_t nattach;
+};
+
+struct mk_care_transfer {
+  char shipper[64], tracking[64], action[12];
+  int64_t at;
+};
+
+struct mk_care_folder {
+  int64_t id, merchant_id, order_id, line_id, claim_id, client_id;
+  int state;                   /* 0 open, 9 closed */
+  int64_t created, modified, last_msg, closed;
+  char issue[48], tag[24], resolution[24], warranty[24];
+  MK_VEC(struct mk_care_msg) msgs;
+  MK_VEC(struct mk_care_problem) problems;
+  MK_VEC(struct mk_care_transfer) transfers;
+};
+
+struct mk_refund {             /* POST /ws/sav/refund, for the control API */
+  int64_t line_id, order_id, merchant_id, amount, at;
+  int type;
+};
+
 /* Open-addressing index of listings: slot = listing index + 1 (0 empty).
  * Entries may go stale when a listing is replaced in place; lookups check
  * the listing itself, and a rebuild on growth drops stale entries. */
@@ -238,7 +284,12 @@ struct mk_sim {
   struct MHD_Daemon *daemon;
   uint16_t port;
   struct mk_config cfg, cfg0;
-  int64_t clock;
+  /* clock: now = clock_base + (monotonic now - mono_base) * speed, where
+     speed is 0 on the virtual clock (see mk_sim.h) */
+  int64_t clock_base;
+  int64_t mono_base_ns;
+  double speed;
+  int wall_clock;
   int64_t (*now_fn)(void *);
   void *now_ud;
   uint64_t rng;
@@ -255,6 +306,10 @@ struct mk_sim {
   MK_VEC(struct mk_schedule) schedules;
   MK_VEC(struct mk_pro_key) pro_keys;
   MK_VEC(struct mk_pro_order) pro_orders;
+  json_object *categories;     /* CategoryTree array (mk_catalog.c) */
+  MK_VEC(struct mk_care_folder) care;
+  MK_VEC(struct mk_refund) refunds;
+  int64_t next_care, next_care_msg, next_claim;
   /* request log ring and stats */
   json_object *log[MK_LOG_CAP];
   int64_t log_seq;
@@ -286,6 +341,8 @@ struct mk_resp {
   int cloudflare;              /* add server: cloudflare, cf-ray */
   int drop;                    /* close after half the body */
   long delay_ms;               /* real delay before answering */
+  const char *fault;           /* kind of the injected fault that made this
+                                  response (X-Sim-Fault, traffic dump) */
   char warning[160];
 };
 
@@ -297,13 +354,17 @@ struct mk_ctx {
   int platform;
   const struct mk_market_info *market; /* from Accept-Language */
   int market_bad;
-  char base[160];              /* "http://host:port" for next URLs */
+  char base[272];              /* "scheme://host:port" of next URLs */
 };
 
 const char *mk_hdr(const struct mk_req *rq, const char *name);
 void mk_resp_json(struct mk_resp *r, int status, json_object *o);
 void mk_resp_v1(struct mk_sim *s, struct mk_resp *r, int status,
                 const char *code, const char *msg);
+void mk_resp_v2(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *code, const char *msg);
+void mk_resp_v3(struct mk_sim *s, struct mk_resp *r, int status,
+                const char *type, const char *title, const char *msg);
 void mk_resp_str(struct mk_resp *r, int status, const char *msg);
 void mk_resp_problem(struct mk_resp *r, int status, const char *type,
                      const char *title, const char *detail);
@@ -312,8 +373,33 @@ void mk_resp_text(struct mk_resp *r, int status, const char *ctype,
 void mk_resp_reset(struct mk_resp *r);
 json_object *mk_body_object(const struct mk_req *rq);
 
+/* mk_form.c: multipart/form-data and urlencoded bodies */
+struct mk_form_part {
+  char *name;
+  char *filename;              /* NULL for a text field */
+  char *data;                  /* len bytes, NUL-terminated as well */
+  size_t len;
+};
+struct mk_form {
+  struct mk_form_part *a;
+  size_t n;
+};
+/* Parse rq's body by its Content-Type; 0, or -1 with a message in err. */
+int mk_form_parse(const struct mk_req *rq, struct mk_form *f, char *err,
+                  size_t errlen);
+const struct mk_form_part *mk_form_field(const struct mk_form *f,
+                                         const char *name);
+size_t mk_form_files(const struct mk_form *f, size_t *largest);
+void mk_form_free(struct mk_form *f);
+
 /* mk_core.c */
 int64_t mk_now(struct mk_sim *s);
+/* Set the clock to ms (both modes); a wall clock runs on from there. */
+void mk_clock_set(struct mk_sim *s, int64_t ms);
+/* "scheme://host" a response's absolute URLs start with: the public_url
+   config, else X-Forwarded-Proto/-Host or Host of the request. */
+void mk_base_url(struct mk_sim *s, const struct mk_req *rq, char *buf,
+                 size_t len);
 void mk_tick(struct mk_sim *s);
 void mk_dispatch(struct mk_sim *s, struct mk_req *rq, struct mk_resp *r,
                  int from_http);
@@ -328,11 +414,20 @@ void mk_listing_index_free(struct mk_sim *s);
 struct mk_merchant *mk_merchant_get(struct mk_sim *s, int64_t id);
 struct mk_listing *mk_listing_find(struct mk_sim *s, int64_t merchant,
                                    const char *key);
+struct mk_listing *mk_listing_by_id(struct mk_sim *s, int64_t merchant,
+                                    int64_t id);
+/* Control API: UUID, legacy id or SKU of any merchant. */
+struct mk_listing *mk_listing_lookup(struct mk_sim *s, const char *key);
 struct mk_listing *mk_listing_by_sku(struct mk_sim *s, int64_t merchant,
                                      const char *sku);
 struct mk_order *mk_order_get(struct mk_sim *s, int64_t id);
+/* The orderline with that id (and its order in *o), or NULL. */
+struct mk_line *mk_line_find(struct mk_sim *s, int64_t id,
+                             struct mk_order **o);
 void mk_order_free(struct mk_order *o);
 int mk_order_state(const struct mk_order *o);
+/* Order price: the sum of its line totals (reference 10 #1). */
+int64_t mk_order_total(const struct mk_order *o);
 
 /* mk_quota.c */
 int mk_quota_check(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r);
@@ -340,6 +435,12 @@ int mk_quota_sku_lines(struct mk_sim *s, struct mk_ctx *c, long lines,
                        struct mk_resp *r);
 int mk_window_hit(struct mk_window *w, long cap, int64_t now, int64_t span);
 void mk_window_free(struct mk_window *w);
+/* Count a call against the token's limit `key` (at most cap calls per
+   span ms); 0 = allowed, 1 = over (*wait_ms until a call is free again),
+   -1 = out of memory.  Always 0 with quotas off. */
+int mk_quota_named(struct mk_sim *s, struct mk_token *t, const char *key,
+                   long cap, int64_t span, int64_t *wait_ms);
+void mk_token_free(struct mk_token *t);
 int mk_ua_valid(const char *ua);
 
 /* mk_orders.c */
@@ -355,12 +456,32 @@ void mk_ws_listings(struct mk_sim *s, struct mk_ctx *c, const char *rest,
                     struct mk_resp *r);
 json_object *mk_listing_json(const struct mk_listing *l, int mi);
 int mk_grade_state(const char *grade);
+int mk_grade_condition(const char *grade);
 int mk_page_args(struct mk_sim *s, const struct mk_ctx *c, long *page,
                  long *size, struct mk_resp *r);
 json_object *mk_page_envelope(const struct mk_ctx *c, long count, long page,
                               long size, json_object *results);
+/* Absolute URL of this request with page=N (every other filter kept). */
+json_object *mk_page_url(const struct mk_ctx *c, long page);
 int mk_listing_pub(const struct mk_listing *l, int mi);
 void mk_listing_defaults(struct mk_sim *s, struct mk_listing *l);
+
+/* mk_lstore.c: listing storage */
+/* The listing's data in market mi, or NULL when it has none. */
+const struct mk_lmarket *mk_lm_get(const struct mk_listing *l, int mi);
+/* The same, added (warranty 12, nothing else set) when absent; NULL on
+   out of memory. */
+struct mk_lmarket *mk_lm_add(struct mk_listing *l, int mi);
+/* Set shipping method k (0-2) of m; 0 or -1 (out of memory). */
+int mk_lm_ship_set(struct mk_lmarket *m, int k, const char *shipper,
+                   int64_t price, long delay);
+/* Replace *dst by a copy of v (NULL or "" store NULL); 0 or -1. */
+int mk_str_set(char **dst, const char *v);
+/* Deep copy (dst is overwritten, not freed); 0 or -1 (dst then empty). */
+int mk_listing_copy(struct mk_listing *dst, const struct mk_listing *src);
+void mk_listing_free(struct mk_listing *l);
+/* The title, or the SKU when the listing has none. */
+const char *mk_listing_title(const struct mk_listing *l);
 
 /* mk_bulk.c */
 void mk_ws_bulk(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r);
@@ -368,6 +489,34 @@ void mk_ws_tasks(struct mk_sim *s, struct mk_ctx *c, const char *rest,
                  struct mk_resp *r);
 void mk_tasks_tick(struct mk_sim *s);
 void mk_task_free(struct mk_task *t);
+
+/* mk_catalog.c */
+void mk_ws_category(struct mk_sim *s, struct mk_ctx *c, const char *rest,
+                    struct mk_resp *r);
+void mk_ws_listings_bi(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r);
+void mk_categories_default(struct mk_sim *s);
+void mk_categories_ctl(struct mk_sim *s, json_object *b, struct mk_resp *r);
+
+/* mk_care.c, mk_care_post.c, mk_care_ctl.c */
+#define MK_CARE_LEGACY_ID 100000000LL  /* folders below: legacy rules */
+void mk_sav_msg(struct mk_sim *s, struct mk_ctx *c, struct mk_care_folder *f,
+                struct mk_resp *r);
+void mk_sav_problem(struct mk_sim *s, struct mk_ctx *c,
+                    struct mk_care_folder *f, struct mk_resp *r);
+void mk_sav_transfer(struct mk_sim *s, struct mk_ctx *c,
+                     struct mk_care_folder *f, struct mk_resp *r);
+void mk_sav_refund(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r);
+void mk_ws_sav(struct mk_sim *s, struct mk_ctx *c, const char *rest,
+               struct mk_resp *r);
+struct mk_care_folder *mk_care_get(struct mk_sim *s, int64_t id);
+json_object *mk_care_detail_json(struct mk_sim *s,
+                                 const struct mk_care_folder *f);
+struct mk_care_msg *mk_care_msg_add(struct mk_sim *s,
+                                    struct mk_care_folder *f,
+                                    const char *text, int from_merchant);
+void mk_care_clear(struct mk_sim *s);
+void mk_care_ctl(struct mk_sim *s, struct mk_req *rq, const char *rest,
+                 json_object *b, struct mk_resp *r);
 
 /* mk_backbox.c */
 void mk_ws_backbox(struct mk_sim *s, struct mk_ctx *c, const char *rest,

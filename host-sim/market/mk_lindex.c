@@ -190,39 +190,75 @@ mk_listing_by_sku(struct mk_sim *s, int64_t merchant, const char *sku)
   return NULL;
 }
 
-/* By UUID, legacy integer id, or (control API) SKU.  merchant < 0: any. */
+struct mk_listing *
+mk_listing_by_id(struct mk_sim *s, int64_t merchant, int64_t id)
+{
+  struct mk_lindex *x = &s->lx_id;
+  size_t i, k;
+
+  if(!x->cap) {
+    for(i = 0; i < s->listings.n; i++)
+      if(s->listings.a[i].listing_id == id &&
+         (merchant < 0 || s->listings.a[i].merchant_id == merchant))
+        return &s->listings.a[i];
+    return NULL;
+  }
+  for(k = (size_t)(mk_lx_hash_id(id) & (x->cap - 1)); x->slot[k];
+      k = (k + 1) & (x->cap - 1)) {
+    struct mk_listing *l;
+
+    if(x->slot[k] - 1 >= s->listings.n)
+      continue;
+    l = &s->listings.a[x->slot[k] - 1];
+    if(l->listing_id == id && (merchant < 0 || l->merchant_id == merchant))
+      return l;
+  }
+  return NULL;
+}
+
+/* By UUID or legacy integer id.  merchant < 0: any. */
 struct mk_listing *
 mk_listing_find(struct mk_sim *s, int64_t merchant, const char *key)
 {
   long long id = 0;
-  int isnum = mk_parse_int(key, &id) == 0;
-  struct mk_lindex *x = isnum ? &s->lx_id : &s->lx_uuid;
+  struct mk_lindex *x = &s->lx_uuid;
   size_t i, k;
 
+  if(mk_parse_int(key, &id) == 0)
+    return mk_listing_by_id(s, merchant, id);
   if(!x->cap) {
     for(i = 0; i < s->listings.n; i++) {
       struct mk_listing *l = &s->listings.a[i];
 
-      if(merchant >= 0 && l->merchant_id != merchant)
-        continue;
-      if((isnum && l->listing_id == id) || !strcasecmp(l->uuid, key))
+      if((merchant < 0 || l->merchant_id == merchant) &&
+         !strcasecmp(l->uuid, key))
         return l;
     }
     return NULL;
   }
-  k = (size_t)((isnum ? mk_lx_hash_id(id)
-                      : mk_lx_hash_text(1469598103934665603ull, key)) &
-               (x->cap - 1));
+  k = (size_t)(mk_lx_hash_text(1469598103934665603ull, key) & (x->cap - 1));
   for(; x->slot[k]; k = (k + 1) & (x->cap - 1)) {
     struct mk_listing *l;
 
     if(x->slot[k] - 1 >= s->listings.n)
       continue;
     l = &s->listings.a[x->slot[k] - 1];
-    if(merchant >= 0 && l->merchant_id != merchant)
-      continue;
-    if(isnum ? l->listing_id == id : !strcasecmp(l->uuid, key))
+    if((merchant < 0 || l->merchant_id == merchant) &&
+       !strcasecmp(l->uuid, key))
       return l;
   }
   return NULL;
+}
+
+/* Control API: by UUID, legacy id, or the SKU of any merchant (one index
+   lookup per merchant, never a scan of the listings). */
+struct mk_listing *
+mk_listing_lookup(struct mk_sim *s, const char *key)
+{
+  struct mk_listing *l = mk_listing_find(s, -1, key);
+  size_t i;
+
+  for(i = 0; !l && i < s->merchants.n; i++)
+    l = mk_listing_by_sku(s, s->merchants.a[i].id, key);
+  return l;
 }

@@ -30,38 +30,63 @@ int mk_grade_state(const char *grade)
   return -1;
 }
 
+/* ProductCondition of a grade (reference 3.8): 9 premium, 10 excellent,
+   11 very good or good, 12 fair or stallone. */
+int mk_grade_condition(const char *grade)
+{
+  int g = mk_grade_state(grade);
+  return g == 9 ? 9 : g == 0 ? 10 : g >= 3 ? 12 : 11;
+}
+
+/* A market the listing has no data in reads as this: no price, no
+   comment, 12 months of warranty, no shipping. */
+static const struct mk_lmarket *mk_lm_view(const struct mk_listing *l,
+                                           int mi, struct mk_lmarket *none)
+{
+  const struct mk_lmarket *m = mk_lm_get(l, mi);
+  if(m)
+    return m;
+  memset(none, 0, sizeof(*none));
+  none->mi = mi;
+  none->warranty = 12;
+  return none;
+}
+
+/* Give a new listing its ids, product and grade; the legacy listing id
+   and the product id never repeat one in use. */
 void mk_listing_defaults(struct mk_sim *s, struct mk_listing *l)
 {
-  int i;
   if(!l->uuid[0])
     mk_uuid(s, l->uuid);
-  if(!l->listing_id)
-    l->listing_id = s->next_listing++;
+  if(!l->listing_id) {
+    int64_t id;
+    const struct mk_listing *o;
+    do {
+      id = s->next_listing++;
+      o = mk_listing_by_id(s, -1, id);
+    } while(o && o != l);
+    l->listing_id = id;
+  }
+  else if(l->listing_id >= s->next_listing)
+    s->next_listing = l->listing_id + 1;
   if(!l->product_uuid[0])
     mk_uuid(s, l->product_uuid);
   if(!l->backmarket_id)
     l->backmarket_id = s->next_bm++;
+  else if(l->backmarket_id >= s->next_bm)
+    s->next_bm = l->backmarket_id + 1;
   if(!l->grade[0])
     mk_copy(l->grade, sizeof(l->grade), "GOOD");
-  if(!l->title[0])
-    mk_copy(l->title, sizeof(l->title), l->sku);
-  for(i = 0; i < MK_NMARKETS; i++) {
-    if(!l->m[i].currency[0])
-      mk_copy(l->m[i].currency, sizeof(l->m[i].currency),
-              mk_market_at(i)->currency);
-    if(!l->m[i].warranty)
-      l->m[i].warranty = 12;
-  }
 }
 
 int mk_listing_pub(const struct mk_listing *l, int mi)
 {
-  const struct mk_lmarket *m = &l->m[mi];
+  const struct mk_lmarket *m = mk_lm_get(l, mi);
   if(l->forced_pub >= 0)
     return l->forced_pub;
   if(l->quantity <= 0)
     return 3;
-  if(!m->has_price)
+  if(!m || !m->has_price)
     return 0;
   if(m->has_max && m->price > m->max_price)
     return 3;
@@ -70,12 +95,13 @@ int mk_listing_pub(const struct mk_listing *l, int mi)
 
 json_object *mk_listing_json(const struct mk_listing *l, int mi)
 {
-  const struct mk_lmarket *m = &l->m[mi];
+  struct mk_lmarket none;
+  const struct mk_lmarket *m = mk_lm_view(l, mi, &none);
   json_object *j = json_object_new_object(), *sh = json_object_new_array();
   int k;
-  for(k = 0; k < 3; k++) {
+  for(k = 0; m->ship && k < 3; k++) {
     json_object *e;
-    if(!m->ship[k].set)
+    if(!m->ship[k].shipper)
       continue;
     e = json_object_new_object();
     json_object_object_add(e, "shipping_price",
@@ -93,7 +119,8 @@ json_object *mk_listing_json(const struct mk_listing *l, int mi)
   json_object_object_add(j, "id", json_object_new_string(l->uuid));
   json_object_object_add(j, "listing_id", json_object_new_int64(l->listing_id));
   json_object_object_add(j, "sku", json_object_new_string(l->sku));
-  json_object_object_add(j, "title", json_object_new_string(l->title));
+  json_object_object_add(j, "title",
+                         json_object_new_string(mk_listing_title(l)));
   json_object_object_add(j, "state", json_object_new_int(
                            mk_grade_state(l->grade) < 0 ? 2 :
                            mk_grade_state(l->grade)));
@@ -107,11 +134,13 @@ json_object *mk_listing_json(const struct mk_listing *l, int mi)
   json_object_object_add(j, "quantity", json_object_new_int64(l->quantity));
   json_object_object_add(j, "publication_state",
                          json_object_new_int(mk_listing_pub(l, mi)));
-  json_object_object_add(j, "comment", json_object_new_string(m->comment));
+  json_object_object_add(j, "comment", json_object_new_string(
+                           m->comment ? m->comment : ""));
   json_object_object_add(j, "warranty_delay",
                          json_object_new_int64(m->warranty));
   json_object_object_add(j, "shippings", sh);
-  json_object_object_add(j, "currency", json_object_new_string(m->currency));
+  json_object_object_add(j, "currency",
+                         json_object_new_string(mk_market_at(mi)->currency));
   json_object_object_add(j, "backmarket_id",
                          json_object_new_int64(l->backmarket_id));
   json_object_object_add(j, "product_id",
@@ -176,22 +205,32 @@ static int mk_int_field(json_object *b, const char *k, long long *v, int *has)
   return mk_json_int(o, v);
 }
 
-/* Validate then apply a single-listing update; returns 0 or sets r. */
-static int mk_listing_update(struct mk_sim *s, struct mk_ctx *c,
-                             struct mk_listing *l, json_object *b,
-                             json_object *msgs, struct mk_resp *r)
+/* Validate a single-listing update into nl (a copy of the listing); 0 or
+   -1 with r set. */
+static int mk_listing_stage(struct mk_sim *s, struct mk_ctx *c,
+                            struct mk_listing *nl, json_object *b,
+                            json_object *msgs, struct mk_resp *r)
 {
   int mi = mk_market_index(c->market->code), has, k;
-  struct mk_lmarket nm = l->m[mi];
-  long long q = l->quantity, w;
+  struct mk_lmarket *nm = NULL;
+  long long q = nl->quantity, w;
   json_object *v;
   char err[200];
+  static const char *const per_market[] = {
+    "price", "comment", "warranty_delay", "min_price", "shipper_1",
+    "shipper_2", "shipper_3"};
+  for(k = 0; k < (int)(sizeof(per_market) / sizeof(per_market[0])); k++)
+    if(json_object_object_get_ex(b, per_market[k], &v) &&
+       !(nm = mk_lm_add(nl, mi))) {
+      mk_resp_v1(s, r, 500, "internal", "out of memory");
+      return -1;
+    }
   if(json_object_object_get_ex(b, "price", &v) && v) {
-    if(mk_money_json(v, &nm.price) || nm.price <= 0) {
+    if(mk_money_json(v, &nm->price) || nm->price <= 0) {
       mk_resp_str(r, 400, "price must be a positive decimal");
       return -1;
     }
-    nm.has_price = 1;
+    nm->has_price = 1;
   }
   if(json_object_object_get_ex(b, "currency", &v) && v) {
     if(!json_object_is_type(v, json_type_string) ||
@@ -210,44 +249,52 @@ static int mk_listing_update(struct mk_sim *s, struct mk_ctx *c,
                   "characters");
       return -1;
     }
-    mk_copy(nm.comment, sizeof(nm.comment), v ? json_object_get_string(v) : "");
+    if(mk_str_set(&nm->comment, v ? json_object_get_string(v) : NULL)) {
+      mk_resp_v1(s, r, 500, "internal", "out of memory");
+      return -1;
+    }
   }
   if(mk_int_field(b, "warranty_delay", &w, &has) || (has && w < 12)) {
     mk_resp_str(r, 400, "warranty_delay must be an integer of at least 12");
     return -1;
   }
   if(has)
-    nm.warranty = (long)w;
+    nm->warranty = (long)w;
   if(mk_int_field(b, "quantity", &q, &has) || q < 0 || q > 1000000) {
     mk_resp_str(r, 400, "quantity must be a non-negative integer");
     return -1;
   }
+  nl->quantity = (long)q;
   if(json_object_object_get_ex(b, "min_price", &v)) {
     if(!v)
-      nm.has_min = 0;
-    else if(mk_money_json(v, &nm.min_price) || nm.min_price < 0) {
+      nm->has_min = 0;
+    else if(mk_money_json(v, &nm->min_price) || nm->min_price < 0) {
       mk_resp_str(r, 400, "min_price must be a decimal or null");
       return -1;
     }
     else
-      nm.has_min = 1;
+      nm->has_min = 1;
   }
   for(k = 0; k < 3; k++) {
     char key[32];
     const char *sh = NULL;
+    int64_t price = 0;
+    long long delay = 0;
     snprintf(key, sizeof(key), "shipper_%d", k + 1);
     if(!json_object_object_get_ex(b, key, &v) || !v)
       continue;
     if(!json_object_is_type(v, json_type_string) ||
-       !*(sh = json_object_get_string(v))) {
+       !*(sh = json_object_get_string(v)) || strlen(sh) > 200) {
       mk_resp_str(r, 400, "shipper_N must be a carrier name");
       return -1;
     }
-    mk_copy(nm.ship[k].shipper, sizeof(nm.ship[k].shipper), sh);
-    nm.ship[k].set = 1;
+    if(nm->ship && nm->ship[k].shipper) {
+      price = nm->ship[k].price;
+      delay = nm->ship[k].delay;
+    }
     snprintf(key, sizeof(key), "shipping_price_%d", k + 1);
     if(json_object_object_get_ex(b, key, &v) && v &&
-       mk_money_json(v, &nm.ship[k].price)) {
+       mk_money_json(v, &price)) {
       mk_resp_str(r, 400, "shipping_price_N must be a decimal");
       return -1;
     }
@@ -257,14 +304,34 @@ static int mk_listing_update(struct mk_sim *s, struct mk_ctx *c,
       return -1;
     }
     if(has)
-      nm.ship[k].delay = (long)w;
-    snprintf(err, sizeof(err), "Shipping method %d (%s) updated", k + 1, sh);
+      delay = w;
+    if(mk_lm_ship_set(nm, k, sh, price, (long)delay)) {
+      mk_resp_v1(s, r, 500, "internal", "out of memory");
+      return -1;
+    }
+    snprintf(err, sizeof(err), "Shipping method %d (%.60s) updated", k + 1, sh);
     json_object_array_add(msgs, json_object_new_string(err));
   }
-  if(mk_quota_sku_lines(s, c, 1, r))
+  return 0;
+}
+
+/* Validate then apply a single-listing update; returns 0 or sets r. */
+static int mk_listing_update(struct mk_sim *s, struct mk_ctx *c,
+                             struct mk_listing *l, json_object *b,
+                             json_object *msgs, struct mk_resp *r)
+{
+  struct mk_listing nl;
+  if(mk_listing_copy(&nl, l)) {
+    mk_resp_v1(s, r, 500, "internal", "out of memory");
     return -1;
-  l->m[mi] = nm;
-  l->quantity = (long)q;
+  }
+  if(mk_listing_stage(s, c, &nl, b, msgs, r) ||
+     mk_quota_sku_lines(s, c, 1, r)) {
+    mk_listing_free(&nl);
+    return -1;
+  }
+  mk_listing_free(l);
+  *l = nl;
   return 0;
 }
 

@@ -101,6 +101,10 @@ void mk_log_request(struct mk_sim *s, const struct mk_req *rq,
                            json_object_new_string(r->ctype ? r->ctype : ""));
     json_object_object_add(d, "response",
                            mk_str_n(r->body, r->len, 1024u * 1024u));
+    json_object_object_add(d, "response_truncated",
+                           json_object_new_boolean(r->len > 1024u * 1024u));
+    json_object_object_add(d, "fault", r->fault ?
+                           json_object_new_string(r->fault) : NULL);
     if(fprintf(s->dump, "%s\n", json_object_to_json_string_ext(
                  d, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE))
        < 0 || fflush(s->dump))

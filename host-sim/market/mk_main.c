@@ -1,7 +1,8 @@
 /*
  * mk_main.c -- the market-sim executable: parses options, starts the
- * simulator on 127.0.0.1, prints "READY port=N" after listen(), and stops
- * cleanly on SIGTERM/SIGINT.
+ * simulator on 127.0.0.1 (on the wall clock unless --virtual-clock),
+ * prints "READY port=N" after listen(), and stops cleanly on
+ * SIGTERM/SIGINT.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mk_sim.h"
+#include "mk_internal.h"
 
 static volatile sig_atomic_t mk_stop_flag;
 
@@ -24,8 +25,20 @@ static void mk_usage(FILE *f)
 {
   fprintf(f,
           "usage: market-sim [--port N] [--portfile PATH] [--no-quotas]\n"
-          "                  [--ua-refuse] [--threads N]\n"
+          "                  [--ua-refuse] [--threads N] [--virtual-clock]\n"
+          "                  [--clock-start RFC3339] [--speed X]\n"
+          "                  [--task-delay MS] [--public-url URL]\n"
           "Back Market / Back Market Pro simulator on 127.0.0.1.\n"
+          "  --virtual-clock   the clock moves only through POST /_sim/clock\n"
+          "                    (default: the wall clock, so quota windows,\n"
+          "                    bulk tasks and schedules follow real time)\n"
+          "  --clock-start T   start the clock at T (default: now on the wall\n"
+          "                    clock, 2026-03-22T12:00:00Z on a virtual one)\n"
+          "  --speed X         wall clock: X simulated seconds per real second\n"
+          "                    (demos; default 1)\n"
+          "  --task-delay MS   a bulk task takes MS ms (default 300000)\n"
+          "  --public-url URL  base of next/previous URLs (default: the\n"
+          "                    scheme and host the request came by)\n"
           "Control API under /_sim/ (see host-sim/market/CONTROL.md).\n");
 }
 
@@ -52,6 +65,7 @@ int main(int argc, char **argv)
   int i;
   memset(&o, 0, sizeof(o));
   o.quotas = 1;
+  o.wall_clock = 1;
   for(i = 1; i < argc; i++) {
     if(!strcmp(argv[i], "--port") && i + 1 < argc) {
       if(mk_num_arg(argv[++i], 65535, &v)) {
@@ -68,6 +82,45 @@ int main(int argc, char **argv)
         return 2;
       }
       o.threads = (unsigned)v;
+    }
+    else if(!strcmp(argv[i], "--virtual-clock"))
+      o.wall_clock = 0;
+    else if(!strcmp(argv[i], "--clock-start") && i + 1 < argc) {
+      if(mk_time_parse(argv[++i], &o.clock_start_ms) ||
+         o.clock_start_ms <= 0) {
+        fprintf(stderr, "market-sim: bad --clock-start %s (want RFC 3339, "
+                "e.g. 2026-03-22T12:00:00Z)\n", argv[i]);
+        return 2;
+      }
+    }
+    else if(!strcmp(argv[i], "--speed") && i + 1 < argc) {
+      char *end;
+      errno = 0;
+      o.speed = strtod(argv[++i], &end);
+      if(errno || *end || end == argv[i] || !(o.speed > 0) ||
+         o.speed > 100000) {
+        fprintf(stderr, "market-sim: bad --speed %s (want a number above 0, "
+                "at most 100000)\n", argv[i]);
+        return 2;
+      }
+    }
+    else if(!strcmp(argv[i], "--task-delay") && i + 1 < argc) {
+      if(mk_num_arg(argv[++i], 86400000L, &v)) {
+        fprintf(stderr, "market-sim: bad --task-delay %s (want 0 to 86400000 "
+                "ms)\n", argv[i]);
+        return 2;
+      }
+      o.task_delay_ms = v ? v : -1;
+    }
+    else if(!strcmp(argv[i], "--public-url") && i + 1 < argc) {
+      o.public_url = argv[++i];
+      if((strncmp(o.public_url, "http://", 7) &&
+          strncmp(o.public_url, "https://", 8)) ||
+         strlen(o.public_url) > 255 || strpbrk(o.public_url, " \t?#")) {
+        fprintf(stderr, "market-sim: bad --public-url %s (want http:// or "
+                "https://host[:port][/prefix])\n", o.public_url);
+        return 2;
+      }
     }
     else if(!strcmp(argv[i], "--no-quotas"))
       o.quotas = 0;

@@ -128,7 +128,7 @@ static int mk_cmp_orders(const void *a, const void *b)
   return x->order_id < y->order_id ? -1 : x->order_id > y->order_id;
 }
 
-static json_object *mk_page_url(const struct mk_ctx *c, long page)
+json_object *mk_page_url(const struct mk_ctx *c, long page)
 {
   char *q = mk_query_build(&c->rq->query, "page", page);
   json_object *o;
@@ -460,7 +460,6 @@ void mk_ws_orderlines(struct mk_sim *s, struct mk_ctx *c, const char *rest,
                       struct mk_resp *r)
 {
   long long id;
-  size_t i, k;
   struct mk_order *o = NULL;
   struct mk_line *l = NULL;
   json_object *b, *out;
@@ -474,15 +473,8 @@ void mk_ws_orderlines(struct mk_sim *s, struct mk_ctx *c, const char *rest,
     mk_resp_v1(s, r, 405, "method_not_allowed", "Method not allowed");
     return;
   }
-  for(i = 0; !l && i < s->orders.n; i++)
-    for(k = 0; k < s->orders.a[i].nlines; k++)
-      if(s->orders.a[i].lines[k].id == id &&
-         mk_order_visible(&s->orders.a[i], c)) {
-        o = &s->orders.a[i];
-        l = &o->lines[k];
-        break;
-      }
-  if(!l) {
+  l = mk_line_find(s, id, &o);
+  if(!l || !mk_order_visible(o, c)) {
     mk_resp_v1(s, r, 404, "not_found", "The orderline doesn't exist");
     return;
   }

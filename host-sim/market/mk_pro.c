@@ -209,7 +209,6 @@ static void mk_pro_list(struct mk_sim *s, struct mk_req *rq,
   const char *us = mk_kvs_get(&rq->query, "updated_since");
   const char *pg = mk_kvs_get(&rq->query, "page");
   const char *ps = mk_kvs_get(&rq->query, "page-size");
-  const char *host = mk_hdr(rq, "host");
   long long page = 1, size = 50;
   int64_t since = 0;
   size_t i, n = 0;
@@ -247,9 +246,9 @@ static void mk_pro_list(struct mk_sim *s, struct mk_req *rq,
   links = json_object_new_object();
   if((size_t)(page * size) < n) {
     char *q = mk_query_build(&rq->query, "page", (long)page + 1);
-    char url[2048];
-    snprintf(url, sizeof(url), "http://%s%s?%s", host ? host : "127.0.0.1",
-             rq->path, q ? q : "");
+    char url[2048], base[272];
+    mk_base_url(s, rq, base, sizeof(base));
+    snprintf(url, sizeof(url), "%s%s?%s", base, rq->path, q ? q : "");
     free(q);
     json_object_object_add(links, "next", json_object_new_string(url));
   }

@@ -48,9 +48,55 @@ int mk_window_hit(struct mk_window *w, long cap, int64_t now, int64_t span)
   return 0;
 }
 
+/* Catalog class (about 20 / 10 s): listings (and listings_bi), tasks, and
+   the category tree ("catalog", reference 5.5). */
 static int mk_is_catalog(const char *path)
 {
-  return !strncmp(path, "/ws/listings", 12) || !strncmp(path, "/ws/tasks", 9);
+  return !strncmp(path, "/ws/listings", 12) || !strncmp(path, "/ws/tasks", 9) ||
+         !strncmp(path, "/ws/category/", 13);
+}
+
+int mk_quota_named(struct mk_sim *s, struct mk_token *t, const char *key,
+                   long cap, int64_t span, int64_t *wait_ms)
+{
+  struct mk_named_window *w = NULL, *a;
+  int64_t now = mk_now(s);
+  size_t i;
+  int hit;
+  *wait_ms = 0;
+  if(!s->cfg.quotas)
+    return 0;
+  for(i = 0; i < t->nnw; i++)
+    if(!strcmp(t->nw[i].key, key))
+      w = &t->nw[i];
+  if(!w) {
+    a = realloc(t->nw, (t->nnw + 1) * sizeof(*a));
+    if(!a)
+      return -1;
+    t->nw = a;
+    w = &a[t->nnw++];
+    memset(w, 0, sizeof(*w));
+    mk_copy(w->key, sizeof(w->key), key);
+  }
+  hit = mk_window_hit(&w->w, cap, now, span);
+  if(hit == 1 && w->w.n)
+    *wait_ms = w->w.ts[w->w.head] + span - now;
+  return hit;
+}
+
+void mk_token_free(struct mk_token *t)
+{
+  size_t i;
+  free(t->token);
+  mk_window_free(&t->global);
+  mk_window_free(&t->catalog);
+  mk_window_free(&t->backbox);
+  for(i = 0; i < t->nnw; i++)
+    mk_window_free(&t->nw[i].w);
+  free(t->nw);
+  free(t->sku_ts);
+  free(t->sku_n);
+  memset(t, 0, sizeof(*t));
 }
 
 static void mk_429(struct mk_sim *s, struct mk_resp *r, int64_t wait_ms)

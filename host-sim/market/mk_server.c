@@ -103,7 +103,9 @@ static enum MHD_Result mk_send(struct MHD_Connection *conn,
       return MHD_NO;
     r->body = NULL;
   }
-  if(MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype :
+  /* ctype "" = no body, no Content-Type (e.g. the Care 201s) */
+  if((!r->ctype || r->ctype[0]) &&
+     MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype :
                              "application/json") == MHD_NO)
     goto fail;
   if(r->retry_after > 0) {
@@ -111,6 +113,10 @@ static enum MHD_Result mk_send(struct MHD_Connection *conn,
     if(MHD_add_response_header(resp, "Retry-After", num) == MHD_NO)
       goto fail;
   }
+  /* tells a validating proxy that this response is an injected failure */
+  if(r->fault && MHD_add_response_header(resp, "X-Sim-Fault", r->fault) ==
+     MHD_NO)
+    goto fail;
   if(r->cloudflare &&
      (MHD_add_response_header(resp, "Server", "cloudflare") == MHD_NO ||
       MHD_add_response_header(resp, "cf-ray", "8a1b2c3d4e5f6789-CDG") ==
@@ -257,10 +263,23 @@ int mk_sim_start(const struct mk_sim_opts *o, struct mk_sim **out,
   s->cfg0.backbox_per_s = 2;
   s->cfg0.sku_lines_per_hour = 2000;
   s->cfg0.pro_per_s = 10;
-  s->cfg0.task_delay_ms = 300000;
+  s->cfg0.task_delay_ms = o->task_delay_ms < 0 ? 0 :
+                          o->task_delay_ms ? o->task_delay_ms : 300000;
   s->cfg0.window_ms = 10000;
   s->cfg0.block_ms = 10000;
-  s->clock = o->clock_start_ms ? o->clock_start_ms : 1774180800000LL;
+  if(o->public_url)
+    mk_copy(s->cfg0.public_url, sizeof(s->cfg0.public_url), o->public_url);
+  s->wall_clock = o->wall_clock ? 1 : 0;
+  s->speed = o->speed > 0 ? o->speed : 1.0;
+  if(o->clock_start_ms)
+    mk_clock_set(s, o->clock_start_ms);
+  else if(s->wall_clock) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    mk_clock_set(s, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+  }
+  else
+    mk_clock_set(s, 1774180800000LL);
   s->now_fn = o->now_ms;
   s->now_ud = o->now_ud;
   mk_state_clear(s);
@@ -335,6 +354,9 @@ void mk_sim_stop(struct mk_sim *s)
   free(s->schedules.a);
   free(s->pro_keys.a);
   free(s->pro_orders.a);
+  free(s->care.a);
+  free(s->refunds.a);
+  json_object_put(s->categories);
   if(s->dump)
     fclose(s->dump);
   pthread_mutex_destroy(&s->mu);

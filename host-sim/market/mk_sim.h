@@ -7,11 +7,17 @@
  * a control API (/_sim/..., see host-sim/market/CONTROL.md).  Tests and the
  * demo embed it with mk_sim_start() on port 0 and read the real port back.
  *
- * Time.  Every quota window, task delay and timestamp uses a virtual clock
- * in milliseconds since the Unix epoch.  By default the simulator owns it
- * (starts at clock_start_ms, moved only by the control API).  When now_ms is
- * set, the simulator reads that shared clock instead and refuses clock
- * changes through the control API.
+ * Time.  Every quota window, task delay, schedule and timestamp uses the
+ * simulator's clock in milliseconds since the Unix epoch.  Three modes:
+ *  - virtual (the default of this API, all fields zero): starts at
+ *    clock_start_ms and moves only through the control API;
+ *  - wall (wall_clock = 1; the market-sim executable's default): starts at
+ *    clock_start_ms or the real time and runs with the real monotonic clock,
+ *    `speed` simulated ms per real ms, so quota windows reset and bulk
+ *    tasks finish while a client waits; the control API may still set or
+ *    advance it;
+ *  - shared (now_ms set): the simulator reads the embedder's clock and
+ *    refuses clock changes through the control API.
  *
  * Threading.  All state sits behind one mutex: any thread may call
  * mk_sim_control() while the server runs.  now_ms may be called from the
@@ -41,6 +47,16 @@ struct mk_sim_opts {
                                   shared clock instead of its own */
   void *now_ud;             /* passed to now_ms */
   unsigned threads;         /* server threads; 0 = 2 */
+  /* Fields below were added later; zero keeps the earlier behaviour. */
+  int wall_clock;           /* 1 = wall clock mode (see Time above) */
+  double speed;             /* wall clock: simulated ms per real ms;
+                               0 = 1 (real time) */
+  int64_t task_delay_ms;    /* bulk task delay: 0 = 300000 (5 minutes),
+                               -1 = none (done at the next request) */
+  const char *public_url;   /* base of next/previous URLs, e.g.
+                               "https://sandbox.example:8443" (borrowed);
+                               NULL = the scheme and host the request came
+                               by (X-Forwarded-Proto/-Host, Host) */
 };
 
 /*

@@ -507,3 +507,13 @@ int mk_json_int(json_object *o, long long *v)
     return mk_parse_int(json_object_get_string(o), v);
   return -1;
 }
+
+/* Member k of b as an integer: 0, 1 when absent or null, -1 when not an
+   integer. */
+int mk_get_int(json_object *b, const char *k, long long *v)
+{
+  json_object *o;
+  if(!json_object_object_get_ex(b, k, &o) || !o)
+    return 1;
+  return mk_json_int(o, v) ? -1 : 0;
+}

@@ -159,6 +159,16 @@ struct bmc_action {
 /* BOOL: the product is offered on the channel; catalog_each(enabled_only)
  * streams the products where it is "true" globally or for any market. */
 #define BMC_PROP_LISTS 0x10u
+/* ENUM "Yes|No", PLUGIN_OWNED: the plugin's Ready To Post verdict (per
+ * market when PER_MARKET), listed by the host's `ready` and shown on the
+ * product page.  At most one. */
+#define BMC_PROP_READY 0x20u
+/* STRING, PLUGIN_OWNED: why the READY property says No ("; " between
+ * reasons).  At most one, only beside a READY property. */
+#define BMC_PROP_READY_REASONS 0x40u
+/* STRING: free text that may hold tabs and line breaks (a description);
+ * every other control character is refused. */
+#define BMC_PROP_MULTILINE 0x80u
 
 struct bmc_property {
   const char *key;           /* [a-z0-9_]+, unique within the plugin */

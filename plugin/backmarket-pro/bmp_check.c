@@ -1,7 +1,6 @@
 /*
  * bmp_check.c -- Website URL and x-api-key form checks, the (url, key)
- * fingerprint, origin comparison and order-id encoding for the Back Market
- * Pro plugin.
+ * fingerprint and order-id encoding for the Back Market Pro plugin.
  */
 #include <stdio.h>
 #include <string.h>
@@ -168,42 +167,6 @@ bmp_fingerprint(const char *url, const char *key, char *out, size_t outlen)
   h = bmp_fnv(h, key, kl);
   n = snprintf(out, outlen, "%016llx", (unsigned long long)h);
   return (n == 16) ? 0 : -1;
-}
-
-size_t
-bmp_origin_len(const char *url)
-{
-  const char *s, *e;
-
-  if(!url)
-    return 0;
-  s = strstr(url, "://");
-  if(!s)
-    return 0;
-  s += 3;
-  e = s + strcspn(s, "/?#");
-  return (size_t)(e - url);
-}
-
-int
-bmp_same_origin(const char *base, const char *url)
-{
-  size_t a = bmp_origin_len(base), b = bmp_origin_len(url);
-  size_t i;
-
-  if(!a || a != b)
-    return 0;
-  for(i = 0; i < a; i++) {
-    char x = base[i], y = url[i];
-
-    if(x >= 'A' && x <= 'Z')
-      x = (char)(x - 'A' + 'a');
-    if(y >= 'A' && y <= 'Z')
-      y = (char)(y - 'A' + 'a');
-    if(x != y)
-      return 0;
-  }
-  return 1;
 }
 
 int

@@ -1,8 +1,9 @@
 /*
  * bmp_check.h -- pure checks of the Back Market Pro connection settings
  * (Website URL and x-api-key), the settings fingerprint that ties a
- * successful Test Settings to the current (url, key), same-origin checks
- * for pagination links and path-segment encoding of order ids.  No I/O; unit-tested directly.
+ * successful Test Settings to the current (url, key), and path-segment
+ * encoding of order ids (pagination links: pc_http_link).  No I/O;
+ * unit-tested directly.
  */
 #ifndef BMP_CHECK_H
 #define BMP_CHECK_H
@@ -27,14 +28,6 @@ int bmp_check_key(const char *key, char *msg, size_t msglen);
  * only detects that either setting changed; it is not the key. */
 int bmp_fingerprint(const char *url, const char *key, char *out,
                     size_t outlen);
-
-/* Length of the origin ("scheme://host[:port]") at the start of url, or 0
- * when url has no "://". */
-size_t bmp_origin_len(const char *url);
-
-/* 1 when url has the same origin as base (so the API key may be sent to
- * it), else 0. */
-int bmp_same_origin(const char *base, const char *url);
 
 /* Percent-encode s for a path segment into buf: letters, digits, '-',
  * '_' and '~' are kept, everything else (the dot included) is %XX.  Returns 0, -1 when it does not fit. */

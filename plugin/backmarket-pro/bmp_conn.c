@@ -73,7 +73,7 @@ bmp_conf_load(struct bmp_inst *bi, char *errbuf, size_t errlen)
   char pct[40];
   int rc;
 
-  memset(c->key, 0, sizeof(c->key));
+  explicit_bzero(c->key, sizeof(c->key));
   rc = bmp_get(bi, BMP_SET_URL, c->url, sizeof(c->url), 0, errbuf, errlen);
   if(rc)
     return rc;
@@ -145,6 +145,8 @@ bmp_conn_ready(struct bmp_inst *bi, char *errbuf, size_t errlen)
   hc.timeout_ms = (long)bi->conf.timeout_ms;
   hc.auth_header = BMP_HDR_API_KEY;
   hc.auth_value = bi->conf.key;
+  hc.base_url_setting = BMP_SET_URL;
+  hc.auth_setting = BMP_SET_KEY;
   msg[0] = '\0';
   rc = pc_http_create(&hc, bi->host, bi->hctx, &bi->http, msg, sizeof(msg));
   if(rc != BMC_OK) {

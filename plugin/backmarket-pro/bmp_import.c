@@ -2,12 +2,14 @@
  * bmp_import.c -- the "Import Orders" action (every 5 minutes when Allow
  * Order Download is on, or by hand).  The first run imports every recent
  * unfulfilled order; later runs fetch what changed since the stored cursor
- * (updated_since minus an overlap), following links.next to the end.  Each
+ * (updated_since minus an overlap), following links.next to the end
+ * through pc_page.h (on the Website URL's origin; loops and runaway page
+ * counts end the run with an error).  Each
  * order is upserted keyed on its Pro id, so a re-run, a retry or a crash at
  * any step never makes a second order.  Orders cancelled or refunded on Pro
  * are reported to the operator once (WARN) and never acted upon: the host
  * order's status is not changed.  The cursor only moves past orders the
- * host holds durably.
+ * host holds durably, and never past the clock (pc_cursor.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,15 +21,22 @@
 #include "bmp_contract.h"
 #include "bmp_order_map.h"
 #include "bmp_plugin.h"
+#include "pc_cursor.h"
 #include "pc_http.h"
 #include "pc_json.h"
+#include "pc_page.h"
 #include "pc_time.h"
 #include "pc_xml.h"
 
 #define BMP_MAX_PAGES 10000
 
+static const struct pc_page_spec bmp_order_page = {
+  "orders", BMP_F_ITEMS, BMP_F_TOTAL, BMP_F_LINKS, BMP_F_NEXT};
+
 struct bmp_run {
   int64_t max_seen_ms;   /* newest updated_at of an order handled */
+  int64_t newest_ms;     /* newest updated_at read (handled or not) */
+  char newest_id[140];   /* its order */
   int64_t min_failed_ms; /* oldest updated_at of an order not handled; -1 */
   int64_t done, total;
   int created, updated, unchanged, skipped, warned, failed;
@@ -200,6 +209,10 @@ bmp_one_order(struct bmp_inst *bi, struct json_object *o, struct bmp_run *r)
     r->failed++;
     return;
   }
+  if(upd_ms > r->newest_ms) {
+    r->newest_ms = upd_ms;
+    snprintf(r->newest_id, sizeof(r->newest_id), "order %s", oi.id);
+  }
   if(oi.cancelled) {
     rc = bmp_cancel_notice(bi, &oi);
     if(rc < 0) {
@@ -246,10 +259,15 @@ bmp_one_order(struct bmp_inst *bi, struct json_object *o, struct bmp_run *r)
       rc = bi->host->order_upsert(bi->hctx, xml, len, &created, err,
                                   sizeof(err));
       free(xml);
+      if(rc == BMC_ERR_SCHEMA)
+        /* the host queued its validator's message already (ABI) */
+        bmp_log(bi, BMC_LOG_WARN, "order %s was not saved: the host refused "
+                "the document (see the error queue); retried next run",
+                oi.id);
+      else if(rc != BMC_OK)
+        bmp_item_error(bi, oi.id, "host_error", "order %s was not saved: %s",
+                       oi.id, err[0] ? err : "host error");
       if(rc != BMC_OK) {
-        bmp_item_error(bi, oi.id, rc == BMC_ERR_SCHEMA ? "schema" :
-                       "host_error", "order %s was not saved: %s", oi.id,
-                       err[0] ? err : "host error");
         bmp_note_failed(r, upd_ms);
         r->failed++;
         return;
@@ -267,50 +285,17 @@ bmp_one_order(struct bmp_inst *bi, struct json_object *o, struct bmp_run *r)
     r->max_seen_ms = upd_ms;
 }
 
-/* Next page target: absolute on the Website URL's origin, or a path on
- * it.  Returns 1 with next in buf, 0 when there is none, -1 when the link
- * is unusable (message in buf). */
-static int
-bmp_next_link(struct bmp_inst *bi, struct json_object *root, char *buf,
-              size_t buflen)
-{
-  struct json_object *links = NULL;
-  const char *next = NULL;
-  size_t ol;
-
-  if(pc_json_obj(root, BMP_F_LINKS, 0, &links, NULL, 0) != BMC_OK ||
-     pc_json_str(links, BMP_F_NEXT, 0, &next, NULL, 0) != BMC_OK ||
-     !next || !*next)
-    return 0;
-  if(strstr(next, "://")) {
-    if(!bmp_same_origin(bi->conf.url, next)) {
-      snprintf(buf, buflen, "the next-page link points to another site; "
-               "the x-api-key is not sent there");
-      return -1;
-    }
-    snprintf(buf, buflen, "%s", next);
-  }
-  else if(next[0] == '/') {
-    ol = bmp_origin_len(bi->conf.url);
-    snprintf(buf, buflen, "%.*s%s", (int)ol, bi->conf.url, next);
-  }
-  else {
-    snprintf(buf, buflen, "the next-page link is not a URL");
-    return -1;
-  }
-  return strlen(buf) + 1 >= buflen ? -1 : 1;
-}
-
 /* Fetch every page of one query.  BMC_OK or the error (message in
  * errbuf). */
 static int
 bmp_fetch_all(struct bmp_inst *bi, const char *fulfillment, int64_t since,
               struct bmp_run *r, char *errbuf, size_t errlen)
 {
-  char target[2048], since_s[40], why[512], perr[256];
+  char target[2048], since_s[40], why[512], perr[400];
   struct pc_http_req req;
   struct pc_http_resp resp;
-  int pages, rc = BMC_OK;
+  struct pc_pager pager;
+  int more = 1, rc = BMC_OK;
 
   r->last_total = 0;
   if(pc_time_format(since, since_s, sizeof(since_s)) != BMC_OK)
@@ -320,15 +305,16 @@ bmp_fetch_all(struct bmp_inst *bi, const char *fulfillment, int64_t since,
            fulfillment ? "=" : "", fulfillment ? fulfillment : "",
            fulfillment ? "&" BMP_Q_UPDATED_SINCE : BMP_Q_UPDATED_SINCE,
            since_s, BMP_Q_PAGE, BMP_Q_PAGE_SIZE, BMP_PAGE_SIZE);
-  for(pages = 0; pages < BMP_MAX_PAGES; pages++) {
-    struct json_object *root, *items = NULL;
-    int64_t total;
-    size_t i, n;
-    int more;
+  pc_pager_init(&pager, &bmp_order_page, bi->http, bi->host, bi->hctx,
+                &bi->secrets, target, BMP_PAGE_SIZE, BMP_MAX_PAGES);
+  while(more) {
+    struct json_object *root;
+    struct pc_page pg;
+    size_t i;
 
     memset(&req, 0, sizeof(req));
     req.method = "GET";
-    req.target = target;
+    req.target = pc_pager_target(&pager);
     rc = pc_http_send(bi->http, &req, &resp);
     if(rc != BMC_OK) {
       bmp_describe_error(bi, resp.status, resp.body, resp.error, why,
@@ -338,60 +324,55 @@ bmp_fetch_all(struct bmp_inst *bi, const char *fulfillment, int64_t since,
                  "refused (%s); check it and run Test Settings", why);
       else if(rc == BMC_ERR_BUDGET)
         bmp_fail(bi, rc, errbuf, errlen, "Import Orders: request budget "
-                 "spent after %d page(s); the next run continues", pages);
+                 "spent after %lld page(s); the next run continues",
+                 (long long)pager.pages);
       else
         bmp_fail(bi, rc, errbuf, errlen, "Import Orders: listing orders "
                  "failed after %d attempt(s): %s; the next run retries",
                  resp.attempts, why);
       pc_http_resp_clear(&resp);
-      return rc;
+      break;
     }
     root = pc_json_parse(resp.body ? resp.body : "", resp.len, perr,
                          sizeof(perr));
     pc_http_resp_clear(&resp);
-    if(!root || pc_json_arr(root, BMP_F_ITEMS, 1, &items, perr,
-                            sizeof(perr)) != BMC_OK) {
+    if(!root || pc_page_decode(&bmp_order_page, root, &pg, perr,
+                               sizeof(perr)) != BMC_OK) {
       if(root)
         json_object_put(root);
-      return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
-                      "Import Orders: Back Market Pro sent an unreadable "
-                      "order page: %s; the next run retries", perr);
+      rc = bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
+                    "Import Orders: Back Market Pro sent an unreadable "
+                    "order page: %s; the next run retries", perr);
+      break;
     }
-    if(pc_json_int(root, BMP_F_TOTAL, 0, &total, NULL, 0) == BMC_OK &&
-       total >= 0) {
-      if(pages == 0)
-        r->total += total;
-      r->last_total = total; /* the newest count of matching orders */
+    if(pg.count >= 0) {
+      if(!pager.pages)
+        r->total += pg.count;
+      r->last_total = pg.count; /* the newest count of matching orders */
     }
-    n = json_object_array_length(items);
-    for(i = 0; i < n; i++)
-      bmp_one_order(bi, json_object_array_get_idx(items, i), r);
+    for(i = 0; i < pg.n_items; i++)
+      bmp_one_order(bi, json_object_array_get_idx(pg.items, i), r);
+    rc = pc_pager_step(&pager, &pg, &more, perr, sizeof(perr));
+    json_object_put(root);
     bi->host->job_progress(bi->hctx, r->done,
                            r->total > r->done ? r->total : r->done);
-    more = bmp_next_link(bi, root, why, sizeof(why));
-    json_object_put(root);
-    if(more < 0)
-      return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
-                      "Import Orders: %s", why);
-    if(!more) {
-      size_t u = bmp_ids_unique_reset(r);
-
-      if(!r->ids_nomem && (int64_t)u < r->last_total) {
-        r->shifted = 1;
-        bmp_log(bi, BMC_LOG_INFO, "Orders changed on Back Market Pro while "
-                "the pages were read (%zu distinct of %lld); the next run "
-                "reads the same window again", u, (long long)r->last_total);
-      }
-      return BMC_OK;
+    if(rc) {
+      rc = bmp_fail(bi, rc, errbuf, errlen, "Import Orders: %s", perr);
+      break;
     }
-    if(!strcmp(why, target))
-      return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
-                      "Import Orders: the next-page link repeats the "
-                      "current page");
-    snprintf(target, sizeof(target), "%s", why);
   }
-  return bmp_fail(bi, BMC_ERR_PROTOCOL, errbuf, errlen,
-                  "Import Orders: more than %d pages; stopped", BMP_MAX_PAGES);
+  pc_pager_free(&pager);
+  if(!rc) {
+    size_t u = bmp_ids_unique_reset(r);
+
+    if(!r->ids_nomem && (int64_t)u < r->last_total) {
+      r->shifted = 1;
+      bmp_log(bi, BMC_LOG_INFO, "Orders changed on Back Market Pro while "
+              "the pages were read (%zu distinct of %lld); the next run "
+              "reads the same window again", u, (long long)r->last_total);
+    }
+  }
+  return rc;
 }
 
 /* The cursor is "<settings fingerprint> <RFC 3339>": a cursor of another
@@ -442,7 +423,7 @@ bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
 {
   struct bmp_run r;
   char fp[17];
-  int64_t start, cursor_ms = 0, since, newc;
+  int64_t start, cursor_ms = 0, since, newc, clamped;
   int rc, first;
 
   memset(&r, 0, sizeof(r));
@@ -459,6 +440,15 @@ bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
     return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
                     "Import Orders: the stored cursor could not be read");
 
+  if(!first && cursor_ms > start) {
+    /* stored by a run that trusted a future date: what changed since the
+     * last good cursor is unknown, so import as a first import again */
+    bmp_log(bi, BMC_LOG_WARN, "The stored order cursor is ahead of the host "
+            "clock; importing the recent unfulfilled orders again as a "
+            "first import (orders already in the host are not "
+            "duplicated)");
+    first = 1;
+  }
   if(first) {
     /* seed 003: the first import brings every recent unfulfilled order */
     since = start - bi->conf.first_days * 86400000LL;
@@ -496,6 +486,13 @@ bmp_import_orders(struct bmp_inst *bi, char *errbuf, size_t errlen)
       return BMC_OK; /* the next run is a first import again */
     newc = cursor_ms;
   }
+  /* never past the clock: a future-dated order is imported, but it must
+   * not hide every later one */
+  clamped = pc_cursor_clamp(bi->host, bi->hctx, &bi->secrets, bi->http,
+                            newc, r.newest_ms, r.newest_id, BMP_F_UPDATED_AT,
+                            bi->conf.overlap_s * 1000LL);
+  if(clamped < newc)
+    newc = first || clamped > cursor_ms ? clamped : cursor_ms;
   if(bmp_cursor_write(bi, fp, newc) != BMC_OK)
     return bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
                     "Import Orders: orders saved, but the cursor could not "

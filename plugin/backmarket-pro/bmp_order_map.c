@@ -10,9 +10,13 @@
 #include <json-c/json.h>
 #include <libxml/xmlwriter.h>
 
+#include "bmc/bmc_plugin.h"
 #include "bmp_contract.h"
 #include "bmp_money.h"
 #include "bmp_order_map.h"
+#include "pc_json.h"
+#include "pc_text.h"
+#include "pc_time.h"
 
 #define BMP_ORDER_NS "urn:bmc:order:1"
 
@@ -62,10 +66,9 @@ bmp_jstr(struct json_object *obj, const char *key)
   struct json_object *v;
 
   if(!obj || !json_object_is_type(obj, json_type_object) ||
-     !json_object_object_get_ex(obj, key, &v) ||
-     !json_object_is_type(v, json_type_string))
+     !json_object_object_get_ex(obj, key, &v))
     return NULL;
-  return json_object_get_string(v);
+  return pc_json_text(v); /* NULL for a non-string or a NUL inside */
 }
 
 /* An optional text element: written only when the field is a non-empty
@@ -89,15 +92,16 @@ bmp_json_money(struct json_object *obj, const char *key, int64_t *minor)
   if(!obj || !json_object_object_get_ex(obj, key, &v) || !v)
     return -1;
   if(json_object_is_type(v, json_type_string))
-    text = json_object_get_string(v);
-  else if(json_object_is_type(v, json_type_int) ||
+    text = pc_json_text(v); /* NULL: a NUL inside */
+  else if((json_object_is_type(v, json_type_int) &&
+           pc_json_int_in_range(v)) ||
           json_object_is_type(v, json_type_double))
     /* the number's original text as parsed (json-c keeps it), so
      * "10.10" stays exact */
     text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
   else
     return -1;
-  return bmp_money_parse(text, minor);
+  return text ? bmp_money_parse(text, minor) : -1;
 }
 
 static int
@@ -127,7 +131,9 @@ bmp_order_info_get(struct json_object *order, struct bmp_order_info *info,
     snprintf(msg, msglen, "order entry is not a JSON object");
     return -1;
   }
-  if(bmp_copy_field(order, BMP_F_ID, info->id, sizeof(info->id), 1)) {
+  if(bmp_copy_field(order, BMP_F_ID, info->id, sizeof(info->id), 1) ||
+     pc_text_header_problem(info->id) || pc_text_xml_problem(info->id, NULL)) {
+    info->id[0] = '\0';
     snprintf(msg, msglen, "order without a valid \"%s\"", BMP_F_ID);
     return -1;
   }
@@ -263,13 +269,29 @@ bmp_order_to_xml(struct json_object *order, const char *plugin_name,
   char state[sizeof(info.status) + sizeof(info.financial) +
              sizeof(info.fulfillment) + sizeof(info.updated_at) + 4];
   char note[400];
+  char order_date[32];
+  char sub[300];
+  int64_t created_ms;
   int rc = -1;
 
   *xml = NULL;
   *len = 0;
   if(bmp_order_info_get(order, &info, msg, msglen))
     return -1;
+  /* validated before anything is built: every text must be able to go
+   * into the document, and the host must never see an invalid one */
+  if(pc_json_check_text(order, sub, sizeof(sub))) {
+    snprintf(msg, msglen, "order %s: %s", info.id, sub);
+    return -1;
+  }
   created = bmp_jstr(order, BMP_F_CREATED_AT);
+  if(created && *created &&
+     (pc_time_parse(created, &created_ms) != BMC_OK ||
+      pc_time_format(created_ms, order_date, sizeof(order_date)) != BMC_OK)) {
+    snprintf(msg, msglen, "order %s: \"%s\" is \"%.40s\", not an RFC 3339 "
+             "time", info.id, BMP_F_CREATED_AT, created);
+    return -1;
+  }
   currency = bmp_jstr(order, BMP_F_CURRENCY);
   /* absent members stay NULL; each use checks the type */
   if(!json_object_object_get_ex(order, BMP_F_CUSTOMER, &cust))
@@ -316,7 +338,7 @@ bmp_order_to_xml(struct json_object *order, const char *plugin_name,
   /* Seed 003: every Pro order is Fully Charged, even when unpaid on Pro;
    * the payment method is not imported. */
   bmp_xw_el(&x, "payment_status", "FullyCharged");
-  bmp_xw_el(&x, "order_date", created);
+  bmp_xw_el(&x, "order_date", order_date);
   bmp_order_state(&info, state, sizeof(state));
   bmp_xw_el(&x, "marketplace_state", state);
   bmp_xw_el(&x, "currency", currency);

@@ -111,8 +111,13 @@ bmp_run(void *inst, const char *action_id, const char *const *items,
     return BMC_ERR_INVALID_ARG;
   }
   for(i = 0; i < sizeof(bmp_dispatch) / sizeof(bmp_dispatch[0]); i++)
-    if(!strcmp(bmp_dispatch[i].id, action_id))
-      return bmp_dispatch[i].fn(bi, errbuf, errlen);
+    if(!strcmp(bmp_dispatch[i].id, action_id)) {
+      int rc = bmp_dispatch[i].fn(bi, errbuf, errlen);
+      /* the key is read again at the start of every action; the HTTP
+       * client keeps its own (wiped) copy */
+      explicit_bzero(bi->conf.key, sizeof(bi->conf.key));
+      return rc;
+    }
   bmp_errf(errbuf, errlen, "backmarket_pro: unknown action");
   return BMC_ERR_INVALID_ARG;
 }
@@ -126,7 +131,7 @@ bmp_destroy(void *inst)
     return;
   bmp_conn_free(bi);
   pc_secrets_clear(&bi->secrets);
-  memset(bi->conf.key, 0, sizeof(bi->conf.key));
+  explicit_bzero(bi->conf.key, sizeof(bi->conf.key));
   free(bi);
 }
 

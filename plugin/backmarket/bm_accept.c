@@ -1,32 +1,22 @@
 /*
  * bm_accept.c -- owns order acceptance (DESIGN 3.1 step 4): the stock
- * check and acceptance policy per paid line, the per-line transition
- * journal that makes every POST /ws/orders/{id} happen once even across
- * crashes, and the re-check of orders held for stock.
+ * check and acceptance policy per paid line -- lines of one order that
+ * share a SKU are decided together, since Back Market accepts or cancels
+ * them with one request --, acting on the plan through the transition
+ * journal (bm_transition.c), and holding orders short of stock.
  *
  * The plan of each new paid line (accept, cancel, hold) is kept in memory
  * (struct bm_line.plan): a crash before anything is sent just plans again.
- * Journal values under "line/<order_id>/<line_id>":
- *   sent:N                   about to send / sent, outcome unknown
- *   done:N                   Back Market confirmed the line is in state N
- *   rejected:N               Back Market refused (4xx); shown, not retried
- * A "sent:N" line is never re-sent blindly: the order is read back from
- * Back Market first and a line already in state N is just marked done.
+ * A line the journal says "sent:N" is never re-sent blindly: the order is
+ * read back from Back Market first and a line already in state N is just
+ * marked done.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bm_order_side.h"
-#include "pc_buf.h"
-#include "pc_json.h"
-
-static void
-bm_line_key(char *key, size_t len, int64_t order_id, int64_t line_id)
-{
-  snprintf(key, len, "line/%lld/%lld", (long long)order_id,
-           (long long)line_id);
-}
 
 /* The N of "plan:N" / "sent:N" (0 when absent). */
 static int
@@ -61,114 +51,33 @@ bm_available(struct bm_inst *bi, const char *sku)
   return a;
 }
 
-int
-bm_order_fetch(struct bm_inst *bi, int64_t order_id, struct json_object **j,
-               struct bm_order *o, char *why, size_t whylen)
+/* Index of the first line before i that is in the same planning/request
+ * group as line i (a paid line with the same SKU, any case: Back Market
+ * moves lines by SKU), or i when there is none.  mark[] selects lines. */
+static size_t
+bm_group_first(const struct bm_order *o, const char *mark, size_t i)
 {
-  char path[64];
-  char perr[256];
-  int rc;
+  size_t j;
 
-  memset(o, 0, sizeof(*o));
-  snprintf(path, sizeof(path), "/ws/orders/%lld", (long long)order_id);
-  rc = bm_call(bi, "GET", path, NULL, j, NULL, why, whylen);
-  if(rc)
-    return rc;
-  rc = bm_order_parse(*j, o, perr, sizeof(perr));
-  if(rc) {
-    snprintf(why, whylen, "order %lld as read back from Back Market: %s",
-             (long long)order_id, perr);
-    bm_order_clear(o);
-    json_object_put(*j);
-    *j = NULL;
-  }
-  return rc;
+  for(j = 0; j < i; j++)
+    if(mark[j] && mark[j] == mark[i] &&
+       !strcasecmp(o->lines[j].sku, o->lines[i].sku))
+      return j;
+  return i;
 }
 
-/* State of line_id in a fresh read of the order; -1 if unknown. */
+/* Total quantity of line i's group (lines from i on). */
 static int64_t
-bm_fresh_line_state(struct bm_inst *bi, int64_t order_id, int64_t line_id,
-                    char *why, size_t whylen, int *rc_out)
+bm_group_qty(const struct bm_order *o, const char *mark, size_t i)
 {
-  struct json_object *j = NULL;
-  struct bm_order fresh;
-  int64_t st = -1;
-  size_t i;
+  int64_t q = 0;
+  size_t j;
 
-  *rc_out = bm_order_fetch(bi, order_id, &j, &fresh, why, whylen);
-  if(*rc_out)
-    return -1;
-  for(i = 0; i < fresh.n_lines; i++)
-    if(fresh.lines[i].id == line_id)
-      st = fresh.lines[i].state;
-  bm_order_clear(&fresh);
-  json_object_put(j);
-  return st;
-}
-
-int
-bm_line_transition(struct bm_inst *bi, int64_t order_id,
-                   const struct bm_line *l, int new_state, int with_reason,
-                   char *why, size_t whylen)
-{
-  struct pc_buf body;
-  char key[80];
-  char val[32];
-  char path[64];
-  int64_t st;
-  int frc;
-  int rc;
-
-  bm_line_key(key, sizeof(key), order_id, l->id);
-  snprintf(val, sizeof(val), "sent:%d", new_state);
-  /* WARNING: the journal entry must be durable BEFORE the request */
-  rc = bm_state_put(bi, key, val);
-  if(rc) {
-    snprintf(why, whylen, "could not record the transition before sending "
-             "it (%s); nothing was sent", bi->host && rc ? "state store" :
-             "");
-    return rc;
-  }
-  pc_buf_init(&body, 4096);
-  rc = pc_buf_addf(&body, "{\"order_id\":%lld,\"new_state\":%d,\"sku\":",
-                   (long long)order_id, new_state);
-  if(!rc)
-    rc = pc_json_quote(&body, l->sku);
-  if(!rc && with_reason)
-    rc = pc_buf_adds(&body, ",\"return_reason\":0");
-  if(!rc)
-    rc = pc_buf_adds(&body, "}");
-  if(rc) {
-    pc_buf_free(&body);
-    snprintf(why, whylen, "could not build the request");
-    return rc;
-  }
-  snprintf(path, sizeof(path), "/ws/orders/%lld", (long long)order_id);
-  rc = bm_call(bi, "POST", path, pc_buf_str(&body), NULL, NULL, why, whylen);
-  pc_buf_free(&body);
-  if(rc == BMC_ERR_REMOTE_REJECT) {
-    /* maybe an earlier attempt went through: look before calling it a
-     * rejection */
-    char why2[256];
-    st = bm_fresh_line_state(bi, order_id, l->id, why2, sizeof(why2), &frc);
-    if(!frc && st == new_state)
-      rc = BMC_OK;
-    else {
-      snprintf(val, sizeof(val), "rejected:%d", new_state);
-      if(bm_state_put(bi, key, val))
-        bm_log(bi, BMC_LOG_WARN, "order %lld line %lld: could not record "
-               "the rejection", (long long)order_id, (long long)l->id);
-      return rc;
-    }
-  }
-  if(rc)
-    return rc; /* stays "sent:N": read back before any resend */
-  snprintf(val, sizeof(val), "done:%d", new_state);
-  rc = bm_state_put(bi, key, val);
-  if(rc)
-    snprintf(why, whylen, "Back Market accepted the change but it could not "
-             "be recorded; the next run reads the order back");
-  return rc;
+  for(j = i; j < o->n_lines; j++)
+    if(mark[j] && mark[j] == mark[i] &&
+       !strcasecmp(o->lines[j].sku, o->lines[i].sku))
+      q += o->lines[j].quantity;
+  return q;
 }
 
 int
@@ -177,35 +86,44 @@ bm_accept_plan(struct bm_inst *bi, struct bm_run *run, struct bm_order *o)
   char key[80];
   char val[32];
   char note[512];
+  char *fresh;
   size_t i;
   size_t o_len = 0;
   int short_any = 0;
-  int rc;
+  int rc = BMC_OK;
 
   note[0] = '\0';
-  /* first pass: which new paid lines are short of stock */
+  /* the new paid lines: not planned, sent or held yet */
+  fresh = calloc(o->n_lines ? o->n_lines : 1, 1);
+  if(!fresh)
+    return BMC_ERR_NOMEM;
+  for(i = 0; i < o->n_lines; i++) {
+    if(o->lines[i].kind != BM_LINE_PAID)
+      continue;
+    bm_line_key(key, sizeof(key), o->order_id, o->lines[i].id);
+    if((rc = bm_state_get(bi, key, val, sizeof(val))))
+      goto out;
+    fresh[i] = val[0] ? 0 : 1;
+  }
+  /* first pass: which SKUs (all their new lines together) are short */
   for(i = 0; i < o->n_lines; i++) {
     const struct bm_line *l = &o->lines[i];
     struct bm_avail a;
     int64_t committed;
-    if(l->kind != BM_LINE_PAID)
+    int64_t need;
+    if(!fresh[i] || bm_group_first(o, fresh, i) != i)
       continue;
-    bm_line_key(key, sizeof(key), o->order_id, l->id);
-    if((rc = bm_state_get(bi, key, val, sizeof(val))))
-      return rc;
-    if(val[0])
-      continue; /* already planned or sent */
+    need = bm_group_qty(o, fresh, i);
     a = bm_available(bi, l->sku);
     committed = bm_map_get(&run->committed, l->sku, NULL);
     if(committed < 0)
       committed = 0;
-    if(!a.found || a.qty - committed < l->quantity) {
+    if(!a.found || a.qty - committed < need) {
       int n;
       short_any = 1;
       n = snprintf(note + o_len, sizeof(note) - o_len,
                    "%sSKU %.80s needs %lld, %s", o_len ? "; " : "", l->sku,
-                   (long long)l->quantity,
-                   a.found ? "" : "is not in the catalog");
+                   (long long)need, a.found ? "" : "is not in the catalog");
       if(n > 0 && (size_t)n < sizeof(note) - o_len)
         o_len += (size_t)n;
       if(a.found) {
@@ -216,43 +134,47 @@ bm_accept_plan(struct bm_inst *bi, struct bm_run *run, struct bm_order *o)
       }
     }
   }
-  /* second pass: decide each line */
+  /* second pass: decide each SKU; its lines share the decision */
   for(i = 0; i < o->n_lines; i++) {
     struct bm_line *l = &o->lines[i];
     struct bm_avail a;
     int64_t committed;
-    const char *plan;
+    size_t first;
+    char plan;
     int64_t *ref;
-    if(l->kind != BM_LINE_PAID)
+    if(!fresh[i])
       continue;
-    bm_line_key(key, sizeof(key), o->order_id, l->id);
-    if((rc = bm_state_get(bi, key, val, sizeof(val))))
-      return rc;
-    if(val[0])
-      continue;
+    first = bm_group_first(o, fresh, i);
     a = bm_available(bi, l->sku);
     committed = bm_map_get(&run->committed, l->sku, NULL);
     if(committed < 0)
       committed = 0;
-    if(!short_any || !strcmp(run->policy, "accept"))
-      plan = "plan:2";
+    if(first != i)
+      plan = o->lines[first].plan;
+    else if(!short_any || !strcmp(run->policy, "accept"))
+      plan = '2';
     else if(!strcmp(run->policy, "cancel"))
-      plan = (a.found && a.qty - committed >= l->quantity) ? "plan:2"
-                                                           : "plan:4";
+      plan = (a.found && a.qty - committed >= bm_group_qty(o, fresh, i))
+                 ? '2'
+                 : '4';
     else
-      plan = "hold";
-    if(!strcmp(plan, "plan:2")) {
+      plan = 'h';
+    if(plan == '2') {
       ref = bm_map_ref(&run->committed, l->sku);
-      if(!ref)
-        return BMC_ERR_NOMEM;
+      if(!ref) {
+        rc = BMC_ERR_NOMEM;
+        goto out;
+      }
       *ref += l->quantity;
       ref = bm_map_ref(&run->avail_before, l->sku);
-      if(!ref)
-        return BMC_ERR_NOMEM;
-      *ref = a.found ? a.qty : 0;
+      if(!ref) {
+        rc = BMC_ERR_NOMEM;
+        goto out;
+      }
+      if(first == i)
+        *ref = a.found ? a.qty : 0;
     }
-    l->plan = !strcmp(plan, "plan:2") ? '2' : !strcmp(plan, "plan:4") ? '4'
-                                                                   : 'h';
+    l->plan = plan;
   }
   if(short_any) {
     bm_log(bi, BMC_LOG_WARN, "order %lld: not enough stock (%s); policy "
@@ -264,7 +186,9 @@ bm_accept_plan(struct bm_inst *bi, struct bm_run *run, struct bm_order *o)
                        "reason \"stock mistake\""
                      : "holding the order for review (nothing accepted)");
   }
-  return BMC_OK;
+out:
+  free(fresh);
+  return rc;
 }
 
 void
@@ -325,109 +249,186 @@ bm_hold(struct bm_inst *bi, struct bm_run *run, const struct bm_order *o)
   return BMC_OK;
 }
 
+/* Lines the journal says "sent:N": read the order back once; lines that
+ * moved on are settled (bm_journal_settle), lines still paid are sent
+ * again.  *n_cancel counts confirmed cancellations.  BMC_OK, or the
+ * read's error (the lines then wait for the next run). */
+static int
+bm_apply_readback(struct bm_inst *bi, struct bm_run *run,
+                  const struct bm_order *o, char *want, const char *sent,
+                  size_t *n_cancel)
+{
+  struct json_object *j = NULL;
+  struct bm_order fresh;
+  char why[512];
+  size_t i;
+  size_t k;
+  int rc;
+
+  rc = bm_order_fetch(bi, o->order_id, &j, &fresh, why, sizeof(why));
+  if(rc) {
+    bm_log(bi, BMC_LOG_WARN, "order %lld: cannot read the order back (%s); "
+           "its unconfirmed lines are retried next run",
+           (long long)o->order_id, why);
+    for(i = 0; i < o->n_lines; i++)
+      if(sent[i])
+        want[i] = 0;
+    return rc;
+  }
+  rc = bm_journal_settle(bi, run, &fresh);
+  for(i = 0; !rc && i < o->n_lines; i++) {
+    if(!sent[i])
+      continue;
+    for(k = 0; k < fresh.n_lines; k++)
+      if(fresh.lines[k].id == o->lines[i].id)
+        break;
+    if(k == fresh.n_lines || fresh.lines[k].kind != BM_LINE_PAID) {
+      if(k < fresh.n_lines && want[i] == '4' &&
+         fresh.lines[k].kind == BM_LINE_CANCELLED)
+        (*n_cancel)++;
+      want[i] = 0; /* settled above, or gone */
+    }
+  }
+  bm_order_clear(&fresh);
+  json_object_put(j);
+  return rc;
+}
+
+/* Send one SKU group (lines of o with want[i] == target and the SKU of
+ * line i) and report each line.  BMC_OK to go on, else the error that
+ * stops the order. */
+static int
+bm_apply_group(struct bm_inst *bi, struct bm_run *run,
+               const struct bm_order *o, char *want, size_t i,
+               size_t *n_cancel)
+{
+  const struct bm_line **g;
+  int *moved;
+  char why[512];
+  char id[32];
+  char target = want[i];
+  size_t n = 0;
+  size_t j;
+  int rc;
+
+  snprintf(id, sizeof(id), "%lld", (long long)o->order_id);
+  g = calloc(o->n_lines, sizeof(*g));
+  moved = calloc(o->n_lines, sizeof(*moved));
+  if(!g || !moved) {
+    free(g);
+    free(moved);
+    return BMC_ERR_NOMEM;
+  }
+  for(j = i; j < o->n_lines; j++)
+    if(want[j] == target && !strcasecmp(o->lines[j].sku, o->lines[i].sku)) {
+      g[n++] = &o->lines[j];
+      want[j] = 0;
+    }
+  why[0] = '\0';
+  rc = bm_sku_transition(bi, o->order_id, g, n, target - '0', target == '4',
+                         moved, why, sizeof(why));
+  for(j = 0; j < n; j++) {
+    const struct bm_line *l = g[j];
+    if(moved[j] && target == '2') {
+      run->accepted++;
+      bm_log(bi, BMC_LOG_INFO, "order %s line %lld (SKU %s x%lld) accepted "
+             "on Back Market", id, (long long)l->id, l->sku,
+             (long long)l->quantity);
+    }
+    else if(moved[j]) {
+      (*n_cancel)++;
+      run->cancelled++;
+      bm_log(bi, BMC_LOG_WARN, "order %s line %lld (SKU %s x%lld) cancelled "
+             "on Back Market: not enough stock (reason: stock mistake)", id,
+             (long long)l->id, l->sku, (long long)l->quantity);
+    }
+    else if(rc == BMC_ERR_REMOTE_REJECT || rc == BMC_ERR_UNAUTHORIZED) {
+      char msg[800];
+      snprintf(msg, sizeof(msg), "order %s line %lld (SKU %.80s): Back "
+               "Market refused to %s it: %s", id, (long long)l->id, l->sku,
+               target == '2' ? "accept" : "cancel", why);
+      bm_log(bi, BMC_LOG_ERROR, "%s", msg);
+      bi->host->item_error(bi->hctx, id, "remote_reject", msg);
+      run->item_errors++;
+    }
+    else if(!rc) {
+      bm_log(bi, BMC_LOG_WARN, "order %s line %lld (SKU %s): Back Market "
+             "answered, but the order does not show the line %s yet; it is "
+             "confirmed next run", id, (long long)l->id, l->sku,
+             target == '2' ? "accepted" : "cancelled");
+    }
+  }
+  free(g);
+  free(moved);
+  if(rc == BMC_ERR_REMOTE_REJECT)
+    return BMC_OK;
+  if(rc && rc != BMC_ERR_UNAUTHORIZED)
+    bm_log(bi, BMC_LOG_WARN, "order %s: %s; retried next run", id, why);
+  return rc;
+}
+
 int
 bm_accept_apply(struct bm_inst *bi, struct bm_run *run,
                 const struct bm_order *o)
 {
   char key[80];
   char val[32];
-  char why[512];
   char id[32];
+  char *want;
+  char *sent;
   size_t i;
   size_t n_cancel = 0;
-  size_t n_paid = 0;
+  int any_sent = 0;
   int held = 0;
-  int rc;
+  int rc = BMC_OK;
   int first_err = BMC_OK;
 
   snprintf(id, sizeof(id), "%lld", (long long)o->order_id);
+  want = calloc(o->n_lines ? o->n_lines : 1, 1);
+  sent = calloc(o->n_lines ? o->n_lines : 1, 1);
+  if(!want || !sent) {
+    rc = BMC_ERR_NOMEM;
+    goto out;
+  }
   for(i = 0; i < o->n_lines; i++) {
     const struct bm_line *l = &o->lines[i];
     int target = 0;
-    int reason = 0;
     if(l->kind != BM_LINE_PAID)
       continue;
-    n_paid++;
     bm_line_key(key, sizeof(key), o->order_id, l->id);
     if((rc = bm_state_get(bi, key, val, sizeof(val))))
-      return rc;
+      goto out;
     if(!val[0] && l->plan == 'h')
       snprintf(val, sizeof(val), "hold");
     else if(!val[0] && (l->plan == '2' || l->plan == '4'))
       snprintf(val, sizeof(val), "plan:%c", l->plan);
     if(!strcmp(val, "hold")) {
       if(!held && (rc = bm_hold(bi, run, o)))
-        return rc;
+        goto out;
       held = 1;
       if((rc = bm_state_put(bi, key, "held")))
-        return rc;
+        goto out;
       continue;
     }
-    if(!strcmp(val, "held") || !strncmp(val, "done:", 5) ||
-       !strncmp(val, "rejected:", 9) || !val[0])
-      continue;
     if(!strncmp(val, "plan:", 5) || !strncmp(val, "sent:", 5))
       target = bm_state_target(val + 5);
     if(target != 2 && target != 4)
-      continue;
-    reason = target == 4;
+      continue; /* held, done, rejected, moved, or nothing planned */
+    want[i] = (char)('0' + target);
     if(!strncmp(val, "sent:", 5)) {
-      /* a crash or error hid the outcome: read back before resending */
-      int frc;
-      int64_t st = bm_fresh_line_state(bi, o->order_id, l->id, why,
-                                       sizeof(why), &frc);
-      if(frc) {
-        bm_log(bi, BMC_LOG_WARN, "order %s line %lld: cannot read the order "
-               "back (%s); retried next run", id, (long long)l->id, why);
-        if(!first_err)
-          first_err = frc;
-        continue;
-      }
-      if(st == target) {
-        snprintf(val, sizeof(val), "done:%d", target);
-        if((rc = bm_state_put(bi, key, val)))
-          return rc;
-        if(target == 2)
-          run->accepted++;
-        else
-          n_cancel++;
-        continue;
-      }
-      if(st != 1)
-        continue; /* moved on (customer cancel...): nothing to send */
+      sent[i] = 1;
+      any_sent = 1;
     }
-    rc = bm_line_transition(bi, o->order_id, l, target, reason, why,
-                            sizeof(why));
-    if(rc == BMC_ERR_REMOTE_REJECT || rc == BMC_ERR_UNAUTHORIZED) {
-      char msg[800];
-      snprintf(msg, sizeof(msg), "order %s line %lld (SKU %.80s): Back "
-               "Market refused to %s it: %s", id, (long long)l->id, l->sku,
-               target == 2 ? "accept" : "cancel", why);
-      bm_log(bi, BMC_LOG_ERROR, "%s", msg);
-      bi->host->item_error(bi->hctx, id, "remote_reject", msg);
-      run->item_errors++;
-      if(rc == BMC_ERR_UNAUTHORIZED)
-        return rc;
+  }
+  /* a crash or error hid an outcome: read back before resending */
+  if(any_sent)
+    first_err = bm_apply_readback(bi, run, o, want, sent, &n_cancel);
+  for(i = 0; i < o->n_lines; i++) {
+    if(!want[i])
       continue;
-    }
-    if(rc) {
-      bm_log(bi, BMC_LOG_WARN, "order %s line %lld: %s; retried next run",
-             id, (long long)l->id, why);
-      return rc;
-    }
-    if(target == 2) {
-      run->accepted++;
-      bm_log(bi, BMC_LOG_INFO, "order %s line %lld (SKU %s x%lld) accepted "
-             "on Back Market", id, (long long)l->id, l->sku,
-             (long long)l->quantity);
-    }
-    else {
-      n_cancel++;
-      run->cancelled++;
-      bm_log(bi, BMC_LOG_WARN, "order %s line %lld (SKU %s x%lld) cancelled "
-             "on Back Market: not enough stock (reason: stock mistake)", id,
-             (long long)l->id, l->sku, (long long)l->quantity);
-    }
+    rc = bm_apply_group(bi, run, o, want, i, &n_cancel);
+    if(rc)
+      goto out;
   }
   if(n_cancel) {
     char msg[300];
@@ -437,15 +438,18 @@ bm_accept_apply(struct bm_inst *bi, struct bm_run *run,
     bi->host->item_error(bi->hctx, id, "stock_cancelled", msg);
     run->item_errors++;
     if(n_cancel == o->n_lines) {
-      rc = bi->host->order_set_status(bi->hctx, id, "Cancelled", msg);
-      if(!rc)
-        rc = bi->host->order_mark_reported(bi->hctx, id,
-                                           BMC_REPORT_CANCEL);
-      if(rc)
+      int crc = bi->host->order_set_status(bi->hctx, id, "Cancelled", msg);
+      if(!crc)
+        crc = bi->host->order_mark_reported(bi->hctx, id,
+                                            BMC_REPORT_CANCEL);
+      if(crc)
         bm_log(bi, BMC_LOG_WARN, "order %s: could not cancel it in the "
-               "host (%d)", id, rc);
+               "host (%d)", id, crc);
     }
   }
-  (void)n_paid;
-  return first_err;
+  rc = first_err;
+out:
+  free(want);
+  free(sent);
+  return rc;
 }

@@ -39,20 +39,18 @@ bm_bulk_reason(struct json_object *v, char *buf, size_t len)
     for(i = 0; i < json_object_array_length(m) && used < len; i++) {
       e = json_object_array_get_idx(m, i);
       w = snprintf(buf + used, len - used, "%s%s", i ? "; " : "",
-                   json_object_is_type(e, json_type_string)
-                       ? json_object_get_string(e)
-                       : json_object_to_json_string_ext(
-                             e, JSON_C_TO_STRING_PLAIN));
+                   pc_json_text(e) ? pc_json_text(e)
+                                   : json_object_to_json_string_ext(
+                                         e, JSON_C_TO_STRING_PLAIN));
       if(w < 0)
         break;
       used += (size_t)w;
     }
     return buf;
   }
-  snprintf(buf, len, "%s", json_object_is_type(m, json_type_string)
-                               ? json_object_get_string(m)
-                               : json_object_to_json_string_ext(
-                                     m, JSON_C_TO_STRING_PLAIN));
+  snprintf(buf, len, "%s", pc_json_text(m) ? pc_json_text(m)
+                                           : json_object_to_json_string_ext(
+                                                 m, JSON_C_TO_STRING_PLAIN));
   return buf;
 }
 
@@ -66,12 +64,11 @@ bm_bulk_listing_id(struct json_object *v, char *buf, size_t len)
   buf[0] = '\0';
   if(!json_object_is_type(v, json_type_object))
     return;
-  if(json_object_object_get_ex(v, "id", &m) &&
-     json_object_is_type(m, json_type_string))
-    snprintf(buf, len, "%s", json_object_get_string(m));
+  if(json_object_object_get_ex(v, "id", &m) && pc_json_text(m))
+    snprintf(buf, len, "%s", pc_json_text(m));
   else if(json_object_object_get_ex(v, "listing_id", &m) &&
-          (json_object_is_type(m, json_type_int) ||
-           json_object_is_type(m, json_type_string)))
+          ((json_object_is_type(m, json_type_int) &&
+            pc_json_int_in_range(m)) || pc_json_text(m)))
     snprintf(buf, len, "%s", json_object_get_string(m));
 }
 
@@ -81,15 +78,16 @@ bm_bulk_entry_sku(const char *key, struct json_object *v)
 {
   struct json_object *m;
 
+  const char *s;
+
   if(json_object_is_type(v, json_type_object) &&
-     json_object_object_get_ex(v, "sku", &m) &&
-     json_object_is_type(m, json_type_string))
-    return json_object_get_string(m);
+     json_object_object_get_ex(v, "sku", &m) && (s = pc_json_text(m)))
+    return s;
   return key;
 }
 
 /* Report the outcome of every row of a finished task. */
-static int
+int
 bm_bulk_rows(struct json_object *result, const char *const *skus,
              size_t n_rows, int task_ok, bm_bulk_row_fn row_fn, void *ud)
 {
@@ -114,8 +112,9 @@ bm_bulk_rows(struct json_object *result, const char *const *skus,
       const char *sku = bm_bulk_entry_sku(k, v);
 
       if(bm_smap_get(&seen, sku, &idx) && idx >= 0) {
+        const char *why = bm_bulk_reason(v, reason, sizeof(reason));
         row_fn(ud, skus[idx], 0, NULL,
-               bm_bulk_reason(v, reason, sizeof(reason)));
+               *why ? why : "refused by Back Market (no reason given)");
         bm_smap_put(&seen, sku, -1);
       }
     }
@@ -141,12 +140,76 @@ bm_bulk_rows(struct json_object *result, const char *const *skus,
   return BMC_OK;
 }
 
+int
+bm_bulk_task_id(struct json_object *j, int64_t *task_id, char *err,
+                size_t errlen)
+{
+  static const char *const keys[] = {"bodymessage", "task_id", "id"};
+  struct json_object *v = NULL;
+  const char *key = NULL;
+  const char *s;
+  size_t i;
+
+  *task_id = 0;
+  for(i = 0; i < sizeof(keys) / sizeof(keys[0]) && !key; i++)
+    if(json_object_is_type(j, json_type_object) &&
+       json_object_object_get_ex(j, keys[i], &v) && v)
+      key = keys[i];
+  if(!key) {
+    snprintf(err, errlen, "the answer has no task id (bodymessage)");
+    return BMC_ERR_PROTOCOL;
+  }
+  if(json_object_is_type(v, json_type_int) && pc_json_int_in_range(v))
+    *task_id = json_object_get_int64(v);
+  else if((s = pc_json_text(v)) && *s && strlen(s) <= 18 &&
+          strspn(s, "0123456789") == strlen(s))
+    *task_id = strtoll(s, NULL, 10);
+  if(*task_id > 0)
+    return BMC_OK;
+  *task_id = 0;
+  snprintf(err, errlen, "the task id in the answer (%s) is %.60s, expected "
+           "a positive integer", key,
+           json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+  return BMC_ERR_PROTOCOL;
+}
+
+int
+bm_bulk_status(struct json_object *j, int64_t task_id, int64_t *status,
+               const char **last_error, struct json_object **result,
+               char *err, size_t errlen)
+{
+  struct json_object *v;
+  int64_t other;
+  char sub[160];
+
+  *status = -1;
+  *last_error = NULL;
+  *result = NULL;
+  if(pc_json_int(j, "action_status", 1, status, sub, sizeof(sub))) {
+    snprintf(err, errlen, "bulk task %lld: %s", (long long)task_id, sub);
+    return BMC_ERR_PROTOCOL;
+  }
+  if(pc_json_int(j, "task_id", 0, &other, NULL, 0) == BMC_OK &&
+     other != task_id) {
+    snprintf(err, errlen, "bulk task %lld: the status answer is about task "
+             "%lld", (long long)task_id, (long long)other);
+    return BMC_ERR_PROTOCOL;
+  }
+  if(*status == 8 &&
+     (pc_json_str(j, "last_action_error", 0, last_error, NULL, 0) != BMC_OK ||
+      !**last_error))
+    *last_error = "no reason given";
+  if(json_object_object_get_ex(j, "result", &v))
+    *result = v;
+  return BMC_OK;
+}
+
 static int
 bm_bulk_submit(struct bm_inst *bi, const char *lang, const char *csv,
                int64_t *task_id, char *errbuf, size_t errlen)
 {
   struct pc_http_resp resp;
-  struct json_object *j = NULL, *v;
+  struct json_object *j = NULL;
   struct pc_buf body;
   char err[200];
   int rc;
@@ -174,23 +237,11 @@ bm_bulk_submit(struct bm_inst *bi, const char *lang, const char *csv,
     return rc;
   }
   j = pc_json_parse(resp.body ? resp.body : "", resp.len, err, sizeof(err));
-  rc = BMC_ERR_PROTOCOL;
-  if(j) {
-    if((json_object_object_get_ex(j, "bodymessage", &v) ||
-        json_object_object_get_ex(j, "task_id", &v) ||
-        json_object_object_get_ex(j, "id", &v)) &&
-       (json_object_is_type(v, json_type_int) ||
-        json_object_is_type(v, json_type_string))) {
-      *task_id = json_object_get_int64(v);
-      if(*task_id > 0)
-        rc = BMC_OK;
-    }
-    if(rc != BMC_OK)
-      snprintf(err, sizeof(err), "no task id (bodymessage) in the answer");
-    json_object_put(j);
-  }
+  rc = j ? bm_bulk_task_id(j, task_id, err, sizeof(err)) : BMC_ERR_PROTOCOL;
+  json_object_put(j);
   if(rc != BMC_OK)
-    snprintf(errbuf, errlen, "bulk CSV upload: %s", err);
+    snprintf(errbuf, errlen, "bulk CSV upload: %s; nothing is recorded and "
+             "the changes go again next run", err);
   pc_http_resp_clear(&resp);
   return rc;
 }
@@ -240,22 +291,23 @@ bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
     }
     j = pc_json_parse(resp.body ? resp.body : "", resp.len, err, sizeof(err));
     pc_http_resp_clear(&resp);
-    if(!j || pc_json_int(j, "action_status", 1, &status, err, sizeof(err))) {
-      snprintf(errbuf, errlen, "bulk task %lld: %s", (long long)task_id, err);
+    if(!j || bm_bulk_status(j, task_id, &status, &lerr, &result, err,
+                            sizeof(err))) {
+      if(j)
+        snprintf(errbuf, errlen, "%s", err);
+      else
+        snprintf(errbuf, errlen, "bulk task %lld: %s", (long long)task_id,
+                 err);
       json_object_put(j);
       return BMC_ERR_PROTOCOL;
     }
-    if(status == 9 || status == 8) {
-      json_object_object_get_ex(j, "result", &result);
-      if(status == 8 && pc_json_str(j, "last_action_error", 0, &lerr, NULL,
-                                    0) != BMC_OK)
-        lerr = "no reason given";
-      if(status == 8) {
-        snprintf(errbuf, errlen, "bulk task %lld failed: %s",
-                 (long long)task_id, lerr);
-        json_object_put(j);
-        return BMC_ERR_REMOTE_REJECT;
-      }
+    if(status == 8) {
+      snprintf(errbuf, errlen, "bulk task %lld failed: %s",
+               (long long)task_id, lerr);
+      json_object_put(j);
+      return BMC_ERR_REMOTE_REJECT;
+    }
+    if(status == 9) {
       rc = bm_bulk_rows(result, skus, n_rows, 1, row_fn, ud);
       json_object_put(j);
       bm_log(bi, BMC_LOG_INFO, "bulk task %lld done after %lld s",

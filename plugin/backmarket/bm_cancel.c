@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bm_order_side.h"
 #include "pc_rc.h"
@@ -70,15 +71,56 @@ bm_collect_orders(struct bm_inst *bi, enum bmc_order_query q, int64_t *ids,
   return rc;
 }
 
-/* Cancel one order on Back Market.  BMC_OK when every line is final. */
+/* The cancellation target of a line (4 before acceptance, 5 after), 0
+ * when it is final or cannot be cancelled; reports those it cannot. */
+static int
+bm_cancel_target(struct bm_inst *bi, const char *id, const struct bm_line *l,
+                 size_t *n_final, int64_t *errors)
+{
+  char msg[300];
+
+  switch(l->kind) {
+  case BM_LINE_CANCELLED:
+    (*n_final)++;
+    return 0;
+  case BM_LINE_PAID:
+    return 4;
+  case BM_LINE_ACCEPTED:
+    return 5;
+  case BM_LINE_SHIPPED:
+  case BM_LINE_REFUNDED:
+    snprintf(msg, sizeof(msg), "order %s line %lld is already %s on Back "
+             "Market: it cannot be cancelled; refund it through Back "
+             "Market's customer care instead", id, (long long)l->id,
+             bm_line_state_name(l->state));
+    bm_log(bi, BMC_LOG_ERROR, "%s", msg);
+    bi->host->item_error(bi->hctx, id, "cancel_after_ship", msg);
+    (*errors)++;
+    return 0;
+  default:
+    /* not paid yet (0, 8, 9): Back Market cancels those itself */
+    bm_log(bi, BMC_LOG_INFO, "order %s line %lld is %s on Back Market; "
+           "nothing to cancel yet, checked again next run", id,
+           (long long)l->id, bm_line_state_name(l->state));
+    return 0;
+  }
+}
+
+/* Cancel one order on Back Market: one request per SKU and target state
+ * (Back Market moves every line of a SKU at once).  BMC_OK when every
+ * line is final. */
 static int
 bm_cancel_one(struct bm_inst *bi, int64_t order_id, int64_t *errors)
 {
   struct json_object *j = NULL;
   struct bm_order o;
+  const struct bm_line **g = NULL;
+  int *moved = NULL;
+  int *target = NULL;
   char why[512];
   char id[32];
   size_t i;
+  size_t k;
   size_t n_final = 0;
   int rc;
 
@@ -94,54 +136,44 @@ bm_cancel_one(struct bm_inst *bi, int64_t order_id, int64_t *errors)
     }
     return rc;
   }
-  for(i = 0; i < o.n_lines && !rc; i++) {
-    const struct bm_line *l = &o.lines[i];
-    int target;
-    switch(l->kind) {
-    case BM_LINE_CANCELLED:
-      n_final++;
+  rc = bm_journal_settle(bi, NULL, &o);
+  g = calloc(o.n_lines, sizeof(*g));
+  moved = calloc(o.n_lines, sizeof(*moved));
+  target = calloc(o.n_lines, sizeof(*target));
+  if(!rc && (!g || !moved || !target))
+    rc = BMC_ERR_NOMEM;
+  for(i = 0; !rc && i < o.n_lines; i++)
+    target[i] = bm_cancel_target(bi, id, &o.lines[i], &n_final, errors);
+  for(i = 0; !rc && i < o.n_lines; i++) {
+    size_t n = 0;
+    int t = target[i];
+    if(!t)
       continue;
-    case BM_LINE_PAID:
-      target = 4;
-      break;
-    case BM_LINE_ACCEPTED:
-      target = 5;
-      break;
-    case BM_LINE_SHIPPED:
-    case BM_LINE_REFUNDED: {
-      char msg[300];
-      snprintf(msg, sizeof(msg), "order %s line %lld is already %s on Back "
-               "Market: it cannot be cancelled; refund it through Back "
-               "Market's customer care instead", id, (long long)l->id,
-               bm_line_state_name(l->state));
-      bm_log(bi, BMC_LOG_ERROR, "%s", msg);
-      bi->host->item_error(bi->hctx, id, "cancel_after_ship", msg);
-      (*errors)++;
-      continue;
+    for(k = i; k < o.n_lines; k++)
+      if(target[k] == t && !strcasecmp(o.lines[k].sku, o.lines[i].sku)) {
+        g[n++] = &o.lines[k];
+        target[k] = 0;
+      }
+    rc = bm_sku_transition(bi, order_id, g, n, t, 0, moved, why,
+                           sizeof(why));
+    for(k = 0; k < n; k++) {
+      if(moved[k]) {
+        n_final++;
+        bm_log(bi, BMC_LOG_INFO, "order %s line %lld (SKU %s) cancelled on "
+               "Back Market (state %d)", id, (long long)g[k]->id, g[k]->sku,
+               t);
+      }
+      else if(rc == BMC_ERR_REMOTE_REJECT) {
+        char msg[640];
+        snprintf(msg, sizeof(msg), "order %s line %lld: Back Market refused "
+                 "the cancellation: %s", id, (long long)g[k]->id, why);
+        bm_log(bi, BMC_LOG_ERROR, "%s", msg);
+        bi->host->item_error(bi->hctx, id, "remote_reject", msg);
+        (*errors)++;
+      }
     }
-    default: {
-      /* not paid yet (0, 8, 9): Back Market cancels those itself */
-      bm_log(bi, BMC_LOG_INFO, "order %s line %lld is %s on Back Market; "
-             "nothing to cancel yet, checked again next run", id,
-             (long long)l->id, bm_line_state_name(l->state));
-      continue;
-    }
-    }
-    rc = bm_line_transition(bi, order_id, l, target, 0, why, sizeof(why));
-    if(!rc) {
-      n_final++;
-      bm_log(bi, BMC_LOG_INFO, "order %s line %lld (SKU %s) cancelled on "
-             "Back Market (state %d)", id, (long long)l->id, l->sku, target);
-    }
-    else if(rc == BMC_ERR_REMOTE_REJECT) {
-      char msg[640];
-      snprintf(msg, sizeof(msg), "order %s line %lld: Back Market refused "
-               "the cancellation: %s", id, (long long)l->id, why);
-      bm_log(bi, BMC_LOG_ERROR, "%s", msg);
-      bi->host->item_error(bi->hctx, id, "remote_reject", msg);
-      (*errors)++;
+    if(rc == BMC_ERR_REMOTE_REJECT)
       rc = BMC_OK;
-    }
   }
   if(!rc && n_final == o.n_lines) {
     rc = bi->host->order_mark_reported(bi->hctx, id, BMC_REPORT_CANCEL);
@@ -150,6 +182,9 @@ bm_cancel_one(struct bm_inst *bi, int64_t order_id, int64_t *errors)
              "host could not record it (%d); checked again next run", id,
              rc);
   }
+  free(g);
+  free(moved);
+  free(target);
   bm_order_clear(&o);
   json_object_put(j);
   return rc;

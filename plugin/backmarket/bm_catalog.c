@@ -14,6 +14,7 @@
 #include "bm_catalog_side.h"
 #include "pc_budget.h"
 #include "pc_http.h"
+#include "pc_text.h"
 
 void
 bm_catalog_side_free(struct bm_inst *bi)
@@ -312,22 +313,10 @@ bm_smap_free(struct bm_smap *m)
   bm_smap_init(m);
 }
 
-static uint64_t
-bm_smap_hash(const char *s)
-{
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-  for(; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 static size_t
 bm_smap_slot(const struct bm_smap *m, const char *key)
 {
-  size_t i = (size_t)bm_smap_hash(key) & (m->cap - 1);
+  size_t i = (size_t)pc_text_hash(key) & (m->cap - 1);
 
   while(m->keys[i] && strcmp(m->keys[i], key))
     i = (i + 1) & (m->cap - 1);

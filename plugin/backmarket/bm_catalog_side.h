@@ -98,6 +98,8 @@ struct bm_mprice {
 int bm_price_for(const struct bm_pricing *r, const struct bmc_product *p,
                  const char *market, struct bm_mprice *out);
 
+struct json_object;
+
 /* ---- bm_qty.c: the quantity formula (pure) ---- */
 
 /* Company defaults from the Toolbox (Safety Qty, Max Qty). */
@@ -299,6 +301,75 @@ int bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
                 const char *const *skus, size_t n_rows, bm_bulk_row_fn row_fn,
                 void *ud, char *errbuf, size_t errlen);
 
+/* Decoders of the bulk answers (pure, fuzzed): the task id of the upload's
+ * answer (bodymessage, else task_id, else id): a positive integer, or a
+ * string of digits; BMC_ERR_PROTOCOL with what was received otherwise. */
+int bm_bulk_task_id(struct json_object *answer, int64_t *task_id, char *err,
+                    size_t errlen);
+/* A task status answer: action_status (required), the task_id when given
+ * (must be ours), last_action_error of a failed task, result (borrowed;
+ * NULL when absent).  BMC_OK or BMC_ERR_PROTOCOL with a message. */
+int bm_bulk_status(struct json_object *answer, int64_t task_id,
+                   int64_t *status, const char **last_error,
+                   struct json_object **result, char *err, size_t errlen);
+/* Report every row of a finished task to row_fn: named in
+ * result.product_errors / product_success (keys or "sku" members), or, for
+ * rows the result does not name, task_ok.  BMC_OK or BMC_ERR_NOMEM. */
+int bm_bulk_rows(struct json_object *result, const char *const *skus,
+                 size_t n_rows, int task_ok, bm_bulk_row_fn row_fn, void *ud);
+
+/* ---- bm_listings.c: one listing of GET /ws/listings ---- */
+
+/* Quantities Back Market can hold: -1 (oversold) and up; an answer beyond
+ * these is not believed. */
+#define BM_LISTING_QTY_MIN (-1000000)
+#define BM_LISTING_QTY_MAX 10000000
+
+/* A listing as read (strings borrowed from the JSON). */
+struct bm_listing {
+  const char *sku, *id;   /* id: a UUID or a legacy integer, path-safe */
+  int has_price, has_max; /* price / max_price present and readable */
+  int64_t price, max_price;
+  int has_qty;            /* quantity present, an integer, plausible */
+  int64_t qty;
+  char qty_err[200];      /* why not, when has_qty is 0 */
+};
+/* Parse one listing (pure, fuzzed).  BMC_OK (quantity problems only in
+ * qty_err), or BMC_ERR_PROTOCOL with err when the SKU or id is unusable
+ * (missing, a NUL inside, control characters, an id that is neither a
+ * UUID nor an integer). */
+int bm_listing_parse(struct json_object *l, struct bm_listing *out,
+                     char *err, size_t errlen);
+
+/* ---- bm_confirm.c: confirming single listing updates ---- */
+
+/* What a single listing update sent. */
+struct bm_listing_want {
+  const char *listing_id; /* as in the path (UUID or legacy integer) */
+  int64_t qty;            /* -1 = not sent */
+  int64_t price_cents;    /* -1 = not sent */
+};
+
+/* 1 when a 2xx answer (the listing) names w->listing_id (its "id" or
+ * "listing_id") and shows every value sent; else 0 and why ("the answer
+ * shows quantity 7, not the 3 sent", "the answer is not a listing
+ * (malformed JSON at offset 12: ...)").  Pure. */
+int bm_listing_answer_ok(const char *body, size_t len,
+                         const struct bm_listing_want *w, char *why,
+                         size_t whylen);
+/* Confirm a single update from its answer, else by reading the listing
+ * back under lang.  BMC_OK when confirmed; BMC_ERR_PROTOCOL (why says what
+ * the answer and the read-back showed) when not. */
+int bm_listing_confirm(struct bm_inst *bi, const char *lang,
+                       const struct pc_http_resp *resp,
+                       const struct bm_listing_want *w, char *why,
+                       size_t whylen);
+/* Record a push that was answered but not confirmed under key: the value
+ * "unconfirmed:<value>" is never read back as what Back Market holds
+ * (bm_smap_load skips it), so the next run sends the value again. */
+int bm_record_unconfirmed(struct bm_inst *bi, const char *key,
+                          int64_t value);
+
 /* ---- bm_market.c ---- */
 
 /* Format cents in the currency's own decimals (JPY: none, "449");
@@ -317,6 +388,7 @@ struct bm_qitem {
 
 struct bm_push_stats {
   size_t wanted, sent, ok, failed, deferred, requests;
+  size_t unconfirmed; /* answered 2xx but not confirmed: sent next run */
 };
 
 /* Push quantities: zero-outs first, then other decreases, then increases;

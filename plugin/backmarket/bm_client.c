@@ -234,7 +234,7 @@ bm_settings_fp(struct bm_inst *bi, const char *const *keys)
       v[0] = '\0';
     bm_fp_add(&h, v);
   }
-  memset(v, 0, sizeof(v));
+  explicit_bzero(v, sizeof(v)); /* it held the token */
   return h;
 }
 
@@ -267,17 +267,17 @@ bm_client_build(struct bm_inst *bi, struct bm_order_side *s, char *errbuf,
   }
   if(bm_token_form(token, why, sizeof(why))) {
     snprintf(errbuf, errlen, "%s", why);
-    memset(token, 0, sizeof(token));
+    explicit_bzero(token, sizeof(token));
     return BMC_ERR_CONFIG;
   }
   snprintf(auth, sizeof(auth), "Basic %s", token);
   if(pc_secrets_add(&s->secrets, token) || pc_secrets_add(&s->secrets, auth)) {
-    memset(token, 0, sizeof(token));
-    memset(auth, 0, sizeof(auth));
+    explicit_bzero(token, sizeof(token));
+    explicit_bzero(auth, sizeof(auth));
     snprintf(errbuf, errlen, "out of memory");
     return BMC_ERR_NOMEM;
   }
-  memset(token, 0, sizeof(token));
+  explicit_bzero(token, sizeof(token));
   if(bm_setting(bi, "platform", platform, sizeof(platform)) || !platform[0])
     snprintf(platform, sizeof(platform), "eu");
   if(bm_setting(bi, "base_url", s->base_url, sizeof(s->base_url)))
@@ -293,7 +293,7 @@ bm_client_build(struct bm_inst *bi, struct bm_order_side *s, char *errbuf,
     snprintf(s->market, sizeof(s->market), "%s", bm_platforms[i].market);
   }
   if(!s->base_url[0] || !s->market[0]) {
-    memset(auth, 0, sizeof(auth));
+    explicit_bzero(auth, sizeof(auth));
     snprintf(errbuf, errlen, "setting platform: unknown platform \"%.8s\" "
              "(expected eu, na or ap)", platform);
     return BMC_ERR_CONFIG;
@@ -308,7 +308,11 @@ bm_client_build(struct bm_inst *bi, struct bm_order_side *s, char *errbuf,
   bm_user_agent(bi, ua, sizeof(ua));
   memset(&conf, 0, sizeof(conf));
   conf.base_url = s->base_url;
+  conf.base_url_setting = "base_url";
   conf.user_agent = ua;
+  conf.user_agent_setting = "contact_email";
+  conf.accept_language_setting = "markets";
+  conf.auth_setting = "token";
   conf.timeout_ms = (long)bm_setting_int(bi, "http_timeout_ms", 30000);
   conf.auth_header = "Authorization";
   conf.auth_value = auth;
@@ -316,7 +320,7 @@ bm_client_build(struct bm_inst *bi, struct bm_order_side *s, char *errbuf,
   conf.max_attempts = (int)bm_setting_int(bi, "http_max_attempts", 5);
   rc = pc_http_create(&conf, bi->host, bi->hctx, &bi->http, why,
                       sizeof(why));
-  memset(auth, 0, sizeof(auth));
+  explicit_bzero(auth, sizeof(auth));
   if(rc) {
     snprintf(errbuf, errlen, "connection settings: %s", why);
     return rc;
@@ -408,7 +412,7 @@ bm_error_reason(const char *body, size_t len, char *why, size_t wl)
     return;
   }
   if(json_object_is_type(j, json_type_string)) {
-    msg = json_object_get_string(j);
+    msg = pc_json_text(j);
   }
   else if(!pc_json_obj(j, "error", 0, &e, NULL, 0)) {
     if(pc_json_str(e, "message", 0, &msg, NULL, 0))

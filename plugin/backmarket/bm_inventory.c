@@ -188,10 +188,28 @@ bm_qpush_single(struct bm_inst *bi, struct pc_budget *lines,
   st->sent++;
   rc = bm_cat_send(bi, "POST", target, NULL, body, BM_BUDGET_CATALOG, &resp);
   if(rc == BMC_OK) {
-    if(bm_qrecord(bi, q->sku, q->qty) == BMC_OK)
-      st->ok++;
-    else
-      st->failed++;
+    struct bm_listing_want w = {q->listing_id, q->qty, -1};
+    char why[600], msg[800], key[512];
+
+    if(bm_listing_confirm(bi, NULL, &resp, &w, why, sizeof(why)) ==
+       BMC_OK) {
+      if(bm_qrecord(bi, q->sku, q->qty) == BMC_OK)
+        st->ok++;
+      else
+        st->failed++;
+    }
+    else {
+      snprintf(msg, sizeof(msg), "listing %s: quantity %lld was answered "
+               "with success but is not confirmed: %s; recorded as "
+               "unconfirmed and sent again next run", q->listing_id,
+               (long long)q->qty, why);
+      bm_log(bi, BMC_LOG_WARN, "SKU %s: %s", q->sku, msg);
+      bi->host->item_error(bi->hctx, q->sku, "push_unconfirmed", msg);
+      snprintf(key, sizeof(key), BM_KEY_QTY "%s", q->sku);
+      if(bm_record_unconfirmed(bi, key, q->qty) != BMC_OK)
+        st->failed++;
+      st->unconfirmed++;
+    }
   }
   else if(rc == BMC_ERR_REMOTE_REJECT) {
     char msg[300];
@@ -496,10 +514,11 @@ bm_inventory_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
     bi->host->job_progress(bi->hctx, (int64_t)st.ok, (int64_t)st.wanted);
     bm_log(bi, BMC_LOG_INFO, "inventory%s: %lld enabled products, %lld "
            "filtered out, %lld without listing%s; %zu changed, %zu sent in "
-           "%zu requests, %zu ok, %zu failed, %zu wait for the next run",
-           bi->n_sel ? " (selection)" : "", (long long)c.seen,
+           "%zu requests, %zu ok, %zu failed, %zu unconfirmed, %zu wait for "
+           "the next run", bi->n_sel ? " (selection)" : "", (long long)c.seen,
            (long long)c.filtered, (long long)c.unlisted, off, st.wanted,
-           st.sent, st.requests, st.ok, st.failed, st.deferred);
+           st.sent, st.requests, st.ok, st.failed, st.unconfirmed,
+           st.deferred);
   }
   bm_qitems_free(c.items, c.n);
   bm_qitems_free(c.zc, c.nz);

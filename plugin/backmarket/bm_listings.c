@@ -1,7 +1,7 @@
 /*
  * bm_listings.c -- Active Listing Download: pages through GET /ws/listings
- * (page-size 50, following `next`), fills each host product's
- * bm_listing_id by merchant SKU, remembers what Back Market holds
+ * (page-size 50, following `next` through pc_page.h), fills each host
+ * product's bm_listing_id by merchant SKU, remembers what Back Market holds
  * (quantity; price, max_price and the min price/comment/warranty hash per
  * market) in the state store for the inventory and price diffs, and sets
  * SKUs that Back Market lists but the host does not know to quantity 0
@@ -12,8 +12,16 @@
 #include <string.h>
 
 #include "bm_catalog_side.h"
+#include "bm_order_side.h"
 #include "pc_http.h"
 #include "pc_json.h"
+#include "pc_page.h"
+#include "pc_text.h"
+
+#define BM_LISTING_MAX_PAGES 100000
+
+static const struct pc_page_spec bm_listing_page = {
+  "listings", "results", "count", NULL, "next"};
 
 struct bm_dl_ctx {
   struct bm_inst *bi;
@@ -93,6 +101,46 @@ bm_dl_zero_add(struct bm_dl_ctx *c, const char *sku, const char *id,
   return BMC_OK;
 }
 
+int
+bm_listing_parse(struct json_object *l, struct bm_listing *out, char *err,
+                 size_t errlen)
+{
+  int rc;
+
+  memset(out, 0, sizeof(*out));
+  if((rc = pc_json_str(l, "sku", 1, &out->sku, err, errlen)) ||
+     (rc = pc_json_str(l, "id", 1, &out->id, err, errlen)))
+    return BMC_ERR_PROTOCOL;
+  if(!*out->sku || strlen(out->sku) > 255 ||
+     pc_text_header_problem(out->sku) || pc_text_xml_problem(out->sku, NULL)) {
+    snprintf(err, errlen, "field sku: not a usable SKU (empty, longer than "
+             "255 characters, control characters or not UTF-8)");
+    return BMC_ERR_PROTOCOL;
+  }
+  /* the id goes into request paths later: a UUID or a legacy integer */
+  if(!*out->id || strlen(out->id) > 64 ||
+     strspn(out->id, "0123456789abcdefABCDEF-") != strlen(out->id)) {
+    snprintf(err, errlen, "field id: \"%.70s\" is not a listing id (a UUID "
+             "or an integer)", out->id);
+    return BMC_ERR_PROTOCOL;
+  }
+  out->has_price = pc_json_money(l, "price", 0, &out->price, NULL, 0) ==
+                   BMC_OK;
+  out->has_max = pc_json_money(l, "max_price", 0, &out->max_price, NULL,
+                               0) == BMC_OK;
+  rc = pc_json_int(l, "quantity", 1, &out->qty, out->qty_err,
+                   sizeof(out->qty_err));
+  if(rc == BMC_OK &&
+     (out->qty < BM_LISTING_QTY_MIN || out->qty > BM_LISTING_QTY_MAX)) {
+    snprintf(out->qty_err, sizeof(out->qty_err), "field quantity: %lld is "
+             "not a plausible stock level; the listing's quantity is not "
+             "recorded", (long long)out->qty);
+    rc = BMC_ERR_PROTOCOL;
+  }
+  out->has_qty = rc == BMC_OK;
+  return BMC_OK;
+}
+
 /* One listing of a page. */
 static int
 bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
@@ -100,22 +148,25 @@ bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
 {
   struct bm_inst *bi = c->bi;
   struct bm_dl_prod f;
+  struct bm_listing li;
   const char *sku, *id;
-  int64_t qty = 0, cents;
-  char err[160];
+  int64_t qty;
+  char err[200];
   int rc;
 
-  if(pc_json_str(l, "sku", 1, &sku, err, sizeof(err)) ||
-     pc_json_str(l, "id", 1, &id, err, sizeof(err))) {
+  if(bm_listing_parse(l, &li, err, sizeof(err))) {
     bm_log(bi, BMC_LOG_WARN, "listing skipped: %s", err);
     return BMC_OK;
   }
+  sku = li.sku;
+  id = li.id;
+  qty = li.qty;
   c->listings++;
-  if(pc_json_money(l, "price", 0, &cents, err, sizeof(err)) == BMC_OK &&
-     (rc = bm_dl_put(bi, &c->price, BM_KEY_PRICE, c->market, sku, cents)))
+  if(li.has_price &&
+     (rc = bm_dl_put(bi, &c->price, BM_KEY_PRICE, c->market, sku, li.price)))
     return rc;
-  if(pc_json_money(l, "max_price", 0, &cents, err, sizeof(err)) == BMC_OK &&
-     (rc = bm_dl_put(bi, &c->maxp, BM_KEY_MAXP, c->market, sku, cents)))
+  if(li.has_max && (rc = bm_dl_put(bi, &c->maxp, BM_KEY_MAXP, c->market, sku,
+                                   li.max_price)))
     return rc;
   {
     const char *comment = NULL;
@@ -134,8 +185,8 @@ bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
   }
   if(!c->first)
     return BMC_OK;
-  if(pc_json_int(l, "quantity", 1, &qty, err, sizeof(err))) {
-    bi->host->item_error(bi->hctx, sku, "protocol", err);
+  if(!li.has_qty) {
+    bi->host->item_error(bi->hctx, sku, "protocol", li.qty_err);
     return BMC_OK;
   }
   memset(&f, 0, sizeof(f));
@@ -169,10 +220,11 @@ bm_dl_market(struct bm_dl_ctx *c, char *errbuf, size_t errlen)
 {
   struct bm_inst *bi = c->bi;
   struct pc_http_resp resp;
-  struct json_object *j, *res, *next;
-  char target[1024], err[200], pfx[64];
-  int64_t count = 0;
+  struct pc_pager pager;
+  struct json_object *j;
+  char err[300], pfx[64];
   size_t i;
+  int more = 1;
   int rc = BMC_OK;
 
   bm_smap_init(&c->price);
@@ -186,11 +238,16 @@ bm_dl_market(struct bm_dl_ctx *c, char *errbuf, size_t errlen)
   snprintf(pfx, sizeof(pfx), BM_KEY_META "%s/", c->market);
   if(rc == BMC_OK)
     rc = bm_smap_load(bi, pfx, &c->meta);
-  snprintf(target, sizeof(target), "/ws/listings?page=1&page-size=50");
-  while(rc == BMC_OK && target[0]) {
+  pc_pager_init(&pager, &bm_listing_page, bi->http, bi->host, bi->hctx,
+                bi->orders ? &bi->orders->secrets : NULL,
+                "/ws/listings?page=1&page-size=50", 50,
+                BM_LISTING_MAX_PAGES);
+  while(rc == BMC_OK && more) {
+    struct pc_page pg;
+
     memset(&resp, 0, sizeof(resp));
-    rc = bm_cat_send(bi, "GET", target, c->market, NULL, BM_BUDGET_CATALOG,
-                     &resp);
+    rc = bm_cat_send(bi, "GET", pc_pager_target(&pager), c->market, NULL,
+                     BM_BUDGET_CATALOG, &resp);
     if(rc != BMC_OK) {
       snprintf(errbuf, errlen, "GET /ws/listings (%s) failed (HTTP %ld): "
                "%.200s", c->market, resp.status,
@@ -200,25 +257,27 @@ bm_dl_market(struct bm_dl_ctx *c, char *errbuf, size_t errlen)
     }
     j = pc_json_parse(resp.body ? resp.body : "", resp.len, err, sizeof(err));
     pc_http_resp_clear(&resp);
-    if(!j || pc_json_arr(j, "results", 1, &res, err, sizeof(err))) {
+    if(!j || pc_page_decode(&bm_listing_page, j, &pg, err, sizeof(err))) {
       snprintf(errbuf, errlen, "listings page (%s): %s", c->market, err);
       json_object_put(j);
       rc = BMC_ERR_PROTOCOL;
       break;
     }
-    if(pc_json_int(j, "count", 0, &count, NULL, 0) == BMC_OK && c->first)
-      c->count = count;
-    for(i = 0; i < json_object_array_length(res) && rc == BMC_OK; i++)
-      rc = bm_dl_listing(c, json_object_array_get_idx(res, i), errbuf,
+    for(i = 0; i < pg.n_items && rc == BMC_OK; i++)
+      rc = bm_dl_listing(c, json_object_array_get_idx(pg.items, i), errbuf,
                          errlen);
-    target[0] = '\0';
-    if(json_object_object_get_ex(j, "next", &next) &&
-       json_object_is_type(next, json_type_string))
-      snprintf(target, sizeof(target), "%s", json_object_get_string(next));
+    if(rc == BMC_OK &&
+       pc_pager_step(&pager, &pg, &more, err, sizeof(err)) != BMC_OK) {
+      snprintf(errbuf, errlen, "listings (%s): %s", c->market, err);
+      rc = BMC_ERR_PROTOCOL;
+    }
     json_object_put(j);
-    if(c->first)
+    if(c->first) {
+      c->count = pc_pager_total(&pager, c->listings);
       bi->host->job_progress(bi->hctx, c->listings, c->count);
+    }
   }
+  pc_pager_free(&pager);
   bm_smap_free(&c->price);
   bm_smap_free(&c->maxp);
   bm_smap_free(&c->meta);

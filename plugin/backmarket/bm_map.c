@@ -6,18 +6,7 @@
 #include <string.h>
 
 #include "bm_order_side.h"
-
-static uint64_t
-bm_hash(const char *s)
-{
-  uint64_t h = 1469598103934665603ull;
-
-  for(; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+#include "pc_text.h"
 
 void
 bm_map_init(struct bm_map *m)
@@ -56,7 +45,7 @@ bm_map_grow(struct bm_map *m)
     size_t j;
     if(!m->keys[i])
       continue;
-    j = bm_hash(m->keys[i]) & (ncap - 1);
+    j = pc_text_hash(m->keys[i]) & (ncap - 1);
     while(nk[j])
       j = (j + 1) & (ncap - 1);
     nk[j] = m->keys[i];
@@ -77,7 +66,7 @@ bm_map_ref(struct bm_map *m, const char *key)
 
   if((m->n + 1) * 2 > m->cap && bm_map_grow(m))
     return NULL;
-  j = bm_hash(key) & (m->cap - 1);
+  j = pc_text_hash(key) & (m->cap - 1);
   while(m->keys[j]) {
     if(!strcmp(m->keys[j], key))
       return &m->vals[j];
@@ -100,7 +89,7 @@ bm_map_get(const struct bm_map *m, const char *key, int *found)
     *found = 0;
   if(!m->cap)
     return -1;
-  j = bm_hash(key) & (m->cap - 1);
+  j = pc_text_hash(key) & (m->cap - 1);
   while(m->keys[j]) {
     if(!strcmp(m->keys[j], key)) {
       if(found)

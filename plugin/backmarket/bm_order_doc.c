@@ -12,6 +12,9 @@
 #include "pc_money.h"
 #include "pc_time.h"
 
+/* Back Market's limit on serial_number (an IMEI has 15 digits). */
+#define BM_SERIAL_MAX 50
+
 const char *
 bm_line_state_name(int64_t st)
 {
@@ -217,6 +220,8 @@ bm_order_parse(struct json_object *j, struct bm_order *o, char *err,
     o->order_id = 0;
     return BMC_ERR_PROTOCOL;
   }
+  /* every text of the order must be able to go into the host document */
+  BM_TRY(pc_json_check_text(j, sub, sizeof(sub)));
   BM_TRY(pc_json_int(j, "state", 1, &o->state, sub, sizeof(sub)));
   BM_TRY(pc_json_str(j, "date_creation", 1, &o->date_creation, sub,
                      sizeof(sub)));
@@ -298,6 +303,21 @@ bm_order_count(const struct bm_order *o, enum bm_line_state_kind k)
   return n;
 }
 
+/* An identifier worth keeping: 1 to BM_SERIAL_MAX visible ASCII
+ * characters (the host keeps serials one per line). */
+static int
+bm_serial_keep(const char *s)
+{
+  size_t n;
+
+  if(!s || !*s)
+    return 0;
+  for(n = 0; s[n]; n++)
+    if(s[n] < 0x21 || s[n] > 0x7e || n >= BM_SERIAL_MAX)
+      return 0;
+  return 1;
+}
+
 static void
 bm_doc_addr(struct pc_xml *x, const char *el, const struct bm_addr *a)
 {
@@ -333,6 +353,7 @@ bm_order_doc(const struct bm_order *o, struct pc_xml *x)
   const char *pay;
   int rc = BMC_OK;
 
+  memset(x, 0, sizeof(*x)); /* pc_xml_free(x) is safe on every return */
   for(i = 0; i < o->n_lines && !rc; i++) {
     const struct bm_line *l = &o->lines[i];
     rc = pc_money_add(subtotal, l->price, &subtotal);
@@ -389,6 +410,12 @@ bm_order_doc(const struct bm_order *o, struct pc_xml *x)
     pc_xml_money(x, "tax", l->tax);
     pc_xml_money(x, "fee", l->fee);
     pc_xml_textf(x, "marketplace_state", "%lld", (long long)l->state);
+    /* IMEI / serial number Back Market already holds (orders imported
+     * accepted or shipped): kept in the host's <serial> */
+    if(bm_serial_keep(l->imei))
+      pc_xml_text(x, "serial", l->imei);
+    if(bm_serial_keep(l->serial) && (!l->imei || strcmp(l->imei, l->serial)))
+      pc_xml_text(x, "serial", l->serial);
     pc_xml_close(x);
   }
   pc_xml_close(x);

@@ -170,11 +170,31 @@ void bm_accept_after_create(struct bm_inst *bi, struct bm_run *run,
 int bm_reserve_open(struct bm_inst *bi, struct bm_run *run);
 /* Re-check orders held for stock (state "hold/<id>"). */
 int bm_accept_recheck_holds(struct bm_inst *bi, struct bm_run *run);
-/* Post a line transition and journal it ("line/<order>/<line>"). */
-int bm_line_transition(struct bm_inst *bi, int64_t order_id,
-                       const struct bm_line *l, int new_state,
-                       int with_reason, char *why, size_t whylen);
-/* Fetch one order from Back Market (GET /ws/orders/{id}); *j owned. */
+
+/* ---- line transitions and their journal (bm_transition.c) ---- */
+/* The journal key "line/<order_id>/<line_id>". */
+void bm_line_key(char *key, size_t len, int64_t order_id, int64_t line_id);
+/* Move the n lines of one order that share a SKU (lines[0]->sku) to
+ * new_state with ONE request (Back Market moves lines by SKU; a server
+ * that moves one line per request gets one request per line, each after
+ * the answer showed the previous one moved), journaling each line
+ * ("sent:N" before, "done:N" once the answer or a read-back shows it).
+ * moved[i] (n entries) says which lines are confirmed.  BMC_OK (lines not
+ * confirmed stay "sent:N" for the next run), BMC_ERR_REMOTE_REJECT (the
+ * unmoved lines are journaled "rejected:N"; reason in why), or the
+ * transport/budget/auth error (journal stays "sent:N"). */
+int bm_sku_transition(struct bm_inst *bi, int64_t order_id,
+                      const struct bm_line *const *lines, size_t n,
+                      int new_state, int with_reason, int *moved, char *why,
+                      size_t whylen);
+/* Settle "sent:N" journal entries of o's lines that are no longer paid on
+ * Back Market (a request in flight when an earlier run died): "done:N"
+ * when the line reached N (logged, counted in run->accepted; run may be
+ * NULL), else "moved:<state>".  BMC_OK or a state store error. */
+int bm_journal_settle(struct bm_inst *bi, struct bm_run *run,
+                      const struct bm_order *o);
+/* Fetch one order from Back Market (GET /ws/orders/{id}); *j owned.  An
+ * answer that is another order is BMC_ERR_PROTOCOL. */
 int bm_order_fetch(struct bm_inst *bi, int64_t order_id,
                    struct json_object **j, struct bm_order *o, char *why,
                    size_t whylen);

@@ -1,17 +1,22 @@
 /*
  * bm_orders.c -- owns the order_download action (DESIGN 3.1): the
  * date_modification cursor with an overlap window, pagination to the end
- * following `next`, re-reading when orders moved between pages, per-run
+ * (pc_page.h: `next` on base_url's origin, loops and runaway page counts
+ * refused), re-reading when orders moved between pages, per-run
  * de-duplication by order id, import of paid orders into the host, updates
- * of orders that changed later (customer cancellations, refunds), and
- * advancing the cursor only past orders that were fully processed.
+ * of orders that changed later (customer cancellations, refunds), settling
+ * journal entries an interrupted run left, and advancing the cursor only
+ * past orders that were fully processed and never past the clock
+ * (pc_cursor.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bm_order_side.h"
+#include "pc_cursor.h"
 #include "pc_json.h"
+#include "pc_page.h"
 #include "pc_rc.h"
 #include "pc_time.h"
 
@@ -39,7 +44,24 @@ struct bm_dl {
   int64_t failed_min;       /* earliest date_modification not processed */
   int failed_unknown;       /* an order failed before its date was read */
   int64_t orders_seen;
+  int64_t newest_ms;        /* latest date_modification read (any order) */
+  char newest_id[32];       /* its order */
 };
+
+static const struct pc_page_spec bm_order_page = {
+  "orders", "results", "count", NULL, "next"};
+
+/* Remember the latest date_modification of the run (for the "ahead of
+ * the clock" warning). */
+static void
+bm_note_date(struct bm_dl *dl, const struct bm_order *o)
+{
+  if(o->mod_ms > dl->newest_ms) {
+    dl->newest_ms = o->mod_ms;
+    snprintf(dl->newest_id, sizeof(dl->newest_id), "order %lld",
+             (long long)o->order_id);
+  }
+}
 
 static int
 bm_defer(struct bm_dl *dl, const struct bm_order *o)
@@ -180,8 +202,8 @@ bm_upsert(struct bm_inst *bi, struct bm_dl *dl, const struct bm_order *o,
   rc = bm_order_doc(o, &x);
   if(rc) {
     pc_xml_free(&x);
-    snprintf(err, sizeof(err), "cannot build the order document (text that "
-             "is not valid UTF-8 or an amount out of range)");
+    snprintf(err, sizeof(err), "cannot build the order document (an "
+             "amount out of range)");
     bm_report(bi, dl, o->order_id, "order_invalid", err);
     return rc;
   }
@@ -189,12 +211,19 @@ bm_upsert(struct bm_inst *bi, struct bm_dl *dl, const struct bm_order *o,
   rc = bi->host->order_upsert(bi->hctx, pc_xml_str(&x), pc_xml_len(&x),
                               created, err, sizeof(err));
   pc_xml_free(&x);
-  if(rc) {
+  if(rc == BMC_ERR_SCHEMA) {
+    /* the host put its validator's message in the job log and the error
+     * queue already (ABI: order_upsert): one report per bad order */
+    bm_log(bi, BMC_LOG_WARN, "order %lld: the host refused the order "
+           "document (see the error queue); it is kept and retried next "
+           "run", (long long)o->order_id);
+    dl->run.item_errors++;
+  }
+  else if(rc) {
     char msg[700];
     snprintf(msg, sizeof(msg), "the host refused the order document: %s",
              err[0] ? err : "no reason given");
-    bm_report(bi, dl, o->order_id,
-              rc == BMC_ERR_SCHEMA ? "order_invalid" : "host_error", msg);
+    bm_report(bi, dl, o->order_id, "host_error", msg);
   }
   return rc;
 }
@@ -268,6 +297,7 @@ bm_process_order(struct bm_inst *bi, struct bm_dl *dl, struct json_object *j)
   int rc;
 
   rc = bm_order_parse(j, &o, err, sizeof(err));
+  bm_note_date(dl, &o);
   if(rc) {
     char msg[480];
     snprintf(msg, sizeof(msg), "unreadable order from Back Market: %s", err);
@@ -285,7 +315,9 @@ bm_process_order(struct bm_inst *bi, struct bm_dl *dl, struct json_object *j)
     bm_order_clear(&o);
     return BMC_OK; /* same version already processed in this run */
   }
-  rc = bm_host_order_get(bi, id, &ho);
+  rc = bm_journal_settle(bi, &dl->run, &o);
+  if(!rc)
+    rc = bm_host_order_get(bi, id, &ho);
   if(!rc) {
     rc = bm_update_existing(bi, dl, &o, &ho);
   }
@@ -332,53 +364,46 @@ bm_pass(struct bm_inst *bi, struct bm_dl *dl, int64_t since, int *stable,
         char *errbuf, size_t errlen)
 {
   char since_txt[32];
-  char *url;
+  char first[256];
+  struct pc_pager pager;
   struct bm_map ids;
   int64_t count_first = -1;
   int64_t count_last = -1;
   int64_t received = 0;
   int64_t page_size = bm_setting_int(bi, "order_page_size", 50);
-  int page = 0;
+  int more = 1;
   int rc = BMC_OK;
 
   *stable = 1;
   if(pc_time_format(since, since_txt, sizeof(since_txt)))
     return BMC_ERR_INTERNAL;
-  url = malloc(256);
-  if(!url)
-    return BMC_ERR_NOMEM;
-  snprintf(url, 256, "/ws/orders?date_modification=%s&page-size=%lld",
-           since_txt, (long long)page_size);
+  snprintf(first, sizeof(first),
+           "/ws/orders?date_modification=%s&page-size=%lld", since_txt,
+           (long long)page_size);
+  pc_pager_init(&pager, &bm_order_page, bi->http, bi->host, bi->hctx,
+                &bi->orders->secrets, first, page_size, BM_MAX_PAGES);
   bm_map_init(&ids);
-  while(url && page < BM_MAX_PAGES) {
+  while(more) {
     struct json_object *body = NULL;
-    struct json_object *results;
-    const char *next = NULL;
-    int64_t count = -1;
+    struct pc_page pg;
     size_t i;
-    size_t n;
 
-    page++;
-    rc = bm_call(bi, "GET", url, NULL, &body, NULL, errbuf, errlen);
+    rc = bm_call(bi, "GET", pc_pager_target(&pager), NULL, &body, NULL,
+                 errbuf, errlen);
     if(rc)
       break;
-    if(pc_json_arr(body, "results", 1, &results, errbuf, errlen)) {
-      rc = BMC_ERR_PROTOCOL;
+    rc = pc_page_decode(&bm_order_page, body, &pg, errbuf, errlen);
+    if(rc) {
       json_object_put(body);
       break;
     }
-    if(pc_json_str(body, "next", 0, &next, NULL, 0))
-      next = NULL;
-    if(pc_json_int(body, "count", 0, &count, NULL, 0))
-      count = -1;
     if(count_first < 0)
-      count_first = count;
-    count_last = count;
-    n = json_object_array_length(results);
-    bm_log(bi, BMC_LOG_DEBUG, "orders page %d: %zu order(s) of %lld", page,
-           n, (long long)count);
-    for(i = 0; i < n && !rc; i++) {
-      struct json_object *oj = json_object_array_get_idx(results, i);
+      count_first = pg.count;
+    count_last = pg.count;
+    bm_log(bi, BMC_LOG_DEBUG, "orders page %lld: %zu order(s) of %lld",
+           (long long)pager.pages + 1, pg.n_items, (long long)pg.count);
+    for(i = 0; i < pg.n_items && !rc; i++) {
+      struct json_object *oj = json_object_array_get_idx(pg.items, i);
       struct json_object *idj;
       received++;
       dl->orders_seen++;
@@ -394,26 +419,22 @@ bm_pass(struct bm_inst *bi, struct bm_dl *dl, int64_t since, int *stable,
       }
       rc = bm_process_order(bi, dl, oj);
     }
-    free(url);
-    url = NULL;
-    if(!rc && next && *next) {
-      url = strdup(next);
-      if(!url)
-        rc = BMC_ERR_NOMEM;
-    }
+    if(!rc)
+      rc = pc_pager_step(&pager, &pg, &more, errbuf, errlen);
     json_object_put(body);
     if(rc)
       break;
-    bi->host->job_progress(bi->hctx, received, count_last > 0 ? count_last
-                                                              : received);
+    bi->host->job_progress(bi->hctx, received,
+                           pc_pager_total(&pager, received));
   }
-  free(url);
   if(!rc && (count_first != count_last || (count_last >= 0 &&
                                            received < count_last)))
     *stable = 0;
   bm_map_free(&ids);
   if(rc && rc != BMC_ERR_NOMEM && !errbuf[0])
-    snprintf(errbuf, errlen, "order download stopped on page %d", page);
+    snprintf(errbuf, errlen, "order download stopped on page %lld",
+             (long long)pager.pages + 1);
+  pc_pager_free(&pager);
   return rc;
 }
 
@@ -425,6 +446,7 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
   int64_t cursor = 0;
   int64_t since;
   int64_t now;
+  int64_t overlap_ms;
   int pass;
   int stable = 0;
   int paged;
@@ -448,7 +470,18 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
     goto out;
   if(!cur_txt[0] || pc_time_parse(cur_txt, &cursor))
     cursor = now - bm_setting_int(bi, "first_download_days", 14) * 86400000;
-  since = cursor - bm_setting_int(bi, "order_overlap_s", 900) * 1000;
+  if(cursor > now) {
+    /* stored by a run that trusted a future date: orders since the last
+     * good cursor are unknown, so read the first download's window again
+     * (upserts make that harmless) */
+    int64_t days = bm_setting_int(bi, "first_download_days", 14);
+    bm_log(bi, BMC_LOG_WARN, "the stored order cursor %s is ahead of the "
+           "host clock; reading the orders of the last %lld day(s) again "
+           "(first_download_days)", cur_txt, (long long)days);
+    cursor = now - days * 86400000;
+  }
+  overlap_ms = bm_setting_int(bi, "order_overlap_s", 900) * 1000;
+  since = cursor - overlap_ms;
 
   rc = bm_reserve_open(bi, &dl.run);
   if(!rc)
@@ -478,6 +511,11 @@ bm_order_download(struct bm_inst *bi, char *errbuf, size_t errlen)
       next = dl.failed_min;
     if(!stable || dl.failed_unknown)
       next = cursor; /* not sure every order was seen: keep the cursor */
+    /* never past the clock: a future-dated order is imported, but it
+     * must not hide every later one */
+    next = pc_cursor_clamp(bi->host, bi->hctx, &bi->orders->secrets,
+                           bi->http, next, dl.newest_ms, dl.newest_id,
+                           "date_modification", overlap_ms);
     if(next > cursor) {
       prc = pc_time_format(next, cur_txt, sizeof(cur_txt));
       if(!prc)

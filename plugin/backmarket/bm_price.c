@@ -219,8 +219,23 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
                    &resp);
   free(body);
   if(rc == BMC_OK) {
-    bm_price_check_answer(c, it, resp.body, resp.len);
-    rc = bm_price_record(c, it);
+    struct bm_listing_want w = {it->listing_id, -1, it->cents};
+    char why[600], key[512], note[900];
+
+    if(bm_listing_confirm(bi, c->market, &resp, &w, why, sizeof(why)) ==
+       BMC_OK) {
+      bm_price_check_answer(c, it, resp.body, resp.len);
+      rc = bm_price_record(c, it);
+    }
+    else {
+      snprintf(note, sizeof(note), "%s: price %s %s was answered with "
+               "success but is not confirmed: %s; recorded as unconfirmed "
+               "and sent again next run", c->market, t1, c->currency, why);
+      bm_log(bi, BMC_LOG_WARN, "SKU %s: %s", it->sku, note);
+      bi->host->item_error(bi->hctx, it->sku, "push_unconfirmed", note);
+      snprintf(key, sizeof(key), BM_KEY_PRICE "%s/%s", c->market, it->sku);
+      rc = bm_record_unconfirmed(bi, key, it->cents);
+    }
   }
   else if(rc == BMC_ERR_REMOTE_REJECT) {
     snprintf(msg, sizeof(msg), "%s: price %s %s refused (HTTP %ld): %.200s",

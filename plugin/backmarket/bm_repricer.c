@@ -214,6 +214,20 @@ bm_rp_apply(struct bm_inst *bi, const struct bm_ritem *it, int mi,
   memset(&resp, 0, sizeof(resp));
   rc = bm_cat_send(bi, "POST", url, market, body, BM_BUDGET_CATALOG, &resp);
   if(rc == BMC_OK) {
+    struct bm_listing_want w = {it->listing_id, -1, target};
+    char nwhy[600], note[900];
+
+    if(bm_listing_confirm(bi, market, &resp, &w, nwhy, sizeof(nwhy))) {
+      snprintf(note, sizeof(note), "repricer %s: price %s %s was answered "
+               "with success but is not confirmed: %s; recorded as "
+               "unconfirmed and sent again next run", market, t1, currency,
+               nwhy);
+      bm_log(bi, BMC_LOG_WARN, "SKU %s: %s", it->sku, note);
+      bi->host->item_error(bi->hctx, it->sku, "push_unconfirmed", note);
+      rc = bm_record_unconfirmed(bi, key, target);
+      pc_http_resp_clear(&resp);
+      return rc;
+    }
     n = snprintf(val, sizeof(val), "%lld", (long long)target);
     rc = bi->host->state_put(bi->hctx, key, val, (size_t)n);
     if(old >= 0)

@@ -61,7 +61,7 @@ bm_validate_token(struct bm_inst *bi, char *errbuf, size_t errlen)
                          "the Authentication Token is longer than 512 "
                          "characters: it was not copied correctly");
   rc = bm_token_form(token, why, sizeof(why));
-  memset(token, 0, sizeof(token));
+  explicit_bzero(token, sizeof(token));
   if(rc)
     return bm_token_fail(bi, "malformed", BMC_ERR_CONFIG, errbuf, errlen,
                          why);

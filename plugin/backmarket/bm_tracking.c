@@ -462,11 +462,20 @@ bm_ship_one(struct bm_inst *bi, int64_t order_id, int imei_update,
                    errors))
     goto out;
   rc = bm_order_fetch(bi, order_id, &j, &bo, why, sizeof(why));
+  if(rc == BMC_ERR_REMOTE_REJECT || rc == BMC_ERR_PROTOCOL) {
+    /* refused, malformed or oversized: nothing was sent, and the run
+     * must not look clean */
+    snprintf(msg, sizeof(msg), "order %s: reading it back from Back Market "
+             "failed (%s); no tracking was sent, retried next run", id, why);
+    bm_log(bi, BMC_LOG_ERROR, "%s", msg);
+    bi->host->item_error(bi->hctx, id, "readback_failed", msg);
+    (*errors)++;
+    rc = BMC_OK;
+    goto out;
+  }
   if(rc) {
     bm_log(bi, BMC_LOG_WARN, "order %s: cannot read it from Back Market "
            "(%s); tracking retried next run", id, why);
-    if(rc == BMC_ERR_REMOTE_REJECT || rc == BMC_ERR_PROTOCOL)
-      rc = BMC_OK;
     goto out;
   }
   if(bm_order_count(&bo, BM_LINE_PAID) || bm_order_count(&bo, BM_LINE_UNPAID)) {

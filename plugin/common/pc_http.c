@@ -16,6 +16,8 @@
 #include "pc_budget.h"
 #include "pc_buf.h"
 #include "pc_redact.h"
+#include "pc_text.h"
+#include "pc_time.h"
 
 #define PC_DEFAULT_MAX_BODY ((size_t)16 * 1024 * 1024)
 
@@ -37,6 +39,8 @@ struct pc_http {
   int64_t max_wait_ms;
   struct pc_budget *budget; /* borrowed */
   struct pc_http_stats st;
+  int have_skew;         /* a response carried a readable Date header */
+  int64_t skew_ms;       /* server Date minus host clock, at that time */
   uint64_t seed;
   char curl_err[CURL_ERROR_SIZE];
   /* per-attempt capture */
@@ -58,6 +62,29 @@ pc_err(char *errbuf, size_t errlen, const char *msg)
 {
   if(errbuf && errlen)
     snprintf(errbuf, errlen, "%s", msg);
+}
+
+/* A value that goes into a request header (or the request line) must not
+ * carry CR/LF or other control characters: it would start a header of its
+ * own.  BMC_OK or BMC_ERR_CONFIG naming the setting it came from. */
+static int
+pc_http_check_header(const char *value, const char *setting,
+                     const char *what, int secret, char *errbuf,
+                     size_t errlen)
+{
+  const char *why = pc_text_header_problem(value);
+  char msg[300];
+
+  if(!why)
+    return BMC_OK;
+  if(setting)
+    snprintf(msg, sizeof(msg), "setting %s: the value %s, which would end "
+             "up in the HTTP %s; remove it%s", setting, why, what,
+             secret ? " (the value is not shown: it is a secret)" : "");
+  else
+    snprintf(msg, sizeof(msg), "the HTTP %s %s; refused", what, why);
+  pc_err(errbuf, errlen, msg);
+  return BMC_ERR_CONFIG;
 }
 
 /* Check scheme and find the origin length; BMC_OK or BMC_ERR_CONFIG. */
@@ -116,6 +143,22 @@ pc_http_create(const struct pc_http_conf *conf,
     pc_err(errbuf, errlen, "User-Agent is empty");
     return BMC_ERR_CONFIG;
   }
+  if((rc = pc_http_check_header(conf->base_url, conf->base_url_setting,
+                                 "request line (base URL)", 0, errbuf,
+                                 errlen)) ||
+     (rc = pc_http_check_header(conf->user_agent, conf->user_agent_setting,
+                                 "User-Agent header", 0, errbuf, errlen)) ||
+     (rc = pc_http_check_header(conf->accept_language,
+                                 conf->accept_language_setting,
+                                 "Accept-Language header", 0, errbuf,
+                                 errlen)) ||
+     (rc = pc_http_check_header(conf->auth_header, NULL,
+                                 "authentication header name", 0, errbuf,
+                                 errlen)) ||
+     (rc = pc_http_check_header(conf->auth_value, conf->auth_setting,
+                                 "authentication header", 1, errbuf,
+                                 errlen)))
+    return rc;
   h = calloc(1, sizeof(*h));
   if(!h) {
     pc_err(errbuf, errlen, "out of memory");
@@ -180,9 +223,7 @@ pc_http_free(struct pc_http *h)
   if(h->curl)
     curl_easy_cleanup(h->curl);
   if(h->auth_line) {
-    volatile char *p = h->auth_line;
-    while(*p)
-      *p++ = '\0';
+    explicit_bzero(h->auth_line, strlen(h->auth_line));
     free(h->auth_line);
   }
   free(h->base);
@@ -266,6 +307,8 @@ pc_http_header_cb(char *buf, size_t size, size_t nitems, void *ud)
      sizeof(((struct pc_http_resp *)0)->cf_ray)},
     {"content-type:", offsetof(struct pc_http_resp, content_type),
      sizeof(((struct pc_http_resp *)0)->content_type)},
+    {"date:", offsetof(struct pc_http_resp, date),
+     sizeof(((struct pc_http_resp *)0)->date)},
   };
   size_t i;
 
@@ -279,7 +322,7 @@ pc_http_header_cb(char *buf, size_t size, size_t nitems, void *ud)
 }
 
 static int
-pc_http_url(struct pc_http *h, const char *target, struct pc_buf *url)
+pc_http_url(const struct pc_http *h, const char *target, struct pc_buf *url)
 {
   if(!strncmp(target, "http://", 7) || !strncmp(target, "https://", 8)) {
     /* a `next` link: same origin only, so the token never leaves it */
@@ -296,6 +339,31 @@ pc_http_url(struct pc_http *h, const char *target, struct pc_buf *url)
   return pc_buf_adds(url, target);
 }
 
+/* Free a request's header list, wiping each line first: one of them holds
+ * the credential. */
+static void
+pc_http_free_headers(struct curl_slist *hdrs)
+{
+  struct curl_slist *t;
+
+  for(t = hdrs; t; t = t->next)
+    if(t->data)
+      explicit_bzero(t->data, strlen(t->data));
+  curl_slist_free_all(hdrs);
+}
+
+/* Remember how far the server's clock (its Date header) is from ours. */
+static void
+pc_http_note_date(struct pc_http *h, const struct pc_http_resp *resp)
+{
+  int64_t ms;
+
+  if(!resp->status || !resp->date[0] || pc_time_parse_http(resp->date, &ms))
+    return;
+  h->skew_ms = ms - h->host->now_ms(h->hctx);
+  h->have_skew = 1;
+}
+
 static int
 pc_http_attempt(struct pc_http *h, const struct pc_http_req *req,
                 const char *url, struct pc_http_resp *resp)
@@ -310,11 +378,20 @@ pc_http_attempt(struct pc_http *h, const struct pc_http_req *req,
   int rc;
   int ok = 1;
 
+  if(pc_text_header_problem(lang) ||
+     pc_text_header_problem(req->content_type)) {
+    snprintf(resp->error, sizeof(resp->error), "refused to send a header "
+             "value with a line break or control character (%s)",
+             pc_text_header_problem(lang) ? "Accept-Language"
+                                          : "Content-Type");
+    return BMC_ERR_INVALID_ARG;
+  }
   free(resp->body);
   resp->body = NULL;
   resp->len = 0;
   resp->status = 0;
   resp->retry_after[0] = resp->cf_ray[0] = resp->content_type[0] = '\0';
+  resp->date[0] = '\0';
   pc_buf_init(&h->body, h->max_body);
   h->overflow = 0;
   h->cur = resp;
@@ -380,14 +457,14 @@ pc_http_attempt(struct pc_http *h, const struct pc_http_req *req,
   }
 #undef PC_SET
   if(!ok) {
-    curl_slist_free_all(hdrs);
+    pc_http_free_headers(hdrs);
     snprintf(resp->error, sizeof(resp->error),
              "http: could not configure the request");
     return BMC_ERR_INTERNAL;
   }
   h->st.requests++;
   cc = curl_easy_perform(h->curl);
-  curl_slist_free_all(hdrs);
+  pc_http_free_headers(hdrs);
   if(curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
     status = 0;
   resp->status = status;
@@ -465,6 +542,7 @@ pc_http_send(struct pc_http *h, const struct pc_http_req *req,
     }
     resp->attempts = attempt;
     rc = pc_http_attempt(h, req, pc_buf_str(&url), resp);
+    pc_http_note_date(h, resp);
     if(!pc_http_retryable(rc) || attempt == max_attempts)
       break;
     ra = pc_http_retry_after_ms(resp->retry_after, h->host->now_ms(h->hctx));
@@ -491,4 +569,103 @@ pc_http_send(struct pc_http *h, const struct pc_http_req *req,
   }
   pc_buf_free(&url);
   return rc;
+}
+
+/* ---- pagination links and the server clock ---- */
+
+int
+pc_http_url_of(const struct pc_http *h, const char *target, char *out,
+               size_t outlen)
+{
+  struct pc_buf url;
+  int rc;
+
+  if(!h || !target || !out || !outlen)
+    return BMC_ERR_INVALID_ARG;
+  pc_buf_init(&url, outlen - 1);
+  rc = pc_http_url(h, target, &url);
+  if(!rc)
+    snprintf(out, outlen, "%s", pc_buf_str(&url));
+  else
+    out[0] = '\0';
+  pc_buf_free(&url);
+  return rc;
+}
+
+int
+pc_http_link(const struct pc_http *h, const char *link, const char *current,
+             char *out, size_t outlen, char *why, size_t whylen)
+{
+  const char *path;
+  size_t plen;
+  int absolute = 0;
+  int n;
+
+  if(!h || !link || !out || !outlen)
+    return BMC_ERR_INVALID_ARG;
+  out[0] = '\0';
+  if(strlen(link) > PC_HTTP_MAX_LINK) {
+    snprintf(why, whylen, "the link is longer than %d characters",
+             PC_HTTP_MAX_LINK);
+    return BMC_ERR_PROTOCOL;
+  }
+  if(pc_text_header_problem(link) || strchr(link, ' ')) {
+    snprintf(why, whylen, "the link contains spaces, line breaks or "
+             "control characters");
+    return BMC_ERR_PROTOCOL;
+  }
+  if(!strncasecmp(link, "https://", 8) || !strncasecmp(link, "http://", 7) ||
+     !strncmp(link, "//", 2)) {
+    /* absolute (or scheme-relative): keep only its path and query, so the
+     * credential never leaves base_url's origin */
+    const char *host = strstr(link, "//") + 2;
+    path = host + strcspn(host, "/?#");
+    if(*path == '#' || !*path)
+      path = "/";
+    absolute = 1;
+  }
+  else if(link[0] == '/' || link[0] == '?') {
+    path = link;
+  }
+  else {
+    snprintf(why, whylen, "the link \"%.80s\" is neither a URL nor an "
+             "absolute path", link);
+    return BMC_ERR_PROTOCOL;
+  }
+  plen = strcspn(path, "#");
+  if(path[0] == '?' && !absolute) {
+    /* a query-only reference keeps the current page's path: an absolute
+     * URL's, or base_url's path plus a base-relative target's */
+    const char *cur = current ? current : "/";
+    const char *bpath = h->base + h->origin_len;
+    size_t cl;
+    if(!strncmp(cur, "http://", 7) || !strncmp(cur, "https://", 8)) {
+      cur = strstr(cur, "//") + 2;
+      cur += strcspn(cur, "/?#");
+      bpath = "";
+    }
+    cl = strcspn(cur, "?#");
+    n = snprintf(out, outlen, "%.*s%s%.*s%.*s", (int)h->origin_len, h->base,
+                 bpath, (int)cl, cur, (int)plen, path);
+  }
+  else {
+    n = snprintf(out, outlen, "%.*s%s%.*s", (int)h->origin_len, h->base,
+                 path[0] == '/' ? "" : "/", (int)plen, path);
+  }
+  if(n < 0 || (size_t)n >= outlen) {
+    out[0] = '\0';
+    snprintf(why, whylen, "the link does not fit the request buffer");
+    return BMC_ERR_PROTOCOL;
+  }
+  return BMC_OK;
+}
+
+int
+pc_http_server_now(const struct pc_http *h, int64_t host_now_ms,
+                   int64_t *server_now_ms)
+{
+  if(!h || !h->have_skew)
+    return 0;
+  *server_now_ms = host_now_ms + h->skew_ms;
+  return 1;
 }

@@ -18,7 +18,20 @@
  *
  * Secrets.  The auth header value is copied into the client and is never
  * logged, never put in resp->error and never sent to another origin: an
- * absolute URL (a `next` link) must share base_url's scheme, host and port.
+ * absolute URL target must share base_url's scheme, host and port, and a
+ * pagination link is followed only through pc_http_link(), which keeps its
+ * path and query and puts them on base_url's origin.  The client's copy and
+ * every request's header list are wiped (explicit_bzero) before they are
+ * freed.
+ *
+ * Header injection.  No value reaches a header or the request line with a
+ * CR, LF or other control character: pc_http_create() refuses such a
+ * base URL, User-Agent, Accept-Language or credential with a message
+ * naming the setting it came from, and pc_http_send() refuses a
+ * per-request Accept-Language or Content-Type likewise.
+ *
+ * Server clock.  The Date header of every response is read; the offset of
+ * the latest one from the host clock is kept (pc_http_server_now()).
  *
  * Library init.  The first pc_http_create() of the process calls
  * curl_global_init() and xmlInitParser() under a mutex-guarded refcount;
@@ -50,6 +63,13 @@ struct pc_http_conf {
   int64_t backoff_base_ms;     /* first backoff; 0 = 500 */
   int64_t backoff_max_ms;      /* one backoff at most; 0 = 30000 */
   int64_t max_wait_ms;         /* total retry waiting per request; 0 = 120000 */
+  /* Names of the settings the values above came from, for messages
+   * ("setting markets: the value contains a line break ..."); NULL = a
+   * generic wording. */
+  const char *base_url_setting;
+  const char *user_agent_setting;  /* e.g. "company_name/contact_email" */
+  const char *accept_language_setting;
+  const char *auth_setting;        /* the value itself is never shown */
 };
 
 struct pc_http_req {
@@ -70,6 +90,7 @@ struct pc_http_resp {
   char retry_after[32];   /* response headers of the last attempt ("" = */
   char cf_ray[80];        /*  absent) */
   char content_type[120];
+  char date[64];          /* Date */
   char error[256];        /* why it failed, for logs; never has secrets */
   int attempts;           /* attempts made */
 };
@@ -84,7 +105,8 @@ struct pc_http_stats {
 
 /* Make a client.  conf strings are copied.  host/hctx are borrowed and must
  * outlive the client (they are used for wait_ms, now_ms and log).
- * BMC_ERR_CONFIG (bad/insecure base_url, missing user agent), NOMEM,
+ * BMC_ERR_CONFIG (bad/insecure base_url, missing user agent, a header value
+ * with CR/LF/control characters), NOMEM,
  * INTERNAL (curl init).  Message in errbuf. */
 int pc_http_create(const struct pc_http_conf *conf,
                    const struct bmc_host_api *host, void *hctx,
@@ -101,10 +123,38 @@ void pc_http_set_budget(struct pc_http *h, struct pc_budget *b);
  * Returns BMC_OK (2xx), BMC_ERR_REMOTE_REJECT / BMC_ERR_UNAUTHORIZED (4xx,
  * body kept), BMC_ERR_REMOTE_RETRY / BMC_ERR_TRANSPORT (retries exhausted),
  * BMC_ERR_BUDGET (a budget said wait for the next run; nothing was sent on
- * that attempt), BMC_ERR_PROTOCOL (body over the cap, foreign `next` URL),
- * BMC_ERR_INVALID_ARG, BMC_ERR_NOMEM. */
+ * that attempt), BMC_ERR_PROTOCOL (body over the cap, an absolute target on
+ * another origin), BMC_ERR_INVALID_ARG (also: a header value with a control
+ * character), BMC_ERR_NOMEM. */
 int pc_http_send(struct pc_http *h, const struct pc_http_req *req,
                  struct pc_http_resp *resp);
+
+/* Longest pagination link followed. */
+#define PC_HTTP_MAX_LINK 2000
+
+/* Resolve a pagination link (`next`) into an absolute URL on base_url's
+ * origin: an absolute URL (any scheme and host: a proxy, http vs https,
+ * another storefront host) or a scheme-relative one gives its path and
+ * query; an absolute path is taken as is; a query-only reference ("?p=2")
+ * keeps the path of `current` (the target of the page the link came
+ * from).  The fragment is dropped.  BMC_OK, or BMC_ERR_PROTOCOL with why
+ * (spaces or control characters, not a URL or path, too long). */
+int pc_http_link(const struct pc_http *h, const char *link,
+                 const char *current, char *out, size_t outlen, char *why,
+                 size_t whylen);
+
+/* The absolute URL a request target resolves to (base_url + target, or the
+ * target itself when it is an absolute URL on base_url's origin) into out.
+ * BMC_OK, BMC_ERR_PROTOCOL (another origin, or it does not fit: it is
+ * truncated), BMC_ERR_INVALID_ARG. */
+int pc_http_url_of(const struct pc_http *h, const char *target, char *out,
+                   size_t outlen);
+
+/* The server's clock now, from the Date header of the latest response that
+ * had one: 1 and *server_now_ms = host_now_ms + (Date - host clock then),
+ * or 0 when no response carried a readable Date. */
+int pc_http_server_now(const struct pc_http *h, int64_t host_now_ms,
+                       int64_t *server_now_ms);
 
 /* Free resp->body and zero resp.  Accepts NULL. */
 void pc_http_resp_clear(struct pc_http_resp *resp);

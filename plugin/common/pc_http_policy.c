@@ -79,14 +79,8 @@ pc_http_retryable(int rc)
 int64_t
 pc_http_retry_after_ms(const char *v, int64_t now_ms)
 {
-  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May",
-                                    "Jun", "Jul", "Aug", "Sep", "Oct",
-                                    "Nov", "Dec"};
   int64_t secs = 0;
   const char *p;
-  char iso[32];
-  int day, year, hh, mi, ss, m;
-  char mname[4];
   int64_t t;
 
   if(!v || !*v)
@@ -98,18 +92,7 @@ pc_http_retry_after_ms(const char *v, int64_t now_ms)
   }
   if(p != v && !*p)
     return secs * 1000;
-  /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
-  if(sscanf(v, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &day, mname, &year, &hh,
-            &mi, &ss) != 6)
-    return -1;
-  for(m = 0; m < 12; m++)
-    if(!strcmp(mname, mon[m]))
-      break;
-  if(m == 12)
-    return -1;
-  snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02dZ", year, m + 1,
-           day, hh, mi, ss);
-  if(pc_time_parse(iso, &t))
+  if(pc_time_parse_http(v, &t))
     return -1;
   return t > now_ms ? t - now_ms : 0;
 }

@@ -10,6 +10,7 @@
 #include "bmc/bmc_plugin.h"
 #include "pc_buf.h"
 #include "pc_money.h"
+#include "pc_text.h"
 
 struct json_object *
 pc_json_parse(const char *buf, size_t len, char *err, size_t errlen)
@@ -75,6 +76,19 @@ pc_json_type_name(const struct json_object *o)
   return "unknown";
 }
 
+int
+pc_json_int_in_range(struct json_object *v)
+{
+  int64_t i;
+
+  if(!v || !json_object_is_type(v, json_type_int))
+    return 0;
+  /* json-c saturates an integer beyond int64 (or parses it as uint64):
+   * the two extremes are what an out-of-range number turns into */
+  i = json_object_get_int64(v);
+  return i != INT64_MAX && i != INT64_MIN;
+}
+
 /* Look up key; BMC_OK with *v set (non-null), NOT_FOUND/PROTOCOL else. */
 static int
 pc_json_lookup(struct json_object *obj, const char *key, int required,
@@ -108,18 +122,45 @@ pc_json_type_err(const char *key, const char *want, struct json_object *v,
   return BMC_ERR_PROTOCOL;
 }
 
+const char *
+pc_json_text(struct json_object *v)
+{
+  const char *s;
+
+  if(!v || !json_object_is_type(v, json_type_string))
+    return NULL;
+  s = json_object_get_string(v);
+  /* json-c keeps "\u0000" inside the string: its length says so */
+  if(!s || strlen(s) != (size_t)json_object_get_string_len(v))
+    return NULL;
+  return s;
+}
+
+static int
+pc_json_nul_err(const char *key, char *err, size_t errlen)
+{
+  if(err && errlen)
+    snprintf(err, errlen, "field %s: the string contains a NUL character "
+             "(\\u0000); refused", key);
+  return BMC_ERR_PROTOCOL;
+}
+
 int
 pc_json_str(struct json_object *obj, const char *key, int required,
             const char **out, char *err, size_t errlen)
 {
   struct json_object *v;
+  const char *s;
   int rc = pc_json_lookup(obj, key, required, "string", &v, err, errlen);
 
   if(rc)
     return rc;
   if(!json_object_is_type(v, json_type_string))
     return pc_json_type_err(key, "string", v, err, errlen);
-  *out = json_object_get_string(v);
+  s = pc_json_text(v);
+  if(!s)
+    return pc_json_nul_err(key, err, errlen);
+  *out = s;
   return BMC_OK;
 }
 
@@ -134,6 +175,12 @@ pc_json_int(struct json_object *obj, const char *key, int required,
     return rc;
   if(!json_object_is_type(v, json_type_int))
     return pc_json_type_err(key, "int", v, err, errlen);
+  if(!pc_json_int_in_range(v)) {
+    if(err && errlen)
+      snprintf(err, errlen, "field %s: the number is out of range (beyond "
+               "+/-9223372036854775806); refused", key);
+    return BMC_ERR_PROTOCOL;
+  }
   *out = json_object_get_int64(v);
   return BMC_OK;
 }
@@ -169,9 +216,15 @@ pc_json_money(struct json_object *obj, const char *key, int required,
      !json_object_is_type(v, json_type_double))
     return pc_json_type_err(key, "money string", v, err, errlen);
   /* for numbers json-c keeps the text as parsed (never via a double) */
-  txt = json_object_is_type(v, json_type_string)
-            ? json_object_get_string(v)
-            : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+  if(json_object_is_type(v, json_type_string)) {
+    txt = pc_json_text(v);
+    if(!txt)
+      return pc_json_nul_err(key, err, errlen);
+  }
+  else if(json_object_is_type(v, json_type_int) && !pc_json_int_in_range(v))
+    txt = NULL;
+  else
+    txt = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
   if(!txt || pc_money_parse(txt, cents)) {
     if(err && errlen)
       snprintf(err, errlen,
@@ -235,4 +288,76 @@ pc_json_quote(struct pc_buf *buf, const char *s)
   if(!rc)
     rc = pc_buf_add(buf, "\"", 1);
   return rc;
+}
+
+/* Append ".key" or "[i]" to the path (truncated silently when long). */
+static size_t
+pc_json_path_push(char *path, size_t pathlen, size_t used, const char *key,
+                  size_t idx)
+{
+  int n;
+
+  if(used >= pathlen)
+    return used;
+  if(key)
+    n = snprintf(path + used, pathlen - used, "%s%s", used ? "." : "", key);
+  else
+    n = snprintf(path + used, pathlen - used, "[%zu]", idx);
+  if(n < 0)
+    return used;
+  return used + (size_t)n < pathlen ? used + (size_t)n : pathlen - 1;
+}
+
+static int
+pc_json_walk_text(struct json_object *v, char *path, size_t pathlen,
+                  size_t used, char *err, size_t errlen)
+{
+  const char *why;
+  size_t off = 0;
+  size_t i;
+  int rc;
+
+  switch(json_object_get_type(v)) {
+  case json_type_string:
+    if(!pc_json_text(v))
+      why = "contains a NUL character (\\u0000)";
+    else
+      why = pc_text_xml_problem(json_object_get_string(v), &off);
+    if(!why)
+      return BMC_OK;
+    path[used < pathlen ? used : pathlen - 1] = '\0';
+    if(err && errlen)
+      snprintf(err, errlen, "field %s %s (at byte %zu); refused",
+               used ? path : "(top)", why, off);
+    return BMC_ERR_PROTOCOL;
+  case json_type_object: {
+    json_object_object_foreach(v, k, child) {
+      size_t u = pc_json_path_push(path, pathlen, used, k, 0);
+      rc = pc_json_walk_text(child, path, pathlen, u, err, errlen);
+      if(rc)
+        return rc;
+    }
+    return BMC_OK;
+  }
+  case json_type_array:
+    for(i = 0; i < json_object_array_length(v); i++) {
+      size_t u = pc_json_path_push(path, pathlen, used, NULL, i);
+      rc = pc_json_walk_text(json_object_array_get_idx(v, i), path, pathlen,
+                             u, err, errlen);
+      if(rc)
+        return rc;
+    }
+    return BMC_OK;
+  default:
+    return BMC_OK;
+  }
+}
+
+int
+pc_json_check_text(struct json_object *v, char *err, size_t errlen)
+{
+  char path[160];
+
+  path[0] = '\0';
+  return pc_json_walk_text(v, path, sizeof(path), 0, err, errlen);
 }

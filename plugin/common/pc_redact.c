@@ -43,9 +43,7 @@ pc_secrets_clear(struct pc_secrets *s)
     return;
   for(i = 0; i < s->n; i++) {
     if(s->v[i]) {
-      volatile char *p = s->v[i];
-      while(*p)
-        *p++ = '\0';
+      explicit_bzero(s->v[i], strlen(s->v[i]));
       free(s->v[i]);
     }
     s->v[i] = NULL;

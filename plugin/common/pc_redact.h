@@ -28,7 +28,7 @@ struct pc_secrets {
  * (they would mask ordinary text).  BMC_OK, BMC_ERR_NOMEM,
  * BMC_ERR_TOO_SMALL (full). */
 int pc_secrets_add(struct pc_secrets *s, const char *value);
-/* Wipe (memset) and free every copy.  Accepts NULL. */
+/* Wipe (explicit_bzero) and free every copy.  Accepts NULL. */
 void pc_secrets_clear(struct pc_secrets *s);
 
 /* Copy in to out with secrets masked; always NUL-terminates (truncating if

@@ -144,6 +144,33 @@ pc_time_parse(const char *s, int64_t *ms)
 }
 
 int
+pc_time_parse_http(const char *s, int64_t *ms)
+{
+  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May",
+                                    "Jun", "Jul", "Aug", "Sep", "Oct",
+                                    "Nov", "Dec"};
+  char iso[32];
+  int day, year, hh, mi, ss, m;
+  char mname[4];
+  char zone[4];
+
+  if(!s || !ms)
+    return BMC_ERR_INVALID_ARG;
+  /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
+  if(sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d %3s", &day, mname, &year, &hh,
+            &mi, &ss, zone) != 7 || strcmp(zone, "GMT"))
+    return BMC_ERR_PROTOCOL;
+  for(m = 0; m < 12; m++)
+    if(!strcmp(mname, mon[m]))
+      break;
+  if(m == 12 || year < 1000)
+    return BMC_ERR_PROTOCOL;
+  snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02dZ", year, m + 1,
+           day, hh, mi, ss);
+  return pc_time_parse(iso, ms);
+}
+
+int
 pc_time_format(int64_t ms, char *buf, size_t buflen)
 {
   int64_t days = pc_floor_div(ms, 86400000);

@@ -17,6 +17,9 @@ struct pc_date {
  * allowed and truncated to ms), and the tolerated "YYYY-MM-DD HH:MM:SS"
  * (UTC) and "YYYY-MM-DD" forms.  BMC_OK or BMC_ERR_PROTOCOL. */
 int pc_time_parse(const char *s, int64_t *ms);
+/* Parse an HTTP date (IMF-fixdate, RFC 9110: "Sun, 06 Nov 1994 08:49:37
+ * GMT"), as sent in Date and Retry-After.  BMC_OK or BMC_ERR_PROTOCOL. */
+int pc_time_parse_http(const char *s, int64_t *ms);
 /* "YYYY-MM-DDTHH:MM:SSZ" (seconds precision).  BMC_ERR_TOO_SMALL under 21. */
 int pc_time_format(int64_t ms, char *buf, size_t buflen);
 /* "YYYY-MM-DD" */

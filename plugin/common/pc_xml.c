@@ -11,6 +11,7 @@
 #include <libxml/parser.h>
 
 #include "pc_money.h"
+#include "pc_text.h"
 
 void
 pc_xml_begin(struct pc_xml *x, const char *root, const char *ns,
@@ -36,42 +37,6 @@ pc_xml_begin(struct pc_xml *x, const char *root, const char *ns,
   }
 }
 
-/* Decode one UTF-8 sequence; returns its length or 0 when invalid. */
-static size_t
-pc_utf8_len(const unsigned char *p)
-{
-  unsigned cp;
-  size_t n;
-  size_t i;
-
-  if(p[0] < 0x80)
-    return 1;
-  if((p[0] & 0xe0) == 0xc0) {
-    n = 2;
-    cp = p[0] & 0x1f;
-  }
-  else if((p[0] & 0xf0) == 0xe0) {
-    n = 3;
-    cp = p[0] & 0x0f;
-  }
-  else if((p[0] & 0xf8) == 0xf0) {
-    n = 4;
-    cp = p[0] & 0x07;
-  }
-  else
-    return 0;
-  for(i = 1; i < n; i++) {
-    if((p[i] & 0xc0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (p[i] & 0x3f);
-  }
-  if((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-     (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-     (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-    return 0;
-  return n;
-}
-
 int
 pc_xml_escape(struct pc_buf *b, const char *s)
 {
@@ -95,7 +60,7 @@ pc_xml_escape(struct pc_buf *b, const char *s)
     }
     if(*p < 0x20)
       return BMC_ERR_PROTOCOL; /* not representable in XML 1.0 */
-    n = pc_utf8_len(p);
+    n = pc_utf8_seq_len(p);
     if(!n)
       return BMC_ERR_PROTOCOL;
     rc = pc_buf_add(b, p, n);

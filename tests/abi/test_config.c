@@ -195,6 +195,44 @@ test_setting_secret(void)
   CU_ASSERT_PTR_NULL(hs_setting_find(&tc_api, "tokn"));
 }
 
+/* Control characters never pass, whatever the type: a CR/LF in a string
+ * would reach an HTTP header as a header of its own. */
+static void
+test_setting_control_chars(void)
+{
+  static const char *const bad[] = {"a\rb", "a\nb", "a\r\nX-Evil: 1",
+                                    "\x01", "tab\there", "del\x7f",
+                                    "\x1b[31m"};
+  size_t i;
+
+  for(i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    tc_bad("notes", bad[i], "notes: contains a control character");
+    tc_bad("label", bad[i], "contains a control character (byte 0x");
+  }
+  tc_bad("notes", "ops@example.com\r\nX-Injected: yes",
+         "contains a control character (byte 0x0d at offset 15)");
+  tc_bad("platform", "eu\r\n", "platform: contains a control character");
+  tc_bad("safety", "5\n", "safety: contains a control character");
+  tc_bad("token", "tok-FAKE\x01", "token: secret value contains a control "
+         "character (value not shown)");
+  CU_ASSERT_PTR_NULL(strstr(tc_err, "FAKE"));
+  tc_ok("notes", "caf\xc3\xa9 & th\xc3\xa9 \xe2\x82\xac 100"); /* UTF-8 */
+  CU_ASSERT_EQUAL(hs_text_control_at("ok"), -1);
+  CU_ASSERT_EQUAL(hs_text_control_at("ab\x7f"), 2);
+  /* A required value cannot be empty (secret or not). */
+  tc_bad("token", "", "token: a required setting cannot be empty");
+  /* Company names. */
+  CU_ASSERT_EQUAL(hs_company_name_check("Acme Refurb", tc_err,
+                                        sizeof(tc_err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_company_name_check("Acme\nEvil", tc_err,
+                                        sizeof(tc_err)), BMC_ERR_INVALID_ARG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tc_err, "company name contains a control "
+                                "character (byte 0x0a at offset 4)"));
+  CU_ASSERT_EQUAL(hs_company_name_check("", tc_err, sizeof(tc_err)),
+                  BMC_ERR_INVALID_ARG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tc_err, "empty"));
+}
+
 /* ---- host.cfg read + validate ---- */
 
 static const char *tc_lines[] = {
@@ -335,7 +373,7 @@ test_config_unknown_keys(void)
 {
   tc_read_refused(2, "databse = \"/tmp/host.db\";", 2,
                   "unknown top-level setting 'databse' (expected "
-                  "plugin_dir, database, companies)");
+                  "plugin_dir, database, key_file, companies)");
   tc_read_refused(4, "  { name = \"Acme\"; city = \"Lyon\";", 4,
                   "company #1: unknown setting 'city' (expected name, "
                   "inventory_calc, plugins)");
@@ -390,7 +428,53 @@ test_config_ranges_enums_secrets(void)
              "shop.token: secret value has leading or trailing whitespace");
   tc_invalid(8, "        token = \"tok-FAKE\\n1234\";", 8,
              "shop.token: secret value contains a line break");
+  /* Header injection through an escape or a raw line break. */
+  tc_invalid(13, "        label = \"a\\r\\nX: 1\";", 13,
+             "shop.label: contains a control character (byte 0x0d at "
+             "offset 1)");
+  tc_invalid(13, "        label = \"a\\x01b\";", 13,
+             "shop.label: contains a control character (byte 0x01");
+  tc_invalid(13, "        label = \"a\nb\";", 13,
+             "shop.label: contains a control character (byte 0x0a");
 }
+
+/* What libconfig would mishandle is refused before it reads the text:
+ * @include (it reads any file, and exits the process on a directory),
+ * a "\x00" escape (dropped silently), control characters in names. */
+static void
+test_config_text_refusals(void)
+{
+  struct hs_config *cfg = NULL;
+
+  tc_read_refused(3, "@include \"/etc/\"", 3, "@include is not allowed");
+  tc_read_refused(5, "  \t@include \"/etc/hostname\"", 5,
+                  "@include is not allowed");
+  tc_read_refused(13, "        label = \"a\\x00b\";", 13,
+                  "the escape \\x00 (a NUL byte) is not allowed");
+  /* An escaped backslash followed by x00 is plain text. */
+  CU_ASSERT_EQUAL(hs_config_read_string(tc_cfg(13, "        label = "
+                                               "\"a\\\\x00\";"), "t.cfg",
+                                        &cfg, tc_err, sizeof(tc_err)),
+                  BMC_OK);
+  if(cfg)
+    CU_ASSERT_STRING_EQUAL(hs_config_entry(&cfg->companies[0].plugins[0],
+                                           "label")->value, "a\\x00");
+  hs_config_free(cfg);
+  tc_read_refused(4, "  { name = \"Acme\\nEvil\";", 4,
+                  "company name: contains a control character (byte 0x0a "
+                  "at offset 4)");
+  tc_read_refused(2, "database = \"/tmp/a\\rb.db\";", 2,
+                  "database: contains a control character");
+  tc_read_refused(1, "key_file = \"\";", 1, "key_file: empty");
+  tc_read_refused(1, "key_file = 7;", 1, "key_file: expected a string");
+  CU_ASSERT_EQUAL_FATAL(hs_config_read_string(
+      tc_cfg(1, "key_file = \"/var/lib/x/host.key\";"), "t.cfg", &cfg,
+      tc_err, sizeof(tc_err)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(cfg->key_file, "/var/lib/x/host.key");
+  CU_ASSERT_EQUAL(cfg->key_file_line, 1);
+  hs_config_free(cfg);
+}
+
 
 static void
 test_config_across_fields(void)
@@ -400,9 +484,9 @@ test_config_across_fields(void)
   tc_invalid(8, "        # no token yet", 6,
              "company 'Acme': plugin shop is enabled but required setting "
              "'token' is not set (API token)");
-  tc_invalid(8, "        token = \"\";", 6,
-             "plugin shop is enabled but required setting 'token' is not "
-             "set");
+  /* An empty required secret is refused where it is written. */
+  tc_invalid(8, "        token = \"\";", 8,
+             "shop.token: a required setting cannot be empty");
   /* A disabled plugin may be half configured. */
   CU_ASSERT_EQUAL_FATAL(hs_config_read_string(
                             tc_cfg(7, "        enabled = false;"), "t.cfg",
@@ -483,7 +567,25 @@ test_config_file_messages(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(tc_err, want));
   if(!strstr(tc_err, want))
     fprintf(stderr, "\n  got \"%s\"\n  wanted \"%s\"\n", tc_err, want);
+
+  /* A NUL byte: libconfig would stop reading there. */
+  fp = fopen(path, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+  CU_ASSERT(fputs("plugin_dir = \"/tmp\";\n# x", fp) >= 0);
+  CU_ASSERT_EQUAL(fputc('\0', fp), 0);
+  CU_ASSERT(fputs("\ndatabase = 5;\n", fp) >= 0);
+  CU_ASSERT_EQUAL(fclose(fp), 0);
+  CU_ASSERT_EQUAL(hs_config_read_file(path, &cfg, tc_err, sizeof(tc_err)),
+                  BMC_ERR_CONFIG);
+  snprintf(want, sizeof(want), "%s:2: the file contains a NUL byte", path);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tc_err, want));
   CU_ASSERT_EQUAL(unlink(path), 0);
+
+  /* A directory (libconfig 1.5 would exit(2) the whole process). */
+  CU_ASSERT_EQUAL(hs_config_read_file("/tmp", &cfg, tc_err, sizeof(tc_err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tc_err, "/tmp: not a regular file"));
+  CU_ASSERT_PTR_NULL(cfg);
 }
 
 /* ---- the sample schemas/host.cfg against the real plugins ---- */
@@ -613,6 +715,8 @@ main(int argc, char **argv)
     {"abi_config", "decimal format", test_setting_decimal},
     {"abi_config", "enum membership", test_setting_enum},
     {"abi_config", "secret whitespace, never shown", test_setting_secret},
+    {"abi_config", "control characters, empty required",
+     test_setting_control_chars},
     {"abi_config", "good host.cfg", test_config_good},
     {"abi_config", "unknown keys and plugins", test_config_unknown_keys},
     {"abi_config", "wrong types", test_config_wrong_types},
@@ -621,6 +725,8 @@ main(int argc, char **argv)
     {"abi_config", "enabled plugin needs required settings",
      test_config_across_fields},
     {"abi_config", "parse and shape errors", test_config_parse_errors},
+    {"abi_config", "@include, NUL, \\x00, control chars refused",
+     test_config_text_refusals},
     {"abi_config", "file messages carry path:line", test_config_file_messages},
     {"abi_config", "sample schemas/host.cfg validates", test_sample_host_cfg},
   };

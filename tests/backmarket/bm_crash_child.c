@@ -4,8 +4,9 @@
  * arms the host's fault hook so the process _exits in the middle of the
  * job, and runs one action of the backmarket plugin.
  * Usage: bm_crash_child DB START_MS COMPANY ACTION SERVICE AFTER_N
- * Exit status: 99 when the fault fired, 0 when the job ended first,
- * 3 on a setup error.
+ * (SERVICE "-": no fault; the test kills the process itself, e.g. while a
+ * request is in flight).  Exit status: 99 when the fault fired, 0 when the
+ * job ended first, 3 on a setup error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,8 @@ main(int argc, char **argv)
   }
   if(getenv("BM_CRASH_CHILD_LOG"))
     hs_host_set_log(h, child_log, NULL);
-  if(hs_fault_set(h, argv[5], strtoll(argv[6], NULL, 10), HS_FAULT_EXIT)) {
+  if(strcmp(argv[5], "-") &&
+     hs_fault_set(h, argv[5], strtoll(argv[6], NULL, 10), HS_FAULT_EXIT)) {
     hs_host_close(h);
     return 3;
   }

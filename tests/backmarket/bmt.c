@@ -50,22 +50,10 @@ bmt_start(struct th_env *e, int quotas, const char *policy,
 int
 bmt_product(struct th_env *e, const char *sku, int64_t qty)
 {
-  struct hs_product p;
-  char err[256];
   char body[512];
 
-  hs_product_init(&p);
-  p.sku = sku;
-  p.title = sku;
-  p.available_qty = qty;
-  if(hs_product_upsert(e->host, e->company, &p, NULL, err, sizeof(err)) ||
-     hs_product_prop_set(e->host, e->company, e->plugin, sku, "enabled", NULL,
-                         "true", err, sizeof(err)) ||
-     hs_product_prop_set(e->host, e->company, e->plugin, sku, "price", NULL,
-                         "449.00", err, sizeof(err))) {
-    fprintf(stderr, "bmt_product: %s\n", err);
+  if(th_product(e, sku, qty))
     return -1;
-  }
   snprintf(body, sizeof(body), "{\"merchant_id\": %d, \"sku\": \"%s\", "
            "\"quantity\": 1000, \"markets\": {\"en-gb\": {\"price\": "
            "\"449.00\", \"currency\": \"GBP\"}}}", TH_MERCHANT_ID, sku);

@@ -11,7 +11,7 @@ update=1
 [ "${1:-}" = "--no-readme" ] && update=0
 bash packaging/install-deps.sh >/dev/null
 cmake --preset default >/dev/null
-targets=(bench_host_import bench_market bench_orders bench_pro_import bench_inventory)
+targets=(bench_host_import bench_market bench_market_memory bench_orders bench_pro_import bench_inventory)
 cmake --build --preset default -j2 --target "${targets[@]}" >/dev/null
 b=build/default
 out=build/bench
@@ -43,6 +43,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 
 run "Host: bulk import of 100,000 products from CSV" bench_host_import
 run "Marketplace simulator: requests per second (quotas off)" bench_market
+run "Marketplace simulator: memory per listing at 100,000 listings" bench_market_memory 100000
 run "Order import end to end: 10,000 orders (quotas off)" bench_orders
 run "Back Market Pro: order import and tracking upload" bench_pro_import
 run "Inventory sync: 100,000 products, 1% changing per 5-minute cycle, one virtual hour (quotas on), this plugin vs a naive push" bench_inventory --both

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cu_main.h"
+#include "pc_http.h"
+
 static void fh_log(void *ctx, enum bmc_log_level level, const char *fmt,
                    ...) BMC_PRINTF(3, 4);
 
@@ -130,4 +133,16 @@ fake_host_free(struct fake_host *f)
     free(f->vals[i]);
     f->keys[i] = f->vals[i] = NULL;
   }
+}
+
+int
+fake_host_main(const struct cu_case *cases, size_t n, int argc, char **argv)
+{
+  int rc;
+
+  if(pc_lib_acquire())
+    return 2;
+  rc = cu_main(cases, n, NULL, NULL, argc, argv);
+  pc_lib_release();
+  return rc;
 }

@@ -30,4 +30,10 @@ const struct bmc_host_api *fake_host_api(void);
 void fake_host_init(struct fake_host *f, int64_t now);
 void fake_host_free(struct fake_host *f);
 
+struct cu_case;
+/* main() of a plugin/common test program: the library init refcount
+ * around cu_main (tests/harness/cu_main.h).  Returns the exit status. */
+int fake_host_main(const struct cu_case *cases, size_t n, int argc,
+                   char **argv);
+
 #endif /* FAKE_HOST_H */

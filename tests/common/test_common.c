@@ -633,11 +633,6 @@ main(int argc, char **argv)
     {"time", "RFC 3339 and dates", t_time},
     {"xml", "writer and safe reader", t_xml},
   };
-  int rc;
 
-  if(pc_lib_acquire())
-    return 2;
-  rc = cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
-  pc_lib_release();
-  return rc;
+  return fake_host_main(cases, CU_CASES_N(cases), argc, argv);
 }

@@ -1,8 +1,9 @@
 /*
  * th_env.c -- owns the shared integration-test harness (see th_env.h):
  * start/stop of host + embedded market sim on one virtual clock, settings,
- * running actions, and small queries on job logs, the error queue and the
- * sim's request log.
+ * running actions, small queries on job logs, the error queue and the
+ * sim's request log, and the optional live validating proxy
+ * (BMC_LIVE_PROXY_URL, tests/conformance/live_proxy.js).
  */
 #define _GNU_SOURCE
 #include "th_env.h"
@@ -57,6 +58,50 @@ th_rmtree(const char *dir)
   rmdir(dir);
 }
 
+/* Standard base64 of s (the live proxy's Basic credentials). */
+static void
+th_base64(const char *s, char *out, size_t len)
+{
+  static const char a[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t n = strlen(s), i, o = 0;
+
+  for(i = 0; i < n && o + 5 < len; i += 3) {
+    unsigned v = (unsigned)(unsigned char)s[i] << 16;
+
+    if(i + 1 < n)
+      v |= (unsigned)(unsigned char)s[i + 1] << 8;
+    if(i + 2 < n)
+      v |= (unsigned char)s[i + 2];
+    out[o++] = a[(v >> 18) & 63];
+    out[o++] = a[(v >> 12) & 63];
+    out[o++] = i + 1 < n ? a[(v >> 6) & 63] : '=';
+    out[o++] = i + 2 < n ? a[v & 63] : '=';
+  }
+  out[o] = '\0';
+}
+
+/* Under the live proxy: tell it where this env's sim listens (the file it
+ * reads at each request; written whole, then renamed). */
+static int
+th_live_register(const char *file, uint16_t port)
+{
+  char tmp[600];
+  FILE *f;
+  int ok;
+
+  snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", file, (long)getpid());
+  f = fopen(tmp, "w");
+  if(!f)
+    return -1;
+  ok = fprintf(f, "http://127.0.0.1:%u\n", (unsigned)port) > 0;
+  if(fclose(f) || !ok || rename(tmp, file)) {
+    remove(tmp);
+    return -1;
+  }
+  return 0;
+}
+
 static int
 th_open_host(struct th_env *e, int64_t start, char *err, size_t errlen)
 {
@@ -90,11 +135,15 @@ th_env_start(struct th_env *e, const struct th_env_opts *o, char *err,
 {
   struct mk_sim_opts so;
   const char *tmp = getenv("TMPDIR");
+  const char *live_url = getenv("BMC_LIVE_PROXY_URL");
+  const char *live_file = getenv("BMC_LIVE_PROXY_TARGET");
   const char *tkey;
   const char *ukey;
+  const char *token = o->token;
   size_t i;
   int64_t start;
   char body[512];
+  char live_token[400];
   int st;
 
   memset(e, 0, sizeof(*e));
@@ -132,6 +181,26 @@ th_env_start(struct th_env *e, const struct th_env_opts *o, char *err,
   e->port = mk_sim_port(e->sim);
   snprintf(e->base_url, sizeof(e->base_url), "http://127.0.0.1:%u",
            (unsigned)e->port);
+  if(live_url && *live_url && live_file && *live_file) {
+    /* plugins talk to the live proxy, which validates and forwards to this
+     * sim; the token becomes a Basic credential (base64 of token:live), the
+     * form production tokens have (reference 1.2), so the validator can
+     * decode it */
+    if(strlen(live_url) >= sizeof(e->base_url) ||
+       strncmp(live_url, "http://127.0.0.1:", 17) ||
+       th_live_register(live_file, e->port)) {
+      snprintf(err, errlen, "BMC_LIVE_PROXY_URL %s (a loopback URL) or "
+               "BMC_LIVE_PROXY_TARGET %s (writable) is not usable", live_url,
+               live_file);
+      return -1;
+    }
+    snprintf(e->base_url, sizeof(e->base_url), "%s", live_url);
+    if(token && strlen(token) < 250) {
+      snprintf(body, sizeof(body), "%s:live", token);
+      th_base64(body, live_token, sizeof(live_token));
+      token = live_token;
+    }
+  }
   if(hs_company_add(e->host, e->company, NULL) ||
      hs_company_plugin_enable(e->host, e->company, e->plugin, 1, err,
                               errlen)) {
@@ -146,9 +215,9 @@ th_env_start(struct th_env *e, const struct th_env_opts *o, char *err,
     snprintf(err, errlen, "sim merchant: HTTP %d", st);
     return -1;
   }
-  if(o->token) {
+  if(token) {
     snprintf(body, sizeof(body), "{\"token\": \"%s\", \"merchant_id\": %d, "
-             "\"platform\": \"%s\"}", o->token, TH_MERCHANT_ID,
+             "\"platform\": \"%s\"}", token, TH_MERCHANT_ID,
              o->platform ? o->platform : "eu");
     st = th_sim_control(e, "POST", "/_sim/tokens", body, NULL);
     if(st != 201 && st != 200) {
@@ -157,7 +226,7 @@ th_env_start(struct th_env *e, const struct th_env_opts *o, char *err,
     }
     tkey = o->token_key ? o->token_key : "token";
     if(*tkey && hs_company_setting_set(e->host, e->company, e->plugin, tkey,
-                                       o->token, err, errlen))
+                                       token, err, errlen))
       return -1;
   }
   ukey = o->base_url_key ? o->base_url_key : "base_url";
@@ -272,6 +341,44 @@ th_simf(struct th_env *e, const char *method, const char *path,
   st = th_sim_control(e, method, path, body, NULL);
   free(body);
   return st;
+}
+
+/* The plugin under test declares product property key. */
+static int
+th_plugin_has_prop(struct th_env *e, const char *key)
+{
+  const struct bmc_plugin_api *api = hs_plugin_find(e->host, e->plugin);
+  size_t i;
+
+  for(i = 0; api && i < api->n_properties; i++)
+    if(!strcmp(api->properties[i].key, key))
+      return 1;
+  return 0;
+}
+
+int
+th_product(struct th_env *e, const char *sku, int64_t qty)
+{
+  struct hs_product p;
+  char err[256];
+
+  hs_product_init(&p);
+  p.sku = sku;
+  p.title = sku;
+  p.available_qty = qty;
+  /* offered on the channel at 449.00 (the Back Market plugin's properties;
+   * a plugin without properties gets the generic product only) */
+  if(hs_product_upsert(e->host, e->company, &p, NULL, err, sizeof(err)) ||
+     (th_plugin_has_prop(e, "enabled") &&
+      hs_product_prop_set(e->host, e->company, e->plugin, sku, "enabled",
+                          NULL, "true", err, sizeof(err))) ||
+     (th_plugin_has_prop(e, "price") &&
+      hs_product_prop_set(e->host, e->company, e->plugin, sku, "price", NULL,
+                          "449.00", err, sizeof(err)))) {
+    fprintf(stderr, "th_product: %s\n", err);
+    return -1;
+  }
+  return 0;
 }
 
 int

@@ -6,6 +6,14 @@
  * host's virtual clock, so waits and quota windows take no real time.
  * Used by tests/backmarket, tests/pro, tests/bench.
  *
+ * Live validating proxy: with BMC_LIVE_PROXY_URL (a http://127.0.0.1:N
+ * URL) and BMC_LIVE_PROXY_TARGET (a file) in the environment, th_env_start
+ * writes the sim's URL to that file and gives the plugin the proxy's URL
+ * as base_url (tests/conformance/live_proxy.js validates every request and
+ * response and forwards it to the sim), and registers and sets the token
+ * as base64("<token>:live"), a Basic credential as production tokens are.
+ * Without them nothing changes.
+ *
  * Every function returns 0 / a status as documented; none exits.  Strings
  * passed in are borrowed.
  */
@@ -29,7 +37,8 @@ struct th_env {
   struct hs_host *host;
   struct mk_sim *sim;
   uint16_t port;
-  char base_url[64];       /* http://127.0.0.1:<port> */
+  char base_url[64];       /* http://127.0.0.1:<port> (the sim, or the
+                              live proxy) */
   char company[64];
   char plugin[64];
   int64_t last_now;        /* clock while the host is closed (reopen) */
@@ -79,6 +88,10 @@ int th_sim_control(struct th_env *e, const char *method, const char *path,
                    const char *body, struct json_object **out);
 int th_simf(struct th_env *e, const char *method, const char *path,
             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* An enabled host product of the env's company with stock qty (title =
+ * sku, price 449.00).  0 or -1 (message to stderr). */
+int th_product(struct th_env *e, const char *sku, int64_t qty);
 
 /* Virtual clock. */
 int th_clock_advance(struct th_env *e, int64_t ms);

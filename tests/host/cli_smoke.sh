@@ -4,6 +4,7 @@
 # the error queue and a virtual-clock scheduler run.  Checks exit codes
 # and the text an operator reads.  Usage: cli_smoke.sh HOST_SIM PLUGIN_DIR
 set -u
+. "$(dirname "$(realpath "$0")")/../cli/th_expect.sh"
 HS="$1"
 export BMC_PLUGIN_DIR="$2"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/hs-cli-XXXXXX") || exit 1
@@ -12,31 +13,21 @@ cd "$dir" || exit 1
 P=bmc_test_plugin
 fails=0
 
-# expect CODE DESCRIPTION PATTERN -- cmd...: exit code and output pattern
-expect() {
-  code="$1"; what="$2"; pat="$3"; shift 4
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ]; then
-    echo "FAIL: $what: exit $rc, expected $code"; echo "$out"
-    fails=$((fails + 1)); return
-  fi
-  if [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -q -- "$pat"; then
-    echo "FAIL: $what: output lacks '$pat'"; echo "$out"
-    fails=$((fails + 1)); return
-  fi
-  echo "ok: $what"
-}
 
+expect 1 "a missing store is refused" "does not exist" -- "$HS" plugins
 expect 0 "init" "schema version" -- "$HS" init
 expect 0 "plugins list versions" "ABI 2.0" -- "$HS" plugins
 expect 0 "add company" "added" -- "$HS" companies add Acme
 expect 1 "duplicate company" "already exists" -- "$HS" companies add Acme
 expect 0 "enable" "enabled" -- "$HS" enable Acme $P
+expect 1 "secret on argv refused, says how to pass it" "standard input" -- \
+  "$HS" settings set Acme $P api_key sk-live-7
 expect 1 "secret with a space refused" "whitespace" -- \
-  "$HS" settings set Acme $P api_key " sk-123"
+  sh -c 'printf " sk-123\n" | "$0" settings set Acme "$1" api_key -' "$HS" $P
 expect 1 "unknown setting refused" "nope" -- \
   "$HS" settings set Acme $P nope 1
-expect 0 "secret stored" "set" -- "$HS" settings set Acme $P api_key sk-live-7
+expect 0 "secret stored from standard input" "set" -- \
+  sh -c 'printf "sk-live-7\n" | "$0" settings set Acme "$1" api_key -' "$HS" $P
 expect 0 "secret masked in show" "\*\*\*\*" -- "$HS" settings show Acme $P
 out=$("$HS" settings show Acme $P 2>&1)
 if printf '%s' "$out" | grep -q sk-live-7; then

@@ -7,7 +7,8 @@
  * columns are left alone, unknown and plugin-owned columns refuse the
  * file, weights combine WeightLbs + WeightOz; export and re-import give
  * the same catalog; property writes by users and plugins follow the
- * declaration (plugin-owned, markets, SKU alias lookups).
+ * declaration (plugin-owned, markets, SKU alias lookups); a NUL byte or
+ * control character in a field never reaches the store.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -411,6 +412,79 @@ test_export_round_trip(void)
                                          sizeof(err)), BMC_ERR_NOT_FOUND);
 }
 
+/* A NUL byte in a field used to cut the SKU short: "SKU-B\0X" became
+ * "SKU-B" and overwrote another product.  Now the row is refused with
+ * its line, nothing of it is written, the other rows import; control
+ * characters in a SKU are refused, line breaks in a description kept. */
+static void
+test_nul_and_control_bytes(void)
+{
+  static const char part1[] = "ProductID,AvailableQty,Title,ShopSKU\n"
+                              "SKU-A,5,Phone A,\n"
+                              "SKU-B,7,Phone B,\n";
+  static const char part2[] = "SKU-B\0EVIL,99,Overwrite,\n"
+                              "SKU-C,3,\"Two\nlines\",\n"
+                              "SKU\x01" "D,4,Ctrl,\n"
+                              "SKU-E,6,Tab\there,\n"
+                              "SKU-F,1,Prop,SHOP\x02" "F\n";
+  char csv[512], err[512];
+  struct hs_import_stats st;
+  struct rowerrs re;
+  struct got g;
+  FILE *f;
+
+  snprintf(csv, sizeof(csv), "%s/nul.csv", dir);
+  f = fopen(csv, "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(fwrite(part1, 1, sizeof(part1) - 1, f), sizeof(part1) - 1);
+  CU_ASSERT_EQUAL(fwrite(part2, 1, sizeof(part2) - 1, f), sizeof(part2) - 1);
+  CU_ASSERT_EQUAL(fclose(f), 0);
+  memset(&re, 0, sizeof(re));
+  CU_ASSERT_EQUAL(hs_products_import_csv(h, "Acme", csv, 0, row_err, &re,
+                                         &st, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(st.rows_bad, 3);
+  CU_ASSERT_EQUAL(st.rows_ok, 4);
+  CU_ASSERT_EQUAL_FATAL(re.n, 3);
+  CU_ASSERT_EQUAL(re.lines[0], 4);
+  CU_ASSERT_PTR_NOT_NULL(strstr(re.msgs[0], "field 1 (ProductID) contains a "
+                                "NUL byte"));
+  CU_ASSERT_EQUAL(re.lines[1], 7);
+  CU_ASSERT_PTR_NOT_NULL(strstr(re.msgs[1], "ProductID contains a control "
+                                "character (byte 0x01 at offset 3)"));
+  /* a plugin property column is checked the same way, named */
+  CU_ASSERT_EQUAL(re.lines[2], 9);
+  CU_ASSERT_PTR_NOT_NULL(strstr(re.msgs[2], "ShopSKU: contains a control "
+                                "character (byte 0x02 at offset 4)"));
+  CU_ASSERT_EQUAL(hs_product_get(h, "Acme", "SKU-F", got_cb, &g),
+                  BMC_ERR_NOT_FOUND);
+  /* SKU-B kept its own values. */
+  memset(&g, 0, sizeof(g));
+  CU_ASSERT_EQUAL(hs_product_get(h, "Acme", "SKU-B", got_cb, &g), BMC_OK);
+  CU_ASSERT_EQUAL(g.qty, 7);
+  CU_ASSERT_STRING_EQUAL(g.title, "Phone B");
+  memset(&g, 0, sizeof(g));
+  CU_ASSERT_EQUAL(hs_product_get(h, "Acme", "SKU-C", got_cb, &g), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(g.title, "Two\nlines");
+  memset(&g, 0, sizeof(g));
+  CU_ASSERT_EQUAL(hs_product_get(h, "Acme", "SKU-E", got_cb, &g), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(g.title, "Tab\there");
+
+  /* A NUL in the header: the file is refused with file:line. */
+  f = fopen(csv, "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(fwrite("ProductID,Avail\0ableQty\nSKU-Z,1\n", 1, 32, f),
+                  32);
+  CU_ASSERT_EQUAL(fclose(f), 0);
+  err[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_import_csv(h, "Acme", csv, 0, row_err, &re,
+                                         &st, err, sizeof(err)),
+                  BMC_ERR_INVALID_ARG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "nul.csv:1: column 2 of the header "
+                                "contains a NUL byte"));
+  CU_ASSERT_EQUAL(hs_product_get(h, "Acme", "SKU-Z", got_cb, &g),
+                  BMC_ERR_NOT_FOUND);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -420,6 +494,8 @@ main(int argc, char **argv)
     {"host_import", "bad header", test_bad_header},
     {"host_import", "plugin properties", test_plugin_props},
     {"host_import", "export round trip", test_export_round_trip},
+    {"host_import", "NUL and control bytes refused",
+     test_nul_and_control_bytes},
   };
 
   return cu_main(cases, CU_CASES_N(cases), setup, teardown, argc, argv);

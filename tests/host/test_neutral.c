@@ -28,9 +28,10 @@
 
 /* Plain words the host uses for its own things: "enabled" is the Toolbox
  * switch of a plugin, "price" the site price, "yes" a bool in a CSV cell
- * (the plugin's Ready To Post enum is Yes|No).  The first two stay checked
- * against the schema below. */
-static const char *const generic_words[] = {"enabled", "price", "yes"};
+ * (the plugin's Ready To Post enum is Yes|No), "comment" a line of the
+ * store key file.  The first two stay checked against the schema below. */
+static const char *const generic_words[] = {"enabled", "price", "yes",
+                                            "comment"};
 
 /* Words that are Back Market's whatever the descriptor says. */
 static const char *const bm_words[] = {

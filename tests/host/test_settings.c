@@ -1,9 +1,11 @@
 /*
  * test_settings.c -- Toolbox settings through the host: valid values are
  * stored, unknown keys / wrong types / out-of-range values / secrets with
- * whitespace are refused with a message naming the key (never the
- * secret), `settings show` masks secrets, defaults apply, and a secret
- * a plugin logs or reports is masked in the job log and error queue.
+ * whitespace / control characters (header injection, from the API and
+ * from host.cfg) / an empty required secret are refused with a message
+ * naming the key (never the secret), `settings show` masks secrets,
+ * defaults apply, and a secret a plugin logs or reports is masked in the
+ * job log and error queue.
  */
 #include <stdio.h>
 #include <string.h>
@@ -115,7 +117,7 @@ test_show_masks(void)
                         BMC_OK);
   CU_ASSERT_EQUAL(hs_company_settings_each(h, "Acme", "tplug", show_cb, &s),
                   BMC_OK);
-  CU_ASSERT_EQUAL(s.n, 5);
+  CU_ASSERT_EQUAL(s.n, 6);
   CU_ASSERT_EQUAL(s.secret_masked, 1);
   CU_ASSERT_EQUAL(s.leaked, 0);
   /* The plugin itself still gets the real value. */
@@ -153,6 +155,94 @@ test_log_masks(void)
   CU_ASSERT_TRUE(th_log_has(h, job, "****", 0));
 }
 
+/* hs_host_load_config of text (written to dir/inject.cfg) is refused with
+ * a message containing want. */
+static void
+config_refused(char *path, size_t len, const char *text, const char *want)
+{
+  char err[512] = "";
+  FILE *fp;
+
+  snprintf(path, len, "%s/inject.cfg", dir);
+  fp = fopen(path, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+  fputs(text, fp);
+  CU_ASSERT_EQUAL(fclose(fp), 0);
+  CU_ASSERT_EQUAL(hs_host_load_config(h, path, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+  if(!strstr(err, want))
+    fprintf(stderr, "\n  got \"%s\"\n  wanted \"%s\"\n", err, want);
+}
+
+/* Header injection: a control character never gets into a setting, from
+ * the API or from host.cfg; the message names the setting (never the
+ * secret); the stored value is unchanged. */
+static void
+test_control_characters(void)
+{
+  static const char *const bad[] = {"ops@x.com\r\nX-Evil: 1", "a\nb",
+                                    "a\rb", "nul\x01", "del\x7f"};
+  char err[512], buf[128], path[512];
+  size_t i;
+
+  CU_ASSERT_EQUAL_FATAL(hs_company_setting_set(h, "Acme", "tplug", "contact",
+                                               "ops@acme.test", err,
+                                               sizeof(err)), BMC_OK);
+  for(i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "contact",
+                                           bad[i], err, sizeof(err)),
+                    BMC_ERR_CONFIG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "contact: contains a control "
+                                  "character"));
+  }
+  CU_ASSERT_EQUAL(hs_company_setting_get(h, "Acme", "tplug", "contact", buf,
+                                         sizeof(buf)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "ops@acme.test");
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "mode", "a\r\n",
+                                         err, sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "mode: contains a control character"));
+  err[0] = '\0';
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "token",
+                                         "tok\x01" TH_SECRET, err,
+                                         sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "token: secret value contains a "
+                                "control character"));
+  CU_ASSERT_PTR_NULL(strstr(err, TH_SECRET));
+  /* An empty required secret is refused; unset removes it. */
+  err[0] = '\0';
+  CU_ASSERT_EQUAL(hs_company_setting_set(h, "Acme", "tplug", "token", "",
+                                         err, sizeof(err)), BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "token: a required setting cannot be "
+                                "empty"));
+
+  /* Company names: the reason is in hs_last_error(). */
+  CU_ASSERT_EQUAL(hs_company_add(h, "Evil\nCo", NULL), BMC_ERR_INVALID_ARG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(hs_last_error(h), "company name contains a "
+                                "control character (byte 0x0a at offset "
+                                "4)"));
+  CU_ASSERT_EQUAL(hs_company_find(h, "Evil\nCo", NULL), BMC_ERR_NOT_FOUND);
+
+  /* The same through host.cfg: file:line, nothing applied. */
+  config_refused(path, sizeof(path),
+                 "companies = (\n  { name = \"Acme\";\n    plugins = { "
+                 "tplug = {\n      contact = \"ops@x.com\\r\\nX-Evil: 1\";\n"
+                 "    }; };\n  }\n);\n",
+                 "inject.cfg:4: tplug.contact: contains a control character "
+                 "(byte 0x0d");
+  config_refused(path, sizeof(path),
+                 "companies = (\n  { name = \"Bad\\x01Co\"; }\n);\n",
+                 "inject.cfg:2: company name: contains a control character "
+                 "(byte 0x01");
+  config_refused(path, sizeof(path), "@include \"/etc/\"\n",
+                 "inject.cfg:1: @include is not allowed");
+  CU_ASSERT_EQUAL(hs_company_setting_get(h, "Acme", "tplug", "contact", buf,
+                                         sizeof(buf)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(buf, "ops@acme.test");
+  CU_ASSERT_EQUAL(hs_company_find(h, "Bad\x01Co", NULL), BMC_ERR_NOT_FOUND);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -160,6 +250,7 @@ main(int argc, char **argv)
     {"host_settings", "validation", test_validation},
     {"host_settings", "show masks secrets", test_show_masks},
     {"host_settings", "job log masks secrets", test_log_masks},
+    {"host_settings", "control characters refused", test_control_characters},
   };
 
   return cu_main(cases, CU_CASES_N(cases), setup, teardown, argc, argv);

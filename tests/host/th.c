@@ -31,6 +31,8 @@ static const struct bmc_setting th_settings[] = {
   {"limit", BMC_SET_INT, "10", 1, 100, 0, NULL, "Page size"},
   {"mode", BMC_SET_ENUM, "a", 0, 0, 0, "a|b", "Mode"},
   {"markup", BMC_SET_DECIMAL, "0.00", 0, 0, 0, NULL, "Markup"},
+  {"contact", BMC_SET_STRING, "ops@example.com", 0, 120, 0, NULL,
+   "Contact e-mail (sent in a header)"},
 };
 
 static const struct bmc_property th_props[] = {
@@ -78,6 +80,55 @@ th_create(const struct bmc_host_api *host, void *ctx, void **inst,
   return BMC_OK;
 }
 
+struct th_mark {
+  struct th_inst *ti;
+  char value[32];
+  int rc;
+};
+
+/* Writes from inside a catalog read, as real plugins do. */
+static int
+th_mark_cb(void *ud, const struct bmc_product *p)
+{
+  struct th_mark *m = ud;
+
+  m->rc = m->ti->host->product_set(m->ti->ctx, p->sku, "shop_id", NULL,
+                                   m->value);
+  return m->rc;
+}
+
+/* "ping": count the run in durable state (read, +1, write) and stamp
+ * every product with "L-<count>", so a lost write is visible. */
+static int
+th_ping(struct th_inst *ti, char *errbuf, size_t errlen)
+{
+  struct th_mark m;
+  char buf[32] = "0";
+  size_t len = 0;
+  int rc, n;
+
+  th_ctl.runs++;
+  ti->host->log(ti->ctx, BMC_LOG_INFO, "ping %d", th_ctl.runs);
+  rc = ti->host->state_get(ti->ctx, "ping_runs", buf, sizeof(buf), &len);
+  if(rc && rc != BMC_ERR_NOT_FOUND) {
+    snprintf(errbuf, errlen, "ping: state_get failed (%d)", rc);
+    return rc;
+  }
+  n = (int)strtol(buf, NULL, 10) + 1;
+  memset(&m, 0, sizeof(m));
+  m.ti = ti;
+  snprintf(m.value, sizeof(m.value), "L-%d", n);
+  rc = ti->host->catalog_each(ti->ctx, 0, th_mark_cb, &m);
+  if(!rc) {
+    snprintf(buf, sizeof(buf), "%d", n);
+    rc = ti->host->state_put(ti->ctx, "ping_runs", buf, strlen(buf));
+  }
+  if(rc)
+    snprintf(errbuf, errlen, "ping: host write failed (%d, product_set %d)",
+             rc, m.rc);
+  return rc;
+}
+
 static int
 th_run(void *inst, const char *action, const char *const *items,
        size_t n_items, char *errbuf, size_t errlen)
@@ -100,11 +151,8 @@ th_run(void *inst, const char *action, const char *const *items,
     }
     return BMC_OK;
   }
-  if(strcmp(action, "ping") == 0) {
-    th_ctl.runs++;
-    ti->host->log(ti->ctx, BMC_LOG_INFO, "ping %d", th_ctl.runs);
-    return BMC_OK;
-  }
+  if(strcmp(action, "ping") == 0)
+    return th_ping(ti, errbuf, errlen);
   if(strcmp(action, "order") == 0) {
     th_ctl.last_rc = ti->host->order_upsert(ti->ctx, th_ctl.xml,
                                             strlen(th_ctl.xml), &created,

@@ -107,6 +107,9 @@ long mkt_http(const char *method, const char *path, const char *const *hdrs,
      curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L) ||
      curl_easy_setopt(c, CURLOPT_NOPROXY, "*"))
     r->curl_rc = -1;
+  if(!strcmp(method, "HEAD") && !r->curl_rc &&
+     curl_easy_setopt(c, CURLOPT_NOBODY, 1L))
+    r->curl_rc = -1;
   if(body && !r->curl_rc &&
      (curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) ||
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body))))
@@ -236,4 +239,14 @@ long long mkt_jint(json_object *o, const char *path)
 {
   json_object *v = mkt_path(o, path);
   return v ? json_object_get_int64(v) : -999999;
+}
+
+int mkt_has(const char *s, const char *sub)
+{
+  return s && strstr(s, sub) != NULL;
+}
+
+int mkt_streq(const char *a, const char *b)
+{
+  return a && b && !strcmp(a, b);
 }

@@ -49,6 +49,11 @@ const char *mkt_listing(const char *sku, int qty, const char *gbp_price);
 long long mkt_order(const char *sku, int qty);
 long mkt_advance(long long ms);
 const char *mkt_jstr(json_object *o, const char *path);
+/* 1 when a and b are both strings and equal (NULL-safe, unlike
+   CU_ASSERT_STRING_EQUAL, so a missing member fails instead of crashing). */
+int mkt_streq(const char *a, const char *b);
+/* 1 when s is not NULL and contains sub. */
+int mkt_has(const char *s, const char *sub);
 long long mkt_jint(json_object *o, const char *path);
 
 #endif /* MKT_HTTP_H */

@@ -12,6 +12,8 @@
 void mkt_add_order_tests(CU_pSuite s);
 void mkt_add_listing_tests(CU_pSuite s);
 void mkt_add_edge_tests(CU_pSuite s);
+void mkt_add_sandbox_tests(CU_pSuite s);
+void mkt_add_care_tests(CU_pSuite s);
 
 static int mkt_suite_init(void)
 {
@@ -40,6 +42,13 @@ int main(void)
                        NULL) : NULL;
   if(s)
     mkt_add_edge_tests(s);
+  s = s ? CU_add_suite("market sandbox: ids, paths, catalog, listings_bi",
+                       mkt_suite_init, NULL) : NULL;
+  if(s)
+    mkt_add_sandbox_tests(s);
+  s = s ? CU_add_suite("market care API", mkt_suite_init, NULL) : NULL;
+  if(s)
+    mkt_add_care_tests(s);
   if(!s) {
     CU_cleanup_registry();
     mkt_stop();

@@ -234,20 +234,6 @@ t_fingerprint(void)
 }
 
 static void
-t_origin(void)
-{
-  CU_ASSERT_TRUE(bmp_same_origin("http://127.0.0.1:5000/sellers-prod",
-                                 "http://127.0.0.1:5000/sellers-prod/"
-                                 "2024-03/orders?page=2"));
-  CU_ASSERT_FALSE(bmp_same_origin("http://127.0.0.1:5000/sellers-prod",
-                                  "http://127.0.0.1:5001/sellers-prod"));
-  CU_ASSERT_FALSE(bmp_same_origin("https://api.pro.backmarket.com/x",
-                                  "https://api.pro.backmarket.com.evil.test"
-                                  "/x"));
-  CU_ASSERT_FALSE(bmp_same_origin("https://a.test", "/relative"));
-}
-
-static void
 t_url_encode(void)
 {
   char buf[32];
@@ -435,7 +421,6 @@ main(int argc, char **argv)
     {"pro_unit", "website url check", t_url},
     {"pro_unit", "api key check", t_key},
     {"pro_unit", "settings fingerprint", t_fingerprint},
-    {"pro_unit", "same origin", t_origin},
     {"pro_unit", "order id path encoding", t_url_encode},
     {"pro_unit", "order mapping valid", t_order_map},
     {"pro_unit", "order mapping malformed", t_order_malformed},

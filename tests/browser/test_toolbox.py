@@ -1,0 +1,266 @@
+#!/usr/bin/python3
+"""test_toolbox.py -- the web Toolbox in headless Chromium (Debian's
+chromium, chromium-driver, python3-selenium), everything on 127.0.0.1:
+
+  a market-sim and a `host-sim web`, each started with port 0 and read
+  from its READY line; a store with the Back Market plugin enabled, a
+  token registered on the simulator, an admin and a viewer, and a product
+  whose title is a <script>.
+
+Checks: log in; a wrong password refused; edit a setting, read the
+validation message for a bad value, save a good one; run Validate Token
+from the Actions menu and watch the job reach Completed; a POST without
+the CSRF token refused; a viewer cannot run an action; the <script> title
+shown as text; a PNG screenshot of each page in ARTIFACT_DIR.
+
+Usage: test_toolbox.py HOST_SIM MARKET_SIM PLUGIN_DIR SCHEMA_DIR ARTIFACT_DIR
+Fails (never skips) when Chromium or its driver is missing.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+FAILS = []
+COUNT = [0]
+
+
+def check(cond, what):
+    COUNT[0] += 1
+    print(("ok: " if cond else "FAIL: ") + what, flush=True)
+    if not cond:
+        FAILS.append(what)
+
+
+def start(cmd, env=None):
+    """Start a server whose first stdout line is READY port=N."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=sys.stderr,
+                         text=True, env=env)
+    line = p.stdout.readline()
+    if not line.startswith("READY port="):
+        p.kill()
+        raise SystemExit("%s did not start: %r" % (cmd[0], line))
+    return p, int(line.split("=", 1)[1])
+
+
+def run(cmd, stdin=None):
+    r = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit("%s: exit %d: %s" % (" ".join(cmd), r.returncode,
+                                              r.stderr))
+    return r.stdout
+
+
+def sim_post(port, path, body):
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
+                                 data=json.dumps(body).encode(),
+                                 method="POST")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status
+
+
+def main():
+    host_sim, market_sim, plugin_dir, schema_dir, art = sys.argv[1:6]
+    chromium = shutil.which("chromium")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        print("FAIL: chromium and chromedriver are required (Debian packages "
+              "chromium, chromium-driver; packaging/install-deps.sh)")
+        return 1
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.common.exceptions import (NoSuchElementException,
+                                            StaleElementReferenceException)
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    os.makedirs(art, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="bmc-browser-")
+    procs = []
+    drv = None
+    try:
+        env = dict(os.environ, BMC_SCHEMA_DIR=schema_dir)
+        sim, sim_port = start([market_sim, "--port", "0"])
+        procs.append(sim)
+        sim_post(sim_port, "/_sim/merchants", {"id": 789, "name": "Acme"})
+        sim_post(sim_port, "/_sim/tokens",
+                 {"token": "FAKE-bm-token-browser-0001", "merchant_id": 789,
+                  "platform": "eu"})
+        db = os.path.join(tmp, "host.db")
+        hs = [host_sim, "--db", db, "--plugin-dir", plugin_dir,
+              "--schema-dir", schema_dir]
+        co = "Acme Refurbished"
+        run(hs + ["init"])
+        run(hs + ["companies", "add", co])
+        run(hs + ["enable", co, "backmarket"])
+        run(hs + ["settings", "set", co, "backmarket", "token", "-"],
+            "FAKE-bm-token-browser-0001\n")
+        run(hs + ["settings", "set", co, "backmarket", "base_url",
+                  "http://127.0.0.1:%d" % sim_port])
+        run(hs + ["users", "add", "alice", "--role", "admin"],
+            "alice-password-1\n")
+        run(hs + ["users", "add", "victor", "--role", "viewer"],
+            "victor-password-1\n")
+        csv = os.path.join(tmp, "bulk.csv")
+        with open(csv, "w") as f:
+            f.write("ProductID,Title,BackmarketTitle,BackmarketPrice_fr-fr,"
+                    "SitePrice,AvailableQty\n")
+            f.write("EVIL-1,<script>alert('pwned')</script> iPhone 12,"
+                    "<script>alert('bm')</script> iPhone 12,389.00,"
+                    "399.00,3\n")
+            for i in range(60):
+                f.write("REF-%03d,Refurbished Galaxy S21 128 GB,,,%d.00,%d\n"
+                        % (i, 300 + i, i % 4))
+        run(hs + ["products", "import", co, csv])
+        web, web_port = start(hs + ["web", "--listen", "127.0.0.1:0"],
+                              env=env)
+        procs.append(web)
+        base = "http://127.0.0.1:%d" % web_port
+
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = chromium
+        for a in ("--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-quic", "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage", "--window-size=1280,900",
+                  "--user-data-dir=" + os.path.join(tmp, "profile")):
+            opts.add_argument(a)
+        drv = webdriver.Chrome(service=Service(driver), options=opts)
+        drv.set_page_load_timeout(30)
+        # The job page reloads itself while the job runs.
+        wait = WebDriverWait(drv, 30, ignored_exceptions=(
+            NoSuchElementException, StaleElementReferenceException))
+
+        def submit(elem):
+            """Click a button that loads a new page; wait for it."""
+            old = drv.find_element(By.TAG_NAME, "html")
+            elem.click()
+            wait.until(EC.staleness_of(old))
+
+        def shot(name):
+            drv.save_screenshot(os.path.join(art, name + ".png"))
+
+        def login(user, pw):
+            drv.get(base + "/login")
+            drv.find_element(By.ID, "user").send_keys(user)
+            drv.find_element(By.ID, "password").send_keys(pw)
+            submit(drv.find_element(By.ID, "login"))
+
+        def text():
+            return drv.find_element(By.TAG_NAME, "body").text
+
+        # A wrong password is refused.
+        login("alice", "not-her-password")
+        check("wrong user name or password" in text(),
+              "wrong password refused with a message")
+        shot("login-refused")
+        # Log in.
+        login("alice", "alice-password-1")
+        check("Companies" in drv.title and co in text(),
+              "admin logs in and sees the companies")
+        shot("companies")
+        submit(drv.find_element(By.LINK_TEXT, co))
+        shot("company")
+        submit(drv.find_element(By.LINK_TEXT, "General Settings"))
+        check("Back Market General Settings" in text(),
+              "General Settings drawn from the plugin")
+        check("FAKE-bm-token-browser-0001" not in drv.page_source,
+              "the token is never sent to the browser")
+        shot("general-settings")
+        # Edit, a bad value, then a good one.
+        submit(drv.find_element(By.ID, "edit"))
+        f = drv.find_element(By.ID, "f_order_page_size")
+        f.clear()
+        f.send_keys("500")
+        submit(drv.find_element(By.ID, "save"))
+        check("order_page_size: out of range: expected 1..100, found 500"
+              in text(), "bad value refused with the host's message")
+        shot("settings-refused")
+        f = drv.find_element(By.ID, "f_order_page_size")
+        f.clear()
+        f.send_keys("25")
+        submit(drv.find_element(By.ID, "save"))
+        check(drv.find_elements(By.ID, "saved") and "25" in text(),
+              "good value saved")
+        out = run(hs + ["settings", "show", co, "backmarket"])
+        check(any(l.split()[:3] == ["order_page_size", "=", "25"]
+                  for l in out.splitlines()),
+              "the store holds the saved value")
+        # Validate Token from the Actions menu; the job page refreshes.
+        Select(drv.find_element(By.ID, "action")).select_by_visible_text(
+            "Validate Token")
+        submit(drv.find_element(By.ID, "go"))
+        wait.until(lambda d: "Job " in d.title or "Completed" in
+                   d.find_element(By.TAG_NAME, "body").text)
+        wait.until(lambda d: d.find_element(By.ID, "status").text in
+                   ("Completed", "Failed", "Partial Success"))
+        check(drv.find_element(By.ID, "status").text == "Completed",
+              "Validate Token job completed")
+        check("the token is valid" in text(), "job log shows the result")
+        shot("job")
+        drv.get(base + "/jobs")
+        shot("jobs")
+        # A POST without the CSRF token is refused.
+        drv.get(base + "/settings?c=Acme%20Refurbished&p=backmarket&edit=1")
+        drv.execute_script(
+            "document.querySelectorAll('#settings-form input[name=csrf]')"
+            ".forEach(function(e){e.remove();});")
+        submit(drv.find_element(By.ID, "save"))
+        check("403" in text() and "CSRF" in text(),
+              "POST without the CSRF token refused")
+        shot("csrf-refused")
+        # Pages.
+        for name, path in (
+                ("tasks", "/tasks?c=Acme%20Refurbished"),
+                ("products", "/products?c=Acme%20Refurbished"),
+                ("orders", "/orders?c=Acme%20Refurbished"),
+                ("errors", "/errors"),
+                ("settlements", "/settlements?c=Acme%20Refurbished"),
+                ("audit", "/audit")):
+            drv.get(base + path)
+            check(drv.title.endswith("Toolbox") and "500" not in
+                  drv.title, "page %s renders" % name)
+            shot(name)
+        # The <script> title is text.
+        drv.get(base + "/products?c=Acme%20Refurbished&q=script")
+        cell = drv.find_element(By.CSS_SELECTOR, "#products td.title")
+        check(cell.text.startswith("<script>alert('pwned')</script>"),
+              "the <script> title is shown as text")
+        check(not drv.find_elements(By.CSS_SELECTOR, "#products script"),
+              "no script element was made from the title")
+        shot("products-search")
+        submit(drv.find_element(By.LINK_TEXT, "EVIL-1"))
+        shot("product")
+        # A viewer cannot run an action.
+        submit(drv.find_element(By.CSS_SELECTOR, ".top form button"))
+        login("victor", "victor-password-1")
+        drv.get(base + "/settings?c=Acme%20Refurbished&p=backmarket")
+        Select(drv.find_element(By.ID, "action")).select_by_visible_text(
+            "Validate Token")
+        submit(drv.find_element(By.ID, "go"))
+        check("403" in text() and "viewer" in text(),
+              "a viewer cannot run an action")
+        shot("viewer-refused")
+        jobs = run(hs + ["jobs"])
+        check(jobs.count("validate_token") == 1,
+              "the viewer's attempt made no job")
+        audit = run(hs + ["users", "audit", "--user", "victor"])
+        check("POST 403 /run" in audit, "the refusal is in the audit")
+    finally:
+        if drv:
+            drv.quit()
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (COUNT[0] - len(FAILS), len(FAILS)))
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

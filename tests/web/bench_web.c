@@ -1,0 +1,148 @@
+/*
+ * bench_web.c -- printed benchmark of the web Toolbox (not a timed test):
+ * every page's response time over real HTTP on 127.0.0.1 with 100,000
+ * products in the store (a Bulk Update CSV import), a few hundred jobs
+ * with logs, item errors and audit rows.  Prints median and p99 per page
+ * against the 100 ms target.  Usage: bench_web [products] [requests]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "tw.h"
+
+struct bench_page {
+  const char *name, *path;
+};
+
+static int
+cmp_ms(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int
+seed_catalog(struct tw_env *e, long n)
+{
+  char path[400], err[512];
+  struct hs_import_stats st;
+  FILE *f;
+  long i;
+
+  snprintf(path, sizeof(path), "%s/bulk.csv", e->dir);
+  if(!(f = fopen(path, "w")))
+    return -1;
+  /* the host's columns and the channel's properties (a per-market price,
+   * the listing switch) the product page draws */
+  fprintf(f, "ProductID,Title,SitePrice,AvailableQty,WebListed,WebPrice_us"
+          "\n");
+  for(i = 0; i < n; i++)
+    fprintf(f, "REF-%07ld,Refurbished %s %ld GB grade %c,%ld.%02ld,%ld,%s,"
+            "%ld.%02ld\n", i, i % 3 ? "iPhone 12" : "Galaxy S21",
+            64L << (i % 3), (char)('A' + i % 4), 100 + i % 700, i % 100,
+            i % 9, i % 2 ? "True" : "False", 90 + i % 700, i % 100);
+  if(fclose(f))
+    return -1;
+  if(hs_products_import_csv(e->h, TW_COMPANY, path, 0, NULL, NULL, &st, err,
+                            sizeof(err))) {
+    fprintf(stderr, "bench_web: import: %s\n", err);
+    return -1;
+  }
+  printf("seeded %lld products\n", (long long)st.rows_ok);
+  return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+  long n_products = argc > 1 ? strtol(argv[1], NULL, 10) : 100000;
+  int reqs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 50, i, k, over = 0;
+  static const struct bench_page pages[] = {
+    {"companies", "/"},
+    {"company", "/company?c=" TW_COMPANY_Q},
+    {"general settings", "/settings?c=" TW_COMPANY_Q "&p=" TW_PLUGIN},
+    {"settings edit", "/settings?c=" TW_COMPANY_Q "&p=" TW_PLUGIN "&edit=1"},
+    {"queued jobs", "/jobs"},
+    {"one job + log", "/job?id=150"},
+    {"scheduled tasks", "/tasks?c=" TW_COMPANY_Q},
+    {"products page 1", "/products?c=" TW_COMPANY_Q},
+    {"products page 1000", "/products?c=" TW_COMPANY_Q "&page=1000"},
+    {"products SKU search", "/products?c=" TW_COMPANY_Q "&q=REF-00123"},
+    {"products title search", "/products?c=" TW_COMPANY_Q "&q=galaxy"},
+    {"products rare title", "/products?c=" TW_COMPANY_Q "&q=nothing-like"},
+    {"one product", "/product?c=" TW_COMPANY_Q "&sku=REF-0054321"},
+    {"orders", "/orders?c=" TW_COMPANY_Q},
+    {"error queue", "/errors"},
+    {"settlements", "/settlements?c=" TW_COMPANY_Q},
+    {"audit", "/audit"},
+  };
+  struct tw_browser b;
+  struct tw_env e;
+  double *ms;
+  char err[256];
+
+  if(n_products < 1 || reqs < 2 || curl_global_init(CURL_GLOBAL_ALL) ||
+     tw_start(&e) || tw_browser_open(&b))
+    return 1;
+  if(seed_catalog(&e, n_products))
+    return 1;
+  for(i = 0; i < 300; i++)
+    if(hs_run_action(e.h, TW_COMPANY, TW_PLUGIN, "echo", NULL, NULL, err,
+                     sizeof(err)))
+      fprintf(stderr, "bench_web: %s\n", err);
+  if(tw_login(&e, &b, "admin", TW_ADMIN_PW) != 303)
+    return 1;
+  ms = calloc((size_t)reqs, sizeof(*ms));
+  if(!ms)
+    return 1;
+  printf("web Toolbox: %ld products, 300 jobs, %d requests per page, "
+         "127.0.0.1 over HTTP/1.1 (each view also writes its audit row)\n",
+         n_products, reqs);
+  printf("%-24s %10s %10s %10s\n", "page", "median ms", "p99 ms", "bytes");
+  for(k = 0; k < (int)(sizeof(pages) / sizeof(pages[0])); k++) {
+    size_t bytes = 0;
+
+    for(i = 0; i < reqs; i++) {
+      struct tw_resp r;
+      double t0 = now_ms();
+      long st = tw_get(&e, &b, pages[k].path, &r);
+
+      ms[i] = now_ms() - t0;
+      bytes = r.body ? strlen(r.body) : 0;
+      if(st != 200) {
+        fprintf(stderr, "bench_web: %s answered %ld\n", pages[k].path, st);
+        return 1;
+      }
+      tw_resp_free(&r);
+    }
+    qsort(ms, (size_t)reqs, sizeof(*ms), cmp_ms);
+    {
+      double med = ms[reqs / 2], p99 = ms[(reqs * 99 + 99) / 100 - 1];
+
+      printf("%-24s %10.2f %10.2f %10zu%s\n", pages[k].name, med, p99, bytes,
+             p99 > 100.0 ? "  over 100 ms" : "");
+      over += p99 > 100.0;
+    }
+  }
+  printf("pages over the 100 ms target (p99): %d\n", over);
+  free(ms);
+  tw_browser_close(&b);
+  tw_stop(&e);
+  curl_global_cleanup();
+  return 0;
+}
