@@ -13,6 +13,7 @@
 #include <string.h>
 #include <dlfcn.h>
 
+#include "hs_config.h"
 #include "hs_internal.h"
 
 #define HS_CALC_SPEC_MAX 600
@@ -226,11 +227,13 @@ hs_company_invcalc_set(struct hs_host *h, const char *company,
     if(!st)
       return BMC_ERR_INTERNAL;
     sqlite3_bind_int64(st, 1, cid);
-    rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+    rc = hs_write_rc(hs_step_write(h, st));
+    if(rc)
+      hs_errf(err, errlen, "inventory calculation: %s", h->last_err);
     sqlite3_reset(st);
     return rc;
   }
-  if(strlen(spec) > HS_CALC_SPEC_MAX || strpbrk(spec, "\r\n\t")) {
+  if(strlen(spec) > HS_CALC_SPEC_MAX || hs_text_control_at(spec) >= 0) {
     hs_errf(err, errlen, "inventory calculation: expected one line of at "
             "most %d characters", HS_CALC_SPEC_MAX);
     return BMC_ERR_CONFIG;
@@ -249,10 +252,9 @@ hs_company_invcalc_set(struct hs_host *h, const char *company,
   sqlite3_bind_int64(st, 1, cid);
   hs_bind_text(st, 2, spec);
   sqlite3_bind_int64(st, 3, hs_clock_now(h));
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_write_rc(hs_step_write(h, st));
   if(rc)
-    hs_errf(err, errlen, "inventory calculation: store: %s",
-            sqlite3_errmsg(h->db));
+    hs_errf(err, errlen, "inventory calculation: %s", h->last_err);
   sqlite3_reset(st);
   return rc;
 }

@@ -104,11 +104,12 @@ hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
   return rc;
 }
 
-int
-hs_prop_write(struct hs_host *h, int64_t cid, int64_t pid,
-              const struct bmc_plugin_api *api, const struct bmc_property *p,
-              const char *market, const char *value, int as_user,
-              const char *shown, char *err, size_t errlen)
+static int
+hs_prop_write_one(struct hs_host *h, int64_t cid, int64_t pid,
+                  const struct bmc_plugin_api *api,
+                  const struct bmc_property *p, const char *market,
+                  const char *value, int as_user, const char *shown,
+                  char *err, size_t errlen)
 {
   sqlite3_stmt *st;
   int rc;
@@ -163,6 +164,32 @@ hs_prop_write(struct hs_host *h, int64_t cid, int64_t pid,
   sqlite3_reset(st);
   if(!rc && (p->flags & BMC_PROP_SKU_ALIAS))
     rc = hs_props_alias_refresh(h, cid, pid, api, value ? value : "");
+  return rc;
+}
+
+/* The value and its aliases in one write transaction (the caller's, or
+ * one of its own taken up front). */
+int
+hs_prop_write(struct hs_host *h, int64_t cid, int64_t pid,
+              const struct bmc_plugin_api *api, const struct bmc_property *p,
+              const char *market, const char *value, int as_user,
+              const char *shown, char *err, size_t errlen)
+{
+  int rc, own_tx = sqlite3_get_autocommit(h->db);
+
+  if(own_tx && (rc = hs_begin(h)) != BMC_OK) {
+    hs_errf(err, errlen, "%s: %s", shown ? shown : p->key, h->last_err);
+    return rc;
+  }
+  rc = hs_prop_write_one(h, cid, pid, api, p, market, value, as_user, shown,
+                         err, errlen);
+  if(own_tx) {
+    if(rc)
+      hs_rollback(h);
+    else if((rc = hs_commit(h)) != BMC_OK)
+      hs_errf(err, errlen, "%s: store: %s", shown ? shown : p->key,
+              sqlite3_errmsg(h->db));
+  }
   return rc;
 }
 
