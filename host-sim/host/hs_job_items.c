@@ -2,7 +2,7 @@
  * hs_job_items.c -- actions on a selection (seed 004's product-level
  * actions and catalog selections: host SKUs or source order ids handed to
  * run()) and "retry only the failed items of a job": the distinct items of
- * the job's error-queue entries, run again through the same action as a
+ * the job's open error-queue entries, run again through the same action as a
  * new job whose trigger says "retry of job N".
  */
 #include <stdio.h>
@@ -25,7 +25,8 @@ hs_run_action_items(struct hs_host *h, const char *company,
                     job_id, status, err, errlen);
 }
 
-/* The failed items of a job: distinct error-queue items, first seen
+/* The failed items of a job: distinct items of its open error-queue
+ * entries (an entry the operator resolved is not retried), first seen
  * first.  *items (and each string) malloc'd. */
 static int
 hs_job_failed_items(struct hs_host *h, int64_t job_id, char ***items,
@@ -38,8 +39,8 @@ hs_job_failed_items(struct hs_host *h, int64_t job_id, char ***items,
 
   *n = 0;
   if(sqlite3_prepare_v2(h->db, "SELECT item FROM error_queue WHERE job_id ="
-                        " ? AND item <> '' GROUP BY item ORDER BY MIN(id)",
-                        -1, &st, NULL) != SQLITE_OK)
+                        " ? AND item <> '' AND resolved_ms = 0 GROUP BY item"
+                        " ORDER BY MIN(id)", -1, &st, NULL) != SQLITE_OK)
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, job_id);
   while(sqlite3_step(st) == SQLITE_ROW) {
@@ -109,8 +110,8 @@ hs_job_retry(struct hs_host *h, int64_t job_id, int64_t *new_job,
   }
   rc = hs_job_failed_items(h, job_id, &items, &n);
   if(!rc && !n) {
-    hs_errf(err, errlen, "job %lld has no failed items in the error queue "
-            "(nothing to retry)", (long long)job_id);
+    hs_errf(err, errlen, "job %lld has no failed items in the open error "
+            "queue (nothing to retry)", (long long)job_id);
     rc = BMC_ERR_CONFLICT;
   }
   if(!rc) {

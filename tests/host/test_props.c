@@ -82,6 +82,21 @@ test_show_listing(void)
                                         view_cb, out), BMC_ERR_NOT_FOUND);
 }
 
+/* The first error-queue entry of a job (its SEL-2). */
+struct first_err {
+  int64_t job, id;
+};
+
+static int
+first_err_cb(void *ud, const struct hs_item_error *e)
+{
+  struct first_err *fe = ud;
+
+  if(e->job_id == fe->job && !fe->id)
+    fe->id = e->id;
+  return 0;
+}
+
 static void
 test_selection(void)
 {
@@ -131,6 +146,20 @@ test_selection(void)
   CU_ASSERT_EQUAL(hs_job_retry(h, 99999, NULL, NULL, err, sizeof(err)),
                   BMC_ERR_NOT_FOUND);
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "no job 99999"));
+  /* an entry the operator resolved is not retried */
+  {
+    struct first_err fe = {job2, 0};
+
+    CU_ASSERT_EQUAL(hs_errors_each(h, "Acme", "tplug", first_err_cb, &fe),
+                    BMC_OK);
+    CU_ASSERT_FATAL(fe.id > 0);
+    CU_ASSERT_EQUAL(hs_error_resolve(h, fe.id, "sold elsewhere", NULL, err,
+                                     sizeof(err)), BMC_OK);
+    CU_ASSERT_EQUAL(hs_job_retry(h, job2, &job, &st, err, sizeof(err)),
+                    BMC_OK);
+    CU_ASSERT_EQUAL(th_ctl.n_items, 1);
+    CU_ASSERT_STRING_EQUAL(th_ctl.items, "SEL-1,");
+  }
 }
 
 static void
