@@ -137,6 +137,52 @@ mig_cb(void *ud, const struct bmc_product *p)
   return 0;
 }
 
+/* SKUs of a catalog search, "A,B," */
+static int
+mig_page_cb(void *ud, const struct hs_product_row *r)
+{
+  size_t n = strlen(ud);
+
+  snprintf((char *)ud + n, 256 - n, "%s,", r->sku);
+  return 0;
+}
+
+/* The catalog search (FTS5 trigram index of migration 4) still finds
+ * products by title and SKU after migration 8 dropped columns of
+ * products, and follows later writes (its triggers). */
+static void
+mig_check_search(struct hs_host *h, const char *company)
+{
+  struct hs_product p;
+  char skus[256], err[256];
+  int64_t total = 0;
+
+  skus[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_page(h, company, "iPhone 12", 0, 10,
+                                   mig_page_cb, skus, &total), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(skus, "MIG-1,");
+  hs_product_init(&p);
+  p.sku = "MIG-NEW";
+  p.title = "Pixel 8 Pro";
+  CU_ASSERT_EQUAL(hs_product_upsert(h, company, &p, NULL, err, sizeof(err)),
+                  BMC_OK);
+  skus[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_page(h, company, "xel 8", 0, 10, mig_page_cb,
+                                   skus, &total), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(skus, "MIG-NEW,");
+  p.title = "Pixel 9";
+  CU_ASSERT_EQUAL(hs_product_upsert(h, company, &p, NULL, err, sizeof(err)),
+                  BMC_OK);
+  skus[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_page(h, company, "xel 8", 0, 10, mig_page_cb,
+                                   skus, &total), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(skus, "");
+  skus[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_page(h, company, "MIG-", 0, 10, mig_page_cb,
+                                   skus, &total), BMC_OK);
+  CU_ASSERT_EQUAL(total, 4);
+}
+
 static struct hs_host *
 mig_open(const char *db, char *err, size_t errlen)
 {
@@ -177,6 +223,10 @@ test_saved_store_upgrade(void)
     fprintf(stderr, "\n  open: %s\n", err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
   CU_ASSERT_EQUAL(hs_store_version(h), 8);
+  /* the search triggers survived the column drops */
+  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE"
+                             " type = 'trigger' AND name LIKE"
+                             " 'products_fts_%'"), 3);
 
   /* the host's own data as it was */
   memset(&g, 0, sizeof(g));
@@ -243,6 +293,7 @@ test_saved_store_upgrade(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(g.props, "price=299.00;"));
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM product_props WHERE"
                              " key = 'price'"), 3);
+  mig_check_search(h, "Old Shop");
   hs_host_close(h);
   th_rmdir(dir);
 }
