@@ -373,6 +373,24 @@ test_check_api_tables(void)
   tl_props[0].flags = BMC_PROP_LISTS;
   tl_check_refused("property 'listed': LISTS must be a BOOL property and "
                    "there may be only one");
+  /* Ready To Post and free text: the host shows them, so it checks them */
+  tl_reset();
+  tl_props[2].type = BMC_SET_ENUM;
+  tl_props[2].enum_values = "Yes|No";
+  tl_props[2].flags = BMC_PROP_PLUGIN_OWNED | BMC_PROP_READY;
+  CU_ASSERT_EQUAL(hs_plugin_check_api("mem/x.so", &tl_api, tl_err,
+                                      sizeof(tl_err)), BMC_OK);
+  tl_props[2].enum_values = "Yes|No|Maybe";
+  tl_check_refused("property 'remote_id': READY must be a PLUGIN_OWNED ENUM "
+                   "\"Yes|No\" property and there may be only one");
+  tl_reset();
+  tl_props[2].flags = BMC_PROP_PLUGIN_OWNED | BMC_PROP_READY_REASONS;
+  tl_check_refused("a READY_REASONS property but no READY property");
+  tl_props[0].flags = BMC_PROP_READY_REASONS;
+  tl_check_refused("property 'price': READY_REASONS must be a PLUGIN_OWNED "
+                   "STRING property");
+  tl_props[0].flags = BMC_PROP_MULTILINE;
+  tl_check_refused("property 'price': MULTILINE must be a STRING property");
   /* none at all is fine (an orders-only plugin) */
   tl_api.properties = NULL;
   tl_api.n_properties = 0;
@@ -384,6 +402,31 @@ test_check_api_tables(void)
   tl_api.strerror = NULL;
   CU_ASSERT_EQUAL(hs_plugin_check_api("mem/x.so", &tl_api, tl_err,
                                       sizeof(tl_err)), BMC_OK);
+}
+
+/* A MULTILINE text property takes tabs and line breaks, nothing else of
+ * the control characters; a plain one takes none. */
+static void
+test_multiline_value(void)
+{
+  struct bmc_property p = {"note", BMC_SET_STRING, "Note", "Note", "General",
+                           NULL, 0, 8, 0, NULL, BMC_PROP_MULTILINE, "n"};
+
+  CU_ASSERT_EQUAL(hs_property_validate(&p, "Note", "a\r\nb\tc", tl_err,
+                                       sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_NOT_EQUAL(hs_property_validate(&p, "Note", "a\x01" "b", tl_err,
+                                           sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "Note: contains a control character "
+                                "(byte 0x01 at offset 1): only tabs and "
+                                "line breaks are allowed"));
+  CU_ASSERT_NOT_EQUAL(hs_property_validate(&p, "Note", "123456789", tl_err,
+                                           sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "Note: too long: expected at most 8 "
+                                "characters, found 9"));
+  p.flags = 0;
+  CU_ASSERT_NOT_EQUAL(hs_property_validate(&p, "Note", "a\nb", tl_err,
+                                           sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "contains a control character"));
 }
 
 /* ---- plugin directories ---- */
@@ -609,6 +652,7 @@ main(int argc, char **argv)
     {"abi_loader", "each fixture has its own message",
      test_fixture_messages_distinct},
     {"abi_loader", "descriptor table checks", test_check_api_tables},
+    {"abi_loader", "multi-line property values", test_multiline_value},
     {"abi_loader", "plugin dir loads real plugins",
      test_open_dir_real_plugins},
     {"abi_loader", "fixture dir refused all or nothing",
