@@ -1,5 +1,6 @@
 /*
- * test_neutral.c -- the host knows no channel: host-sim/host's sources name
+ * test_neutral.c -- the host knows no channel: host-sim/host's sources (and
+ * the web Toolbox's, host-sim/web) name
  * no Back Market property key, Bulk Update column, enum value (grades),
  * setting, action, "backmarket"/"Back Market" or eligibility-rule word
  * (read from the real backmarket.so and the shipped rules file); the
@@ -24,6 +25,7 @@
 #include "cu_main.h"
 
 #define HOST_SRC BMC_SOURCE_DIR "/host-sim/host"
+#define WEB_SRC BMC_SOURCE_DIR "/host-sim/web"
 #define SAVED_STORE BMC_SOURCE_DIR "/tests/fixtures/stores/store_v3.db"
 
 /* Plain words the host uses for its own things: "enabled" is the Toolbox
@@ -160,14 +162,14 @@ drop_frozen(char *text)
 }
 
 static int
-hits_in_sources(const struct needles *nd)
+hits_in_dir(const struct needles *nd, const char *dir, int *files)
 {
-  DIR *d = opendir(HOST_SRC);
+  DIR *d = opendir(dir);
   struct dirent *de;
   char path[512], *text;
   const char *at;
   size_t i, len;
-  int hits = 0, files = 0;
+  int hits = 0;
 
   CU_ASSERT_PTR_NOT_NULL_FATAL(d);
   while((de = readdir(d)) != NULL) {
@@ -175,12 +177,12 @@ hits_in_sources(const struct needles *nd)
     if(len < 3 || (strcmp(de->d_name + len - 2, ".c") &&
                    strcmp(de->d_name + len - 2, ".h")))
       continue;
-    snprintf(path, sizeof(path), "%s/%s", HOST_SRC, de->d_name);
+    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
     text = slurp(path);
     CU_ASSERT_PTR_NOT_NULL(text);
     if(!text)
       continue;
-    files++;
+    (*files)++;
     if(!strcmp(de->d_name, "hs_store.c"))
       drop_frozen(text);
     for(i = 0; i < nd->n; i++)
@@ -192,7 +194,19 @@ hits_in_sources(const struct needles *nd)
     free(text);
   }
   closedir(d);
+  return hits;
+}
+
+/* host-sim/host and the web Toolbox's pages (host-sim/web). */
+static int
+hits_in_sources(const struct needles *nd)
+{
+  int files = 0, hits = hits_in_dir(nd, HOST_SRC, &files);
+
   CU_ASSERT(files >= 20);
+  files = 0;
+  hits += hits_in_dir(nd, WEB_SRC, &files);
+  CU_ASSERT(files >= 10);
   return hits;
 }
 
