@@ -66,6 +66,9 @@ docgen_flags(uint32_t flags)
     {BMC_PROP_PLUGIN_OWNED, "plugin-owned"},
     {BMC_PROP_SKU_ALIAS, "SKU alias"},
     {BMC_PROP_LISTS, "channel switch"},
+    {BMC_PROP_READY, "Ready To Post verdict"},
+    {BMC_PROP_READY_REASONS, "Ready To Post reasons"},
+    {BMC_PROP_MULTILINE, "tabs and line breaks allowed"},
   };
   size_t i;
   int n = 0;
