@@ -3,7 +3,10 @@
  * laptops, desktops, Chromebooks and 2-in-1s generated deterministically,
  * about one in eight deliberately not ready to post (missing EAN, short
  * warranty, old or under-specified computers, no image, no stock), loaded
- * into the host and registered as products in the simulator's catalog.
+ * into the host (generic data, then the Back Market properties as a seller
+ * would set them) and registered as products in the simulator's catalog.
+ * Every tenth product has its own en-gb price; the others get the
+ * company's pricing rule there.
  */
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +90,23 @@ demo_defect(int i)
   }
 }
 
+/* One Back Market property (market NULL = the global value). */
+static int
+demo_prop(struct demo *d, const char *sku, const char *key,
+          const char *market, const char *value)
+{
+  char err[512];
+
+  if(!value)
+    return 0;
+  if(hs_product_prop_set(d->host, DEMO_COMPANY, "backmarket", sku, key,
+                         market, value, err, sizeof(err))) {
+    fprintf(stderr, "demo: product %s: %s\n", sku, err);
+    return -1;
+  }
+  return 0;
+}
+
 static int
 demo_product(struct demo *d, int i)
 {
@@ -94,12 +114,12 @@ demo_product(struct demo *d, int i)
   const char *defect = demo_defect(i);
   struct hs_product p;
   char sku[32], title[160], desc[256], ean[14], image[160], pid[40];
-  char price[24], site[24], minp[24], err[512];
+  char price[24], site[24], minp[24], gbp[24], err[512];
+  const char *warranty = "12";
   int euros = m->base_price + (i % 7) * 5;
 
   hs_product_init(&p);
   p.sku = demo_catalog_sku(i, sku, sizeof(sku));
-  p.enabled = 1;
   snprintf(title, sizeof(title), "%s %s - Refurbished", m->brand, m->name);
   snprintf(desc, sizeof(desc),
            "Professionally refurbished %s %s, tested, 12-month warranty.",
@@ -110,21 +130,13 @@ demo_product(struct demo *d, int i)
   snprintf(price, sizeof(price), "%d.00", euros);
   snprintf(site, sizeof(site), "%d.00", euros + 20);
   snprintf(minp, sizeof(minp), "%d.00", euros - 25);
+  snprintf(gbp, sizeof(gbp), "%d.00", euros * 6 / 7);
   p.title = title;
   p.description = desc;
   p.ean = ean;
   p.image_url = image;
-  p.category = m->category;
   p.weight_lbs = m->weight_lbs;
-  p.warranty_months = 12;
-  p.grade = demo_grades[i % 6];
-  p.bm_product_id = pid;
-  p.price = (i % 10 == 9) ? NULL : price; /* falls back to the site price */
   p.site_price = site;
-  p.min_price = minp;
-  p.repricing = (i % 4 == 0);
-  p.safety_qty = (i % 9 == 0) ? 1 : -1;
-  p.max_qty = (i % 13 == 0) ? 2 : -1;
   p.available_qty = (i % 25 == 24) ? 0 : 1 + (i % 5);
   p.device_type = m->device_type;
   p.cpu = m->cpu;
@@ -144,13 +156,26 @@ demo_product(struct demo *d, int i)
   if(defect && !strcmp(defect, "no_ean"))
     p.ean = NULL;
   if(defect && !strcmp(defect, "warranty_6"))
-    p.warranty_months = 6;
+    warranty = "6";
   if(defect && !strcmp(defect, "no_image"))
     p.image_url = NULL;
   if(hs_product_upsert(d->host, DEMO_COMPANY, &p, NULL, err, sizeof(err))) {
     fprintf(stderr, "demo: product %s: %s\n", sku, err);
     return -1;
   }
+  if(demo_prop(d, sku, "enabled", NULL, "true") ||
+     demo_prop(d, sku, "category", NULL, m->category) ||
+     demo_prop(d, sku, "warranty_months", NULL, warranty) ||
+     demo_prop(d, sku, "grade", NULL, demo_grades[i % 6]) ||
+     demo_prop(d, sku, "bm_product_id", NULL, pid) ||
+     /* every tenth falls back to the site price */
+     demo_prop(d, sku, "price", NULL, (i % 10 == 9) ? NULL : price) ||
+     demo_prop(d, sku, "price", "en-gb", (i % 10 == 5) ? gbp : NULL) ||
+     demo_prop(d, sku, "min_price", NULL, minp) ||
+     demo_prop(d, sku, "repricing", NULL, (i % 4 == 0) ? "true" : NULL) ||
+     demo_prop(d, sku, "safety_qty", NULL, (i % 9 == 0) ? "1" : NULL) ||
+     demo_prop(d, sku, "max_qty", NULL, (i % 13 == 0) ? "2" : NULL))
+    return -1;
   if(demo_sim(d, "POST", "/_sim/products", NULL,
               "{\"product_id\": \"%s\", \"backmarket_id\": %d, "
               "\"title\": \"%s\"}", pid, 3000000 + i, title) >= 400)

@@ -82,7 +82,9 @@ demo_company(struct demo *d)
   }
   if(demo_set(d, "backmarket", "token", DEMO_TOKEN) ||
      demo_set(d, "backmarket", "base_url", d->base_url) ||
-     demo_set(d, "backmarket", "markets", "fr-fr,de-de") ||
+     demo_set(d, "backmarket", "markets", "fr-fr,de-de,en-gb") ||
+     demo_set(d, "backmarket", "exchange_rates", "EUR:GBP=0.8571") ||
+     demo_set(d, "backmarket", "price_rounding", ".99") ||
      demo_set(d, "backmarket", "company_name", "DemoRefurb") ||
      demo_set(d, "backmarket", "contact_email", "ops@demo-refurb.test") ||
      demo_set(d, "backmarket", "acceptance_policy", "hold") ||
@@ -303,6 +305,31 @@ demo_go_live(struct demo *d)
   demo_run(d, "backmarket_pro", "import_orders");
 }
 
+/* A delivery restocks two products and the seller pushes them at once with
+ * "Update Price and Qty to BackMarket" on just those two (seed 004). */
+static int
+demo_restock(struct demo *d, const char *a, const char *b)
+{
+  const char *const sel[] = {a, b};
+  char err[512];
+  int64_t job = 0;
+  int st = 0;
+
+  if(hs_stock_set(d->host, DEMO_COMPANY, a, 4) ||
+     hs_stock_set(d->host, DEMO_COMPANY, b, 3) ||
+     hs_run_action_items(d->host, DEMO_COMPANY, "backmarket",
+                         "price_qty_update", sel, 2, &job, &st, err,
+                         sizeof(err))) {
+    fprintf(stderr, "demo: restock: %s\n", err);
+    return -1;
+  }
+  if(st != HS_JOB_COMPLETED && st != HS_JOB_PARTIAL)
+    d->jobs_failed++;
+  demo_say(d, "Restock of %s and %s: Update Price and Qty on those two "
+           "(job %lld, %s)", a, b, (long long)job, hs_job_status_name(st));
+  return 0;
+}
+
 /* Customer orders through the day; the scheduler runs in between. */
 static int
 demo_trading_hours(struct demo *d)
@@ -325,7 +352,7 @@ demo_trading_hours(struct demo *d)
       st = demo_sim(d, "POST", "/_sim/customer_order", &resp,
                     "{\"merchant_id\": %d, \"sku\": \"%s\", \"quantity\": 1, "
                     "\"market\": \"%s\"}", DEMO_MERCHANT, skus[k % n],
-                    (k % 3) ? "fr-fr" : "de-de");
+                    (k % 3) ? (k % 5 == 1 ? "en-gb" : "fr-fr") : "de-de");
       if(st == 201) {
         d->n_customer_orders++;
         /* Every seventh customer changes their mind before acceptance. */
@@ -358,6 +385,8 @@ demo_trading_hours(struct demo *d)
     }
     if(hour == 6 && demo_pro_order(d, "DEMO-0007", 5, "489.00") == 0)
       demo_say(d, "Back Market Pro: a business buyer orders 5 laptops");
+    if(hour == 7 && demo_restock(d, skus[1], skus[2]) < 0)
+      return -1;
     if(demo_scheduler_until(d, d->t0_ms + hour * DEMO_HOUR) < 0)
       return -1;
     demo_say(d, "%d customer orders so far, %d cancelled by customers",

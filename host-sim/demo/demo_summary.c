@@ -79,7 +79,8 @@ demo_tally_product(void *ud, const struct bmc_product *p)
   struct demo_listing_tally *t = ud;
   char buf[1024];
 
-  if(p->bm_listing_id && *p->bm_listing_id)
+  if(hs_product_prop_get(t->d->host, DEMO_COMPANY, "backmarket", p->sku,
+                         "bm_listing_id", buf, sizeof(buf)) == BMC_OK)
     t->listed++;
   if(hs_product_prop_get(t->d->host, DEMO_COMPANY, "backmarket", p->sku,
                          "ready_to_post", buf, sizeof(buf)) == BMC_OK) {
@@ -212,6 +213,8 @@ demo_summary_print(struct demo *d)
   printf("  %s --db %s jobs\n", d->host_sim, d->db_path);
   printf("  %s --db %s errors\n", d->host_sim, d->db_path);
   printf("  %s --db %s settlements\n", d->host_sim, d->db_path);
+  printf("  %s --db %s products show \"%s\" DEMO-0005\n", d->host_sim,
+         d->db_path, DEMO_COMPANY);
   printf("  %s --db %s products list \"%s\"\n", d->host_sim, d->db_path,
          DEMO_COMPANY);
   json_object_put(stats);

@@ -138,4 +138,20 @@ const char *cli_rc_text(struct cli *c, int rc);
 int cli_cmd_web(struct cli *c, int argc, char **argv);
 int cli_cmd_users(struct cli *c, int argc, char **argv);
 
+/* ---- cli_props.c ---- */
+/* products show / set / export */
+int cli_props_products(struct cli *c, int argc, char **argv);
+int cli_cmd_retry(struct cli *c, int argc, char **argv);
+int cli_cmd_invcalc(struct cli *c, int argc, char **argv);
+/* A selection of SKUs from --sku (idx 0) and --skus-from FILE (idx 1):
+ * a cli_getopt `on` collecting into a struct cli_items. */
+struct cli_items {
+  char **v;
+  size_t n, cap;
+};
+int cli_items_opt(void *ud, int idx, const char *arg);
+void cli_items_free(struct cli_items *it);
+/* Print "job N: status" and the job's log; CLI_OK when it completed. */
+int cli_job_outcome(struct cli *c, int64_t id, int st);
+
 #endif /* CLI_H */

@@ -1,7 +1,8 @@
 /*
  * cli_catalog.c -- host-sim commands for setup and catalog: plugins,
  * companies, enable/disable, Toolbox settings (show/set/unset, secrets
- * masked), products (list, Bulk Update CSV import) and stock.
+ * masked), products (list, Bulk Update CSV import; show, set and export
+ * in cli_props.c) and stock.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -55,10 +56,34 @@ cli_plugin_json(const struct hs_plugin_info *pi)
                                (a->flags & BMC_ACTION_MANUAL) != 0));
     json_object_object_add(x, "scheduled", json_object_new_boolean(
                                (a->flags & BMC_ACTION_SCHEDULED) != 0));
+    json_object_object_add(x, "selects_skus", json_object_new_boolean(
+                               (a->flags & BMC_ACTION_SKUS) != 0));
     cli_json_str(x, "enabled_by", a->enabled_by);
     json_object_array_add(arr, x);
   }
   json_object_object_add(o, "actions", arr);
+  cli_json_str(o, "markets", pi->api->markets);
+  arr = json_object_new_array();
+  for(j = 0; arr && j < pi->api->n_properties; j++) {
+    const struct bmc_property *p = &pi->api->properties[j];
+
+    x = json_object_new_object();
+    cli_json_str(x, "key", p->key);
+    cli_json_str(x, "type", cli_types[p->type <= 5 ? p->type : 0]);
+    cli_json_str(x, "column", p->column);
+    cli_json_str(x, "label", p->label);
+    cli_json_str(x, "panel", p->panel);
+    cli_json_str(x, "default", p->default_value);
+    json_object_object_add(x, "per_market", json_object_new_boolean(
+                               (p->flags & BMC_PROP_PER_MARKET) != 0));
+    json_object_object_add(x, "required_to_post", json_object_new_boolean(
+                               (p->flags & BMC_PROP_REQUIRED_TO_POST) != 0));
+    json_object_object_add(x, "plugin_owned", json_object_new_boolean(
+                               (p->flags & BMC_PROP_PLUGIN_OWNED) != 0));
+    cli_json_str(x, "help", p->help);
+    json_object_array_add(arr, x);
+  }
+  json_object_object_add(o, "properties", arr);
   return o;
 }
 
@@ -100,14 +125,28 @@ cli_cmd_plugins(struct cli *c, int argc, char **argv)
              s->flags & BMC_SETTING_SECRET ? " secret" : "",
              s->help ? s->help : "");
     }
+    if(pi.api->n_properties)
+      printf("  product properties (markets %s):\n",
+             pi.api->markets && *pi.api->markets ? pi.api->markets : "-");
+    for(j = 0; j < pi.api->n_properties; j++) {
+      const struct bmc_property *p = &pi.api->properties[j];
+
+      printf("    %-24s %-7s column %-24s%s%s  %s\n", p->key,
+             cli_types[p->type <= 5 ? p->type : 0],
+             p->column ? p->column : "-",
+             p->flags & BMC_PROP_PER_MARKET ? " per-market" : "",
+             p->flags & BMC_PROP_PLUGIN_OWNED ? " plugin-owned" : "",
+             p->help ? p->help : "");
+    }
     printf("  actions:\n");
     for(j = 0; j < pi.api->n_actions; j++) {
       const struct bmc_action *a = &pi.api->actions[j];
 
-      printf("    %-24s %-28s every %us%s%s%s%s\n", a->id, a->display_name,
-             a->default_interval_s,
+      printf("    %-24s %-28s every %us%s%s%s%s%s\n", a->id,
+             a->display_name, a->default_interval_s,
              a->flags & BMC_ACTION_MANUAL ? " manual" : "",
              a->flags & BMC_ACTION_SCHEDULED ? " scheduled" : "",
+             a->flags & BMC_ACTION_SKUS ? " on-selected-skus" : "",
              a->enabled_by ? " when " : "",
              a->enabled_by ? a->enabled_by : "");
     }
@@ -265,40 +304,75 @@ cli_cmd_settings(struct cli *c, int argc, char **argv)
   return cli_usage("settings");
 }
 
+struct cli_list {
+  const char *plugin;      /* --enabled: the channel listed for */
+  struct json_object *arr; /* --json */
+};
+
 static int
 cli_product_cb(void *ud, const struct bmc_product *p)
 {
-  (void)ud;
-  printf("%-20s %-20s %-3s %6lld %9s %-9s %s\n", p->sku,
-         p->merchant_sku ? p->merchant_sku : "-", p->enabled ? "yes" : "no",
-         (long long)p->available_qty, p->price ? p->price : "-",
-         p->grade ? p->grade : "-", p->title ? p->title : "");
+  struct cli_list *l = ud;
+
+  if(l->plugin)
+    printf("%-14s ", l->plugin);
+  printf("%-20s %6lld %10s %s\n", p->sku, (long long)p->available_qty,
+         p->site_price ? p->site_price : "-", p->title ? p->title : "");
   return 0;
 }
 
+/* Generic data; with --enabled the channel and its values of the product
+ * ("key" or "key@market"). */
 static int
 cli_product_json_cb(void *ud, const struct bmc_product *p)
 {
-  struct json_object *o = json_object_new_object();
+  struct cli_list *l = ud;
+  struct json_object *o = json_object_new_object(), *pr;
+  char k[160];
+  size_t i;
 
   if(!o)
     return BMC_ERR_NOMEM;
   cli_json_str(o, "sku", p->sku);
-  cli_json_str(o, "merchant_sku", p->merchant_sku);
-  json_object_object_add(o, "enabled", json_object_new_boolean(p->enabled));
   cli_json_str(o, "title", p->title);
   cli_json_str(o, "ean", p->ean);
-  cli_json_str(o, "grade", p->grade);
-  cli_json_str(o, "bm_product_id", p->bm_product_id);
-  cli_json_str(o, "bm_listing_id", p->bm_listing_id);
-  cli_json_str(o, "price", p->price);
   cli_json_str(o, "site_price", p->site_price);
-  cli_json_str(o, "min_price", p->min_price);
   cli_json_int(o, "available_qty", p->available_qty);
-  cli_json_int(o, "safety_qty", p->safety_qty);
-  cli_json_int(o, "max_qty", p->max_qty);
-  json_object_array_add(ud, o);
+  if(l->plugin) {
+    cli_json_str(o, "plugin", l->plugin);
+    if(!(pr = json_object_new_object())) {
+      json_object_put(o);
+      return BMC_ERR_NOMEM;
+    }
+    for(i = 0; i < p->n_props; i++) {
+      snprintf(k, sizeof(k), "%s%s%s", p->props[i].key,
+               p->props[i].market[0] ? "@" : "", p->props[i].market);
+      cli_json_str(pr, k, p->props[i].value);
+    }
+    json_object_object_add(o, "properties", pr);
+  }
+  json_object_array_add(l->arr, o);
   return 0;
+}
+
+/* --enabled: the products each channel enabled for the company offers
+ * (its listing property), channel by channel. */
+static int
+cli_products_listed(struct cli *c, const char *company, struct cli_list *l)
+{
+  struct hs_plugin_info pi;
+  size_t i;
+  int rc = BMC_OK, en;
+
+  for(i = 0; !rc && hs_plugin_get(c->h, i, &pi) == BMC_OK; i++) {
+    if(hs_company_plugin_enabled(c->h, company, pi.name, &en) || !en)
+      continue;
+    l->plugin = pi.name;
+    rc = hs_products_each_for(c->h, company, pi.name, 1,
+                              l->arr ? cli_product_json_cb : cli_product_cb,
+                              l);
+  }
+  return rc;
 }
 
 static void
@@ -313,7 +387,7 @@ cli_products_list(struct cli *c, int argc, char **argv)
   static const struct option lo[] = {{"enabled", no_argument, NULL, 0},
                                      {"json", no_argument, NULL, 0},
                                      {NULL, 0, NULL, 0}};
-  struct json_object *arr = NULL;
+  struct cli_list l = {NULL, NULL};
   int flags = 0, first, rc;
 
   first = cli_getopt("products", argc - 1, argv + 1, lo, cli_opt_flags,
@@ -325,23 +399,22 @@ cli_products_list(struct cli *c, int argc, char **argv)
   argv += first + 1;
   if(cli_company(c, "products", argv[0]))
     return CLI_FAIL;
-  if(flags & 2) {
-    if(!(arr = json_object_new_array()))
-      return cli_fail("products", "out of memory");
-    rc = hs_products_each(c->h, argv[0], flags & 1, cli_product_json_cb,
-                          arr);
-  }
-  else {
-    printf("%-20s %-20s %-3s %6s %9s %-9s %s\n", "SKU", "MERCHANT SKU",
-           "BM", "QTY", "PRICE", "GRADE", "TITLE");
-    rc = hs_products_each(c->h, argv[0], flags & 1, cli_product_cb, NULL);
-  }
+  if((flags & 2) && !(l.arr = json_object_new_array()))
+    return cli_fail("products", "out of memory");
+  if(!l.arr)
+    printf("%s%-20s %6s %10s %s\n", flags & 1 ? "CHANNEL        " : "",
+           "SKU", "QTY", "SITE PRICE", "TITLE");
+  if(flags & 1)
+    rc = cli_products_listed(c, argv[0], &l);
+  else
+    rc = hs_products_each(c->h, argv[0], 0, l.arr ? cli_product_json_cb
+                                                  : cli_product_cb, &l);
   if(rc) {
-    json_object_put(arr);
+    json_object_put(l.arr);
     return cli_fail("products", "company '%s': %s", argv[0],
-                    hs_rc_name(rc));
+                    cli_rc_text(c, rc));
   }
-  return arr ? cli_json_print(arr) : CLI_OK;
+  return l.arr ? cli_json_print(l.arr) : CLI_OK;
 }
 
 int
@@ -351,6 +424,9 @@ cli_cmd_products(struct cli *c, int argc, char **argv)
   char err[1024];
   int rc;
 
+  if(argc >= 2 && (!strcmp(argv[1], "show") || !strcmp(argv[1], "set") ||
+                   !strcmp(argv[1], "export")))
+    return cli_props_products(c, argc, argv);
   if(argc >= 2 && strcmp(argv[1], "list") == 0)
     return cli_products_list(c, argc, argv);
   if(argc == 4 && strcmp(argv[1], "import") == 0) {

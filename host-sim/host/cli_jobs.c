@@ -1,6 +1,7 @@
 /*
  * cli_jobs.c -- host-sim commands for work: run an action as a queued
- * job (with a progress line on a terminal), list jobs, show a job's log,
+ * job (with a progress line on a terminal; on selected SKUs with --sku
+ * and --skus-from), list jobs, show a job's log,
  * scheduled tasks and the scheduler (virtual --until with a summary and
  * a failing exit status when a job failed, or forever on the real clock).
  */
@@ -70,26 +71,51 @@ cli_job_cb(void *ud, const struct hs_job *j)
 }
 
 int
-cli_cmd_run(struct cli *c, int argc, char **argv)
+cli_job_outcome(struct cli *c, int64_t id, int st)
 {
-  char err[1024], label[256];
-  int64_t id = 0;
-  int st = 0, rc;
-
-  if(argc != 4)
-    return cli_usage("run");
-  if(cli_company(c, "run", argv[1]) || cli_plugin(c, "run", argv[2]))
-    return CLI_FAIL;
-  snprintf(label, sizeof(label), "%s/%s %s", argv[1], argv[2], argv[3]);
-  cli_progress_attach(c, label);
-  rc = hs_run_action(c->h, argv[1], argv[2], argv[3], &id, &st, err,
-                     sizeof(err));
-  cli_progress_end();
-  if(rc)
-    return cli_fail("run", "%s", err);
   printf("job %lld: %s\n", (long long)id, hs_job_status_name(st));
   hs_job_log_each(c->h, id, cli_line_cb, NULL);
   return st == HS_JOB_COMPLETED ? CLI_OK : CLI_FAIL;
+}
+
+/* run C P A [--sku X ...] [--skus-from FILE]: the whole catalog, or the
+ * selected products only. */
+int
+cli_cmd_run(struct cli *c, int argc, char **argv)
+{
+  static const struct option lo[] = {
+    {"sku", required_argument, NULL, 0},
+    {"skus-from", required_argument, NULL, 0},
+    {NULL, 0, NULL, 0}};
+  struct cli_items it = {NULL, 0, 0};
+  char err[1024], label[256];
+  int64_t id = 0;
+  int st = 0, rc, first;
+
+  first = cli_getopt("run", argc, argv, lo, cli_items_opt, &it);
+  if(first < 0) {
+    cli_items_free(&it);
+    return -first;
+  }
+  if(argc - first != 3) {
+    cli_items_free(&it);
+    return cli_usage("run");
+  }
+  argv += first - 1;
+  if(cli_company(c, "run", argv[1]) || cli_plugin(c, "run", argv[2])) {
+    cli_items_free(&it);
+    return CLI_FAIL;
+  }
+  snprintf(label, sizeof(label), "%s/%s %s", argv[1], argv[2], argv[3]);
+  cli_progress_attach(c, label);
+  rc = hs_run_action_items(c->h, argv[1], argv[2], argv[3],
+                           (const char *const *)it.v, it.n, &id, &st, err,
+                           sizeof(err));
+  cli_progress_end();
+  cli_items_free(&it);
+  if(rc)
+    return cli_fail("run", "%s", err);
+  return cli_job_outcome(c, id, st);
 }
 
 struct cli_jobs_opts {

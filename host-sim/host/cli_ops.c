@@ -188,9 +188,11 @@ cli_ready_cb(void *ud, const struct hs_ready *r)
   const char *p, *sep;
   char t[32];
 
-  out->n++;
-  out->n_no += r->ready && strcmp(r->ready, "Yes");
-  out->n_unchecked += !r->ready;
+  if(!r->market[0]) { /* the summary counts products, not markets */
+    out->n++;
+    out->n_no += r->ready && strcmp(r->ready, "Yes");
+    out->n_unchecked += !r->ready;
+  }
   if(out->arr) {
     struct json_object *o = json_object_new_object(), *rs;
 
@@ -203,7 +205,8 @@ cli_ready_cb(void *ud, const struct hs_ready *r)
     json_object_object_add(o, "enabled", json_object_new_boolean(
                                r->enabled));
     cli_json_str(o, "plugin", r->plugin);
-    cli_json_str(o, "ready_to_post", r->ready);
+    cli_json_str(o, "market", r->market);
+    cli_json_str(o, "ready", r->ready);
     for(p = r->reasons; *p; p = sep ? sep + 2 : p + strlen(p)) {
       sep = strstr(p, "; ");
       json_object_array_add(rs, json_object_new_string_len(
@@ -220,7 +223,8 @@ cli_ready_cb(void *ud, const struct hs_ready *r)
            "check)\n", r->sku, "-");
     return 0;
   }
-  printf("%-20s %-3s  %-14s checked %s\n", r->sku, r->ready, r->plugin,
+  printf("%-20s %-3s  %-14s %-6s checked %s\n", r->sku, r->ready,
+         r->plugin, r->market[0] ? r->market : "all",
          cli_time(r->checked_ms, t, sizeof(t)));
   for(p = r->reasons; *p; p = sep ? sep + 2 : p + strlen(p)) {
     sep = strstr(p, "; ");

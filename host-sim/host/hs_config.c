@@ -218,7 +218,7 @@ static int
 hs_cfg_read_company(struct hs_cfg_reader *r, const config_setting_t *g,
                     int idx, struct hs_cfg_company *c)
 {
-  config_setting_t *m, *plugins = NULL, *name = NULL;
+  config_setting_t *m, *plugins = NULL, *name = NULL, *calc = NULL;
   int i, n, rc;
 
   c->line = (int)config_setting_source_line(g);
@@ -236,9 +236,11 @@ hs_cfg_read_company(struct hs_cfg_reader *r, const config_setting_t *g,
       name = m;
     else if(!strcmp(config_setting_name(m), "plugins"))
       plugins = m;
+    else if(!strcmp(config_setting_name(m), "inventory_calc"))
+      calc = m;
     else
       return hs_cfg_fail(r, m, "company #%d: unknown setting '%s' "
-                         "(expected name, plugins)", idx + 1,
+                         "(expected name, inventory_calc, plugins)", idx + 1,
                          config_setting_name(m));
   }
   if(!name)
@@ -249,11 +251,17 @@ hs_cfg_read_company(struct hs_cfg_reader *r, const config_setting_t *g,
     return rc;
   if(!c->name[0])
     return hs_cfg_fail(r, name, "company #%d: name is empty", idx + 1);
+  if(calc) {
+    c->inventory_calc_line = (int)config_setting_source_line(calc);
+    rc = hs_cfg_get_string(r, calc, "inventory_calc", &c->inventory_calc);
+    if(rc != BMC_OK)
+      return rc;
+  }
   if(!plugins)
     return BMC_OK;
   if(config_setting_type(plugins) != CONFIG_TYPE_GROUP)
     return hs_cfg_fail(r, plugins, "company '%s': plugins: expected a group "
-                       "{ backmarket = { ... }; }, found %s", c->name,
+                       "{ <plugin> = { ... }; }, found %s", c->name,
                        hs_cfg_type_name(config_setting_type(plugins)));
   n = config_setting_length(plugins);
   if(n > 0) {
@@ -601,6 +609,7 @@ hs_config_free(struct hs_config *cfg)
     }
     free(c->plugins);
     free(c->name);
+    free(c->inventory_calc);
   }
   free(cfg->companies);
   free(cfg->plugin_dir);

@@ -6,9 +6,10 @@
  *   database   = "/var/lib/bmconnector/host.db";
  *   key_file   = "/var/lib/bmconnector/host.db.key";   (optional)
  *   companies = ( { name = "Acme Refurb";
- *                   plugins = { backmarket = { enabled = true;
- *                                              token = "...";
- *                                              default_safety_qty = 1; };
+ *                   inventory_calc = "percent:80";
+ *                   plugins = { shop = { enabled = true;
+ *                                        token = "...";
+ *                                        page_size = 50; };
  *                             }; } );
  *
  * Reading (hs_config_read_*) checks the text first (no NUL byte, no
@@ -84,6 +85,8 @@ struct hs_cfg_plugin {
 struct hs_cfg_company {
   char *name;
   int line;
+  char *inventory_calc;     /* Custom Inventory Calculation spec or NULL */
+  int inventory_calc_line;
   struct hs_cfg_plugin *plugins;
   size_t n_plugins;
 };

@@ -1,8 +1,9 @@
 /*
  * hs_config_apply.c -- hs_host_load_config: read and validate host.cfg
  * (hs_config.c) against the loaded plugins, check its key_file is the
- * store key in use, then create its companies, plugin enablement and
- * Toolbox settings in one transaction (nothing applied on any error).
+ * store key in use, then create its companies (with their Custom
+ * Inventory Calculation), plugin enablement and Toolbox settings in one
+ * transaction (nothing applied on any error).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,15 @@ hs_host_load_config(struct hs_host *h, const char *cfg_path, char *err,
     else if(rc)
       hs_errf(err, errlen, "%s:%d: company: %s", cfg_path, co->line,
               h->last_err);
+    if(!rc && co->inventory_calc) {
+      char tmp[HS_ERRLEN];
+
+      rc = hs_company_invcalc_set(h, co->name, co->inventory_calc, tmp,
+                                  sizeof(tmp));
+      if(rc)
+        hs_errf(err, errlen, "%s:%d: inventory_calc: %s", cfg_path,
+                co->inventory_calc_line, tmp);
+    }
     for(p = 0; !rc && p < co->n_plugins; p++) {
       const struct hs_cfg_plugin *pl = &co->plugins[p];
 

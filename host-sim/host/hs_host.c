@@ -132,6 +132,7 @@ hs_host_close(struct hs_host *h)
     free(h->plugs[i].origin);
   }
   free(h->plugs);
+  hs_invcalc_close(h);
   hs_xml_close(h);
   if(h->lease_held)
     hs_sched_lease_drop(h);
@@ -155,6 +156,8 @@ hs_plug_add(struct hs_host *h, const struct bmc_plugin_api *api,
             api->name);
     return BMC_ERR_CONFLICT;
   }
+  if(hs_props_columns_check(h, api, origin, err, errlen))
+    return BMC_ERR_CONFLICT;
   nv = realloc(h->plugs, (h->n_plugs + 1) * sizeof(*nv));
   if(!nv) {
     hs_errf(err, errlen, "%s: out of memory", origin);
@@ -174,6 +177,11 @@ hs_plug_add(struct hs_host *h, const struct bmc_plugin_api *api,
     return BMC_ERR_NOMEM;
   }
   h->n_plugs++;
+  /* values of the columns migration 4 moved out of products */
+  if(hs_props_adopt(h, api))
+    hs_hostlog(h, BMC_LOG_ERROR, "%s: adopting held product values failed; "
+               "they stay held and are tried again at the next start",
+               origin);
   return BMC_OK;
 }
 

@@ -183,37 +183,42 @@ int hs_company_settings_each(struct hs_host *h, const char *company,
 
 /* ---- products ---- */
 
-/* Input for hs_product_upsert: seed 004 properties plus free attributes.
- * Strings borrowed; NULL = unset.  Integers: -1 = unset / company
- * default.  Money and weights are decimal strings. */
+/* Input for hs_product_upsert: the host's generic product data.  Channel
+ * data are the plugins' product properties (hs_product_prop_set()).
+ * Strings borrowed; NULL = unset.  Integers: -1 = unset.  Money and
+ * weights are decimal strings. */
 struct hs_product {
-  const char *sku, *merchant_sku;
-  int enabled;                 /* BackmarketEnabled 0/1 */
-  const char *title, *description, *ean, *image_url, *category;
+  const char *sku;
+  const char *title, *description, *ean, *image_url;
   const char *weight_lbs, *weight_oz;
-  int warranty_months;
-  const char *grade;           /* PREMIUM..STALLONE or "0".."4" */
-  const char *bm_product_id;
-  const char *price, *site_price, *min_price;
-  int repricing;               /* BackMarketEnableAutoRepricing 0/1 */
-  int safety_qty, max_qty;     /* -1 = company default */
+  const char *site_price;
   int64_t available_qty;
   const char *device_type, *cpu, *storage_type;
   int storage_gb, ram_gb, release_year;
 };
-/* Initialise p: all strings NULL, integers -1, flags and qty 0. */
+/* Initialise p: all strings NULL, integers -1, qty 0. */
 void hs_product_init(struct hs_product *p);
-/* Create or replace every field of (company, sku); *created may be NULL. */
+/* Create or replace the generic data of (company, sku) (property values
+ * stay); *created may be NULL. */
 int hs_product_upsert(struct hs_host *h, const char *company,
                       const struct hs_product *p, int *created, char *err,
                       size_t errlen);
-/* One product as the plugins see it (bm_listing_id from plugin props,
- * weight_lbs = WeightLbs + WeightOz/16). */
+/* One product's generic data (no property values; weight_lbs = WeightLbs +
+ * WeightOz/16), by host SKU or any plugin's SKU alias. */
 int hs_product_get(struct hs_host *h, const char *company, const char *sku,
                    bmc_product_cb cb, void *ud);
-/* Stream the catalog in SKU order; enabled_only as in catalog_each. */
+/* The same with plugin's property values, as that plugin sees it. */
+int hs_product_get_for(struct hs_host *h, const char *company,
+                       const char *plugin, const char *sku,
+                       bmc_product_cb cb, void *ud);
+/* Stream the catalog in SKU order (generic data; enabled_only ignored
+ * without a plugin). */
 int hs_products_each(struct hs_host *h, const char *company,
                      int enabled_only, bmc_product_cb cb, void *ud);
+/* The same as plugin's catalog_each sees it. */
+int hs_products_each_for(struct hs_host *h, const char *company,
+                         const char *plugin, int enabled_only,
+                         bmc_product_cb cb, void *ud);
 int hs_products_count(struct hs_host *h, const char *company, int64_t *n);
 /* The range of an available quantity (Bulk Update CSV and stock set). */
 #define HS_QTY_MIN (-1000000000LL)
@@ -221,21 +226,59 @@ int hs_products_count(struct hs_host *h, const char *company, int64_t *n);
 /* BMC_ERR_INVALID_ARG when available_qty is outside HS_QTY_MIN..MAX. */
 int hs_stock_set(struct hs_host *h, const char *company, const char *sku,
                  int64_t available_qty);
-/* A plugin-set property of a product (e.g. "bm_listing_id",
- * "ready_to_post", "ready_to_post_reasons"); plugin NULL = any plugin. */
+
+/* ---- product properties (declared by plugins) ---- */
+
+/* Set a product property of plugin as a user would (Bulk Update, product
+ * page): value checked against the declaration; market NULL or "" = the
+ * global value; value NULL or "" clears it.  Refused (BMC_ERR_INVALID_ARG,
+ * message names the key): undeclared key, PLUGIN_OWNED property, a market
+ * for a global property or one the plugin does not declare, a value the
+ * declaration refuses.  BMC_ERR_NOT_FOUND: company, plugin or product. */
+int hs_product_prop_set(struct hs_host *h, const char *company,
+                        const char *plugin, const char *sku, const char *key,
+                        const char *market, const char *value, char *err,
+                        size_t errlen);
+/* A stored property value (global / of one market; defaults not
+ * applied); plugin NULL = any plugin.  BMC_ERR_NOT_FOUND when unset. */
 int hs_product_prop_get(struct hs_host *h, const char *company,
                         const char *plugin, const char *sku, const char *key,
                         char *buf, size_t buflen);
+int hs_product_prop_get_market(struct hs_host *h, const char *company,
+                               const char *plugin, const char *sku,
+                               const char *key, const char *market, char *buf,
+                               size_t buflen);
 
-/* Bulk Update CSV import (seed 004 column names; see hs_import.c for the
- * full list; ProductID or SKU is required).  Only the columns present are
- * written; an empty cell clears its value (flags false, AvailableQty 0,
- * SafetyQty/MaxQty back to the company default).  Unknown columns refuse
- * the file.  Streams the file,
- * one transaction per batch_rows (0 = 5000).  A bad row is skipped and
- * reported through row_err with its 1-based line number; the others
- * import.  Returns BMC_OK when the file was read (even with bad rows),
- * BMC_ERR_INVALID_ARG on an unusable header, or the I/O error. */
+/* One property of a product for display: the global value (market "",
+ * stored, else the declared default with is_set 0, else NULL) and then
+ * every stored market value. */
+struct hs_prop_view {
+  const struct bmc_plugin_api *api;   /* the declaring plugin */
+  const struct bmc_property *decl;
+  const char *market;                 /* "" = global */
+  const char *value;                  /* NULL = unset, no default */
+  int is_set;
+  int64_t updated_ms;                 /* when it was stored; 0 = not set */
+};
+/* Every declared property of plugin (NULL = every loaded plugin) for
+ * product sku, in declaration order (`products show`). */
+int hs_product_props_each(struct hs_host *h, const char *company,
+                          const char *plugin, const char *sku,
+                          int (*cb)(void *ud, const struct hs_prop_view *v),
+                          void *ud);
+
+/* Bulk Update CSV import (host columns ProductID/SKU, Title, Description,
+ * EAN, WeightLbs, WeightOz, GalleryImageURL, SitePrice, AvailableQty,
+ * DeviceType, CPU, StorageType, StorageGB, RAMGB, ReleaseYear; every
+ * other column is a loaded plugin's property column, "<Column>_<market>"
+ * for a market's value; ProductID or SKU is required).  Only the columns
+ * present are written; an empty cell clears its value (AvailableQty 0).
+ * Unknown columns refuse the file, and so do plugin-owned ones.  Streams
+ * the file, one transaction per batch_rows (0 = 5000).  A bad row is
+ * skipped and reported through row_err with its 1-based line number and
+ * the column; the others import.  Returns BMC_OK when the file was read
+ * (even with bad rows), BMC_ERR_INVALID_ARG on an unusable header, or the
+ * I/O error. */
 struct hs_import_stats {
   int64_t rows_ok, rows_bad, rows_created;
 };
@@ -245,6 +288,29 @@ int hs_products_import_csv(struct hs_host *h, const char *company,
                            hs_row_err_fn row_err, void *ud,
                            struct hs_import_stats *st, char *err,
                            size_t errlen);
+/* Bulk Update CSV export of the company's catalog: the host columns, then
+ * every loaded plugin's properties that are not plugin-owned (global
+ * column, plus "<Column>_<market>" for each market some product has a
+ * value for); imports back to the same catalog.  *rows may be NULL. */
+int hs_products_export_csv(struct hs_host *h, const char *company,
+                           const char *path, int64_t *rows, char *err,
+                           size_t errlen);
+
+/* ---- Custom Inventory Calculation (per company) ---- */
+
+/* Set the company's calculation: "percent:N" (N 1..100: floor of N % of
+ * the available quantity), "module:PATH[:ARGS]" (a module exporting
+ * BMC_INVCALC_ENTRY_SYMBOL; loaded and checked now), or NULL / "" / "none"
+ * to remove it.  BMC_ERR_CONFIG with a message on a bad spec. */
+int hs_company_invcalc_set(struct hs_host *h, const char *company,
+                           const char *spec, char *err, size_t errlen);
+/* The stored spec; BMC_ERR_NOT_FOUND when the company has none. */
+int hs_company_invcalc_get(struct hs_host *h, const char *company, char *buf,
+                           size_t buflen);
+/* The calculation's quantity for p (as plugin services see it). */
+int hs_company_invcalc_quantity(struct hs_host *h, const char *company,
+                                const struct bmc_product *p, int64_t *qty,
+                                char *err, size_t errlen);
 
 /* ---- jobs, job logs, error queue ---- */
 
@@ -269,11 +335,28 @@ const char *hs_job_status_name(int status);
 int hs_run_action(struct hs_host *h, const char *company, const char *plugin,
                   const char *action, int64_t *job_id, int *status,
                   char *err, size_t errlen);
+/* The same on a selection: items[0..n_items) are host SKUs (actions with
+ * BMC_ACTION_SKUS) or source order ids (BMC_ACTION_ORDERS); n_items 0 is
+ * hs_run_action().  BMC_ERR_INVALID_ARG (no job made) when the action
+ * takes no selection or an item is empty or has a control character. */
+int hs_run_action_items(struct hs_host *h, const char *company,
+                        const char *plugin, const char *action,
+                        const char *const *items, size_t n_items,
+                        int64_t *job_id, int *status, char *err,
+                        size_t errlen);
+/* Retry only the failed items of job_id: the distinct items of its
+ * error-queue entries, run again through the same action as a new job
+ * (trigger "retry of job N").  BMC_ERR_NOT_FOUND (no such job),
+ * BMC_ERR_CONFLICT (no failed items, or the action takes no selection:
+ * the message says to run it again). */
+int hs_job_retry(struct hs_host *h, int64_t job_id, int64_t *new_job,
+                 int *status, char *err, size_t errlen);
 
 struct hs_job {
   int64_t id;
   const char *company, *plugin, *action;
-  const char *trigger;                /* "manual" | "scheduled" */
+  const char *trigger;                /* "manual" | "scheduled" |
+                                         "retry of job N" */
   int status;                         /* enum hs_job_status */
   int rc;                             /* plugin rc (enum bmc_rc) */
   int64_t created_ms, started_ms, finished_ms; /* 0 = not yet */
@@ -470,11 +553,14 @@ int hs_errors_list(struct hs_host *h, const char *company,
                    int (*cb)(void *ud, const struct hs_item_error *e),
                    void *ud);
 
-/* Ready To Post as the plugins last wrote it (product properties
- * ready_to_post / ready_to_post_reasons), for one SKU or the catalog. */
+/* Ready To Post as the plugins last wrote it (their BMC_PROP_READY and
+ * BMC_PROP_READY_REASONS properties, a row per market they judged), for
+ * one SKU (host SKU or a plugin's SKU alias) or the catalog, for each
+ * plugin enabled for the company that declares one. */
 struct hs_ready {
   const char *sku, *title, *plugin; /* plugin NULL: never checked */
-  int enabled;
+  const char *market;  /* "" = the product as a whole */
+  int enabled;         /* listed there (the plugin's LISTS property) */
   const char *ready;   /* "Yes", "No" or NULL (never checked) */
   const char *reasons; /* "; "-separated, "" when ready */
   int64_t checked_ms;  /* when the plugin wrote it; 0 = never */
@@ -588,13 +674,7 @@ int hs_products_page(struct hs_host *h, const char *company,
                      const char *search, int64_t offset, int limit,
                      int (*cb)(void *ud, const struct hs_product_row *r),
                      void *ud, int64_t *total);
-/* Every plugin-set property of a product (plugin, key order). */
-int hs_product_props_each(struct hs_host *h, const char *company,
-                          const char *sku,
-                          int (*cb)(void *ud, const char *plugin,
-                                    const char *key, const char *value,
-                                    int64_t updated_ms),
-                          void *ud);
+/* Every declared property of a product: hs_product_props_each() above. */
 
 /* Orders newest first, a page at a time; search (NULL/"" = all) is a
  * source order id prefix.  company NULL = all; *total may be NULL. */

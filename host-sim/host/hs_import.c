@@ -1,10 +1,13 @@
 /*
  * hs_import.c -- Bulk Update CSV import of products (seed 004 column
  * names).  Streams the file record by record (RFC 4180 quoting, CRLF or
- * LF), validates each row, writes only the columns the header names, one
- * transaction per batch, and reports each bad row with its line number.
- * A NUL byte or a control character never reaches the store: it would
- * cut a SKU short (and overwrite another product) or reach a header.
+ * LF), maps each header to one of the host's own columns or to a loaded
+ * plugin's declared property column ("<Column>_<market>" for a market's
+ * value), validates each row (properties against their declarations),
+ * writes only the columns the header names, one transaction per batch, and
+ * reports each bad row with its line number and the column.  A NUL byte
+ * or a control character never reaches the store: it would cut a SKU
+ * short (and overwrite another product) or reach a header.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -17,37 +20,19 @@
 #include "hs_internal.h"
 
 #define HS_CSV_MAX_RECORD (1024 * 1024)
-#define HS_CSV_MAX_COLS 64
+#define HS_CSV_MAX_COLS 256
 
-enum hs_kind { HS_K_TEXT, HS_K_BOOL, HS_K_INT, HS_K_QTY, HS_K_MONEY,
-               HS_K_DEC, HS_K_EAN, HS_K_GRADE, HS_K_OPTINT };
-
-struct hs_col {
-  const char *header, *alias, *column;
-  enum hs_kind kind;
-};
-
-/* Bulk Update headers (seed 004) and their product columns. */
-static const struct hs_col hs_cols[] = {
+/* The host's own Bulk Update headers (seed 004) and product columns;
+ * everything else in a file is a plugin's property column. */
+static const struct hs_csv_col hs_cols[] = {
   {"ProductID", "SKU", "sku", HS_K_TEXT},
-  {"MerchantSKU", NULL, "merchant_sku", HS_K_TEXT},
-  {"BackmarketEnabled", NULL, "enabled", HS_K_BOOL},
-  {"BackmarketTitle", NULL, "title", HS_K_TEXT},
-  {"DescriptionForChannel_BackMarket", NULL, "description", HS_K_TEXT},
+  {"Title", NULL, "title", HS_K_TEXT},
+  {"Description", NULL, "description", HS_K_TEXT},
   {"EAN", NULL, "ean", HS_K_EAN},
   {"WeightLbs", NULL, "weight_lbs", HS_K_DEC},
   {"WeightOz", NULL, "weight_oz", HS_K_DEC},
   {"GalleryImageURL", NULL, "image_url", HS_K_TEXT},
-  {"BackmarketCategory", NULL, "category", HS_K_TEXT},
-  {"BackmarketWarrantyLength", NULL, "warranty_months", HS_K_OPTINT},
-  {"Condition", "Grade", "grade", HS_K_GRADE},
-  {"BackmarketProductID", NULL, "bm_product_id", HS_K_TEXT},
-  {"BackmarketPrice", NULL, "price", HS_K_MONEY},
   {"SitePrice", NULL, "site_price", HS_K_MONEY},
-  {"BackMarketMinPrice", NULL, "min_price", HS_K_MONEY},
-  {"BackMarketEnableAutoRepricing", NULL, "repricing", HS_K_BOOL},
-  {"SafetyQty", NULL, "safety_qty", HS_K_OPTINT},
-  {"MaxQty", NULL, "max_qty", HS_K_OPTINT},
   {"AvailableQty", NULL, "available_qty", HS_K_QTY},
   {"DeviceType", NULL, "device_type", HS_K_TEXT},
   {"CPU", NULL, "cpu", HS_K_TEXT},
@@ -57,6 +42,37 @@ static const struct hs_col hs_cols[] = {
   {"ReleaseYear", NULL, "release_year", HS_K_OPTINT},
 };
 #define HS_NCOLS (sizeof(hs_cols) / sizeof(hs_cols[0]))
+
+const struct hs_csv_col *
+hs_import_host_cols(size_t *n)
+{
+  *n = HS_NCOLS;
+  return hs_cols;
+}
+
+/* A header is the host's own column (name or alias), else NULL. */
+static const struct hs_csv_col *
+hs_host_col(const char *name)
+{
+  size_t j;
+
+  for(j = 0; j < HS_NCOLS; j++)
+    if(strcasecmp(name, hs_cols[j].header) == 0 ||
+       (hs_cols[j].alias && strcasecmp(name, hs_cols[j].alias) == 0))
+      return &hs_cols[j];
+  return NULL;
+}
+
+/* One column of the file: a host column or a plugin property. */
+struct hs_map {
+  const struct hs_csv_col *host;
+  const struct bmc_plugin_api *api;
+  const struct bmc_property *prop;
+  char market[24];
+  char header[96];
+  int sql_idx; /* host columns: parameter number in the SQL; property
+                  columns: that of the value in the property insert */
+};
 
 struct hs_csv {
   FILE *f;
@@ -219,7 +235,7 @@ hs_parse_int(const char *v, long long lo, long long hi, long long *out)
  * hold, 0 when none: a title or description may have tabs and line
  * breaks, nothing else may have any. */
 static long
-hs_text_bad(const struct hs_col *col, const char *v)
+hs_text_bad(const struct hs_csv_col *col, const char *v)
 {
   int multiline = !strcmp(col->column, "title") ||
                   !strcmp(col->column, "description");
@@ -234,19 +250,18 @@ hs_text_bad(const struct hs_col *col, const char *v)
   return 0;
 }
 
-/* Validate and bind one value.  Empty = NULL (unset / company default)
- * except for flags and quantity, which become 0. */
+/* Validate and bind one value.  Empty = NULL (unset) except for the
+ * quantity, which becomes 0. */
 static int
-hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_col *col, char *v,
+hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_csv_col *col, char *v,
              char *msg, size_t msglen)
 {
   long long x;
   int64_t d;
-  int b;
   size_t i;
 
   if(!v[0]) {
-    if(col->kind == HS_K_BOOL || col->kind == HS_K_QTY)
+    if(col->kind == HS_K_QTY)
       return sqlite3_bind_int(st, idx, 0) ? -1 : 0;
     if(col->kind == HS_K_TEXT && strcmp(col->column, "sku") == 0) {
       hs_errf(msg, msglen, "%s is empty", col->header);
@@ -255,12 +270,6 @@ hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_col *col, char *v,
     return sqlite3_bind_null(st, idx) ? -1 : 0;
   }
   switch(col->kind) {
-  case HS_K_BOOL:
-    if(hs_parse_bool(v, &b)) {
-      hs_errf(msg, msglen, "%s: '%.40s' is not True/False", col->header, v);
-      return -1;
-    }
-    return sqlite3_bind_int(st, idx, b) ? -1 : 0;
   case HS_K_QTY:
     if(hs_parse_int(v, HS_QTY_MIN, HS_QTY_MAX, &x)) {
       hs_errf(msg, msglen, "%s: '%.40s' is not a whole number", col->header,
@@ -301,16 +310,6 @@ hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_col *col, char *v,
       return -1;
     }
     break;
-  case HS_K_GRADE:
-    for(i = 0; v[i]; i++)
-      if(!isalnum((unsigned char)v[i]) && v[i] != '_' && v[i] != ' ')
-        break;
-    if(v[i] || i > 32) {
-      hs_errf(msg, msglen, "%s: '%.40s' is not a grade (0-4 or a name "
-              "such as STALLONE)", col->header, v);
-      return -1;
-    }
-    break;
   case HS_K_TEXT:
     if(hs_text_bad(col, v)) {
       hs_errf(msg, msglen, "%s contains a control character (byte 0x%02x "
@@ -320,20 +319,52 @@ hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_col *col, char *v,
       return -1;
     }
     break;
-  case HS_K_INT:
-    break;
   }
   return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) ? -1 : 0;
 }
 
-/* Build "INSERT ... ON CONFLICT DO NOTHING" and "UPDATE ... SET" for the
- * header's columns (map[i] = hs_cols index of field i). */
+/* A property cell in the declaration's text form: bools as true/false
+ * (True, yes, 1... accepted), enum values in the declared spelling (any
+ * case accepted), "default" (any case, non-STRING) or "" = clear (NULL).
+ * Returns the value to store (v, or a copy in buf) and validates it. */
 static int
-hs_build_sql(const size_t *map, size_t nf, char **ins, char **upd)
+hs_prop_cell(const struct hs_map *m, char *v, char *buf, size_t buflen,
+             const char **out, char *msg, size_t msglen)
+{
+  const struct bmc_property *p = m->prop;
+  const char *e, *bar;
+  size_t n;
+  int b;
+
+  *out = NULL;
+  if(!v[0] || (p->type != BMC_SET_STRING && !strcasecmp(v, "default")))
+    return 0;
+  *out = v;
+  if(p->type == BMC_SET_BOOL && !hs_parse_bool(v, &b))
+    *out = b ? "true" : "false";
+  if(p->type == BMC_SET_ENUM)
+    for(e = p->enum_values; e && *e; e = bar ? bar + 1 : NULL) {
+      bar = strchr(e, '|');
+      n = bar ? (size_t)(bar - e) : strlen(e);
+      if(n == strlen(v) && !strncasecmp(e, v, n) && n < buflen) {
+        memcpy(buf, e, n);
+        buf[n] = '\0';
+        *out = buf;
+        break;
+      }
+    }
+  return hs_property_validate(p, m->header, *out, msg, msglen) ? -1 : 0;
+}
+
+/* Build "INSERT ... ON CONFLICT DO NOTHING" and "UPDATE ... SET" for the
+ * header's host columns (sql_idx set on each). */
+static int
+hs_build_sql(struct hs_map *map, size_t nf, char **ins, char **upd)
 {
   size_t cap = 4096, i;
   char *a = malloc(cap), *b = malloc(cap);
   size_t la, lb;
+  int next = 3, sku_idx = 0;
 
   *ins = *upd = NULL;
   if(!a || !b) {
@@ -345,54 +376,234 @@ hs_build_sql(const size_t *map, size_t nf, char **ins, char **upd)
                         " updated_ms");
   lb = (size_t)snprintf(b, cap, "UPDATE products SET updated_ms = ?2");
   for(i = 0; i < nf; i++) {
-    la += (size_t)snprintf(a + la, cap - la, ", %s",
-                           hs_cols[map[i]].column);
-    if(strcmp(hs_cols[map[i]].column, "sku") != 0)
-      lb += (size_t)snprintf(b + lb, cap - lb, ", %s = ?%zu",
-                             hs_cols[map[i]].column, i + 3);
+    if(!map[i].host)
+      continue;
+    map[i].sql_idx = next++;
+    la += (size_t)snprintf(a + la, cap - la, ", %s", map[i].host->column);
+    if(strcmp(map[i].host->column, "sku") != 0)
+      lb += (size_t)snprintf(b + lb, cap - lb, ", %s = ?%d",
+                             map[i].host->column, map[i].sql_idx);
+    else
+      sku_idx = map[i].sql_idx;
   }
   la += (size_t)snprintf(a + la, cap - la, ") VALUES(?1, ?2");
-  for(i = 0; i < nf; i++)
-    la += (size_t)snprintf(a + la, cap - la, ", ?%zu", i + 3);
+  for(i = 3; (int)i < next; i++)
+    la += (size_t)snprintf(a + la, cap - la, ", ?%zu", i);
   snprintf(a + la, cap - la, ") ON CONFLICT(company_id, sku) DO NOTHING");
-  for(i = 0; i < nf; i++)
-    if(strcmp(hs_cols[map[i]].column, "sku") == 0)
-      break;
-  snprintf(b + lb, cap - lb, " WHERE company_id = ?1 AND sku = ?%zu",
-           i + 3);
+  snprintf(b + lb, cap - lb, " WHERE company_id = ?1 AND sku = ?%d",
+           sku_idx);
   *ins = a;
   *upd = b;
   return BMC_OK;
 }
 
-static int
-hs_map_header(struct hs_csv *c, size_t *map, char *err, size_t errlen)
+/* A statement over every property column of the file as a VALUES list:
+ * head, then a row per property column -- (plugin, key, market, value)
+ * with_value, else (plugin, key, market) -- then tail.  Parameters: ?1 and
+ * ?2 the caller's, then four per property column in file order (sql_idx
+ * of a property column is its value's, set here).  plugin and market are
+ * bound once for the file, and the key too when bind_key.  NULL when the
+ * header has no property column. */
+static sqlite3_stmt *
+hs_props_values_stmt(struct hs_host *h, struct hs_map *map, size_t nf,
+                     const char *head, int with_value, const char *tail,
+                     int bind_key, int *rc)
 {
-  size_t i, j, have_sku = 0;
+  size_t i, len, cap = 512 + nf * 32;
+  sqlite3_stmt *st = NULL;
+  char *sql = malloc(cap);
+  int next = 3, any = 0;
+
+  *rc = BMC_OK;
+  if(!sql) {
+    *rc = BMC_ERR_NOMEM;
+    return NULL;
+  }
+  len = (size_t)snprintf(sql, cap, "%s (VALUES", head);
+  for(i = 0; i < nf; i++) {
+    if(!map[i].prop)
+      continue;
+    map[i].sql_idx = next + 3;
+    if(with_value)
+      len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d, ?%d)",
+                              any ? ", " : " ", next, next + 1, next + 2,
+                              next + 3);
+    else
+      len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d)",
+                              any ? ", " : " ", next, next + 1, next + 2);
+    next += 4;
+    any = 1;
+  }
+  snprintf(sql + len, cap - len, ")%s", tail);
+  if(any && sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+    *rc = BMC_ERR_INTERNAL;
+  free(sql);
+  for(i = 0; st && i < nf; i++) {
+    if(!map[i].prop)
+      continue;
+    hs_bind_text(st, map[i].sql_idx - 3, map[i].api->name);
+    if(bind_key)
+      hs_bind_text(st, map[i].sql_idx - 2, map[i].prop->key);
+    hs_bind_text(st, map[i].sql_idx - 1, map[i].market);
+  }
+  return st;
+}
+
+/* One INSERT for every property value of a row (?1 the product id, ?2 the
+ * time; NULL values skipped), and one DELETE for the emptied ones (the key
+ * bound per row, NULL when the cell is not empty: it matches nothing). */
+static int
+hs_props_row_stmts(struct hs_host *h, struct hs_map *map, size_t nf,
+                   sqlite3_stmt **pins, sqlite3_stmt **pdel)
+{
+  int rc;
+
+  *pins = hs_props_values_stmt(h, map, nf, "INSERT INTO product_props("
+                               "product_id, plugin, key, market, value,"
+                               " updated_ms) SELECT ?1, column1, column2,"
+                               " column3, column4, ?2 FROM", 1, " WHERE"
+                               " column4 IS NOT NULL ON CONFLICT(product_id,"
+                               " plugin, key, market) DO UPDATE SET value ="
+                               " excluded.value, updated_ms ="
+                               " excluded.updated_ms", 1, &rc);
+  if(!rc && *pins)
+    *pdel = hs_props_values_stmt(h, map, nf, "DELETE FROM product_props"
+                                 " WHERE product_id = ?1 AND ?2 IS ?2 AND"
+                                 " (plugin, key, market) IN", 0, "", 0, &rc);
+  return rc;
+}
+
+/* Write a row's property values: one insert for the set ones, one delete
+ * for the emptied ones (none for a product just created), the SKU
+ * aliases. */
+static int
+hs_row_props(struct hs_host *h, int64_t cid, int64_t pid, int created,
+             sqlite3_stmt *pins, sqlite3_stmt *pdel,
+             const struct hs_map *map, size_t nf, const char **pval,
+             int64_t now, char *msg, size_t msglen)
+{
+  size_t i;
+  int rc = BMC_OK, emptied = 0;
+
+  if(!pins)
+    return BMC_OK;
+  sqlite3_reset(pins);
+  sqlite3_bind_int64(pins, 1, pid);
+  sqlite3_bind_int64(pins, 2, now);
+  sqlite3_reset(pdel);
+  sqlite3_bind_int64(pdel, 1, pid);
+  for(i = 0; i < nf; i++)
+    if(map[i].prop) {
+      hs_bind_text(pins, map[i].sql_idx, pval[i]);
+      hs_bind_text(pdel, map[i].sql_idx - 2,
+                   pval[i] ? NULL : map[i].prop->key);
+      emptied |= !pval[i];
+    }
+  if(sqlite3_step(pins) != SQLITE_DONE ||
+     (!created && emptied && sqlite3_step(pdel) != SQLITE_DONE)) {
+    hs_errf(msg, msglen, "store: %s", sqlite3_errmsg(h->db));
+    return BMC_ERR_INTERNAL;
+  }
+  for(i = 0; rc == BMC_OK && i < nf; i++)
+    if(map[i].prop && (map[i].prop->flags & BMC_PROP_SKU_ALIAS) &&
+       (pval[i] || !created))
+      rc = hs_props_alias_refresh(h, cid, pid, map[i].api,
+                                  pval[i] ? pval[i] : "");
+  return rc;
+}
+
+/* The property column of a loaded plugin named by header; *ambiguous when
+ * two plugins declare it.  NULL when none. */
+static const struct bmc_property *
+hs_prop_col(struct hs_host *h, const char *header,
+            const struct bmc_plugin_api **api, char *market, size_t mlen)
+{
+  const struct bmc_property *found = NULL;
+  size_t i, j;
+
+  for(i = 0; i < h->n_plugs && !found; i++) {
+    const struct bmc_plugin_api *a = h->plugs[i].api;
+
+    for(j = 0; j < a->n_properties && !found; j++)
+      if(hs_property_column_match(a, &a->properties[j], header, market,
+                                  mlen)) {
+        found = &a->properties[j];
+        *api = a;
+      }
+  }
+  return found;
+}
+
+int
+hs_props_columns_check(struct hs_host *h, const struct bmc_plugin_api *api,
+                       const char *origin, char *err, size_t errlen)
+{
+  const struct bmc_plugin_api *other;
+  char col[96], mk[24];
+  const char *c, *bar;
+  size_t j, n;
+
+  for(j = 0; j < api->n_properties; j++) {
+    for(c = api->properties[j].column; c && *c; c = bar ? bar + 1 : NULL) {
+      bar = strchr(c, '|');
+      n = bar ? (size_t)(bar - c) : strlen(c);
+      snprintf(col, sizeof(col), "%.*s", (int)n, c);
+      if(hs_host_col(col)) {
+        hs_errf(err, errlen, "%s: property '%s': column '%s' is one of the "
+                "host's own Bulk Update columns", origin,
+                api->properties[j].key, col);
+        return BMC_ERR_CONFLICT;
+      }
+      if(hs_prop_col(h, col, &other, mk, sizeof(mk))) {
+        hs_errf(err, errlen, "%s: property '%s': column '%s' is already "
+                "declared by plugin %s", origin, api->properties[j].key, col,
+                other->name);
+        return BMC_ERR_CONFLICT;
+      }
+    }
+  }
+  return BMC_OK;
+}
+
+static int
+hs_map_header(struct hs_host *h, struct hs_csv *c, struct hs_map *map,
+              char *err, size_t errlen)
+{
+  size_t i, k, have_sku = 0;
 
   for(i = 0; i < c->nf; i++) {
     char *name = hs_trim(c->buf + c->off[i]);
+    struct hs_map *m = &map[i];
 
     if(i == 0 && (unsigned char)name[0] == 0xEF &&
        (unsigned char)name[1] == 0xBB && (unsigned char)name[2] == 0xBF)
       name += 3;
-    for(j = 0; j < HS_NCOLS; j++)
-      if(strcasecmp(name, hs_cols[j].header) == 0 ||
-         (hs_cols[j].alias && strcasecmp(name, hs_cols[j].alias) == 0))
-        break;
-    if(j == HS_NCOLS) {
+    memset(m, 0, sizeof(*m));
+    snprintf(m->header, sizeof(m->header), "%s", name);
+    m->host = hs_host_col(name);
+    if(!m->host)
+      m->prop = hs_prop_col(h, name, &m->api, m->market, sizeof(m->market));
+    if(!m->host && !m->prop) {
       hs_errf(err, errlen, "line %lld: column %zu '%.60s' is not a known "
-              "Bulk Update column", (long long)c->line, i + 1, name);
+              "Bulk Update column (neither the host's nor a loaded plugin's "
+              "property)", (long long)c->line, i + 1, name);
       return BMC_ERR_INVALID_ARG;
     }
-    for(size_t k = 0; k < i; k++)
-      if(map[k] == j) {
+    if(m->prop && (m->prop->flags & BMC_PROP_PLUGIN_OWNED)) {
+      hs_errf(err, errlen, "line %lld: column %zu '%.60s' is written by the "
+              "%s plugin only (read-only for imports)", (long long)c->line,
+              i + 1, name, m->api->name);
+      return BMC_ERR_INVALID_ARG;
+    }
+    for(k = 0; k < i; k++)
+      if((m->host && map[k].host == m->host) ||
+         (m->prop && map[k].prop == m->prop &&
+          !strcmp(map[k].market, m->market))) {
         hs_errf(err, errlen, "line %lld: column %zu '%.60s' repeats column "
                 "%zu", (long long)c->line, i + 1, name, k + 1);
         return BMC_ERR_INVALID_ARG;
       }
-    map[i] = j;
-    if(strcmp(hs_cols[j].column, "sku") == 0)
+    if(m->host && strcmp(m->host->column, "sku") == 0)
       have_sku = 1;
   }
   if(!have_sku) {
@@ -403,6 +614,15 @@ hs_map_header(struct hs_csv *c, size_t *map, char *err, size_t errlen)
   return BMC_OK;
 }
 
+/* Product id of the row just inserted or updated. */
+static int64_t
+hs_row_product(struct hs_host *h, int64_t cid, int created,
+               const char *sku)
+{
+  return created ? sqlite3_last_insert_rowid(h->db)
+                 : hs_product_id_find(h, cid, NULL, sku);
+}
+
 int
 hs_products_import_csv(struct hs_host *h, const char *company,
                        const char *path, size_t batch_rows,
@@ -411,8 +631,11 @@ hs_products_import_csv(struct hs_host *h, const char *company,
 {
   struct hs_csv c;
   struct hs_import_stats s = {0, 0, 0};
-  size_t map[HS_CSV_MAX_COLS], nf, inbatch = 0, i;
-  sqlite3_stmt *ins = NULL, *upd = NULL;
+  struct hs_map *map = NULL;
+  const char **pval = NULL;
+  char (*pbuf)[64] = NULL;
+  size_t nf, inbatch = 0, i, sku_field = 0;
+  sqlite3_stmt *ins = NULL, *upd = NULL, *pins = NULL, *pdel = NULL;
   char *sql_ins = NULL, *sql_upd = NULL, msg[HS_ERRLEN], rerr[HS_ERRLEN];
   int64_t cid, now;
   int rc, r, intx = 0;
@@ -431,8 +654,11 @@ hs_products_import_csv(struct hs_host *h, const char *company,
   c.next_line = 1;
   c.cap = 4096;
   c.buf = malloc(c.cap);
+  map = calloc(HS_CSV_MAX_COLS, sizeof(*map));
+  pval = calloc(HS_CSV_MAX_COLS, sizeof(*pval));
+  pbuf = calloc(HS_CSV_MAX_COLS, sizeof(*pbuf));
   c.f = fopen(path, "r");
-  if(!c.buf || !c.f) {
+  if(!c.buf || !c.f || !map || !pval || !pbuf) {
     hs_errf(err, errlen, "%s: %s", path, c.f ? "out of memory"
                                              : strerror(errno));
     rc = c.f ? BMC_ERR_NOMEM : BMC_ERR_NOT_FOUND;
@@ -450,13 +676,18 @@ hs_products_import_csv(struct hs_host *h, const char *company,
     rc = BMC_ERR_INVALID_ARG;
     goto out;
   }
-  rc = hs_map_header(&c, map, rerr, sizeof(rerr));
+  rc = hs_map_header(h, &c, map, rerr, sizeof(rerr));
   if(rc) {
     hs_errf(err, errlen, "%s: %s", path, rerr);
     goto out;
   }
   nf = c.nf;
+  for(i = 0; i < nf; i++)
+    if(map[i].host && strcmp(map[i].host->column, "sku") == 0)
+      sku_field = i;
   rc = hs_build_sql(map, nf, &sql_ins, &sql_upd);
+  if(!rc)
+    rc = hs_props_row_stmts(h, map, nf, &pins, &pdel);
   if(rc || sqlite3_prepare_v2(h->db, sql_ins, -1, &ins, NULL) ||
      sqlite3_prepare_v2(h->db, sql_upd, -1, &upd, NULL)) {
     hs_errf(err, errlen, "%s: store: %s", path, sqlite3_errmsg(h->db));
@@ -476,7 +707,7 @@ hs_products_import_csv(struct hs_host *h, const char *company,
     else if(c.nul_field) {
       hs_errf(msg, sizeof(msg), "field %zu (%s) contains a NUL byte: the "
               "row is refused, nothing of it was written", c.nul_field,
-              hs_cols[map[c.nul_field - 1]].header);
+              map[c.nul_field - 1].header);
       bad = 1;
     }
     if(!intx) {
@@ -494,24 +725,39 @@ hs_products_import_csv(struct hs_host *h, const char *company,
     for(i = 0; !bad && i < nf; i++) {
       char *v = hs_trim(c.buf + c.off[i]);
 
-      if(hs_bind_cell(ins, (int)i + 3, &hs_cols[map[i]], v, msg,
+      if(map[i].prop) {
+        if(hs_prop_cell(&map[i], v, pbuf[i], sizeof(pbuf[i]), &pval[i], msg,
+                        sizeof(msg)))
+          bad = 1;
+        continue;
+      }
+      if(hs_bind_cell(ins, map[i].sql_idx, map[i].host, v, msg,
                       sizeof(msg)) ||
-         hs_bind_cell(upd, (int)i + 3, &hs_cols[map[i]], v, msg,
+         hs_bind_cell(upd, map[i].sql_idx, map[i].host, v, msg,
                       sizeof(msg)))
         bad = 1;
     }
     if(!bad) {
+      int created = 0;
+      int64_t pid;
+
       if(sqlite3_step(ins) != SQLITE_DONE) {
         hs_errf(msg, sizeof(msg), "store: %s", sqlite3_errmsg(h->db));
         bad = 1;
       }
       else if(sqlite3_changes(h->db) == 1) {
         s.rows_created++;
+        created = 1;
       }
       else if(sqlite3_step(upd) != SQLITE_DONE) {
         hs_errf(msg, sizeof(msg), "store: %s", sqlite3_errmsg(h->db));
         bad = 1;
       }
+      pid = bad ? 0 : hs_row_product(h, cid, created,
+                                     hs_trim(c.buf + c.off[sku_field]));
+      if(!bad && hs_row_props(h, cid, pid, created, pins, pdel, map, nf,
+                              pval, now, msg, sizeof(msg)))
+        bad = 1;
     }
     if(bad) {
       s.rows_bad++;
@@ -542,8 +788,13 @@ out:
   }
   sqlite3_finalize(ins);
   sqlite3_finalize(upd);
+  sqlite3_finalize(pins);
+  sqlite3_finalize(pdel);
   free(sql_ins);
   free(sql_upd);
+  free(map);
+  free(pval);
+  free(pbuf);
   free(c.buf);
   if(c.f)
     fclose(c.f);

@@ -22,6 +22,8 @@
 #define HS_KEY_LEN 32    /* the store key (crypto_secretbox_KEYBYTES) */
 #define HS_KEY_FP_LEN 32 /* hex digits of a key's fingerprint */
 
+struct hs_calcmod; /* hs_invcalc.c */
+
 struct hs_plug {
   const struct bmc_plugin_api *api;
   char *origin;
@@ -68,7 +70,7 @@ struct hs_host {
   char fault_svc[48];
   int64_t fault_after, fault_count;
   int fault_mode;
-  int product_get_busy; /* the cached one-SKU statement is in use */
+  struct hs_calcmod *calcmods; /* loaded inventory calculation modules */
   hs_progress_fn progress_fn; /* hs_host_set_progress (hs_ops.c) */
   void *progress_ud;
   char *db_path;
@@ -194,6 +196,11 @@ int hs_inst_load_secrets(struct hs_inst *in);
 int hs_setting_lookup(struct hs_host *h, int64_t company_id,
                       const struct bmc_plugin_api *api, const char *key,
                       char **out);
+/* Company id and loaded plugin by name; BMC_ERR_NOT_FOUND / INVALID_ARG
+ * with a message naming the one that is missing. */
+int hs_resolve(struct hs_host *h, const char *company, const char *plugin,
+               int64_t *cid, const struct bmc_plugin_api **api, char *err,
+               size_t errlen);
 /* 1 when value is "true". */
 int hs_setting_bool(struct hs_host *h, int64_t company_id,
                     const struct bmc_plugin_api *api, const char *key,
@@ -212,8 +219,12 @@ void hs_job_item_error(struct hs_inst *in, const char *item,
                        const char *code, const char *message);
 int hs_jobs_recover(struct hs_host *h);
 int hs_job_run(struct hs_host *h, const char *company, const char *plugin,
-               const char *action, const char *trigger, int64_t *job_id,
+               const char *action, const char *trigger,
+               const char *const *items, size_t n_items, int64_t *job_id,
                int *status, char *err, size_t errlen);
+/* The action called id, or NULL. */
+const struct bmc_action *hs_action_find(const struct bmc_plugin_api *api,
+                                        const char *id);
 /* Record a job that did not run (Skipped) with one log line. */
 int hs_job_skip(struct hs_host *h, struct hs_inst *in, const char *action,
                 const char *why, int64_t *job_id);
@@ -255,10 +266,63 @@ int hs_settlement_import_in(struct hs_inst *in, const char *xml, size_t len,
                             char *err, size_t errlen);
 
 /* ---- hs_products.c ---- */
+/* Stream products of the company (one_sku: that product, by host SKU or
+ * alias) with api's property values (api NULL: none). */
 int hs_catalog_each_in(struct hs_host *h, int64_t company_id,
-                       const char *plugin, int enabled_only,
+                       const struct bmc_plugin_api *api, int enabled_only,
                        const char *one_sku, bmc_product_cb cb, void *ud);
-int hs_product_set_in(struct hs_inst *in, const char *sku, const char *key,
-                      const char *value);
+
+/* ---- hs_props.c ---- */
+/* Product row id by host SKU, else by an alias of api (any plugin when api
+ * is NULL); 0 when none. */
+int64_t hs_product_id_find(struct hs_host *h, int64_t cid,
+                           const struct bmc_plugin_api *api,
+                           const char *sku);
+/* Write (value NULL/"" clears) property p of api for product pid: market
+ * rules, declaration check, and as_user refuses PLUGIN_OWNED.  Messages
+ * name `shown` (NULL = the key).  BMC_ERR_INVALID_ARG when refused. */
+int hs_prop_write(struct hs_host *h, int64_t cid, int64_t pid,
+                  const struct bmc_plugin_api *api,
+                  const struct bmc_property *p, const char *market,
+                  const char *value, int as_user, const char *shown,
+                  char *err, size_t errlen);
+/* Rebuild the SKU aliases of product pid for api: value is the new value
+ * of api's only alias property ("" when cleared), NULL to read them back
+ * from the stored values. */
+int hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
+                           const struct bmc_plugin_api *api,
+                           const char *value);
+/* Adopt the held values of migration 4 for api's properties (once per
+ * plugin and column). */
+int hs_props_adopt(struct hs_host *h, const struct bmc_plugin_api *api);
+
+/* ---- hs_import.c ---- */
+enum hs_kind { HS_K_TEXT, HS_K_QTY, HS_K_MONEY, HS_K_DEC, HS_K_EAN,
+               HS_K_OPTINT };
+/* One of the host's own Bulk Update columns. */
+struct hs_csv_col {
+  const char *header, *alias, *column; /* header, accepted alias, SQL */
+  enum hs_kind kind;
+};
+/* The host's own columns, in export order (ProductID first). */
+const struct hs_csv_col *hs_import_host_cols(size_t *n);
+/* Refuse (BMC_ERR_CONFLICT, message names origin, property, column) a
+ * plugin whose property columns are host columns or another loaded
+ * plugin's: a file's header must name one column only. */
+int hs_props_columns_check(struct hs_host *h,
+                           const struct bmc_plugin_api *api,
+                           const char *origin, char *err, size_t errlen);
+
+/* ---- hs_props_migrate.c ---- */
+/* Migration 4's code step: channel columns of products into
+ * product_props_held, then dropped. */
+int hs_props_migrate_columns(sqlite3 *db, char *err, size_t errlen);
+
+/* ---- hs_invcalc.c ---- */
+/* inventory_quantity service of the instance. */
+int hs_invcalc_quantity_in(struct hs_inst *in, const struct bmc_product *p,
+                           int64_t *qty);
+/* Unload the calculation modules (host close). */
+void hs_invcalc_close(struct hs_host *h);
 
 #endif /* HS_INTERNAL_H */

@@ -256,7 +256,7 @@ hs_job_skip(struct hs_host *h, struct hs_inst *in, const char *action,
   return BMC_OK;
 }
 
-static const struct bmc_action *
+const struct bmc_action *
 hs_action_find(const struct bmc_plugin_api *api, const char *id)
 {
   size_t i;
@@ -269,7 +269,8 @@ hs_action_find(const struct bmc_plugin_api *api, const char *id)
 
 /* Run the plugin inside an existing Processing job. */
 static int
-hs_job_exec(struct hs_inst *in, const char *action, int64_t id)
+hs_job_exec(struct hs_inst *in, const char *action, const char *const *items,
+            size_t n_items, int64_t id)
 {
   char perr[HS_ERRLEN] = "";
   char line[HS_ERRLEN + 64];
@@ -293,7 +294,8 @@ hs_job_exec(struct hs_inst *in, const char *action, int64_t id)
     }
   }
   if(!rc) {
-    rc = in->api->run(in->inst, action, perr, sizeof(perr));
+    rc = in->api->run(in->inst, action, n_items ? items : NULL, n_items,
+                      perr, sizeof(perr));
     if(rc) {
       const char *rs = in->api->strerror ? in->api->strerror(rc) : NULL;
 
@@ -329,15 +331,70 @@ hs_job_exec(struct hs_inst *in, const char *action, int64_t id)
   return status;
 }
 
+/* A selection the action accepts: every item a non-empty line without
+ * control characters.  BMC_ERR_INVALID_ARG with a message otherwise. */
+static int
+hs_items_check(const struct bmc_action *a, const char *plugin,
+               const char *const *items, size_t n, char *err, size_t errlen)
+{
+  size_t i;
+  const char *c;
+
+  if(!n)
+    return BMC_OK;
+  if(!(a->flags & (BMC_ACTION_SKUS | BMC_ACTION_ORDERS))) {
+    hs_errf(err, errlen, "action '%s' of '%s' does not take a selection "
+            "(it always runs over everything)", a->id, plugin);
+    return BMC_ERR_INVALID_ARG;
+  }
+  for(i = 0; i < n; i++) {
+    if(!items || !items[i] || !items[i][0]) {
+      hs_errf(err, errlen, "selection item %zu is empty", i + 1);
+      return BMC_ERR_INVALID_ARG;
+    }
+    for(c = items[i]; *c; c++)
+      if((unsigned char)*c < 0x20 || *c == 0x7f) {
+        hs_errf(err, errlen, "selection item %zu has a control character "
+                "(0x%02x)", i + 1, (unsigned)(unsigned char)*c);
+        return BMC_ERR_INVALID_ARG;
+      }
+    if(c - items[i] > 256) {
+      hs_errf(err, errlen, "selection item %zu is longer than 256 "
+              "characters", i + 1);
+      return BMC_ERR_INVALID_ARG;
+    }
+  }
+  return BMC_OK;
+}
+
+/* "selection: 3 SKUs: A, B, C" (shortened) into the job log. */
+static void
+hs_items_log(struct hs_inst *in, const struct bmc_action *a,
+             const char *const *items, size_t n)
+{
+  char line[600];
+  size_t i, len;
+
+  len = (size_t)snprintf(line, sizeof(line), "selection: %zu %s:", n,
+                         (a->flags & BMC_ACTION_SKUS) ? "SKUs" : "orders");
+  for(i = 0; i < n && len < sizeof(line) - 80; i++)
+    len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %.60s",
+                            i ? "," : "", items[i]);
+  if(i < n)
+    snprintf(line + len, sizeof(line) - len, " and %zu more", n - i);
+  hs_job_log(in, BMC_LOG_INFO, line);
+}
+
 int
 hs_job_run(struct hs_host *h, const char *company, const char *plugin,
-           const char *action, const char *trigger, int64_t *job_id,
-           int *status, char *err, size_t errlen)
+           const char *action, const char *trigger, const char *const *items,
+           size_t n_items, int64_t *job_id, int *status, char *err,
+           size_t errlen)
 {
   const struct bmc_action *a;
   struct hs_inst *in;
   int64_t id;
-  int rc, en = 0, manual = strcmp(trigger, "manual") == 0;
+  int rc, en = 0, manual = strcmp(trigger, "scheduled") != 0;
 
   rc = hs_inst_get(h, company, plugin, &in, err, errlen);
   if(rc)
@@ -353,6 +410,9 @@ hs_job_run(struct hs_host *h, const char *company, const char *plugin,
             plugin);
     return BMC_ERR_CONFLICT;
   }
+  rc = hs_items_check(a, plugin, items, n_items, err, errlen);
+  if(rc)
+    return rc;
   hs_company_plugin_enabled(h, company, plugin, &en);
   if(!en) {
     hs_errf(err, errlen, "plugin '%s' is not enabled for company '%s' "
@@ -380,7 +440,9 @@ hs_job_run(struct hs_host *h, const char *company, const char *plugin,
              trigger);
     hs_job_log(in, BMC_LOG_INFO, line);
   }
-  rc = hs_job_exec(in, action, id);
+  if(n_items)
+    hs_items_log(in, a, items, n_items);
+  rc = hs_job_exec(in, action, items, n_items, id);
   pthread_mutex_unlock(&in->mu);
   if(status)
     *status = rc;
@@ -396,8 +458,8 @@ hs_run_action(struct hs_host *h, const char *company, const char *plugin,
     hs_errf(err, errlen, "run: no host");
     return BMC_ERR_INVALID_ARG;
   }
-  return hs_job_run(h, company, plugin, action, "manual", job_id, status,
-                    err, errlen);
+  return hs_job_run(h, company, plugin, action, "manual", NULL, 0, job_id,
+                    status, err, errlen);
 }
 
 /* ---- listings ---- */

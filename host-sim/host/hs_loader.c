@@ -1,7 +1,8 @@
 /*
  * hs_loader.c -- loads channel plugins: dlopen, the entry symbol, and the
  * descriptor checks (magic, major, minor, size, required callbacks, the
- * settings and action tables) that run before any plugin function.  Also
+ * settings, action and property tables, markets) that run before any
+ * plugin function.  Also
  * loading a whole plugin directory and looking plugins up by name.
  */
 #include <dirent.h>
@@ -28,10 +29,16 @@
 #define HS_KEEP_MAPPED 0
 #endif
 
-/* Size a descriptor must have: every field up to and including strerror. */
+/* Size a descriptor must have: every field of 2.0, up to and including
+ * markets. */
 #define HS_API_MIN_SIZE                                                     \
-  (offsetof(struct bmc_plugin_api, strerror) +                              \
-   sizeof(((struct bmc_plugin_api *)0)->strerror))
+  (offsetof(struct bmc_plugin_api, markets) +                               \
+   sizeof(((struct bmc_plugin_api *)0)->markets))
+
+#define HS_ACTION_FLAGS                                                     \
+  (BMC_ACTION_MANUAL | BMC_ACTION_SCHEDULED | BMC_ACTION_SKUS |             \
+   BMC_ACTION_ORDERS)
+
 
 static void hs_ld_errf(char *err, size_t errlen, const char *fmt, ...)
     BMC_PRINTF(3, 4);
@@ -60,8 +67,8 @@ hs_ld_strdup(const char *s)
   return d;
 }
 
-static int
-hs_ld_key_ok(const char *key)
+int
+hs_key_ok(const char *key)
 {
   const char *c;
 
@@ -83,7 +90,7 @@ hs_ld_check_settings(const char *path, const struct bmc_plugin_api *api,
   for(i = 0; i < api->n_settings; i++) {
     const struct bmc_setting *s = &api->settings[i];
 
-    if(!hs_ld_key_ok(s->key)) {
+    if(!hs_key_ok(s->key)) {
       hs_ld_errf(err, errlen, "%s: setting #%zu: expected a key of "
                  "[a-z0-9_]+, found %s%s%s", path, i,
                  s->key ? "'" : "", s->key ? s->key : "NULL",
@@ -155,6 +162,12 @@ hs_ld_check_actions(const char *path, const struct bmc_plugin_api *api,
                    "(#%zu and #%zu)", path, a->id, j, i);
         return BMC_ERR_ABI;
       }
+    if(a->flags & ~(uint32_t)HS_ACTION_FLAGS) {
+      hs_ld_errf(err, errlen, "%s: action '%s': unknown flags 0x%" PRIx32
+                 " (expected BMC_ACTION_*)", path, a->id,
+                 a->flags & ~(uint32_t)HS_ACTION_FLAGS);
+      return BMC_ERR_ABI;
+    }
     if(!a->enabled_by)
       continue;
     gate = hs_setting_find(api, a->enabled_by);
@@ -198,10 +211,11 @@ hs_plugin_check_api(const char *path, const struct bmc_plugin_api *api,
     return BMC_ERR_ABI;
   }
   if(api->hdr.major != BMC_ABI_MAJOR) {
-    hs_ld_errf(err, errlen, "%s: ABI major version mismatch: expected %d, "
-               "found %u (rebuild the plugin against this host's "
-               "bmc_plugin.h)", path, BMC_ABI_MAJOR,
-               (unsigned)api->hdr.major);
+    hs_ld_errf(err, errlen, "%s: ABI major version mismatch: expected %d.x, "
+               "found %u.%u (rebuild the plugin against this host's "
+               "bmc_plugin.h %d.%d)", path, BMC_ABI_MAJOR,
+               (unsigned)api->hdr.major, (unsigned)api->hdr.minor,
+               BMC_ABI_MAJOR, BMC_ABI_MINOR);
     return BMC_ERR_ABI;
   }
   if(api->hdr.minor > BMC_ABI_MINOR) {
@@ -212,8 +226,9 @@ hs_plugin_check_api(const char *path, const struct bmc_plugin_api *api,
   }
   if(api->hdr.size < HS_API_MIN_SIZE) {
     hs_ld_errf(err, errlen, "%s: descriptor size too small: expected at "
-               "least %zu bytes, found %" PRIu32, path,
-               (size_t)HS_API_MIN_SIZE, api->hdr.size);
+               "least %zu bytes (ABI %d.0), found %" PRIu32 " (rebuild the "
+               "plugin against this host's bmc_plugin.h)", path,
+               (size_t)HS_API_MIN_SIZE, BMC_ABI_MAJOR, api->hdr.size);
     return BMC_ERR_ABI;
   }
   if(!api->name)
@@ -230,15 +245,18 @@ hs_plugin_check_api(const char *path, const struct bmc_plugin_api *api,
     missing = "settings";
   else if(api->n_actions && !api->actions)
     missing = "actions";
+  else if(api->n_properties && !api->properties)
+    missing = "properties";
   if(missing) {
     hs_ld_errf(err, errlen, "%s: required descriptor field '%s' is NULL: "
                "expected a %s", path, missing,
                strcmp(missing, "name") && strcmp(missing, "version") &&
-               strcmp(missing, "settings") && strcmp(missing, "actions")
+               strcmp(missing, "settings") && strcmp(missing, "actions") &&
+               strcmp(missing, "properties")
                    ? "callback" : "value");
     return BMC_ERR_ABI;
   }
-  if(!hs_ld_key_ok(api->name)) {
+  if(!hs_key_ok(api->name)) {
     hs_ld_errf(err, errlen, "%s: expected a plugin name of [a-z0-9_]+, "
                "found '%s'", path, api->name);
     return BMC_ERR_ABI;
@@ -246,11 +264,13 @@ hs_plugin_check_api(const char *path, const struct bmc_plugin_api *api,
   rc = hs_ld_check_settings(path, api, err, errlen);
   if(rc == BMC_OK)
     rc = hs_ld_check_actions(path, api, err, errlen);
+  if(rc == BMC_OK)
+    rc = hs_properties_check(path, api, err, errlen);
   return rc;
 }
 
-static void
-hs_ld_unload(void *dl)
+void
+hs_dl_close(void *dl)
 {
   if(!dl || HS_KEEP_MAPPED)
     return;
@@ -258,30 +278,20 @@ hs_ld_unload(void *dl)
   (void)dlclose(dl);
 }
 
-int
-hs_plugin_open(const char *path, struct hs_plugin **out, char *err,
-               size_t errlen)
+void *
+hs_dl_open(const char *path, char *err, size_t errlen)
 {
-  struct hs_plugin *p = NULL;
-  bmc_plugin_entry_fn entry;
   char local[4096];
-  void *dl, *sym;
   const char *why;
-  int rc;
+  void *dl;
 
-  if(out)
-    *out = NULL;
-  if(!path || !out) {
-    hs_ld_errf(err, errlen, "hs_plugin_open: no path or result pointer");
-    return BMC_ERR_INVALID_ARG;
-  }
   dlerror();
   /* WARNING: a name without '/' makes dlopen search the library path
    * (LD_LIBRARY_PATH, ld.so.cache), not the current directory. */
   if(!strchr(path, '/')) {
     if(snprintf(local, sizeof(local), "./%s", path) >= (int)sizeof(local)) {
-      hs_ld_errf(err, errlen, "%s: plugin path too long", path);
-      return BMC_ERR_INVALID_ARG;
+      hs_ld_errf(err, errlen, "%s: path too long", path);
+      return NULL;
     }
     dl = dlopen(local, RTLD_NOW | RTLD_LOCAL);
   } else {
@@ -292,8 +302,28 @@ hs_plugin_open(const char *path, struct hs_plugin **out, char *err,
     hs_ld_errf(err, errlen, "%s: cannot load plugin: %s (run `ldd %s` to "
                "see missing libraries or undefined symbols)", path,
                why ? why : "unknown dlopen error", path);
-    return BMC_ERR_NOT_FOUND;
   }
+  return dl;
+}
+
+int
+hs_plugin_open(const char *path, struct hs_plugin **out, char *err,
+               size_t errlen)
+{
+  struct hs_plugin *p = NULL;
+  bmc_plugin_entry_fn entry;
+  void *dl, *sym;
+  int rc;
+
+  if(out)
+    *out = NULL;
+  if(!path || !out) {
+    hs_ld_errf(err, errlen, "hs_plugin_open: no path or result pointer");
+    return BMC_ERR_INVALID_ARG;
+  }
+  dl = hs_dl_open(path, err, errlen);
+  if(!dl)
+    return BMC_ERR_NOT_FOUND;
   dlerror();
   sym = dlsym(dl, BMC_PLUGIN_ENTRY_SYMBOL);
   if(!sym) {
@@ -326,7 +356,7 @@ hs_plugin_open(const char *path, struct hs_plugin **out, char *err,
   return BMC_OK;
 fail:
   free(p);
-  hs_ld_unload(dl);
+  hs_dl_close(dl);
   return rc;
 }
 
@@ -335,7 +365,7 @@ hs_plugin_close(struct hs_plugin *p)
 {
   if(!p)
     return;
-  hs_ld_unload(p->dl);
+  hs_dl_close(p->dl);
   free(p->path);
   free(p);
 }

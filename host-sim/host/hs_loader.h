@@ -1,8 +1,9 @@
 /*
  * hs_loader.h -- the host simulator's plugin loader: dlopen a channel
  * plugin, find its one entry symbol and check the descriptor it returns
- * (magic, major, minor, size, required callbacks, settings and action
- * tables) before the host calls anything in it.
+ * (magic, major, minor, size, required callbacks, settings, action and
+ * property tables, markets) before the host calls anything in it; and the
+ * pure helpers over a plugin's property declarations (hs_prop_check.c).
  *
  * Every function returns an enum bmc_rc (BMC_OK = 0) and, on failure,
  * writes one line into err (always NUL-terminated when errlen > 0) that
@@ -45,7 +46,13 @@ void hs_plugin_close(struct hs_plugin *p);
  * non-NULL, each setting sane (key [a-z0-9_]+ and unique, not the reserved
  * "enabled", known type, enum_values for ENUM, min <= max, default
  * valid against its own schema), each action sane (id non-NULL and unique,
- * display_name non-NULL, enabled_by NULL or an existing BOOL setting).
+ * display_name non-NULL, enabled_by NULL or an existing BOOL setting,
+ * known flags), markets sane ('|' list of unique [A-Za-z0-9-]+ codes),
+ * each property sane (key [a-z0-9_]+ and unique, known type and flags,
+ * label and panel set, a column of [A-Za-z0-9_] names unique within the
+ * plugin unless PLUGIN_OWNED, enum_values for ENUM, min <= max, default
+ * valid, PER_MARKET only with markets, SKU_ALIAS a global STRING, one
+ * LISTS property at most and a BOOL).
  * Returns BMC_OK or BMC_ERR_ABI (BMC_ERR_INVALID_ARG for a NULL path). */
 int hs_plugin_check_api(const char *path, const struct bmc_plugin_api *api,
                         char *err, size_t errlen);
@@ -78,5 +85,45 @@ struct hs_plugin_list {
 };
 const struct bmc_plugin_api *hs_plugins_lookup(void *ud /* hs_plugin_list */,
                                                const char *plugin_name);
+
+/* dlopen(path, RTLD_NOW|RTLD_LOCAL), a bare file name meaning the current
+ * directory; NULL with "path: cannot load plugin: <dlerror> (run `ldd`
+ * ...)" in err.  hs_dl_close() accepts NULL and keeps the library mapped
+ * under AddressSanitizer. */
+void *hs_dl_open(const char *path, char *err, size_t errlen);
+void hs_dl_close(void *dl);
+
+/* 1 when key is [a-z0-9_]+ (setting, property and plugin names). */
+int hs_key_ok(const char *key);
+
+/* ---- hs_prop_check.c: property declarations (pure) ---- */
+
+/* The property and market checks of hs_plugin_check_api() (message names
+ * path, the property and what is wrong).  BMC_OK or BMC_ERR_ABI. */
+int hs_properties_check(const char *path, const struct bmc_plugin_api *api,
+                        char *err, size_t errlen);
+
+/* The property called key in api's declarations, or NULL. */
+const struct bmc_property *hs_property_find(const struct bmc_plugin_api *api,
+                                            const char *key);
+/* The first property api declares with flag (a BMC_PROP_*), or NULL. */
+const struct bmc_property *hs_property_flagged(
+    const struct bmc_plugin_api *api, uint32_t flag);
+/* Check the text value against p like a setting (hs_setting_validate:
+ * type, range, enum, decimal form) and, for a DECIMAL with decimals > 0,
+ * the number of fraction digits.  The message starts with "<shown>: "
+ * (shown NULL = the key).  BMC_OK, BMC_ERR_CONFIG or BMC_ERR_INVALID_ARG. */
+int hs_property_validate(const struct bmc_property *p, const char *shown,
+                         const char *value, char *err, size_t errlen);
+/* 1 when market is one of api->markets. */
+int hs_market_declared(const struct bmc_plugin_api *api, const char *market);
+/* The canonical Bulk Update column of p (before any '|'); "" when none. */
+void hs_property_column(const struct bmc_property *p, char *buf, size_t len);
+/* 1 when header names p (its column or an alias, case-insensitive; market
+ * = ""), or, for a PER_MARKET p, "<column>_<market>" with a declared market
+ * (market = its declared spelling).  0 otherwise. */
+int hs_property_column_match(const struct bmc_plugin_api *api,
+                             const struct bmc_property *p, const char *header,
+                             char *market, size_t mlen);
 
 #endif /* HS_LOADER_H */

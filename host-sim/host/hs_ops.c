@@ -394,50 +394,93 @@ hs_errors_list(struct hs_host *h, const char *company, const char *plugin,
   return rc;
 }
 
-int
-hs_ready_each(struct hs_host *h, const char *company, const char *sku,
-              int (*cb)(void *ud, const struct hs_ready *r), void *ud)
+/* One plugin's verdicts (its READY property, per market when it has
+ * them) with their reasons and whether the product is listed there
+ * (its LISTS property: the market's value, else the global one, else the
+ * default); a product never checked gives one row with ready NULL. */
+static int
+hs_ready_plugin(struct hs_host *h, int64_t cid,
+                const struct bmc_plugin_api *api,
+                int64_t pid, int (*cb)(void *ud, const struct hs_ready *r),
+                void *ud, int *n)
 {
+  const struct bmc_property *ready =
+      hs_property_flagged(api, BMC_PROP_READY);
+  const struct bmc_property *why =
+      hs_property_flagged(api, BMC_PROP_READY_REASONS);
+  const struct bmc_property *lists =
+      hs_property_flagged(api, BMC_PROP_LISTS);
   sqlite3_stmt *st = NULL;
-  int64_t cid;
-  int rc = BMC_OK, s, n = 0;
+  int rc = BMC_OK, s;
 
-  if(!h || !company || !cb)
-    return BMC_ERR_INVALID_ARG;
-  if(hs_company_find(h, company, &cid))
-    return BMC_ERR_NOT_FOUND;
-  if(sqlite3_prepare_v2(h->db, "SELECT p.sku, p.title, p.enabled, r.plugin,"
-                        " r.value, r.updated_ms, (SELECT x.value FROM"
-                        " product_props x WHERE x.product_id = p.id AND"
-                        " x.plugin = r.plugin AND x.key ="
-                        " 'ready_to_post_reasons') FROM products p LEFT JOIN"
-                        " product_props r ON r.product_id = p.id AND r.key ="
-                        " 'ready_to_post' WHERE p.company_id = ?1 AND (?2 IS"
-                        " NULL OR p.sku = ?2 OR p.merchant_sku = ?2) ORDER BY"
-                        " p.sku, r.plugin", -1, &st, NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(h->db, "SELECT p.sku, p.title, r.market, r.value,"
+                        " r.updated_ms, (SELECT x.value FROM product_props x"
+                        " WHERE x.product_id = p.id AND x.plugin = ?2 AND"
+                        " x.key = ?4 AND x.market = r.market), (SELECT"
+                        " e.value FROM product_props e WHERE e.product_id ="
+                        " p.id AND e.plugin = ?2 AND e.key = ?5 AND e.market"
+                        " IN ('', COALESCE(r.market, '')) ORDER BY e.market"
+                        " DESC LIMIT 1) FROM products p LEFT JOIN"
+                        " product_props r ON r.product_id = p.id AND r.plugin"
+                        " = ?2 AND r.key = ?3 WHERE p.company_id = ?1 AND (?6"
+                        " = 0 OR p.id = ?6) ORDER BY p.sku, r.market", -1,
+                        &st, NULL) != SQLITE_OK)
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, cid);
-  hs_bind_text(st, 2, sku);
+  hs_bind_text(st, 2, api->name);
+  hs_bind_text(st, 3, ready->key);
+  hs_bind_text(st, 4, why ? why->key : NULL);
+  hs_bind_text(st, 5, lists ? lists->key : NULL);
+  sqlite3_bind_int64(st, 6, pid);
   while((s = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *listed = hs_col_text(st, 6);
     struct hs_ready r;
 
+    memset(&r, 0, sizeof(r));
     r.sku = hs_col_text(st, 0);
     r.title = hs_col_text(st, 1);
-    r.enabled = sqlite3_column_int(st, 2);
-    r.plugin = hs_col_text(st, 3);
-    r.ready = hs_col_text(st, 4);
-    r.checked_ms = sqlite3_column_int64(st, 5);
-    r.reasons = hs_col_text(st, 6);
-    if(!r.reasons)
-      r.reasons = "";
-    n++;
+    r.market = hs_col_text(st, 2) ? hs_col_text(st, 2) : "";
+    r.ready = hs_col_text(st, 3);
+    r.plugin = r.ready ? api->name : NULL;
+    r.checked_ms = sqlite3_column_int64(st, 4);
+    r.reasons = hs_col_text(st, 5) ? hs_col_text(st, 5) : "";
+    if(!listed && lists)
+      listed = lists->default_value;
+    r.enabled = !lists || (listed && !strcmp(listed, "true"));
+    (*n)++;
     if((rc = cb(ud, &r)))
       break;
   }
   if(!rc && s != SQLITE_DONE)
     rc = BMC_ERR_INTERNAL;
   sqlite3_finalize(st);
-  if(!rc && sku && !n)
+  return rc;
+}
+
+int
+hs_ready_each(struct hs_host *h, const char *company, const char *sku,
+              int (*cb)(void *ud, const struct hs_ready *r), void *ud)
+{
+  int64_t cid, pid = 0;
+  size_t i;
+  int rc = BMC_OK, n = 0, en;
+
+  if(!h || !company || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(hs_company_find(h, company, &cid))
+    return BMC_ERR_NOT_FOUND;
+  for(i = 0; !rc && i < h->n_plugs; i++) {
+    const struct bmc_plugin_api *api = h->plugs[i].api;
+
+    if(!hs_property_flagged(api, BMC_PROP_READY) ||
+       hs_company_plugin_enabled(h, company, api->name, &en) || !en)
+      continue;
+    if(sku && !(pid = hs_product_id_find(h, cid, api, sku)))
+      continue;
+    rc = hs_ready_plugin(h, cid, api, pid, cb, ud, &n);
+  }
+  /* no such product (a product no channel judges lists nothing) */
+  if(!rc && sku && !n && !hs_product_id_find(h, cid, NULL, sku))
     rc = BMC_ERR_NOT_FOUND;
   return rc;
 }

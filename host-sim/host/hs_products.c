@@ -1,8 +1,11 @@
 /*
- * hs_products.c -- the product catalog: upsert of one product (seed 004
- * properties and free attributes), streaming reads in SKU order as
- * struct bmc_product (never a whole-catalog array), stock, and the
- * plugin-set product properties (bm_listing_id, ready_to_post, ...).
+ * hs_products.c -- the product catalog: upsert of one product's generic
+ * data (the host's own columns; channel data are plugin properties, see
+ * hs_props.c), streaming reads in SKU order as struct bmc_product with the
+ * calling plugin's property values merged in (a page of rows and their
+ * values read, then handed to the callback with no statement open; never
+ * a whole-catalog array), one-product lookups by host SKU or alias, and
+ * stock.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +19,6 @@ hs_product_init(struct hs_product *p)
   if(!p)
     return;
   memset(p, 0, sizeof(*p));
-  p->warranty_months = -1;
-  p->safety_qty = -1;
-  p->max_qty = -1;
   p->storage_gb = -1;
   p->ram_gb = -1;
   p->release_year = -1;
@@ -39,22 +39,16 @@ hs_product_upsert(struct hs_host *h, const char *company,
                   size_t errlen)
 {
   static const char *const sql =
-      "INSERT INTO products(company_id, sku, merchant_sku, enabled, title,"
-      " description, ean, image_url, category, weight_lbs, weight_oz,"
-      " warranty_months, grade, bm_product_id, price, site_price, min_price,"
-      " repricing, safety_qty, max_qty, available_qty, device_type, cpu,"
-      " storage_type, storage_gb, ram_gb, release_year, updated_ms)"
-      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-      " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)"
-      " ON CONFLICT(company_id, sku) DO UPDATE SET"
-      " merchant_sku = ?3, enabled = ?4, title = ?5, description = ?6,"
-      " ean = ?7, image_url = ?8, category = ?9, weight_lbs = ?10,"
-      " weight_oz = ?11, warranty_months = ?12, grade = ?13,"
-      " bm_product_id = ?14, price = ?15, site_price = ?16, min_price = ?17,"
-      " repricing = ?18, safety_qty = ?19, max_qty = ?20,"
-      " available_qty = ?21, device_type = ?22, cpu = ?23,"
-      " storage_type = ?24, storage_gb = ?25, ram_gb = ?26,"
-      " release_year = ?27, updated_ms = ?28";
+      "INSERT INTO products(company_id, sku, title, description, ean,"
+      " image_url, weight_lbs, weight_oz, site_price, available_qty,"
+      " device_type, cpu, storage_type, storage_gb, ram_gb, release_year,"
+      " updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+      " ?13, ?14, ?15, ?16, ?17) ON CONFLICT(company_id, sku) DO UPDATE SET"
+      " title = ?3, description = ?4, ean = ?5, image_url = ?6,"
+      " weight_lbs = ?7, weight_oz = ?8, site_price = ?9,"
+      " available_qty = ?10, device_type = ?11, cpu = ?12,"
+      " storage_type = ?13, storage_gb = ?14, ram_gb = ?15,"
+      " release_year = ?16, updated_ms = ?17";
   sqlite3_stmt *st;
   int64_t cid, before;
 
@@ -84,32 +78,21 @@ hs_product_upsert(struct hs_host *h, const char *company,
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, cid);
   hs_bind_text(st, 2, p->sku);
-  hs_bind_text(st, 3, p->merchant_sku);
-  sqlite3_bind_int(st, 4, p->enabled ? 1 : 0);
-  hs_bind_text(st, 5, p->title);
-  hs_bind_text(st, 6, p->description);
-  hs_bind_text(st, 7, p->ean);
-  hs_bind_text(st, 8, p->image_url);
-  hs_bind_text(st, 9, p->category);
-  hs_bind_text(st, 10, p->weight_lbs);
-  hs_bind_text(st, 11, p->weight_oz);
-  hs_bind_opt_int(st, 12, p->warranty_months);
-  hs_bind_text(st, 13, p->grade);
-  hs_bind_text(st, 14, p->bm_product_id);
-  hs_bind_text(st, 15, p->price);
-  hs_bind_text(st, 16, p->site_price);
-  hs_bind_text(st, 17, p->min_price);
-  sqlite3_bind_int(st, 18, p->repricing ? 1 : 0);
-  hs_bind_opt_int(st, 19, p->safety_qty);
-  hs_bind_opt_int(st, 20, p->max_qty);
-  sqlite3_bind_int64(st, 21, p->available_qty);
-  hs_bind_text(st, 22, p->device_type);
-  hs_bind_text(st, 23, p->cpu);
-  hs_bind_text(st, 24, p->storage_type);
-  hs_bind_opt_int(st, 25, p->storage_gb);
-  hs_bind_opt_int(st, 26, p->ram_gb);
-  hs_bind_opt_int(st, 27, p->release_year);
-  sqlite3_bind_int64(st, 28, hs_clock_now(h));
+  hs_bind_text(st, 3, p->title);
+  hs_bind_text(st, 4, p->description);
+  hs_bind_text(st, 5, p->ean);
+  hs_bind_text(st, 6, p->image_url);
+  hs_bind_text(st, 7, p->weight_lbs);
+  hs_bind_text(st, 8, p->weight_oz);
+  hs_bind_text(st, 9, p->site_price);
+  sqlite3_bind_int64(st, 10, p->available_qty);
+  hs_bind_text(st, 11, p->device_type);
+  hs_bind_text(st, 12, p->cpu);
+  hs_bind_text(st, 13, p->storage_type);
+  hs_bind_opt_int(st, 14, p->storage_gb);
+  hs_bind_opt_int(st, 15, p->ram_gb);
+  hs_bind_opt_int(st, 16, p->release_year);
+  sqlite3_bind_int64(st, 17, hs_clock_now(h));
   if(hs_step_write(h, st) != SQLITE_DONE ||
      sqlite3_total_changes64(h->db) == before) {
     hs_errf(err, errlen, "product %s: %s", p->sku, h->last_err);
@@ -144,31 +127,118 @@ hs_opt_int(sqlite3_stmt *st, int i)
                                                    : sqlite3_column_int(st, i);
 }
 
+/* The plugin's property values of one page of products (copied out of
+ * the property statement), each row owning a run of them. */
+struct hs_propbuf {
+  struct bmc_prop_value *v;
+  size_t n, cap;
+  char *text;
+  size_t len, tcap;
+  size_t *off; /* 3 offsets per value into text */
+};
+
+static void
+hs_propbuf_free(struct hs_propbuf *b)
+{
+  free(b->v);
+  free(b->text);
+  free(b->off);
+}
+
+static int
+hs_propbuf_add(struct hs_propbuf *b, const char *key, const char *market,
+               const char *value)
+{
+  const char *s[3] = {key ? key : "", market ? market : "",
+                      value ? value : ""};
+  size_t k, need = 0;
+
+  if(b->n == b->cap) {
+    size_t ncap = b->cap ? b->cap * 2 : 16;
+    struct bmc_prop_value *nv = realloc(b->v, ncap * sizeof(*nv));
+    size_t *no;
+
+    if(!nv)
+      return BMC_ERR_NOMEM;
+    b->v = nv;
+    no = realloc(b->off, ncap * 3 * sizeof(*no));
+    if(!no)
+      return BMC_ERR_NOMEM;
+    b->off = no;
+    b->cap = ncap;
+  }
+  for(k = 0; k < 3; k++)
+    need += strlen(s[k]) + 1;
+  if(b->len + need > b->tcap) {
+    size_t ncap = b->tcap ? b->tcap : 1024;
+    char *nt;
+
+    while(ncap < b->len + need)
+      ncap *= 2;
+    nt = realloc(b->text, ncap);
+    if(!nt)
+      return BMC_ERR_NOMEM;
+    b->text = nt;
+    b->tcap = ncap;
+  }
+  for(k = 0; k < 3; k++) {
+    size_t l = strlen(s[k]) + 1;
+
+    b->off[b->n * 3 + k] = b->len;
+    memcpy(b->text + b->len, s[k], l);
+    b->len += l;
+  }
+  b->n++;
+  return BMC_OK;
+}
+
+/* Point the values at the text (after the last add). */
+static void
+hs_propbuf_seal(struct hs_propbuf *b)
+{
+  size_t i;
+
+  for(i = 0; i < b->n; i++) {
+    b->v[i].key = b->text + b->off[i * 3];
+    b->v[i].market = b->text + b->off[i * 3 + 1];
+    b->v[i].value = b->text + b->off[i * 3 + 2];
+  }
+}
+
 #define HS_PRODUCT_COLS                                                     \
-  "SELECT p.sku, p.merchant_sku, p.enabled, p.title, p.description,"       \
-  " p.ean, p.image_url, p.category, p.weight_lbs, p.weight_oz,"            \
-  " p.warranty_months, p.grade, p.bm_product_id, (SELECT value FROM"       \
-  " product_props pp WHERE pp.product_id = p.id AND pp.key ="              \
-  " 'bm_listing_id' AND (?2 IS NULL OR pp.plugin = ?2) LIMIT 1), p.price," \
-  " p.site_price, p.min_price, p.repricing, p.safety_qty, p.max_qty,"      \
-  " p.available_qty, p.device_type, p.cpu, p.storage_type, p.storage_gb,"  \
-  " p.ram_gb, p.release_year FROM products p "
+  "SELECT p.id, p.sku, p.title, p.description, p.ean, p.image_url,"        \
+  " p.weight_lbs, p.weight_oz, p.site_price, p.available_qty,"             \
+  " p.device_type, p.cpu, p.storage_type, p.storage_gb, p.ram_gb,"         \
+  " p.release_year FROM products p "
+#define HS_PROP_COLS                                                        \
+  "SELECT pp.product_id, p.sku, pp.key, pp.market, pp.value FROM products"  \
+  " p JOIN product_props pp ON pp.product_id = p.id AND pp.plugin = ?2 "
+/* Offered on the channel: the plugin's LISTS property (?3, default ?4)
+ * is "true" globally or for a market; everything when ?3 is NULL. */
+#define HS_LISTED                                                           \
+  " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM product_props e WHERE"         \
+  " e.product_id = p.id AND e.plugin = ?2 AND e.key = ?3 AND e.value ="     \
+  " 'true') OR (?4 = 1 AND NOT EXISTS (SELECT 1 FROM product_props e WHERE" \
+  " e.product_id = p.id AND e.plugin = ?2 AND e.key = ?3 AND e.market ="   \
+  " '')))"
 
 /* One product row copied out of its statement (strings in one block), so
- * the callback runs with no statement open: it may write to the store. */
+ * the callback runs with no statement open: it may write to the store.
+ * Its property values are props[first .. first + n_props) of the page. */
 struct hs_prow {
   struct bmc_product p;
+  int64_t id;
+  size_t first;
   char *mem;
   char wbuf[40];
 };
 
-#define HS_PROW_TEXT 17
+#define HS_PROW_TEXT 10
 
 /* Column index of each text field of the row, in hs_prow_fill order
- * (weight_oz, column 9, is folded into weight_lbs). */
-static const int hs_prow_cols[HS_PROW_TEXT] = {0, 1, 3, 4, 5, 6, 7, 8, 11,
-                                               12, 13, 14, 15, 16, 21, 22,
-                                               23};
+ * (weight_oz, column 7, is folded into weight_lbs). */
+static const int hs_prow_cols[HS_PROW_TEXT] = {1, 2, 3, 4, 5, 6, 8, 10, 11,
+                                               12};
 
 static int
 hs_prow_fill(sqlite3_stmt *st, struct hs_prow *r)
@@ -180,22 +250,15 @@ hs_prow_fill(sqlite3_stmt *st, struct hs_prow *r)
 
   memset(r, 0, sizeof(*r));
   dst[0] = &r->p.sku;
-  dst[1] = &r->p.merchant_sku;
-  dst[2] = &r->p.title;
-  dst[3] = &r->p.description;
-  dst[4] = &r->p.ean;
-  dst[5] = &r->p.image_url;
-  dst[6] = &r->p.category;
-  dst[7] = &r->p.weight_lbs;
-  dst[8] = &r->p.grade;
-  dst[9] = &r->p.bm_product_id;
-  dst[10] = &r->p.bm_listing_id;
-  dst[11] = &r->p.price;
-  dst[12] = &r->p.site_price;
-  dst[13] = &r->p.min_price;
-  dst[14] = &r->p.device_type;
-  dst[15] = &r->p.cpu;
-  dst[16] = &r->p.storage_type;
+  dst[1] = &r->p.title;
+  dst[2] = &r->p.description;
+  dst[3] = &r->p.ean;
+  dst[4] = &r->p.image_url;
+  dst[5] = &r->p.weight_lbs;
+  dst[6] = &r->p.site_price;
+  dst[7] = &r->p.device_type;
+  dst[8] = &r->p.cpu;
+  dst[9] = &r->p.storage_type;
   for(i = 0; i < HS_PROW_TEXT; i++) {
     src[i] = hs_col_text(st, hs_prow_cols[i]);
     if(src[i])
@@ -213,69 +276,143 @@ hs_prow_fill(sqlite3_stmt *st, struct hs_prow *r)
     *dst[i] = w;
     w += n;
   }
+  r->id = sqlite3_column_int64(st, 0);
   r->p.size = (uint32_t)sizeof(r->p);
-  if(hs_weight(src[7], hs_col_text(st, 9), r->wbuf, sizeof(r->wbuf)) ==
+  if(hs_weight(src[5], hs_col_text(st, 7), r->wbuf, sizeof(r->wbuf)) ==
      r->wbuf)
     r->p.weight_lbs = r->wbuf; /* else the copy of WeightLbs */
-  r->p.enabled = sqlite3_column_int(st, 2);
-  r->p.warranty_months = hs_opt_int(st, 10);
-  r->p.repricing = sqlite3_column_int(st, 17);
-  r->p.safety_qty = hs_opt_int(st, 18);
-  r->p.max_qty = hs_opt_int(st, 19);
-  r->p.available_qty = sqlite3_column_int64(st, 20);
-  r->p.storage_gb = hs_opt_int(st, 24);
-  r->p.ram_gb = hs_opt_int(st, 25);
-  r->p.release_year = hs_opt_int(st, 26);
+  r->p.available_qty = sqlite3_column_int64(st, 9);
+  r->p.storage_gb = hs_opt_int(st, 13);
+  r->p.ram_gb = hs_opt_int(st, 14);
+  r->p.release_year = hs_opt_int(st, 15);
   return BMC_OK;
 }
 
-/* Rows per page of a catalog stream: each page is read, its statement
- * reset, then handed to the callback. */
+/* Rows per page of a catalog stream: each page is read with its property
+ * values, its statements reset, then handed to the callback. */
 #define HS_CATALOG_PAGE 256
 
+static void
+hs_cat_bind(sqlite3_stmt *st, int64_t company_id,
+            const struct bmc_plugin_api *api,
+            const struct bmc_property *lists)
+{
+  sqlite3_bind_int64(st, 1, company_id);
+  hs_bind_text(st, 2, api ? api->name : "");
+  hs_bind_text(st, 3, lists ? lists->key : NULL);
+  sqlite3_bind_int(st, 4, lists && lists->default_value &&
+                              !strcmp(lists->default_value, "true"));
+}
+
+/* The page's property values, attached to its rows by product id.  The
+ * property statement reads the same SKU range as the page; a product
+ * another process added in between matches no row and is skipped. */
+static int
+hs_page_props(struct hs_host *h, sqlite3_stmt *ps, struct hs_prow *rows,
+              size_t n, struct hs_propbuf *pb)
+{
+  size_t j = 0;
+  int rc = BMC_OK, s;
+
+  pb->n = pb->len = 0;
+  while(!rc && (s = sqlite3_step(ps)) == SQLITE_ROW) {
+    int64_t pid = sqlite3_column_int64(ps, 0);
+    const char *sku = hs_col_text(ps, 1);
+
+    while(j < n && sku && strcmp(rows[j].p.sku, sku) < 0)
+      if(++j < n)
+        rows[j].first = pb->n;
+    if(j < n && rows[j].id == pid) {
+      rc = hs_propbuf_add(pb, hs_col_text(ps, 2), hs_col_text(ps, 3),
+                          hs_col_text(ps, 4));
+      if(!rc)
+        rows[j].p.n_props++;
+    }
+  }
+  if(!rc && s != SQLITE_DONE) {
+    hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
+    rc = BMC_ERR_INTERNAL;
+  }
+  sqlite3_reset(ps);
+  hs_propbuf_seal(pb);
+  for(j = 0; !rc && j < n; j++)
+    rows[j].p.props = rows[j].p.n_props ? pb->v + rows[j].first : NULL;
+  return rc;
+}
+
 int
-hs_catalog_each_in(struct hs_host *h, int64_t company_id, const char *plugin,
-                   int enabled_only, const char *one_sku, bmc_product_cb cb,
-                   void *ud)
+hs_catalog_each_in(struct hs_host *h, int64_t company_id,
+                   const struct bmc_plugin_api *api, int enabled_only,
+                   const char *one_sku, bmc_product_cb cb, void *ud)
 {
   static const char *const sql_one =
-      HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.sku = ?3 UNION ALL "
-      "SELECT * FROM (" HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND"
-      " p.merchant_sku = ?3 AND NOT EXISTS (SELECT 1 FROM products x"
-      " WHERE x.company_id = ?1 AND x.sku = ?3) LIMIT 1)";
+      HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.id = ?5";
+  static const char *const psql_one =
+      HS_PROP_COLS "WHERE p.company_id = ?1 AND p.id = ?5 ORDER BY pp.key,"
+      " pp.market";
   static const char *const sql_page =
-      HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND (?4 = 0 OR"
-      " p.enabled = 1) AND p.sku > ?3 ORDER BY p.sku LIMIT ?5";
+      HS_PRODUCT_COLS "WHERE p.company_id = ?1" HS_LISTED " AND p.sku > ?6"
+      " ORDER BY p.sku LIMIT ?7";
+  static const char *const psql_page =
+      HS_PROP_COLS "WHERE p.company_id = ?1" HS_LISTED " AND p.sku > ?6 AND"
+      " p.sku <= ?8 ORDER BY p.sku, pp.key, pp.market";
+  const struct bmc_property *lists =
+      enabled_only ? hs_property_flagged(api, BMC_PROP_LISTS) : NULL;
   struct hs_prow one, *rows = &one;
-  sqlite3_stmt *st;
+  struct hs_propbuf pb;
+  sqlite3_stmt *st, *ps;
   char *after = NULL;
-  size_t n, i;
-  int rc = BMC_OK, s, seen = 0;
+  int64_t pid = 0;
+  size_t n, i, cap = one_sku ? 1u : HS_CATALOG_PAGE;
+  int rc = BMC_OK, s = SQLITE_DONE, seen = 0;
 
+  if(one_sku) {
+    pid = hs_product_id_find(h, company_id, api, one_sku);
+    if(!pid)
+      return BMC_ERR_NOT_FOUND;
+  }
   /* A product_get (called per SKU by plugins) needs no page. */
-  if(!one_sku && !(rows = calloc(HS_CATALOG_PAGE, sizeof(*rows))))
+  else if(!(rows = calloc(HS_CATALOG_PAGE, sizeof(*rows))))
     return BMC_ERR_NOMEM;
+  memset(&pb, 0, sizeof(pb));
   do {
     st = hs_stmt(h, one_sku ? sql_one : sql_page);
     if(!st) {
       rc = BMC_ERR_INTERNAL;
       break;
     }
-    sqlite3_bind_int64(st, 1, company_id);
-    hs_bind_text(st, 2, plugin);
-    hs_bind_text(st, 3, one_sku ? one_sku : after ? after : "");
-    sqlite3_bind_int(st, 4, enabled_only ? 1 : 0);
-    sqlite3_bind_int(st, 5, HS_CATALOG_PAGE);
+    /* the one-SKU statement leaves ?3/?4 (the listing filter) unused */
+    hs_cat_bind(st, company_id, api, lists);
+    if(one_sku)
+      sqlite3_bind_int64(st, 5, pid);
+    else {
+      hs_bind_text(st, 6, after ? after : "");
+      sqlite3_bind_int(st, 7, HS_CATALOG_PAGE);
+    }
     n = 0;
-    while(!rc && n < (one_sku ? 1u : HS_CATALOG_PAGE) &&
-          (s = sqlite3_step(st)) == SQLITE_ROW)
+    while(!rc && n < cap && (s = sqlite3_step(st)) == SQLITE_ROW)
       if(!(rc = hs_prow_fill(st, &rows[n])))
         n++;
-    if(!rc && n < (one_sku ? 1u : HS_CATALOG_PAGE) && s != SQLITE_DONE) {
+    if(!rc && n < cap && s != SQLITE_DONE) {
       hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
       rc = BMC_ERR_INTERNAL;
     }
     sqlite3_reset(st);
+    if(!rc && n && api) {
+      ps = hs_stmt(h, one_sku ? psql_one : psql_page);
+      if(!ps)
+        rc = BMC_ERR_INTERNAL;
+      else {
+        hs_cat_bind(ps, company_id, api, lists);
+        if(one_sku)
+          sqlite3_bind_int64(ps, 5, pid);
+        else {
+          hs_bind_text(ps, 6, after ? after : "");
+          hs_bind_text(ps, 8, rows[n - 1].p.sku);
+        }
+        rc = hs_page_props(h, ps, rows, n, &pb);
+      }
+    }
     for(i = 0; !rc && i < n; i++) {
       seen++;
       rc = cb(ud, &rows[i].p);
@@ -288,6 +425,7 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id, const char *plugin,
       free(rows[i].mem);
   } while(!rc && !one_sku && n == HS_CATALOG_PAGE);
   free(after);
+  hs_propbuf_free(&pb);
   if(rows != &one)
     free(rows);
   if(!rc && one_sku && !seen)
@@ -309,6 +447,21 @@ hs_product_get(struct hs_host *h, const char *company, const char *sku,
 }
 
 int
+hs_product_get_for(struct hs_host *h, const char *company, const char *plugin,
+                   const char *sku, bmc_product_cb cb, void *ud)
+{
+  const struct bmc_plugin_api *api;
+  int64_t cid;
+
+  if(!h || !company || !plugin || !sku || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(hs_company_find(h, company, &cid) ||
+     !(api = hs_plugin_find(h, plugin)))
+    return BMC_ERR_NOT_FOUND;
+  return hs_catalog_each_in(h, cid, api, 0, sku, cb, ud);
+}
+
+int
 hs_products_each(struct hs_host *h, const char *company, int enabled_only,
                  bmc_product_cb cb, void *ud)
 {
@@ -319,6 +472,22 @@ hs_products_each(struct hs_host *h, const char *company, int enabled_only,
   if(hs_company_find(h, company, &cid))
     return BMC_ERR_NOT_FOUND;
   return hs_catalog_each_in(h, cid, NULL, enabled_only, NULL, cb, ud);
+}
+
+int
+hs_products_each_for(struct hs_host *h, const char *company,
+                     const char *plugin, int enabled_only, bmc_product_cb cb,
+                     void *ud)
+{
+  const struct bmc_plugin_api *api;
+  int64_t cid;
+
+  if(!h || !company || !plugin || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(hs_company_find(h, company, &cid) ||
+     !(api = hs_plugin_find(h, plugin)))
+    return BMC_ERR_NOT_FOUND;
+  return hs_catalog_each_in(h, cid, api, enabled_only, NULL, cb, ud);
 }
 
 int
@@ -368,112 +537,3 @@ hs_stock_set(struct hs_host *h, const char *company, const char *sku,
   return rc;
 }
 
-/* Product row id by host SKU, else by merchant SKU (both indexed). */
-static int64_t
-hs_product_id(struct hs_host *h, int64_t cid, const char *sku)
-{
-  sqlite3_stmt *st;
-  int64_t id = 0;
-
-  st = hs_stmt(h, "SELECT id FROM products WHERE company_id = ? AND sku = ?");
-  if(!st)
-    return 0;
-  sqlite3_bind_int64(st, 1, cid);
-  hs_bind_text(st, 2, sku);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if(id)
-    return id;
-  st = hs_stmt(h, "SELECT id FROM products WHERE company_id = ? AND"
-               " merchant_sku = ? LIMIT 1");
-  if(!st)
-    return 0;
-  sqlite3_bind_int64(st, 1, cid);
-  hs_bind_text(st, 2, sku);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return id;
-}
-
-int
-hs_product_set_in(struct hs_inst *in, const char *sku, const char *key,
-                  const char *value)
-{
-  static const char *const keys[] = {"bm_listing_id", "ready_to_post",
-                                     "ready_to_post_reasons"};
-  sqlite3_stmt *st;
-  int64_t pid;
-  size_t i;
-  int rc;
-
-  for(i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-    if(strcmp(keys[i], key) == 0)
-      break;
-  if(i == sizeof(keys) / sizeof(keys[0])) {
-    char line[256];
-
-    snprintf(line, sizeof(line), "product_set: unknown property '%.64s' "
-             "(bm_listing_id, ready_to_post, ready_to_post_reasons)", key);
-    hs_job_log(in, BMC_LOG_WARN, line);
-    return BMC_ERR_INVALID_ARG;
-  }
-  if(i == 1 && value && strcmp(value, "Yes") && strcmp(value, "No"))
-    return BMC_ERR_INVALID_ARG;
-  pid = hs_product_id(in->h, in->company_id, sku);
-  if(!pid)
-    return BMC_ERR_NOT_FOUND;
-  if(!value) {
-    st = hs_stmt(in->h, "DELETE FROM product_props WHERE product_id = ? AND"
-                 " plugin = ? AND key = ?");
-  }
-  else {
-    st = hs_stmt(in->h, "INSERT INTO product_props(product_id, plugin, key,"
-                 " updated_ms, value) VALUES(?, ?, ?, ?, ?) ON"
-                 " CONFLICT(product_id, plugin, key) DO UPDATE SET value ="
-                 " excluded.value, updated_ms = excluded.updated_ms");
-  }
-  if(!st)
-    return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, pid);
-  hs_bind_text(st, 2, in->api->name);
-  hs_bind_text(st, 3, key);
-  if(value) {
-    sqlite3_bind_int64(st, 4, hs_clock_now(in->h));
-    hs_bind_text(st, 5, value);
-  }
-  rc = hs_write_rc(hs_step_write(in->h, st));
-  sqlite3_reset(st);
-  return rc;
-}
-
-int
-hs_product_prop_get(struct hs_host *h, const char *company,
-                    const char *plugin, const char *sku, const char *key,
-                    char *buf, size_t buflen)
-{
-  sqlite3_stmt *st;
-  int64_t cid, pid;
-  int rc = BMC_ERR_NOT_FOUND;
-
-  if(!h || !company || !sku || !key)
-    return BMC_ERR_INVALID_ARG;
-  if(hs_company_find(h, company, &cid))
-    return BMC_ERR_NOT_FOUND;
-  pid = hs_product_id(h, cid, sku);
-  if(!pid)
-    return BMC_ERR_NOT_FOUND;
-  st = hs_stmt(h, "SELECT value FROM product_props WHERE product_id = ? AND"
-               " key = ? AND (?3 IS NULL OR plugin = ?3) ORDER BY plugin"
-               " LIMIT 1");
-  if(!st)
-    return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, pid);
-  hs_bind_text(st, 2, key);
-  hs_bind_text(st, 3, plugin);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    rc = hs_copy(buf, buflen, hs_col_text(st, 0) ? hs_col_text(st, 0) : "");
-  sqlite3_reset(st);
-  return rc;
-}

@@ -3,9 +3,8 @@
  * page of products in SKU order with a search over SKU and title (the
  * (company_id, sku) index for the whole catalog, the FTS5 trigram index
  * of migration 4 for a search, so a rare match is found without a scan),
- * the number of matches, and every plugin-set
- * property of one product.  Generic product data only: what a channel
- * adds is shown through its properties.
+ * and the number of matches.  Generic product data only: what a channel
+ * adds is shown through its declared properties (hs_props.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,42 +142,6 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
     r.available_qty = sqlite3_column_int64(st, 5);
     r.updated_ms = sqlite3_column_int64(st, 6);
     rc = cb(ud, &r);
-    if(rc)
-      break;
-  }
-  if(!rc && s != SQLITE_DONE)
-    rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
-  return rc;
-}
-
-int
-hs_product_props_each(struct hs_host *h, const char *company,
-                      const char *sku,
-                      int (*cb)(void *ud, const char *plugin,
-                                const char *key, const char *value,
-                                int64_t updated_ms),
-                      void *ud)
-{
-  sqlite3_stmt *st = NULL;
-  int64_t cid;
-  int rc = BMC_OK, s;
-
-  if(!h || !company || !sku || !cb)
-    return BMC_ERR_INVALID_ARG;
-  if(hs_company_find(h, company, &cid))
-    return BMC_ERR_NOT_FOUND;
-  if(sqlite3_prepare_v2(h->db, "SELECT pp.plugin, pp.key, pp.value,"
-                        " pp.updated_ms FROM product_props pp JOIN products p"
-                        " ON p.id = pp.product_id WHERE p.company_id = ? AND"
-                        " p.sku = ? ORDER BY pp.plugin, pp.key", -1, &st,
-                        NULL) != SQLITE_OK)
-    return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
-  hs_bind_text(st, 2, sku);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
-    rc = cb(ud, hs_col_text(st, 0), hs_col_text(st, 1), hs_col_text(st, 2),
-            sqlite3_column_int64(st, 3));
     if(rc)
       break;
   }

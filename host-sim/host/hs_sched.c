@@ -314,8 +314,8 @@ hs_run_task(struct hs_host *h, const struct hs_trow *r, int *started)
     *started = !rc;
     return rc ? rc : hs_task_done(h, r->id, now, 0);
   }
-  rc = hs_job_run(h, r->company, r->plugin, r->action, "scheduled", NULL,
-                  NULL, err, sizeof(err));
+  rc = hs_job_run(h, r->company, r->plugin, r->action, "scheduled", NULL, 0,
+                  NULL, NULL, err, sizeof(err));
   if(rc == BMC_ERR_CONFLICT) {
     hs_hostlog(h, BMC_LOG_INFO, "task %s/%s/%s not started: %s", r->company,
                r->plugin, r->action, err);

@@ -1,8 +1,10 @@
 /*
  * hs_services.c -- struct bmc_host_api as the host simulator implements
  * it: log (masked), settings, clock and wait, durable key-value state,
- * catalog/product access, order and settlement services (delegated to
- * hs_orders.c / hs_settle.c), job progress and the per-item error queue.
+ * catalog/product access and plugin-owned properties, the Custom
+ * Inventory Calculation (hs_invcalc.c), order and settlement services
+ * (delegated to hs_orders.c / hs_settle.c), job progress and the per-item
+ * error queue.
  * host_ctx is always a struct hs_inst.  Every service passes the fault
  * hook first.
  */
@@ -266,8 +268,8 @@ hs_svc_catalog_each(void *ctx, int enabled_only, bmc_product_cb cb, void *ud)
   rc = hs_fault_check(in->h, "catalog_each");
   if(rc)
     return rc;
-  return hs_catalog_each_in(in->h, in->company_id, in->api->name,
-                            enabled_only, NULL, cb, ud);
+  return hs_catalog_each_in(in->h, in->company_id, in->api, enabled_only,
+                            NULL, cb, ud);
 }
 
 static int
@@ -281,15 +283,17 @@ hs_svc_product_get(void *ctx, const char *sku, bmc_product_cb cb, void *ud)
   rc = hs_fault_check(in->h, "product_get");
   if(rc)
     return rc;
-  return hs_catalog_each_in(in->h, in->company_id, in->api->name, 0, sku,
-                            cb, ud);
+  return hs_catalog_each_in(in->h, in->company_id, in->api, 0, sku, cb, ud);
 }
 
 static int
 hs_svc_product_set(void *ctx, const char *sku, const char *key,
-                   const char *value)
+                   const char *market, const char *value)
 {
   struct hs_inst *in = ctx;
+  const struct bmc_property *p;
+  char err[HS_ERRLEN], line[HS_ERRLEN + 128];
+  int64_t pid;
   int rc;
 
   if(!in || !sku || !key)
@@ -297,7 +301,38 @@ hs_svc_product_set(void *ctx, const char *sku, const char *key,
   rc = hs_fault_check(in->h, "product_set");
   if(rc)
     return rc;
-  return hs_product_set_in(in, sku, key, value);
+  p = hs_property_find(in->api, key);
+  if(!p || !(p->flags & BMC_PROP_PLUGIN_OWNED)) {
+    snprintf(line, sizeof(line), "product_set: '%.64s' is not a "
+             "plugin-owned property the plugin declares", key);
+    hs_job_log(in, BMC_LOG_WARN, line);
+    return BMC_ERR_INVALID_ARG;
+  }
+  pid = hs_product_id_find(in->h, in->company_id, in->api, sku);
+  if(!pid)
+    return BMC_ERR_NOT_FOUND;
+  rc = hs_prop_write(in->h, in->company_id, pid, in->api, p, market, value,
+                     0, NULL, err, sizeof(err));
+  if(rc) {
+    snprintf(line, sizeof(line), "product_set %.64s: %s", sku, err);
+    hs_job_log(in, BMC_LOG_WARN, line);
+  }
+  return rc;
+}
+
+static int
+hs_svc_inventory_quantity(void *ctx, const struct bmc_product *p,
+                          int64_t *qty)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !p || !qty)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "inventory_quantity");
+  if(rc)
+    return rc;
+  return hs_invcalc_quantity_in(in, p, qty);
 }
 
 static int
@@ -447,6 +482,7 @@ hs_services_init(struct bmc_host_api *api)
   api->catalog_each = hs_svc_catalog_each;
   api->product_get = hs_svc_product_get;
   api->product_set = hs_svc_product_set;
+  api->inventory_quantity = hs_svc_inventory_quantity;
   api->order_upsert = hs_svc_order_upsert;
   api->order_get = hs_svc_order_get;
   api->orders_each = hs_svc_orders_each;

@@ -62,7 +62,7 @@ hs_setting_bool(struct hs_host *h, int64_t company_id,
   return r;
 }
 
-static int
+int
 hs_resolve(struct hs_host *h, const char *company, const char *plugin,
            int64_t *cid, const struct bmc_plugin_api **api, char *err,
            size_t errlen)

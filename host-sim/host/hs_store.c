@@ -24,8 +24,12 @@
 #define HS_BUSY_STEP_MAX_MS 100
 
 /* WARNING: migrations are append only.  Never edit a step that shipped;
- * add a new one.  Step n upgrades a store at version n-1 to n. */
+ * add a new one.  Step n upgrades a store at version n-1 to n.  The
+ * frozen historical steps (1-3) still name the channel columns products
+ * had before ABI 2.0; step 8 moves them out (tests/host/test_neutral.c
+ * exempts the steps between the FROZEN markers, nothing else). */
 static const char *const hs_migrations[] = {
+  /* BEGIN FROZEN STEPS */
   /* 1: the initial schema */
   "CREATE TABLE companies(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
   " created_ms INTEGER NOT NULL);"
@@ -114,6 +118,7 @@ static const char *const hs_migrations[] = {
   "CREATE INDEX error_queue_cp ON error_queue(company_id, plugin, id);",
   /* 3: order lookup by source order id across channels (CLI, support) */
   "CREATE INDEX orders_src ON orders(company_id, source_order_id);",
+  /* END FROZEN STEPS */
   /* 4: web Toolbox users (Argon2id hashes), sessions (ids stored hashed)
    * and the audit of every page view and action; IF NOT EXISTS so a store
    * re-marked as older (tests/host/test_store.c) upgrades again */
@@ -163,6 +168,43 @@ static const char *const hs_migrations[] = {
   "ALTER TABLE settings ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0;"
   "CREATE TABLE store_key(id INTEGER PRIMARY KEY CHECK(id = 1),"
   " fingerprint TEXT NOT NULL, updated_ms INTEGER NOT NULL);",
+  /* 8: product properties declared by plugins (ABI 2.0): one value per
+   * (product, plugin, key, market '' = global); the values of the
+   * products columns that are not the host's own, held until a plugin
+   * declaring that key adopts them (hs_props_migrate_columns() moves
+   * them); SKU aliases; each company's Custom Inventory Calculation */
+  "CREATE TABLE product_prop_values(product_id INTEGER NOT NULL REFERENCES"
+  " products(id) ON DELETE CASCADE, plugin TEXT NOT NULL, key TEXT NOT NULL,"
+  " market TEXT NOT NULL DEFAULT '', value TEXT NOT NULL,"
+  " updated_ms INTEGER NOT NULL, PRIMARY KEY(product_id, plugin, key,"
+  " market)) WITHOUT ROWID;"
+  "INSERT INTO product_prop_values SELECT product_id, plugin, key, '',"
+  " value, updated_ms FROM product_props WHERE value IS NOT NULL;"
+  "DROP TABLE product_props;"
+  "ALTER TABLE product_prop_values RENAME TO product_props;"
+  "CREATE TABLE product_props_held(product_id INTEGER NOT NULL REFERENCES"
+  " products(id) ON DELETE CASCADE, col TEXT NOT NULL, value TEXT NOT NULL,"
+  " PRIMARY KEY(product_id, col)) WITHOUT ROWID;"
+  "CREATE TABLE product_props_adopted(plugin TEXT NOT NULL, col TEXT NOT"
+  " NULL, n INTEGER NOT NULL, adopted_ms INTEGER NOT NULL,"
+  " PRIMARY KEY(plugin, col));"
+  "CREATE TABLE product_aliases(company_id INTEGER NOT NULL REFERENCES"
+  " companies(id) ON DELETE CASCADE, plugin TEXT NOT NULL, alias TEXT NOT"
+  " NULL, product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE"
+  " CASCADE, PRIMARY KEY(company_id, plugin, alias, product_id))"
+  " WITHOUT ROWID;"
+  "CREATE INDEX product_aliases_p ON product_aliases(product_id);"
+  "CREATE TABLE company_inventory_calc(company_id INTEGER PRIMARY KEY"
+  " REFERENCES companies(id) ON DELETE CASCADE, spec TEXT NOT NULL,"
+  " updated_ms INTEGER NOT NULL);",
+};
+
+/* Steps that also run code after their SQL (same transaction). */
+static const struct {
+  int version;
+  int (*fn)(sqlite3 *db, char *err, size_t errlen);
+} hs_migration_code[] = {
+  {8, hs_props_migrate_columns},
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))
@@ -323,6 +365,10 @@ hs_migrate(struct hs_host *h, char *err, size_t errlen)
       break;
     }
     rc = hs_exec_err(h->db, hs_migrations[ver], err, errlen);
+    for(size_t k = 0; !rc && k < sizeof(hs_migration_code) /
+                                  sizeof(hs_migration_code[0]); k++)
+      if(hs_migration_code[k].version == ver + 1)
+        rc = hs_migration_code[k].fn(h->db, err, errlen);
     if(!rc) {
       snprintf(ins, sizeof(ins), "INSERT INTO migrations VALUES(%d, %lld)",
                ver + 1, (long long)hs_clock_now(h));
@@ -434,6 +480,10 @@ hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
                    : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
                    " PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
                    err, errlen);
+  /* product properties make the catalog ~15 rows per product: a page
+   * cache of 32 MiB keeps imports and streams off the disk */
+  if(!rc)
+    rc = hs_exec_err(h->db, "PRAGMA cache_size=-32768", err, errlen);
   if(!rc)
     rc = hs_migrate(h, err, errlen);
   if(rc) {

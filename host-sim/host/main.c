@@ -38,15 +38,26 @@ static const struct cli_cmd cli_cmds[] = {
    "****; a secret is read from standard input or a file, never argv)",
    cli_cmd_settings, "--from-file"},
   {"products", "list <company> [--enabled] [--json] | import <company> "
-   "<file.csv>", "list the catalog or import a Bulk Update CSV",
+   "<file.csv> | export <company> <file.csv> | show <company> <sku> "
+   "[<plugin>] [--json] | set <company> <sku> <plugin> <key>[@<market>] "
+   "<value>", "the catalog: list, Bulk Update CSV import/export, one "
+   "product with its channel properties, set a property (\"\" clears it)",
    cli_cmd_products, "--enabled --json"},
   {"stock", "set <company> <sku> <qty>", "set a product's available "
    "quantity (-1000000000..1000000000, as in the CSV import)",
    cli_cmd_stock, ""},
   {"ready", "<company> [<sku>] [--json]", "Ready To Post Yes/No with every "
-   "reason, as the plugins last checked it", cli_cmd_ready, "--json"},
-  {"run", "<company> <plugin> <action>", "run one action now as a queued "
-   "job and print its log (progress on a terminal)", cli_cmd_run, ""},
+   "reason (per market too), as the plugins last checked it", cli_cmd_ready,
+   "--json"},
+  {"run", "<company> <plugin> <action> [--sku <sku> ...] [--skus-from "
+   "<file>]", "run one action now as a queued job (on the selected products "
+   "only with --sku/--skus-from) and print its log (progress on a "
+   "terminal)", cli_cmd_run, "--sku --skus-from"},
+  {"retry", "<job>", "run the failed items of a job (its open error-queue "
+   "entries) again through the same action", cli_cmd_retry, ""},
+  {"inventory-calc", "<company> [percent:<N> | module:<path>[:<args>] | "
+   "none]", "show or set the company's Custom Inventory Calculation",
+   cli_cmd_invcalc, ""},
   {"jobs", "[<company>] [--limit N] [--json]", "list queued jobs, newest "
    "first", cli_cmd_jobs, "--limit --json"},
   {"job", "<id> [--json]", "show one job and its log", cli_cmd_job,
@@ -209,7 +220,8 @@ cli_cmd_completion(struct cli *c, int argc, char **argv)
     printf("    %s) COMPREPLY=($(compgen -W '%s --help' -- \"$cur\")) ;;\n",
            cli_cmds[i].name, cli_cmds[i].options);
   printf("  esac\n  case ${COMP_WORDS[COMP_CWORD-1]} in\n    --db|--config|"
-         "--from-file|--key-file) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
+         "--from-file|--key-file|--skus-from) COMPREPLY=($(compgen -f -- "
+         "\"$cur\")) ;;\n"
          "    --plugin-dir|--schema-dir) COMPREPLY=($(compgen -d -- "
          "\"$cur\")) ;;\n  esac\n}\ncomplete -F _host_sim host-sim\n");
   return CLI_OK;
@@ -232,9 +244,10 @@ cli_help(void)
          "  --plugin-dir DIR   load every plugin in DIR (default "
          "$BMC_PLUGIN_DIR, else the\n"
          "                     plugins installed beside this host-sim)\n"
-         "  --schema-dir DIR   order.xsd/settlement.xsd/eligibility-rules."
-         "cfg (default\n"
-         "                     $BMC_SCHEMA_DIR, else the installed ones)\n"
+         "  --schema-dir DIR   order.xsd, settlement.xsd and the plugins' "
+         "rule files\n"
+         "                     (default $BMC_SCHEMA_DIR, else the installed "
+         "ones)\n"
          "  --sync-full        fsync every commit (power-loss safe, slower)\n"
          "  --key-file FILE    the store key sealing secret settings (default\n"
          "                     `key_file` from --config, else <db>.key)\n"
@@ -315,7 +328,7 @@ cli_open(struct cli *c, const char *cmd, int virtual_clock, int verbose,
   o.schema_dir = c->schema_dir ? c->schema_dir
                  : getenv("BMC_SCHEMA_DIR") ? getenv("BMC_SCHEMA_DIR")
                  : cli_default_schema_dir();
-  /* The plugins find eligibility-rules.cfg through $BMC_SCHEMA_DIR. */
+  /* The plugins find their rule files through $BMC_SCHEMA_DIR. */
   if(o.schema_dir && setenv("BMC_SCHEMA_DIR", o.schema_dir, 1)) {
     hs_config_free(cfg);
     fprintf(stderr, "host-sim: out of memory\n");

@@ -42,7 +42,7 @@ static const char hw_css[] =
   "border-radius:4px;margin:0 0 12px}"
   ".bad{background:#fdecea;border:1px solid #f5b5ae;padding:8px 12px;"
   "border-radius:4px;margin:0 0 12px}"
-  ".good{background:#e8f5e9;border:1px solid #a5d6a7;padding:8px 12px;"
+  ".saved{background:#e8f5e9;border:1px solid #a5d6a7;padding:8px 12px;"
   "border-radius:4px;margin:0 0 12px}"
   "input[type=text],input[type=password],input[type=search],select{"
   "font:inherit;padding:4px 6px;border:1px solid #b8c2cc;border-radius:3px;"

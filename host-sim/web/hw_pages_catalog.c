@@ -2,14 +2,15 @@
  * hw_pages_catalog.c -- the catalog pages: products with a search (SKU
  * prefix or title) and paging that stays fast at 100k products, and the
  * product page: a template of panels (the host's own product data, then
- * one panel per plugin with the properties it set, such as Ready To Post
- * with its reasons on hover).  A channel's own properties page adds its
- * panels through the same template.
+ * each enabled channel's declared properties in the panels it declares,
+ * per market, such as Ready To Post with its reasons on hover).  The
+ * pages know no channel: everything comes from the declarations.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hs_loader.h"
 #include "hw_internal.h"
 
 #define HW_PRODUCTS_PER_PAGE 50
@@ -81,7 +82,8 @@ hw_page_products(struct hw_req *r)
 struct hw_prod_ctx {
   struct hw_req *r;
   int found;
-  char plugin[64];        /* panel open for this plugin ("" = none) */
+  const struct bmc_plugin_api *api; /* panel open for this plugin... */
+  const char *panel;                /* ...and declared panel */
   const char *c, *sku;
 };
 
@@ -137,24 +139,35 @@ hw_product_general(void *ud, const struct bmc_product *p)
   return 0;
 }
 
-/* A Yes/No property shown green or red; its "<key>_reasons" sibling is
- * the hover text and a list under it (seed 004's Ready To Post). */
+/* A READY (Ready To Post) value shown green or red; the plugin's reasons
+ * for that market are the hover text and a list under it (seed 004). */
 static void
-hw_prop_yes_no(struct hw_req *r, const char *c, const char *sku,
-               const char *plugin, const char *key, const char *value)
+hw_prop_ready(struct hw_prod_ctx *x, const struct hs_prop_view *v)
 {
-  char rk[128], reasons[4096] = "";
-  int yes = strcmp(value, "Yes") == 0;
+  struct hw_req *r = x->r;
+  const struct bmc_property *rp =
+      hs_property_flagged(v->api, BMC_PROP_READY_REASONS);
+  char reasons[4096] = "";
+  int yes = v->value && strcmp(v->value, "Yes") == 0;
 
-  snprintf(rk, sizeof(rk), "%s_reasons", key);
-  hs_product_prop_get(r->h, c, plugin, sku, rk, reasons, sizeof(reasons));
+  if(rp)
+    hs_product_prop_get_market(r->h, x->c, v->api->name, x->sku, rp->key,
+                               v->market, reasons, sizeof(reasons));
+  if(!v->value) {
+    hw_raw(&r->body, "- <span class=\"help\">(not checked yet)</span>");
+    return;
+  }
   if(yes || !reasons[0]) {
     hw_raw(&r->body, yes ? "<span class=\"yes\">Yes</span>"
                          : "<span class=\"no\">No</span>");
     return;
   }
   hw_raw(&r->body, "<span class=\"no tip\" id=\"");
-  hw_text(&r->body, key);
+  hw_text(&r->body, v->decl->key);
+  if(v->market[0]) {
+    hw_raw(&r->body, "-");
+    hw_text(&r->body, v->market);
+  }
   hw_raw(&r->body, "\" title=\"");
   hw_text(&r->body, reasons);
   hw_raw(&r->body, "\">No<span class=\"tipbox\">");
@@ -162,33 +175,66 @@ hw_prop_yes_no(struct hw_req *r, const char *c, const char *sku,
   hw_raw(&r->body, "</span></span>");
 }
 
+/* One declared property (per market: one row per market with a value of
+ * its own), in a panel per plugin and declared panel. */
 static int
-hw_product_prop(void *ud, const char *plugin, const char *key,
-                const char *value, int64_t updated_ms)
+hw_product_prop(void *ud, const struct hs_prop_view *v)
 {
   struct hw_prod_ctx *x = ud;
   struct hw_req *r = x->r;
-  size_t kl = strlen(key);
+  const struct bmc_property *p = v->decl;
+  char title[200];
 
-  if(strcmp(x->plugin, plugin)) {
-    if(x->plugin[0])
+  if(p->flags & BMC_PROP_READY_REASONS)
+    return 0; /* shown with its READY property */
+  if(x->api != v->api || !x->panel || strcmp(x->panel, p->panel)) {
+    if(x->api)
       hw_panel_end(r);
-    snprintf(x->plugin, sizeof(x->plugin), "%s", plugin);
-    hw_panel_begin(r, hw_plugin_title(r, plugin));
+    x->api = v->api;
+    x->panel = p->panel;
+    snprintf(title, sizeof(title), "%s: %s",
+             hw_plugin_title(r, v->api->name), p->panel);
+    hw_panel_begin(r, title);
   }
-  if(kl > 8 && strcmp(key + kl - 8, "_reasons") == 0)
-    return 0; /* shown with its Yes/No property */
   hw_raw(&r->body, "<tr><th>");
-  hw_text(&r->body, key);
+  hw_text(&r->body, p->label);
+  if(v->market[0]) {
+    hw_raw(&r->body, " <span class=\"help\">");
+    hw_text(&r->body, v->market);
+    hw_raw(&r->body, "</span>");
+  }
   hw_raw(&r->body, "</th><td>");
-  if(value && (strcmp(value, "Yes") == 0 || strcmp(value, "No") == 0))
-    hw_prop_yes_no(r, x->c, x->sku, plugin, key, value);
+  if(p->flags & BMC_PROP_READY)
+    hw_prop_ready(x, v);
   else
-    hw_text(&r->body, value && value[0] ? value : "-");
-  hw_raw(&r->body, " <span class=\"help\">(");
-  hw_time(&r->body, updated_ms);
-  hw_raw(&r->body, ")</span></td></tr>");
+    hw_text(&r->body, v->value && v->value[0] ? v->value : "-");
+  if(v->is_set) {
+    hw_raw(&r->body, " <span class=\"help\">(");
+    hw_time(&r->body, v->updated_ms);
+    hw_raw(&r->body, ")</span>");
+  }
+  else if(v->value)
+    hw_raw(&r->body, " <span class=\"help\">(default)</span>");
+  hw_raw(&r->body, "</td></tr>");
   return 0;
+}
+
+/* The declared properties of every channel enabled for the company. */
+static int
+hw_product_channels(struct hw_prod_ctx *x)
+{
+  struct hs_plugin_info pi;
+  size_t i;
+  int rc = BMC_OK, en;
+
+  for(i = 0; !rc && hs_plugin_get(x->r->h, i, &pi) == BMC_OK; i++)
+    if(pi.api->n_properties &&
+       !hs_company_plugin_enabled(x->r->h, x->c, pi.name, &en) && en)
+      rc = hs_product_props_each(x->r->h, x->c, pi.name, x->sku,
+                                 hw_product_prop, x);
+  if(x->api)
+    hw_panel_end(x->r);
+  return rc;
 }
 
 int
@@ -210,9 +256,9 @@ hw_page_product(struct hw_req *r)
                          "Company '%s' has no product '%s'.", x.c, x.sku);
   if(rc)
     return hw_error_page(r, 500, "Error", "The product cannot be read.");
-  hs_product_props_each(r->h, x.c, x.sku, hw_product_prop, &x);
-  if(x.plugin[0])
-    hw_panel_end(r);
+  if(hw_product_channels(&x))
+    hw_raw(&r->body, "<p class=\"no\">The channel properties cannot be "
+           "read.</p>");
   hw_page_end(r);
   return 200;
 }

@@ -415,7 +415,7 @@ hw_settings_render(struct hw_req *r, const char *c, const char *p, int edit,
             "value(s) refused; nothing was changed.</div>", n_errs);
   }
   else if(hw_arg(r, "saved")) {
-    hw_raw(&r->body, "<div class=\"good\" id=\"saved\">Saved: ");
+    hw_raw(&r->body, "<div class=\"saved\" id=\"saved\">Saved: ");
     hw_text(&r->body, hw_arg(r, "saved"));
     hw_raw(&r->body, " setting(s) changed.</div>");
   }

@@ -36,6 +36,16 @@
  * Secrets.  Settings flagged BMC_SETTING_SECRET (tokens, API keys) must
  * never be passed to log(), item_error(), or any document.  The host also
  * masks known secret values in everything it records, as a second guard.
+ *
+ * Channel data.  The host keeps generic product data only (struct
+ * bmc_product); everything a channel needs on a product is a property the
+ * plugin declares (struct bmc_property), which the host stores, validates,
+ * imports, exports and shows without knowing the channel.
+ *
+ * 2.0 (from 1.0): struct bmc_product lost the channel fields (they are
+ * properties now) and gained props/n_props; product_set() takes a market;
+ * run() takes a selection; inventory_quantity() is new; the descriptor
+ * appends properties, n_properties and markets.
  */
 #ifndef BMC_PLUGIN_H
 #define BMC_PLUGIN_H
@@ -48,7 +58,7 @@ extern "C" {
 #endif
 
 #define BMC_ABI_MAGIC 0x424d4331u /* "BMC1" */
-#define BMC_ABI_MAJOR 1
+#define BMC_ABI_MAJOR 2
 #define BMC_ABI_MINOR 0
 #define BMC_PLUGIN_ENTRY_SYMBOL "bmc_plugin_entry"
 
@@ -117,6 +127,10 @@ struct bmc_setting {
 
 #define BMC_ACTION_MANUAL 0x1u    /* may be run by hand (run-action) */
 #define BMC_ACTION_SCHEDULED 0x2u /* the scheduler runs it every interval */
+#define BMC_ACTION_SKUS 0x4u      /* run() honours a selection of host SKUs
+                                     (product-level and catalog actions) */
+#define BMC_ACTION_ORDERS 0x8u    /* run() honours a selection of source
+                                     order ids */
 
 struct bmc_action {
   const char *id;           /* e.g. "order_download" */
@@ -127,35 +141,85 @@ struct bmc_action {
                                (Toolbox switch), or NULL = always */
 };
 
+/* ---- Product properties (declared by the plugin, kept by the host) ---- */
+
+/* A property may hold one value per market besides its global value; the
+ * global value applies to markets without one of their own (the plugin
+ * decides what "applies" means, e.g. prices only in the same currency). */
+#define BMC_PROP_PER_MARKET 0x1u
+/* Required before the product can be posted (shown on the product page;
+ * the plugin's Ready To Post says what is missing). */
+#define BMC_PROP_REQUIRED_TO_POST 0x2u
+/* Written by the plugin only (product_set), e.g. a listing id or Ready To
+ * Post; read-only for imports and users, not exported. */
+#define BMC_PROP_PLUGIN_OWNED 0x4u
+/* STRING, global: product_get() also finds a product by this value (a
+ * channel-side SKU). */
+#define BMC_PROP_SKU_ALIAS 0x8u
+/* BOOL: the product is offered on the channel; catalog_each(enabled_only)
+ * streams the products where it is "true" globally or for any market. */
+#define BMC_PROP_LISTS 0x10u
+/* ENUM "Yes|No", PLUGIN_OWNED: the plugin's Ready To Post verdict (per
+ * market when PER_MARKET), listed by the host's `ready` and shown on the
+ * product page.  At most one. */
+#define BMC_PROP_READY 0x20u
+/* STRING, PLUGIN_OWNED: why the READY property says No ("; " between
+ * reasons).  At most one, only beside a READY property. */
+#define BMC_PROP_READY_REASONS 0x40u
+/* STRING: free text that may hold tabs and line breaks (a description);
+ * every other control character is refused. */
+#define BMC_PROP_MULTILINE 0x80u
+
+struct bmc_property {
+  const char *key;           /* [a-z0-9_]+, unique within the plugin */
+  enum bmc_setting_type type; /* values are checked like settings */
+  const char *column;        /* Bulk Update header, e.g. "BackmarketPrice";
+                                "Condition|Grade": '|' adds aliases that
+                                imports accept.  A market's value of a
+                                PER_MARKET property is the column
+                                "<Column>_<market>" (BackmarketPrice_en-gb).
+                                NULL only for PLUGIN_OWNED. */
+  const char *label;         /* shown on the product page */
+  const char *panel;         /* page panel, e.g. "General", "Pricing" */
+  const char *default_value; /* value when unset (text); NULL = none */
+  int64_t min, max;          /* as struct bmc_setting */
+  int decimals;              /* DECIMAL: at most this many fraction digits
+                                (0 = any) */
+  const char *enum_values;   /* ENUM only: "A|B|C" */
+  uint32_t flags;            /* BMC_PROP_* */
+  const char *help;          /* one line */
+};
+
+/* One stored value of a property of the calling plugin. */
+struct bmc_prop_value {
+  const char *key;    /* a declared property key */
+  const char *market; /* "" = the global value, else a declared market */
+  const char *value;  /* text form, never NULL */
+};
+
 /* ---- Catalog rows (host -> plugin, streamed) ---- */
 
-/* A product as the host holds it.  All strings borrowed for the callback;
- * NULL when unset.  Money is a decimal string ("449.00").  Integers use -1
- * for "unset / use company default" where noted. */
+/* A product as the host holds it: generic data plus the calling plugin's
+ * property values.  All strings borrowed for the callback; NULL when
+ * unset.  Money and weights are decimal strings ("449.00"). */
 struct bmc_product {
   uint32_t size;              /* sizeof as the host compiled it */
   const char *sku;            /* host SKU (unique per company) */
-  const char *merchant_sku;   /* Back Market SKU; falls back to sku */
-  int enabled;                /* Back Market Enabled */
-  const char *title, *description, *ean, *image_url, *category;
-  const char *weight_lbs;     /* decimal string */
-  int warranty_months;        /* -1 unset */
-  const char *grade;          /* as entered: PREMIUM..STALLONE or "0".."4" */
-  const char *bm_product_id;  /* Back Market product (catalog) id */
-  const char *bm_listing_id;  /* listing id, filled by listing download */
-  const char *price;          /* Back Market price; NULL = use site_price */
+  const char *title, *description, *ean, *image_url;
+  const char *weight_lbs;     /* decimal string (WeightLbs + WeightOz/16) */
   const char *site_price;     /* default site/retail price */
-  const char *min_price;      /* repricer floor */
-  int repricing;              /* Enable Back Market Repricing */
-  int safety_qty;             /* -1 = company default */
-  int max_qty;                /* -1 = company default */
   int64_t available_qty;      /* may be zero or negative */
-  /* free attributes for eligibility rules */
+  /* free attributes (eligibility rules, filters) */
   const char *device_type;    /* phone|tablet|laptop|desktop|all_in_one|
                                  gaming|chromebook|2in1|... */
   const char *cpu;
   const char *storage_type;   /* SSD|HDD|eMMC|... */
   int storage_gb, ram_gb, release_year; /* -1 unset */
+  /* the calling plugin's stored values (defaults not filled in), sorted
+   * by key, then market ("" first) */
+  const struct bmc_prop_value *props;
+  size_t n_props;
+  /* Version 2.1 and later: append below; read only what size covers. */
 };
 
 /* Return 0 to continue iterating, non-zero to stop (that value is
@@ -218,17 +282,28 @@ struct bmc_host_api {
                               size_t len),
                     void *ud);
 
-  /* Stream the company's catalog in SKU order (enabled_only: Back Market
-   * Enabled products only).  Never materializes the whole catalog. */
+  /* Stream the company's catalog in SKU order (enabled_only: only the
+   * products the plugin's BMC_PROP_LISTS property offers; all when it
+   * declares none).  Never materializes the whole catalog. */
   int (*catalog_each)(void *host_ctx, int enabled_only, bmc_product_cb cb,
                       void *ud);
-  /* One product by host SKU or merchant SKU; BMC_ERR_NOT_FOUND. */
+  /* One product by host SKU, else by the value of the plugin's
+   * BMC_PROP_SKU_ALIAS property; BMC_ERR_NOT_FOUND. */
   int (*product_get)(void *host_ctx, const char *sku, bmc_product_cb cb,
                      void *ud);
-  /* Set a plugin-owned product property.  Keys: "bm_listing_id",
-   * "ready_to_post" ("Yes"/"No"), "ready_to_post_reasons" (text). */
+  /* Set (value NULL: clear) a BMC_PROP_PLUGIN_OWNED property of product
+   * sku (host or alias SKU); market NULL or "" = the global value.  The
+   * value is checked against the declaration.  BMC_ERR_NOT_FOUND (no such
+   * product), BMC_ERR_INVALID_ARG (undeclared key, not plugin-owned,
+   * market not declared or not PER_MARKET, value refused). */
   int (*product_set)(void *host_ctx, const char *sku, const char *key,
-                     const char *value);
+                     const char *market, const char *value);
+  /* The company's Custom Inventory Calculation: the quantity the host
+   * offers of p (the product as catalog_each/product_get gave it), >= 0.
+   * BMC_ERR_NOT_FOUND when the company has none (use available_qty);
+   * BMC_ERR_INTERNAL when the calculation failed (logged by the host). */
+  int (*inventory_quantity)(void *host_ctx, const struct bmc_product *p,
+                            int64_t *qty);
 
   /* Create or update an order from an order.xsd document, keyed on
    * (company, channel, source_order_id).  The document is validated first
@@ -264,7 +339,7 @@ struct bmc_host_api {
   void (*item_error)(void *host_ctx, const char *item, const char *code,
                      const char *message);
 
-  /* Version 1.1 and later: append new services below, one comment each. */
+  /* Version 2.1 and later: append new services below, one comment each. */
 };
 
 #define BMC_HOST_HAS(host, member)                                          \
@@ -288,20 +363,52 @@ struct bmc_plugin_api {
    * host_ctx is passed back on every host call. */
   int (*create)(const struct bmc_host_api *host, void *host_ctx, void **inst,
                 char *errbuf, size_t errlen);
-  /* Run one action as one queued job.  BMC_OK with no item_error() calls
-   * means Completed; BMC_OK with item errors means Partial Success; any
-   * other rc means Failed (message in errbuf). */
-  int (*run)(void *inst, const char *action_id, char *errbuf, size_t errlen);
+  /* Run one action as one queued job.  items[0..n_items) is the
+   * selection (host SKUs for BMC_ACTION_SKUS, source order ids for
+   * BMC_ACTION_ORDERS; borrowed); n_items 0 = the whole catalog / every
+   * order.  The host passes a selection only to actions flagged for it.
+   * BMC_OK with no item_error() calls means Completed; BMC_OK with item
+   * errors means Partial Success; any other rc means Failed (message in
+   * errbuf). */
+  int (*run)(void *inst, const char *action_id, const char *const *items,
+             size_t n_items, char *errbuf, size_t errlen);
   void (*destroy)(void *inst); /* accepts NULL */
   const char *(*strerror)(int rc);
 
-  /* Version 1.1 and later: append below. */
+  /* Product properties (may be none: NULL, 0). */
+  const struct bmc_property *properties;
+  size_t n_properties;
+  /* '|' list of the market codes a PER_MARKET property may hold a value
+   * for, e.g. "fr-fr|en-gb"; NULL or "" = none. */
+  const char *markets;
+
+  /* Version 2.1 and later: append below. */
 };
 
 typedef const struct bmc_plugin_api *(*bmc_plugin_entry_fn)(void);
 
 /* The only symbol a plugin exports. */
 BMC_EXPORT const struct bmc_plugin_api *bmc_plugin_entry(void);
+
+/* ---- Custom Inventory Calculation modules (loaded by the host) ----
+ * A company's calculation may be a module: a shared object exporting only
+ * BMC_INVCALC_ENTRY_SYMBOL, which returns a static const table.  Same
+ * header rules (magic, major, minor, size) and ownership rules as above;
+ * quantity() must be pure (no global state), it may be called for
+ * several companies from several threads. */
+#define BMC_INVCALC_ENTRY_SYMBOL "bmc_invcalc_entry"
+
+struct bmc_invcalc_api {
+  struct bmc_abi_hdr hdr;
+  const char *name; /* e.g. "keep_back" */
+  /* *qty = the quantity offered of p.  args: the text after the module
+   * path in the company's calculation ("" when none). */
+  int (*quantity)(const char *args, const struct bmc_product *p,
+                  int64_t *qty, char *errbuf, size_t errlen);
+  /* Version 2.1 and later: append below. */
+};
+
+typedef const struct bmc_invcalc_api *(*bmc_invcalc_entry_fn)(void);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,7 @@
 #include "pc_redact.h"
 
 #define BMP_PLUGIN_NAME "backmarket_pro"
-#define BMP_PLUGIN_VERSION "0.1.0"
+#define BMP_PLUGIN_VERSION "0.2.0"
 
 /* Setting keys (Toolbox: Website General Settings and Cart General). */
 #define BMP_SET_URL "website_url"

@@ -97,13 +97,19 @@ bmp_create(const struct bmc_host_api *host, void *host_ctx, void **inst,
 }
 
 static int
-bmp_run(void *inst, const char *action_id, char *errbuf, size_t errlen)
+bmp_run(void *inst, const char *action_id, const char *const *items,
+        size_t n_items, char *errbuf, size_t errlen)
 {
   struct bmp_inst *bi = inst;
   size_t i;
 
+  (void)items;
   if(!bi || !action_id)
     return BMC_ERR_INVALID_ARG;
+  if(n_items) { /* no Pro action takes a selection (the host checks too) */
+    bmp_errf(errbuf, errlen, "backmarket_pro: actions take no selection");
+    return BMC_ERR_INVALID_ARG;
+  }
   for(i = 0; i < sizeof(bmp_dispatch) / sizeof(bmp_dispatch[0]); i++)
     if(!strcmp(bmp_dispatch[i].id, action_id)) {
       int rc = bmp_dispatch[i].fn(bi, errbuf, errlen);
@@ -143,6 +149,9 @@ static const struct bmc_plugin_api bmp_plugin_api = {
   .run = bmp_run,
   .destroy = bmp_destroy,
   .strerror = pc_strerror,
+  .properties = NULL, /* no product properties: orders only */
+  .n_properties = 0,
+  .markets = NULL,
 };
 
 const struct bmc_plugin_api *

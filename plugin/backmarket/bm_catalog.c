@@ -1,8 +1,10 @@
 /*
  * bm_catalog.c -- shared pieces of the catalog side: its private instance
  * state (cached eligibility rules), typed settings, the market/currency
- * table, the HTTP helper that adds the catalog/Back Box budgets, and the
- * compact SKU map loaded from the state store in one state_each pass.
+ * table, the products an action works on (its selection or the catalog)
+ * and the quantity the host offers (Custom Inventory Calculation), the
+ * HTTP helper that adds the catalog/Back Box budgets, and the compact SKU
+ * map loaded from the state store in one state_each pass.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -67,33 +69,6 @@ bm_cset_bool(struct bm_inst *bi, const char *key)
 
 /* ---- markets ---- */
 
-static const struct {
-  const char *market, *currency;
-} bm_mkts[] = {
-  {"fr-fr", "EUR"}, {"fr-be", "EUR"}, {"es-es", "EUR"}, {"de-de", "EUR"},
-  {"de-at", "EUR"}, {"it-it", "EUR"}, {"nl-nl", "EUR"}, {"pt-pt", "EUR"},
-  {"en-ie", "EUR"}, {"el-gr", "EUR"}, {"sk-sk", "EUR"}, {"fi-fi", "EUR"},
-  {"en-gb", "GBP"}, {"sv-se", "SEK"}, {"en-us", "USD"}, {"ja-jp", "JPY"},
-  {"en-au", "AUD"},
-};
-
-const char *
-bm_market_currency(const char *market)
-{
-  size_t i;
-
-  for(i = 0; market && i < sizeof(bm_mkts) / sizeof(bm_mkts[0]); i++)
-    if(!strcmp(market, bm_mkts[i].market))
-      return bm_mkts[i].currency;
-  return NULL;
-}
-
-int
-bm_currency_decimals(const char *currency)
-{
-  return currency && !strcmp(currency, "JPY") ? 0 : 2;
-}
-
 int
 bm_markets(struct bm_inst *bi, char out[][8], int max)
 {
@@ -125,6 +100,109 @@ bm_markets(struct bm_inst *bi, char out[][8], int max)
       memcpy(out[n++], m, 6); /* a known market: 5 chars + NUL */
   }
   return n;
+}
+
+int
+bm_pricing_load(struct bm_inst *bi, const char *primary,
+                struct bm_pricing *r, char *errbuf, size_t errlen)
+{
+  char source[16], rates[512], rounding[16];
+
+  bm_cset_str(bi, "price_source_market", source, sizeof(source));
+  bm_cset_str(bi, "exchange_rates", rates, sizeof(rates));
+  bm_cset_str(bi, "price_rounding", rounding, sizeof(rounding));
+  return bm_pricing_parse(primary, source, rates, rounding, r, errbuf,
+                          errlen);
+}
+
+/* ---- the products of a run ---- */
+
+struct bm_sel_ctx {
+  bmc_product_cb cb;
+  void *ud;
+  struct bm_smap seen; /* host SKUs already streamed */
+  int rc;
+};
+
+static int
+bm_sel_cb(void *ud, const struct bmc_product *p)
+{
+  struct bm_sel_ctx *c = ud;
+
+  if(bm_smap_get(&c->seen, p->sku, NULL))
+    return 0;
+  if(bm_smap_put(&c->seen, p->sku, 1) != BMC_OK)
+    return c->rc = BMC_ERR_NOMEM;
+  return c->cb(c->ud, p);
+}
+
+int
+bm_products_each(struct bm_inst *bi, int enabled_only, bmc_product_cb cb,
+                 void *ud)
+{
+  struct bm_sel_ctx c;
+  char msg[400];
+  size_t i;
+  int rc = BMC_OK;
+
+  if(!bi->n_sel)
+    return bi->host->catalog_each(bi->hctx, enabled_only, cb, ud);
+  memset(&c, 0, sizeof(c));
+  c.cb = cb;
+  c.ud = ud;
+  bm_smap_init(&c.seen);
+  for(i = 0; i < bi->n_sel && rc == BMC_OK; i++) {
+    rc = bi->host->product_get(bi->hctx, bi->sel[i], bm_sel_cb, &c);
+    if(rc == BMC_ERR_NOT_FOUND) {
+      snprintf(msg, sizeof(msg), "selected SKU '%.200s' is not in the host "
+               "catalog", bi->sel[i]);
+      bi->host->item_error(bi->hctx, bi->sel[i], "not_found", msg);
+      rc = BMC_OK;
+    }
+    if(c.rc != BMC_OK)
+      rc = c.rc;
+  }
+  bm_smap_free(&c.seen);
+  return rc;
+}
+
+int
+bm_available(struct bm_inst *bi, const struct bmc_product *p, int use_calc,
+             int *warned, int64_t *qty)
+{
+  int rc;
+
+  *qty = p->available_qty;
+  if(!use_calc || !BMC_HOST_HAS(bi->host, inventory_quantity))
+    return BMC_OK;
+  rc = bi->host->inventory_quantity(bi->hctx, p, qty);
+  if(rc == BMC_ERR_NOT_FOUND) {
+    *qty = p->available_qty;
+    if(warned && !*warned) {
+      *warned = 1;
+      bm_log(bi, BMC_LOG_WARN, "custom_inventory_calc is on but the company "
+             "has no Custom Inventory Calculation in the host "
+             "(host-sim inventory-calc): the available quantity is used");
+    }
+    return BMC_OK;
+  }
+  return rc;
+}
+
+int64_t
+bm_meta_hash(int64_t min_cents, const char *comment, int64_t warranty)
+{
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  char num[48];
+  const char *s;
+
+  snprintf(num, sizeof(num), "%lld|%lld|", (long long)min_cents,
+           (long long)warranty);
+  for(s = num; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  for(s = comment ? comment : ""; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return (int64_t)(h & 0x3fffffffffffffffull);
 }
 
 /* ---- HTTP ---- */

@@ -1,8 +1,10 @@
 /*
  * bm_catalog_side.h -- internal interfaces of the Back Market plugin's
- * catalog side: the pure rules (quantity formula, product filter, grades,
- * EAN, Ready To Post, eligibility rules) and the shared pieces of the
- * network actions (known-state table, bulk CSV tasks, market currencies).
+ * catalog side: the product properties it declares and reads, the pure
+ * rules (quantity formula, per-market prices and the pricing rule,
+ * product filter, grades, EAN, Ready To Post, eligibility rules) and the
+ * shared pieces of the network actions (known-state table, bulk CSV tasks,
+ * market currencies, catalog or selection iteration).
  *
  * Ownership: every pointer argument is borrowed for the call unless a
  * function says it returns an owned object; every *_free accepts NULL.
@@ -15,19 +17,99 @@
 
 #include "bm_plugin.h"
 
+#define BM_MAX_MARKETS 16
+
+/* ---- bm_props.c: the declared properties and how they are read ---- */
+
+extern const struct bmc_property bm_properties[];
+extern const size_t bm_n_properties;
+
+/* The stored value of key for market ("" / NULL = the global value), or
+ * NULL: exactly that value, no fallback. */
+const char *bm_prop_raw(const struct bmc_product *p, const char *key,
+                        const char *market);
+/* The value that applies: the market's own, else the global one, else
+ * the declared default; NULL when none (or empty). */
+const char *bm_prop(const struct bmc_product *p, const char *key,
+                    const char *market);
+int bm_prop_bool(const struct bmc_product *p, const char *key,
+                 const char *market);
+/* A non-negative integer value, -1 when unset or not one. */
+int bm_prop_int(const struct bmc_product *p, const char *key,
+                const char *market);
+
+/* A product as the catalog side reads it.  Strings borrowed from p. */
+struct bm_view {
+  const struct bmc_product *p;
+  const char *sku;           /* merchant SKU, else the host SKU */
+  const char *listing_id;    /* NULL when none */
+  const char *title, *description; /* Back Market's, else the generic */
+  const char *category, *grade, *bm_product_id; /* NULL when unset */
+  int repricing;
+  int safety_qty, max_qty;   /* -1 = company default */
+};
+void bm_view_init(struct bm_view *v, const struct bmc_product *p);
+/* Back Market Enabled in market (its own value, else the global one). */
+int bm_view_enabled(const struct bm_view *v, const char *market);
+/* Enabled in any of markets[0..n). */
+int bm_view_on_sale(const struct bm_view *v, char markets[][8], int n);
+/* Warranty months in market (-1 unset); the comment (NULL unset). */
+int bm_view_warranty(const struct bm_view *v, const char *market);
+const char *bm_view_comment(const struct bm_view *v, const char *market);
+
+/* ---- bm_pricing.c: prices per market and the pricing rule (pure) ---- */
+
+#define BM_MAX_RATES 16
+
+/* The company's pricing rule (settings price_source_market,
+ * exchange_rates, price_rounding) and its first market. */
+struct bm_pricing {
+  char primary[8];   /* first market: the unsuffixed price is its price */
+  char source[8];    /* market whose price derived prices start from */
+  struct {
+    char from[4], to[4]; /* ISO 4217 */
+    char rate[32];       /* decimal text, exact */
+  } rates[BM_MAX_RATES];
+  int n_rates;       /* 0 = no rule */
+  int rounding;      /* index: none, .99, .90, .00, 9.00 (rounded up) */
+};
+/* Parse the rule (pure).  BMC_ERR_CONFIG with a message naming the
+ * setting on a bad exchange-rate table or source market. */
+int bm_pricing_parse(const char *primary, const char *source,
+                     const char *rates, const char *rounding,
+                     struct bm_pricing *r, char *err, size_t errlen);
+/* The same from the instance's settings. */
+int bm_pricing_load(struct bm_inst *bi, const char *primary,
+                    struct bm_pricing *r, char *errbuf, size_t errlen);
+
+/* A product's price in one market. */
+struct bm_mprice {
+  int64_t cents;     /* -1 = not published in this market */
+  int64_t min_cents; /* repricer floor, -1 = none */
+  char how[160];     /* where the price comes from */
+  char why[200];     /* not published / invalid: the reason, with the
+                        market first ("sv-se: no price of its own ...") */
+};
+/* 1 priced, 0 not published there (why says why), -1 an invalid stored
+ * value (why names it).  Prices: the market's own; in the first market's
+ * currency the unsuffixed price, else the site price; in another currency
+ * the rule (source price x rate, rounded), or none.  Min prices alike
+ * (derived ones converted, not rounded up). */
+int bm_price_for(const struct bm_pricing *r, const struct bmc_product *p,
+                 const char *market, struct bm_mprice *out);
+
 struct json_object;
 
 /* ---- bm_qty.c: the quantity formula (pure) ---- */
 
-/* Company defaults from the Toolbox (Safety Qty, Max Qty, Custom Inventory
- * Calculation percent). */
+/* Company defaults from the Toolbox (Safety Qty, Max Qty). */
 struct bm_qty_defaults {
   int safety;  /* >= 0 */
   int max;     /* >= 0; 0 = no cap */
-  int percent; /* 1..100: share of available stock offered (rounded down) */
 };
 
-/* quantity = clamp(floor(available * percent / 100) - safety, 0, max).
+/* quantity = clamp(available - safety, 0, max), available being the
+ * host's Custom Inventory Calculation result when the company uses one.
  * safety/max are the product's values; -1 means "use the company
  * default".  A max of 0 (product or default) means no cap.  Negative or
  * zero stock gives 0.  Never overflows. */
@@ -54,7 +136,7 @@ struct bm_filter; /* opaque, owned by the caller of bm_filter_parse */
  * NULL then).  BMC_ERR_CONFIG with a message on a syntax error. */
 int bm_filter_parse(const char *expr, struct bm_filter **out, char *err,
                     size_t errlen);
-int bm_filter_match(const struct bm_filter *f, const struct bmc_product *p);
+int bm_filter_match(const struct bm_filter *f, const struct bm_view *v);
 void bm_filter_free(struct bm_filter *f);
 
 /* ---- bm_grade.c: grades and EAN (pure) ---- */
@@ -84,11 +166,18 @@ void bm_reasons_add(struct bm_reasons *r, const char *fmt, ...)
 
 struct bm_rules; /* eligibility rules, see bm_rules.c */
 
-/* Check every required property of seed 004 and, when rules is not NULL,
- * the eligibility rules.  Every missing or failing item is added to out.
- * Returns 1 when the product is ready to post. */
-int bm_ready_check(const struct bmc_product *p, const struct bm_rules *rules,
+/* Check every required product-level property of seed 004 (title,
+ * description, EAN, weight, image, category, warranty, grade, Back Market
+ * product id, available quantity) and, when rules is not NULL, the
+ * eligibility rules.  Every missing or failing item is added to out.
+ * Returns 1 when the product passes. */
+int bm_ready_check(const struct bm_view *v, const struct bm_rules *rules,
                    struct bm_reasons *out);
+/* Can market be published: a price there (own, unsuffixed, site or the
+ * rule) and a warranty of at least 12 months there.  Reasons start with
+ * the market.  Returns 1 when it can. */
+int bm_ready_market(const struct bm_view *v, const struct bm_pricing *r,
+                    const char *market, struct bm_reasons *out);
 
 /* ---- bm_rules.c: eligibility rules file (libconfig, pure) ---- */
 
@@ -119,6 +208,8 @@ struct bm_catalog_side {
 #define BM_KEY_PRICE "cat/p/"  /* + market "/" sku: price pushed (cents) */
 #define BM_KEY_MAXP "cat/x/"   /* + market "/" sku: max_price (cents) */
 #define BM_KEY_READY "cat/r/"  /* + sku: hash of the last Ready To Post */
+#define BM_KEY_META "cat/m/"   /* + market "/" sku: hash of min price,
+                                  comment and warranty Back Market holds */
 
 /* Settings with the schema default applied; a missing or unparsable value
  * gives def. */
@@ -128,14 +219,34 @@ void bm_cset_str(struct bm_inst *bi, const char *key, char *buf,
                  size_t buflen);
 
 /* Currency of a market (Accept-Language value), e.g. "en-gb" -> "GBP";
- * NULL for an unknown market.  Decimals of a currency (JPY 0, else 2). */
+ * NULL for an unknown market.  Decimals of a currency (JPY 0, else 2).
+ * (bm_market.c, pure) */
 const char *bm_market_currency(const char *market);
 int bm_currency_decimals(const char *currency);
 /* The "markets" setting split on ','; returns the count (<= max), each
  * entry validated ([a-z]{2}-[a-z]{2}, known currency).  Unknown entries
  * are logged and skipped. */
-#define BM_MAX_MARKETS 16
 int bm_markets(struct bm_inst *bi, char out[][8], int max);
+
+/* Stream the products a catalog action works on: the run's selection
+ * (bi->sel: each SKU through product_get, unknown ones reported as
+ * not_found item errors, duplicates once) or else the catalog
+ * (catalog_each with enabled_only).  Same return values as catalog_each. */
+int bm_products_each(struct bm_inst *bi, int enabled_only, bmc_product_cb cb,
+                     void *ud);
+/* The quantity the host offers of p: the company's Custom Inventory
+ * Calculation when custom_inventory_calc is on and the host has one, else
+ * available_qty.  *qty; BMC_ERR_INTERNAL when the calculation failed (the
+ * host logged why).  *warned is set once a run when the setting is on but
+ * the company has no calculation. */
+int bm_available(struct bm_inst *bi, const struct bmc_product *p,
+                 int use_calc, int *warned, int64_t *qty);
+
+/* Hash of what a listing holds besides its price in one market (min price
+ * cents or -1, comment or NULL, warranty months or -1): recorded under
+ * BM_KEY_META so that unchanged listings are not sent again. */
+int64_t bm_meta_hash(int64_t min_cents, const char *comment,
+                     int64_t warranty);
 
 /* Send one request; budget_id adds that budget (BM_BUDGET_COUNT = none).
  * Same return values as pc_http_send. */
@@ -259,7 +370,7 @@ int bm_listing_confirm(struct bm_inst *bi, const char *lang,
 int bm_record_unconfirmed(struct bm_inst *bi, const char *key,
                           int64_t value);
 
-/* ---- bm_price.c ---- */
+/* ---- bm_market.c ---- */
 
 /* Format cents in the currency's own decimals (JPY: none, "449");
  * BMC_ERR_PROTOCOL when the amount cannot be written in that currency. */

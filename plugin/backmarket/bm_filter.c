@@ -203,15 +203,15 @@ bm_filter_parse(const char *expr, struct bm_filter **out, char *err,
 }
 
 static const char *
-bm_fvalue(const struct bmc_product *p, enum bm_fattr a)
+bm_fvalue(const struct bm_view *v, enum bm_fattr a)
 {
   switch(a) {
-  case BM_FA_DEVICE_TYPE: return p->device_type;
-  case BM_FA_CATEGORY: return p->category;
-  case BM_FA_GRADE: return bm_grade_normalize(p->grade);
-  case BM_FA_CPU: return p->cpu;
-  case BM_FA_STORAGE_TYPE: return p->storage_type;
-  case BM_FA_SKU: return p->merchant_sku ? p->merchant_sku : p->sku;
+  case BM_FA_DEVICE_TYPE: return v->p->device_type;
+  case BM_FA_CATEGORY: return v->category;
+  case BM_FA_GRADE: return bm_grade_normalize(v->grade);
+  case BM_FA_CPU: return v->p->cpu;
+  case BM_FA_STORAGE_TYPE: return v->p->storage_type;
+  case BM_FA_SKU: return v->sku;
   }
   return NULL;
 }
@@ -229,7 +229,7 @@ bm_fvalue_eq(enum bm_fattr a, const char *have, const char *want)
 }
 
 int
-bm_filter_match(const struct bm_filter *f, const struct bmc_product *p)
+bm_filter_match(const struct bm_filter *f, const struct bm_view *p)
 {
   const struct bm_fclause *c;
   const char *have;

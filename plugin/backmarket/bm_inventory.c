@@ -11,7 +11,11 @@
  * restocks cannot starve an afternoon sell-out.  With zero_disabled on, a
  * listed product that Back Market still holds with stock but that is now
  * disabled in the host or left out by the upload filter is taken to 0
- * (a zero-out like any other), once.
+ * (a zero-out like any other), once.  With custom_inventory_calc on, the
+ * quantity starts from the host's Custom Inventory Calculation instead of
+ * the available quantity.  On a selection (Update Inventory on Channel,
+ * Update Price and Qty) only the selected products are read and pushed,
+ * within the same budgets and order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,6 +302,9 @@ bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,
 struct bm_inv_ctx {
   struct bm_inst *bi;
   struct bm_qty_defaults d;
+  char markets[BM_MAX_MARKETS][8];
+  int n_markets;
+  int use_calc, calc_warned;
   struct bm_filter *filter;
   struct bm_smap held;         /* sku -> quantity Back Market holds */
   struct bm_qitem *items;
@@ -305,7 +312,7 @@ struct bm_inv_ctx {
   struct bm_qitem *zc;         /* disabled or filtered out, held > 0 */
   size_t nz, zcap;
   int zero_disabled;
-  int64_t seen, filtered, unlisted, disabled, zeroed;
+  int64_t seen, filtered, unlisted, disabled, zeroed, calc_failed;
   int rc;
 };
 
@@ -377,17 +384,16 @@ bm_inv_add(struct bm_qitem **arr, size_t *n, size_t *cap, const char *sku,
 /* A product that is disabled or filtered out (zero_disabled on): a zero-out
  * candidate when it is listed and Back Market holds stock for it. */
 static int
-bm_inv_inactive(struct bm_inv_ctx *c, const struct bmc_product *p,
-                const char *sku)
+bm_inv_inactive(struct bm_inv_ctx *c, const struct bm_view *v)
 {
   int64_t old = -1;
   int claimed;
 
-  if(!p->bm_listing_id || !*p->bm_listing_id)
+  if(!v->listing_id)
     return 0;
-  if(!bm_held_get(&c->held, sku, &old, &claimed) || claimed || old <= 0)
+  if(!bm_held_get(&c->held, v->sku, &old, &claimed) || claimed || old <= 0)
     return 0;
-  if(bm_inv_add(&c->zc, &c->nz, &c->zcap, sku, p->bm_listing_id, 0, old))
+  if(bm_inv_add(&c->zc, &c->nz, &c->zcap, v->sku, v->listing_id, 0, old))
     return c->rc = BMC_ERR_NOMEM;
   return 0;
 }
@@ -396,19 +402,21 @@ static int
 bm_inv_product(void *ud, const struct bmc_product *p)
 {
   struct bm_inv_ctx *c = ud;
-  const char *sku = p->merchant_sku && *p->merchant_sku ? p->merchant_sku
-                                                         : p->sku;
-  int64_t qty, old = -1;
+  struct bm_view v;
+  const char *sku;
+  int64_t qty, old = -1, avail;
   int found, claimed;
 
-  if(!p->enabled) {
+  bm_view_init(&v, p);
+  sku = v.sku;
+  if(!bm_view_on_sale(&v, c->markets, c->n_markets)) {
     c->disabled++;
-    return c->zero_disabled ? bm_inv_inactive(c, p, sku) : 0;
+    return c->zero_disabled ? bm_inv_inactive(c, &v) : 0;
   }
   c->seen++;
-  if(!bm_filter_match(c->filter, p)) {
+  if(!bm_filter_match(c->filter, &v)) {
     c->filtered++;
-    return c->zero_disabled ? bm_inv_inactive(c, p, sku) : 0;
+    return c->zero_disabled ? bm_inv_inactive(c, &v) : 0;
   }
   if(c->zero_disabled) {
     found = bm_held_get(&c->held, sku, &old, &claimed);
@@ -417,16 +425,23 @@ bm_inv_product(void *ud, const struct bmc_product *p)
   }
   else
     found = bm_smap_get(&c->held, sku, &old);
-  if(!p->bm_listing_id || !*p->bm_listing_id) {
+  if(!v.listing_id) {
     c->unlisted++;
     return 0;
   }
-  qty = bm_qty_compute(p->available_qty, p->safety_qty, p->max_qty, &c->d);
+  if(bm_available(c->bi, p, c->use_calc, &c->calc_warned, &avail)) {
+    c->calc_failed++;
+    c->bi->host->item_error(c->bi->hctx, sku, "inventory_calc",
+                            "the host's Custom Inventory Calculation failed "
+                            "(see the job log); quantity not changed");
+    return 0;
+  }
+  qty = bm_qty_compute(avail, v.safety_qty, v.max_qty, &c->d);
   if(!found)
     old = -1;
   else if(old == qty)
     return 0;
-  if(bm_inv_add(&c->items, &c->n, &c->cap, sku, p->bm_listing_id, qty, old))
+  if(bm_inv_add(&c->items, &c->n, &c->cap, sku, v.listing_id, qty, old))
     return c->rc = BMC_ERR_NOMEM;
   return 0;
 }
@@ -470,18 +485,16 @@ bm_inventory_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
   c.bi = bi;
   c.d.safety = (int)bm_cset_int(bi, "default_safety_qty", 0);
   c.d.max = (int)bm_cset_int(bi, "default_max_qty", 0);
-  c.d.percent = bm_cset_bool(bi, "custom_inventory_calc")
-                    ? (int)bm_cset_int(bi, "custom_inventory_percent", 100)
-                    : 100;
+  c.use_calc = bm_cset_bool(bi, "custom_inventory_calc");
   c.zero_disabled = bm_cset_bool(bi, "zero_disabled");
+  c.n_markets = bm_markets(bi, c.markets, BM_MAX_MARKETS);
   bm_smap_init(&c.held);
   rc = bm_upload_filter(bi, &c.filter, errbuf, errlen);
   if(rc == BMC_OK && (rc = bm_smap_load(bi, BM_KEY_QTY, &c.held)) != BMC_OK)
     snprintf(errbuf, errlen, "inventory: cannot read the pushed quantities");
   if(rc == BMC_OK) {
     /* zero_disabled reads the disabled products too, in the same pass */
-    rc = bi->host->catalog_each(bi->hctx, !c.zero_disabled, bm_inv_product,
-                                &c);
+    rc = bm_products_each(bi, !c.zero_disabled, bm_inv_product, &c);
     if(c.rc != BMC_OK)
       rc = c.rc;
     if(rc != BMC_OK)
@@ -499,12 +512,13 @@ bm_inventory_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
                (long long)c.zeroed);
     rc = bm_qty_push(bi, c.items, c.n, &st, errbuf, errlen);
     bi->host->job_progress(bi->hctx, (int64_t)st.ok, (int64_t)st.wanted);
-    bm_log(bi, BMC_LOG_INFO, "inventory: %lld enabled products, %lld "
+    bm_log(bi, BMC_LOG_INFO, "inventory%s: %lld enabled products, %lld "
            "filtered out, %lld without listing%s; %zu changed, %zu sent in "
            "%zu requests, %zu ok, %zu failed, %zu unconfirmed, %zu wait for "
-           "the next run", (long long)c.seen, (long long)c.filtered,
-           (long long)c.unlisted, off, st.wanted, st.sent, st.requests,
-           st.ok, st.failed, st.unconfirmed, st.deferred);
+           "the next run", bi->n_sel ? " (selection)" : "", (long long)c.seen,
+           (long long)c.filtered, (long long)c.unlisted, off, st.wanted,
+           st.sent, st.requests, st.ok, st.failed, st.unconfirmed,
+           st.deferred);
   }
   bm_qitems_free(c.items, c.n);
   bm_qitems_free(c.zc, c.nz);

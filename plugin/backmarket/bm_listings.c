@@ -1,11 +1,11 @@
 /*
  * bm_listings.c -- Active Listing Download: pages through GET /ws/listings
  * (page-size 50, following `next` through pc_page.h), fills each host
- * product's
- * bm_listing_id by merchant SKU, remembers what Back Market holds
- * (quantity; price and max_price per market) in the state store for the
- * inventory and price diffs, and sets SKUs that Back Market lists but the
- * host does not know to quantity 0 (seed 002), within the budgets.
+ * product's bm_listing_id by merchant SKU, remembers what Back Market holds
+ * (quantity; price, max_price and the min price/comment/warranty hash per
+ * market) in the state store for the inventory and price diffs, and sets
+ * SKUs that Back Market lists but the host does not know to quantity 0
+ * (seed 002), within the budgets.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +30,7 @@ struct bm_dl_ctx {
   struct bm_smap held;      /* sku -> quantity recorded */
   struct bm_smap price;     /* sku -> price recorded for this market */
   struct bm_smap maxp;      /* sku -> max_price recorded for this market */
+  struct bm_smap meta;      /* sku -> min/comment/warranty hash recorded */
   struct bm_qitem *zero;   /* unknown SKUs with stock on Back Market */
   size_t n_zero, cap_zero;
   int64_t listings, matched, ids_set, unknown, count;
@@ -45,11 +46,11 @@ static int
 bm_dl_prod_cb(void *ud, const struct bmc_product *p)
 {
   struct bm_dl_prod *f = ud;
+  const char *id = bm_prop(p, "bm_listing_id", NULL);
 
   f->found = 1;
   snprintf(f->sku, sizeof(f->sku), "%s", p->sku);
-  snprintf(f->listing_id, sizeof(f->listing_id), "%s",
-           p->bm_listing_id ? p->bm_listing_id : "");
+  snprintf(f->listing_id, sizeof(f->listing_id), "%s", id ? id : "");
   return 0;
 }
 
@@ -167,6 +168,21 @@ bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
   if(li.has_max && (rc = bm_dl_put(bi, &c->maxp, BM_KEY_MAXP, c->market, sku,
                                    li.max_price)))
     return rc;
+  {
+    const char *comment = NULL;
+    int64_t minc = -1, w = -1;
+
+    if(pc_json_money(l, "min_price", 0, &minc, NULL, 0) != BMC_OK)
+      minc = -1;
+    if(pc_json_str(l, "comment", 0, &comment, NULL, 0) != BMC_OK)
+      comment = NULL;
+    if(pc_json_int(l, "warranty_delay", 0, &w, NULL, 0) != BMC_OK)
+      w = -1;
+    rc = bm_dl_put(bi, &c->meta, BM_KEY_META, c->market, sku,
+                   bm_meta_hash(minc, comment, w));
+    if(rc)
+      return rc;
+  }
   if(!c->first)
     return BMC_OK;
   if(!li.has_qty) {
@@ -187,7 +203,7 @@ bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
   }
   c->matched++;
   if(strcmp(f.listing_id, id)) {
-    rc = bi->host->product_set(bi->hctx, f.sku, "bm_listing_id", id);
+    rc = bi->host->product_set(bi->hctx, f.sku, "bm_listing_id", NULL, id);
     if(rc != BMC_OK) {
       snprintf(errbuf, errlen, "cannot set bm_listing_id of %s (%d)", f.sku,
                rc);
@@ -213,11 +229,15 @@ bm_dl_market(struct bm_dl_ctx *c, char *errbuf, size_t errlen)
 
   bm_smap_init(&c->price);
   bm_smap_init(&c->maxp);
+  bm_smap_init(&c->meta);
   snprintf(pfx, sizeof(pfx), BM_KEY_PRICE "%s/", c->market);
   rc = bm_smap_load(bi, pfx, &c->price);
   snprintf(pfx, sizeof(pfx), BM_KEY_MAXP "%s/", c->market);
   if(rc == BMC_OK)
     rc = bm_smap_load(bi, pfx, &c->maxp);
+  snprintf(pfx, sizeof(pfx), BM_KEY_META "%s/", c->market);
+  if(rc == BMC_OK)
+    rc = bm_smap_load(bi, pfx, &c->meta);
   pc_pager_init(&pager, &bm_listing_page, bi->http, bi->host, bi->hctx,
                 bi->orders ? &bi->orders->secrets : NULL,
                 "/ws/listings?page=1&page-size=50", 50,
@@ -260,6 +280,7 @@ bm_dl_market(struct bm_dl_ctx *c, char *errbuf, size_t errlen)
   pc_pager_free(&pager);
   bm_smap_free(&c->price);
   bm_smap_free(&c->maxp);
+  bm_smap_free(&c->meta);
   return rc;
 }
 

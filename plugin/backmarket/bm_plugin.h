@@ -24,9 +24,13 @@ struct bm_inst {
   struct pc_http *http;            /* NULL until first use */
   struct bm_order_side *orders;    /* NULL until first use */
   struct bm_catalog_side *catalog; /* NULL until first use */
+  const char *const *sel;          /* the running action's selection */
+  size_t n_sel;                    /* 0 = whole catalog */
 };
 
-/* Every action has this shape: returns an enum bmc_rc, message in errbuf. */
+/* Every action has this shape: returns an enum bmc_rc, message in errbuf.
+ * A selection (actions flagged BMC_ACTION_SKUS) is in bi->sel during the
+ * run. */
 typedef int (*bm_action_fn)(struct bm_inst *bi, char *errbuf, size_t errlen);
 
 #define BM_ACTION(id, display, interval, flags, enabled_by, fn)            \

@@ -1,11 +1,15 @@
 /*
- * bm_price.c -- Prices Upload: price = the product's Back Market price,
- * else its site price; one request (or one bulk task) per market with
- * Accept-Language and the market's explicit currency; decimal strings from
- * integer cents (pc_money), never floats; min_price sent where set; only
- * prices that changed since the last successful push; a price above Back
- * Market's max_price is reported.  With the repricer on, the upload runs
- * at most once an hour and leaves repriced listings to the repricer.
+ * bm_price.c -- Prices Upload and Update Price and Qty: per market, the
+ * product's price there (bm_pricing.c: its own, the unsuffixed one or the
+ * site price in the first market's currency, the pricing rule elsewhere;
+ * markets without one are not published), with Accept-Language and the
+ * market's explicit currency, plus that market's min price, comment and
+ * warranty where set; decimal strings from integer cents (pc_money), never
+ * floats; one request or one bulk task per market; only listings that
+ * changed since the last successful push; a price above that market's
+ * max_price is reported for that market.  With the repricer on, the upload
+ * runs at most once an hour and leaves repriced listings to the repricer.
+ * On a selection only the selected products are sent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,37 +22,30 @@
 #include "pc_json.h"
 #include "pc_money.h"
 
+#include <json-c/json.h>
+
 #define BM_PRICE_LAST_KEY "cat/price_last_ms"
 #define BM_HOUR_MS INT64_C(3600000)
 
 struct bm_pitem {
-  char *sku, *listing_id;
-  int64_t cents, min_cents; /* min_cents -1 = none */
+  char *sku, *listing_id, *comment; /* comment NULL = none */
+  int64_t cents, min_cents;         /* min_cents -1 = none */
+  int64_t warranty;                 /* -1 = none */
+  int64_t meta;                     /* bm_meta_hash of the three */
 };
 
 struct bm_price_ctx {
   struct bm_inst *bi;
   const char *market, *currency;
+  const struct bm_pricing *pricing;
   int repricer;
   struct bm_filter *filter;
-  struct bm_smap pushed, maxp;
+  struct bm_smap pushed, maxp, meta;
   struct bm_pitem *items;
   size_t n, cap;
-  int64_t invalid, above_max;
+  int64_t invalid, above_max, unpublished;
   int rc;
 };
-
-int
-bm_price_text(int64_t cents, const char *currency, char *buf, size_t len)
-{
-  if(bm_currency_decimals(currency) == 0) {
-    if(cents % 100)
-      return BMC_ERR_PROTOCOL;
-    snprintf(buf, len, "%lld", (long long)(cents / 100));
-    return BMC_OK;
-  }
-  return pc_money_format(cents, buf, len);
-}
 
 static void
 bm_pitems_free(struct bm_pitem *it, size_t n)
@@ -58,6 +55,7 @@ bm_pitems_free(struct bm_pitem *it, size_t n)
   for(i = 0; it && i < n; i++) {
     free(it[i].sku);
     free(it[i].listing_id);
+    free(it[i].comment);
   }
   free(it);
 }
@@ -67,35 +65,42 @@ bm_price_product(void *ud, const struct bmc_product *p)
 {
   struct bm_price_ctx *c = ud;
   struct bm_inst *bi = c->bi;
-  const char *sku = p->merchant_sku && *p->merchant_sku ? p->merchant_sku
-                                                         : p->sku;
-  const char *ps = p->price && *p->price ? p->price : p->site_price;
-  int64_t cents, minc = -1, old, maxc;
+  struct bm_view v;
+  struct bm_mprice mp;
+  const char *comment;
+  int64_t old, maxc, meta, w;
   char msg[300], t1[32], t2[32];
   struct bm_pitem *it;
+  int rc, same_meta;
 
-  if(!bm_filter_match(c->filter, p) || !p->bm_listing_id ||
-     !*p->bm_listing_id || (c->repricer && p->repricing))
+  bm_view_init(&v, p);
+  if(!bm_view_enabled(&v, c->market) || !bm_filter_match(c->filter, &v) ||
+     !v.listing_id || (c->repricer && v.repricing))
     return 0;
-  if(!ps || pc_money_parse(ps, &cents) != BMC_OK || cents <= 0 ||
-     (p->min_price && *p->min_price &&
-      pc_money_parse(p->min_price, &minc) != BMC_OK) ||
-     bm_price_text(cents, c->currency, t1, sizeof(t1)) != BMC_OK) {
-    snprintf(msg, sizeof(msg), "price '%s' / min price '%s' is not a valid "
-             "%s amount", ps ? ps : "(none)", p->min_price ? p->min_price : "",
-             c->currency);
-    bi->host->item_error(bi->hctx, sku, "price_invalid", msg);
+  rc = bm_price_for(c->pricing, p, c->market, &mp);
+  if(rc < 0) {
+    bi->host->item_error(bi->hctx, v.sku, "price_invalid", mp.why);
     c->invalid++;
     return 0;
   }
-  if(bm_smap_get(&c->pushed, sku, &old) && old == cents)
+  if(rc == 0) {
+    c->unpublished++; /* Ready To Post names the market and why */
     return 0;
-  if(bm_smap_get(&c->maxp, sku, &maxc) && maxc > 0 && cents > maxc) {
+  }
+  bm_price_text(mp.cents, c->currency, t1, sizeof(t1));
+  comment = bm_view_comment(&v, c->market);
+  w = bm_view_warranty(&v, c->market);
+  meta = bm_meta_hash(mp.min_cents, comment, w);
+  same_meta = (mp.min_cents < 0 && !comment && w < 0) ||
+              (bm_smap_get(&c->meta, v.sku, &old) && old == meta);
+  if(bm_smap_get(&c->pushed, v.sku, &old) && old == mp.cents && same_meta)
+    return 0;
+  if(bm_smap_get(&c->maxp, v.sku, &maxc) && maxc > 0 && mp.cents > maxc) {
     pc_money_format(maxc, t2, sizeof(t2));
     snprintf(msg, sizeof(msg), "%s: price %s %s is above Back Market's "
              "max_price %s; not sent (the listing would go offline)",
              c->market, t1, c->currency, t2);
-    bi->host->item_error(bi->hctx, sku, "price_above_max", msg);
+    bi->host->item_error(bi->hctx, v.sku, "price_above_max", msg);
     c->above_max++;
     return 0;
   }
@@ -109,28 +114,63 @@ bm_price_product(void *ud, const struct bmc_product *p)
     c->cap = ncap;
   }
   it = &c->items[c->n];
-  it->sku = strdup(sku);
-  it->listing_id = strdup(p->bm_listing_id);
-  it->cents = cents;
-  it->min_cents = minc;
-  if(!it->sku || !it->listing_id) {
-    free(it->sku);
-    free(it->listing_id);
-    return c->rc = BMC_ERR_NOMEM;
-  }
+  memset(it, 0, sizeof(*it));
+  it->sku = strdup(v.sku);
+  it->listing_id = strdup(v.listing_id);
+  it->comment = comment ? strdup(comment) : NULL;
+  it->cents = mp.cents;
+  it->min_cents = mp.min_cents;
+  it->warranty = w;
+  it->meta = meta;
   c->n++;
+  if(!it->sku || !it->listing_id || (comment && !it->comment))
+    return c->rc = BMC_ERR_NOMEM;
   return 0;
 }
 
+/* Remember what Back Market holds now: price and the meta hash. */
 static int
-bm_price_record(struct bm_price_ctx *c, const char *sku, int64_t cents)
+bm_price_record(struct bm_price_ctx *c, const struct bm_pitem *it)
 {
   char key[512], val[32];
-  int n;
+  int n, rc;
 
-  snprintf(key, sizeof(key), BM_KEY_PRICE "%s/%s", c->market, sku);
-  n = snprintf(val, sizeof(val), "%lld", (long long)cents);
+  snprintf(key, sizeof(key), BM_KEY_PRICE "%s/%s", c->market, it->sku);
+  n = snprintf(val, sizeof(val), "%lld", (long long)it->cents);
+  rc = c->bi->host->state_put(c->bi->hctx, key, val, (size_t)n);
+  if(rc)
+    return rc;
+  snprintf(key, sizeof(key), BM_KEY_META "%s/%s", c->market, it->sku);
+  n = snprintf(val, sizeof(val), "%lld", (long long)it->meta);
   return c->bi->host->state_put(c->bi->hctx, key, val, (size_t)n);
+}
+
+/* The single-update body: price and currency, then what is set of min
+ * price, comment and warranty (JSON escaped by json-c).  Owned. */
+static char *
+bm_price_body(const struct bm_price_ctx *c, const struct bm_pitem *it)
+{
+  struct json_object *o = json_object_new_object();
+  char t[32];
+  char *body = NULL;
+
+  if(!o)
+    return NULL;
+  bm_price_text(it->cents, c->currency, t, sizeof(t));
+  json_object_object_add(o, "price", json_object_new_string(t));
+  json_object_object_add(o, "currency", json_object_new_string(c->currency));
+  if(it->min_cents >= 0 &&
+     bm_price_text(it->min_cents, c->currency, t, sizeof(t)) == BMC_OK)
+    json_object_object_add(o, "min_price", json_object_new_string(t));
+  if(it->comment)
+    json_object_object_add(o, "comment", json_object_new_string(it->comment));
+  if(it->warranty >= 0)
+    json_object_object_add(o, "warranty_delay",
+                           json_object_new_int64(it->warranty));
+  body = strdup(json_object_to_json_string_ext(
+      o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(o);
+  return body;
 }
 
 /* The answer of a single update: report a price above max_price. */
@@ -162,7 +202,7 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
   struct bm_inst *bi = c->bi;
   struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
   struct pc_http_resp resp;
-  char target[160], body[200], t1[32], t2[32], msg[300];
+  char target[160], t1[32], msg[300], *body;
   int rc;
 
   if(bm_lines_spare(bi) < 1)
@@ -170,17 +210,14 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
   if(lines && (rc = pc_budget_take(lines, 1, 0)) != BMC_OK)
     return rc;
   bm_price_text(it->cents, c->currency, t1, sizeof(t1));
-  if(it->min_cents >= 0 &&
-     bm_price_text(it->min_cents, c->currency, t2, sizeof(t2)) == BMC_OK)
-    snprintf(body, sizeof(body), "{\"price\":\"%s\",\"currency\":\"%s\","
-             "\"min_price\":\"%s\"}", t1, c->currency, t2);
-  else
-    snprintf(body, sizeof(body), "{\"price\":\"%s\",\"currency\":\"%s\"}",
-             t1, c->currency);
+  body = bm_price_body(c, it);
+  if(!body)
+    return BMC_ERR_NOMEM;
   snprintf(target, sizeof(target), "/ws/listings/%s", it->listing_id);
   memset(&resp, 0, sizeof(resp));
   rc = bm_cat_send(bi, "POST", target, c->market, body, BM_BUDGET_CATALOG,
                    &resp);
+  free(body);
   if(rc == BMC_OK) {
     struct bm_listing_want w = {it->listing_id, -1, it->cents};
     char why[600], key[512], note[900];
@@ -188,7 +225,7 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
     if(bm_listing_confirm(bi, c->market, &resp, &w, why, sizeof(why)) ==
        BMC_OK) {
       bm_price_check_answer(c, it, resp.body, resp.len);
-      rc = bm_price_record(c, it->sku, it->cents);
+      rc = bm_price_record(c, it);
     }
     else {
       snprintf(note, sizeof(note), "%s: price %s %s was answered with "
@@ -229,7 +266,7 @@ bm_price_bulk_row(void *ud, const char *sku, int ok, const char *lid,
   if(!bm_smap_get(&b->idx, sku, &i))
     return;
   if(ok)
-    bm_price_record(b->c, sku, b->c->items[i].cents);
+    bm_price_record(b->c, &b->c->items[i]);
   else
     b->c->bi->host->item_error(b->c->bi->hctx, sku, "remote_reject",
                                reason ? reason : "refused");
@@ -252,18 +289,24 @@ bm_price_bulk(struct bm_price_ctx *c, size_t n, char *errbuf, size_t errlen)
   pc_csv_init(&csv, ',', '"', 0);
   if(pc_csv_field(&csv, "sku") || pc_csv_field(&csv, "price") ||
      pc_csv_field(&csv, "currency") || pc_csv_field(&csv, "min_price") ||
+     pc_csv_field(&csv, "comment") || pc_csv_field(&csv, "warranty_delay") ||
      pc_csv_end_row(&csv))
     rc = BMC_ERR_NOMEM;
   for(i = 0; i < n && rc == BMC_OK; i++) {
-    skus[i] = c->items[i].sku;
-    bm_price_text(c->items[i].cents, c->currency, t1, sizeof(t1));
+    const struct bm_pitem *it = &c->items[i];
+
+    skus[i] = it->sku;
+    bm_price_text(it->cents, c->currency, t1, sizeof(t1));
     t2[0] = '\0';
-    if(c->items[i].min_cents >= 0)
-      bm_price_text(c->items[i].min_cents, c->currency, t2, sizeof(t2));
-    if(pc_csv_field(&csv, c->items[i].sku) || pc_csv_field(&csv, t1) ||
+    if(it->min_cents >= 0)
+      bm_price_text(it->min_cents, c->currency, t2, sizeof(t2));
+    if(pc_csv_field(&csv, it->sku) || pc_csv_field(&csv, t1) ||
        pc_csv_field(&csv, c->currency) || pc_csv_field(&csv, t2) ||
-       pc_csv_end_row(&csv) ||
-       bm_smap_put(&b.idx, c->items[i].sku, (int64_t)i))
+       pc_csv_field(&csv, it->comment) ||
+       (it->warranty >= 0 ? pc_csv_fieldf(&csv, "%lld",
+                                          (long long)it->warranty)
+                          : pc_csv_field(&csv, NULL)) ||
+       pc_csv_end_row(&csv) || bm_smap_put(&b.idx, it->sku, (int64_t)i))
       rc = BMC_ERR_NOMEM;
   }
   if(rc == BMC_OK)
@@ -287,17 +330,22 @@ bm_price_market(struct bm_price_ctx *c, char *errbuf, size_t errlen)
 
   bm_smap_init(&c->pushed);
   bm_smap_init(&c->maxp);
+  bm_smap_init(&c->meta);
   snprintf(pfx, sizeof(pfx), BM_KEY_PRICE "%s/", c->market);
   rc = bm_smap_load(bi, pfx, &c->pushed);
   snprintf(pfx, sizeof(pfx), BM_KEY_MAXP "%s/", c->market);
   if(rc == BMC_OK)
     rc = bm_smap_load(bi, pfx, &c->maxp);
+  snprintf(pfx, sizeof(pfx), BM_KEY_META "%s/", c->market);
   if(rc == BMC_OK)
-    rc = bi->host->catalog_each(bi->hctx, 1, bm_price_product, c);
+    rc = bm_smap_load(bi, pfx, &c->meta);
+  if(rc == BMC_OK)
+    rc = bm_products_each(bi, 1, bm_price_product, c);
   if(c->rc != BMC_OK)
     rc = c->rc;
   bm_smap_free(&c->pushed);
   bm_smap_free(&c->maxp);
+  bm_smap_free(&c->meta);
   if(rc != BMC_OK) {
     snprintf(errbuf, errlen, "prices (%s): reading the catalog failed (%d)",
              c->market, rc);
@@ -325,16 +373,19 @@ bm_price_market(struct bm_price_ctx *c, char *errbuf, size_t errlen)
     rc = BMC_OK;
   }
   bm_log(bi, BMC_LOG_INFO, "prices (%s, %s): %zu changed, %zu sent, %lld "
-         "invalid, %lld above max_price", c->market, c->currency, c->n, fit,
-         (long long)c->invalid, (long long)c->above_max);
+         "invalid, %lld above max_price, %lld not published (no price "
+         "there)", c->market, c->currency, c->n, fit, (long long)c->invalid,
+         (long long)c->above_max, (long long)c->unpublished);
   return rc;
 }
 
-int
-bm_price_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
+/* Every market; gate: with the repricer on, at most once an hour. */
+static int
+bm_price_run(struct bm_inst *bi, int gate, char *errbuf, size_t errlen)
 {
   char markets[BM_MAX_MARKETS][8], val[32];
   struct bm_price_ctx c;
+  struct bm_pricing pricing;
   struct bm_filter *filter = NULL;
   int64_t now, last = 0;
   size_t len = 0;
@@ -345,8 +396,9 @@ bm_price_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
     return rc;
   repricer = bm_cset_bool(bi, "repricer");
   now = bi->host->now_ms(bi->hctx);
-  if(repricer && bi->host->state_get(bi->hctx, BM_PRICE_LAST_KEY, val,
-                                     sizeof(val) - 1, &len) == BMC_OK) {
+  if(gate && repricer &&
+     bi->host->state_get(bi->hctx, BM_PRICE_LAST_KEY, val, sizeof(val) - 1,
+                         &len) == BMC_OK) {
     val[len < sizeof(val) ? len : sizeof(val) - 1] = '\0';
     last = strtoll(val, NULL, 10);
     if(now - last < BM_HOUR_MS) {
@@ -361,21 +413,38 @@ bm_price_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
     snprintf(errbuf, errlen, "setting markets names no Back Market market");
     return BMC_ERR_CONFIG;
   }
-  rc = bm_upload_filter(bi, &filter, errbuf, errlen);
+  rc = bm_pricing_load(bi, markets[0], &pricing, errbuf, errlen);
+  if(rc == BMC_OK)
+    rc = bm_upload_filter(bi, &filter, errbuf, errlen);
   for(m = 0; m < n && rc == BMC_OK; m++) {
     memset(&c, 0, sizeof(c));
     c.bi = bi;
     c.market = markets[m];
     c.currency = bm_market_currency(markets[m]);
+    c.pricing = &pricing;
     c.repricer = repricer;
     c.filter = filter;
     rc = bm_price_market(&c, errbuf, errlen);
     bm_pitems_free(c.items, c.n);
   }
   bm_filter_free(filter);
-  if(rc == BMC_OK && repricer) {
+  if(rc == BMC_OK && repricer && gate && !bi->n_sel) {
     len = (size_t)snprintf(val, sizeof(val), "%lld", (long long)now);
     bi->host->state_put(bi->hctx, BM_PRICE_LAST_KEY, val, len);
   }
   return rc;
+}
+
+int
+bm_price_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
+{
+  return bm_price_run(bi, !bi->n_sel, errbuf, errlen);
+}
+
+int
+bm_price_qty_update(struct bm_inst *bi, char *errbuf, size_t errlen)
+{
+  int rc = bm_inventory_upload(bi, errbuf, errlen);
+
+  return rc == BMC_OK ? bm_price_run(bi, 0, errbuf, errlen) : rc;
 }

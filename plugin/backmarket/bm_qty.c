@@ -1,8 +1,9 @@
 /*
- * bm_qty.c -- the quantity sent to Back Market (pure): the Custom Inventory
- * Calculation percent, the Safety Qty and the Max Qty, with product values
- * falling back to the company defaults; and how many queued changes one
- * run may send within the SKU-line budget.
+ * bm_qty.c -- the quantity sent to Back Market (pure): the Safety Qty and
+ * the Max Qty, with product values falling back to the company defaults,
+ * applied to the available quantity (or the host's Custom Inventory
+ * Calculation result); and how many queued changes one run may send
+ * within the SKU-line budget.
  */
 #include "bm_catalog_side.h"
 
@@ -11,7 +12,6 @@ bm_qty_compute(int64_t available, int safety, int max,
                const struct bm_qty_defaults *d)
 {
   int64_t q;
-  int pct = 100;
 
   if(safety < 0)
     safety = d ? d->safety : 0;
@@ -19,12 +19,9 @@ bm_qty_compute(int64_t available, int safety, int max,
     max = d ? d->max : 0;
   if(safety < 0)
     safety = 0;
-  if(d && d->percent >= 1 && d->percent <= 100)
-    pct = d->percent;
   if(available <= 0)
     return 0;
-  /* available * pct / 100 without overflow: split the multiplication */
-  q = (available / 100) * pct + ((available % 100) * pct) / 100;
+  q = available;
   if(q <= safety)
     return 0;
   q -= safety;

@@ -1,8 +1,10 @@
 /*
  * bm_ready.c -- Ready To Post (seed 004) for one product (pure): every
  * required Back Market property present and valid, available quantity
- * above zero, and the company's eligibility rules (bm_rules.c).  The
- * reasons text lists EVERY missing or failing item.
+ * above zero, and the company's eligibility rules (bm_rules.c); then per
+ * market: a price there (own, unsuffixed, site price or the pricing rule)
+ * and a warranty of at least 12 months there.  The reasons text lists
+ * EVERY missing or failing item.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -94,15 +96,15 @@ bm_http_url(const char *s)
 }
 
 int
-bm_ready_check(const struct bmc_product *p, const struct bm_rules *rules,
+bm_ready_check(const struct bm_view *v, const struct bm_rules *rules,
                struct bm_reasons *out)
 {
-  const char *price = p->price && *p->price ? p->price : p->site_price;
-  int sign;
+  const struct bmc_product *p = v->p;
+  int sign, w = bm_view_warranty(v, NULL);
 
-  if(bm_blank(p->title))
+  if(bm_blank(v->title))
     bm_reasons_add(out, "Title missing");
-  if(bm_blank(p->description))
+  if(bm_blank(v->description))
     bm_reasons_add(out, "Description missing");
   if(bm_blank(p->ean))
     bm_reasons_add(out, "EAN missing");
@@ -120,28 +122,38 @@ bm_ready_check(const struct bmc_product *p, const struct bm_rules *rules,
   else if(!bm_http_url(p->image_url))
     bm_reasons_add(out, "Image URL '%s' is not an http(s) URL",
                    p->image_url);
-  if(bm_blank(p->category))
+  if(bm_blank(v->category))
     bm_reasons_add(out, "Category missing");
-  if(p->warranty_months < 0)
+  if(w < 0)
     bm_reasons_add(out, "Warranty missing (at least 12 months)");
-  else if(p->warranty_months < 12)
-    bm_reasons_add(out, "Warranty %d months below the 12-month minimum",
-                   p->warranty_months);
-  if(bm_blank(p->grade))
+  else if(w < 12)
+    bm_reasons_add(out, "Warranty %d months below the 12-month minimum", w);
+  if(bm_blank(v->grade))
     bm_reasons_add(out, "Grade missing");
-  else if(!bm_grade_normalize(p->grade))
+  else if(!bm_grade_normalize(v->grade))
     bm_reasons_add(out, "Grade '%s' invalid (PREMIUM, EXCELLENT, VERY_GOOD, "
-                   "GOOD, FAIR, STALLONE or 0-4)", p->grade);
-  if(bm_blank(p->bm_product_id))
+                   "GOOD, FAIR, STALLONE or 0-4)", v->grade);
+  if(bm_blank(v->bm_product_id))
     bm_reasons_add(out, "Back Market product id missing");
-  if(bm_blank(price))
-    bm_reasons_add(out, "Price missing (no Back Market price or site price)");
-  else if(bm_decimal_sign(price, 2) <= 0)
-    bm_reasons_add(out, "Price '%s' must be a decimal above 0 with at most "
-                   "2 decimals", price);
   if(p->available_qty <= 0)
     bm_reasons_add(out, "No available quantity (%lld)",
                    (long long)p->available_qty);
   bm_rules_check(rules, p, out);
   return out->count == 0;
+}
+
+int
+bm_ready_market(const struct bm_view *v, const struct bm_pricing *r,
+                const char *market, struct bm_reasons *out)
+{
+  struct bm_mprice mp;
+  int before = out->count;
+  int w = bm_prop_int(v->p, "warranty_months", market);
+
+  if(bm_price_for(r, v->p, market, &mp) != 1)
+    bm_reasons_add(out, "%s", mp.why);
+  if(bm_prop_raw(v->p, "warranty_months", market) && w >= 0 && w < 12)
+    bm_reasons_add(out, "%s: warranty %d months below the 12-month minimum",
+                   market, w);
+  return out->count == before;
 }

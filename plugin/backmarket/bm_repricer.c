@@ -2,9 +2,11 @@
  * bm_repricer.c -- the Back Box repricer (hourly, seed 002): for each
  * enabled listing with repricing on, read GET
  * /ws/backbox/v1/competitors/{uuid} within 2 requests per second (Back Box
- * budget, paced with host->wait_ms); per market, if price_to_win lies
+ * budget, paced with host->wait_ms); per market, with that market's own
+ * price and min price (bm_pricing.c) in its currency: if price_to_win lies
  * between the min price and the default price, apply it, otherwise keep
- * the default price; no Back Box data (404) keeps the default.  Every
+ * the default price; no Back Box data (404) keeps the default; a market
+ * where the product is disabled or not published is left alone.  Every
  * change is logged with the old and new price and why.
  */
 #include <ctype.h>
@@ -20,12 +22,16 @@
 
 struct bm_ritem {
   char *sku, *listing_id;
-  int64_t def_cents, min_cents; /* min -1 = none */
+  int64_t def_cents[BM_MAX_MARKETS]; /* -1 = not repriced in that market */
+  int64_t min_cents[BM_MAX_MARKETS]; /* -1 = none */
 };
 
 struct bm_rp_ctx {
   struct bm_inst *bi;
   struct bm_filter *filter;
+  const struct bm_pricing *pricing;
+  char (*markets)[8];
+  int n_markets;
   struct bm_ritem *items;
   size_t n, cap;
   int rc;
@@ -35,26 +41,14 @@ static int
 bm_rp_product(void *ud, const struct bmc_product *p)
 {
   struct bm_rp_ctx *c = ud;
-  const char *sku = p->merchant_sku && *p->merchant_sku ? p->merchant_sku
-                                                         : p->sku;
-  const char *ps = p->price && *p->price ? p->price : p->site_price;
-  int64_t def, minc = -1;
+  struct bm_view v;
+  struct bm_mprice mp;
   struct bm_ritem *it;
+  int m, any = 0;
 
-  if(!p->repricing || !p->bm_listing_id || !*p->bm_listing_id ||
-     !bm_filter_match(c->filter, p))
+  bm_view_init(&v, p);
+  if(!v.repricing || !v.listing_id || !bm_filter_match(c->filter, &v))
     return 0;
-  if(!ps || pc_money_parse(ps, &def) != BMC_OK || def <= 0) {
-    c->bi->host->item_error(c->bi->hctx, sku, "price_invalid",
-                            "repricer: no valid default price");
-    return 0;
-  }
-  if(p->min_price && *p->min_price &&
-     pc_money_parse(p->min_price, &minc) != BMC_OK) {
-    c->bi->host->item_error(c->bi->hctx, sku, "price_invalid",
-                            "repricer: min price is not a decimal amount");
-    return 0;
-  }
   if(c->n == c->cap) {
     size_t ncap = c->cap ? c->cap * 2 : 64;
     struct bm_ritem *ni = realloc(c->items, ncap * sizeof(*ni));
@@ -65,10 +59,28 @@ bm_rp_product(void *ud, const struct bmc_product *p)
     c->cap = ncap;
   }
   it = &c->items[c->n];
-  it->sku = strdup(sku);
-  it->listing_id = strdup(p->bm_listing_id);
-  it->def_cents = def;
-  it->min_cents = minc;
+  memset(it, 0, sizeof(*it));
+  for(m = 0; m < c->n_markets; m++) {
+    it->def_cents[m] = it->min_cents[m] = -1;
+    if(!bm_view_enabled(&v, c->markets[m]))
+      continue;
+    switch(bm_price_for(c->pricing, p, c->markets[m], &mp)) {
+    case 1:
+      it->def_cents[m] = mp.cents;
+      it->min_cents[m] = mp.min_cents;
+      any = 1;
+      break;
+    case -1:
+      c->bi->host->item_error(c->bi->hctx, v.sku, "price_invalid", mp.why);
+      break;
+    default:
+      break; /* not published there */
+    }
+  }
+  if(!any)
+    return 0;
+  it->sku = strdup(v.sku);
+  it->listing_id = strdup(v.listing_id);
   if(!it->sku || !it->listing_id) {
     free(it->sku);
     free(it->listing_id);
@@ -117,54 +129,56 @@ bm_rp_entry(struct json_object *arr, const char *code)
   return NULL;
 }
 
-/* Decide the price of one market.  *why gets the reason. */
+/* Decide the price of market m.  *why gets the reason. */
 static int64_t
-bm_rp_decide(const struct bm_ritem *it, struct json_object *entry,
+bm_rp_decide(const struct bm_ritem *it, int m, struct json_object *entry,
              const char *currency, char *why, size_t wlen)
 {
+  int64_t def = it->def_cents[m], minc = it->min_cents[m];
   struct json_object *ptw;
   const char *cur;
   int64_t win;
   char a[32], b[32], d[32];
 
-  pc_money_format(it->def_cents, d, sizeof(d));
+  pc_money_format(def, d, sizeof(d));
   if(!entry) {
     snprintf(why, wlen, "no Back Box data for this market: default %s", d);
-    return it->def_cents;
+    return def;
   }
   if(pc_json_obj(entry, "price_to_win", 0, &ptw, NULL, 0) != BMC_OK ||
      pc_json_money(ptw, "amount", 1, &win, NULL, 0) != BMC_OK) {
     snprintf(why, wlen, "no price_to_win: default %s", d);
-    return it->def_cents;
+    return def;
   }
   if(pc_json_str(ptw, "currency", 0, &cur, NULL, 0) == BMC_OK &&
      strcmp(cur, currency)) {
     snprintf(why, wlen, "price_to_win in %s, market uses %s: default %s",
              cur, currency, d);
-    return it->def_cents;
+    return def;
   }
   pc_money_format(win, a, sizeof(a));
-  if(it->min_cents < 0) {
+  if(minc < 0) {
     snprintf(why, wlen, "no min price set: default %s (price_to_win %s)", d,
              a);
-    return it->def_cents;
+    return def;
   }
-  pc_money_format(it->min_cents, b, sizeof(b));
-  if(win >= it->min_cents && win <= it->def_cents) {
+  pc_money_format(minc, b, sizeof(b));
+  if(win >= minc && win <= def) {
     snprintf(why, wlen, "price_to_win %s is between min %s and default %s",
              a, b, d);
     return win;
   }
   snprintf(why, wlen, "price_to_win %s is outside min %s .. default %s: "
            "default kept", a, b, d);
-  return it->def_cents;
+  return def;
 }
 
 static int
-bm_rp_apply(struct bm_inst *bi, const struct bm_ritem *it,
+bm_rp_apply(struct bm_inst *bi, const struct bm_ritem *it, int mi,
             const char *market, int64_t target, const char *why,
             int64_t *changed, char *errbuf, size_t errlen)
 {
+  int64_t minc = it->min_cents[mi];
   const char *currency = bm_market_currency(market);
   struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
   struct pc_http_resp resp;
@@ -190,8 +204,7 @@ bm_rp_apply(struct bm_inst *bi, const struct bm_ritem *it,
     return BMC_ERR_BUDGET;
   if(lines && (rc = pc_budget_take(lines, 1, 0)) != BMC_OK)
     return rc;
-  if(it->min_cents >= 0 &&
-     bm_price_text(it->min_cents, currency, t2, sizeof(t2)) == BMC_OK)
+  if(minc >= 0 && bm_price_text(minc, currency, t2, sizeof(t2)) == BMC_OK)
     snprintf(body, sizeof(body), "{\"price\":\"%s\",\"currency\":\"%s\","
              "\"min_price\":\"%s\"}", t1, currency, t2);
   else
@@ -291,10 +304,12 @@ bm_rp_listing(struct bm_inst *bi, const struct bm_ritem *it,
   for(m = 0; m < n_markets && rc == BMC_OK; m++) {
     int64_t target;
 
+    if(it->def_cents[m] < 0)
+      continue; /* disabled or not published in this market */
     bm_market_code(markets[m], code);
-    target = bm_rp_decide(it, arr ? bm_rp_entry(arr, code) : NULL,
+    target = bm_rp_decide(it, m, arr ? bm_rp_entry(arr, code) : NULL,
                           bm_market_currency(markets[m]), why, sizeof(why));
-    rc = bm_rp_apply(bi, it, markets[m], target, why, changed, errbuf,
+    rc = bm_rp_apply(bi, it, m, markets[m], target, why, changed, errbuf,
                      errlen);
   }
   json_object_put(arr);
@@ -305,6 +320,7 @@ int
 bm_repricer(struct bm_inst *bi, char *errbuf, size_t errlen)
 {
   char markets[BM_MAX_MARKETS][8];
+  struct bm_pricing pricing;
   struct bm_rp_ctx c;
   int64_t changed = 0;
   size_t i;
@@ -320,9 +336,14 @@ bm_repricer(struct bm_inst *bi, char *errbuf, size_t errlen)
   }
   memset(&c, 0, sizeof(c));
   c.bi = bi;
-  rc = bm_upload_filter(bi, &c.filter, errbuf, errlen);
+  c.pricing = &pricing;
+  c.markets = markets;
+  c.n_markets = n;
+  rc = bm_pricing_load(bi, markets[0], &pricing, errbuf, errlen);
+  if(rc == BMC_OK)
+    rc = bm_upload_filter(bi, &c.filter, errbuf, errlen);
   if(rc == BMC_OK) {
-    rc = bi->host->catalog_each(bi->hctx, 1, bm_rp_product, &c);
+    rc = bm_products_each(bi, 1, bm_rp_product, &c);
     if(c.rc != BMC_OK)
       rc = c.rc;
   }

@@ -1,16 +1,17 @@
 /*
  * plugin.c -- the Back Market channel plugin's descriptor: the exported
- * entry symbol, the settings schema and action table (from the .def lists),
- * create/run/destroy.  Everything else lives in the action files.
+ * entry symbol, the settings schema, action table, product properties and
+ * markets (from the .def lists), create/run/destroy.  Everything else
+ * lives in the action files.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "bm_plugin.h"
+#include "bm_catalog_side.h"
 #include "pc_http.h"
 #include "pc_rc.h"
 
-#define BM_PLUGIN_VERSION "0.1.0"
+#define BM_PLUGIN_VERSION "0.2.0"
 
 static const struct bmc_setting bm_settings[] = {
 #define BM_SETTING(k, t, d, mn, mx, fl, ev, h) {k, t, d, mn, mx, fl, ev, h},
@@ -26,6 +27,22 @@ static const struct bmc_action bm_actions[] = {
 #include "bm_actions_catalog.def"
 #undef BM_ACTION
 };
+
+/* The properties are defined in bm_props.c; counted here for the static
+ * descriptor. */
+enum {
+  BM_N_PROPERTIES = 0
+#define BM_PROPERTY(key, ...) + 1
+#include "bm_properties.def"
+#undef BM_PROPERTY
+};
+
+/* "|fr-fr|fr-be|..." (the descriptor skips the first '|'). */
+static const char bm_market_list[] =
+#define BM_MARKET(code, currency) "|" code
+#include "bm_markets.def"
+#undef BM_MARKET
+    ;
 
 static const struct {
   const char *id;
@@ -59,7 +76,7 @@ bm_create(const struct bmc_host_api *host, void *host_ctx, void **inst,
   if(host->hdr.magic != BMC_ABI_MAGIC || host->hdr.major != BMC_ABI_MAJOR ||
      host->hdr.size < sizeof(struct bmc_host_api)) {
     bm_errf(errbuf, errlen, "backmarket: host ABI table mismatch (magic, "
-            "major or size); rebuild the host against bmc_plugin.h 1.x");
+            "major or size); rebuild the host against bmc_plugin.h 2.x");
     return BMC_ERR_ABI;
   }
   bi = calloc(1, sizeof(*bi));
@@ -74,16 +91,29 @@ bm_create(const struct bmc_host_api *host, void *host_ctx, void **inst,
 }
 
 static int
-bm_run(void *inst, const char *action_id, char *errbuf, size_t errlen)
+bm_run(void *inst, const char *action_id, const char *const *items,
+       size_t n_items, char *errbuf, size_t errlen)
 {
   struct bm_inst *bi = inst;
   size_t i;
+  int rc;
 
-  if(!bi || !action_id)
+  if(!bi || !action_id || (n_items && !items))
     return BMC_ERR_INVALID_ARG;
   for(i = 0; i < sizeof(bm_dispatch) / sizeof(bm_dispatch[0]); i++)
-    if(!strcmp(bm_dispatch[i].id, action_id))
-      return bm_dispatch[i].fn(bi, errbuf, errlen);
+    if(!strcmp(bm_dispatch[i].id, action_id)) {
+      if(n_items && !(bm_actions[i].flags & BMC_ACTION_SKUS)) {
+        bm_errf(errbuf, errlen, "backmarket: this action takes no "
+                "selection");
+        return BMC_ERR_INVALID_ARG;
+      }
+      bi->sel = items;
+      bi->n_sel = n_items;
+      rc = bm_dispatch[i].fn(bi, errbuf, errlen);
+      bi->sel = NULL;
+      bi->n_sel = 0;
+      return rc;
+    }
   bm_errf(errbuf, errlen, "backmarket: unknown action");
   return BMC_ERR_INVALID_ARG;
 }
@@ -115,6 +145,9 @@ static const struct bmc_plugin_api bm_plugin_api = {
   .run = bm_run,
   .destroy = bm_destroy,
   .strerror = pc_strerror,
+  .properties = bm_properties,
+  .n_properties = BM_N_PROPERTIES,
+  .markets = bm_market_list + 1,
 };
 
 const struct bmc_plugin_api *

@@ -196,3 +196,54 @@ pc_money_cmp(int64_t a, int64_t b)
 {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+int
+pc_money_convert(int64_t amount, const char *rate, int64_t *out)
+{
+  __int128 r = 0, res; /* rate in 1/10^8 */
+  size_t i = 0;
+  int ndig = 0, nfrac = 0;
+
+  if(!rate || !out)
+    return BMC_ERR_INVALID_ARG;
+  for(; rate[i] >= '0' && rate[i] <= '9'; i++) {
+    if(++ndig > 9)
+      return BMC_ERR_PROTOCOL;
+    r = r * 10 + (rate[i] - '0');
+  }
+  if(!ndig)
+    return BMC_ERR_PROTOCOL;
+  if(rate[i] == '.') {
+    for(i++; rate[i] >= '0' && rate[i] <= '9'; i++) {
+      if(++nfrac > 8)
+        return BMC_ERR_PROTOCOL;
+      r = r * 10 + (rate[i] - '0');
+    }
+    if(!nfrac)
+      return BMC_ERR_PROTOCOL;
+  }
+  if(rate[i] || r == 0)
+    return BMC_ERR_PROTOCOL;
+  for(; nfrac < 8; nfrac++)
+    r *= 10;
+  res = pc_div_round((__int128)amount * r, 100000000);
+  if(res > PC_MONEY_MAX || res < -PC_MONEY_MAX)
+    return BMC_ERR_PROTOCOL;
+  *out = (int64_t)res;
+  return BMC_OK;
+}
+
+int
+pc_money_round_up_to(int64_t a, int64_t modulus, int64_t rest, int64_t *out)
+{
+  int64_t r;
+
+  if(!out || modulus <= 0 || rest < 0 || rest >= modulus || a < 0)
+    return BMC_ERR_INVALID_ARG;
+  r = a % modulus;
+  if(r <= rest)
+    return pc_money_range(a - r + rest, out);
+  if(a - r > PC_MONEY_MAX - modulus)
+    return BMC_ERR_PROTOCOL;
+  return pc_money_range(a - r + modulus + rest, out);
+}

@@ -50,4 +50,16 @@ int pc_money_div(int64_t a, int64_t d, int64_t *out);
 /* -1, 0, 1 */
 int pc_money_cmp(int64_t a, int64_t b);
 
+/* amount * rate, rate a positive decimal string with up to 8 decimals
+ * ("0.8571", "11.43", "1"), rounded half away from zero to the cent.
+ * BMC_ERR_PROTOCOL for a malformed or zero rate or a result out of
+ * range.  Exact: no floating point (an exchange-rate conversion). */
+int pc_money_convert(int64_t amount, const char *rate, int64_t *out);
+/* The smallest amount >= a whose remainder modulo `modulus` is `rest`
+ * (0 <= rest < modulus), e.g. (41935, 100, 99) -> 41999 (419.35 up to
+ * .99), (41935, 100, 0) -> 42000, (41935, 1000, 900) -> 42900.  a >= 0.
+ * BMC_ERR_INVALID_ARG / BMC_ERR_PROTOCOL (out of range). */
+int pc_money_round_up_to(int64_t a, int64_t modulus, int64_t rest,
+                         int64_t *out);
+
 #endif /* PC_MONEY_H */

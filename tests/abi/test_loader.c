@@ -1,7 +1,9 @@
 /*
  * test_loader.c -- ABI tests of the host's plugin loader: every broken
  * fixture is refused with its own message naming the file and the
- * problem; the descriptor checks on in-memory tables; loading a plugin
+ * problem (a plugin built against ABI 1.0 among them: "expected 2.x,
+ * found 1.0", rebuild); the descriptor checks on in-memory tables
+ * (settings, actions, product properties, markets); loading a plugin
  * directory (all or nothing, duplicate names); an RTLD_NOW smoke test of
  * every real plugin in BMC_PLUGIN_DIR; the fixtures' own host-header check.
  */
@@ -65,10 +67,20 @@ test_fixture_bad_major(void)
 {
   char want[128];
 
-  snprintf(want, sizeof(want), "ABI major version mismatch: expected %d, "
-           "found %d", BMC_ABI_MAJOR, BMC_ABI_MAJOR + 1);
+  snprintf(want, sizeof(want), "ABI major version mismatch: expected %d.x, "
+           "found %d.%d", BMC_ABI_MAJOR, BMC_ABI_MAJOR + 1, BMC_ABI_MINOR);
   tl_expect_refused(BMC_FIXTURE_DIR, "fixture_bad_major.so", BMC_ERR_ABI,
                     want);
+}
+
+/* A plugin built against bmc_plugin.h 1.0 (before product properties). */
+static void
+test_fixture_abi1(void)
+{
+  tl_expect_refused(BMC_FIXTURE_DIR, "fixture_abi1.so", BMC_ERR_ABI,
+                    "ABI major version mismatch: expected 2.x, found 1.0 "
+                    "(rebuild the plugin against this host's bmc_plugin.h "
+                    "2.0)");
 }
 
 static void
@@ -88,9 +100,9 @@ test_fixture_short_size(void)
   char want[160];
 
   snprintf(want, sizeof(want), "descriptor size too small: expected at "
-           "least %zu bytes, found %zu",
-           offsetof(struct bmc_plugin_api, strerror) + sizeof(void *),
-           offsetof(struct bmc_plugin_api, create));
+           "least %zu bytes (ABI %d.0), found %zu",
+           offsetof(struct bmc_plugin_api, markets) + sizeof(void *),
+           BMC_ABI_MAJOR, offsetof(struct bmc_plugin_api, create));
   tl_expect_refused(BMC_FIXTURE_DIR, "fixture_short_size.so", BMC_ERR_ABI,
                     want);
 }
@@ -151,24 +163,26 @@ test_bare_name_is_current_dir(void)
   CU_ASSERT_EQUAL(chdir(cwd), 0);
 }
 
-/* The six refusals must be six different messages (one problem each). */
+/* The seven refusals must be seven different messages (one problem
+ * each). */
 static void
 test_fixture_messages_distinct(void)
 {
   static const char *files[] = {
     "fixture_bad_magic.so", "fixture_bad_major.so", "fixture_new_minor.so",
-    "fixture_short_size.so", "fixture_null_run.so", "fixture_no_entry.so"};
-  char msgs[6][1024], path[512], *tail;
+    "fixture_short_size.so", "fixture_null_run.so", "fixture_no_entry.so",
+    "fixture_abi1.so"};
+  char msgs[7][1024], path[512], *tail;
   struct hs_plugin *p;
   size_t i, j;
 
-  for(i = 0; i < 6; i++) {
+  for(i = 0; i < 7; i++) {
     snprintf(path, sizeof(path), "%s/%s", BMC_FIXTURE_DIR, files[i]);
     CU_ASSERT_EQUAL(hs_plugin_open(path, &p, msgs[i], sizeof(msgs[i])),
                     BMC_ERR_ABI);
   }
-  for(i = 0; i < 6; i++)
-    for(j = i + 1; j < 6; j++) {
+  for(i = 0; i < 7; i++)
+    for(j = i + 1; j < 7; j++) {
       /* compare what follows "<path>: " */
       tail = strstr(msgs[i], ".so: ");
       CU_ASSERT_PTR_NOT_NULL_FATAL(tail);
@@ -186,7 +200,8 @@ tl_create(const struct bmc_host_api *h, void *c, void **i, char *e, size_t l)
 }
 
 static int
-tl_run(void *i, const char *a, char *e, size_t l)
+tl_run(void *i, const char *a, const char *const *items, size_t n, char *e,
+       size_t l)
 {
   return BMC_ERR_INTERNAL;
 }
@@ -198,6 +213,7 @@ tl_destroy(void *i)
 
 static struct bmc_setting tl_settings[3];
 static struct bmc_action tl_actions[2];
+static struct bmc_property tl_props[3];
 static struct bmc_plugin_api tl_api;
 
 static void
@@ -211,8 +227,17 @@ tl_reset(void)
     {"sync", "Sync", 300, BMC_ACTION_SCHEDULED, "sync"},
     {"check", "Check", 0, BMC_ACTION_MANUAL, NULL}};
 
+  static const struct bmc_property pr[3] = {
+    {"price", BMC_SET_DECIMAL, "MemPrice", "Price", "Pricing", NULL, 0,
+     1000, 2, NULL, BMC_PROP_PER_MARKET, "p"},
+    {"listed", BMC_SET_BOOL, "MemListed|Listed", "Listed", "General",
+     "false", 0, 0, 0, NULL, BMC_PROP_LISTS, "l"},
+    {"remote_id", BMC_SET_STRING, NULL, "Remote id", "General", NULL, 0, 40,
+     0, NULL, BMC_PROP_PLUGIN_OWNED, "r"}};
+
   memcpy(tl_settings, s, sizeof(s));
   memcpy(tl_actions, a, sizeof(a));
+  memcpy(tl_props, pr, sizeof(pr));
   memset(&tl_api, 0, sizeof(tl_api));
   tl_api.hdr.magic = BMC_ABI_MAGIC;
   tl_api.hdr.size = sizeof(tl_api);
@@ -227,6 +252,9 @@ tl_reset(void)
   tl_api.create = tl_create;
   tl_api.run = tl_run;
   tl_api.destroy = tl_destroy;
+  tl_api.properties = tl_props;
+  tl_api.n_properties = 3;
+  tl_api.markets = "aa-aa|bb-bb";
 }
 
 static void
@@ -292,10 +320,113 @@ test_check_api_tables(void)
   tl_check_refused("action #1: expected an id, found NULL");
   tl_actions[1].display_name = NULL;
   tl_check_refused("action 'check': expected a display_name, found NULL");
+  tl_actions[1].flags = 0x40;
+  tl_check_refused("action 'check': unknown flags 0x40");
+  /* product properties and markets */
+  tl_api.properties = NULL;
+  tl_check_refused("required descriptor field 'properties' is NULL");
+  tl_props[0].key = "Price";
+  tl_check_refused("property #0: expected a key of [a-z0-9_]+, found "
+                   "'Price'");
+  tl_props[1].key = "price";
+  tl_check_refused("property 'price' is declared twice (#0 and #1)");
+  tl_props[0].type = (enum bmc_setting_type)0;
+  tl_check_refused("property 'price': expected a type 1..5, found 0");
+  tl_props[0].flags = 0x100;
+  tl_check_refused("property 'price': unknown flags 0x100");
+  tl_props[0].label = NULL;
+  tl_check_refused("property 'price': expected a label and a panel, found "
+                   "no label");
+  tl_props[0].column = NULL;
+  tl_check_refused("property 'price': expected a Bulk Update column of "
+                   "[A-Za-z0-9_]+ ('|' before aliases), found NULL");
+  tl_props[0].column = "Mem Price";
+  tl_check_refused("found 'Mem Price'");
+  tl_props[0].column = "listed";
+  tl_check_refused("property 'listed': column 'Listed' is already the "
+                   "column of 'price'");
+  tl_props[0].min = 5;
+  tl_props[0].max = 1;
+  tl_check_refused("property 'price': expected min <= max");
+  tl_props[0].decimals = 2;
+  tl_props[0].type = BMC_SET_INT;
+  tl_check_refused("property 'price': decimals 2: expected 0, or more for "
+                   "a DECIMAL");
+  tl_props[0].default_value = "1.005";
+  tl_check_refused("property default refused by its own declaration: price: "
+                   "expected at most 2 decimals");
+  tl_api.markets = NULL;
+  tl_check_refused("property 'price' is PER_MARKET but the descriptor "
+                   "declares no markets");
+  tl_api.markets = "aa-aa|bb bb";
+  tl_check_refused("markets: expected '|' separated codes of [A-Za-z0-9-]+, "
+                   "found 'bb bb'");
+  tl_api.markets = "aa-aa|bb-bb|aa-aa";
+  tl_check_refused("markets: 'aa-aa' is listed twice");
+  tl_props[2].flags |= BMC_PROP_SKU_ALIAS | BMC_PROP_PER_MARKET;
+  tl_check_refused("property 'remote_id': SKU_ALIAS must be a global "
+                   "STRING property");
+  tl_props[0].flags = BMC_PROP_LISTS;
+  tl_check_refused("property 'price': LISTS must be a BOOL property");
+  tl_props[0].type = BMC_SET_BOOL;
+  tl_props[0].decimals = 0;
+  tl_props[0].flags = BMC_PROP_LISTS;
+  tl_check_refused("property 'listed': LISTS must be a BOOL property and "
+                   "there may be only one");
+  /* Ready To Post and free text: the host shows them, so it checks them */
+  tl_reset();
+  tl_props[2].type = BMC_SET_ENUM;
+  tl_props[2].enum_values = "Yes|No";
+  tl_props[2].flags = BMC_PROP_PLUGIN_OWNED | BMC_PROP_READY;
+  CU_ASSERT_EQUAL(hs_plugin_check_api("mem/x.so", &tl_api, tl_err,
+                                      sizeof(tl_err)), BMC_OK);
+  tl_props[2].enum_values = "Yes|No|Maybe";
+  tl_check_refused("property 'remote_id': READY must be a PLUGIN_OWNED ENUM "
+                   "\"Yes|No\" property and there may be only one");
+  tl_reset();
+  tl_props[2].flags = BMC_PROP_PLUGIN_OWNED | BMC_PROP_READY_REASONS;
+  tl_check_refused("a READY_REASONS property but no READY property");
+  tl_props[0].flags = BMC_PROP_READY_REASONS;
+  tl_check_refused("property 'price': READY_REASONS must be a PLUGIN_OWNED "
+                   "STRING property");
+  tl_props[0].flags = BMC_PROP_MULTILINE;
+  tl_check_refused("property 'price': MULTILINE must be a STRING property");
+  /* none at all is fine (an orders-only plugin) */
+  tl_api.properties = NULL;
+  tl_api.n_properties = 0;
+  tl_api.markets = NULL;
+  CU_ASSERT_EQUAL(hs_plugin_check_api("mem/x.so", &tl_api, tl_err,
+                                      sizeof(tl_err)), BMC_OK);
+  tl_reset();
   /* strerror is optional: a NULL strerror still loads. */
   tl_api.strerror = NULL;
   CU_ASSERT_EQUAL(hs_plugin_check_api("mem/x.so", &tl_api, tl_err,
                                       sizeof(tl_err)), BMC_OK);
+}
+
+/* A MULTILINE text property takes tabs and line breaks, nothing else of
+ * the control characters; a plain one takes none. */
+static void
+test_multiline_value(void)
+{
+  struct bmc_property p = {"note", BMC_SET_STRING, "Note", "Note", "General",
+                           NULL, 0, 8, 0, NULL, BMC_PROP_MULTILINE, "n"};
+
+  CU_ASSERT_EQUAL(hs_property_validate(&p, "Note", "a\r\nb\tc", tl_err,
+                                       sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_NOT_EQUAL(hs_property_validate(&p, "Note", "a\x01" "b", tl_err,
+                                           sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "Note: contains a control character "
+                                "(byte 0x01 at offset 1): only tabs and "
+                                "line breaks are allowed"));
+  CU_ASSERT_NOT_EQUAL(hs_property_validate(&p, "Note", "123456789", tl_err,
+                                           sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "Note: too long: expected at most 8 "
+                                "characters, found 9"));
+  p.flags = 0;
+  CU_ASSERT_NOT_EQUAL(hs_property_validate(&p, "Note", "a\nb", tl_err,
+                                           sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "contains a control character"));
 }
 
 /* ---- plugin directories ---- */
@@ -334,12 +465,13 @@ test_open_dir_fixtures_all_or_nothing(void)
   struct hs_plugin **v = (struct hs_plugin **)&v;
   size_t n = 99;
 
-  /* Name order: fixture_bad_magic.so is the first to fail. */
+  /* Name order: fixture_abi1.so is the first to fail. */
   CU_ASSERT_EQUAL(hs_plugins_open_dir(BMC_FIXTURE_DIR, &v, &n, tl_err,
                                       sizeof(tl_err)), BMC_ERR_ABI);
   CU_ASSERT_PTR_NULL(v);
   CU_ASSERT_EQUAL(n, 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "fixture_bad_magic.so: ABI magic"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(tl_err, "fixture_abi1.so: ABI major "
+                                "version mismatch"));
   CU_ASSERT_EQUAL(hs_plugins_open_dir(BMC_FIXTURE_DIR "/missing", &v, &n,
                                       tl_err, sizeof(tl_err)),
                   BMC_ERR_NOT_FOUND);
@@ -489,10 +621,11 @@ test_fixture_create_checks_host(void)
   host.hdr.size = sizeof(host);
   CU_ASSERT_EQUAL_FATAL(p->api->create(&host, &ctx, &inst, tl_err,
                                        sizeof(tl_err)), BMC_OK);
-  CU_ASSERT_EQUAL(p->api->run(inst, "noop", tl_err, sizeof(tl_err)), BMC_OK);
+  CU_ASSERT_EQUAL(p->api->run(inst, "noop", NULL, 0, tl_err,
+                              sizeof(tl_err)), BMC_OK);
   CU_ASSERT_EQUAL(ctx.n_log, 1);
   CU_ASSERT_STRING_EQUAL(ctx.log, "noop: fixture");
-  CU_ASSERT_EQUAL(p->api->run(inst, "nope", tl_err, sizeof(tl_err)),
+  CU_ASSERT_EQUAL(p->api->run(inst, "nope", NULL, 0, tl_err, sizeof(tl_err)),
                   BMC_ERR_INVALID_ARG);
   p->api->destroy(inst);
   p->api->destroy(NULL);
@@ -505,6 +638,7 @@ main(int argc, char **argv)
   static const struct cu_case cases[] = {
     {"abi_loader", "fixture wrong magic refused", test_fixture_bad_magic},
     {"abi_loader", "fixture wrong major refused", test_fixture_bad_major},
+    {"abi_loader", "plugin built against ABI 1.0 refused", test_fixture_abi1},
     {"abi_loader", "fixture newer minor refused", test_fixture_new_minor},
     {"abi_loader", "fixture short size refused", test_fixture_short_size},
     {"abi_loader", "fixture NULL run refused", test_fixture_null_run},
@@ -518,6 +652,7 @@ main(int argc, char **argv)
     {"abi_loader", "each fixture has its own message",
      test_fixture_messages_distinct},
     {"abi_loader", "descriptor table checks", test_check_api_tables},
+    {"abi_loader", "multi-line property values", test_multiline_value},
     {"abi_loader", "plugin dir loads real plugins",
      test_open_dir_real_plugins},
     {"abi_loader", "fixture dir refused all or nothing",

@@ -122,6 +122,25 @@ tt_state_put(void *ctx, const char *key, const char *val, size_t len)
   return BMC_OK;
 }
 
+/* SKU-B has a global and a per-market list price. */
+static const struct bmc_prop_value tt_props[] = {
+  {"list_price", "", "19.90"}, {"list_price", "eu", "18.50"}};
+
+static int
+tt_product_get(void *ctx, const char *sku, bmc_product_cb cb, void *ud)
+{
+  struct bmc_product p;
+
+  if(strcmp(sku, "SKU-B"))
+    return BMC_ERR_NOT_FOUND;
+  memset(&p, 0, sizeof(p));
+  p.size = sizeof(p);
+  p.sku = sku;
+  p.props = tt_props;
+  p.n_props = 2;
+  return cb(ud, &p);
+}
+
 static int
 tt_catalog_each(void *ctx, int enabled_only, bmc_product_cb cb, void *ud)
 {
@@ -220,6 +239,7 @@ tt_suite_init(void)
   tt_host_api.state_get = tt_state_get;
   tt_host_api.state_put = tt_state_put;
   tt_host_api.catalog_each = tt_catalog_each;
+  tt_host_api.product_get = tt_product_get;
   tt_host_api.order_upsert = tt_order_upsert;
   tt_host_api.job_progress = tt_job_progress;
   tt_host_api.item_error = tt_item_error;
@@ -263,6 +283,33 @@ test_descriptor(void)
   for(i = 0; i < tt_api->n_settings; i++)
     if(!strcmp(tt_api->settings[i].key, "api_key"))
       CU_ASSERT(tt_api->settings[i].flags & BMC_SETTING_SECRET);
+  /* the example plugin declares one property, per market */
+  CU_ASSERT_EQUAL_FATAL(tt_api->n_properties, 1);
+  CU_ASSERT_STRING_EQUAL(tt_api->properties[0].key, "list_price");
+  CU_ASSERT_STRING_EQUAL(tt_api->properties[0].column, "TestListPrice");
+  CU_ASSERT(tt_api->properties[0].flags & BMC_PROP_PER_MARKET);
+  CU_ASSERT_STRING_EQUAL(tt_api->markets, "us|eu");
+}
+
+/* A selection reaches the plugin; it reads the property values. */
+static void
+test_selection_and_props(void)
+{
+  static const char *const sel[] = {"SKU-B", "SKU-NOPE"};
+  void *inst = tt_new();
+
+  tt.n_log = 0;
+  tt.n_items = 0;
+  CU_ASSERT_EQUAL(tt_api->run(inst, "list_prices", sel, 2, tt_err,
+                              sizeof(tt_err)), BMC_OK);
+  CU_ASSERT_EQUAL(tt.n_log, 1);
+  CU_ASSERT_STRING_EQUAL(tt.log[0], "SKU-B: list_price=19.90 eu=18.50");
+  CU_ASSERT_EQUAL(tt.n_items, 1); /* SKU-NOPE reported */
+  /* actions that take no selection refuse one */
+  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", sel, 1, tt_err, sizeof(tt_err)),
+                  BMC_ERR_INVALID_ARG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(tt_err, "takes no selection"));
+  tt_api->destroy(inst);
 }
 
 static void
@@ -294,16 +341,19 @@ test_echo_state_survives(void)
 
   memset(&tt.log, 0, sizeof(tt.log));
   tt.n_log = 0;
-  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
-  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_EQUAL(tt.n_log, 2);
   CU_ASSERT_STRING_EQUAL(tt.log[1], "echo #2 batch_size=25");
   tt_api->destroy(inst);
   /* A new instance sees the durable state of the old one. */
   inst = tt_new();
-  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "echo", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[2], "echo #3 batch_size=25");
   CU_ASSERT_STRING_EQUAL(tt.state_val[tt_find(&tt, "echo_count")], "3");
@@ -316,15 +366,18 @@ test_import_order_valid_bad_document_refused(void)
   void *inst = tt_new();
 
   tt.n_log = 0;
-  CU_ASSERT_EQUAL(tt_api->run(inst, "import_order", tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "import_order", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[0], "order TEST-1001 created");
   CU_ASSERT_PTR_NOT_NULL(strstr(tt.last_doc, "<order_date>2026-01-01T00:00"
                                 ":00Z</order_date>"));
-  CU_ASSERT_EQUAL(tt_api->run(inst, "import_order", tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "import_order", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[1], "order TEST-1001 updated");
-  CU_ASSERT_EQUAL(tt_api->run(inst, "bad_document", tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "bad_document", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_ERR_SCHEMA);
   CU_ASSERT_PTR_NOT_NULL(strstr(tt_err, "order TEST-1001 refused: order.xsd "
                                 "validation failed"));
@@ -338,19 +391,22 @@ test_catalog_items_fail_sync(void)
   void *inst = tt_new();
 
   tt.n_log = 0;
-  CU_ASSERT_EQUAL(tt_api->run(inst, "catalog_count", tt_err,
+  CU_ASSERT_EQUAL(tt_api->run(inst, "catalog_count", NULL, 0, tt_err,
                               sizeof(tt_err)), BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[0], "catalog: 3 products");
   CU_ASSERT_EQUAL(tt.progress_done, 3);
-  CU_ASSERT_EQUAL(tt_api->run(inst, "item_errors", tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "item_errors", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_OK);
   CU_ASSERT_EQUAL(tt.n_items, 2);
-  CU_ASSERT_EQUAL(tt_api->run(inst, "fail", tt_err, sizeof(tt_err)),
+  CU_ASSERT_EQUAL(tt_api->run(inst, "fail", NULL, 0, tt_err,
+                              sizeof(tt_err)),
                   BMC_ERR_REMOTE_REJECT);
   CU_ASSERT_PTR_NOT_NULL(strstr(tt_err, "refused"));
-  CU_ASSERT_EQUAL(tt_api->run(inst, "sync", tt_err, sizeof(tt_err)), BMC_OK);
+  CU_ASSERT_EQUAL(tt_api->run(inst, "sync", NULL, 0, tt_err,
+                              sizeof(tt_err)), BMC_OK);
   CU_ASSERT_STRING_EQUAL(tt.log[1], "sync run #1");
-  CU_ASSERT_EQUAL(tt_api->run(inst, "no_such_action", tt_err,
+  CU_ASSERT_EQUAL(tt_api->run(inst, "no_such_action", NULL, 0, tt_err,
                               sizeof(tt_err)), BMC_ERR_INVALID_ARG);
   CU_ASSERT_PTR_NOT_NULL(strstr(tt_err, "unknown action 'no_such_action'"));
   tt_api->destroy(inst);
@@ -371,6 +427,8 @@ main(int argc, char **argv)
      test_import_order_valid_bad_document_refused},
     {"abi_test_plugin", "catalog_count, item_errors, fail, sync",
      test_catalog_items_fail_sync},
+    {"abi_test_plugin", "selection and property values",
+     test_selection_and_props},
   };
 
   return cu_main(cases, CU_CASES_N(cases), tt_suite_init, tt_suite_clean, argc, argv);

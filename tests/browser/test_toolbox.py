@@ -11,7 +11,8 @@ Checks: log in; a wrong password refused; edit a setting, read the
 validation message for a bad value, save a good one; run Validate Token
 from the Actions menu and watch the job reach Completed; a POST without
 the CSRF token refused; a viewer cannot run an action; the <script> title
-shown as text; a PNG screenshot of each page in ARTIFACT_DIR.
+shown as text; the product page drawn from the plugin's declared
+properties (panels, a market's own price, values as text); a PNG screenshot of each page in ARTIFACT_DIR.
 
 Usage: test_toolbox.py HOST_SIM MARKET_SIM PLUGIN_DIR SCHEMA_DIR ARTIFACT_DIR
 Fails (never skips) when Chromium or its driver is missing.
@@ -107,11 +108,13 @@ def main():
             "victor-password-1\n")
         csv = os.path.join(tmp, "bulk.csv")
         with open(csv, "w") as f:
-            f.write("ProductID,BackmarketTitle,SitePrice,AvailableQty\n")
+            f.write("ProductID,Title,BackmarketTitle,BackmarketPrice_fr-fr,"
+                    "SitePrice,AvailableQty\n")
             f.write("EVIL-1,<script>alert('pwned')</script> iPhone 12,"
+                    "<script>alert('bm')</script> iPhone 12,389.00,"
                     "399.00,3\n")
             for i in range(60):
-                f.write("REF-%03d,Refurbished Galaxy S21 128 GB,%d.00,%d\n"
+                f.write("REF-%03d,Refurbished Galaxy S21 128 GB,,,%d.00,%d\n"
                         % (i, 300 + i, i % 4))
         run(hs + ["products", "import", co, csv])
         web, web_port = start(hs + ["web", "--listen", "127.0.0.1:0"],
@@ -233,6 +236,16 @@ def main():
               "no script element was made from the title")
         shot("products-search")
         submit(drv.find_element(By.LINK_TEXT, "EVIL-1"))
+        body = text()
+        check("Back Market: General" in body and
+              "Back Market: Pricing" in body,
+              "the product page draws the plugin's property panels")
+        check("<script>alert('bm')</script> iPhone 12" in body and
+              not drv.find_elements(By.CSS_SELECTOR, ".panel script"),
+              "a property value is shown as text")
+        check(any("fr-fr" in r.text and "389.00" in r.text for r in
+                  drv.find_elements(By.CSS_SELECTOR, ".panel tr")),
+              "a market's own price is shown for that market")
         shot("product")
         # A viewer cannot run an action.
         submit(drv.find_element(By.CSS_SELECTOR, ".top form button"))

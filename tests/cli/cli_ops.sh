@@ -3,8 +3,10 @@
 # a standalone market-sim on 127.0.0.1: --version, --json that parses,
 # the error-queue actions (release a held order so the next download
 # accepts it, correct a serial before it is sent, resolve with a note,
-# each a job in `jobs`), `ready` with every reason, and the refusals of
-# impossible dates, bad IMEIs, out-of-range numbers and secrets on argv.
+# each a job in `jobs`), `ready` with every reason (per market too), a
+# product's channel properties, actions on selected SKUs and `retry`, the
+# Custom Inventory Calculation, and the refusals of impossible dates, bad
+# IMEIs, out-of-range numbers and secrets on argv.
 # Usage: cli_ops.sh HOST_SIM MARKET_SIM PLUGIN_DIR SCHEMA_DIR
 set -u
 . "$(dirname "$(realpath "$0")")/th_expect.sh"
@@ -143,8 +145,33 @@ expect 0 "ready before any check" "not checked yet" -- B ready "$C"
 B run "$C" backmarket ready_to_post > /dev/null 2>&1
 expect 0 "ready shows No and a reason" "IPH12-128-A.*No" -- B ready "$C"
 json "ready --json lists every reason" \
-  "d[0]['ready_to_post'] == 'No' and len(d[0]['reasons']) >= 2 and d[0]['plugin'] == 'backmarket'" -- B ready "$C" IPH12-128-A --json
+  "d[0]['ready'] == 'No' and len(d[0]['reasons']) >= 2 and d[0]['plugin'] == 'backmarket'" -- B ready "$C" IPH12-128-A --json
 expect 1 "ready of an unknown SKU" "no product" -- B ready "$C" NOPE
+json "ready --json: a row per market the plugin judged" \
+  "any(r['market'] == 'fr-fr' and r['ready'] in ('Yes', 'No') for r in d)" -- B ready "$C" IPH12-128-A --json
+
+# a product's channel properties, actions on selected SKUs, retry of the
+# failed items only, the company's Custom Inventory Calculation
+json "products show --json: generic data and the plugin's properties" \
+  "d['product']['sku'] == 'IPH12-128-A' and any(p['key'] == 'price' and p['market'] == '' and p['value'] == '399.00' and p['panel'] == 'Pricing' for p in d['properties'])" -- B products show "$C" IPH12-128-A --json
+json "products list --enabled --json: what each channel offers" \
+  "d[0]['plugin'] == 'backmarket' and d[0]['properties']['enabled'] == 'true'" -- B products list "$C" --enabled --json
+expect 1 "a selection on an action that takes none" "does not take a selection" -- \
+  B run "$C" backmarket validate_token --sku IPH12-128-A
+printf 'IPH12-128-A\nNOPE-1\n' > "$TMP/skus.txt"
+expect 1 "run on selected SKUs: the unknown one is an item error" "Partial Success" -- \
+  B run "$C" backmarket ready_to_post --skus-from "$TMP/skus.txt"
+sel=$(B jobs --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+json "the unknown selected SKU is in the open error queue" \
+  "any(e['item'] == 'NOPE-1' and e['job'] == $sel for e in d)" -- B errors "$C" --json
+expect 1 "retry runs the failed item again, as a new job" "Partial Success" -- B retry "$sel"
+json "jobs --json: the retry says which job it retries" \
+  "d[0]['trigger'] == 'retry of job $sel' and d[0]['total'] <= 1" -- B jobs --json
+expect 1 "retry of a job id that is not a number" "not a whole number" -- B retry 12x
+expect 0 "inventory-calc set" "percent:80" -- B inventory-calc "$C" percent:80
+expect 0 "inventory-calc shows it" "percent:80" -- B inventory-calc "$C"
+expect 1 "inventory-calc refuses a bad rule" "percent" -- B inventory-calc "$C" percent:500
+expect 1 "inventory-calc of an unknown company" "companies: 'Acme Refurbished'" -- B inventory-calc Nope
 
 # every integer is range-checked
 expect 1 "stock set 99999999999999999999 refused" "out of range" -- B stock set "$C" IPH12-128-A 99999999999999999999

@@ -1,8 +1,9 @@
 /*
  * fuzz_csv_import.c -- fuzz target for the Bulk Update CSV import: bytes
  * -> an in-memory file (memfd) -> hs_products_import_csv into a company
- * of its own (an in-memory store, opened again every FZ_REOPEN inputs so
- * it stays small).  Properties checked on every input (abort otherwise):
+ * of its own (an in-memory store with the built plugins loaded, so their
+ * property columns and "<Column>_<market>" are in play; opened again
+ * every FZ_REOPEN inputs so it stays small).  Properties checked on every input (abort otherwise):
  * no crash or leak; the call returns OK or a refusal with a message that
  * names the file; every refused row has a message and a line inside the
  * file; the counts add up (rows created = products in the store); every
@@ -69,6 +70,9 @@ fz_store(char *company, size_t len)
     o.db_path = ":memory:";
     o.schema_dir = getenv("BMC_SCHEMA_DIR") ? getenv("BMC_SCHEMA_DIR")
                                             : BMC_SCHEMA_DIR;
+    /* the Back Market plugin's property columns, per market too */
+    o.plugin_dir = getenv("BMC_PLUGIN_DIR") ? getenv("BMC_PLUGIN_DIR")
+                                            : BMC_PLUGIN_DIR;
     if(hs_host_open(&o, &fz_h, err, sizeof(err))) {
       fprintf(stderr, "fuzz_csv_import: %s\n", err);
       abort();

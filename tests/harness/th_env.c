@@ -343,6 +343,19 @@ th_simf(struct th_env *e, const char *method, const char *path,
   return st;
 }
 
+/* The plugin under test declares product property key. */
+static int
+th_plugin_has_prop(struct th_env *e, const char *key)
+{
+  const struct bmc_plugin_api *api = hs_plugin_find(e->host, e->plugin);
+  size_t i;
+
+  for(i = 0; api && i < api->n_properties; i++)
+    if(!strcmp(api->properties[i].key, key))
+      return 1;
+  return 0;
+}
+
 int
 th_product(struct th_env *e, const char *sku, int64_t qty)
 {
@@ -351,11 +364,17 @@ th_product(struct th_env *e, const char *sku, int64_t qty)
 
   hs_product_init(&p);
   p.sku = sku;
-  p.enabled = 1;
   p.title = sku;
   p.available_qty = qty;
-  p.price = "449.00";
-  if(hs_product_upsert(e->host, e->company, &p, NULL, err, sizeof(err))) {
+  /* offered on the channel at 449.00 (the Back Market plugin's properties;
+   * a plugin without properties gets the generic product only) */
+  if(hs_product_upsert(e->host, e->company, &p, NULL, err, sizeof(err)) ||
+     (th_plugin_has_prop(e, "enabled") &&
+      hs_product_prop_set(e->host, e->company, e->plugin, sku, "enabled",
+                          NULL, "true", err, sizeof(err))) ||
+     (th_plugin_has_prop(e, "price") &&
+      hs_product_prop_set(e->host, e->company, e->plugin, sku, "price", NULL,
+                          "449.00", err, sizeof(err)))) {
     fprintf(stderr, "th_product: %s\n", err);
     return -1;
   }

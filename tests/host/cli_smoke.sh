@@ -16,7 +16,7 @@ fails=0
 
 expect 1 "a missing store is refused" "does not exist" -- "$HS" plugins
 expect 0 "init" "schema version" -- "$HS" init
-expect 0 "plugins list versions" "ABI 1.0" -- "$HS" plugins
+expect 0 "plugins list versions" "ABI 2.0" -- "$HS" plugins
 expect 0 "add company" "added" -- "$HS" companies add Acme
 expect 1 "duplicate company" "already exists" -- "$HS" companies add Acme
 expect 0 "enable" "enabled" -- "$HS" enable Acme $P
@@ -53,9 +53,49 @@ expect 0 "switch on sync" "set" -- \
 expect 0 "scheduler on the virtual clock" "3 task run" -- \
   "$HS" scheduler --until +12m
 expect 0 "tasks table" "3 times" -- "$HS" tasks Acme
+# products: the plugin's declared property (TestListPrice, per market)
+printf 'ProductID,Title,AvailableQty,TestListPrice,TestListPrice_eu\nSKU-1,Phone,3,19.90,18.50\nSKU-2,Tablet,1,,\n' > bulk.csv
+expect 0 "import with a property column" "2 rows imported" -- \
+  "$HS" products import Acme bulk.csv
+printf 'ProductID,TestListPrice_xx\nSKU-1,1\n' > bad.csv
+expect 1 "undeclared market column refused" "TestListPrice_xx" -- \
+  "$HS" products import Acme bad.csv
+printf 'ProductID,TestListPrice\nSKU-1,1.005\n' > bad.csv
+expect 1 "bad value refused with file:line and column" \
+  "bad.csv:2: TestListPrice: expected at most 2 decimals" -- \
+  "$HS" products import Acme bad.csv
+expect 0 "set a market's value" "list_price for us = 21.00" -- \
+  "$HS" products set Acme SKU-1 $P list_price@us 21.00
+expect 1 "set refuses an undeclared market" "market 'fr'" -- \
+  "$HS" products set Acme SKU-1 $P list_price@fr 21.00
+expect 0 "show lists the property per market" "    us  *21.00" -- \
+  "$HS" products show Acme SKU-1
+expect 0 "export" "2 products exported" -- "$HS" products export Acme out.csv
+if ! grep -q 'TestListPrice,TestListPrice_us,TestListPrice_eu' out.csv ||
+   ! grep -q '^SKU-1,Phone,.*,19.90,21.00,18.50' out.csv; then
+  echo "FAIL: export lacks the per-market columns"; cat out.csv
+  fails=$((fails + 1))
+fi
+# an action on a selection, then only its failed items again
+expect 0 "run on two SKUs" "SKU-1: list_price=19.90 eu=18.50 us=21.00" -- \
+  "$HS" run Acme $P list_prices --sku SKU-1 --sku SKU-2
+printf 'SKU-2\n# a comment\nNOPE-9\n' > skus.txt
+expect 1 "run --skus-from with an unknown SKU" "Partial Success" -- \
+  "$HS" run Acme $P list_prices --skus-from skus.txt
+job=$("$HS" jobs Acme --limit 1 | awk 'NR==1 {print $1}')
+expect 1 "retry the failed items" "retry of job $job" -- "$HS" retry "$job"
+expect 1 "a selection for an action that takes none" "does not take a selection" -- \
+  "$HS" run Acme $P echo --sku SKU-1
+# the company's Custom Inventory Calculation
+expect 0 "inventory calculation set" "percent:80" -- \
+  "$HS" inventory-calc Acme percent:80
+expect 0 "inventory calculation shown" "Acme: percent:80" -- \
+  "$HS" inventory-calc Acme
+expect 1 "bad inventory calculation refused" "expected percent:N" -- \
+  "$HS" inventory-calc Acme half
 expect 2 "unknown command" "unknown command" -- "$HS" frobnicate
 expect 0 "command help" "usage: host-sim" -- "$HS" ship --help
-out=$("$HS" jobs Acme 2>&1; for j in 1 2 3 4 5 6; do "$HS" job $j 2>&1; done)
+out=$("$HS" jobs Acme 2>&1; for j in 1 2 3 4 5 6 7 8 9; do "$HS" job $j 2>&1; done)
 if printf '%s' "$out" | grep -q sk-live-7; then
   echo "FAIL: secret in job output"; fails=$((fails + 1))
 fi

@@ -198,7 +198,7 @@ check_store(int expect_sched_runs)
     for(i = 0; i < N_SKU; i++) {
       snprintf(sku, sizeof(sku), "SKU-%02d", i);
       CU_ASSERT_EQUAL(hs_product_prop_get(h, companies[c], "tplug", sku,
-                                          "bm_listing_id", buf, sizeof(buf)),
+                                          "shop_id", buf, sizeof(buf)),
                       BMC_OK);
       CU_ASSERT_STRING_EQUAL(buf, want);
     }

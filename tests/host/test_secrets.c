@@ -25,6 +25,8 @@
 #include "th.h"
 #include "cu_main.h"
 
+#define SAVED_STORE BMC_SOURCE_DIR "/tests/fixtures/stores/store_v3.db"
+
 static char dir[256], db[512], key[512];
 
 static void
@@ -249,24 +251,23 @@ test_sealed_at_rest(void)
   th_rmdir(dir);
 }
 
-/* A store as an older host-sim left it: schema version 5, the token in
- * clear, no key.  Opening it seals the token; the files no longer hold
- * it. */
+/* A store as an older host-sim left it (the store saved before
+ * migrations 4 to 8, tests/fixtures/stores/store_v3.db): the token in
+ * clear, no key.  Opening it upgrades it and seals the token; the files
+ * no longer hold it. */
 static void
 test_legacy_store_sealed(void)
 {
   struct hs_host *h;
 
-  h = fresh_store(NULL);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-  hs_host_close(h);
-  CU_ASSERT_EQUAL(sql("ALTER TABLE settings DROP COLUMN encrypted;"
-                      " DROP TABLE store_key; DROP TABLE scheduler_lease;"
-                      " DELETE FROM migrations WHERE version >= 6;"
+  fresh();
+  CU_ASSERT_FATAL(th_copy_file(SAVED_STORE, db));
+  CU_ASSERT_EQUAL(sql("INSERT INTO companies(name, created_ms)"
+                      " VALUES('Acme', 1);"
                       " INSERT INTO settings(company_id, plugin, key, value,"
-                      " updated_ms) VALUES(1, 'tplug', 'token', '" TH_SECRET
-                      "', 1)"), SQLITE_OK);
-  CU_ASSERT_EQUAL(unlink(key), 0);
+                      " updated_ms) SELECT id, 'tplug', 'token', '" TH_SECRET
+                      "', 1 FROM companies WHERE name = 'Acme'"), SQLITE_OK);
+  CU_ASSERT_EQUAL(mode_of(key), -1);
   CU_ASSERT_EQUAL(sql("SELECT 1/(SELECT COUNT(*) FROM settings WHERE value"
                       " = '" TH_SECRET "')"), SQLITE_OK);
   h = th_open(dir);

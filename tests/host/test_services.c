@@ -111,17 +111,24 @@ test_catalog(void)
   for(i = 0; i < 4; i++) {
     hs_product_init(&p);
     p.sku = skus[i];
-    p.enabled = i != 2; /* B-2 not enabled for Back Market */
     p.available_qty = (int64_t)i;
     CU_ASSERT_EQUAL(hs_product_upsert(h, "Acme", &p, NULL, err, sizeof(err)),
                     BMC_OK);
   }
+  /* tplug's LISTS property: C-3 listed, D-4 listed in one market only,
+   * A-1 listed then unlisted, B-2 never */
+  CU_ASSERT_EQUAL(hs_product_prop_set(h, "Acme", "tplug", "C-3", "listed",
+                                      NULL, "true", err, sizeof(err)), 0);
+  CU_ASSERT_EQUAL(hs_product_prop_set(h, "Acme", "tplug", "D-4", "listed",
+                                      "uk", "true", err, sizeof(err)), 0);
+  CU_ASSERT_EQUAL(hs_product_prop_set(h, "Acme", "tplug", "A-1", "listed",
+                                      NULL, "false", err, sizeof(err)), 0);
   memset(&s, 0, sizeof(s));
   CU_ASSERT_EQUAL(api->catalog_each(ctx, 0, sku_cb, &s), BMC_OK);
   CU_ASSERT_STRING_EQUAL(s.all, "A-1,B-2,C-3,D-4,");
   memset(&s, 0, sizeof(s));
   CU_ASSERT_EQUAL(api->catalog_each(ctx, 1, sku_cb, &s), BMC_OK);
-  CU_ASSERT_STRING_EQUAL(s.all, "A-1,C-3,D-4,");
+  CU_ASSERT_STRING_EQUAL(s.all, "C-3,D-4,");
   /* A callback's non-zero value stops the stream and is returned. */
   memset(&s, 0, sizeof(s));
   s.n = 97;

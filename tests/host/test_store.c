@@ -1,7 +1,10 @@
 /*
  * test_store.c -- the host store: a new store is migrated to the current
  * version, reopening runs no migration, an older store is upgraded, a
- * newer one is refused; companies, plugin enablement and the plugin list.
+ * newer one is refused; a store saved by main before ABI 2.0
+ * (tests/fixtures/stores/store_v3.db) is upgraded in place and every
+ * product value is still there and visible to the Back Market plugin as
+ * its properties; companies, plugin enablement and the plugin list.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -11,6 +14,8 @@
 
 #include "th.h"
 #include "cu_main.h"
+
+#define SAVED_STORE BMC_SOURCE_DIR "/tests/fixtures/stores/store_v3.db"
 
 static char dir[256];
 
@@ -55,7 +60,7 @@ test_migrations(void)
   h = th_open(dir);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
   ver = hs_store_version(h);
-  CU_ASSERT(ver >= 5);
+  CU_ASSERT(ver >= 8);
   hs_host_close(h);
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM migrations"), ver);
 
@@ -65,16 +70,12 @@ test_migrations(void)
   hs_host_close(h);
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM migrations"), ver);
 
-  /* A store at version 1 (before migrations 2 to 5) is upgraded on
-   * open, keeping its data. */
+  /* A store at version 1 (before migrations 2 to 8: the saved store,
+   * saved at version 3 before 4 to 8 existed, with 2 and 3 undone) is
+   * upgraded on open, keeping its data. */
+  CU_ASSERT_FATAL(th_copy_file(SAVED_STORE, db));
   CU_ASSERT_EQUAL(exec_sql(db, "DROP INDEX error_queue_cp;"
                            " DROP INDEX orders_src;"
-                           " ALTER TABLE error_queue DROP COLUMN resolved_ms;"
-                           " ALTER TABLE error_queue DROP COLUMN"
-                           " resolved_note;"
-                           " ALTER TABLE settings DROP COLUMN encrypted;"
-                           " DROP TABLE store_key;"
-                           " DROP TABLE scheduler_lease;"
                            " INSERT INTO companies(name, created_ms)"
                            " VALUES('Old Co', 1);"
                            " DELETE FROM migrations WHERE version >= 2"),
@@ -86,6 +87,7 @@ test_migrations(void)
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
   CU_ASSERT_EQUAL(hs_store_version(h), ver);
   CU_ASSERT_EQUAL(hs_company_find(h, "Old Co", NULL), BMC_OK);
+  CU_ASSERT_EQUAL(hs_company_find(h, "Old Shop", NULL), BMC_OK);
   hs_host_close(h);
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE"
                              " name IN ('error_queue_cp', 'orders_src')"),
@@ -103,6 +105,196 @@ test_migrations(void)
   CU_ASSERT_PTR_NULL(h);
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "newer"));
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "host.db"));
+  th_rmdir(dir);
+}
+
+/* ---- the store saved by main before ABI 2.0 ---- */
+
+/* A product as the Back Market plugin sees it: "key[@market]=value;". */
+struct mig_got {
+  char generic[512], props[2048];
+};
+
+static int
+mig_cb(void *ud, const struct bmc_product *p)
+{
+  struct mig_got *g = ud;
+  size_t i, n = 0;
+
+  snprintf(g->generic, sizeof(g->generic), "%s|%s|%s|%s|%s|%s|%lld|%s|%s|"
+           "%s|%d|%d|%d", p->sku, p->title ? p->title : "",
+           p->description ? p->description : "", p->ean ? p->ean : "",
+           p->weight_lbs ? p->weight_lbs : "", p->site_price ? p->site_price
+                                                             : "",
+           (long long)p->available_qty, p->device_type ? p->device_type : "",
+           p->cpu ? p->cpu : "", p->storage_type ? p->storage_type : "",
+           p->storage_gb, p->ram_gb, p->release_year);
+  g->props[0] = '\0';
+  for(i = 0; i < p->n_props; i++)
+    n += (size_t)snprintf(g->props + n, sizeof(g->props) - n, "%s%s%s=%s;",
+                          p->props[i].key, p->props[i].market[0] ? "@" : "",
+                          p->props[i].market, p->props[i].value);
+  return 0;
+}
+
+/* SKUs of a catalog search, "A,B," */
+static int
+mig_page_cb(void *ud, const struct hs_product_row *r)
+{
+  size_t n = strlen(ud);
+
+  snprintf((char *)ud + n, 256 - n, "%s,", r->sku);
+  return 0;
+}
+
+/* The catalog search (FTS5 trigram index of migration 4) still finds
+ * products by title and SKU after migration 8 dropped columns of
+ * products, and follows later writes (its triggers). */
+static void
+mig_check_search(struct hs_host *h, const char *company)
+{
+  struct hs_product p;
+  char skus[256], err[256];
+  int64_t total = 0;
+
+  skus[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_page(h, company, "iPhone 12", 0, 10,
+                                   mig_page_cb, skus, &total), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(skus, "MIG-1,");
+  hs_product_init(&p);
+  p.sku = "MIG-NEW";
+  p.title = "Pixel 8 Pro";
+  CU_ASSERT_EQUAL(hs_product_upsert(h, company, &p, NULL, err, sizeof(err)),
+                  BMC_OK);
+  skus[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_page(h, company, "xel 8", 0, 10, mig_page_cb,
+                                   skus, &total), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(skus, "MIG-NEW,");
+  p.title = "Pixel 9";
+  CU_ASSERT_EQUAL(hs_product_upsert(h, company, &p, NULL, err, sizeof(err)),
+                  BMC_OK);
+  skus[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_page(h, company, "xel 8", 0, 10, mig_page_cb,
+                                   skus, &total), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(skus, "");
+  skus[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_page(h, company, "MIG-", 0, 10, mig_page_cb,
+                                   skus, &total), BMC_OK);
+  CU_ASSERT_EQUAL(total, 4);
+}
+
+static struct hs_host *
+mig_open(const char *db, char *err, size_t errlen)
+{
+  struct hs_options o;
+  struct hs_host *h = NULL;
+
+  memset(&o, 0, sizeof(o));
+  o.db_path = db;
+  o.schema_dir = BMC_SCHEMA_DIR;
+  o.plugin_dir = BMC_PLUGIN_DIR;
+  o.virtual_clock = 1;
+  return hs_host_open(&o, &h, err, errlen) ? NULL : h;
+}
+
+static void
+test_saved_store_upgrade(void)
+{
+  static const char *const generic_cols[] = {
+    "id", "company_id", "sku", "title", "description", "ean", "image_url",
+    "weight_lbs", "weight_oz", "site_price", "available_qty", "device_type",
+    "cpu", "storage_type", "storage_gb", "ram_gb", "release_year",
+    "updated_ms"};
+  const struct bmc_host_api *api;
+  struct mig_got g;
+  struct hs_host *h;
+  char db[512], err[512], sql[256];
+  int64_t job = 0;
+  void *ctx;
+  size_t i;
+  int st = 0;
+
+  th_tmpdir(dir, sizeof(dir));
+  snprintf(db, sizeof(db), "%s/host.db", dir);
+  CU_ASSERT_FATAL(th_copy_file(SAVED_STORE, db));
+  CU_ASSERT_EQUAL(count_rows(db, "SELECT MAX(version) FROM migrations"), 3);
+  h = mig_open(db, err, sizeof(err));
+  if(!h)
+    fprintf(stderr, "\n  open: %s\n", err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+  CU_ASSERT_EQUAL(hs_store_version(h), 8);
+  /* the search triggers survived the column drops */
+  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE"
+                             " type = 'trigger' AND name LIKE"
+                             " 'products_fts_%'"), 3);
+
+  /* the host's own data as it was */
+  memset(&g, 0, sizeof(g));
+  CU_ASSERT_EQUAL(hs_product_get_for(h, "Old Shop", "backmarket", "MIG-1",
+                                     mig_cb, &g), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(g.generic, "MIG-1|iPhone 12 64GB|Unlocked, tested|"
+                         "4006381333931|0.438|329.00|4|phone|A14||64|4|"
+                         "2020");
+  /* every former products column, now a property of the plugin that
+   * declares it; the plugin-written ones with market '' */
+  CU_ASSERT_STRING_EQUAL(g.props,
+      "bm_listing_id=11111111-2222-4333-8444-555555555555;"
+      "bm_product_id=6d4ad966-db97-4d88-b409-b28cc2a0f8c9;"
+      "category=smartphones;enabled=true;grade=2;max_qty=5;"
+      "merchant_sku=MIG-1-BM;min_price=270.00;price=299.00;"
+      "ready_to_post=Yes;ready_to_post_reasons=;repricing=true;"
+      "safety_qty=1;warranty_months=24;");
+  CU_ASSERT_EQUAL(hs_product_get_for(h, "Old Shop", "backmarket", "MIG-2",
+                                     mig_cb, &g), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(g.props,
+      "bm_product_id=7e1f4a8d-b1bb-47aa-9f77-2cca759eb41b;"
+      "category=laptops;enabled=false;grade=STALLONE;price=489.50;"
+      "ready_to_post=No;ready_to_post_reasons=No available quantity (0);"
+      "repricing=false;warranty_months=12;");
+  /* a value the new declaration refuses is kept as it was, not lost */
+  CU_ASSERT_EQUAL(hs_product_get_for(h, "Old Shop", "backmarket", "MIG-3",
+                                     mig_cb, &g), BMC_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(g.props, "grade=Very Good;"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(g.props, "safety_qty=0;max_qty=2;") ||
+                         strstr(g.props, "max_qty=2;"));
+  /* products keeps only the host's columns */
+  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM"
+                             " pragma_table_info('products')"),
+                  (int)(sizeof(generic_cols) / sizeof(generic_cols[0])));
+  for(i = 0; i < sizeof(generic_cols) / sizeof(generic_cols[0]); i++) {
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM"
+             " pragma_table_info('products') WHERE name = '%s'",
+             generic_cols[i]);
+    CU_ASSERT_EQUAL(count_rows(db, sql), 1);
+  }
+  /* the plugin finds a product by its merchant SKU (an alias now) */
+  CU_ASSERT_EQUAL_FATAL(hs_host_services(h, "Old Shop", "backmarket", &api,
+                                         &ctx), BMC_OK);
+  CU_ASSERT_EQUAL(api->product_get(ctx, "MIG-3-BM", mig_cb, &g), BMC_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(g.generic, "MIG-3|Galaxy S21"));
+  /* and works with the values: Ready To Post of MIG-1 is still Yes */
+  CU_ASSERT_EQUAL(hs_run_action(h, "Old Shop", "backmarket", "ready_to_post",
+                                &job, &st, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(st, HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hs_product_prop_get(h, "Old Shop", "backmarket", "MIG-1",
+                                      "ready_to_post", err, sizeof(err)),
+                  BMC_OK);
+  CU_ASSERT_STRING_EQUAL(err, "Yes");
+  /* a seller clears a migrated value: a restart does not bring it back */
+  CU_ASSERT_EQUAL(hs_product_prop_set(h, "Old Shop", "backmarket", "MIG-1",
+                                      "min_price", NULL, NULL, err,
+                                      sizeof(err)), BMC_OK);
+  hs_host_close(h);
+  h = mig_open(db, err, sizeof(err));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+  CU_ASSERT_EQUAL(hs_product_get_for(h, "Old Shop", "backmarket", "MIG-1",
+                                     mig_cb, &g), BMC_OK);
+  CU_ASSERT_PTR_NULL(strstr(g.props, "min_price="));
+  CU_ASSERT_PTR_NOT_NULL(strstr(g.props, "price=299.00;"));
+  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM product_props WHERE"
+                             " key = 'price'"), 3);
+  mig_check_search(h, "Old Shop");
+  hs_host_close(h);
   th_rmdir(dir);
 }
 
@@ -173,6 +365,8 @@ main(int argc, char **argv)
 {
   static const struct cu_case cases[] = {
     {"host_store", "migrations", test_migrations},
+    {"host_store", "a store saved before ABI 2.0 upgrades in place",
+     test_saved_store_upgrade},
     {"host_store", "companies and plugins", test_companies_plugins},
   };
 

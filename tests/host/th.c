@@ -2,7 +2,9 @@
  * th.c -- shared fixture of the host simulator tests: the in-memory test
  * plugin "tplug" (settings with a required secret, a Toolbox-gated
  * scheduled action, actions that upsert orders, log secrets, re-enter the
- * host, fail, or touch state) and helpers for stores and documents.
+ * host, fail, or touch state, one that records its selection; product
+ * properties of every kind: per market, SKU alias, LISTS switch, enum with
+ * an alias column, plugin-owned) and helpers for stores and documents.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -33,6 +35,22 @@ static const struct bmc_setting th_settings[] = {
    "Contact e-mail (sent in a header)"},
 };
 
+static const struct bmc_property th_props[] = {
+  {"listed", BMC_SET_BOOL, "ShopListed", "Listed", "General", "false", 0, 0,
+   0, NULL, BMC_PROP_LISTS | BMC_PROP_PER_MARKET, "Offered on the shop"},
+  {"shop_sku", BMC_SET_STRING, "ShopSKU", "Shop SKU", "General", NULL, 0, 40,
+   0, NULL, BMC_PROP_SKU_ALIAS, "SKU on the shop"},
+  {"condition", BMC_SET_ENUM, "ShopCondition|Cond", "Condition", "General",
+   NULL, 0, 0, 0, "new|used|refurbished", BMC_PROP_REQUIRED_TO_POST,
+   "Condition"},
+  {"cap", BMC_SET_INT, "ShopCap", "Cap", "Inventory", NULL, 0, 100, 0, NULL,
+   0, "Most units offered"},
+  {"price", BMC_SET_DECIMAL, "ShopPrice", "Price", "Pricing", NULL, 0,
+   1000000, 2, NULL, BMC_PROP_PER_MARKET, "Price per market"},
+  {"shop_id", BMC_SET_STRING, "ShopId", "Shop id", "General", NULL, 0, 40, 0,
+   NULL, BMC_PROP_PLUGIN_OWNED | BMC_PROP_PER_MARKET, "Set by the plugin"},
+};
+
 static const struct bmc_action th_actions[] = {
   {"ping", "Ping", 300, BMC_ACTION_MANUAL | BMC_ACTION_SCHEDULED, "sync"},
   {"order", "Order Upsert", 0, BMC_ACTION_MANUAL, NULL},
@@ -40,6 +58,7 @@ static const struct bmc_action th_actions[] = {
   {"reenter", "Re-enter", 0, BMC_ACTION_MANUAL, NULL},
   {"fail", "Fail", 0, BMC_ACTION_MANUAL, NULL},
   {"crash", "State Put", 0, BMC_ACTION_MANUAL, NULL},
+  {"select", "Selection", 0, BMC_ACTION_MANUAL | BMC_ACTION_SKUS, NULL},
 };
 
 static int
@@ -73,7 +92,7 @@ th_mark_cb(void *ud, const struct bmc_product *p)
 {
   struct th_mark *m = ud;
 
-  m->rc = m->ti->host->product_set(m->ti->ctx, p->sku, "bm_listing_id",
+  m->rc = m->ti->host->product_set(m->ti->ctx, p->sku, "shop_id", NULL,
                                    m->value);
   return m->rc;
 }
@@ -111,12 +130,27 @@ th_ping(struct th_inst *ti, char *errbuf, size_t errlen)
 }
 
 static int
-th_run(void *inst, const char *action, char *errbuf, size_t errlen)
+th_run(void *inst, const char *action, const char *const *items,
+       size_t n_items, char *errbuf, size_t errlen)
 {
   struct th_inst *ti = inst;
   char tok[128];
   int created = 0;
+  size_t i;
 
+  if(strcmp(action, "select") == 0) {
+    th_ctl.n_items = n_items;
+    th_ctl.items[0] = '\0';
+    for(i = 0; i < n_items; i++) {
+      size_t len = strlen(th_ctl.items);
+
+      snprintf(th_ctl.items + len, sizeof(th_ctl.items) - len, "%s,",
+               items[i]);
+      ti->host->item_error(ti->ctx, items[i], "remote_reject",
+                           "refused (test)");
+    }
+    return BMC_OK;
+  }
   if(strcmp(action, "ping") == 0)
     return th_ping(ti, errbuf, errlen);
   if(strcmp(action, "order") == 0) {
@@ -169,7 +203,25 @@ const struct bmc_plugin_api th_plugin = {
   "tplug", "Test Plugin", "9.8.7",
   th_settings, sizeof(th_settings) / sizeof(th_settings[0]),
   th_actions, sizeof(th_actions) / sizeof(th_actions[0]),
-  th_create, th_run, th_destroy, th_strerror};
+  th_create, th_run, th_destroy, th_strerror,
+  th_props, sizeof(th_props) / sizeof(th_props[0]), "us|uk"};
+
+int
+th_copy_file(const char *from, const char *to)
+{
+  char buf[8192];
+  FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+  size_t got;
+  int ok = in && out;
+
+  while(ok && (got = fread(buf, 1, sizeof(buf), in)) > 0)
+    ok = fwrite(buf, 1, got, out) == got;
+  if(in && fclose(in) != 0)
+    ok = 0;
+  if(out && fclose(out) != 0)
+    ok = 0;
+  return ok;
+}
 
 void
 th_tmpdir(char *dir, size_t len)

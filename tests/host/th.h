@@ -22,6 +22,8 @@ struct th_ctl {
   int last_rc;            /* rc of the last host service call */
   int reenter_rc;         /* rc of hs_run_action() from inside a run */
   int runs;               /* "ping" runs */
+  size_t n_items;         /* selection of the last "select" run */
+  char items[512];        /* its items, each followed by ',' */
 };
 extern struct th_ctl th_ctl;
 
@@ -40,6 +42,8 @@ int th_log_has(struct hs_host *h, int64_t job, const char *text,
                int errors_only);
 /* Number of error-queue entries whose message or item contains text. */
 int th_errors_with(struct hs_host *h, const char *text);
+/* Copy a file (a saved store into a temporary directory); 1 on success. */
+int th_copy_file(const char *from, const char *to);
 /* Remove the temporary directory and its files. */
 void th_rmdir(const char *dir);
 

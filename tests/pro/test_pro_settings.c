@@ -173,7 +173,7 @@ check_plugin_refuses_key(const char *key, const char *expect)
   CU_ASSERT_EQUAL_FATAL(api->create(&fake, ctx, &inst, err, sizeof(err)),
                         BMC_OK);
   err[0] = '\0';
-  CU_ASSERT_EQUAL(api->run(inst, "test_settings", err, sizeof(err)),
+  CU_ASSERT_EQUAL(api->run(inst, "test_settings", NULL, 0, err, sizeof(err)),
                   BMC_ERR_CONFIG);
   CU_ASSERT_PTR_NOT_NULL(strstr(err, expect));
   CU_ASSERT_PTR_NULL(strstr(err, "pk_test"));

@@ -47,11 +47,15 @@ seed_catalog(struct tw_env *e, long n)
   snprintf(path, sizeof(path), "%s/bulk.csv", e->dir);
   if(!(f = fopen(path, "w")))
     return -1;
-  fprintf(f, "ProductID,BackmarketTitle,SitePrice,AvailableQty\n");
+  /* the host's columns and the channel's properties (a per-market price,
+   * the listing switch) the product page draws */
+  fprintf(f, "ProductID,Title,SitePrice,AvailableQty,WebListed,WebPrice_us"
+          "\n");
   for(i = 0; i < n; i++)
-    fprintf(f, "REF-%07ld,Refurbished %s %ld GB grade %c,%ld.%02ld,%ld\n", i,
-            i % 3 ? "iPhone 12" : "Galaxy S21", 64L << (i % 3),
-            (char)('A' + i % 4), 100 + i % 700, i % 100, i % 9);
+    fprintf(f, "REF-%07ld,Refurbished %s %ld GB grade %c,%ld.%02ld,%ld,%s,"
+            "%ld.%02ld\n", i, i % 3 ? "iPhone 12" : "Galaxy S21",
+            64L << (i % 3), (char)('A' + i % 4), 100 + i % 700, i % 100,
+            i % 9, i % 2 ? "True" : "False", 90 + i % 700, i % 100);
   if(fclose(f))
     return -1;
   if(hs_products_import_csv(e->h, TW_COMPANY, path, 0, NULL, NULL, &st, err,

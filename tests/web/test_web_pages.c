@@ -378,6 +378,54 @@ test_catalog_pager(void)
   tw_resp_free(&r);
 }
 
+/* The product page draws the channel's declared properties: its panels,
+ * a market's own value, defaults, and Ready with its reasons per market
+ * (escaped), all from the declaration. */
+static void
+test_product_properties(void)
+{
+  struct hs_product p;
+  struct tw_resp r;
+  char err[256];
+  int64_t job = 0;
+  int st = 0;
+
+  hs_product_init(&p);
+  p.sku = "PROP-1";
+  p.title = "Pixel 7";
+  CU_ASSERT_EQUAL_FATAL(hs_product_upsert(env.h, TW_COMPANY, &p, NULL, err,
+                                          sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_product_prop_set(env.h, TW_COMPANY, TW_PLUGIN, "PROP-1",
+                                      "wprice", "us", "279.00", err,
+                                      sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_product_prop_set(env.h, TW_COMPANY, TW_PLUGIN, "PROP-1",
+                                      "wnote", NULL, "two\nlines", err,
+                                      sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(tw_get(&env, &admin, "/product?c=" TW_COMPANY_Q
+                         "&sku=PROP-1", &r), 200);
+  CU_ASSERT_TRUE(has(&r, "<h2>Web Test Channel: General</h2>"));
+  CU_ASSERT_TRUE(has(&r, "<h2>Web Test Channel: Pricing</h2>"));
+  CU_ASSERT_TRUE(has(&r, "Web Price <span class=\"help\">us</span></th>"
+                     "<td>279.00"));
+  CU_ASSERT_TRUE(has(&r, "<th>Listed</th><td>false <span class=\"help\">"
+                     "(default)"));
+  CU_ASSERT_TRUE(has(&r, "(not checked yet)"));
+  tw_resp_free(&r);
+  CU_ASSERT_EQUAL(hs_run_action_items(env.h, TW_COMPANY, TW_PLUGIN, "check",
+                                      (const char *const[]){"PROP-1"}, 1,
+                                      &job, &st, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(st, HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(tw_get(&env, &admin, "/product?c=" TW_COMPANY_Q
+                         "&sku=PROP-1", &r), 200);
+  CU_ASSERT_TRUE(has(&r, "id=\"wready-uk\" title=\"no &lt;price&gt;\">No"));
+  CU_ASSERT_TRUE(has(&r, "title=\"uk: no &lt;price&gt;; us: fine\">No"));
+  CU_ASSERT_TRUE(has(&r, "Ready <span class=\"help\">us</span></th><td>"
+                     "<span class=\"yes\">Yes</span>"));
+  CU_ASSERT_FALSE(has(&r, "Ready: why not"));
+  CU_ASSERT_FALSE(has(&r, "<price>"));
+  tw_resp_free(&r);
+}
+
 static int
 audit_has_run(void *ud, const struct hs_audit_row *a)
 {
@@ -436,6 +484,7 @@ static const struct cu_case cases[] = {
   {"web_pages", "action_refused", test_action_refused},
   {"web_pages", "hostile_title", test_hostile_title},
   {"web_pages", "catalog_pager", test_catalog_pager},
+  {"web_pages", "product_properties", test_product_properties},
   {"web_pages", "audit_rows", test_audit_rows},
   {"web_pages", "headers_and_unknown", test_headers_and_unknown},
 };

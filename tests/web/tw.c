@@ -1,6 +1,7 @@
 /*
  * tw.c -- fixture of the web Toolbox tests (see tw.h): the in-memory
- * plugin wplug, the store, the server and a libcurl browser.
+ * plugin wplug (with product properties and a Ready check), the store,
+ * the server and a libcurl browser.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -40,7 +41,47 @@ static const struct bmc_action tw_actions[] = {
   {"echo", "Echo", 0, BMC_ACTION_MANUAL, NULL},
   {"block", "Long Import", 0, BMC_ACTION_MANUAL, NULL},
   {"sync", "Sync", 300, BMC_ACTION_SCHEDULED, "sync"},
+  {"check", "Ready Check", 0, BMC_ACTION_MANUAL | BMC_ACTION_SKUS, NULL},
 };
+
+/* The product page draws these from the declaration: panels, labels, a
+ * per-market price, the Ready verdict with its reasons per market. */
+static const struct bmc_property tw_props[] = {
+  {"wlisted", BMC_SET_BOOL, "WebListed", "Listed", "General", "false", 0, 0,
+   0, NULL, BMC_PROP_LISTS | BMC_PROP_PER_MARKET, "Offered on the channel"},
+  {"wready", BMC_SET_ENUM, NULL, "Ready", "General", NULL, 0, 0, 0, "Yes|No",
+   BMC_PROP_PLUGIN_OWNED | BMC_PROP_PER_MARKET | BMC_PROP_READY,
+   "Can be posted"},
+  {"wready_why", BMC_SET_STRING, NULL, "Ready: why not", "General", NULL, 0,
+   500, 0, NULL,
+   BMC_PROP_PLUGIN_OWNED | BMC_PROP_PER_MARKET | BMC_PROP_READY_REASONS,
+   "What is missing"},
+  {"wnote", BMC_SET_STRING, "WebNote", "Note", "General", NULL, 0, 200, 0,
+   NULL, BMC_PROP_MULTILINE, "Free text"},
+  {"wprice", BMC_SET_DECIMAL, "WebPrice", "Web Price", "Pricing", NULL, 0,
+   1000000, 2, NULL, BMC_PROP_PER_MARKET, "Price per market"},
+};
+
+/* "check": No for market uk (no price there), Yes for us and overall. */
+static int
+tw_check(void *ud, const struct bmc_product *p)
+{
+  struct tw_inst *ti = ud;
+  int rc;
+
+  rc = ti->host->product_set(ti->ctx, p->sku, "wready", "", "No");
+  if(!rc)
+    rc = ti->host->product_set(ti->ctx, p->sku, "wready_why", "",
+                               "uk: no <price>; us: fine");
+  if(!rc)
+    rc = ti->host->product_set(ti->ctx, p->sku, "wready", "uk", "No");
+  if(!rc)
+    rc = ti->host->product_set(ti->ctx, p->sku, "wready_why", "uk",
+                               "no <price>");
+  if(!rc)
+    rc = ti->host->product_set(ti->ctx, p->sku, "wready", "us", "Yes");
+  return rc;
+}
 
 static int
 tw_create(const struct bmc_host_api *host, void *ctx, void **inst,
@@ -59,9 +100,18 @@ tw_create(const struct bmc_host_api *host, void *ctx, void **inst,
 }
 
 static int
-tw_run(void *inst, const char *action, char *errbuf, size_t errlen)
+tw_run(void *inst, const char *action, const char *const *items,
+       size_t n_items, char *errbuf, size_t errlen)
 {
   struct tw_inst *ti = inst;
+  size_t i;
+  int rc = BMC_OK;
+
+  if(strcmp(action, "check") == 0) {
+    for(i = 0; !rc && i < n_items; i++)
+      rc = ti->host->product_get(ti->ctx, items[i], tw_check, ti);
+    return n_items ? rc : ti->host->catalog_each(ti->ctx, 0, tw_check, ti);
+  }
 
   if(strcmp(action, "block") == 0) {
     ti->host->job_progress(ti->ctx, 1, 4);
@@ -104,7 +154,7 @@ static const struct bmc_plugin_api tw_plugin = {
   TW_PLUGIN, "Web Test Channel", "1.0.0", tw_settings,
   sizeof(tw_settings) / sizeof(tw_settings[0]), tw_actions,
   sizeof(tw_actions) / sizeof(tw_actions[0]), tw_create, tw_run, tw_destroy,
-  tw_strerror};
+  tw_strerror, tw_props, sizeof(tw_props) / sizeof(tw_props[0]), "us|uk"};
 
 int
 tw_block_wait_entered(void)

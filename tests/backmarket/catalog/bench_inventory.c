@@ -157,11 +157,11 @@ seed(struct cat_fx *f, int n, const int32_t *stock, const uint8_t *touched)
     snprintf(uuid, sizeof(uuid), "00000000-0000-4000-8000-%012d", i);
     hs_product_init(&p);
     p.sku = sku;
-    p.enabled = 1;
     p.available_qty = stock[i];
-    p.price = "100.00";
     if(hs_product_upsert(f->h, CAT_COMPANY, &p, NULL, err, sizeof(err)) ||
-       api->product_set(ctx, sku, "bm_listing_id", uuid))
+       cat_pset(f, sku, "enabled", NULL, "true") ||
+       cat_pset(f, sku, "price", NULL, "100.00") ||
+       api->product_set(ctx, sku, "bm_listing_id", NULL, uuid))
       return -1;
     snprintf(key, sizeof(key), BM_KEY_QTY "%s", sku);
     snprintf(body, sizeof(body), "%d", (int)stock[i]);
@@ -271,8 +271,8 @@ static int
 naive_row(void *ud, const struct bmc_product *p)
 {
   struct naive_ctx *c = ud;
-  int64_t q = bm_qty_compute(p->available_qty, p->safety_qty, p->max_qty,
-                             NULL);
+  /* the naive push ignores per-product Safety/Max Qty */
+  int64_t q = bm_qty_compute(p->available_qty, -1, -1, NULL);
   int w;
 
   if(!c->rows)

@@ -150,6 +150,25 @@ cat_sim_qty(struct cat_fx *f, const char *sku)
   return q;
 }
 
+const char *
+cat_sim_market(struct cat_fx *f, const char *sku, const char *market,
+               const char *field)
+{
+  static char buf[600];
+  struct json_object *o = NULL, *ms, *m, *v;
+  char path[256];
+
+  buf[0] = '\0';
+  snprintf(path, sizeof(path), "/_sim/listings/%s", sku);
+  if(cat_sim(f, "GET", path, NULL, &o) == 200 && o &&
+     json_object_object_get_ex(o, "markets", &ms) &&
+     json_object_object_get_ex(ms, market, &m) &&
+     json_object_object_get_ex(m, field, &v) && v)
+    snprintf(buf, sizeof(buf), "%s", json_object_get_string(v));
+  json_object_put(o);
+  return buf;
+}
+
 int64_t
 cat_log_seq(struct cat_fx *f)
 {
@@ -198,34 +217,61 @@ cat_product(struct cat_fx *f, const char *sku, int64_t qty,
 
   hs_product_init(&p);
   p.sku = sku;
-  p.enabled = 1;
   p.available_qty = qty;
-  p.price = price;
   rc = hs_product_upsert(f->h, CAT_COMPANY, &p, NULL, err, sizeof(err));
   if(rc) {
     fprintf(stderr, "product %s: %s\n", sku, err);
     return rc;
   }
-  if(listing_id) {
-    const struct bmc_host_api *api;
-    void *ctx;
-
-    rc = hs_host_services(f->h, CAT_COMPANY, CAT_PLUGIN, &api, &ctx);
-    if(!rc)
-      rc = api->product_set(ctx, sku, "bm_listing_id", listing_id);
-  }
+  rc = cat_pset(f, sku, "enabled", NULL, "true");
+  if(!rc && price)
+    rc = cat_pset(f, sku, "price", NULL, price);
+  if(!rc && listing_id)
+    rc = cat_listing_id(f, sku, listing_id);
   return rc;
+}
+
+int
+cat_pset(struct cat_fx *f, const char *sku, const char *key,
+         const char *market, const char *value)
+{
+  char err[512];
+  int rc = hs_product_prop_set(f->h, CAT_COMPANY, CAT_PLUGIN, sku, key,
+                               market, value, err, sizeof(err));
+
+  if(rc)
+    fprintf(stderr, "product %s %s: %s\n", sku, key, err);
+  return rc;
+}
+
+int
+cat_listing_id(struct cat_fx *f, const char *sku, const char *listing_id)
+{
+  const struct bmc_host_api *api;
+  void *ctx;
+  int rc;
+
+  rc = hs_host_services(f->h, CAT_COMPANY, CAT_PLUGIN, &api, &ctx);
+  return rc ? rc : api->product_set(ctx, sku, "bm_listing_id", NULL,
+                                    listing_id);
+}
+
+const char *
+cat_prop_m(struct cat_fx *f, const char *sku, const char *key,
+           const char *market)
+{
+  static char buf[2048];
+
+  if(hs_product_prop_get_market(f->h, CAT_COMPANY, CAT_PLUGIN, sku, key,
+                                market ? market : "", buf, sizeof(buf)))
+    buf[0] = '\0';
+  return buf;
 }
 
 const char *
 cat_prop(struct cat_fx *f, const char *sku, const char *key)
 {
-  static char buf[2048];
-
-  if(hs_product_prop_get(f->h, CAT_COMPANY, CAT_PLUGIN, sku, key, buf,
-                         sizeof(buf)))
-    buf[0] = '\0';
-  return buf;
+  return cat_prop_m(f, sku, key, NULL);
 }
 
 int

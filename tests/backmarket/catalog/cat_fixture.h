@@ -58,6 +58,10 @@ int cat_listing(struct cat_fx *f, const char *sku, int64_t qty,
                 const char *market, const char *price, char *uuid);
 /* The sim's quantity of a listing by SKU (-1 when unknown). */
 int64_t cat_sim_qty(struct cat_fx *f, const char *sku);
+/* A field of one market of a sim listing as text ("" when absent;
+ * borrowed until the next call), e.g. ("SKU-A", "en-gb", "price"). */
+const char *cat_sim_market(struct cat_fx *f, const char *sku,
+                           const char *market, const char *field);
 /* Last request-log sequence number (to count requests made after it). */
 int64_t cat_log_seq(struct cat_fx *f);
 /* Requests after seq whose "METHOD path" starts with prefix (e.g.
@@ -68,11 +72,22 @@ int cat_log_count(struct cat_fx *f, int64_t seq, const char *prefix,
 /* The sim's 429 count. */
 int64_t cat_sim_429(struct cat_fx *f);
 
-/* A simple enabled product with listing id (may be NULL) and stock. */
+/* A simple enabled product with listing id (may be NULL), stock and
+ * Back Market price (may be NULL). */
 int cat_product(struct cat_fx *f, const char *sku, int64_t qty,
                 const char *listing_id, const char *price);
-/* The plugin-set property of a product ("" when unset). */
+/* A Back Market property set as a seller would (market NULL = global;
+ * value NULL clears).  0 or the rc (message to stderr). */
+int cat_pset(struct cat_fx *f, const char *sku, const char *key,
+             const char *market, const char *value);
+/* The listing id, set as the plugin would. */
+int cat_listing_id(struct cat_fx *f, const char *sku,
+                   const char *listing_id);
+/* A stored property value of a product ("" when unset; borrowed until the
+ * next call); _m for one market. */
 const char *cat_prop(struct cat_fx *f, const char *sku, const char *key);
+const char *cat_prop_m(struct cat_fx *f, const char *sku, const char *key,
+                       const char *market);
 /* 1 when the job's log has a line containing needle. */
 int cat_job_log_has(struct cat_fx *f, int64_t job_id, const char *needle);
 /* Item errors with this sku and code (code NULL = any) whose message

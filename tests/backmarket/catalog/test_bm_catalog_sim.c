@@ -98,18 +98,7 @@ test_inventory_only_changes(void)
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/", NULL, NULL), 0);
   /* a product max of 0 lifts the cap: 50 - 1 = 49 */
-  {
-    struct hs_product p;
-    char err[200];
-
-    hs_product_init(&p);
-    p.sku = "SKU-B";
-    p.enabled = 1;
-    p.available_qty = 50;
-    p.max_qty = 0;
-    CU_ASSERT_EQUAL(hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err,
-                                      sizeof(err)), 0);
-  }
+  CU_ASSERT_EQUAL(cat_pset(&fx, "SKU-B", "max_qty", NULL, "0"), 0);
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-B"), 49);
   /* filtered products: SKU-B is left out of the upload (zero_disabled off:
@@ -125,11 +114,11 @@ test_inventory_only_changes(void)
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL), 1);
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 5);
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-B"), 49);
-  /* Custom Inventory Calculation: half of 6, minus safety 1 = 2 */
+  /* Custom Inventory Calculation (the host's, test_custom_inventory_calc):
+   * on without one for the company, the available quantity is used */
   CU_ASSERT_EQUAL(cat_set(&fx, "custom_inventory_calc", "true"), 0);
-  CU_ASSERT_EQUAL(cat_set(&fx, "custom_inventory_percent", "50"), 0);
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
-  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 2);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 5);
   /* a bad filter fails the job with a message naming the setting */
   CU_ASSERT_EQUAL(cat_set(&fx, "product_filter", "colour=red"), 0);
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_FAILED);
@@ -142,26 +131,13 @@ static int
 zd_product(const char *sku, const char *merchant_sku, int enabled,
            int64_t qty, const char *listing_id)
 {
-  const struct bmc_host_api *api;
-  struct hs_product p;
-  char err[256];
-  void *ctx;
-  int rc;
+  int rc = cat_product(&fx, sku, qty, listing_id, NULL);
 
-  hs_product_init(&p);
-  p.sku = sku;
-  p.merchant_sku = merchant_sku;
-  p.enabled = enabled;
-  p.available_qty = qty;
-  rc = hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err, sizeof(err));
-  if(rc) {
-    fprintf(stderr, "product %s: %s\n", sku, err);
-    return rc;
-  }
-  if(!listing_id)
-    return 0;
-  rc = hs_host_services(fx.h, CAT_COMPANY, CAT_PLUGIN, &api, &ctx);
-  return rc ? rc : api->product_set(ctx, sku, "bm_listing_id", listing_id);
+  if(!rc && merchant_sku)
+    rc = cat_pset(&fx, sku, "merchant_sku", NULL, merchant_sku);
+  if(!rc)
+    rc = cat_pset(&fx, sku, "enabled", NULL, enabled ? "true" : "false");
+  return rc;
 }
 
 /* zero_disabled (default on): a listed product Back Market holds with
@@ -330,6 +306,8 @@ test_prices_per_market(void)
   char uuid[40], err[200];
   int64_t seq;
 
+  /* see test_prices_two_currencies for markets in other currencies */
+
   if(setup(1, "fr-fr,en-gb,sv-se"))
     return;
   cat_listing(&fx, "SKU-P", 3, "fr-fr", "400.00", uuid);
@@ -338,21 +316,18 @@ test_prices_per_market(void)
                            "\"quantity\": 2, \"markets\": {\"fr-fr\": "
                            "{\"price\": \"500.00\", \"max_price\": "
                            "\"550.00\"}}}"), 201);
-  hs_product_init(&p);
-  p.sku = "SKU-P";
-  p.enabled = 1;
-  p.available_qty = 3;
-  p.price = "449.90";
-  p.min_price = "420.00";
-  CU_ASSERT_EQUAL(hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err,
-                                    sizeof(err)), 0);
+  CU_ASSERT_EQUAL(cat_product(&fx, "SKU-P", 3, NULL, "449.90"), 0);
+  CU_ASSERT_EQUAL(cat_pset(&fx, "SKU-P", "min_price", NULL, "420.00"), 0);
+  /* each market in another currency has its own price */
+  CU_ASSERT_EQUAL(cat_pset(&fx, "SKU-P", "price", "en-gb", "389.90"), 0);
+  CU_ASSERT_EQUAL(cat_pset(&fx, "SKU-P", "price", "sv-se", "4890.00"), 0);
   hs_product_init(&p);
   p.sku = "SKU-MAX";
-  p.enabled = 1;
   p.available_qty = 2;
   p.site_price = "600.00"; /* no Back Market price: the site price */
   CU_ASSERT_EQUAL(hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err,
                                     sizeof(err)), 0);
+  CU_ASSERT_EQUAL(cat_pset(&fx, "SKU-MAX", "enabled", NULL, "true"), 0);
   CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
                   HS_JOB_COMPLETED);
   seq = cat_log_seq(&fx);
@@ -360,10 +335,17 @@ test_prices_per_market(void)
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
                                 "\"price\":\"449.90\",\"currency\":\"EUR\","
                                 "\"min_price\":\"420.00\"", "fr-fr"), 1);
+  /* en-gb and sv-se: SKU-P's own prices (SKU-MAX has none there and no
+   * rule applies: not published) */
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
-                                "\"currency\":\"GBP\"", "en-gb"), 2);
+                                "\"currency\":\"GBP\"", "en-gb"), 1);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
-                                "\"currency\":\"SEK\"", "sv-se"), 2);
+                                "\"price\":\"389.90\",\"currency\":\"GBP\"",
+                                "en-gb"), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"currency\":\"SEK\"", "sv-se"), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
+                                "\"449.90\"", "en-gb"), 0);
   /* SKU-MAX at 600 is above fr-fr's max_price 550: reported, not sent */
   CU_ASSERT_EQUAL(cat_item_errors(&fx, "SKU-MAX", "price_above_max",
                                   "max_price 550.00"), 1);
@@ -381,17 +363,13 @@ test_prices_per_market(void)
 static int
 repriced_product(const char *sku, const char *price, const char *min)
 {
-  struct hs_product p;
-  char err[200];
+  int rc = cat_product(&fx, sku, 2, NULL, price);
 
-  hs_product_init(&p);
-  p.sku = sku;
-  p.enabled = 1;
-  p.available_qty = 2;
-  p.price = price;
-  p.min_price = min;
-  p.repricing = 1;
-  return hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err, sizeof(err));
+  if(!rc)
+    rc = cat_pset(&fx, sku, "min_price", NULL, min);
+  if(!rc)
+    rc = cat_pset(&fx, sku, "repricing", NULL, "true");
+  return rc;
 }
 
 /* The repricer: price_to_win between min and default is applied; outside
@@ -459,23 +437,28 @@ creation_product(const char *sku, const char *product_id, const char *ean)
 {
   struct hs_product p;
   char err[200];
+  int rc;
 
   hs_product_init(&p);
   p.sku = sku;
-  p.enabled = 1;
   p.title = "iPhone 12 64GB Black";
   p.description = "Unlocked, fully tested";
   p.ean = ean;
   p.image_url = "https://img.example.com/ip12.jpg";
-  p.category = "smartphones";
   p.weight_lbs = "0.4";
-  p.warranty_months = 12;
-  p.grade = "1";
-  p.bm_product_id = product_id;
-  p.price = "299.00";
   p.available_qty = 4;
   p.device_type = "phone";
-  return hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err, sizeof(err));
+  rc = hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err, sizeof(err));
+  if(rc)
+    return rc;
+  if(cat_pset(&fx, sku, "enabled", NULL, "true") ||
+     cat_pset(&fx, sku, "category", NULL, "smartphones") ||
+     cat_pset(&fx, sku, "warranty_months", NULL, "12") ||
+     cat_pset(&fx, sku, "grade", NULL, "1") ||
+     cat_pset(&fx, sku, "bm_product_id", NULL, product_id) ||
+     cat_pset(&fx, sku, "price", NULL, "299.00"))
+    return -1;
+  return 0;
 }
 
 /* Ready To Post for every product, then one bulk creation task with a
@@ -576,7 +559,8 @@ test_bulk_task_failed(void)
 
 /* Yen has no minor unit: 449.00 goes as "449" with currency JPY on the
  * Japanese market (AP platform); a price with sen is refused before
- * anything is sent. */
+ * anything is sent; the Australian market gets its own AUD price, never
+ * the yen number as dollars. */
 static void
 test_prices_jpy(void)
 {
@@ -589,6 +573,7 @@ test_prices_jpy(void)
   cat_listing(&fx, "JP-1", 2, "ja-jp", "400", NULL);
   cat_listing(&fx, "JP-2", 2, "ja-jp", "400", NULL);
   cat_product(&fx, "JP-1", 2, NULL, "44900.00");
+  cat_pset(&fx, "JP-1", "price", "en-au", "459.00");
   cat_product(&fx, "JP-2", 2, NULL, "449.50");
   CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
                   HS_JOB_COMPLETED);
@@ -598,8 +583,10 @@ test_prices_jpy(void)
                                 "\"price\":\"44900\",\"currency\":\"JPY\"",
                                 "ja-jp"), 1);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/",
-                                "\"price\":\"44900.00\",\"currency\":\"AUD\"",
+                                "\"price\":\"459.00\",\"currency\":\"AUD\"",
                                 "en-au"), 1);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", "44900",
+                                "en-au"), 0);
   CU_ASSERT_EQUAL(cat_item_errors(&fx, "JP-2", "price_invalid", "JPY"), 1);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", "449.5",
                                 "ja-jp"), 0);

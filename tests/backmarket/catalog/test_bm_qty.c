@@ -1,8 +1,8 @@
 /*
  * test_bm_qty.c -- unit tests of the quantity formula sent to Back Market
  * (bm_qty.c): every combination of product safety/max (set, default, none)
- * with company defaults, the custom-calculation percent, negative and zero
- * stock.
+ * with company defaults, negative and zero stock.  (The Custom Inventory
+ * Calculation is the host's now: tests/host/test_props.c.)
  */
 #include <CUnit/Basic.h>
 #include <stdint.h>
@@ -12,7 +12,7 @@
 
 /* The formula written out the long way, for the exhaustive comparison. */
 static int64_t
-ref_qty(int64_t avail, int safety, int max, int dsafety, int dmax, int pct)
+ref_qty(int64_t avail, int safety, int max, int dsafety, int dmax)
 {
   int64_t s = safety >= 0 ? safety : dsafety;
   int64_t m = max >= 0 ? max : dmax;
@@ -20,7 +20,7 @@ ref_qty(int64_t avail, int safety, int max, int dsafety, int dmax, int pct)
 
   if(avail <= 0)
     return 0;
-  q = avail * pct / 100 - s;
+  q = avail - s;
   if(q < 0)
     q = 0;
   if(m > 0 && q > m)
@@ -31,7 +31,7 @@ ref_qty(int64_t avail, int safety, int max, int dsafety, int dmax, int pct)
 static void
 test_examples(void)
 {
-  struct bm_qty_defaults d = {2, 10, 100};
+  struct bm_qty_defaults d = {2, 10};
 
   /* product unset -> company defaults: 15 - 2 = 13, capped at 10 */
   CU_ASSERT_EQUAL(bm_qty_compute(15, -1, -1, &d), 10);
@@ -55,47 +55,29 @@ test_examples(void)
 }
 
 static void
-test_percent(void)
-{
-  struct bm_qty_defaults d = {0, 0, 50};
-
-  /* Custom Inventory Calculation: half the stock, rounded down */
-  CU_ASSERT_EQUAL(bm_qty_compute(9, -1, -1, &d), 4);
-  CU_ASSERT_EQUAL(bm_qty_compute(1, -1, -1, &d), 0);
-  d.safety = 1;
-  CU_ASSERT_EQUAL(bm_qty_compute(10, -1, -1, &d), 4);
-  d.percent = 0; /* out of range -> 100 % */
-  CU_ASSERT_EQUAL(bm_qty_compute(10, -1, -1, &d), 9);
-}
-
-static void
 test_exhaustive(void)
 {
   static const int64_t avail[] = {-5, -1, 0, 1, 2, 3, 5, 8, 13, 100, 101};
   static const int prod[] = {-1, 0, 1, 2, 5, 20};
   static const int def[] = {0, 1, 3, 10};
-  static const int pct[] = {1, 33, 50, 100};
   struct bm_qty_defaults d;
-  size_t a, s, m, ds, dm, pc;
+  size_t a, s, m, ds, dm;
   int bad = 0;
 
   for(a = 0; a < sizeof(avail) / sizeof(avail[0]); a++)
     for(s = 0; s < sizeof(prod) / sizeof(prod[0]); s++)
       for(m = 0; m < sizeof(prod) / sizeof(prod[0]); m++)
         for(ds = 0; ds < sizeof(def) / sizeof(def[0]); ds++)
-          for(dm = 0; dm < sizeof(def) / sizeof(def[0]); dm++)
-            for(pc = 0; pc < sizeof(pct) / sizeof(pct[0]); pc++) {
-              int64_t got, want;
+          for(dm = 0; dm < sizeof(def) / sizeof(def[0]); dm++) {
+            int64_t got, want;
 
-              d.safety = def[ds];
-              d.max = def[dm];
-              d.percent = pct[pc];
-              got = bm_qty_compute(avail[a], prod[s], prod[m], &d);
-              want = ref_qty(avail[a], prod[s], prod[m], def[ds], def[dm],
-                             pct[pc]);
-              if(got != want || got < 0)
-                bad++;
-            }
+            d.safety = def[ds];
+            d.max = def[dm];
+            got = bm_qty_compute(avail[a], prod[s], prod[m], &d);
+            want = ref_qty(avail[a], prod[s], prod[m], def[ds], def[dm]);
+            if(got != want || got < 0)
+              bad++;
+          }
   CU_ASSERT_EQUAL(bad, 0);
 }
 
@@ -125,7 +107,6 @@ main(int argc, char **argv)
 {
   static const struct cu_case cases[] = {
     {"bm_qty", "company defaults, overrides, caps", test_examples},
-    {"bm_qty", "custom inventory percent", test_percent},
     {"bm_qty", "every safety/max/default combination", test_exhaustive},
     {"bm_qty", "SKU-line plan: sell-outs first, reserve, pace", test_plan},
   };

@@ -1,7 +1,8 @@
 /*
- * test_bm_ready.c -- unit tests of Ready To Post (bm_ready.c), the
- * eligibility rules (bm_rules.c, incl. the shipped default rules file),
- * grades, EAN check digits and the filtered-products rule (bm_filter.c).
+ * test_bm_ready.c -- unit tests of Ready To Post (bm_ready.c, product and
+ * per market), the eligibility rules (bm_rules.c, incl. the shipped
+ * default rules file), grades, EAN check digits and the filtered-products
+ * rule (bm_filter.c), on products carrying the plugin's properties.
  * Every failure reason a seller can see is asserted.
  */
 #include <CUnit/Basic.h>
@@ -10,49 +11,44 @@
 
 #include "bm_catalog_side.h"
 #include "cu_main.h"
+#include "tprod.h"
 
 static struct bm_rules *g_rules; /* the shipped default rules file */
 
 /* A product that is ready to post: a 2020 laptop that passes every rule. */
-static struct bmc_product
-good_product(void)
+static void
+good_product(struct tprod *t)
 {
-  struct bmc_product p;
-
-  memset(&p, 0, sizeof(p));
-  p.size = sizeof(p);
-  p.sku = "LAP-1";
-  p.enabled = 1;
-  p.title = "Dell Latitude 7410";
-  p.description = "14-inch business laptop, fully tested";
-  p.ean = "4006381333931";
-  p.image_url = "https://img.example.com/lat7410.jpg";
-  p.category = "laptops";
-  p.weight_lbs = "3.10";
-  p.warranty_months = 12;
-  p.grade = "GOOD";
-  p.bm_product_id = "6d4ad966-db97-4d88-b409-b28cc2a0f8c9";
-  p.site_price = "449.00";
-  p.safety_qty = -1;
-  p.max_qty = -1;
-  p.available_qty = 3;
-  p.device_type = "laptop";
-  p.cpu = "Intel Core i5-10310U";
-  p.storage_type = "SSD";
-  p.storage_gb = 256;
-  p.ram_gb = 16;
-  p.release_year = 2020;
-  return p;
+  tprod_init(t, "LAP-1");
+  t->p.title = "Dell Latitude 7410";
+  t->p.description = "14-inch business laptop, fully tested";
+  t->p.ean = "4006381333931";
+  t->p.image_url = "https://img.example.com/lat7410.jpg";
+  t->p.weight_lbs = "3.10";
+  t->p.site_price = "449.00";
+  t->p.available_qty = 3;
+  t->p.device_type = "laptop";
+  t->p.cpu = "Intel Core i5-10310U";
+  t->p.storage_type = "SSD";
+  t->p.storage_gb = 256;
+  t->p.ram_gb = 16;
+  t->p.release_year = 2020;
+  tprod_set(t, "enabled", "", "true");
+  tprod_set(t, "category", "", "laptops");
+  tprod_set(t, "warranty_months", "", "12");
+  tprod_set(t, "grade", "", "GOOD");
+  tprod_set(t, "bm_product_id", "", "6d4ad966-db97-4d88-b409-b28cc2a0f8c9");
 }
 
 /* Ready To Post must be No with exactly one reason containing `needle`. */
 static void
-expect_one(const struct bmc_product *p, const char *needle)
+expect_one(const struct tprod *t, const char *needle)
 {
+  struct bm_view v = tprod_view(t);
   struct bm_reasons r;
 
   bm_reasons_init(&r);
-  CU_ASSERT_EQUAL(bm_ready_check(p, g_rules, &r), 0);
+  CU_ASSERT_EQUAL(bm_ready_check(&v, g_rules, &r), 0);
   CU_ASSERT_EQUAL(r.count, 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(r.text, needle));
   if(r.count != 1 || !strstr(r.text, needle))
@@ -60,36 +56,61 @@ expect_one(const struct bmc_product *p, const char *needle)
             r.count, r.text);
 }
 
-static void
-test_ready(void)
+static int
+ready(const struct tprod *t)
 {
-  struct bmc_product p = good_product();
+  struct bm_view v = tprod_view(t);
   struct bm_reasons r;
 
   bm_reasons_init(&r);
-  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
+  return bm_ready_check(&v, g_rules, &r);
+}
+
+static void
+test_ready(void)
+{
+  struct tprod t;
+  struct bm_view v;
+  struct bm_reasons r;
+
+  good_product(&t);
+  v = tprod_view(&t);
+  bm_reasons_init(&r);
+  CU_ASSERT_EQUAL(bm_ready_check(&v, g_rules, &r), 1);
   CU_ASSERT_EQUAL(r.count, 0);
   CU_ASSERT_STRING_EQUAL(r.text, "");
+  /* Back Market's own title and description win over the generic ones */
+  tprod_set(&t, "bm_title", "", "Latitude 7410 (Back Market)");
+  v = tprod_view(&t);
+  CU_ASSERT_STRING_EQUAL(v.title, "Latitude 7410 (Back Market)");
+  t.p.title = NULL;
+  CU_ASSERT_EQUAL(ready(&t), 1);
   /* a phone is not governed by the computer rules */
-  p.device_type = "phone";
-  p.cpu = NULL;
-  p.ram_gb = -1;
-  p.storage_type = NULL;
-  p.storage_gb = -1;
-  p.release_year = -1;
-  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
+  t.p.device_type = "phone";
+  t.p.cpu = NULL;
+  t.p.ram_gb = -1;
+  t.p.storage_type = NULL;
+  t.p.storage_gb = -1;
+  t.p.release_year = -1;
+  CU_ASSERT_EQUAL(ready(&t), 1);
 }
 
 static void
 test_required_properties(void)
 {
-  struct bmc_product p;
+  struct tprod t;
 
 #define ONE(field, value, needle)                                          \
   do {                                                                     \
-    p = good_product();                                                    \
-    p.field = value;                                                       \
-    expect_one(&p, needle);                                                \
+    good_product(&t);                                                      \
+    t.p.field = value;                                                     \
+    expect_one(&t, needle);                                                \
+  } while(0)
+#define ONEP(key, value, needle)                                           \
+  do {                                                                     \
+    good_product(&t);                                                      \
+    tprod_set(&t, key, "", value);                                         \
+    expect_one(&t, needle);                                                \
   } while(0)
   ONE(title, NULL, "Title missing");
   ONE(title, "  ", "Title missing");
@@ -102,37 +123,84 @@ test_required_properties(void)
   ONE(weight_lbs, "-1", "Weight '-1'");
   ONE(image_url, NULL, "Image URL missing");
   ONE(image_url, "ftp://x.example/a.jpg", "not an http(s) URL");
-  ONE(category, "", "Category missing");
-  ONE(warranty_months, -1, "Warranty missing");
-  ONE(warranty_months, 6, "Warranty 6 months below the 12-month minimum");
-  ONE(grade, NULL, "Grade missing");
-  ONE(grade, "5", "Grade '5' invalid");
-  ONE(grade, "LIKE_NEW", "Grade 'LIKE_NEW' invalid");
-  ONE(bm_product_id, NULL, "Back Market product id missing");
-  ONE(site_price, NULL, "Price missing");
-  ONE(price, "12.345", "Price '12.345'");
-  ONE(price, "0.00", "Price '0.00'");
+  ONEP("category", NULL, "Category missing");
+  ONEP("warranty_months", NULL, "Warranty missing");
+  ONEP("warranty_months", "6", "Warranty 6 months below the 12-month minimum");
+  ONEP("grade", NULL, "Grade missing");
+  ONEP("grade", "5", "Grade '5' invalid");
+  ONEP("grade", "LIKE_NEW", "Grade 'LIKE_NEW' invalid");
+  ONEP("bm_product_id", NULL, "Back Market product id missing");
   ONE(available_qty, 0, "No available quantity (0)");
   ONE(available_qty, -2, "No available quantity (-2)");
 #undef ONE
+#undef ONEP
+}
+
+/* A market can be published with a price there and a warranty of at
+ * least 12 months there; the reasons name the market. */
+static void
+test_market_ready(void)
+{
+  struct bm_pricing rule, none;
+  struct tprod t;
+  struct bm_view v;
+  struct bm_reasons r;
+  char err[200];
+
+  CU_ASSERT_EQUAL_FATAL(bm_pricing_parse("fr-fr", "", "", "none", &none, err,
+                                         sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL_FATAL(bm_pricing_parse("fr-fr", "", "EUR:GBP=0.8571",
+                                         ".99", &rule, err, sizeof(err)),
+                        BMC_OK);
+  good_product(&t);
+  v = tprod_view(&t);
+  bm_reasons_init(&r);
+  /* fr-fr: the site price; de-de (EUR too): the same */
+  CU_ASSERT_EQUAL(bm_ready_market(&v, &none, "fr-fr", &r), 1);
+  CU_ASSERT_EQUAL(bm_ready_market(&v, &none, "de-de", &r), 1);
+  /* en-gb without a price of its own and without a rule: not published */
+  CU_ASSERT_EQUAL(bm_ready_market(&v, &none, "en-gb", &r), 0);
+  CU_ASSERT_STRING_EQUAL(r.text, "en-gb: no price of its own (GBP) and no "
+                         "pricing rule (exchange_rates)");
+  /* with the rule, or its own price, it can */
+  bm_reasons_init(&r);
+  CU_ASSERT_EQUAL(bm_ready_market(&v, &rule, "en-gb", &r), 1);
+  CU_ASSERT_EQUAL(bm_ready_market(&v, &rule, "sv-se", &r), 0);
+  CU_ASSERT_STRING_EQUAL(r.text, "sv-se: no price of its own (SEK) and no "
+                         "exchange rate for it in exchange_rates");
+  tprod_set(&t, "price", "sv-se", "4290.00");
+  v = tprod_view(&t);
+  bm_reasons_init(&r);
+  CU_ASSERT_EQUAL(bm_ready_market(&v, &none, "sv-se", &r), 1);
+  /* a market's own warranty below 12 months */
+  tprod_set(&t, "warranty_months", "sv-se", "6");
+  v = tprod_view(&t);
+  CU_ASSERT_EQUAL(bm_ready_market(&v, &none, "sv-se", &r), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.text, "sv-se: warranty 6 months below"));
+  /* a malformed price of a market is named */
+  tprod_set(&t, "price", "en-gb", "12.345");
+  v = tprod_view(&t);
+  bm_reasons_init(&r);
+  CU_ASSERT_EQUAL(bm_ready_market(&v, &rule, "en-gb", &r), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.text, "en-gb: price '12.345' is not a "
+                                "valid GBP amount"));
 }
 
 static void
 test_every_reason_listed(void)
 {
-  struct bmc_product p;
+  struct tprod t;
+  struct bm_view v;
   struct bm_reasons r;
 
-  memset(&p, 0, sizeof(p));
-  p.warranty_months = -1;
-  p.safety_qty = p.max_qty = -1;
-  p.storage_gb = p.ram_gb = p.release_year = -1;
-  p.device_type = "desktop";
+  tprod_init(&t, "X");
+  t.p.device_type = "desktop";
+  v = tprod_view(&t);
   bm_reasons_init(&r);
-  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 0);
+  CU_ASSERT_EQUAL(bm_ready_check(&v, g_rules, &r), 0);
   /* 10 properties + qty + 5 computer rules (cpu, storage type, size, ram,
    * year) */
-  CU_ASSERT_EQUAL(r.count, 16);
+  CU_ASSERT_EQUAL(r.count, 15);
   CU_ASSERT_PTR_NOT_NULL(strstr(r.text, "Title missing; Description missing"));
   CU_ASSERT_PTR_NOT_NULL(strstr(r.text, "CPU missing"));
   CU_ASSERT_PTR_NOT_NULL(strstr(r.text, "Release year missing"));
@@ -158,13 +226,13 @@ test_reasons_truncate(void)
 static void
 test_computer_rules(void)
 {
-  struct bmc_product p;
+  struct tprod t;
 
 #define RULE(field, value, needle)                                         \
   do {                                                                     \
-    p = good_product();                                                    \
-    p.field = value;                                                       \
-    expect_one(&p, needle);                                                \
+    good_product(&t);                                                      \
+    t.p.field = value;                                                     \
+    expect_one(&t, needle);                                                \
   } while(0)
   RULE(cpu, "Intel Core i5-7200U", "CPU 'Intel Core i5-7200U' is not Windows 11 capable (computers rule)");
   RULE(cpu, "Intel Core i7-920", "not Windows 11 capable");
@@ -195,62 +263,59 @@ test_allowed_cpus(void)
   };
   static const char *const types[] = {"desktop", "all_in_one", "gaming",
                                       "laptop"};
-  struct bmc_product p = good_product();
-  struct bm_reasons r;
+  struct tprod t;
   size_t i;
 
+  good_product(&t);
   for(i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-    p.cpu = ok[i];
-    bm_reasons_init(&r);
-    CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
-    if(r.count)
-      fprintf(stderr, "\n  %s refused: %s\n", ok[i], r.text);
+    t.p.cpu = ok[i];
+    CU_ASSERT_EQUAL(ready(&t), 1);
+    if(!ready(&t))
+      fprintf(stderr, "\n  %s refused\n", ok[i]);
   }
   /* the rule covers each computer type the seed names */
-  p.cpu = "Intel Core i5-6300U";
+  t.p.cpu = "Intel Core i5-6300U";
   for(i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-    p.device_type = types[i];
-    expect_one(&p, "not Windows 11 capable");
+    t.p.device_type = types[i];
+    expect_one(&t, "not Windows 11 capable");
   }
 }
 
 static void
 test_exceptions(void)
 {
-  struct bmc_product p = good_product();
-  struct bm_reasons r;
+  struct tprod t;
 
+  good_product(&t);
   /* Chromebook: eMMC, 4 GB RAM, 32 GB storage, Celeron is fine */
-  p.device_type = "chromebook";
-  p.cpu = "Intel Celeron N4020";
-  p.storage_type = "eMMC";
-  p.storage_gb = 32;
-  p.ram_gb = 4;
-  bm_reasons_init(&r);
-  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
-  p.ram_gb = 2;
-  expect_one(&p, "RAM 2 GB below 4 GB (chromebooks rule)");
-  p.ram_gb = 4;
-  p.storage_type = "HDD";
-  expect_one(&p, "Storage type HDD not allowed (chromebooks rule: SSD, eMMC)");
-  p.storage_type = "eMMC";
-  p.release_year = 2015;
-  expect_one(&p, "Release year 2015 outside 2017-2025 (chromebooks rule)");
+  t.p.device_type = "chromebook";
+  t.p.cpu = "Intel Celeron N4020";
+  t.p.storage_type = "eMMC";
+  t.p.storage_gb = 32;
+  t.p.ram_gb = 4;
+  CU_ASSERT_EQUAL(ready(&t), 1);
+  t.p.ram_gb = 2;
+  expect_one(&t, "RAM 2 GB below 4 GB (chromebooks rule)");
+  t.p.ram_gb = 4;
+  t.p.storage_type = "HDD";
+  expect_one(&t, "Storage type HDD not allowed (chromebooks rule: SSD, eMMC)");
+  t.p.storage_type = "eMMC";
+  t.p.release_year = 2015;
+  expect_one(&t, "Release year 2015 outside 2017-2025 (chromebooks rule)");
 
   /* 2-in-1: 4 GB RAM allowed, other computer rules still apply */
-  p = good_product();
-  p.device_type = "2in1";
-  p.ram_gb = 4;
-  bm_reasons_init(&r);
-  CU_ASSERT_EQUAL(bm_ready_check(&p, g_rules, &r), 1);
-  p.ram_gb = 2;
-  expect_one(&p, "RAM 2 GB below 4 GB (2-in-1 rule)");
-  p.ram_gb = 4;
-  p.storage_gb = 64;
-  expect_one(&p, "Storage 64 GB below 128 GB (2-in-1 rule)");
-  p.storage_gb = 128;
-  p.cpu = "Intel Core m3-7Y30";
-  expect_one(&p, "not Windows 11 capable (2-in-1 rule)");
+  good_product(&t);
+  t.p.device_type = "2in1";
+  t.p.ram_gb = 4;
+  CU_ASSERT_EQUAL(ready(&t), 1);
+  t.p.ram_gb = 2;
+  expect_one(&t, "RAM 2 GB below 4 GB (2-in-1 rule)");
+  t.p.ram_gb = 4;
+  t.p.storage_gb = 64;
+  expect_one(&t, "Storage 64 GB below 128 GB (2-in-1 rule)");
+  t.p.storage_gb = 128;
+  t.p.cpu = "Intel Core m3-7Y30";
+  expect_one(&t, "not Windows 11 capable (2-in-1 rule)");
 }
 
 static void
@@ -282,13 +347,16 @@ test_rules_file_errors(void)
       "groups = ( { name = \"phones\"; device_types = [\"phone\"]; "
       "min_storage_gb = 64; } );", &r, err, sizeof(err)), BMC_OK);
   if(r) {
-    struct bmc_product p = good_product();
+    struct tprod t;
+    struct bm_view v;
     struct bm_reasons rs;
 
-    p.device_type = "phone";
-    p.storage_gb = 32;
+    good_product(&t);
+    t.p.device_type = "phone";
+    t.p.storage_gb = 32;
+    v = tprod_view(&t);
     bm_reasons_init(&rs);
-    CU_ASSERT_EQUAL(bm_ready_check(&p, r, &rs), 0);
+    CU_ASSERT_EQUAL(bm_ready_check(&v, r, &rs), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(rs.text, "Storage 32 GB below 64 GB (phones rule)"));
     bm_rules_free(r);
   }
@@ -321,25 +389,32 @@ static void
 test_filter(void)
 {
   struct bm_filter *f = NULL;
-  struct bmc_product p = good_product();
+  struct tprod t;
+  struct bm_view v;
   char err[256];
 
+  good_product(&t);
+  v = tprod_view(&t);
   CU_ASSERT_EQUAL(bm_filter_parse("  ", &f, err, sizeof(err)), BMC_OK);
   CU_ASSERT_PTR_NULL(f);
-  CU_ASSERT_TRUE(bm_filter_match(NULL, &p));
+  CU_ASSERT_TRUE(bm_filter_match(NULL, &v));
   CU_ASSERT_EQUAL(bm_filter_parse("device_type=laptop|phone; grade!=4; "
                                   "sku^=LAP-;", &f, err, sizeof(err)), BMC_OK);
-  CU_ASSERT_TRUE(bm_filter_match(f, &p));
-  p.grade = "STALLONE";
-  CU_ASSERT_FALSE(bm_filter_match(f, &p)); /* grade!=4 means not STALLONE */
-  p.grade = "2";
-  p.sku = "PHN-1";
-  CU_ASSERT_FALSE(bm_filter_match(f, &p));
-  p.sku = "lap-2";
-  p.device_type = "Phone";
-  CU_ASSERT_TRUE(bm_filter_match(f, &p));
-  p.device_type = NULL; /* unset attribute never matches '=' */
-  CU_ASSERT_FALSE(bm_filter_match(f, &p));
+  CU_ASSERT_TRUE(bm_filter_match(f, &v));
+  tprod_set(&t, "grade", "", "STALLONE");
+  v = tprod_view(&t);
+  CU_ASSERT_FALSE(bm_filter_match(f, &v)); /* grade!=4 means not STALLONE */
+  tprod_set(&t, "grade", "", "2");
+  t.p.sku = "PHN-1";
+  v = tprod_view(&t);
+  CU_ASSERT_FALSE(bm_filter_match(f, &v));
+  /* the merchant SKU is the SKU the filter sees */
+  tprod_set(&t, "merchant_sku", "", "lap-2");
+  t.p.device_type = "Phone";
+  v = tprod_view(&t);
+  CU_ASSERT_TRUE(bm_filter_match(f, &v));
+  t.p.device_type = NULL; /* unset attribute never matches '=' */
+  CU_ASSERT_FALSE(bm_filter_match(f, &v));
   bm_filter_free(f);
   f = NULL;
   CU_ASSERT_EQUAL(bm_filter_parse("colour=red", &f, err, sizeof(err)),
@@ -382,6 +457,7 @@ main(int argc, char **argv)
   static const struct cu_case cases[] = {
     {"bm_ready", "a complete laptop is ready", test_ready},
     {"bm_ready", "each required property", test_required_properties},
+    {"bm_ready", "per market: price and warranty", test_market_ready},
     {"bm_ready", "every reason listed", test_every_reason_listed},
     {"bm_ready", "long reason lists truncate", test_reasons_truncate},
     {"bm_ready", "computer eligibility rules", test_computer_rules},
