@@ -17,7 +17,7 @@
 
 #include "th.h"
 #include "cu_main.h"
-#include "hs_internal.h" /* the store's connection: counting its work */
+#include "hs_internal.h" /* the store's connection: rows in bulk */
 
 static char dir[256];
 static struct hs_host *h;
@@ -264,23 +264,16 @@ count_cb(void *ud, const char *xml, size_t len)
   return 0;
 }
 
-static int
-vm_step_cb(void *ud)
-{
-  (*(long *)ud)++;
-  return 0;
-}
-
 /* Orders one scoped query hands over, and the SQLite VM steps it took. */
 static long
 query_counted(enum bmc_order_query q, int *n)
 {
-  long steps = 0;
+  long steps;
 
   *n = 0;
-  sqlite3_progress_handler(h->db, 1, vm_step_cb, &steps);
+  th_vm_steps_start(h, &steps);
   CU_ASSERT_EQUAL(api->orders_each(ctx, q, count_cb, n), BMC_OK);
-  sqlite3_progress_handler(h->db, 0, NULL, NULL);
+  th_vm_steps_stop(h);
   return steps;
 }
 

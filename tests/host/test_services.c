@@ -16,7 +16,7 @@
 
 #include "th.h"
 #include "cu_main.h"
-#include "hs_internal.h" /* the store's connection: counting its work */
+#include "hs_internal.h" /* the store's connection: rows in bulk */
 
 static char dir[256];
 static struct hs_host *h;
@@ -102,23 +102,16 @@ key_count_cb(void *ud, const char *key, const char *val, size_t len)
   return 0;
 }
 
-static int
-vm_step_cb(void *ud)
-{
-  (*(long *)ud)++;
-  return 0;
-}
-
 /* Keys state_each(prefix) hands over, and the SQLite VM steps it took. */
 static long
 each_counted(const char *prefix, struct key_count *c)
 {
-  long steps = 0;
+  long steps;
 
   memset(c, 0, sizeof(*c));
-  sqlite3_progress_handler(h->db, 1, vm_step_cb, &steps);
+  th_vm_steps_start(h, &steps);
   CU_ASSERT_EQUAL(api->state_each(ctx, prefix, key_count_cb, c), BMC_OK);
-  sqlite3_progress_handler(h->db, 0, NULL, NULL);
+  th_vm_steps_stop(h);
   return steps;
 }
 
