@@ -189,6 +189,30 @@ struct hs_kv {
  * (which may call state_put/state_del: no read is open meanwhile). */
 #define HS_STATE_PAGE 128
 
+/* The least text above every key that starts with prefix -- the prefix
+ * with its last byte below 0xff raised by one and the bytes after it
+ * dropped -- or NULL when there is none (an empty prefix, 0xff bytes
+ * only) or no memory (*nomem set). */
+static char *
+hs_prefix_end(const char *prefix, int *nomem)
+{
+  size_t n = strlen(prefix);
+  char *end;
+
+  *nomem = 0;
+  while(n && (unsigned char)prefix[n - 1] == 0xff)
+    n--;
+  if(!n)
+    return NULL;
+  end = strndup(prefix, n);
+  if(!end) {
+    *nomem = 1;
+    return NULL;
+  }
+  end[n - 1] = (char)((unsigned char)end[n - 1] + 1);
+  return end;
+}
+
 static int
 hs_svc_state_each(void *ctx, const char *prefix,
                   int (*cb)(void *ud, const char *key, const char *val,
@@ -198,9 +222,9 @@ hs_svc_state_each(void *ctx, const char *prefix,
   struct hs_inst *in = ctx;
   struct hs_kv page[HS_STATE_PAGE];
   sqlite3_stmt *st;
-  char *after = NULL;
-  size_t pl, n, i;
-  int rc, s = SQLITE_DONE;
+  char *after = NULL, *end;
+  size_t n, i;
+  int rc, s = SQLITE_DONE, nomem;
 
   if(!in || !cb)
     return BMC_ERR_INVALID_ARG;
@@ -209,21 +233,31 @@ hs_svc_state_each(void *ctx, const char *prefix,
     return rc;
   if(!prefix)
     prefix = "";
-  pl = strlen(prefix);
+  end = hs_prefix_end(prefix, &nomem);
+  if(nomem)
+    return BMC_ERR_NOMEM;
+  /* WARNING: a key range the primary key index answers, so a prefix costs
+   * the keys it has, not every key of the plugin (a comparison of substr()
+   * would read them all).  No end: a zero-length blob, above all text. */
   do {
-    st = hs_stmt(in->h, "SELECT key, value FROM plugin_state WHERE"
-                 " company_id = ? AND plugin = ? AND substr(key, 1, ?) = ?"
-                 " AND key > ? ORDER BY key LIMIT ?");
+    st = hs_stmt(in->h, after ? "SELECT key, value FROM plugin_state WHERE"
+                 " company_id = ? AND plugin = ? AND key > ? AND key < ?"
+                 " ORDER BY key LIMIT ?"
+                 : "SELECT key, value FROM plugin_state WHERE"
+                 " company_id = ? AND plugin = ? AND key >= ? AND key < ?"
+                 " ORDER BY key LIMIT ?");
     if(!st) {
       rc = BMC_ERR_INTERNAL;
       break;
     }
     sqlite3_bind_int64(st, 1, in->company_id);
     hs_bind_text(st, 2, in->api->name);
-    sqlite3_bind_int(st, 3, (int)pl);
-    hs_bind_text(st, 4, prefix);
-    hs_bind_text(st, 5, after ? after : "");
-    sqlite3_bind_int(st, 6, HS_STATE_PAGE);
+    hs_bind_text(st, 3, after ? after : prefix);
+    if(end)
+      hs_bind_text(st, 4, end);
+    else
+      sqlite3_bind_zeroblob(st, 4, 0);
+    sqlite3_bind_int(st, 5, HS_STATE_PAGE);
     n = 0;
     while(!rc && n < HS_STATE_PAGE && (s = sqlite3_step(st)) == SQLITE_ROW) {
       size_t len = (size_t)sqlite3_column_bytes(st, 1);
@@ -254,6 +288,7 @@ hs_svc_state_each(void *ctx, const char *prefix,
     }
   } while(!rc && n == HS_STATE_PAGE);
   free(after);
+  free(end);
   return rc;
 }
 

@@ -197,6 +197,19 @@ static const char *const hs_migrations[] = {
   "CREATE TABLE company_inventory_calc(company_id INTEGER PRIMARY KEY"
   " REFERENCES companies(id) ON DELETE CASCADE, spec TEXT NOT NULL,"
   " updated_ms INTEGER NOT NULL);",
+  /* 9 (linear order import): the orders each scoped query can answer
+   * (hs_order_query.c), so a run costs the open or unreported orders, not
+   * every order the company ever had.  WARNING: each WHERE is the query's
+   * own text; SQLite uses a partial index only for a query that repeats
+   * its terms. */
+  "CREATE INDEX IF NOT EXISTS orders_open ON orders(company_id,"
+  " marketplace, id) WHERE shipping_status = 'Unshipped' AND status NOT IN"
+  " ('Cancelled', 'Completed');"
+  "CREATE INDEX IF NOT EXISTS orders_ship_unreported ON orders(company_id,"
+  " marketplace, id) WHERE shipping_status != 'Unshipped' AND status !="
+  " 'Cancelled' AND source_updated_for_shipping = 0;"
+  "CREATE INDEX IF NOT EXISTS orders_cancel_unreported ON orders(company_id,"
+  " marketplace, id) WHERE status = 'Cancelled' AND cancel_reported = 0;",
 };
 
 /* Steps that also run code after their SQL (same transaction). */

@@ -235,15 +235,6 @@ struct mk_merchant *mk_merchant_get(struct mk_sim *s, int64_t id)
   return NULL;
 }
 
-struct mk_order *mk_order_get(struct mk_sim *s, int64_t id)
-{
-  size_t i;
-  for(i = 0; i < s->orders.n; i++)
-    if(s->orders.a[i].order_id == id)
-      return &s->orders.a[i];
-  return NULL;
-}
-
 struct mk_line *mk_line_find(struct mk_sim *s, int64_t id,
                              struct mk_order **o)
 {
@@ -318,6 +309,7 @@ void mk_state_clear(struct mk_sim *s)
     mk_pro_order_free(&s->pro_orders.a[i]);
   s->merchants.n = s->tokens.n = s->listings.n = s->products.n = 0;
   mk_listing_index_clear(s);
+  mk_order_index_clear(s);
   s->orders.n = s->tasks.n = s->bboxes.n = s->faults.n = 0;
   s->schedules.n = s->pro_keys.n = s->pro_orders.n = 0;
   s->next_order = 78740101;
@@ -576,14 +568,20 @@ void mk_dispatch(struct mk_sim *s, struct mk_req *rq, struct mk_resp *r,
 {
   struct mk_fault *f;
   const char *method = rq->method;
+  size_t n_orders;
   /* HEAD is GET without the body (libmicrohttpd drops the body); it is
      logged as HEAD. */
   if(!strcmp(method, "HEAD"))
     rq->method = "GET";
   pthread_mutex_lock(&s->mu);
+  n_orders = s->orders.n;
   mk_tick(s);
+  if(s->orders.n != n_orders)
+    mk_orders_touched(s); /* scheduled customer orders came in */
   if(!strncmp(rq->path, "/_sim/", 6) || !strcmp(rq->path, "/_sim")) {
     mk_control(s, rq, rq->path[5] ? rq->path + 6 : "", r);
+    if(strcmp(rq->method, "GET"))
+      mk_orders_touched(s);
     pthread_mutex_unlock(&s->mu);
     rq->method = method;
     return;
@@ -598,6 +596,10 @@ void mk_dispatch(struct mk_sim *s, struct mk_req *rq, struct mk_resp *r,
     else
       mk_resp_v1(s, r, 404, "not_found", "No such endpoint");
   }
+  /* WARNING: every request but a GET may change orders (state, dates,
+   * new ones): the cached order lists must not outlive it */
+  if(strcmp(rq->method, "GET"))
+    mk_orders_touched(s);
   if(r->status == 429)
     s->st_429++;
   rq->method = method;

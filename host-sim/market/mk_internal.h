@@ -278,8 +278,28 @@ struct mk_lindex {
   size_t cap, used;
 };
 
+/* Order indexes (mk_oindex.c): id -> order position + 1 (0 empty) over
+ * the first n orders, and the cached selections of GET /ws/orders, valid
+ * while gen (bumped by mk_orders_touched) and the order count stay. */
+#define MK_OSEL_CACHED 4
+struct mk_osel {
+  char *key;                   /* the filter (merchant, platform, query) */
+  int valid;
+  uint64_t gen, used;
+  size_t n_orders;             /* s->orders.n when made */
+  size_t *pos;                 /* matching order positions, sorted */
+  size_t n, cap;
+};
+struct mk_oindex {
+  size_t *slot;
+  size_t cap, n;
+  uint64_t gen, uses;
+  struct mk_osel sel[MK_OSEL_CACHED];
+};
+
 struct mk_sim {
   pthread_mutex_t mu;
+  struct mk_oindex ox;         /* over orders (mk_oindex.c) */
   struct mk_lindex lx_sku, lx_uuid, lx_id; /* over listings (mk_core.c) */
   struct MHD_Daemon *daemon;
   uint16_t port;
@@ -314,6 +334,7 @@ struct mk_sim {
   json_object *log[MK_LOG_CAP];
   int64_t log_seq;
   int64_t st_requests, st_429, st_sku_lines, st_faults, st_ua;
+  int64_t st_orders_examined;  /* by order lists and lookups (mk_oindex.c) */
   json_object *st_endpoints;
   FILE *dump;
 };
@@ -420,7 +441,6 @@ struct mk_listing *mk_listing_by_id(struct mk_sim *s, int64_t merchant,
 struct mk_listing *mk_listing_lookup(struct mk_sim *s, const char *key);
 struct mk_listing *mk_listing_by_sku(struct mk_sim *s, int64_t merchant,
                                      const char *sku);
-struct mk_order *mk_order_get(struct mk_sim *s, int64_t id);
 /* The orderline with that id (and its order in *o), or NULL. */
 struct mk_line *mk_line_find(struct mk_sim *s, int64_t id,
                              struct mk_order **o);
@@ -428,6 +448,20 @@ void mk_order_free(struct mk_order *o);
 int mk_order_state(const struct mk_order *o);
 /* Order price: the sum of its line totals (reference 10 #1). */
 int64_t mk_order_total(const struct mk_order *o);
+
+/* mk_oindex.c */
+struct mk_order *mk_order_get(struct mk_sim *s, int64_t id);
+/* Any request that may have changed an order (or added one) calls this:
+ * the cached order selections are made again when next asked for. */
+void mk_orders_touched(struct mk_sim *s);
+/* The orders match() accepts, sorted by (date_modification, order_id), as
+ * positions in s->orders.a (borrowed until the next call); cached under
+ * key until mk_orders_touched.  0, or -1 when out of memory. */
+int mk_order_select(struct mk_sim *s, const char *key,
+                    int (*match)(const struct mk_order *o, void *ud),
+                    void *ud, const size_t **pos, size_t *n);
+void mk_order_index_clear(struct mk_sim *s);
+void mk_order_index_free(struct mk_sim *s);
 
 /* mk_quota.c */
 int mk_quota_check(struct mk_sim *s, struct mk_ctx *c, struct mk_resp *r);

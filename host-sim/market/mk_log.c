@@ -158,6 +158,8 @@ void mk_stats_get(struct mk_sim *s, struct mk_resp *r)
   json_object_object_add(o, "faults_fired",
                          json_object_new_int64(s->st_faults));
   json_object_object_add(o, "ua_warnings", json_object_new_int64(s->st_ua));
+  json_object_object_add(o, "orders_examined",
+                         json_object_new_int64(s->st_orders_examined));
   json_object_object_add(o, "endpoints", s->st_endpoints ?
                          json_object_get(s->st_endpoints) :
                          json_object_new_object());
@@ -173,7 +175,7 @@ void mk_log_clear(struct mk_sim *s)
   }
   s->log_seq = 0;
   s->st_requests = s->st_429 = s->st_sku_lines = s->st_faults = 0;
-  s->st_ua = 0;
+  s->st_ua = s->st_orders_examined = 0;
   json_object_put(s->st_endpoints);
   s->st_endpoints = NULL;
 }

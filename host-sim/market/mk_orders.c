@@ -119,15 +119,6 @@ static int mk_order_visible(const struct mk_order *o, const struct mk_ctx *c)
   return o->merchant_id == c->mer->id && (!m || m->platform == c->platform);
 }
 
-static int mk_cmp_orders(const void *a, const void *b)
-{
-  const struct mk_order *x = *(const struct mk_order *const *)a;
-  const struct mk_order *y = *(const struct mk_order *const *)b;
-  if(x->date_modification != y->date_modification)
-    return x->date_modification < y->date_modification ? -1 : 1;
-  return x->order_id < y->order_id ? -1 : x->order_id > y->order_id;
-}
-
 json_object *mk_page_url(const struct mk_ctx *c, long page)
 {
   char *q = mk_query_build(&c->rq->query, "page", page);
@@ -191,58 +182,80 @@ json_object *mk_page_envelope(const struct mk_ctx *c, long count, long page,
   return o;
 }
 
+/* The filters of GET /ws/orders. */
+struct mk_ofilter {
+  const struct mk_ctx *c;
+  long long state;             /* -1: any but 0 and 8 */
+  const char *dc, *dm, *cc;
+  int64_t tc, tm;
+};
+
+static int mk_order_matches(const struct mk_order *o, void *ud)
+{
+  const struct mk_ofilter *f = ud;
+  int os;
+  if(!mk_order_visible(o, f->c))
+    return 0;
+  os = mk_order_state(o);
+  if(f->state >= 0 ? os != f->state : (os == 0 || os == 8))
+    return 0;
+  if((f->dc && o->date_creation < f->tc) ||
+     (f->dm && o->date_modification < f->tm))
+    return 0;
+  return !f->cc || !strcasecmp(f->cc, o->market);
+}
+
 static void mk_orders_list(struct mk_sim *s, struct mk_ctx *c,
                            struct mk_resp *r)
 {
   const struct mk_kvs *q = &c->rq->query;
   const char *st = mk_kvs_get(q, "state");
-  const char *dc = mk_kvs_get(q, "date_creation");
-  const char *dm = mk_kvs_get(q, "date_modification");
-  const char *cc = mk_kvs_get(q, "country_code");
-  long long state = -1;
-  int64_t tc = 0, tm = 0;
-  long page, size, n = 0, i;
-  struct mk_order **sel;
+  struct mk_ofilter f;
+  long page, size, i;
+  const size_t *sel;
+  size_t n;
+  char *key;
+  int rc;
   json_object *res;
-  if(st && (mk_parse_int(st, &state) || state < 0)) {
+  memset(&f, 0, sizeof(f));
+  f.c = c;
+  f.state = -1;
+  f.dc = mk_kvs_get(q, "date_creation");
+  f.dm = mk_kvs_get(q, "date_modification");
+  f.cc = mk_kvs_get(q, "country_code");
+  if(st && (mk_parse_int(st, &f.state) || f.state < 0)) {
     mk_resp_v1(s, r, 400, "invalid_parameter", "state must be an integer");
     return;
   }
-  if((dc && mk_time_parse(dc, &tc)) || (dm && mk_time_parse(dm, &tm))) {
+  if((f.dc && mk_time_parse(f.dc, &f.tc)) ||
+     (f.dm && mk_time_parse(f.dm, &f.tm))) {
     mk_resp_v1(s, r, 400, "invalid_parameter",
                "dates must be RFC 3339, Y-m-d H:i:s or Y-m-d");
     return;
   }
-  if(cc && !mk_market_find(cc)) {
+  if(f.cc && !mk_market_find(f.cc)) {
     mk_resp_v1(s, r, 400, "invalid_parameter", "unknown country_code");
     return;
   }
   if(mk_page_args(s, c, &page, &size, r))
     return;
-  sel = malloc((s->orders.n + 1) * sizeof(*sel));
-  if(!sel) {
+  /* the key names everything the selection depends on but the page */
+  if(asprintf(&key, "%lld %d %lld %d:%lld %d:%lld %s", (long long)c->mer->id,
+              c->platform, f.state, f.dc != NULL, (long long)f.tc,
+              f.dm != NULL, (long long)f.tm, f.cc ? f.cc : "") < 0) {
     mk_resp_v1(s, r, 500, "internal", "out of memory");
     return;
   }
-  for(i = 0; i < (long)s->orders.n; i++) {
-    struct mk_order *o = &s->orders.a[i];
-    int os = mk_order_state(o);
-    if(!mk_order_visible(o, c))
-      continue;
-    if(state >= 0 ? os != state : (os == 0 || os == 8))
-      continue;
-    if((dc && o->date_creation < tc) || (dm && o->date_modification < tm))
-      continue;
-    if(cc && strcasecmp(cc, o->market))
-      continue;
-    sel[n++] = o;
+  rc = mk_order_select(s, key, mk_order_matches, &f, &sel, &n);
+  free(key);
+  if(rc) {
+    mk_resp_v1(s, r, 500, "internal", "out of memory");
+    return;
   }
-  qsort(sel, (size_t)n, sizeof(*sel), mk_cmp_orders);
   res = json_object_new_array();
-  for(i = (page - 1) * size; i < n && i < page * size; i++)
-    json_object_array_add(res, mk_order_json(s, sel[i]));
-  free(sel);
-  mk_resp_json(r, 200, mk_page_envelope(c, n, page, size, res));
+  for(i = (page - 1) * size; i < (long)n && i < page * size; i++)
+    json_object_array_add(res, mk_order_json(s, &s->orders.a[sel[i]]));
+  mk_resp_json(r, 200, mk_page_envelope(c, (long)n, page, size, res));
 }
 
 static int mk_opt_str(json_object *b, const char *k, size_t max,

@@ -348,6 +348,7 @@ void mk_sim_stop(struct mk_sim *s)
   mk_listing_index_free(s);
   free(s->products.a);
   free(s->orders.a);
+  mk_order_index_free(s);
   free(s->tasks.a);
   free(s->bboxes.a);
   free(s->faults.a);

@@ -29,10 +29,13 @@ enum bm_outcome { BM_DONE = 0, BM_FAILED = 1 };
 
 /* An order whose paid lines are accepted after pagination ended, so our
  * own writes (which move orders to the end of the date_modification
- * order) never shift the pages still to be read. */
+ * order) never shift the pages still to be read.  Only what acceptance
+ * reads is kept: the run holds one of these per order it downloaded. */
 struct bm_pend {
-  struct bm_order o; /* lines deep-copied (sku owned), other fields unset */
+  int64_t order_id;
   int64_t mod_ms;
+  struct bm_line *lines; /* deep-copied (sku owned) */
+  size_t n_lines;
 };
 
 struct bm_dl {
@@ -80,13 +83,13 @@ bm_defer(struct bm_dl *dl, const struct bm_order *o)
   p = &dl->pend[dl->n_pend];
   memset(p, 0, sizeof(*p));
   p->mod_ms = o->mod_ms;
-  p->o.order_id = o->order_id;
-  p->o.lines = calloc(o->n_lines, sizeof(*p->o.lines));
-  if(!p->o.lines)
+  p->order_id = o->order_id;
+  p->lines = calloc(o->n_lines ? o->n_lines : 1, sizeof(*p->lines));
+  if(!p->lines)
     return BMC_ERR_NOMEM;
-  p->o.n_lines = o->n_lines;
+  p->n_lines = o->n_lines;
   for(i = 0; i < o->n_lines; i++) {
-    struct bm_line *l = &p->o.lines[i];
+    struct bm_line *l = &p->lines[i];
     l->id = o->lines[i].id;
     l->state = o->lines[i].state;
     l->kind = o->lines[i].kind;
@@ -95,8 +98,8 @@ bm_defer(struct bm_dl *dl, const struct bm_order *o)
     l->sku = strdup(o->lines[i].sku);
     if(!l->sku) {
       while(i--)
-        free((char *)p->o.lines[i].sku);
-      free(p->o.lines);
+        free((char *)p->lines[i].sku);
+      free(p->lines);
       return BMC_ERR_NOMEM;
     }
   }
@@ -111,9 +114,9 @@ bm_pend_free(struct bm_dl *dl)
   size_t k;
 
   for(i = 0; i < dl->n_pend; i++) {
-    for(k = 0; k < dl->pend[i].o.n_lines; k++)
-      free((char *)dl->pend[i].o.lines[k].sku);
-    bm_order_clear(&dl->pend[i].o);
+    for(k = 0; k < dl->pend[i].n_lines; k++)
+      free((char *)dl->pend[i].lines[k].sku);
+    free(dl->pend[i].lines);
   }
   free(dl->pend);
   dl->pend = NULL;
@@ -130,7 +133,15 @@ bm_apply_pending(struct bm_inst *bi, struct bm_dl *dl)
 
   for(i = 0; i < dl->n_pend; i++) {
     struct bm_pend *p = &dl->pend[i];
-    int arc = rc ? rc : bm_accept_apply(bi, &dl->run, &p->o);
+    struct bm_order o;
+    int arc;
+
+    memset(&o, 0, sizeof(o));
+    o.order_id = p->order_id;
+    o.mod_ms = p->mod_ms;
+    o.lines = p->lines;
+    o.n_lines = p->n_lines;
+    arc = rc ? rc : bm_accept_apply(bi, &dl->run, &o);
     if(arc && arc != BMC_ERR_REMOTE_REJECT && arc != BMC_ERR_PROTOCOL) {
       if(!dl->failed_min || p->mod_ms < dl->failed_min)
         dl->failed_min = p->mod_ms;

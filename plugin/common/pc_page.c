@@ -128,29 +128,60 @@ pc_pager_total(const struct pc_pager *p, int64_t done)
   return p->count >= done ? p->count : done;
 }
 
-/* Page number that already had this hash (0 = none), then remember it. */
+/* The table slot for (hash, items): the hashes are already well mixed
+ * (pc_text_hash), so the low bits place them. */
+static size_t
+pc_pager_slot(const struct pc_pager *p, uint64_t hash, int items)
+{
+  size_t k = (size_t)(hash ^ (uint64_t)items) & (p->cap_seen - 1);
+
+  while(p->seen[k].page &&
+        (p->seen[k].hash != hash || p->seen[k].items != items))
+    k = (k + 1) & (p->cap_seen - 1);
+  return k;
+}
+
+/* Double the table of what was seen (open addressing: page 0 = free). */
+static int
+pc_pager_grow(struct pc_pager *p)
+{
+  size_t ncap = p->cap_seen ? p->cap_seen * 2 : 64;
+  struct pc_pager_seen *old = p->seen;
+  size_t ocap = p->cap_seen;
+  size_t i;
+
+  p->seen = calloc(ncap, sizeof(*p->seen));
+  if(!p->seen) {
+    p->seen = old;
+    return BMC_ERR_NOMEM;
+  }
+  p->cap_seen = ncap;
+  for(i = 0; i < ocap; i++)
+    if(old[i].page)
+      p->seen[pc_pager_slot(p, old[i].hash, old[i].items)] = old[i];
+  free(old);
+  return BMC_OK;
+}
+
+/* Page number that already had this hash (0 = none), then remember it:
+ * a hash table, so a read of thousands of pages costs each page the
+ * same. */
 static int
 pc_pager_seen(struct pc_pager *p, uint64_t hash, int items, int64_t *page)
 {
-  size_t i;
+  size_t k;
 
   *page = 0;
-  for(i = 0; i < p->n_seen; i++)
-    if(p->seen[i].hash == hash && p->seen[i].items == items) {
-      *page = p->seen[i].page;
-      return BMC_OK;
-    }
-  if(p->n_seen == p->cap_seen) {
-    size_t ncap = p->cap_seen ? p->cap_seen * 2 : 32;
-    struct pc_pager_seen *ns = realloc(p->seen, ncap * sizeof(*ns));
-    if(!ns)
-      return BMC_ERR_NOMEM;
-    p->seen = ns;
-    p->cap_seen = ncap;
+  if((p->n_seen + 1) * 2 > p->cap_seen && pc_pager_grow(p))
+    return BMC_ERR_NOMEM;
+  k = pc_pager_slot(p, hash, items);
+  if(p->seen[k].page) {
+    *page = p->seen[k].page;
+    return BMC_OK;
   }
-  p->seen[p->n_seen].hash = hash;
-  p->seen[p->n_seen].items = items;
-  p->seen[p->n_seen].page = items ? p->pages : p->pages + 1;
+  p->seen[k].hash = hash;
+  p->seen[k].items = items;
+  p->seen[k].page = items ? p->pages : p->pages + 1;
   p->n_seen++;
   return BMC_OK;
 }

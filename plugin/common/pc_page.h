@@ -77,9 +77,9 @@ struct pc_pager {
   int count_warned;
   struct pc_pager_seen {
     uint64_t hash;
-    int64_t page;
+    int64_t page; /* 0 = a free slot */
     int items; /* 1 = hash of a page's items, 0 = of a page's URL */
-  } *seen;
+  } *seen;      /* open-addressing table of cap_seen slots */
   size_t n_seen, cap_seen;
 };
 

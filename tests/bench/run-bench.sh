@@ -33,6 +33,28 @@ run() { # title binary args...
   } | tee -a "$report" >&2
 }
 
+# The order import's cost growth, from the three runs above (their
+# sections of the report): orders per wall and per CPU second and their
+# ratios to 10,000 orders (wall time includes waiting for the disk, which
+# other writers on the machine share), heap the import added, peak RSS.
+orders_growth() {
+  echo "#### Order import: cost growth"
+  echo
+  echo "| orders | orders/s | of the 10,000 rate | per CPU second | of the 10,000 CPU rate | heap added | peak RSS |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  awk '
+    /^bench_orders: / {n = $2}
+    /orders\/s  *:/ && n {r[n] = $3}
+    /CPU time/ && n {c[n] = $(NF - 4)}
+    /heap added/ && n {h[n] = $7 " MiB"}
+    /peak RSS  *:/ && n {m[n] = sprintf("%.0f MiB", $4 / 1024); o[++k] = n; n = 0}
+    END {for(i = 1; i <= k; i++) {x = o[i]
+      printf("| %d | %s | %.0f%% | %s | %.0f%% | %s | %s |\n", x, r[x],
+             r[o[1]] ? 100 * r[x] / r[o[1]] : 0, c[x],
+             c[o[1]] ? 100 * c[x] / c[o[1]] : 0, h[x], m[x])}}' "$report"
+  echo
+}
+
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 {
   echo "Measured on $(nproc) cores of ${cpu:-unknown CPU}, $(free -g | awk '/Mem:/{print $2}') GiB RAM,"
@@ -44,7 +66,11 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 run "Host: bulk import of 100,000 products from CSV" bench_host_import
 run "Marketplace simulator: requests per second (quotas off)" bench_market
 run "Marketplace simulator: memory per listing at 100,000 listings" bench_market_memory 100000
-run "Order import end to end: 10,000 orders (quotas off)" bench_orders
+for n in 10,000 50,000 100,000; do
+  run "Order import end to end: $n orders (quotas off)" bench_orders "${n//,/}"
+done
+growth=$(orders_growth)
+printf '%s\n\n' "$growth" | tee -a "$report" >&2
 run "Back Market Pro: order import and tracking upload" bench_pro_import
 run "Inventory sync: 100,000 products, 1% changing per 5-minute cycle, one virtual hour (quotas on), this plugin vs a naive push" bench_inventory --both
 

@@ -372,6 +372,37 @@ t_pager(void)
                             "the count -7"));
   pc_pager_free(&p);
 
+  /* thousands of pages (a 100,000-order import): what was seen is still
+   * found after the table grew, a link back to page 1,500 is a loop */
+  pc_pager_init(&p, &bm_spec, h, fake_host_api(), &f, NULL, "/ws/orders", 1,
+                100000);
+  {
+    int i;
+    int rc = BMC_OK;
+    char page[200];
+    for(i = 1; i <= 3000 && !rc; i++) {
+      snprintf(page, sizeof(page), "{\"count\":5000,\"next\":\"/ws/orders?"
+               "page=%d\",\"results\":[%d]}", i < 3000 ? i + 1 : 1500, i);
+      rc = step(&p, page, &more, err, sizeof(err));
+    }
+    CU_ASSERT_EQUAL(i, 3001);
+    CU_ASSERT_EQUAL(rc, BMC_ERR_PROTOCOL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "page 3000: the next link leads back "
+                                       "to page 1500"));
+    pc_pager_free(&p);
+    pc_pager_init(&p, &bm_spec, h, fake_host_api(), &f, NULL, "/ws/orders",
+                  1, 100000);
+    rc = BMC_OK;
+    for(i = 1; i <= 3000 && !rc; i++) {
+      snprintf(page, sizeof(page), "{\"count\":5000,\"next\":\"/r%d\","
+               "\"results\":[%d]}", i + 1, i < 3000 ? i : 7);
+      rc = step(&p, page, &more, err, sizeof(err));
+    }
+    CU_ASSERT_EQUAL(rc, BMC_ERR_PROTOCOL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "page 3000 repeats page 7"));
+  }
+  pc_pager_free(&p);
+
   /* the last page */
   pc_pager_init(&p, &bm_spec, h, fake_host_api(), &f, NULL, "/ws/orders", 50,
                 10);

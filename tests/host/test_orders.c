@@ -4,7 +4,8 @@
  * which land in the job log and the error queue), idempotent upsert on
  * the source order id, updates that never overwrite host-owned fields,
  * the host's documents validating against order.xsd, ship/cancel rules,
- * the "unreported" queries and settlements.
+ * the "unreported" queries (at the cost of the orders they answer, not of
+ * the company's history) and settlements.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "th.h"
 #include "cu_main.h"
+#include "hs_internal.h" /* the store's connection: rows in bulk */
 
 static char dir[256];
 static struct hs_host *h;
@@ -253,6 +255,82 @@ test_ship_cancel_rules(void)
                   BMC_ERR_NOT_FOUND);
 }
 
+static int
+count_cb(void *ud, const char *xml, size_t len)
+{
+  (void)xml;
+  (void)len;
+  (*(int *)ud)++;
+  return 0;
+}
+
+/* Orders one scoped query hands over, and the SQLite VM steps it took. */
+static long
+query_counted(enum bmc_order_query q, int *n)
+{
+  long steps;
+
+  *n = 0;
+  th_vm_steps_start(h, &steps);
+  CU_ASSERT_EQUAL(api->orders_each(ctx, q, count_cb, n), BMC_OK);
+  th_vm_steps_stop(h);
+  return steps;
+}
+
+/* The scoped queries (open orders for order_download, shipped or
+ * cancelled but not reported for the uploads, every 5 minutes) cost the
+ * orders they answer: 10,000 completed and reported orders of the past
+ * add nothing to them (they made each run read every order ever). */
+static void
+test_queries_cost_no_history(void)
+{
+  static const enum bmc_order_query qs[3] = {
+      BMC_Q_OPEN, BMC_Q_SHIPPED_UNREPORTED, BMC_Q_CANCELLED_UNREPORTED};
+  struct hs_shipment all = {"1Z2000", "UPS", 0, NULL, 0, 0};
+  long before[3];
+  int n0[3];
+  int n;
+  char *x, err[512];
+  const char *src[3] = {"BM-2001", "BM-2002", "BM-2003"};
+  size_t i;
+
+  for(i = 0; i < 3; i++) {
+    x = th_order_xml(src[i], "InProcess", "FullyCharged", "2");
+    CU_ASSERT_EQUAL(api->order_upsert(ctx, x, strlen(x), NULL, err,
+                                      sizeof(err)), BMC_OK);
+    free(x);
+  }
+  CU_ASSERT_EQUAL(hs_order_ship(h, order_id("BM-2002"), &all, err,
+                                sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_order_cancel(h, order_id("BM-2003"), "no stock", err,
+                                  sizeof(err)), BMC_OK);
+  for(i = 0; i < 3; i++) {
+    before[i] = query_counted(qs[i], &n0[i]);
+    CU_ASSERT(n0[i] >= 1);
+  }
+  CU_ASSERT_EQUAL(sqlite3_exec(h->db, "INSERT INTO orders(company_id,"
+                               " channel, source_order_id, marketplace,"
+                               " status, payment_status, order_date,"
+                               " currency, subtotal, shipping, tax,"
+                               " commission, grand_total, shipping_status,"
+                               " source_updated_for_shipping, raw_xml,"
+                               " created_ms, updated_ms) WITH RECURSIVE"
+                               " c(n) AS (SELECT 1 UNION ALL SELECT n + 1"
+                               " FROM c WHERE n < 10000) SELECT company_id,"
+                               " channel, 'H-' || n, marketplace,"
+                               " 'Completed', payment_status, order_date,"
+                               " currency, subtotal, shipping, tax,"
+                               " commission, grand_total, 'Shipped', 1,"
+                               " raw_xml, created_ms, updated_ms FROM c,"
+                               " orders WHERE source_order_id = 'BM-2001'",
+                               NULL, NULL, NULL), SQLITE_OK);
+  for(i = 0; i < 3; i++) {
+    long after = query_counted(qs[i], &n);
+    CU_ASSERT_EQUAL(n, n0[i]);
+    CU_ASSERT(after <= before[i] + before[i] / 2);
+  }
+}
+
 static const char settle[] =
     "<settlement xmlns=\"urn:bmc:settlement:1\">"
     "<settlement_id>S-1</settlement_id><marketplace>tplug</marketplace>"
@@ -306,6 +384,7 @@ main(int argc, char **argv)
     {"host_orders", "invalid refused", test_invalid_refused},
     {"host_orders", "update keeps host fields", test_update_keeps_host_fields},
     {"host_orders", "ship and cancel rules", test_ship_cancel_rules},
+    {"host_orders", "queries cost no history", test_queries_cost_no_history},
     {"host_orders", "settlements", test_settlements},
   };
 

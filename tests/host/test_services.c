@@ -1,10 +1,10 @@
 /*
  * test_services.c -- host services a plugin relies on and host.cfg: the
- * durable key-value state (prefix iteration, buffer too small), catalog
- * streaming in SKU order with the Back Market Enabled filter, wait_ms on
- * the shared virtual clock read from another thread, the services table
- * header, and host.cfg applied (or refused with file:line, nothing
- * applied).
+ * durable key-value state (prefix iteration at the cost of the keys it
+ * hands over, buffer too small), catalog streaming in SKU order with the
+ * Back Market Enabled filter, wait_ms on the shared virtual clock read
+ * from another thread, the services table header, and host.cfg applied
+ * (or refused with file:line, nothing applied).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,6 +16,7 @@
 
 #include "th.h"
 #include "cu_main.h"
+#include "hs_internal.h" /* the store's connection: rows in bulk */
 
 static char dir[256];
 static struct hs_host *h;
@@ -81,6 +82,84 @@ test_state(void)
   CU_ASSERT_EQUAL(api->state_del(ctx, "bucket"), BMC_ERR_NOT_FOUND);
   CU_ASSERT_EQUAL(api->state_get(ctx, "bucket", buf, sizeof(buf), &len),
                   BMC_ERR_NOT_FOUND);
+}
+
+struct key_count {
+  int n;
+  char first[32], last[32];
+};
+
+static int
+key_count_cb(void *ud, const char *key, const char *val, size_t len)
+{
+  struct key_count *c = ud;
+
+  (void)val;
+  (void)len;
+  if(!c->n++)
+    snprintf(c->first, sizeof(c->first), "%s", key);
+  snprintf(c->last, sizeof(c->last), "%s", key);
+  return 0;
+}
+
+/* Keys state_each(prefix) hands over, and the SQLite VM steps it took. */
+static long
+each_counted(const char *prefix, struct key_count *c)
+{
+  long steps;
+
+  memset(c, 0, sizeof(*c));
+  th_vm_steps_start(h, &steps);
+  CU_ASSERT_EQUAL(api->state_each(ctx, prefix, key_count_cb, c), BMC_OK);
+  th_vm_steps_stop(h);
+  return steps;
+}
+
+/* state_each hands over exactly the keys that start with the prefix, and
+ * costs what those keys are: a plugin's 20,000 order-line journal keys do
+ * not make its look for holds (prefix "hold/") any slower -- they made
+ * every order_download run read the whole store. */
+static void
+test_state_prefix(void)
+{
+  static const char *const keys[] = {"hol", "holc", "hold", "hold/",
+                                     "hold/1", "hold/2", "hold0", "holdA",
+                                     "p\xff", "p\xff\xff", "p\xff\xffz",
+                                     "q"};
+  struct key_count c;
+  long few;
+  long many;
+  size_t i;
+
+  for(i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+    CU_ASSERT_EQUAL(api->state_put(ctx, keys[i], "1", 1), BMC_OK);
+  few = each_counted("hold/", &c);
+  CU_ASSERT_EQUAL(c.n, 3);
+  CU_ASSERT_STRING_EQUAL(c.first, "hold/");
+  CU_ASSERT_STRING_EQUAL(c.last, "hold/2");
+  each_counted("hold", &c);
+  CU_ASSERT_EQUAL(c.n, 6); /* hold, hold/, hold/1, hold/2, hold0, holdA */
+  each_counted("p\xff", &c);
+  CU_ASSERT_EQUAL(c.n, 3);
+  each_counted("p\xff\xff", &c); /* no key is above every such key */
+  CU_ASSERT_EQUAL(c.n, 2);
+  CU_ASSERT_STRING_EQUAL(c.last, "p\xff\xffz");
+  each_counted("", &c);
+  CU_ASSERT(c.n >= (int)(sizeof(keys) / sizeof(keys[0])));
+  CU_ASSERT_EQUAL(sqlite3_exec(h->db, "INSERT INTO plugin_state(company_id,"
+                               " plugin, key, value, updated_ms) WITH"
+                               " RECURSIVE c(n) AS (SELECT 1 UNION ALL"
+                               " SELECT n + 1 FROM c WHERE n < 20000)"
+                               " SELECT s.company_id, s.plugin,"
+                               " printf('line/%06d/1', n), 'done:2', 0 FROM"
+                               " c, plugin_state s WHERE s.key = 'hold/1'",
+                               NULL, NULL, NULL), SQLITE_OK);
+  many = each_counted("hold/", &c);
+  CU_ASSERT_EQUAL(c.n, 3);
+  CU_ASSERT(many <= few + few / 2);
+  each_counted("line/", &c);
+  CU_ASSERT_EQUAL(c.n, 20000);
+  CU_ASSERT_STRING_EQUAL(c.last, "line/020000/1");
 }
 
 struct skus {
@@ -229,6 +308,7 @@ main(int argc, char **argv)
 {
   static const struct cu_case cases[] = {
     {"host_services", "state", test_state},
+    {"host_services", "state prefixes", test_state_prefix},
     {"host_services", "catalog", test_catalog},
     {"host_services", "clock", test_clock},
     {"host_services", "host.cfg", test_config},

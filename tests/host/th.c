@@ -4,7 +4,8 @@
  * scheduled action, actions that upsert orders, log secrets, re-enter the
  * host, fail, or touch state, one that records its selection; product
  * properties of every kind: per market, SKU alias, LISTS switch, enum with
- * an alias column, plugin-owned) and helpers for stores and documents.
+ * an alias column, plugin-owned), helpers for stores and documents,
+ * and a counter of the work the store does (SQLite VM steps).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "th.h"
+#include "hs_internal.h" /* the store's connection */
 
 /* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
 #define MKTEMP_SUFFIX "XX" "XX" "XX"
@@ -365,4 +367,24 @@ th_rmdir(const char *dir)
   }
   closedir(d);
   rmdir(dir);
+}
+
+static int
+th_vm_step_cb(void *ud)
+{
+  (*(long *)ud)++;
+  return 0;
+}
+
+void
+th_vm_steps_start(struct hs_host *h, long *steps)
+{
+  *steps = 0;
+  sqlite3_progress_handler(h->db, 1, th_vm_step_cb, steps);
+}
+
+void
+th_vm_steps_stop(struct hs_host *h)
+{
+  sqlite3_progress_handler(h->db, 0, NULL, NULL);
 }

@@ -46,5 +46,9 @@ int th_errors_with(struct hs_host *h, const char *text);
 int th_copy_file(const char *from, const char *to);
 /* Remove the temporary directory and its files. */
 void th_rmdir(const char *dir);
+/* Count the SQLite VM steps h's store runs into *steps (reset to 0) until
+ * th_vm_steps_stop(h): the work a service did, counted, not timed. */
+void th_vm_steps_start(struct hs_host *h, long *steps);
+void th_vm_steps_stop(struct hs_host *h);
 
 #endif /* TH_H */
