@@ -91,6 +91,45 @@ test_password_hashed(void)
   CU_ASSERT_TRUE(store_has("$argon2id$"));
 }
 
+/* The strong Argon2id cost is the default; only the test-only variable
+ * (set by ctest for these tests, to keep valgrind fast) lowers it, and a
+ * weak hash still verifies. */
+static void
+test_password_cost(void)
+{
+  const char *was = getenv(HS_TEST_WEAK_PWHASH_ENV);
+  char saved[16], err[256], sid[HS_SESSION_ID_LEN + 1];
+  unsigned long long ops = 0;
+  size_t mem = 0;
+
+  snprintf(saved, sizeof(saved), "%s", was ? was : "");
+  unsetenv(HS_TEST_WEAK_PWHASH_ENV);
+  CU_ASSERT_EQUAL(hs_user_add(env.h, "strong", HS_ROLE_VIEWER,
+                              "Strong-Pass-1234", err, sizeof(err)), BMC_OK);
+  CU_ASSERT_TRUE(store_has("$argon2id$v=19$m=65536,t=2,p=1$"));
+  setenv(HS_TEST_WEAK_PWHASH_ENV, "yes", 1); /* only "1" weakens */
+  CU_ASSERT_EQUAL(hs_user_set_password(env.h, "strong", "Strong-Pass-5678",
+                                       err, sizeof(err)), BMC_OK);
+  hs_pwhash_limits(&ops, &mem);
+  CU_ASSERT_EQUAL(ops, 2); /* crypto_pwhash_OPSLIMIT_INTERACTIVE */
+  CU_ASSERT_EQUAL(mem, 64u << 20);
+  setenv(HS_TEST_WEAK_PWHASH_ENV, "1", 1);
+  CU_ASSERT_EQUAL(hs_user_add(env.h, "weak", HS_ROLE_VIEWER,
+                              "Weak-Pass-12345", err, sizeof(err)), BMC_OK);
+  CU_ASSERT_TRUE(store_has("$argon2id$v=19$m=8,t=1,p=1$"));
+  hs_pwhash_limits(&ops, &mem);
+  CU_ASSERT_EQUAL(ops, 1);
+  CU_ASSERT_EQUAL(mem, 8192);
+  CU_ASSERT_EQUAL(hs_user_login(env.h, "weak", "Weak-Pass-12345", 60000, sid,
+                                sizeof(sid), err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_user_login(env.h, "strong", "Strong-Pass-5678", 60000,
+                                sid, sizeof(sid), err, sizeof(err)), BMC_OK);
+  if(saved[0])
+    setenv(HS_TEST_WEAK_PWHASH_ENV, saved, 1);
+  else
+    unsetenv(HS_TEST_WEAK_PWHASH_ENV);
+}
+
 static void
 test_login_session(void)
 {
@@ -272,6 +311,7 @@ test_html_escaping(void)
 static const struct cu_case cases[] = {
   {"web_store", "user_rules", test_user_rules},
   {"web_store", "password_hashed", test_password_hashed},
+  {"web_store", "password_cost", test_password_cost},
   {"web_store", "login_session", test_login_session},
   {"web_store", "session_expiry_and_logout", test_session_expiry_and_logout},
   {"web_store", "wrong_password_and_lock", test_wrong_password_and_lock},
