@@ -604,6 +604,13 @@ int hs_role_parse(const char *s, int *role);
  * message for a bad name or password. */
 int hs_user_add(struct hs_host *h, const char *name, int role,
                 const char *password, char *err, size_t errlen);
+/* The Argon2id cost of new password hashes: libsodium's interactive
+ * limits (2 passes, 64 MiB).  Test-only: the environment variable
+ * HS_TEST_WEAK_PWHASH_ENV set to "1" selects the minimum limits (1 pass,
+ * 8 KiB) so tests under valgrind stay fast; nothing in production sets it.
+ * Verification always uses the limits recorded in the hash. */
+#define HS_TEST_WEAK_PWHASH_ENV "BMC_TEST_WEAK_PWHASH"
+void hs_pwhash_limits(unsigned long long *opslimit, size_t *memlimit);
 /* New password (same rules); ends every session of the user. */
 int hs_user_set_password(struct hs_host *h, const char *name,
                          const char *password, char *err, size_t errlen);
@@ -692,9 +699,11 @@ int hs_order_lines_each(struct hs_host *h, int64_t order_id,
                         int (*cb)(void *ud,
                                   const struct hs_order_line_view *l),
                         void *ud);
-/* The error queue newest first, a page at a time (company NULL = all). */
-int hs_errors_page(struct hs_host *h, const char *company, int64_t offset,
-                   int limit,
+/* The error queue newest first, a page at a time (company NULL = all);
+ * open entries only unless include_resolved (then with their
+ * resolved_ms and resolved_note). */
+int hs_errors_page(struct hs_host *h, const char *company,
+                   int include_resolved, int64_t offset, int limit,
                    int (*cb)(void *ud, const struct hs_item_error *e),
                    void *ud, int64_t *total);
 

@@ -164,6 +164,7 @@ enum hw_run_state {
 };
 struct hw_run_view {
   int64_t id, job_id, submitted_ms;
+  int64_t retry_of;  /* > 0: retry the failed items of this job */
   int state;
   char company[200], plugin[64], action[64], user[65], msg[600];
 };
@@ -174,12 +175,13 @@ int hw_workers_start(struct hw_workers **out, unsigned n,
                      void *open_ud, hs_log_fn log, void *log_ud, char *err,
                      size_t errlen);
 void hw_workers_stop(struct hw_workers *w);
-/* Queue (company, plugin, action) for user: BMC_OK and *run_id, or
- * BMC_ERR_BUDGET when the queue is full (message in err). */
+/* Queue (company, plugin, action) for user -- with retry_of > 0 the
+ * retry of that job's failed items (hs_job_retry) -- : BMC_OK and
+ * *run_id, or BMC_ERR_BUDGET when the queue is full (message in err). */
 int hw_workers_submit(struct hw_workers *w, const char *company,
                       const char *plugin, const char *action,
-                      const char *user, int64_t *run_id, char *err,
-                      size_t errlen);
+                      int64_t retry_of, const char *user, int64_t *run_id,
+                      char *err, size_t errlen);
 /* Copy of run id's state; BMC_ERR_NOT_FOUND when unknown or forgotten. */
 int hw_workers_get(struct hw_workers *w, int64_t run_id,
                    struct hw_run_view *out);
@@ -207,6 +209,13 @@ int hw_page_orders(struct hw_req *r);
 int hw_page_order(struct hw_req *r);
 int hw_page_settlements(struct hw_req *r);
 int hw_page_errors(struct hw_req *r);
+int hw_post_error_resolve(struct hw_req *r);
+int hw_post_error_retry(struct hw_req *r);
+int hw_post_order_release(struct hw_req *r);
+int hw_post_order_serial(struct hw_req *r);
+/* The "done" note of a page an operator action redirected to (its
+ * ?done=JOB argument): a link to the operator job that logged it. */
+void hw_done_note(struct hw_req *r);
 int hw_page_audit(struct hw_req *r);
 
 /* Shared lookups of the page files. */

@@ -276,11 +276,17 @@ hw_page_run(struct hw_req *r)
   if(v.state == HW_RUN_STARTED || v.state == HW_RUN_DONE)
     return hw_redirect(r, "/job?id=%lld", (long long)v.job_id);
   hw_page_begin(r, "Action", v.state == HW_RUN_QUEUED ? HW_REFRESH_S : 0);
-  hw_raw(&r->body, "<h1>");
-  hw_text(&r->body, hw_action_title(r, v.plugin, v.action));
-  hw_raw(&r->body, " for ");
-  hw_text(&r->body, v.company);
-  hw_raw(&r->body, "</h1>");
+  if(v.retry_of) {
+    hw_rawf(&r->body, "<h1>Retry of the failed items of job %lld</h1>",
+            (long long)v.retry_of);
+  }
+  else {
+    hw_raw(&r->body, "<h1>");
+    hw_text(&r->body, hw_action_title(r, v.plugin, v.action));
+    hw_raw(&r->body, " for ");
+    hw_text(&r->body, v.company);
+    hw_raw(&r->body, "</h1>");
+  }
   if(v.state == HW_RUN_QUEUED) {
     hw_raw(&r->body, "<p>Status: <span class=\"st running\" id=\"status\">"
            "Submitted</span> (waiting for a worker; this page refreshes)"
@@ -292,11 +298,17 @@ hw_page_run(struct hw_req *r)
     hw_raw(&r->body, "</div>");
     r->status = 409;
   }
-  hw_raw(&r->body, "<p><a href=\"/settings?c=");
-  hw_url(&r->body, v.company);
-  hw_raw(&r->body, "&amp;p=");
-  hw_url(&r->body, v.plugin);
-  hw_raw(&r->body, "\">Back to General Settings</a></p>");
+  if(v.retry_of) {
+    hw_rawf(&r->body, "<p><a href=\"/job?id=%lld\">Back to job %lld</a>"
+            "</p>", (long long)v.retry_of, (long long)v.retry_of);
+  }
+  else {
+    hw_raw(&r->body, "<p><a href=\"/settings?c=");
+    hw_url(&r->body, v.company);
+    hw_raw(&r->body, "&amp;p=");
+    hw_url(&r->body, v.plugin);
+    hw_raw(&r->body, "\">Back to General Settings</a></p>");
+  }
   hw_page_end(r);
   return v.state == HW_RUN_QUEUED ? 200 : 409;
 }

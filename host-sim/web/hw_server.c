@@ -193,6 +193,10 @@ static const struct hw_route hw_routes[] = {
   {"GET", "/order", hw_page_order},
   {"GET", "/settlements", hw_page_settlements},
   {"GET", "/errors", hw_page_errors},
+  {"POST", "/errors/resolve", hw_post_error_resolve},
+  {"POST", "/errors/retry", hw_post_error_retry},
+  {"POST", "/order/release", hw_post_order_release},
+  {"POST", "/order/serial", hw_post_order_serial},
   {"GET", "/audit", hw_page_audit},
 };
 

@@ -1,7 +1,8 @@
 /*
  * hw_worker.c -- the web Toolbox's action workers: a bounded queue of run
  * requests (company, plugin, action, user) and N threads, each with its
- * own host handle on the same store, that run them with hs_run_action().
+ * own host handle on the same store, that run them with hs_run_action()
+ * (or, for a retry of a job's failed items, hs_job_retry()).
  * A request is Submitted while it waits, then names its queued job as
  * soon as the host has created it (the job's first log line), so the page
  * can follow the job Processing -> Completed while page views go on.
@@ -95,8 +96,12 @@ hw_worker_main(void *arg)
     w->cur_id = job.id;
     w->job_id = 0;
     pthread_mutex_unlock(&p->mu);
-    rc = hs_run_action(w->h, job.company, job.plugin, job.action, &w->job_id,
-                       &st, err, sizeof(err));
+    if(job.retry_of)
+      rc = hs_job_retry(w->h, job.retry_of, &w->job_id, &st, err,
+                        sizeof(err));
+    else
+      rc = hs_run_action(w->h, job.company, job.plugin, job.action,
+                         &w->job_id, &st, err, sizeof(err));
     pthread_mutex_lock(&p->mu);
     if(hw_slot(p, job.id) == v) {
       if(rc) {
@@ -192,8 +197,9 @@ hw_workers_stop(struct hw_workers *p)
 
 int
 hw_workers_submit(struct hw_workers *p, const char *company,
-                  const char *plugin, const char *action, const char *user,
-                  int64_t *run_id, char *err, size_t errlen)
+                  const char *plugin, const char *action, int64_t retry_of,
+                  const char *user, int64_t *run_id, char *err,
+                  size_t errlen)
 {
   struct hw_run_view *v;
   int rc = BMC_OK;
@@ -211,6 +217,7 @@ hw_workers_submit(struct hw_workers *p, const char *company,
     memset(v, 0, sizeof(*v));
     v->id = p->next_id++;
     v->state = HW_RUN_QUEUED;
+    v->retry_of = retry_of;
     v->submitted_ms = (int64_t)time(NULL) * 1000;
     snprintf(v->company, sizeof(v->company), "%s", company);
     snprintf(v->plugin, sizeof(v->plugin), "%s", plugin);

@@ -108,8 +108,13 @@ tw_run(void *inst, const char *action, const char *const *items,
   int rc = BMC_OK;
 
   if(strcmp(action, "check") == 0) {
+    /* An item "FAIL-..." fails (an error-queue entry to retry). */
     for(i = 0; !rc && i < n_items; i++)
-      rc = ti->host->product_get(ti->ctx, items[i], tw_check, ti);
+      if(strncmp(items[i], "FAIL-", 5) == 0)
+        ti->host->item_error(ti->ctx, items[i], "demo_fail",
+                             "cannot be checked");
+      else
+        rc = ti->host->product_get(ti->ctx, items[i], tw_check, ti);
     return n_items ? rc : ti->host->catalog_each(ti->ctx, 0, tw_check, ti);
   }
 

@@ -2,7 +2,8 @@
  * tw.h -- fixture of the web Toolbox tests: a temporary store with the
  * in-memory plugin "wplug" (a required secret, an int with a range, an
  * enum, a bool; a quick action, one that blocks until the test releases
- * it, and one that cannot be run by hand), company "Acme <b>" with it
+ * it, one that cannot be run by hand, and "check" on selected SKUs, where
+ * an item "FAIL-..." becomes an error-queue entry), company "Acme <b>" with it
  * enabled, users admin/viewer, and the web server on 127.0.0.1:0 with its
  * workers on their own hosts.  A libcurl "browser" keeps its cookies.
  */
