@@ -205,6 +205,7 @@ int hw_page_job(struct hw_req *r);
 int hw_page_tasks(struct hw_req *r);
 int hw_page_products(struct hw_req *r);
 int hw_page_product(struct hw_req *r);
+int hw_post_product(struct hw_req *r);
 int hw_page_orders(struct hw_req *r);
 int hw_page_order(struct hw_req *r);
 int hw_page_settlements(struct hw_req *r);

@@ -63,6 +63,8 @@ static const char hw_css[] =
   "background:#fff;color:#1f2a37;border:1px solid #c9d1da;padding:6px 10px;"
   "width:360px;font-weight:normal;box-shadow:0 2px 6px rgba(0,0,0,.15)}"
   ".tip:hover .tipbox{display:block}"
+  "ul.reasons{margin:4px 0 0;padding-left:18px;color:#b42318}"
+  "textarea{font:inherit;border:1px solid #b8c2cc;border-radius:3px}"
   "tr.logerr td{background:#fdecea}"
   ".flag{color:#c62828;font-weight:bold}"
   ".progress{background:#e5e9ef;height:8px;width:120px;display:inline-block;"

@@ -189,6 +189,7 @@ static const struct hw_route hw_routes[] = {
   {"GET", "/tasks", hw_page_tasks},
   {"GET", "/products", hw_page_products},
   {"GET", "/product", hw_page_product},
+  {"POST", "/product", hw_post_product},
   {"GET", "/orders", hw_page_orders},
   {"GET", "/order", hw_page_order},
   {"GET", "/settlements", hw_page_settlements},
