@@ -672,7 +672,10 @@ int hs_audit_each(struct hs_host *h, const char *user, int limit,
 /* A page of the catalog in SKU order: search (NULL/"" = all) matches any
  * part of the SKU or the title, case-insensitive (1-2 characters: a SKU
  * prefix or a part of the title, by a scan); *total (may be NULL) gets
- * the number of matches.  Generic product data only. */
+ * the number of matches -- for a search at most HS_SEARCH_COUNT_CAP + 1,
+ * which means "more than HS_SEARCH_COUNT_CAP" (counting every match of a
+ * frequent word costs more than a page).  Generic product data only. */
+#define HS_SEARCH_COUNT_CAP 1000
 struct hs_product_row {
   const char *sku, *title, *ean, *site_price, *image_url;
   int64_t available_qty, updated_ms;

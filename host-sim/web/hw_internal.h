@@ -110,6 +110,10 @@ void hw_csrf_input(struct hw_req *r);
  * path with its query so far (built by the caller, already encoded). */
 void hw_pager(struct hw_req *r, const char *base, int64_t page,
               int64_t per_page, int64_t total);
+/* Pager of a search whose count was bounded: "Page N, <at_least>+
+ * matches", Next while the page was full. */
+void hw_pager_more(struct hw_req *r, const char *base, int64_t page,
+                   int has_next, int64_t at_least);
 /* Breadcrumbs "Companies > <c> > leaf" and the page's <h1>. */
 void hw_company_head(struct hw_req *r, const char *c, const char *leaf,
                      const char *h1);

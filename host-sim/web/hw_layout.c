@@ -188,6 +188,31 @@ hw_pager(struct hw_req *r, const char *base, int64_t page, int64_t per_page,
 }
 
 void
+hw_pager_more(struct hw_req *r, const char *base, int64_t page, int has_next,
+              int64_t at_least)
+{
+  struct hw_buf *b = &r->body;
+  const char *sep = strchr(base, '?') ? "&amp;" : "?";
+
+  hw_raw(b, "<div class=\"pager\">");
+  if(page > 1) {
+    hw_raw(b, "<a href=\"");
+    hw_raw(b, base);
+    hw_rawf(b, "%spage=%lld\">&laquo; Previous</a> ", sep,
+            (long long)(page - 1));
+  }
+  hw_rawf(b, "Page %lld, <span id=\"many\">%lld+ matches</span> (search "
+          "more precisely to count them) ", (long long)page,
+          (long long)at_least);
+  if(has_next) {
+    hw_raw(b, "<a href=\"");
+    hw_raw(b, base);
+    hw_rawf(b, "%spage=%lld\">Next &raquo;</a>", sep, (long long)(page + 1));
+  }
+  hw_raw(b, "</div>");
+}
+
+void
 hw_panel_begin(struct hw_req *r, const char *title)
 {
   hw_raw(&r->body, "<div class=\"panel\"><h2>");

@@ -11,12 +11,19 @@
 
 #define HW_PRODUCTS_PER_PAGE 50
 
+struct hw_rows {
+  struct hw_req *r;
+  int n;
+};
+
 static int
 hw_product_row(void *ud, const struct hs_product_row *p)
 {
-  struct hw_req *r = ud;
+  struct hw_rows *x = ud;
+  struct hw_req *r = x->r;
   const char *c = hw_arg(r, "c");
 
+  x->n++;
   hw_raw(&r->body, "<tr><td><a href=\"/product?c=");
   hw_url(&r->body, c);
   hw_raw(&r->body, "&amp;sku=");
@@ -42,6 +49,7 @@ hw_page_products(struct hw_req *r)
   const char *c = hw_arg(r, "c"), *q = hw_arg(r, "q");
   int64_t page = hw_arg_int(r, "page", 1), total = 0;
   char base[1200], ec[600], eq[500];
+  struct hw_rows rows = {r, 0};
   int rc;
 
   if(!c || hs_company_find(r->h, c, NULL))
@@ -60,7 +68,7 @@ hw_page_products(struct hw_req *r)
          "<th>Title</th><th>EAN</th><th class=\"num\">Site Price</th>"
          "<th class=\"num\">Available Qty</th><th>Updated</th></tr>");
   rc = hs_products_page(r->h, c, q, (page - 1) * HW_PRODUCTS_PER_PAGE,
-                        HW_PRODUCTS_PER_PAGE, hw_product_row, r, &total);
+                        HW_PRODUCTS_PER_PAGE, hw_product_row, &rows, &total);
   if(rc)
     return hw_error_page(r, 500, "Error", "The catalog cannot be read (%s).",
                          hs_rc_name(rc));
@@ -68,7 +76,11 @@ hw_page_products(struct hw_req *r)
   snprintf(base, sizeof(base), "/products?c=%s&amp;q=%s",
            hw_urlenc(c, ec, sizeof(ec)), hw_urlenc(q ? q : "", eq,
                                                    sizeof(eq)));
-  hw_pager(r, base, page, HW_PRODUCTS_PER_PAGE, total);
+  if(q && *q && total > HS_SEARCH_COUNT_CAP)
+    hw_pager_more(r, base, page, rows.n == HW_PRODUCTS_PER_PAGE,
+                  HS_SEARCH_COUNT_CAP);
+  else
+    hw_pager(r, base, page, HW_PRODUCTS_PER_PAGE, total);
   hw_page_end(r);
   return 200;
 }
