@@ -16,35 +16,17 @@
 #define HW_ERRORS_PER_PAGE 100
 #define HW_AUDIT_ROWS 200
 
-struct hw_order_of {
-  const char *company;
-  int match;
-};
-
-static int
-hw_is_order(void *ud, const struct hs_order_summary *o)
-{
-  struct hw_order_of *x = ud;
-
-  x->match = o->company && x->company && !strcmp(o->company, x->company);
-  return 0;
-}
-
-/* An order entry's item is the host order id of an order of its company. */
+/* An order's entry names the order by its marketplace order id (the
+ * source order id of an order of its company): its host id, else 0. */
 static int64_t
 hw_entry_order(struct hw_req *r, const struct hs_item_error *e)
 {
-  struct hw_order_of x = {e->company, 0};
-  char *end;
-  long long id;
+  int64_t id = 0;
 
-  if(!e->item || e->item[0] < '1' || e->item[0] > '9')
+  if(!e->item || !e->item[0] || !e->company ||
+     hs_order_find(r->h, e->company, e->item, &id))
     return 0;
-  id = strtoll(e->item, &end, 10);
-  if(*end || id <= 0)
-    return 0;
-  return !hs_order_summary_get(r->h, id, hw_is_order, &x) && x.match ? id
-                                                                     : 0;
+  return id;
 }
 
 /* Resolve (with a note), Retry failed items, the order's page. */

@@ -368,7 +368,8 @@ test_serial(void)
   CU_ASSERT_TRUE(audited("serial corrected"));
 }
 
-/* An order's entry links to the order page, where it is acted on. */
+/* An order's entry links to the order page, where it is acted on; an
+ * entry whose item is no order of its company does not. */
 static void
 test_order_entry_link(void)
 {
@@ -378,13 +379,17 @@ test_order_entry_link(void)
   char item[32], want[96];
 
   CU_ASSERT_TRUE_FATAL(oid > 0);
-  snprintf(item, sizeof(item), "%lld", (long long)oid);
+  api->item_error(ctx, "W-999", "demo_code", "no such order");
+  /* The plugin names the order by its marketplace id. */
+  snprintf(item, sizeof(item), "W-300");
   api->item_error(ctx, item, "stock_short", "held");
   entry_find(item, &f);
   CU_ASSERT_EQUAL(tw_get(&env, &admin, "/errors?c=" TW_COMPANY_Q, &r), 200);
   snprintf(want, sizeof(want), "id=\"order-%lld\" href=\"/order?id=%lld\"",
            (long long)f.id, (long long)oid);
   CU_ASSERT_TRUE(has(&r, want));
+  snprintf(want, sizeof(want), "id=\"order-%lld\"", (long long)f.id - 1);
+  CU_ASSERT_FALSE(has(&r, want));
   tw_resp_free(&r);
 }
 
