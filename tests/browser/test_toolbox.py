@@ -286,6 +286,8 @@ def main():
         tip = no.find_element(By.CSS_SELECTOR, ".tipbox")
         check(no.text.startswith("No") and not tip.is_displayed(),
               "Ready To Post shows a red No, reasons hidden until hover")
+        drv.execute_script("arguments[0].scrollIntoView({block: 'start'});"
+                           "window.scrollBy(0, -120);", no)
         ActionChains(drv).move_to_element(no).perform()
         wait.until(lambda d: tip.is_displayed())
         check(len(want) >= 2 and all(w in tip.text for w in want),
