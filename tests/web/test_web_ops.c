@@ -39,30 +39,18 @@ static const char order_fmt[] =
 static int
 suite_init(void)
 {
-  if(curl_global_init(CURL_GLOBAL_ALL) || tw_start(&env) ||
-     tw_browser_open(&admin) || tw_browser_open(&viewer) ||
-     hs_host_services(env.h, TW_COMPANY, TW_PLUGIN, &api, &ctx) ||
-     tw_login(&env, &admin, "admin", TW_ADMIN_PW) != 303 ||
-     tw_login(&env, &viewer, "viewer", TW_VIEWER_PW) != 303)
-    return -1;
-  return 0;
+  return tw_start_logged_in(&env, &admin, &viewer) ||
+         hs_host_services(env.h, TW_COMPANY, TW_PLUGIN, &api, &ctx);
 }
 
 static int
 suite_clean(void)
 {
-  tw_browser_close(&admin);
-  tw_browser_close(&viewer);
-  tw_stop(&env);
-  curl_global_cleanup();
+  tw_close_logged_in(&env, &admin, &viewer);
   return 0;
 }
 
-static int
-has(const struct tw_resp *r, const char *s)
-{
-  return r->body && strstr(r->body, s) != NULL;
-}
+#define has tw_has
 
 /* A held order "id" of the fixture's channel; its host id. */
 static int64_t

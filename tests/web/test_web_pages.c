@@ -43,11 +43,7 @@ suite_clean(void)
   return 0;
 }
 
-static int
-has(const struct tw_resp *r, const char *s)
-{
-  return r->body && strstr(r->body, s) != NULL;
-}
+#define has tw_has
 
 static void
 test_login_required(void)

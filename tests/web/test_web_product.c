@@ -29,10 +29,7 @@ suite_init(void)
   struct hs_product p;
   char err[256];
 
-  if(curl_global_init(CURL_GLOBAL_ALL) || tw_start(&env) ||
-     tw_browser_open(&admin) || tw_browser_open(&viewer) ||
-     tw_login(&env, &admin, "admin", TW_ADMIN_PW) != 303 ||
-     tw_login(&env, &viewer, "viewer", TW_VIEWER_PW) != 303)
+  if(tw_start_logged_in(&env, &admin, &viewer))
     return -1;
   hs_product_init(&p);
   p.sku = SKU;
@@ -45,18 +42,11 @@ suite_init(void)
 static int
 suite_clean(void)
 {
-  tw_browser_close(&admin);
-  tw_browser_close(&viewer);
-  tw_stop(&env);
-  curl_global_cleanup();
+  tw_close_logged_in(&env, &admin, &viewer);
   return 0;
 }
 
-static int
-has(const struct tw_resp *r, const char *s)
-{
-  return r->body && strstr(r->body, s) != NULL;
-}
+#define has tw_has
 
 /* The stored value ("" when unset). */
 static const char *

@@ -397,6 +397,34 @@ tw_resp_free(struct tw_resp *r)
   r->body = NULL;
 }
 
+int
+tw_start_logged_in(struct tw_env *e, struct tw_browser *admin,
+                   struct tw_browser *viewer)
+{
+  if(curl_global_init(CURL_GLOBAL_ALL) || tw_start(e) ||
+     tw_browser_open(admin) || tw_browser_open(viewer) ||
+     tw_login(e, admin, "admin", TW_ADMIN_PW) != 303 ||
+     tw_login(e, viewer, "viewer", TW_VIEWER_PW) != 303)
+    return -1;
+  return 0;
+}
+
+void
+tw_close_logged_in(struct tw_env *e, struct tw_browser *admin,
+                   struct tw_browser *viewer)
+{
+  tw_browser_close(admin);
+  tw_browser_close(viewer);
+  tw_stop(e);
+  curl_global_cleanup();
+}
+
+int
+tw_has(const struct tw_resp *r, const char *s)
+{
+  return r->body && strstr(r->body, s) != NULL;
+}
+
 static const char *
 tw_hidden(const struct tw_resp *r, const char *name)
 {
