@@ -686,6 +686,37 @@ int hs_products_page(struct hs_host *h, const char *company,
                      void *ud, int64_t *total);
 /* Every declared property of a product: hs_product_props_each() above. */
 
+/* The web Toolbox's run queue (hs_runq.c): a request to run an action (or
+ * retry_of > 0: the failed items of that job) waits in the store until a
+ * worker of any `host-sim web` process on the store claims it, so a
+ * restart does not lose it.  States: */
+enum hs_runq_state {
+  HS_RUNQ_QUEUED = 0,  /* waiting (claim_pid set while one starts it) */
+  HS_RUNQ_STARTED = 1, /* its job exists: job_id */
+  HS_RUNQ_REFUSED = 2, /* the host refused to start it: msg */
+  HS_RUNQ_DONE = 3     /* its job ended: job_id */
+};
+#define HS_RUNQ_MAX_WAITING 128
+struct hs_runq_row {
+  int64_t id, retry_of, submitted_ms, job_id, claim_pid;
+  int state;
+  char company[200], plugin[64], action[64], user[65], msg[600];
+};
+/* Queue a request: BMC_OK and *id, BMC_ERR_BUDGET when
+ * HS_RUNQ_MAX_WAITING wait already (message in err). */
+int hs_runq_add(struct hs_host *h, const char *company, const char *plugin,
+                const char *action, int64_t retry_of, const char *user,
+                int64_t *id, char *err, size_t errlen);
+/* Claim the oldest waiting request for this process (claims of dead
+ * processes are dropped first): BMC_OK and *out, BMC_ERR_NOT_FOUND when
+ * none waits. */
+int hs_runq_claim(struct hs_host *h, struct hs_runq_row *out);
+/* Record what became of request id (state, job_id, msg may be NULL). */
+int hs_runq_set(struct hs_host *h, int64_t id, int state, int64_t job_id,
+                const char *msg);
+/* One request; BMC_ERR_NOT_FOUND when unknown. */
+int hs_runq_get(struct hs_host *h, int64_t id, struct hs_runq_row *out);
+
 /* Orders newest first, a page at a time; search (NULL/"" = all) is a
  * source order id prefix.  company NULL = all; *total may be NULL. */
 int hs_orders_page(struct hs_host *h, const char *company, const char *search,

@@ -180,19 +180,23 @@ int hw_workers_start(struct hw_workers **out, unsigned n,
                      size_t errlen);
 void hw_workers_stop(struct hw_workers *w);
 /* Queue (company, plugin, action) for user -- with retry_of > 0 the
- * retry of that job's failed items (hs_job_retry) -- : BMC_OK and
- * *run_id, or BMC_ERR_BUDGET when the queue is full (message in err). */
-int hw_workers_submit(struct hw_workers *w, const char *company,
-                      const char *plugin, const char *action,
-                      int64_t retry_of, const char *user, int64_t *run_id,
-                      char *err, size_t errlen);
-/* Copy of run id's state; BMC_ERR_NOT_FOUND when unknown or forgotten. */
-int hw_workers_get(struct hw_workers *w, int64_t run_id,
+ * retry of that job's failed items (hs_job_retry) -- in the store's run
+ * queue through the page host h, and wake a worker: BMC_OK and *run_id,
+ * or BMC_ERR_BUDGET when the queue is full (message in err). */
+int hw_workers_submit(struct hw_workers *w, struct hs_host *h,
+                      const char *company, const char *plugin,
+                      const char *action, int64_t retry_of, const char *user,
+                      int64_t *run_id, char *err, size_t errlen);
+/* Run id's state (from memory when this process claimed it, else from the
+ * store through h); BMC_ERR_NOT_FOUND when unknown. */
+int hw_workers_get(struct hw_workers *w, struct hs_host *h, int64_t run_id,
                    struct hw_run_view *out);
-/* Wait up to timeout_ms for run id to leave the queue (started, refused
- * or done) and copy its state; BMC_ERR_NOT_FOUND when unknown. */
+/* Wait up to timeout_ms for run id to be claimed by this process's
+ * workers and leave the queue (started, refused or done; with until_end:
+ * refused or done) and copy its state; BMC_ERR_NOT_FOUND when no worker
+ * here claimed it in time. */
 int hw_workers_wait(struct hw_workers *w, int64_t run_id, int64_t timeout_ms,
-                    struct hw_run_view *out);
+                    int until_end, struct hw_run_view *out);
 struct hw_workers *hw_server_workers(struct hw_server *s);
 
 /* ---- page handlers (return the HTTP status) ---- */

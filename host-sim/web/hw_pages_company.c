@@ -627,7 +627,7 @@ hw_post_run(struct hw_req *r)
     return hw_error_page(r, 400, "Unknown action",
                          "%s has no action '%s' that can be run by hand.",
                          api->display_name, a ? a : "");
-  rc = hw_workers_submit(hw_server_workers(r->srv), c, p, a, 0,
+  rc = hw_workers_submit(hw_server_workers(r->srv), r->h, c, p, a, 0,
                          r->sess.user, &run_id, err, sizeof(err));
   if(rc)
     return hw_error_page(r, 503, "Busy", "%s", err);

@@ -269,10 +269,10 @@ hw_page_run(struct hw_req *r)
   struct hw_run_view v;
   int64_t id = hw_arg_int(r, "id", 0);
 
-  if(hw_workers_get(hw_server_workers(r->srv), id, &v))
+  if(hw_workers_get(hw_server_workers(r->srv), r->h, id, &v))
     return hw_error_page(r, 404, "Unknown request",
-                         "Action request %lld is not known (the server may "
-                         "have restarted); see Queued Jobs.", (long long)id);
+                         "There is no action request %lld; see Queued Jobs.",
+                         (long long)id);
   if(v.state == HW_RUN_STARTED || v.state == HW_RUN_DONE)
     return hw_redirect(r, "/job?id=%lld", (long long)v.job_id);
   hw_page_begin(r, "Action", v.state == HW_RUN_QUEUED ? HW_REFRESH_S : 0);

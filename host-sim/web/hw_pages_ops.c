@@ -110,8 +110,8 @@ hw_post_error_retry(struct hw_req *r)
     return rc;
   if(!job)
     return hw_error_page(r, 400, "Bad form", "Give the job to retry.");
-  rc = hw_workers_submit(hw_server_workers(r->srv), "", "", "", job,
-                         r->sess.user, &run_id, err, sizeof(err));
+  rc = hw_workers_submit(hw_server_workers(r->srv), r->h, "", "", "",
+                         job, r->sess.user, &run_id, err, sizeof(err));
   if(rc)
     return hw_error_page(r, 503, "Busy", "%s", err);
   hw_detail(r, "retry failed items of job %lld (request %lld)",

@@ -381,7 +381,7 @@ hw_access(void *cls, struct MHD_Connection *conn, const char *url,
 
     /* Outside the page lock: pages keep answering meanwhile.  A job that
      * starts at once is shown directly; else /run?id= waits for it. */
-    if(hw_workers_wait(s->workers, r.wait_run, HW_RUN_WAIT_MS, &v) == 0 &&
+    if(hw_workers_wait(s->workers, r.wait_run, HW_RUN_WAIT_MS, 0, &v) == 0 &&
        (v.state == HW_RUN_STARTED || v.state == HW_RUN_DONE))
       snprintf(r.location, sizeof(r.location), "/job?id=%lld",
                (long long)v.job_id);

@@ -2,7 +2,9 @@
  * test_web_ops.c -- the error queue's operator actions on the web Toolbox
  * over real HTTP: resolve an entry with a note, retry the failed items of
  * a job on a worker, release a held order and correct a line's
- * serial/IMEI.  Each needs an admin and the CSRF token, refuses with the
+ * serial/IMEI; and the run queue in the store: a request waiting for a
+ * worker (or claimed by a process that died) runs after a restart, and
+ * its outcome stays readable.  Each needs an admin and the CSRF token, refuses with the
  * host's own message, changes the store as the CLI's command does and is
  * audited with the user.
  */
@@ -10,9 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <curl/curl.h>
+#include <sqlite3.h>
 
 #include "cu_main.h"
+#include "hw_internal.h"
 #include "tw.h"
 
 static struct tw_env env;
@@ -381,12 +388,75 @@ test_order_entry_link(void)
   tw_resp_free(&r);
 }
 
+/* Wait for run id to end on this server's workers: its view. */
+static int
+run_end(int64_t id, struct hw_run_view *v)
+{
+  return hw_workers_wait(hw_server_workers(env.srv), id, 10000, 1, v);
+}
+
+static void
+test_queue_survives_restart(void)
+{
+  struct hw_run_view v;
+  struct tw_resp r;
+  char err[300], want[64], sql[128];
+  int64_t a = 0, b = 0, c = 0;
+  sqlite3 *db = NULL;
+  pid_t dead;
+
+  /* Requests queued while no worker runs: one never claimed, one claimed
+   * by a process that died before its job started, one the host will
+   * refuse. */
+  hw_stop(env.srv);
+  env.srv = NULL;
+  CU_ASSERT_EQUAL_FATAL(hs_runq_add(env.h, TW_COMPANY, TW_PLUGIN, "echo", 0,
+                                    "admin", &a, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL_FATAL(hs_runq_add(env.h, TW_COMPANY, TW_PLUGIN, "echo", 0,
+                                    "admin", &b, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL_FATAL(hs_runq_add(env.h, TW_COMPANY, TW_PLUGIN, "sync", 0,
+                                    "admin", &c, err, sizeof(err)), BMC_OK);
+  dead = fork();
+  if(dead == 0)
+    _exit(0);
+  CU_ASSERT_FATAL(dead > 0 && waitpid(dead, NULL, 0) == dead);
+  CU_ASSERT_EQUAL_FATAL(sqlite3_open(env.db, &db), SQLITE_OK);
+  snprintf(sql, sizeof(sql), "UPDATE web_runs SET claim_pid = %d WHERE id ="
+           " %lld", (int)dead, (long long)b);
+  CU_ASSERT_EQUAL(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  /* The server starts again: its workers run them. */
+  CU_ASSERT_EQUAL_FATAL(tw_restart(&env), 0);
+  CU_ASSERT_EQUAL(run_end(a, &v), BMC_OK);
+  CU_ASSERT_EQUAL(v.state, HW_RUN_DONE);
+  CU_ASSERT_TRUE(v.job_id > 0);
+  CU_ASSERT_STRING_EQUAL(v.user, "admin");
+  CU_ASSERT_EQUAL(run_end(b, &v), BMC_OK);
+  CU_ASSERT_EQUAL(v.state, HW_RUN_DONE);
+  CU_ASSERT_EQUAL(run_end(c, &v), BMC_OK);
+  CU_ASSERT_EQUAL(v.state, HW_RUN_REFUSED);
+  CU_ASSERT_PTR_NOT_NULL(strstr(v.msg, "cannot be run by hand"));
+  /* After one more restart the outcome is still there (from the store). */
+  CU_ASSERT_EQUAL_FATAL(tw_restart(&env), 0);
+  snprintf(want, sizeof(want), "/run?id=%lld", (long long)a);
+  CU_ASSERT_EQUAL(tw_get(&env, &admin, want, &r), 303);
+  CU_ASSERT_EQUAL(strncmp(r.location, "/job?id=", 8), 0);
+  tw_resp_free(&r);
+  snprintf(want, sizeof(want), "/run?id=%lld", (long long)c);
+  CU_ASSERT_EQUAL(tw_get(&env, &admin, want, &r), 409);
+  CU_ASSERT_TRUE(has(&r, "cannot be run by hand"));
+  tw_resp_free(&r);
+  CU_ASSERT_EQUAL(tw_get(&env, &admin, "/run?id=999999", &r), 404);
+  tw_resp_free(&r);
+}
+
 static const struct cu_case cases[] = {
   {"web_ops", "resolve", test_resolve},
   {"web_ops", "retry", test_retry},
   {"web_ops", "release", test_release},
   {"web_ops", "serial", test_serial},
   {"web_ops", "order_entry_link", test_order_entry_link},
+  {"web_ops", "queue_survives_restart", test_queue_survives_restart},
 };
 
 int
