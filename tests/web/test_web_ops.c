@@ -59,6 +59,30 @@ suite_clean(void)
 
 #define has tw_has
 
+/* Wait for run id to end on this server's workers: its view. */
+static int
+run_end(int64_t id, struct hw_run_view *v)
+{
+  return hw_workers_wait(hw_server_workers(env.srv), id, 10000, 1, v);
+}
+
+/* The newest request of the run queue (0 when none). */
+static int64_t
+last_run(void)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int64_t id = 0;
+
+  if(sqlite3_open(env.db, &db) == SQLITE_OK &&
+     sqlite3_prepare_v2(db, "SELECT MAX(id) FROM web_runs", -1, &st,
+                        NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    id = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return id;
+}
+
 /* A held order "id" of the fixture's channel; its host id. */
 static int64_t
 held_order(const char *id)
@@ -236,6 +260,7 @@ test_retry(void)
   struct entry_find f;
   struct tw_resp r;
   char body[512], err[512], want[64], trigger[64] = "";
+  struct hw_run_view v;
   int64_t job = 0, new_job = 0;
   int st = 0;
 
@@ -264,6 +289,9 @@ test_retry(void)
   snprintf(want, sizeof(want), "retry of job %lld", (long long)job);
   CU_ASSERT_STRING_EQUAL(trigger, want);
   CU_ASSERT_TRUE(audited("retry failed items of job"));
+  CU_ASSERT_EQUAL(run_end(last_run(), &v), BMC_OK);
+  CU_ASSERT_EQUAL(v.state, HW_RUN_DONE);
+  CU_ASSERT_EQUAL(v.job_id, new_job);
   /* A job without failed items: the host's refusal on the request page. */
   CU_ASSERT_EQUAL(hs_run_action(env.h, TW_COMPANY, TW_PLUGIN, "echo", &job,
                                 &st, err, sizeof(err)), BMC_OK);
@@ -386,13 +414,6 @@ test_order_entry_link(void)
   snprintf(want, sizeof(want), "id=\"order-%lld\"", (long long)f.id - 1);
   CU_ASSERT_FALSE(has(&r, want));
   tw_resp_free(&r);
-}
-
-/* Wait for run id to end on this server's workers: its view. */
-static int
-run_end(int64_t id, struct hw_run_view *v)
-{
-  return hw_workers_wait(hw_server_workers(env.srv), id, 10000, 1, v);
 }
 
 static void
