@@ -236,6 +236,16 @@ hw_job_full(void *ud, const struct hs_job *j)
   if(hw_running(j->status))
     hw_raw(&r->body, "<p class=\"help\">This page refreshes while the job "
            "runs.</p>");
+  else if(j->n_item_errors > 0 && r->sess.role == HS_ROLE_ADMIN) {
+    /* The failed items again, as a new job (hw_pages_ops.c). */
+    hw_raw(&r->body, "<form method=\"post\" action=\"/errors/retry\" "
+           "class=\"bar\">");
+    hw_csrf_input(r);
+    hw_rawf(&r->body, "<input type=\"hidden\" name=\"job\" value=\"%lld\">"
+            "<button type=\"submit\" id=\"retry\">Retry the %lld failed "
+            "item(s)</button></form>", (long long)j->id,
+            (long long)j->n_item_errors);
+  }
   return 0;
 }
 

@@ -274,6 +274,14 @@ test_retry(void)
   snprintf(want, sizeof(want), "id=\"retry-%lld\"", (long long)f.id);
   CU_ASSERT_TRUE(has(&r, want));
   tw_resp_free(&r);
+  /* The job page offers it too (admins only). */
+  snprintf(want, sizeof(want), "/job?id=%lld", (long long)job);
+  CU_ASSERT_EQUAL(tw_get(&env, &admin, want, &r), 200);
+  CU_ASSERT_TRUE(has(&r, "Retry the 1 failed item(s)"));
+  tw_resp_free(&r);
+  CU_ASSERT_EQUAL(tw_get(&env, &viewer, want, &r), 200);
+  CU_ASSERT_FALSE(has(&r, "/errors/retry"));
+  tw_resp_free(&r);
   snprintf(body, sizeof(body), "csrf=%s&job=%lld", tw_csrf_of(&env, &viewer),
            (long long)job);
   CU_ASSERT_EQUAL(tw_post(&env, &viewer, "/errors/retry", body, &r), 403);
