@@ -604,6 +604,13 @@ int hs_role_parse(const char *s, int *role);
  * message for a bad name or password. */
 int hs_user_add(struct hs_host *h, const char *name, int role,
                 const char *password, char *err, size_t errlen);
+/* The Argon2id cost of new password hashes: libsodium's interactive
+ * limits (2 passes, 64 MiB).  Test-only: the environment variable
+ * HS_TEST_WEAK_PWHASH_ENV set to "1" selects the minimum limits (1 pass,
+ * 8 KiB) so tests under valgrind stay fast; nothing in production sets it.
+ * Verification always uses the limits recorded in the hash. */
+#define HS_TEST_WEAK_PWHASH_ENV "BMC_TEST_WEAK_PWHASH"
+void hs_pwhash_limits(unsigned long long *opslimit, size_t *memlimit);
 /* New password (same rules); ends every session of the user. */
 int hs_user_set_password(struct hs_host *h, const char *name,
                          const char *password, char *err, size_t errlen);
@@ -665,7 +672,10 @@ int hs_audit_each(struct hs_host *h, const char *user, int limit,
 /* A page of the catalog in SKU order: search (NULL/"" = all) matches any
  * part of the SKU or the title, case-insensitive (1-2 characters: a SKU
  * prefix or a part of the title, by a scan); *total (may be NULL) gets
- * the number of matches.  Generic product data only. */
+ * the number of matches -- for a search at most HS_SEARCH_COUNT_CAP + 1,
+ * which means "more than HS_SEARCH_COUNT_CAP" (counting every match of a
+ * frequent word costs more than a page).  Generic product data only. */
+#define HS_SEARCH_COUNT_CAP 1000
 struct hs_product_row {
   const char *sku, *title, *ean, *site_price, *image_url;
   int64_t available_qty, updated_ms;
@@ -675,6 +685,37 @@ int hs_products_page(struct hs_host *h, const char *company,
                      int (*cb)(void *ud, const struct hs_product_row *r),
                      void *ud, int64_t *total);
 /* Every declared property of a product: hs_product_props_each() above. */
+
+/* The web Toolbox's run queue (hs_runq.c): a request to run an action (or
+ * retry_of > 0: the failed items of that job) waits in the store until a
+ * worker of any `host-sim web` process on the store claims it, so a
+ * restart does not lose it.  States: */
+enum hs_runq_state {
+  HS_RUNQ_QUEUED = 0,  /* waiting (claim_pid set while one starts it) */
+  HS_RUNQ_STARTED = 1, /* its job exists: job_id */
+  HS_RUNQ_REFUSED = 2, /* the host refused to start it: msg */
+  HS_RUNQ_DONE = 3     /* its job ended: job_id */
+};
+#define HS_RUNQ_MAX_WAITING 128
+struct hs_runq_row {
+  int64_t id, retry_of, submitted_ms, job_id, claim_pid;
+  int state;
+  char company[200], plugin[64], action[64], user[65], msg[600];
+};
+/* Queue a request: BMC_OK and *id, BMC_ERR_BUDGET when
+ * HS_RUNQ_MAX_WAITING wait already (message in err). */
+int hs_runq_add(struct hs_host *h, const char *company, const char *plugin,
+                const char *action, int64_t retry_of, const char *user,
+                int64_t *id, char *err, size_t errlen);
+/* Claim the oldest waiting request for this process (claims of dead
+ * processes are dropped first): BMC_OK and *out, BMC_ERR_NOT_FOUND when
+ * none waits. */
+int hs_runq_claim(struct hs_host *h, struct hs_runq_row *out);
+/* Record what became of request id (state, job_id, msg may be NULL). */
+int hs_runq_set(struct hs_host *h, int64_t id, int state, int64_t job_id,
+                const char *msg);
+/* One request; BMC_ERR_NOT_FOUND when unknown. */
+int hs_runq_get(struct hs_host *h, int64_t id, struct hs_runq_row *out);
 
 /* Orders newest first, a page at a time; search (NULL/"" = all) is a
  * source order id prefix.  company NULL = all; *total may be NULL. */
@@ -692,9 +733,11 @@ int hs_order_lines_each(struct hs_host *h, int64_t order_id,
                         int (*cb)(void *ud,
                                   const struct hs_order_line_view *l),
                         void *ud);
-/* The error queue newest first, a page at a time (company NULL = all). */
-int hs_errors_page(struct hs_host *h, const char *company, int64_t offset,
-                   int limit,
+/* The error queue newest first, a page at a time (company NULL = all);
+ * open entries only unless include_resolved (then with their
+ * resolved_ms and resolved_note). */
+int hs_errors_page(struct hs_host *h, const char *company,
+                   int include_resolved, int64_t offset, int limit,
                    int (*cb)(void *ud, const struct hs_item_error *e),
                    void *ud, int64_t *total);
 

@@ -106,8 +106,8 @@ hs_order_lines_each(struct hs_host *h, int64_t order_id,
 }
 
 int
-hs_errors_page(struct hs_host *h, const char *company, int64_t offset,
-               int limit,
+hs_errors_page(struct hs_host *h, const char *company, int include_resolved,
+               int64_t offset, int limit,
                int (*cb)(void *ud, const struct hs_item_error *e), void *ud,
                int64_t *total)
 {
@@ -120,24 +120,28 @@ hs_errors_page(struct hs_host *h, const char *company, int64_t offset,
   if(company && hs_company_find(h, company, &cid))
     return BMC_ERR_NOT_FOUND;
   if(total) {
-    st = hs_stmt(h, "SELECT COUNT(*) FROM error_queue WHERE ?1 = 0 OR"
-                 " company_id = ?1");
+    st = hs_stmt(h, "SELECT COUNT(*) FROM error_queue WHERE (?1 = 0 OR"
+                 " company_id = ?1) AND (?2 OR resolved_ms = 0)");
     if(!st)
       return BMC_ERR_INTERNAL;
     sqlite3_bind_int64(st, 1, cid);
+    sqlite3_bind_int(st, 2, include_resolved != 0);
     *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
                                             : 0;
     sqlite3_reset(st);
   }
   /* Not from the statement cache: the callback may use the host. */
   if(sqlite3_prepare_v2(h->db, "SELECT e.id, e.job_id, e.ts_ms, c.name,"
-                        " e.plugin, e.item, e.code, e.message FROM"
+                        " e.plugin, e.item, e.code, e.message,"
+                        " e.resolved_ms, e.resolved_note FROM"
                         " error_queue e JOIN companies c ON c.id ="
-                        " e.company_id WHERE ?1 = 0 OR e.company_id = ?1"
+                        " e.company_id WHERE (?1 = 0 OR e.company_id = ?1)"
+                        " AND (?4 OR e.resolved_ms = 0)"
                         " ORDER BY e.id DESC LIMIT ?2 OFFSET ?3", -1, &st,
                         NULL) != SQLITE_OK)
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, cid);
+  sqlite3_bind_int(st, 4, include_resolved != 0);
   sqlite3_bind_int(st, 2, limit);
   sqlite3_bind_int64(st, 3, offset);
   while((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -151,6 +155,8 @@ hs_errors_page(struct hs_host *h, const char *company, int64_t offset,
     e.item = hs_col_text(st, 5);
     e.code = hs_col_text(st, 6);
     e.message = hs_col_text(st, 7);
+    e.resolved_ms = sqlite3_column_int64(st, 8);
+    e.resolved_note = hs_col_text(st, 9);
     rc = cb(ud, &e);
     if(rc)
       break;

@@ -2,8 +2,9 @@
  * hs_products_query.c -- the catalog as the Toolbox pages read it: one
  * page of products in SKU order with a search over SKU and title (the
  * (company_id, sku) index for the whole catalog, the FTS5 trigram index
- * of migration 4 for a search, so a rare match is found without a scan),
- * and the number of matches.  Generic product data only: what a channel
+ * of migration 4 for a search, so a rare match is found without a scan;
+ * a frequent one walks the SKU index and stops at the page), and the
+ * number of matches (a search's bounded at HS_SEARCH_COUNT_CAP + 1).  Generic product data only: what a channel
  * adds is shown through its declared properties (hs_props.c).
  */
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include "hs_internal.h"
 
 #define HS_SEARCH_MAX 128
+#define HS_STR_(x) #x
+#define HS_STR(x) HS_STR_(x)
 
 /* LIKE pattern for s with %, _ and \ escaped; pre/post '%' as asked. */
 static int
@@ -61,11 +64,15 @@ hs_fts_phrase(const char *s, char *out, size_t outlen)
   " FROM products_fts CROSS JOIN products p ON p.id = products_fts.rowid"  \
   " WHERE products_fts MATCH ?2 AND p.company_id = ?1"
 /* Many matches: walk the SKU index and keep the rows in the match set,
- * stopping at the page, instead of sorting every match. */
+ * stopping at the page, instead of sorting every match.  An ASCII search
+ * tests each row with LIKE (the same case-insensitive substring match as
+ * the trigram index, without building the whole match set first). */
 #define HS_PQ_FTS_DENSE                                                     \
   " FROM products p WHERE p.company_id = ?1 AND p.id IN (SELECT rowid FROM" \
   " products_fts WHERE products_fts MATCH ?2)"
-#define HS_PQ_DENSE 2000
+#define HS_PQ_LIKE_DENSE                                                    \
+  " FROM products p WHERE p.company_id = ?1 AND (p.sku LIKE ?6 ESCAPE '\\'" \
+  " OR p.title LIKE ?6 ESCAPE '\\')"
 #define HS_PQ_LIKE                                                          \
   " FROM products p WHERE p.company_id = ?1 AND (p.sku LIKE ?2 ESCAPE"     \
   " '\\' OR p.title LIKE ?3 ESCAPE '\\')"
@@ -80,10 +87,11 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
                  void *ud, int64_t *total)
 {
   char a[HS_SEARCH_MAX * 2 + 4], b[HS_SEARCH_MAX * 2 + 4];
-  const char *count_sql, *page_sql;
+  char sub[HS_SEARCH_MAX * 2 + 4] = "";
+  const char *count_sql, *page_sql, *c;
   sqlite3_stmt *st;
   int64_t cid, n = 0;
-  int rc = BMC_OK, s, kind;
+  int rc = BMC_OK, s, kind, ascii = 1;
 
   if(!h || !company || !cb || offset < 0 || limit <= 0)
     return BMC_ERR_INVALID_ARG;
@@ -96,9 +104,17 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
      (kind == 2 && (hs_like_pattern(search, 0, a, sizeof(a)) ||
                     hs_like_pattern(search, 1, b, sizeof(b)))))
     return BMC_ERR_INVALID_ARG;
+  for(c = search; kind == 1 && *c; c++)
+    if((unsigned char)*c >= 0x80)
+      ascii = 0;
+  if(kind == 1 && ascii && hs_like_pattern(search, 1, sub, sizeof(sub)))
+    return BMC_ERR_INVALID_ARG;
+  /* A search counts at most HS_SEARCH_COUNT_CAP + 1 matches. */
   count_sql = kind == 0 ? "SELECT COUNT(*)" HS_PQ_ALL
-              : kind == 1 ? "SELECT COUNT(*)" HS_PQ_FTS
-              : "SELECT COUNT(*)" HS_PQ_LIKE;
+              : kind == 1 ? "SELECT COUNT(*) FROM (SELECT 1" HS_PQ_FTS
+                            " LIMIT " HS_STR(HS_SEARCH_COUNT_CAP) " + 1)"
+              : "SELECT COUNT(*) FROM (SELECT 1" HS_PQ_LIKE
+                " LIMIT " HS_STR(HS_SEARCH_COUNT_CAP) " + 1)";
   if(!total)
     total = &n;
   {
@@ -116,7 +132,9 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
   }
   page_sql = kind == 0 ? HS_PQ_COLS HS_PQ_ALL
                          " ORDER BY p.sku LIMIT ?4 OFFSET ?5"
-             : kind == 1 && *total > HS_PQ_DENSE
+             : kind == 1 && *total > HS_SEARCH_COUNT_CAP && ascii
+             ? HS_PQ_COLS HS_PQ_LIKE_DENSE " ORDER BY p.sku LIMIT ?4 OFFSET ?5"
+             : kind == 1 && *total > HS_SEARCH_COUNT_CAP
              ? HS_PQ_COLS HS_PQ_FTS_DENSE " ORDER BY p.sku LIMIT ?4 OFFSET ?5"
              : kind == 1 ? HS_PQ_COLS HS_PQ_FTS
                            " ORDER BY p.sku LIMIT ?4 OFFSET ?5"
@@ -131,6 +149,8 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
     hs_bind_text(st, 3, b);
   sqlite3_bind_int(st, 4, limit);
   sqlite3_bind_int64(st, 5, offset);
+  if(sub[0] && sqlite3_bind_parameter_index(st, "?6"))
+    hs_bind_text(st, 6, sub);
   while((s = sqlite3_step(st)) == SQLITE_ROW) {
     struct hs_product_row r;
 

@@ -210,6 +210,16 @@ static const char *const hs_migrations[] = {
   " 'Cancelled' AND source_updated_for_shipping = 0;"
   "CREATE INDEX IF NOT EXISTS orders_cancel_unreported ON orders(company_id,"
   " marketplace, id) WHERE status = 'Cancelled' AND cancel_reported = 0;",
+  /* 10 (web run queue): actions requested on the web Toolbox wait here for
+   * a worker, so a restart of `host-sim web` still runs them (hs_runq.c);
+   * claim_pid: the process starting it (0 = free; a dead one's claim is
+   * dropped) */
+  "CREATE TABLE IF NOT EXISTS web_runs(id INTEGER PRIMARY KEY, company TEXT"
+  " NOT NULL, plugin TEXT NOT NULL, action TEXT NOT NULL, retry_of INTEGER"
+  " NOT NULL DEFAULT 0, user TEXT NOT NULL, submitted_ms INTEGER NOT NULL,"
+  " state INTEGER NOT NULL DEFAULT 0, claim_pid INTEGER NOT NULL DEFAULT 0,"
+  " job_id INTEGER NOT NULL DEFAULT 0, msg TEXT);"
+  "CREATE INDEX IF NOT EXISTS web_runs_waiting ON web_runs(state, id);",
 };
 
 /* Steps that also run code after their SQL (same transaction). */

@@ -9,6 +9,7 @@
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -91,13 +92,29 @@ hs_password_ok(const char *pw, char *err, size_t errlen)
   return BMC_OK;
 }
 
+void
+hs_pwhash_limits(unsigned long long *opslimit, size_t *memlimit)
+{
+  const char *weak = getenv(HS_TEST_WEAK_PWHASH_ENV);
+
+  if(weak && strcmp(weak, "1") == 0) {
+    *opslimit = crypto_pwhash_OPSLIMIT_MIN;
+    *memlimit = crypto_pwhash_MEMLIMIT_MIN;
+    return;
+  }
+  *opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  *memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+}
+
 static int
 hs_hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], char *err,
                  size_t errlen)
 {
-  if(crypto_pwhash_str_alg(out, pw, strlen(pw),
-                           crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                           crypto_pwhash_MEMLIMIT_INTERACTIVE,
+  unsigned long long ops;
+  size_t mem;
+
+  hs_pwhash_limits(&ops, &mem);
+  if(crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem,
                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     hs_errf(err, errlen, "users: password hashing ran out of memory");
     return BMC_ERR_NOMEM;

@@ -110,6 +110,10 @@ void hw_csrf_input(struct hw_req *r);
  * path with its query so far (built by the caller, already encoded). */
 void hw_pager(struct hw_req *r, const char *base, int64_t page,
               int64_t per_page, int64_t total);
+/* Pager of a search whose count was bounded: "Page N, <at_least>+
+ * matches", Next while the page was full. */
+void hw_pager_more(struct hw_req *r, const char *base, int64_t page,
+                   int has_next, int64_t at_least);
 /* Breadcrumbs "Companies > <c> > leaf" and the page's <h1>. */
 void hw_company_head(struct hw_req *r, const char *c, const char *leaf,
                      const char *h1);
@@ -164,6 +168,7 @@ enum hw_run_state {
 };
 struct hw_run_view {
   int64_t id, job_id, submitted_ms;
+  int64_t retry_of;  /* > 0: retry the failed items of this job */
   int state;
   char company[200], plugin[64], action[64], user[65], msg[600];
 };
@@ -174,19 +179,24 @@ int hw_workers_start(struct hw_workers **out, unsigned n,
                      void *open_ud, hs_log_fn log, void *log_ud, char *err,
                      size_t errlen);
 void hw_workers_stop(struct hw_workers *w);
-/* Queue (company, plugin, action) for user: BMC_OK and *run_id, or
- * BMC_ERR_BUDGET when the queue is full (message in err). */
-int hw_workers_submit(struct hw_workers *w, const char *company,
-                      const char *plugin, const char *action,
-                      const char *user, int64_t *run_id, char *err,
-                      size_t errlen);
-/* Copy of run id's state; BMC_ERR_NOT_FOUND when unknown or forgotten. */
-int hw_workers_get(struct hw_workers *w, int64_t run_id,
+/* Queue (company, plugin, action) for user -- with retry_of > 0 the
+ * retry of that job's failed items (hs_job_retry) -- in the store's run
+ * queue through the page host h, and wake a worker: BMC_OK and *run_id,
+ * or BMC_ERR_BUDGET when the queue is full (message in err). */
+int hw_workers_submit(struct hw_workers *w, struct hs_host *h,
+                      const char *company, const char *plugin,
+                      const char *action, int64_t retry_of, const char *user,
+                      int64_t *run_id, char *err, size_t errlen);
+/* Run id's state (from memory when this process claimed it, else from the
+ * store through h); BMC_ERR_NOT_FOUND when unknown. */
+int hw_workers_get(struct hw_workers *w, struct hs_host *h, int64_t run_id,
                    struct hw_run_view *out);
-/* Wait up to timeout_ms for run id to leave the queue (started, refused
- * or done) and copy its state; BMC_ERR_NOT_FOUND when unknown. */
+/* Wait up to timeout_ms for run id to be claimed by this process's
+ * workers and leave the queue (started, refused or done; with until_end:
+ * refused or done) and copy its state; BMC_ERR_NOT_FOUND when no worker
+ * here claimed it in time. */
 int hw_workers_wait(struct hw_workers *w, int64_t run_id, int64_t timeout_ms,
-                    struct hw_run_view *out);
+                    int until_end, struct hw_run_view *out);
 struct hw_workers *hw_server_workers(struct hw_server *s);
 
 /* ---- page handlers (return the HTTP status) ---- */
@@ -203,10 +213,18 @@ int hw_page_job(struct hw_req *r);
 int hw_page_tasks(struct hw_req *r);
 int hw_page_products(struct hw_req *r);
 int hw_page_product(struct hw_req *r);
+int hw_post_product(struct hw_req *r);
 int hw_page_orders(struct hw_req *r);
 int hw_page_order(struct hw_req *r);
 int hw_page_settlements(struct hw_req *r);
 int hw_page_errors(struct hw_req *r);
+int hw_post_error_resolve(struct hw_req *r);
+int hw_post_error_retry(struct hw_req *r);
+int hw_post_order_release(struct hw_req *r);
+int hw_post_order_serial(struct hw_req *r);
+/* The "done" note of a page an operator action redirected to (its
+ * ?done=JOB argument): a link to the operator job that logged it. */
+void hw_done_note(struct hw_req *r);
 int hw_page_audit(struct hw_req *r);
 
 /* Shared lookups of the page files. */

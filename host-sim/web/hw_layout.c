@@ -63,6 +63,8 @@ static const char hw_css[] =
   "background:#fff;color:#1f2a37;border:1px solid #c9d1da;padding:6px 10px;"
   "width:360px;font-weight:normal;box-shadow:0 2px 6px rgba(0,0,0,.15)}"
   ".tip:hover .tipbox{display:block}"
+  "ul.reasons{margin:4px 0 0;padding-left:18px;color:#b42318}"
+  "textarea{font:inherit;border:1px solid #b8c2cc;border-radius:3px}"
   "tr.logerr td{background:#fdecea}"
   ".flag{color:#c62828;font-weight:bold}"
   ".progress{background:#e5e9ef;height:8px;width:120px;display:inline-block;"
@@ -160,28 +162,50 @@ hw_error_page(struct hw_req *r, int status, const char *title,
   return status;
 }
 
+/* A "Previous" / "Next" link to page n of base. */
+static void
+hw_pager_link(struct hw_buf *b, const char *base, int64_t n,
+              const char *label)
+{
+  hw_raw(b, "<a href=\"");
+  hw_raw(b, base);
+  hw_rawf(b, "%spage=%lld\">", strchr(base, '?') ? "&amp;" : "?",
+          (long long)n);
+  hw_raw(b, label);
+  hw_raw(b, "</a> ");
+}
+
 void
 hw_pager(struct hw_req *r, const char *base, int64_t page, int64_t per_page,
          int64_t total)
 {
   int64_t pages = total ? (total + per_page - 1) / per_page : 1;
   struct hw_buf *b = &r->body;
-  const char *sep = strchr(base, '?') ? "&amp;" : "?";
 
   hw_raw(b, "<div class=\"pager\">");
-  if(page > 1) {
-    hw_raw(b, "<a href=\"");
-    hw_raw(b, base);
-    hw_rawf(b, "%spage=%lld\">&laquo; Previous</a> ", sep,
-            (long long)(page - 1));
-  }
+  if(page > 1)
+    hw_pager_link(b, base, page - 1, "&laquo; Previous");
   hw_rawf(b, "Page %lld of %lld, %lld items ", (long long)page,
           (long long)pages, (long long)total);
-  if(page < pages) {
-    hw_raw(b, "<a href=\"");
-    hw_raw(b, base);
-    hw_rawf(b, "%spage=%lld\">Next &raquo;</a>", sep, (long long)(page + 1));
-  }
+  if(page < pages)
+    hw_pager_link(b, base, page + 1, "Next &raquo;");
+  hw_raw(b, "</div>");
+}
+
+void
+hw_pager_more(struct hw_req *r, const char *base, int64_t page, int has_next,
+              int64_t at_least)
+{
+  struct hw_buf *b = &r->body;
+
+  hw_raw(b, "<div class=\"pager\">");
+  if(page > 1)
+    hw_pager_link(b, base, page - 1, "&laquo; Previous");
+  hw_rawf(b, "Page %lld, <span id=\"many\">%lld+ matches</span> (search "
+          "more precisely to count them) ", (long long)page,
+          (long long)at_least);
+  if(has_next)
+    hw_pager_link(b, base, page + 1, "Next &raquo;");
   hw_raw(b, "</div>");
 }
 

@@ -627,8 +627,8 @@ hw_post_run(struct hw_req *r)
     return hw_error_page(r, 400, "Unknown action",
                          "%s has no action '%s' that can be run by hand.",
                          api->display_name, a ? a : "");
-  rc = hw_workers_submit(hw_server_workers(r->srv), c, p, a, r->sess.user,
-                         &run_id, err, sizeof(err));
+  rc = hw_workers_submit(hw_server_workers(r->srv), r->h, c, p, a, 0,
+                         r->sess.user, &run_id, err, sizeof(err));
   if(rc)
     return hw_error_page(r, 503, "Busy", "%s", err);
   hw_detail(r, "run %s/%s/%s (request %lld)", c, p, a, (long long)run_id);

@@ -1,12 +1,11 @@
 /*
- * hw_pages_errors.c -- the error queue (newest first, paged, each entry
- * with its job) and the audit of the web Toolbox (admins only).
+ * hw_pages_errors.c -- the error queue (open entries newest first, or
+ * with the resolved ones and their notes; paged, each entry with its job)
+ * and the audit of the web Toolbox (admins only).
  *
- * The error queue's actions -- release a held order, correct a serial,
- * retry the failed items of a job, resolve with a note -- are host
- * operations (issue 11).  Each becomes one POST handler here that checks
- * hw_auth_post(r, 1), calls its one host function and redirects back to
- * /errors, with a route in hw_server.c and a button in hw_error_row().
+ * An admin sees each entry's actions (hw_pages_ops.c): resolve with a
+ * note, retry the failed items of its job, and a link to the order an
+ * order's entry names, where it is released or its serial corrected.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,53 @@
 
 #define HW_ERRORS_PER_PAGE 100
 #define HW_AUDIT_ROWS 200
+
+/* An order's entry names the order by its marketplace order id (the
+ * source order id of an order of its company): its host id, else 0. */
+static int64_t
+hw_entry_order(struct hw_req *r, const struct hs_item_error *e)
+{
+  int64_t id = 0;
+
+  if(!e->item || !e->item[0] || !e->company ||
+     hs_order_find(r->h, e->company, e->item, &id))
+    return 0;
+  return id;
+}
+
+/* Resolve (with a note), Retry failed items, the order's page. */
+static void
+hw_error_actions(struct hw_req *r, const struct hs_item_error *e)
+{
+  const char *c = hw_arg(r, "c");
+  int64_t order = hw_entry_order(r, e);
+
+  hw_raw(&r->body, "<td class=\"acts\">");
+  if(order)
+    hw_rawf(&r->body, "<a class=\"btn\" id=\"order-%lld\" "
+            "href=\"/order?id=%lld\">Order: release / serial</a> ",
+            (long long)e->id, (long long)order);
+  if(e->job_id) {
+    hw_raw(&r->body, "<form method=\"post\" action=\"/errors/retry\">");
+    hw_csrf_input(r);
+    hw_rawf(&r->body, "<input type=\"hidden\" name=\"job\" value=\"%lld\">"
+            "<button type=\"submit\" id=\"retry-%lld\">Retry failed items"
+            "</button></form>", (long long)e->job_id, (long long)e->id);
+  }
+  hw_raw(&r->body, "<form method=\"post\" action=\"/errors/resolve\">");
+  hw_csrf_input(r);
+  hw_rawf(&r->body, "<input type=\"hidden\" name=\"id\" value=\"%lld\">",
+          (long long)e->id);
+  if(c) {
+    hw_raw(&r->body, "<input type=\"hidden\" name=\"c\" value=\"");
+    hw_text(&r->body, c);
+    hw_raw(&r->body, "\">");
+  }
+  hw_rawf(&r->body, "<input type=\"text\" name=\"note\" id=\"note-%lld\" "
+          "placeholder=\"what was done\" maxlength=\"500\" required>"
+          "<button type=\"submit\" id=\"resolve-%lld\">Resolve</button>"
+          "</form></td>", (long long)e->id, (long long)e->id);
+}
 
 static int
 hw_error_row(void *ud, const struct hs_item_error *e)
@@ -40,7 +86,23 @@ hw_error_row(void *ud, const struct hs_item_error *e)
   hw_text(&r->body, e->code);
   hw_raw(&r->body, "</code></td><td>");
   hw_text(&r->body, e->message);
-  hw_raw(&r->body, "</td></tr>");
+  hw_raw(&r->body, "</td>");
+  if(hw_arg_int(r, "all", 0) == 1) {
+    hw_raw(&r->body, "<td>");
+    if(e->resolved_ms) {
+      hw_time(&r->body, e->resolved_ms);
+      hw_raw(&r->body, ": ");
+      hw_text(&r->body, e->resolved_note);
+    }
+    else
+      hw_raw(&r->body, "open");
+    hw_raw(&r->body, "</td>");
+  }
+  if(r->sess.role == HS_ROLE_ADMIN && !e->resolved_ms)
+    hw_error_actions(r, e);
+  else if(r->sess.role == HS_ROLE_ADMIN)
+    hw_raw(&r->body, "<td></td>");
+  hw_raw(&r->body, "</tr>");
   return 0;
 }
 
@@ -49,9 +111,12 @@ hw_page_errors(struct hw_req *r)
 {
   const char *c = hw_arg(r, "c");
   int64_t page = hw_arg_int(r, "page", 1), total = 0;
+  int all = hw_arg_int(r, "all", 0) == 1;
   char base[700], ec[600];
   int rc;
 
+  if(c && !*c)
+    c = NULL;
   if(c && hs_company_find(r->h, c, NULL))
     return hw_error_page(r, 404, "Unknown company",
                          "There is no company '%s'.", c);
@@ -64,18 +129,34 @@ hw_page_errors(struct hw_req *r)
     hw_raw(&r->body, " of ");
     hw_text(&r->body, c);
   }
-  hw_raw(&r->body, "</h1><div class=\"panel\"><table id=\"errors\"><tr>"
+  hw_raw(&r->body, "</h1>");
+  hw_done_note(r);
+  snprintf(base, sizeof(base), "/errors?c=%s&amp;all=%d",
+           c ? hw_urlenc(c, ec, sizeof(ec)) : "", all);
+  hw_rawf(&r->body, "<p class=\"bar\">%s <a id=\"toggle-all\" "
+          "href=\"/errors?all=%d", all ? "Open and resolved entries."
+          : "Open entries.", !all);
+  if(c) {
+    hw_raw(&r->body, "&amp;c=");
+    hw_url(&r->body, c);
+  }
+  hw_rawf(&r->body, "\">%s</a></p>", all ? "Open only"
+          : "Show resolved too");
+  hw_raw(&r->body, "<div class=\"panel\"><table id=\"errors\"><tr>"
          "<th>Time</th><th>Company</th><th>Channel</th><th>Job</th>"
-         "<th>Item</th><th>Code</th><th>Message</th></tr>");
-  rc = hs_errors_page(r->h, c, (page - 1) * HW_ERRORS_PER_PAGE,
+         "<th>Item</th><th>Code</th><th>Message</th>");
+  if(all)
+    hw_raw(&r->body, "<th>Resolved</th>");
+  if(r->sess.role == HS_ROLE_ADMIN)
+    hw_raw(&r->body, "<th>Actions</th>");
+  hw_raw(&r->body, "</tr>");
+  rc = hs_errors_page(r->h, c, all, (page - 1) * HW_ERRORS_PER_PAGE,
                       HW_ERRORS_PER_PAGE, hw_error_row, r, &total);
   if(rc)
     return hw_error_page(r, 500, "Error", "The error queue cannot be read.");
   hw_raw(&r->body, "</table></div>");
   if(!total)
     hw_raw(&r->body, "<p id=\"empty\">The error queue is empty.</p>");
-  snprintf(base, sizeof(base), "/errors%s%s", c ? "?c=" : "",
-           c ? hw_urlenc(c, ec, sizeof(ec)) : "");
   hw_pager(r, base, page, HW_ERRORS_PER_PAGE, total);
   hw_page_end(r);
   return 200;

@@ -236,6 +236,16 @@ hw_job_full(void *ud, const struct hs_job *j)
   if(hw_running(j->status))
     hw_raw(&r->body, "<p class=\"help\">This page refreshes while the job "
            "runs.</p>");
+  else if(j->n_item_errors > 0 && r->sess.role == HS_ROLE_ADMIN) {
+    /* The failed items again, as a new job (hw_pages_ops.c). */
+    hw_raw(&r->body, "<form method=\"post\" action=\"/errors/retry\" "
+           "class=\"bar\">");
+    hw_csrf_input(r);
+    hw_rawf(&r->body, "<input type=\"hidden\" name=\"job\" value=\"%lld\">"
+            "<button type=\"submit\" id=\"retry\">Retry the %lld failed "
+            "item(s)</button></form>", (long long)j->id,
+            (long long)j->n_item_errors);
+  }
   return 0;
 }
 
@@ -269,18 +279,24 @@ hw_page_run(struct hw_req *r)
   struct hw_run_view v;
   int64_t id = hw_arg_int(r, "id", 0);
 
-  if(hw_workers_get(hw_server_workers(r->srv), id, &v))
+  if(hw_workers_get(hw_server_workers(r->srv), r->h, id, &v))
     return hw_error_page(r, 404, "Unknown request",
-                         "Action request %lld is not known (the server may "
-                         "have restarted); see Queued Jobs.", (long long)id);
+                         "There is no action request %lld; see Queued Jobs.",
+                         (long long)id);
   if(v.state == HW_RUN_STARTED || v.state == HW_RUN_DONE)
     return hw_redirect(r, "/job?id=%lld", (long long)v.job_id);
   hw_page_begin(r, "Action", v.state == HW_RUN_QUEUED ? HW_REFRESH_S : 0);
-  hw_raw(&r->body, "<h1>");
-  hw_text(&r->body, hw_action_title(r, v.plugin, v.action));
-  hw_raw(&r->body, " for ");
-  hw_text(&r->body, v.company);
-  hw_raw(&r->body, "</h1>");
+  if(v.retry_of) {
+    hw_rawf(&r->body, "<h1>Retry of the failed items of job %lld</h1>",
+            (long long)v.retry_of);
+  }
+  else {
+    hw_raw(&r->body, "<h1>");
+    hw_text(&r->body, hw_action_title(r, v.plugin, v.action));
+    hw_raw(&r->body, " for ");
+    hw_text(&r->body, v.company);
+    hw_raw(&r->body, "</h1>");
+  }
   if(v.state == HW_RUN_QUEUED) {
     hw_raw(&r->body, "<p>Status: <span class=\"st running\" id=\"status\">"
            "Submitted</span> (waiting for a worker; this page refreshes)"
@@ -292,11 +308,17 @@ hw_page_run(struct hw_req *r)
     hw_raw(&r->body, "</div>");
     r->status = 409;
   }
-  hw_raw(&r->body, "<p><a href=\"/settings?c=");
-  hw_url(&r->body, v.company);
-  hw_raw(&r->body, "&amp;p=");
-  hw_url(&r->body, v.plugin);
-  hw_raw(&r->body, "\">Back to General Settings</a></p>");
+  if(v.retry_of) {
+    hw_rawf(&r->body, "<p><a href=\"/job?id=%lld\">Back to job %lld</a>"
+            "</p>", (long long)v.retry_of, (long long)v.retry_of);
+  }
+  else {
+    hw_raw(&r->body, "<p><a href=\"/settings?c=");
+    hw_url(&r->body, v.company);
+    hw_raw(&r->body, "&amp;p=");
+    hw_url(&r->body, v.plugin);
+    hw_raw(&r->body, "\">Back to General Settings</a></p>");
+  }
   hw_page_end(r);
   return v.state == HW_RUN_QUEUED ? 200 : 409;
 }

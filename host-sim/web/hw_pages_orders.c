@@ -2,8 +2,9 @@
  * hw_pages_orders.c -- the order pages: orders newest first with a search
  * by order id and paging, one order with its lines (SKU, quantity,
  * totals, fee, serials/IMEIs, shipped) and their marketplace states,
- * tracking and the "source updated for shipping" flag, and the
- * settlements of a company.
+ * tracking and the "source updated for shipping" flag (an admin gets the
+ * Release form of a held order and a serial correction form per line:
+ * hw_pages_ops.c), and the settlements of a company.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,20 @@ hw_order_head(void *ud, const struct hs_order_summary *o)
   hw_raw(&r->body, " orders</a> &rsaquo; Order</p><h1>Order ");
   hw_text(&r->body, o->source_order_id);
   hw_raw(&r->body, "</h1>");
+  hw_done_note(r);
+  if(r->sess.role == HS_ROLE_ADMIN && o->status &&
+     !strcmp(o->status, "OnHold")) {
+    hw_raw(&r->body, "<div class=\"note\"><form method=\"post\" "
+           "action=\"/order/release\" class=\"bar\">This order is held "
+           "for review.");
+    hw_csrf_input(r);
+    hw_rawf(&r->body, "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
+            "<input type=\"text\" name=\"note\" id=\"release-note\" "
+            "placeholder=\"note (optional)\" maxlength=\"500\">"
+            "<button type=\"submit\" id=\"release\">Release</button> "
+            "<span class=\"help\">the next order download accepts it"
+            "</span></form></div>", (long long)o->id);
+  }
   hw_panel_begin(r, "Order");
   snprintf(n, sizeof(n), "%lld", (long long)o->id);
   hw_panel_row(r, "Host order id", n);
@@ -142,10 +157,17 @@ hw_order_head(void *ud, const struct hs_order_summary *o)
   return 0;
 }
 
+struct hw_lines_ctx {
+  struct hw_req *r;
+  int64_t order_id;
+  int admin; /* show the serial correction form */
+};
+
 static int
 hw_line_row(void *ud, const struct hs_order_line_view *l)
 {
-  struct hw_req *r = ud;
+  struct hw_lines_ctx *x = ud;
+  struct hw_req *r = x->r;
   const char *s = l->serials;
 
   hw_raw(&r->body, "<tr>");
@@ -170,7 +192,20 @@ hw_line_row(void *ud, const struct hs_order_line_view *l)
     hw_raw(&r->body, "<br>");
     s = nl ? nl + 1 : s + n;
   }
-  hw_raw(&r->body, "</td></tr>");
+  hw_raw(&r->body, "</td>");
+  if(x->admin) {
+    hw_raw(&r->body, "<td><form method=\"post\" action=\"/order/serial\" "
+           "class=\"bar\">");
+    hw_csrf_input(r);
+    hw_rawf(&r->body, "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
+            "<input type=\"hidden\" name=\"line\" value=\"",
+            (long long)x->order_id);
+    hw_text(&r->body, l->line_id);
+    hw_raw(&r->body, "\"><input type=\"text\" name=\"serial\" "
+           "placeholder=\"IMEI or serial\" maxlength=\"64\" required>"
+           "<button type=\"submit\">Correct</button></form></td>");
+  }
+  hw_raw(&r->body, "</tr>");
   return 0;
 }
 
@@ -179,6 +214,7 @@ hw_page_order(struct hw_req *r)
 {
   int64_t id = hw_arg_int(r, "id", 0);
   int rc = hs_order_summary_get(r->h, id, hw_order_head, r);
+  struct hw_lines_ctx x = {r, id, r->sess.role == HS_ROLE_ADMIN};
 
   if(rc == BMC_ERR_NOT_FOUND)
     return hw_error_page(r, 404, "Unknown order", "There is no order %lld.",
@@ -189,8 +225,11 @@ hw_page_order(struct hw_req *r)
          "<tr><th>Line</th><th>SKU</th><th class=\"num\">Qty</th>"
          "<th class=\"num\">Line total</th><th class=\"num\">Fee</th>"
          "<th class=\"num\">Tax</th><th>Marketplace state</th>"
-         "<th>Shipped</th><th>Serial / IMEI</th></tr>");
-  if(hs_order_lines_each(r->h, id, hw_line_row, r))
+         "<th>Shipped</th><th>Serial / IMEI</th>");
+  if(x.admin)
+    hw_raw(&r->body, "<th>Correct serial / IMEI</th>");
+  hw_raw(&r->body, "</tr>");
+  if(hs_order_lines_each(r->h, id, hw_line_row, &x))
     return hw_error_page(r, 500, "Error", "The lines cannot be read.");
   hw_raw(&r->body, "</table></div>");
   hw_page_end(r);

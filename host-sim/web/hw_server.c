@@ -189,10 +189,15 @@ static const struct hw_route hw_routes[] = {
   {"GET", "/tasks", hw_page_tasks},
   {"GET", "/products", hw_page_products},
   {"GET", "/product", hw_page_product},
+  {"POST", "/product", hw_post_product},
   {"GET", "/orders", hw_page_orders},
   {"GET", "/order", hw_page_order},
   {"GET", "/settlements", hw_page_settlements},
   {"GET", "/errors", hw_page_errors},
+  {"POST", "/errors/resolve", hw_post_error_resolve},
+  {"POST", "/errors/retry", hw_post_error_retry},
+  {"POST", "/order/release", hw_post_order_release},
+  {"POST", "/order/serial", hw_post_order_serial},
   {"GET", "/audit", hw_page_audit},
 };
 
@@ -376,7 +381,7 @@ hw_access(void *cls, struct MHD_Connection *conn, const char *url,
 
     /* Outside the page lock: pages keep answering meanwhile.  A job that
      * starts at once is shown directly; else /run?id= waits for it. */
-    if(hw_workers_wait(s->workers, r.wait_run, HW_RUN_WAIT_MS, &v) == 0 &&
+    if(hw_workers_wait(s->workers, r.wait_run, HW_RUN_WAIT_MS, 0, &v) == 0 &&
        (v.state == HW_RUN_STARTED || v.state == HW_RUN_DONE))
       snprintf(r.location, sizeof(r.location), "/job?id=%lld",
                (long long)v.job_id);

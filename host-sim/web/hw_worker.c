@@ -1,12 +1,15 @@
 /*
- * hw_worker.c -- the web Toolbox's action workers: a bounded queue of run
- * requests (company, plugin, action, user) and N threads, each with its
- * own host handle on the same store, that run them with hs_run_action().
+ * hw_worker.c -- the web Toolbox's action workers: run requests (company,
+ * plugin, action, user; or the retry of a job's failed items) wait in the
+ * store's run queue (hs_runq.c), so a restart of `host-sim web` still runs
+ * them, and N threads, each with its own host handle on the same store,
+ * claim them in order and run them with hs_run_action() / hs_job_retry().
  * A request is Submitted while it waits, then names its queued job as
  * soon as the host has created it (the job's first log line), so the page
  * can follow the job Processing -> Completed while page views go on.
  * A refusal by the host (busy instance, channel not enabled, action not
- * manual) is kept with the host's message.
+ * manual) is kept with the host's message.  The requests this process
+ * claimed are also kept in memory, for waiting on them without the store.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +18,7 @@
 
 #include "hw_internal.h"
 
-#define HW_RUNS 256 /* requests remembered (ring); the queue holds fewer */
+#define HW_RUNS 256 /* claimed requests remembered in memory (ring) */
 
 struct hw_worker {
   struct hw_workers *pool;
@@ -30,10 +33,9 @@ struct hw_worker {
 struct hw_workers {
   pthread_mutex_t mu;
   pthread_cond_t cv;      /* a request was queued, or stop */
-  pthread_cond_t changed; /* a request left the queue */
+  pthread_cond_t changed; /* a request was claimed or left the queue */
   struct hw_run_view runs[HW_RUNS];
-  int64_t next_id;     /* id of the next request */
-  int64_t next_take;   /* oldest queued request */
+  uint64_t kick;       /* requests queued by this process so far */
   int stopping;
   hs_log_fn log;
   void *log_ud;
@@ -71,6 +73,66 @@ hw_worker_log(void *ud, int level, const char *line)
     p->log(p->log_ud, level, line);
 }
 
+static void
+hw_view_from_row(struct hw_run_view *v, const struct hs_runq_row *row)
+{
+  memset(v, 0, sizeof(*v));
+  v->id = row->id;
+  v->job_id = row->job_id;
+  v->submitted_ms = row->submitted_ms;
+  v->retry_of = row->retry_of;
+  v->state = row->state;
+  snprintf(v->company, sizeof(v->company), "%s", row->company);
+  snprintf(v->plugin, sizeof(v->plugin), "%s", row->plugin);
+  snprintf(v->action, sizeof(v->action), "%s", row->action);
+  snprintf(v->user, sizeof(v->user), "%s", row->user);
+  snprintf(v->msg, sizeof(v->msg), "%s", row->msg);
+}
+
+/* Run one claimed request on this worker's host; the outcome goes to the
+ * store and to the ring. */
+static void
+hw_worker_run(struct hw_worker *w, const struct hs_runq_row *row)
+{
+  struct hw_workers *p = w->pool;
+  struct hw_run_view *v = &p->runs[row->id % HW_RUNS];
+  char err[600] = "";
+  int st = 0, rc, state;
+
+  pthread_mutex_lock(&p->mu);
+  hw_view_from_row(v, row);
+  v->state = HW_RUN_QUEUED;
+  w->cur = v;
+  w->cur_id = row->id;
+  w->job_id = 0;
+  pthread_cond_broadcast(&p->changed);
+  pthread_mutex_unlock(&p->mu);
+  if(row->retry_of)
+    rc = hs_job_retry(w->h, row->retry_of, &w->job_id, &st, err,
+                      sizeof(err));
+  else
+    rc = hs_run_action(w->h, row->company, row->plugin, row->action,
+                       &w->job_id, &st, err, sizeof(err));
+  state = rc ? HW_RUN_REFUSED : HW_RUN_DONE;
+  if(rc && !err[0])
+    snprintf(err, sizeof(err), "%s", hs_rc_name(rc));
+  else if(!rc)
+    snprintf(err, sizeof(err), "%s", hs_job_status_name(st));
+  if(hs_runq_set(w->h, row->id, state, w->job_id, err) && p->log)
+    p->log(p->log_ud, BMC_LOG_ERROR, "web: the run queue cannot record a "
+           "request's end");
+  pthread_mutex_lock(&p->mu);
+  if(hw_slot(p, row->id) == v) {
+    v->state = state;
+    v->job_id = w->job_id;
+    snprintf(v->msg, sizeof(v->msg), "%s", err);
+  }
+  pthread_cond_broadcast(&p->changed);
+  w->cur = NULL;
+  w->job_id = 0;
+  pthread_mutex_unlock(&p->mu);
+}
+
 static void *
 hw_worker_main(void *arg)
 {
@@ -78,41 +140,19 @@ hw_worker_main(void *arg)
   struct hw_workers *p = w->pool;
 
   pthread_mutex_lock(&p->mu);
-  for(;;) {
-    struct hw_run_view job, *v;
-    char err[600] = "";
-    int st = 0, rc;
+  while(!p->stopping) {
+    struct hs_runq_row row;
+    uint64_t seen = p->kick;
+    int rc;
 
-    while(!p->stopping && p->next_take == p->next_id)
-      pthread_cond_wait(&p->cv, &p->mu);
-    if(p->stopping)
-      break;
-    v = hw_slot(p, p->next_take++);
-    if(!v)
-      continue;
-    job = *v;
-    w->cur = v;
-    w->cur_id = job.id;
-    w->job_id = 0;
     pthread_mutex_unlock(&p->mu);
-    rc = hs_run_action(w->h, job.company, job.plugin, job.action, &w->job_id,
-                       &st, err, sizeof(err));
+    /* The queue first: requests from before a restart run too. */
+    rc = hs_runq_claim(w->h, &row);
+    if(!rc)
+      hw_worker_run(w, &row);
     pthread_mutex_lock(&p->mu);
-    if(hw_slot(p, job.id) == v) {
-      if(rc) {
-        v->state = HW_RUN_REFUSED;
-        snprintf(v->msg, sizeof(v->msg), "%s", err[0] ? err
-                 : hs_rc_name(rc));
-      }
-      else {
-        v->state = HW_RUN_DONE;
-        v->job_id = w->job_id;
-        snprintf(v->msg, sizeof(v->msg), "%s", hs_job_status_name(st));
-      }
-    }
-    pthread_cond_broadcast(&p->changed);
-    w->cur = NULL;
-    w->job_id = 0;
+    while(rc && !p->stopping && p->kick == seen)
+      pthread_cond_wait(&p->cv, &p->mu);
   }
   pthread_mutex_unlock(&p->mu);
   return NULL;
@@ -137,7 +177,6 @@ hw_workers_start(struct hw_workers **out, unsigned n,
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->cv, NULL);
   pthread_cond_init(&p->changed, NULL);
-  p->next_id = p->next_take = 1;
   p->log = log;
   p->log_ud = log_ud;
   p->n = n;
@@ -191,59 +230,49 @@ hw_workers_stop(struct hw_workers *p)
 }
 
 int
-hw_workers_submit(struct hw_workers *p, const char *company,
-                  const char *plugin, const char *action, const char *user,
-                  int64_t *run_id, char *err, size_t errlen)
+hw_workers_submit(struct hw_workers *p, struct hs_host *h,
+                  const char *company, const char *plugin, const char *action,
+                  int64_t retry_of, const char *user, int64_t *run_id,
+                  char *err, size_t errlen)
 {
-  struct hw_run_view *v;
-  int rc = BMC_OK;
+  int rc = hs_runq_add(h, company, plugin, action, retry_of, user, run_id,
+                       err, errlen);
 
+  if(rc)
+    return rc;
   pthread_mutex_lock(&p->mu);
-  /* The waiting requests must never be overwritten by newer ones. */
-  if(p->next_id - p->next_take >= HW_RUNS / 2) {
-    snprintf(err, errlen, "%lld actions are already waiting for a worker; "
-             "try again when they have started",
-             (long long)(p->next_id - p->next_take));
-    rc = BMC_ERR_BUDGET;
-  }
-  else {
-    v = &p->runs[p->next_id % HW_RUNS];
-    memset(v, 0, sizeof(*v));
-    v->id = p->next_id++;
-    v->state = HW_RUN_QUEUED;
-    v->submitted_ms = (int64_t)time(NULL) * 1000;
-    snprintf(v->company, sizeof(v->company), "%s", company);
-    snprintf(v->plugin, sizeof(v->plugin), "%s", plugin);
-    snprintf(v->action, sizeof(v->action), "%s", action);
-    snprintf(v->user, sizeof(v->user), "%s", user);
-    *run_id = v->id;
-    pthread_cond_signal(&p->cv);
-  }
+  p->kick++;
+  pthread_cond_broadcast(&p->cv);
   pthread_mutex_unlock(&p->mu);
-  return rc;
+  return BMC_OK;
 }
 
 int
-hw_workers_get(struct hw_workers *p, int64_t run_id, struct hw_run_view *out)
+hw_workers_get(struct hw_workers *p, struct hs_host *h, int64_t run_id,
+               struct hw_run_view *out)
 {
+  struct hs_runq_row row;
   struct hw_run_view *v;
-  int rc = BMC_ERR_NOT_FOUND;
+  int rc;
 
   if(run_id <= 0)
-    return rc;
+    return BMC_ERR_NOT_FOUND;
   pthread_mutex_lock(&p->mu);
   v = hw_slot(p, run_id);
-  if(v) {
+  if(v)
     *out = *v;
-    rc = BMC_OK;
-  }
   pthread_mutex_unlock(&p->mu);
+  if(v)
+    return BMC_OK;
+  rc = hs_runq_get(h, run_id, &row);
+  if(!rc)
+    hw_view_from_row(out, &row);
   return rc;
 }
 
 int
 hw_workers_wait(struct hw_workers *p, int64_t run_id, int64_t timeout_ms,
-                struct hw_run_view *out)
+                int until_end, struct hw_run_view *out)
 {
   struct hw_run_view *v;
   struct timespec until;
@@ -257,7 +286,9 @@ hw_workers_wait(struct hw_workers *p, int64_t run_id, int64_t timeout_ms,
     until.tv_nsec -= 1000000000L;
   }
   pthread_mutex_lock(&p->mu);
-  while((v = hw_slot(p, run_id)) && v->state == HW_RUN_QUEUED)
+  /* Not claimed yet, or claimed and not started yet. */
+  while(!(v = hw_slot(p, run_id)) || v->state == HW_RUN_QUEUED ||
+        (until_end && v->state == HW_RUN_STARTED))
     if(pthread_cond_timedwait(&p->changed, &p->mu, &until))
       break;
   if(v) {

@@ -12,7 +12,12 @@ validation message for a bad value, save a good one; run Validate Token
 from the Actions menu and watch the job reach Completed; a POST without
 the CSRF token refused; a viewer cannot run an action; the <script> title
 shown as text; the product page drawn from the plugin's declared
-properties (panels, a market's own price, values as text); a PNG screenshot of each page in ARTIFACT_DIR.
+properties (panels, a panel per market, a market's own price, values as
+text); hover a blocked product's Ready To Post and read every reason the
+plugin gave; edit a property, read the host's message for a bad value,
+save a good one; release a held order from the error queue and see it
+accepted by the next order download; a PNG screenshot of each page in
+ARTIFACT_DIR.
 
 Usage: test_toolbox.py HOST_SIM MARKET_SIM PLUGIN_DIR SCHEMA_DIR ARTIFACT_DIR
 Fails (never skips) when Chromium or its driver is missing.
@@ -60,7 +65,13 @@ def sim_post(port, path, body):
                                  data=json.dumps(body).encode(),
                                  method="POST")
     with urllib.request.urlopen(req, timeout=10) as r:
-        return r.status
+        return json.loads(r.read() or b"{}")
+
+
+def sim_get(port, path):
+    with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path),
+                                timeout=10) as r:
+        return json.loads(r.read())
 
 
 def main():
@@ -75,6 +86,7 @@ def main():
     from selenium.webdriver.chrome.service import Service
     from selenium.common.exceptions import (NoSuchElementException,
                                             StaleElementReferenceException)
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -91,6 +103,15 @@ def main():
         sim_post(sim_port, "/_sim/tokens",
                  {"token": "FAKE-bm-token-browser-0001", "merchant_id": 789,
                   "platform": "eu"})
+        # A paid order for a product the host has none of: held.
+        sim_post(sim_port, "/_sim/listings",
+                 {"merchant_id": 789, "sku": "IPH12-128-A", "quantity": 5,
+                  "markets": {"fr-fr": {"price": "399.00",
+                                        "currency": "EUR"}}})
+        held = sim_post(sim_port, "/_sim/orders",
+                        {"merchant_id": 789, "sku": "IPH12-128-A",
+                         "quantity": 1, "market": "fr-fr",
+                         "price": "399.00"})["order_id"]
         db = os.path.join(tmp, "host.db")
         hs = [host_sim, "--db", db, "--plugin-dir", plugin_dir,
               "--schema-dir", schema_dir]
@@ -102,6 +123,8 @@ def main():
             "FAKE-bm-token-browser-0001\n")
         run(hs + ["settings", "set", co, "backmarket", "base_url",
                   "http://127.0.0.1:%d" % sim_port])
+        run(hs + ["settings", "set", co, "backmarket", "acceptance_policy",
+                  "hold"])
         run(hs + ["users", "add", "alice", "--role", "admin"],
             "alice-password-1\n")
         run(hs + ["users", "add", "victor", "--role", "viewer"],
@@ -116,6 +139,8 @@ def main():
             for i in range(60):
                 f.write("REF-%03d,Refurbished Galaxy S21 128 GB,,,%d.00,%d\n"
                         % (i, 300 + i, i % 4))
+            f.write("IPH12-128-A,iPhone 12 128GB Grade A,iPhone 12 128GB,"
+                    "399.00,399.00,0\n")
         run(hs + ["products", "import", co, csv])
         web, web_port = start(hs + ["web", "--listen", "127.0.0.1:0"],
                               env=env)
@@ -243,10 +268,97 @@ def main():
         check("<script>alert('bm')</script> iPhone 12" in body and
               not drv.find_elements(By.CSS_SELECTOR, ".panel script"),
               "a property value is shown as text")
-        check(any("fr-fr" in r.text and "389.00" in r.text for r in
-                  drv.find_elements(By.CSS_SELECTOR, ".panel tr")),
-              "a market's own price is shown for that market")
+        check(any(p.find_element(By.TAG_NAME, "h2").text ==
+                  "Back Market: Market fr-fr" and "389.00" in p.text
+                  for p in drv.find_elements(By.CSS_SELECTOR, ".panel")),
+              "a market's own price is shown in that market's panel")
         shot("product")
+        check(any(p.text.startswith("Back Market: Market fr-fr") for p in
+                  drv.find_elements(By.CSS_SELECTOR, ".panel h2")),
+              "the product page has a panel per market")
+        # Ready To Post: hover the red No of a blocked product and read
+        # every reason the plugin stored.
+        run(hs + ["run", co, "backmarket", "ready_to_post"])
+        out = json.loads(run(hs + ["ready", co, "REF-007", "--json"]))
+        want = [r for r in out if r["market"] == ""][0]["reasons"]
+        drv.get(base + "/product?c=Acme%20Refurbished&sku=REF-007")
+        no = drv.find_element(By.ID, "ready_to_post")
+        tip = no.find_element(By.CSS_SELECTOR, ".tipbox")
+        check(no.text.startswith("No") and not tip.is_displayed(),
+              "Ready To Post shows a red No, reasons hidden until hover")
+        drv.execute_script("arguments[0].scrollIntoView({block: 'start'});"
+                           "window.scrollBy(0, -120);", no)
+        ActionChains(drv).move_to_element(no).perform()
+        wait.until(lambda d: tip.is_displayed())
+        check(len(want) >= 2 and all(w in tip.text for w in want),
+              "hovering the No shows every reason (%d)" % len(want))
+        check(all(w in no.get_attribute("title") for w in want),
+              "every reason is in the hover title")
+        items = [li.text for li in drv.find_elements(
+            By.CSS_SELECTOR, "#ready_to_post-reasons li")]
+        check(items == want, "every reason is listed without script")
+        shot("product-ready-hover")
+        # Edit a property: a bad value refused with the host's message,
+        # nothing saved; then a good one.
+        submit(drv.find_element(By.ID, "edit"))
+        shot("product-edit")
+        f = drv.find_element(By.NAME, "f:backmarket:warranty_months:fr-fr")
+        f.clear()
+        f.send_keys("200")
+        submit(drv.find_element(By.ID, "save"))
+        check(drv.find_elements(By.ID, "not-saved") and
+              "Warranty Delay (fr-fr): out of range: expected 0..120, "
+              "found 200" in text(), "bad property value refused with the "
+              "host's message")
+        shot("product-refused")
+        f = drv.find_element(By.NAME, "f:backmarket:warranty_months:fr-fr")
+        f.clear()
+        f.send_keys("12")
+        submit(drv.find_element(By.ID, "save"))
+        check(drv.find_elements(By.ID, "saved"), "good property value saved")
+        show = json.loads(run(hs + ["products", "show", co, "REF-007",
+                                    "--json"]))
+        check(any(p["key"] == "warranty_months" and p["market"] == "fr-fr"
+                  and p["value"] == "12" for p in show["properties"]),
+              "the store holds the saved property")
+        # A held order: Order Download holds it (no stock); release it
+        # from the error queue; the next download accepts it.
+        drv.get(base + "/settings?c=Acme%20Refurbished&p=backmarket")
+
+        def run_action(name):
+            Select(drv.find_element(By.ID, "action")).select_by_visible_text(
+                name)
+            submit(drv.find_element(By.ID, "go"))
+            wait.until(lambda d: d.find_element(By.ID, "status").text in
+                       ("Completed", "Failed", "Partial Success"))
+            return drv.find_element(By.ID, "status").text
+
+        check(run_action("Order Download") == "Partial Success",
+              "Order Download holds the order without stock")
+        drv.get(base + "/errors")
+        shot("errors-held")
+        link = [a for a in drv.find_elements(By.CSS_SELECTOR,
+                                             "#errors a.btn")
+                if a.get_attribute("id").startswith("order-")]
+        check(len(link) == 1, "the held order's entry links to the order")
+        submit(link[0])
+        check("held for review" in text(), "the order page offers Release")
+        drv.find_element(By.ID, "release-note").send_keys("stock found")
+        submit(drv.find_element(By.ID, "release"))
+        check(drv.find_elements(By.ID, "done") and
+              "InProcess" in text(), "the order is released")
+        shot("order-released")
+        state = sim_get(sim_port, "/_sim/orders/%d" % held)
+        check(state["orderlines"][0]["state"] == 1,
+              "not accepted on Back Market before the next download")
+        drv.get(base + "/settings?c=Acme%20Refurbished&p=backmarket")
+        run_action("Order Download")
+        state = sim_get(sim_port, "/_sim/orders/%d" % held)
+        check(state["orderlines"][0]["state"] == 2,
+              "the next Order Download accepted the released order")
+        audit = run(hs + ["users", "audit", "--user", "alice"])
+        check("POST 303 /order/release" in audit,
+              "the release is in the audit with the user")
         # A viewer cannot run an action.
         submit(drv.find_element(By.CSS_SELECTOR, ".top form button"))
         login("victor", "victor-password-1")

@@ -86,8 +86,10 @@ main(int argc, char **argv)
     {"products title search", "/products?c=" TW_COMPANY_Q "&q=galaxy"},
     {"products rare title", "/products?c=" TW_COMPANY_Q "&q=nothing-like"},
     {"one product", "/product?c=" TW_COMPANY_Q "&sku=REF-0054321"},
+    {"product edit", "/product?c=" TW_COMPANY_Q "&sku=REF-0054321&edit=1"},
     {"orders", "/orders?c=" TW_COMPANY_Q},
     {"error queue", "/errors"},
+    {"error queue + resolved", "/errors?all=1"},
     {"settlements", "/settlements?c=" TW_COMPANY_Q},
     {"audit", "/audit"},
   };

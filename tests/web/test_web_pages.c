@@ -43,11 +43,7 @@ suite_clean(void)
   return 0;
 }
 
-static int
-has(const struct tw_resp *r, const char *s)
-{
-  return r->body && strstr(r->body, s) != NULL;
-}
+#define has tw_has
 
 static void
 test_login_required(void)
@@ -405,8 +401,13 @@ test_product_properties(void)
                          "&sku=PROP-1", &r), 200);
   CU_ASSERT_TRUE(has(&r, "<h2>Web Test Channel: General</h2>"));
   CU_ASSERT_TRUE(has(&r, "<h2>Web Test Channel: Pricing</h2>"));
-  CU_ASSERT_TRUE(has(&r, "Web Price <span class=\"help\">us</span></th>"
-                     "<td>279.00"));
+  CU_ASSERT_TRUE(has(&r, "<h2>Web Test Channel: Market us</h2><table "
+                     "class=\"kv\"><tr><th>Listed</th><td>- <span "
+                     "class=\"help\">(the product's value)</span></td>"
+                     "</tr><tr><th>Ready</th><td>- <span class=\"help\">(not "
+                     "checked yet)</span></td></tr><tr><th>Web Price</th>"
+                     "<td>279.00</td>"));
+  CU_ASSERT_TRUE(has(&r, "<h2>Web Test Channel: Market uk</h2>"));
   CU_ASSERT_TRUE(has(&r, "<th>Listed</th><td>false <span class=\"help\">"
                      "(default)"));
   CU_ASSERT_TRUE(has(&r, "(not checked yet)"));
@@ -419,8 +420,13 @@ test_product_properties(void)
                          "&sku=PROP-1", &r), 200);
   CU_ASSERT_TRUE(has(&r, "id=\"wready-uk\" title=\"no &lt;price&gt;\">No"));
   CU_ASSERT_TRUE(has(&r, "title=\"uk: no &lt;price&gt;; us: fine\">No"));
-  CU_ASSERT_TRUE(has(&r, "Ready <span class=\"help\">us</span></th><td>"
-                     "<span class=\"yes\">Yes</span>"));
+  CU_ASSERT_TRUE(has(&r, "Market us</h2><table class=\"kv\"><tr><th>"
+                     "Listed</th><td>- <span class=\"help\">(the product's"
+                     " value)</span></td></tr><tr><th>Ready</th><td><span "
+                     "class=\"yes\">Yes</span>"));
+  /* Every reason also in a list (no script, no hover needed). */
+  CU_ASSERT_TRUE(has(&r, "<ul class=\"reasons\" id=\"wready-reasons\">"
+                     "<li>uk: no &lt;price&gt;</li><li>us: fine</li></ul>"));
   CU_ASSERT_FALSE(has(&r, "Ready: why not"));
   CU_ASSERT_FALSE(has(&r, "<price>"));
   tw_resp_free(&r);

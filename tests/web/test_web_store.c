@@ -91,6 +91,45 @@ test_password_hashed(void)
   CU_ASSERT_TRUE(store_has("$argon2id$"));
 }
 
+/* The strong Argon2id cost is the default; only the test-only variable
+ * (set by ctest for these tests, to keep valgrind fast) lowers it, and a
+ * weak hash still verifies. */
+static void
+test_password_cost(void)
+{
+  const char *was = getenv(HS_TEST_WEAK_PWHASH_ENV);
+  char saved[16], err[256], sid[HS_SESSION_ID_LEN + 1];
+  unsigned long long ops = 0;
+  size_t mem = 0;
+
+  snprintf(saved, sizeof(saved), "%s", was ? was : "");
+  unsetenv(HS_TEST_WEAK_PWHASH_ENV);
+  CU_ASSERT_EQUAL(hs_user_add(env.h, "strong", HS_ROLE_VIEWER,
+                              "Strong-Pass-1234", err, sizeof(err)), BMC_OK);
+  CU_ASSERT_TRUE(store_has("$argon2id$v=19$m=65536,t=2,p=1$"));
+  setenv(HS_TEST_WEAK_PWHASH_ENV, "yes", 1); /* only "1" weakens */
+  CU_ASSERT_EQUAL(hs_user_set_password(env.h, "strong", "Strong-Pass-5678",
+                                       err, sizeof(err)), BMC_OK);
+  hs_pwhash_limits(&ops, &mem);
+  CU_ASSERT_EQUAL(ops, 2); /* crypto_pwhash_OPSLIMIT_INTERACTIVE */
+  CU_ASSERT_EQUAL(mem, 64u << 20);
+  setenv(HS_TEST_WEAK_PWHASH_ENV, "1", 1);
+  CU_ASSERT_EQUAL(hs_user_add(env.h, "weak", HS_ROLE_VIEWER,
+                              "Weak-Pass-12345", err, sizeof(err)), BMC_OK);
+  CU_ASSERT_TRUE(store_has("$argon2id$v=19$m=8,t=1,p=1$"));
+  hs_pwhash_limits(&ops, &mem);
+  CU_ASSERT_EQUAL(ops, 1);
+  CU_ASSERT_EQUAL(mem, 8192);
+  CU_ASSERT_EQUAL(hs_user_login(env.h, "weak", "Weak-Pass-12345", 60000, sid,
+                                sizeof(sid), err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_user_login(env.h, "strong", "Strong-Pass-5678", 60000,
+                                sid, sizeof(sid), err, sizeof(err)), BMC_OK);
+  if(saved[0])
+    setenv(HS_TEST_WEAK_PWHASH_ENV, saved, 1);
+  else
+    unsetenv(HS_TEST_WEAK_PWHASH_ENV);
+}
+
 static void
 test_login_session(void)
 {
@@ -255,6 +294,71 @@ test_products_page(void)
                   BMC_ERR_NOT_FOUND);
 }
 
+/* A search matching more than HS_SEARCH_COUNT_CAP products: the count
+ * stops at the cap + 1, and every page still holds exactly the matches in
+ * SKU order -- for an ASCII search (LIKE along the SKU index, with % and
+ * _ literal) and a non-ASCII one (the trigram index, case folded). */
+static void
+test_products_page_many(void)
+{
+  struct hs_import_stats st;
+  char path[400], skus[4096], err[256];
+  int64_t total = -1;
+  FILE *f;
+  int i;
+
+  snprintf(path, sizeof(path), "%s/many.csv", env.dir);
+  f = fopen(path, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fprintf(f, "ProductID,Title\n");
+  for(i = 0; i < 3000; i++)
+    fprintf(f, "MANY-%05d,%s %d\n", i, i % 3 ? "Galaxy 50%_off \xc3\x89" "cran"
+            : "Pixel 50XY off ecran", i);
+  CU_ASSERT_EQUAL_FATAL(fclose(f), 0);
+  CU_ASSERT_EQUAL_FATAL(hs_products_import_csv(env.h, TW_COMPANY, path, 0,
+                                               NULL, NULL, &st, err,
+                                               sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(st.rows_ok, 3000);
+  /* 2000 match; the 1001st (offset 1000) is MANY-01501. */
+  skus[0] = '\0';
+  CU_ASSERT_EQUAL(hs_products_page(env.h, TW_COMPANY, "GALAXY", 1000, 3,
+                                   collect_skus, skus, &total), BMC_OK);
+  CU_ASSERT_EQUAL(total, HS_SEARCH_COUNT_CAP + 1);
+  CU_ASSERT_STRING_EQUAL(skus, "MANY-01501,MANY-01502,MANY-01504,");
+  skus[0] = '\0';
+  hs_products_page(env.h, TW_COMPANY, "0%_o", 0, 4, collect_skus, skus,
+                   &total);
+  CU_ASSERT_EQUAL(total, HS_SEARCH_COUNT_CAP + 1);
+  CU_ASSERT_STRING_EQUAL(skus, "MANY-00001,MANY-00002,MANY-00004,"
+                               "MANY-00005,");
+  /* Non-ASCII, other case: the trigram index's folding. */
+  skus[0] = '\0';
+  hs_products_page(env.h, TW_COMPANY, "\xc3\xa9" "cran", 1998, 5, collect_skus,
+                   skus, &total);
+  CU_ASSERT_EQUAL(total, HS_SEARCH_COUNT_CAP + 1);
+  CU_ASSERT_STRING_EQUAL(skus, "MANY-02998,MANY-02999,");
+  /* Under the cap the count is exact. */
+  hs_products_page(env.h, TW_COMPANY, "many-029", 0, 5, collect_skus, skus,
+                   &total);
+  CU_ASSERT_EQUAL(total, 100);
+  /* The page says "1000+ matches" and still offers the next page. */
+  {
+    struct tw_browser b;
+    struct tw_resp r;
+
+    CU_ASSERT_EQUAL_FATAL(tw_browser_open(&b), 0);
+    CU_ASSERT_EQUAL(tw_login(&env, &b, "admin", TW_ADMIN_PW), 303);
+    CU_ASSERT_EQUAL(tw_get(&env, &b, "/products?c=" TW_COMPANY_Q
+                           "&q=galaxy&page=3", &r), 200);
+    CU_ASSERT_PTR_NOT_NULL(r.body && strstr(r.body, "Page 3, <span "
+                                            "id=\"many\">1000+ matches"));
+    CU_ASSERT_PTR_NOT_NULL(r.body && strstr(r.body, "page=4\">Next"));
+    CU_ASSERT_PTR_NOT_NULL(r.body && strstr(r.body, ">MANY-00151<"));
+    tw_resp_free(&r);
+    tw_browser_close(&b);
+  }
+}
+
 static void
 test_html_escaping(void)
 {
@@ -272,11 +376,13 @@ test_html_escaping(void)
 static const struct cu_case cases[] = {
   {"web_store", "user_rules", test_user_rules},
   {"web_store", "password_hashed", test_password_hashed},
+  {"web_store", "password_cost", test_password_cost},
   {"web_store", "login_session", test_login_session},
   {"web_store", "session_expiry_and_logout", test_session_expiry_and_logout},
   {"web_store", "wrong_password_and_lock", test_wrong_password_and_lock},
   {"web_store", "audit", test_audit},
   {"web_store", "products_page", test_products_page},
+  {"web_store", "products_page_many", test_products_page_many},
   {"web_store", "html_escaping", test_html_escaping},
 };
 

@@ -108,8 +108,13 @@ tw_run(void *inst, const char *action, const char *const *items,
   int rc = BMC_OK;
 
   if(strcmp(action, "check") == 0) {
+    /* An item "FAIL-..." fails (an error-queue entry to retry). */
     for(i = 0; !rc && i < n_items; i++)
-      rc = ti->host->product_get(ti->ctx, items[i], tw_check, ti);
+      if(strncmp(items[i], "FAIL-", 5) == 0)
+        ti->host->item_error(ti->ctx, items[i], "demo_fail",
+                             "cannot be checked");
+      else
+        rc = ti->host->product_get(ti->ctx, items[i], tw_check, ti);
     return n_items ? rc : ti->host->catalog_each(ti->ctx, 0, tw_check, ti);
   }
 
@@ -390,6 +395,34 @@ tw_resp_free(struct tw_resp *r)
 {
   free(r->body);
   r->body = NULL;
+}
+
+int
+tw_start_logged_in(struct tw_env *e, struct tw_browser *admin,
+                   struct tw_browser *viewer)
+{
+  if(curl_global_init(CURL_GLOBAL_ALL) || tw_start(e) ||
+     tw_browser_open(admin) || tw_browser_open(viewer) ||
+     tw_login(e, admin, "admin", TW_ADMIN_PW) != 303 ||
+     tw_login(e, viewer, "viewer", TW_VIEWER_PW) != 303)
+    return -1;
+  return 0;
+}
+
+void
+tw_close_logged_in(struct tw_env *e, struct tw_browser *admin,
+                   struct tw_browser *viewer)
+{
+  tw_browser_close(admin);
+  tw_browser_close(viewer);
+  tw_stop(e);
+  curl_global_cleanup();
+}
+
+int
+tw_has(const struct tw_resp *r, const char *s)
+{
+  return r->body && strstr(r->body, s) != NULL;
 }
 
 static const char *

@@ -2,7 +2,8 @@
  * tw.h -- fixture of the web Toolbox tests: a temporary store with the
  * in-memory plugin "wplug" (a required secret, an int with a range, an
  * enum, a bool; a quick action, one that blocks until the test releases
- * it, and one that cannot be run by hand), company "Acme <b>" with it
+ * it, one that cannot be run by hand, and "check" on selected SKUs, where
+ * an item "FAIL-..." becomes an error-queue entry), company "Acme <b>" with it
  * enabled, users admin/viewer, and the web server on 127.0.0.1:0 with its
  * workers on their own hosts.  A libcurl "browser" keeps its cookies.
  */
@@ -41,6 +42,12 @@ struct tw_browser {
 };
 
 int tw_start(struct tw_env *e);
+/* curl_global_init, tw_start and two browsers logged in as admin and
+ * viewer; tw_close_logged_in() undoes it all. */
+int tw_start_logged_in(struct tw_env *e, struct tw_browser *admin,
+                       struct tw_browser *viewer);
+void tw_close_logged_in(struct tw_env *e, struct tw_browser *admin,
+                        struct tw_browser *viewer);
 /* Stop the server (running jobs finish) and start a new one on the same
  * page host. */
 int tw_restart(struct tw_env *e);
@@ -54,6 +61,8 @@ long tw_get(struct tw_env *e, struct tw_browser *b, const char *path,
 long tw_post(struct tw_env *e, struct tw_browser *b, const char *path,
              const char *body, struct tw_resp *r);
 void tw_resp_free(struct tw_resp *r);
+/* 1 when the response body contains s. */
+int tw_has(const struct tw_resp *r, const char *s);
 /* Log in (status of the POST: 303 on success). */
 long tw_login(struct tw_env *e, struct tw_browser *b, const char *user,
               const char *pw);
