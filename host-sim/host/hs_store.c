@@ -210,6 +210,31 @@ static const char *const hs_migrations[] = {
   " 'Cancelled' AND source_updated_for_shipping = 0;"
   "CREATE INDEX IF NOT EXISTS orders_cancel_unreported ON orders(company_id,"
   " marketplace, id) WHERE status = 'Cancelled' AND cancel_reported = 0;",
+  /* 10 (health and credentials): a secret's rotation (the pending and
+   * previous values are sealed rows "<key>:pending" / "<key>:previous" of
+   * settings, re-sealed with the others); company-level alerts (one open
+   * alert per code, with its error-queue entry); the metrics plugins
+   * record per market (a time series, pruned by hs_metric.c) */
+  "CREATE TABLE credential_rotation(company_id INTEGER NOT NULL REFERENCES"
+  " companies(id) ON DELETE CASCADE, plugin TEXT NOT NULL, state TEXT NOT"
+  " NULL, staged_ms INTEGER NOT NULL, checked_ms INTEGER NOT NULL DEFAULT"
+  " 0, swapped_ms INTEGER NOT NULL DEFAULT 0, retired_ms INTEGER NOT NULL"
+  " DEFAULT 0, job_id INTEGER NOT NULL DEFAULT 0, reason TEXT,"
+  " PRIMARY KEY(company_id, plugin));"
+  "CREATE TABLE company_alerts(id INTEGER PRIMARY KEY, company_id INTEGER"
+  " NOT NULL REFERENCES companies(id) ON DELETE CASCADE, plugin TEXT NOT"
+  " NULL, code TEXT NOT NULL, message TEXT NOT NULL, raised_ms INTEGER NOT"
+  " NULL, job_id INTEGER NOT NULL, error_id INTEGER NOT NULL, cleared_ms"
+  " INTEGER NOT NULL DEFAULT 0, cleared_job INTEGER NOT NULL DEFAULT 0);"
+  "CREATE UNIQUE INDEX company_alerts_open ON company_alerts(company_id,"
+  " plugin, code) WHERE cleared_ms = 0;"
+  "CREATE TABLE metrics(company_id INTEGER NOT NULL REFERENCES"
+  " companies(id) ON DELETE CASCADE, plugin TEXT NOT NULL, market TEXT NOT"
+  " NULL, name TEXT NOT NULL, ts_ms INTEGER NOT NULL, value REAL NOT NULL,"
+  " job_id INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX metrics_series ON metrics(company_id, plugin, name, market,"
+  " ts_ms);"
+  "CREATE INDEX metrics_ts ON metrics(ts_ms);",
 };
 
 /* Steps that also run code after their SQL (same transaction). */

@@ -63,6 +63,15 @@ struct pc_budget;
 int bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen);
 /* A budget of this instance; NULL before bm_client_ready() succeeded. */
 struct pc_budget *bm_budget(struct bm_inst *bi, enum bm_budget_id id);
+/* Budget use of one run, for the host's health metrics: mark before the
+ * action, report after it (one "budget_<name>" sample per budget that
+ * spent units; budgets are per token, so market ""). */
+struct bm_budget_mark {
+  const struct pc_budget *b[BM_BUDGET_COUNT];
+  int64_t taken[BM_BUDGET_COUNT];
+};
+void bm_budget_mark(struct bm_inst *bi, struct bm_budget_mark *m);
+void bm_budget_report(struct bm_inst *bi, const struct bm_budget_mark *m);
 /* Log into the job log with the instance's secrets masked (pc_log). */
 void bm_log(struct bm_inst *bi, enum bmc_log_level level, const char *fmt,
             ...) BMC_PRINTF(3, 4);

@@ -107,9 +107,13 @@ bm_run(void *inst, const char *action_id, const char *const *items,
                 "selection");
         return BMC_ERR_INVALID_ARG;
       }
+      struct bm_budget_mark mark;
+
       bi->sel = items;
       bi->n_sel = n_items;
+      bm_budget_mark(bi, &mark);
       rc = bm_dispatch[i].fn(bi, errbuf, errlen);
+      bm_budget_report(bi, &mark);
       bi->sel = NULL;
       bi->n_sel = 0;
       return rc;
