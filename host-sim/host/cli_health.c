@@ -1,7 +1,8 @@
 /*
  * cli_health.c -- `host-sim health [<company>] [--json]`: the health facts
  * of every enabled (company, plugin) (hs_health.c), as text with ages or
- * as one JSON document (times ISO 8601 UTC, ages in seconds).
+ * as one JSON document (times ISO 8601 UTC, ages in seconds); and
+ * `dispatch-warn`, the warning time ahead of dispatch deadlines.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -87,6 +88,21 @@ cli_health_json(const struct hs_health *v)
     json_object_array_add(a, x);
   }
   json_object_object_add(o, "metrics", a);
+  x = json_object_new_object();
+  cli_json_int(x, "due_soon", v->n_due_soon);
+  cli_json_int(x, "late", v->n_late);
+  a = json_object_new_array();
+  for(i = 0; i < v->n_orders; i++) {
+    struct json_object *d = json_object_new_object();
+
+    cli_json_str(d, "order", v->orders[i].source_order_id);
+    cli_json_time(d, "deadline", v->orders[i].deadline_ms);
+    json_object_object_add(d, "late",
+                           json_object_new_boolean(v->orders[i].late));
+    json_object_array_add(a, d);
+  }
+  json_object_object_add(x, "orders", a);
+  json_object_object_add(o, "dispatch", x);
   return o;
 }
 
@@ -125,6 +141,16 @@ cli_health_text(const struct hs_health *v)
   for(i = 0; i < v->n_errors; i++)
     printf("  open errors %-20s %lld\n", v->errors[i].code,
            (long long)v->errors[i].n);
+  if(v->n_due_soon || v->n_late)
+    printf("  dispatch: %lld order(s) due soon, %lld late\n",
+           (long long)v->n_due_soon, (long long)v->n_late);
+  for(i = 0; i < v->n_orders; i++) {
+    char t[32];
+
+    cli_time(v->orders[i].deadline_ms, t, sizeof(t));
+    printf("    order %-16s %s by %s\n", v->orders[i].source_order_id,
+           v->orders[i].late ? "LATE, was due" : "due", t);
+  }
   for(i = 0; i < v->n_metrics; i++)
     printf("  metric %s%s%s: %.0f last hour, %.0f last day\n",
            v->metrics[i].name, v->metrics[i].market[0] ? " @" : "",
@@ -170,4 +196,28 @@ cli_cmd_health(struct cli *c, int argc, char **argv)
                     hs_rc_name(rc));
   }
   return out.arr ? cli_json_print(out.arr) : CLI_OK;
+}
+
+int
+cli_cmd_dispatch_warn(struct cli *c, int argc, char **argv)
+{
+  char err[256];
+  int64_t hours, ms = 0;
+
+  if(argc < 2 || argc > 3)
+    return cli_usage("dispatch-warn");
+  if(cli_company(c, "dispatch-warn", argv[1]))
+    return CLI_FAIL;
+  if(argc == 3) {
+    if(cli_num("dispatch-warn", "hours", argv[2], 0, 720, &hours))
+      return CLI_FAIL;
+    if(hs_company_dispatch_warn_set(c->h, argv[1], hours * 3600 * 1000, err,
+                                    sizeof(err)))
+      return cli_fail("dispatch-warn", "%s", err);
+  }
+  if(hs_company_dispatch_warn_get(c->h, argv[1], &ms))
+    return cli_fail("dispatch-warn", "cannot read the setting");
+  printf("%s: orders are flagged dispatch_due_soon %lld hour(s) before their "
+         "dispatch deadline\n", argv[1], (long long)(ms / 3600000));
+  return CLI_OK;
 }

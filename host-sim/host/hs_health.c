@@ -5,7 +5,8 @@
  * push among them), the credentials' status and the time of their last
  * successful check, the open company alert, the rotation in progress,
  * open error-queue entries by code, and the metrics the plugin recorded
- * per market summed over the last hour and day (hs_metric.c).  Read only.
+ * per market summed over the last hour and day (hs_metric.c), and the
+ * unshipped orders near or past their dispatch deadline.  Read only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,8 @@ struct hs_hbuf {
   struct hs_health_action act[64];
   struct hs_health_count err[64];
   struct hs_health_metric met[128];
-  char text[64 + 128 * 2][128]; /* backing store of the strings above */
+  struct hs_health_order ord[50];
+  char text[64 + 128 * 2 + 50][128]; /* backing store of the strings */
   size_t nt;
   char alert[HS_ERRLEN + 400];
   char rotation[32];
@@ -178,6 +180,41 @@ hs_health_metrics(struct hs_host *h, int64_t cid, const char *plugin,
   sqlite3_reset(st);
 }
 
+static void
+hs_health_orders(struct hs_host *h, int64_t cid, const char *plugin,
+                 struct hs_hbuf *b, struct hs_health *v)
+{
+  sqlite3_stmt *st = hs_stmt(h, "SELECT source_order_id, dispatch_deadline_ms"
+                             " FROM orders WHERE company_id = ? AND"
+                             " marketplace = ? AND dispatch_deadline_ms > 0"
+                             " AND dispatch_deadline_ms <= ? AND"
+                             " shipping_status = 'Unshipped' AND status NOT IN"
+                             " ('Cancelled', 'Completed') ORDER BY"
+                             " dispatch_deadline_ms, id");
+
+  if(!st)
+    return;
+  sqlite3_bind_int64(st, 1, cid);
+  hs_bind_text(st, 2, plugin);
+  sqlite3_bind_int64(st, 3, v->now_ms + hs_dispatch_warn_ms(h, cid));
+  while(sqlite3_step(st) == SQLITE_ROW) {
+    int64_t dl = sqlite3_column_int64(st, 1);
+    int late = dl <= v->now_ms;
+
+    if(late)
+      v->n_late++;
+    else
+      v->n_due_soon++;
+    if(v->n_orders < 50) {
+      b->ord[v->n_orders].source_order_id = hs_hb_keep(b, hs_col_text(st, 0));
+      b->ord[v->n_orders].deadline_ms = dl;
+      b->ord[v->n_orders].late = late;
+      v->n_orders++;
+    }
+  }
+  sqlite3_reset(st);
+}
+
 int
 hs_health_each(struct hs_host *h, const char *company,
                int (*cb)(void *ud, const struct hs_health *v), void *ud)
@@ -220,10 +257,12 @@ hs_health_each(struct hs_host *h, const char *company,
     v.actions = b->act;
     v.errors = b->err;
     v.metrics = b->met;
+    v.orders = b->ord;
     hs_health_actions(h, cid, api, b, &v);
     hs_health_token(h, cid, api, b, &v);
     hs_health_errors(h, cid, plugin, b, &v);
     hs_health_metrics(h, cid, plugin, b, &v);
+    hs_health_orders(h, cid, plugin, b, &v);
     seen++;
     rc = cb(ud, &v);
   }

@@ -195,6 +195,11 @@ struct hs_health_metric {
   double last_hour, last_day; /* sums of the samples */
   int64_t last_ms;            /* newest sample */
 };
+struct hs_health_order {
+  const char *source_order_id;
+  int64_t deadline_ms;        /* the plugin's dispatch deadline */
+  int late;                   /* 1 past it, 0 within the warning time */
+};
 struct hs_health {
   const char *company, *plugin;
   int64_t now_ms;
@@ -210,11 +215,27 @@ struct hs_health {
   size_t n_errors;
   const struct hs_health_metric *metrics;
   size_t n_metrics;
+  /* unshipped orders near (within the company's warning time) or past
+   * their dispatch deadline: counts, and the first 50, earliest first */
+  int64_t n_due_soon, n_late;
+  const struct hs_health_order *orders;
+  size_t n_orders;
 };
 /* Every enabled (company, plugin), company NULL = all companies;
  * BMC_ERR_NOT_FOUND for an unknown company. */
 int hs_health_each(struct hs_host *h, const char *company,
                    int (*cb)(void *ud, const struct hs_health *v), void *ud);
+/* Dispatch deadlines (hs_deadline.c): flag unshipped orders whose
+ * deadline is within the company's warning time (dispatch_due_soon) or
+ * past (dispatch_late) in the error queue, once each; *flagged (may be
+ * NULL) counts the new entries.  The scheduler runs it between jobs. */
+int hs_deadlines_scan(struct hs_host *h, int *flagged);
+/* How long before a deadline the host warns, per company (ms; default
+ * 4 hours).  BMC_ERR_NOT_FOUND / BMC_ERR_INVALID_ARG (0..720 h). */
+int hs_company_dispatch_warn_set(struct hs_host *h, const char *company,
+                                 int64_t warn_ms, char *err, size_t errlen);
+int hs_company_dispatch_warn_get(struct hs_host *h, const char *company,
+                                 int64_t *warn_ms);
 /* Remove a stored value (the schema default applies again). */
 int hs_company_setting_unset(struct hs_host *h, const char *company,
                              const char *plugin, const char *key);

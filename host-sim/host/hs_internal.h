@@ -235,6 +235,17 @@ void hs_alert_after_job(struct hs_inst *in, const char *action, int rc,
 int hs_metric_record(struct hs_inst *in, const char *market,
                      const char *name, double value);
 
+/* ---- hs_deadline.c (dispatch deadlines) ---- */
+#define HS_DISPATCH_WARN_MS (4LL * 3600 * 1000) /* default warning ahead */
+/* Keep the order document's dispatch_deadline (NULL = none) on order oid
+ * (in the caller's transaction). */
+int hs_deadline_record(struct hs_host *h, int64_t oid, const char *deadline);
+/* Resolve order oid's open dispatch entries with note why (shipped or
+ * cancelled; in the caller's transaction). */
+int hs_deadline_settle(struct hs_host *h, int64_t oid, const char *why);
+/* The company's warning time ahead of a deadline (ms). */
+int64_t hs_dispatch_warn_ms(struct hs_host *h, int64_t cid);
+
 /* ---- hs_services.c ---- */
 void hs_services_init(struct bmc_host_api *api);
 /* Fault hook: 0 = proceed, BMC_ERR_INTERNAL = fail (may _exit). */

@@ -3,7 +3,8 @@
  * row per scheduled action of every enabled plugin of every company, run
  * at its interval when its Toolbox switch (enabled_by) is on; skipped
  * with a job log line when required settings are missing; pending
- * credentials are checked before the due tasks (hs_rotate.c).  Ticks on the
+ * credentials are checked and dispatch deadlines flagged before the due
+ * tasks (hs_rotate.c, hs_deadline.c).  Ticks on the
  * real clock or runs a virtual clock forward deterministically.
  */
 #include <signal.h>
@@ -344,6 +345,8 @@ hs_scheduler_tick(struct hs_host *h, int *ran)
   /* between two runs: pending credentials are checked and swapped in */
   if(!rc)
     rc = hs_rotations_due(h);
+  if(!rc)
+    rc = hs_deadlines_scan(h, NULL);
   if(!rc)
     rc = hs_trows(h, NULL, 1, &v, &n);
   now = hs_clock_now(h);

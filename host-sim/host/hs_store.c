@@ -234,7 +234,18 @@ static const char *const hs_migrations[] = {
   " job_id INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX metrics_series ON metrics(company_id, plugin, name, market,"
   " ts_ms);"
-  "CREATE INDEX metrics_ts ON metrics(ts_ms);",
+  "CREATE INDEX metrics_ts ON metrics(ts_ms);"
+  /* dispatch deadlines (hs_deadline.c): the plugin's deadline of each
+   * order, what the host flagged (1 due soon, 2 late), the warning time
+   * per company */
+  "ALTER TABLE orders ADD COLUMN dispatch_deadline_ms INTEGER NOT NULL"
+  " DEFAULT 0;"
+  "ALTER TABLE orders ADD COLUMN dispatch_flag INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX orders_dispatch ON orders(dispatch_deadline_ms) WHERE"
+  " dispatch_deadline_ms > 0 AND shipping_status = 'Unshipped' AND status"
+  " NOT IN ('Cancelled', 'Completed');"
+  "CREATE TABLE company_dispatch(company_id INTEGER PRIMARY KEY REFERENCES"
+  " companies(id) ON DELETE CASCADE, warn_ms INTEGER NOT NULL);",
 };
 
 /* Steps that also run code after their SQL (same transaction). */

@@ -68,6 +68,9 @@ static const struct cli_cmd cli_cmds[] = {
    "plugin: last success of each scheduled action, token status, company "
    "alerts, open errors by code, metrics per market (last hour and day)",
    cli_cmd_health, "--json"},
+  {"dispatch-warn", "<company> [<hours>]", "show or set how long before an "
+   "order's dispatch deadline the host flags it dispatch_due_soon (default "
+   "4; past it: dispatch_late)", cli_cmd_dispatch_warn, ""},
   {"errors", "[<company> [<plugin>]] [--all] [--json]", "the per-item error "
    "queue (open entries; --all adds resolved ones)", cli_cmd_errors,
    "--all --json"},

@@ -24,6 +24,7 @@ struct bm_inst {
   struct pc_http *http;            /* NULL until first use */
   struct bm_order_side *orders;    /* NULL until first use */
   struct bm_catalog_side *catalog; /* NULL until first use */
+  struct bm_zone_cache *zones;     /* market time zones (bm_deadline.c) */
   const char *const *sel;          /* the running action's selection */
   size_t n_sel;                    /* 0 = whole catalog */
 };

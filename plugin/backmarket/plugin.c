@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bm_catalog_side.h"
+#include "bm_deadline.h"
 #include "pc_http.h"
 #include "pc_rc.h"
 
@@ -131,6 +132,7 @@ bm_destroy(void *inst)
     return;
   bm_order_side_free(bi);
   bm_catalog_side_free(bi);
+  bm_zone_cache_free(bi->zones);
   pc_http_free(bi->http);
   free(bi);
 }
