@@ -6,7 +6,9 @@
  * order is missed, the old token is erased after a full cycle); a bad one
  * is refused with Back Market's reason and the active one stays; a 401
  * raises one company alert however many jobs fail, cleared by the next
- * success; the health facts equal what the runs did.
+ * success; the health facts equal what the runs did; dispatch deadlines
+ * (placed on a Sunday, due Monday 17:00 London) are warned ahead, flagged
+ * late, and cleared by shipping or cancelling.
  * argv[1] names the scenario.
  */
 #include <stdio.h>
@@ -447,6 +449,126 @@ t_health_facts(void)
   BMT_FINISH(&E);
 }
 
+struct dl_q {
+  const char *code;
+  int open, all;
+  char items[4][32];
+};
+
+static int
+dl_cb(void *ud, const struct hs_item_error *e)
+{
+  struct dl_q *q = ud;
+
+  if(strcmp(e->code, q->code))
+    return 0;
+  if(q->all < 4)
+    snprintf(q->items[q->all], sizeof(q->items[0]), "%s", e->item);
+  q->all++;
+  q->open += e->resolved_ms == 0;
+  return 0;
+}
+
+static struct dl_q
+dispatch_errors(const char *code)
+{
+  struct dl_q q;
+
+  memset(&q, 0, sizeof(q));
+  q.code = code;
+  hs_errors_each(E.host, E.company, E.plugin, dl_cb, &q);
+  return q;
+}
+
+static char *
+order_xml(int64_t sim_id)
+{
+  char sid[32], *xml = NULL;
+  int64_t hid = 0;
+  size_t len = 0;
+
+  snprintf(sid, sizeof(sid), "%lld", (long long)sim_id);
+  CU_ASSERT_EQUAL(hs_order_find(E.host, E.company, sid, &hid), 0);
+  CU_ASSERT_EQUAL(hs_order_xml(E.host, hid, &xml, &len), 0);
+  return xml;
+}
+
+static void
+t_deadlines(void)
+{
+  struct health_q q;
+  struct dl_q d;
+  int64_t a, b, c, la;
+  char *xml, err[256], sid[32];
+  const char *lines[1];
+  char lid[32];
+  int64_t hid = 0;
+  int flagged = -1;
+
+  /* the virtual clock starts on Sunday 2026-03-22 12:00Z; market en-gb */
+  CU_ASSERT_EQUAL_FATAL(bmt_start(&E, 0, "accept", NULL), 0);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-D", 10), 0);
+  a = bmt_order1(&E, "SKU-D", 1, &la);
+  b = bmt_order1(&E, "SKU-D", 1, NULL);
+  c = bmt_order1(&E, "SKU-D", 1, NULL);
+  BMT_RUN_OK(&E, "order_download");
+  /* placed on a Sunday: due on Monday by 17:00 London (GMT in March) */
+  xml = order_xml(a);
+  CU_ASSERT_PTR_NOT_NULL(xml && strstr(xml, "<dispatch_deadline>"
+                                       "2026-03-23T17:00:00Z"
+                                       "</dispatch_deadline>"));
+  /* Back Market's own date is kept beside it */
+  CU_ASSERT_PTR_NOT_NULL(xml && strstr(xml, "<expected_dispatch_date>"));
+  free(xml);
+  /* Monday 12:00Z: five hours ahead, nothing yet (warning: 4 h) */
+  th_clock_advance(&E, 24LL * 3600 * 1000);
+  CU_ASSERT_EQUAL(hs_deadlines_scan(E.host, &flagged), 0);
+  CU_ASSERT_EQUAL(flagged, 0);
+  /* 13:30Z: all three due soon, once however often it is scanned */
+  th_clock_advance(&E, 90LL * 60 * 1000);
+  CU_ASSERT_EQUAL(hs_deadlines_scan(E.host, &flagged), 0);
+  CU_ASSERT_EQUAL(flagged, 3);
+  CU_ASSERT_EQUAL(hs_deadlines_scan(E.host, &flagged), 0);
+  CU_ASSERT_EQUAL(flagged, 0);
+  d = dispatch_errors("dispatch_due_soon");
+  CU_ASSERT_EQUAL(d.open, 3);
+  q = health();
+  CU_ASSERT_EQUAL(q.v.n_due_soon, 3);
+  CU_ASSERT_EQUAL(q.v.n_late, 0);
+  /* shipping clears one, cancelling another */
+  snprintf(lid, sizeof(lid), "%lld", (long long)la);
+  lines[0] = lid;
+  CU_ASSERT_EQUAL(bmt_ship(&E, a, "MV000000001GB", "Royal Mail", lines, NULL,
+                           1, 0), 0);
+  snprintf(sid, sizeof(sid), "%lld", (long long)b);
+  CU_ASSERT_EQUAL(hs_order_find(E.host, E.company, sid, &hid), 0);
+  CU_ASSERT_EQUAL(hs_order_cancel(E.host, hid, "customer", err,
+                                  sizeof(err)), 0);
+  d = dispatch_errors("dispatch_due_soon");
+  CU_ASSERT_EQUAL(d.all, 3);
+  CU_ASSERT_EQUAL(d.open, 1);
+  /* 17:00:01Z: the third is late; the shipped and cancelled ones are not */
+  th_clock_advance(&E, (3LL * 60 + 30) * 60 * 1000 + 1000);
+  CU_ASSERT_EQUAL(hs_scheduler_run_until(E.host, th_now(&E), NULL), 0);
+  d = dispatch_errors("dispatch_late");
+  CU_ASSERT_EQUAL(d.all, 1);
+  CU_ASSERT_EQUAL(d.open, 1);
+  snprintf(sid, sizeof(sid), "%lld", (long long)c);
+  CU_ASSERT_STRING_EQUAL(d.items[0], sid);
+  q = health();
+  CU_ASSERT_EQUAL(q.v.n_late, 1);
+  CU_ASSERT_EQUAL(q.v.n_due_soon, 0);
+  CU_ASSERT_EQUAL(q.v.n_orders, 1);
+  /* the warning time is per company */
+  CU_ASSERT_EQUAL(hs_company_dispatch_warn_set(E.host, E.company,
+                                               -1, err, sizeof(err)),
+                  BMC_ERR_INVALID_ARG);
+  CU_ASSERT_EQUAL(hs_company_dispatch_warn_set(E.host, E.company,
+                                               2LL * 3600 * 1000, err,
+                                               sizeof(err)), 0);
+  BMT_FINISH(&E);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -456,6 +578,7 @@ main(int argc, char **argv)
     {"bm_health", "rotate_bad", t_rotate_bad},
     {"bm_health", "alert_once", t_alert_once},
     {"bm_health", "health_facts", t_health_facts},
+    {"bm_health", "deadlines", t_deadlines},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
