@@ -5,7 +5,8 @@
  * refused the credentials (a job failed with BMC_ERR_UNAUTHORIZED).  Each
  * open alert is one error-queue entry (item "company", not tied to a job,
  * so `retry` never feeds it to an action); clearing resolves that entry
- * with a note naming the job that succeeded.
+ * with a note naming the job that succeeded.  Also the one writer of
+ * host-raised error-queue entries (hs_error_queue_add, job 0).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,32 +39,45 @@ hs_alert_open(struct hs_inst *in, const char *code, int64_t *error_id)
   return id;
 }
 
+int
+hs_error_queue_add(struct hs_host *h, int64_t cid, const char *plugin,
+                   const char *item, const char *code, const char *message,
+                   int64_t *id)
+{
+  sqlite3_stmt *st = hs_stmt(h, "INSERT INTO error_queue(company_id, plugin,"
+                             " item, code, message, ts_ms, job_id) VALUES(?,"
+                             " ?, ?, ?, ?, ?, 0)");
+  int rc;
+
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, cid);
+  hs_bind_text(st, 2, plugin);
+  hs_bind_text(st, 3, item);
+  hs_bind_text(st, 4, code);
+  hs_bind_text(st, 5, message);
+  sqlite3_bind_int64(st, 6, hs_clock_now(h));
+  rc = hs_write_rc(hs_step_write(h, st));
+  if(!rc && id)
+    *id = sqlite3_last_insert_rowid(h->db);
+  return rc;
+}
+
 static int
 hs_alert_raise(struct hs_inst *in, const char *code, const char *message)
 {
   struct hs_host *h = in->h;
   char *mm = hs_mask(message, in->secrets, in->n_secrets);
   sqlite3_stmt *st;
-  int64_t eid;
+  int64_t eid = 0;
   int rc;
 
   if(!mm)
     return BMC_ERR_NOMEM;
   rc = hs_begin(h);
-  st = rc ? NULL : hs_stmt(h, "INSERT INTO error_queue(company_id, plugin,"
-                           " item, code, message, ts_ms, job_id) VALUES(?, ?,"
-                           " 'company', ?, ?, ?, 0)");
-  if(!rc && !st)
-    rc = BMC_ERR_INTERNAL;
-  if(!rc) {
-    sqlite3_bind_int64(st, 1, in->company_id);
-    hs_bind_text(st, 2, in->api->name);
-    hs_bind_text(st, 3, code);
-    hs_bind_text(st, 4, mm);
-    sqlite3_bind_int64(st, 5, hs_clock_now(h));
-    rc = hs_write_rc(hs_step_write(h, st));
-  }
-  eid = sqlite3_last_insert_rowid(h->db);
+  if(!rc)
+    rc = hs_error_queue_add(h, in->company_id, in->api->name, "company",
+                            code, mm, &eid);
   st = rc ? NULL : hs_stmt(h, "INSERT INTO company_alerts(company_id, plugin,"
                            " code, message, raised_ms, job_id, error_id)"
                            " VALUES(?, ?, ?, ?, ?, ?, ?)");

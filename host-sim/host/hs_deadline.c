@@ -120,20 +120,9 @@ hs_deadline_flag(struct hs_host *h, int64_t oid, int64_t cid,
     snprintf(msg, sizeof(msg), "order %.64s must be dispatched by %s (UTC); "
              "it has not shipped yet", sid, when);
   rc = hs_begin(h);
-  if(rc)
-    return rc;
-  st = hs_stmt(h, "INSERT INTO error_queue(company_id, plugin, item, code,"
-               " message, ts_ms, job_id) VALUES(?, ?, ?, ?, ?, ?, 0)");
-  rc = st ? BMC_OK : BMC_ERR_INTERNAL;
-  if(!rc) {
-    sqlite3_bind_int64(st, 1, cid);
-    hs_bind_text(st, 2, plugin);
-    hs_bind_text(st, 3, sid);
-    hs_bind_text(st, 4, level == 2 ? "dispatch_late" : "dispatch_due_soon");
-    hs_bind_text(st, 5, msg);
-    sqlite3_bind_int64(st, 6, hs_clock_now(h));
-    rc = hs_write_rc(hs_step_write(h, st));
-  }
+  if(!rc)
+    rc = hs_error_queue_add(h, cid, plugin, sid, level == 2 ? "dispatch_late"
+                            : "dispatch_due_soon", msg, NULL);
   st = rc ? NULL : hs_stmt(h, "UPDATE orders SET dispatch_flag = ? WHERE id"
                            " = ?");
   if(!rc && !st)

@@ -225,6 +225,11 @@ int hs_rotations_due(struct hs_host *h);
 void hs_rotation_after_job(struct hs_inst *in);
 
 /* ---- hs_alert.c (company-level alerts) ---- */
+/* An error-queue entry the host raises itself (job 0, so `retry` never
+ * feeds it to an action); in the caller's transaction.  *id may be NULL. */
+int hs_error_queue_add(struct hs_host *h, int64_t cid, const char *plugin,
+                       const char *item, const char *code,
+                       const char *message, int64_t *id);
 /* After a job of in ended with rc/status: raise the credentials alert on
  * BMC_ERR_UNAUTHORIZED (once), clear it when a job succeeds. */
 void hs_alert_after_job(struct hs_inst *in, const char *action, int rc,

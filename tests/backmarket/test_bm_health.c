@@ -69,31 +69,37 @@ tally(const char *action)
   return t;
 }
 
-struct open_q {
+struct errq {
   const char *code;
   int open, all;
+  char items[4][32];
 };
 
 static int
-open_cb(void *ud, const struct hs_item_error *e)
+dl_cb(void *ud, const struct hs_item_error *e)
 {
-  struct open_q *q = ud;
+  struct errq *q = ud;
 
   if(strcmp(e->code, q->code))
     return 0;
+  if(q->all < 4)
+    snprintf(q->items[q->all], sizeof(q->items[0]), "%s", e->item);
   q->all++;
   q->open += e->resolved_ms == 0;
   return 0;
 }
 
-static struct open_q
-alerts(void)
+static struct errq
+queue(const char *code)
 {
-  struct open_q q = {"credentials_refused", 0, 0};
+  struct errq q;
 
-  hs_errors_each(E.host, E.company, E.plugin, open_cb, &q);
+  memset(&q, 0, sizeof(q));
+  q.code = code;
+  hs_errors_each(E.host, E.company, E.plugin, dl_cb, &q);
   return q;
 }
+
 
 /* The text appears in no job log line and no error-queue entry. */
 struct leak {
@@ -237,7 +243,7 @@ t_rotate_good(void)
   /* every scheduled action ran once with the new token: old one erased */
   CU_ASSERT_EQUAL(setting_rows("token:previous"), 0);
   CU_ASSERT_EQUAL(setting_rows("token"), 1);
-  CU_ASSERT_EQUAL(alerts().all, 0);
+  CU_ASSERT_EQUAL(queue("credentials_refused").all, 0);
   CU_ASSERT_EQUAL(leaks(TOKEN_B), 0);
   BMT_FINISH(&E);
 }
@@ -295,7 +301,7 @@ t_rotate_bad(void)
   CU_ASSERT(active_token_is(BMT_TOKEN));
   CU_ASSERT_EQUAL(setting_rows("token:pending"), 0);
   /* a refused pending token is no credentials alert */
-  CU_ASSERT_EQUAL(alerts().all, 0);
+  CU_ASSERT_EQUAL(queue("credentials_refused").all, 0);
   BMT_RUN_OK(&E, "order_download");
   BMT_RUN_OK(&E, "validate_token");
   t = tally("order_download");
@@ -308,7 +314,7 @@ t_rotate_bad(void)
 static void
 t_alert_once(void)
 {
-  struct open_q q;
+  struct errq q;
   int k;
 
   CU_ASSERT_EQUAL_FATAL(bmt_start(&E, 0, "hold", NULL), 0);
@@ -317,11 +323,11 @@ t_alert_once(void)
             == 201);
   for(k = 0; k < 3; k++)
     CU_ASSERT_EQUAL(th_run(&E, "order_download", NULL), HS_JOB_FAILED);
-  q = alerts();
+  q = queue("credentials_refused");
   CU_ASSERT_EQUAL(q.all, 1); /* once, not once per job */
   CU_ASSERT_EQUAL(q.open, 1);
   BMT_RUN_OK(&E, "order_download"); /* the token works again */
-  q = alerts();
+  q = queue("credentials_refused");
   CU_ASSERT_EQUAL(q.all, 1);
   CU_ASSERT_EQUAL(q.open, 0);
   /* failing again is a new alert */
@@ -329,7 +335,7 @@ t_alert_once(void)
                     " \"count\": 1, \"kind\": \"status\", \"status\": 401}")
             == 201);
   CU_ASSERT_EQUAL(th_run(&E, "order_download", NULL), HS_JOB_FAILED);
-  q = alerts();
+  q = queue("credentials_refused");
   CU_ASSERT_EQUAL(q.all, 2);
   CU_ASSERT_EQUAL(q.open, 1);
   BMT_FINISH(&E);
@@ -449,37 +455,6 @@ t_health_facts(void)
   BMT_FINISH(&E);
 }
 
-struct dl_q {
-  const char *code;
-  int open, all;
-  char items[4][32];
-};
-
-static int
-dl_cb(void *ud, const struct hs_item_error *e)
-{
-  struct dl_q *q = ud;
-
-  if(strcmp(e->code, q->code))
-    return 0;
-  if(q->all < 4)
-    snprintf(q->items[q->all], sizeof(q->items[0]), "%s", e->item);
-  q->all++;
-  q->open += e->resolved_ms == 0;
-  return 0;
-}
-
-static struct dl_q
-dispatch_errors(const char *code)
-{
-  struct dl_q q;
-
-  memset(&q, 0, sizeof(q));
-  q.code = code;
-  hs_errors_each(E.host, E.company, E.plugin, dl_cb, &q);
-  return q;
-}
-
 static char *
 order_xml(int64_t sim_id)
 {
@@ -497,7 +472,7 @@ static void
 t_deadlines(void)
 {
   struct health_q q;
-  struct dl_q d;
+  struct errq d;
   int64_t a, b, c, la;
   char *xml, err[256], sid[32];
   const char *lines[1];
@@ -530,7 +505,7 @@ t_deadlines(void)
   CU_ASSERT_EQUAL(flagged, 3);
   CU_ASSERT_EQUAL(hs_deadlines_scan(E.host, &flagged), 0);
   CU_ASSERT_EQUAL(flagged, 0);
-  d = dispatch_errors("dispatch_due_soon");
+  d = queue("dispatch_due_soon");
   CU_ASSERT_EQUAL(d.open, 3);
   q = health();
   CU_ASSERT_EQUAL(q.v.n_due_soon, 3);
@@ -544,13 +519,13 @@ t_deadlines(void)
   CU_ASSERT_EQUAL(hs_order_find(E.host, E.company, sid, &hid), 0);
   CU_ASSERT_EQUAL(hs_order_cancel(E.host, hid, "customer", err,
                                   sizeof(err)), 0);
-  d = dispatch_errors("dispatch_due_soon");
+  d = queue("dispatch_due_soon");
   CU_ASSERT_EQUAL(d.all, 3);
   CU_ASSERT_EQUAL(d.open, 1);
   /* 17:00:01Z: the third is late; the shipped and cancelled ones are not */
   th_clock_advance(&E, (3LL * 60 + 30) * 60 * 1000 + 1000);
   CU_ASSERT_EQUAL(hs_scheduler_run_until(E.host, th_now(&E), NULL), 0);
-  d = dispatch_errors("dispatch_late");
+  d = queue("dispatch_late");
   CU_ASSERT_EQUAL(d.all, 1);
   CU_ASSERT_EQUAL(d.open, 1);
   snprintf(sid, sizeof(sid), "%lld", (long long)c);
