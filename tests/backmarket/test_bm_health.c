@@ -167,6 +167,22 @@ rows_q(const char *key, int sealed_only)
 }
 
 static int
+store_count(const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int n = -1;
+
+  if(sqlite3_open_v2(E.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+     sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+     sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+static int
 setting_rows(const char *key)
 {
   int n = rows_q(key, 0);
@@ -452,6 +468,14 @@ t_health_facts(void)
   CU_ASSERT_STRING_EQUAL(q.token_status, "valid");
   CU_ASSERT_EQUAL(q.refused_errors, 0);
   CU_ASSERT_STRING_EQUAL(q.alert, "");
+  /* retention: five weeks later the old samples are gone, the new kept */
+  CU_ASSERT(store_count("SELECT COUNT(*) FROM metrics") >= 3);
+  th_clock_advance(&E, 36LL * 86400 * 1000);
+  BMT_RUN_OK(&E, "order_download");
+  CU_ASSERT_EQUAL(store_count("SELECT COUNT(*) FROM metrics WHERE name ="
+                              " 'budget_overall'"), 1);
+  q = health();
+  CU_ASSERT((int64_t)q.overall_day >= 1);
   BMT_FINISH(&E);
 }
 
