@@ -46,6 +46,9 @@
  * properties now) and gained props/n_props; product_set() takes a market;
  * run() takes a selection; inventory_quantity() is new; the descriptor
  * appends properties, n_properties and markets.
+ *
+ * 2.1 (health and credentials): the BMC_ACTION_CREDENTIALS action flag;
+ * host services credential_pending() and metric_record().
  */
 #ifndef BMC_PLUGIN_H
 #define BMC_PLUGIN_H
