@@ -9,7 +9,8 @@ pkgs=(build-essential cmake pkg-config git
       libcunit1-dev libsqlite3-dev libmicrohttpd-dev
       libxml2-utils valgrind binutils nodejs npm
       libsodium-dev chromium chromium-driver python3-selenium
-      fonts-dejavu-core curl python3 dpkg-dev lintian systemd xz-utils)
+      fonts-dejavu-core curl python3 dpkg-dev lintian systemd xz-utils
+      tzdata)
 
 missing=()
 for p in "${pkgs[@]}"; do

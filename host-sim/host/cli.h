@@ -119,6 +119,8 @@ int cli_cmd_run(struct cli *c, int argc, char **argv);
 int cli_cmd_jobs(struct cli *c, int argc, char **argv);
 int cli_cmd_job(struct cli *c, int argc, char **argv);
 int cli_cmd_errors(struct cli *c, int argc, char **argv);
+int cli_cmd_health(struct cli *c, int argc, char **argv); /* cli_health.c */
+int cli_cmd_dispatch_warn(struct cli *c, int argc, char **argv);
 int cli_cmd_resolve(struct cli *c, int argc, char **argv);
 int cli_cmd_release(struct cli *c, int argc, char **argv);
 int cli_cmd_serial(struct cli *c, int argc, char **argv);

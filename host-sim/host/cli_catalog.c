@@ -235,6 +235,31 @@ cli_setting_schema(struct cli *c, const char *plugin, const char *key)
   return NULL;
 }
 
+/* The pending value was stored: check it now and swap it in, or say why
+ * not (busy: the scheduler checks it between two jobs). */
+static int
+cli_settings_rotate(struct cli *c, const char *company, const char *plugin,
+                    const char *key)
+{
+  char err[1024];
+  int64_t job = 0;
+  int rc;
+
+  rc = hs_rotation_check(c->h, company, plugin, &job, err, sizeof(err));
+  if(rc == BMC_ERR_CONFLICT) {
+    printf("%s of %s/%s is pending: %s; the scheduler checks it between "
+           "two jobs\n", key, company, plugin, err);
+    return CLI_OK;
+  }
+  if(rc)
+    return cli_fail("settings", "%s", err);
+  printf("%s of %s/%s: the pending value passed the credential check (job "
+         "%lld) and is active; the previous value is kept until every "
+         "scheduled action has run once with the new one\n", key, company,
+         plugin, (long long)job);
+  return CLI_OK;
+}
+
 /* settings set C P KEY {VALUE | - | --from-file F}: a secret only from
  * standard input or a file. */
 static int
@@ -245,6 +270,16 @@ cli_settings_set(struct cli *c, int argc, char **argv)
   char err[512], *secret = NULL;
   int rc;
 
+  int pending = 0;
+
+  if(argc >= 7 && strcmp(argv[5], "--pending") == 0) {
+    /* safe rotation: settings set C P key --pending {- | --from-file F} */
+    pending = 1;
+    argv[5] = argv[6];
+    if(argc == 8)
+      argv[6] = argv[7];
+    argc--;
+  }
   if(argc == 7 && strcmp(argv[5], "--from-file") == 0)
     from = argv[6];
   else if(argc != 6)
@@ -262,11 +297,17 @@ cli_settings_set(struct cli *c, int argc, char **argv)
       return CLI_FAIL;
     value = secret;
   }
-  rc = hs_company_setting_set(c->h, argv[2], argv[3], argv[4], value, err,
-                              sizeof(err));
+  if(pending)
+    rc = hs_setting_stage_pending(c->h, argv[2], argv[3], argv[4], value,
+                                  err, sizeof(err));
+  else
+    rc = hs_company_setting_set(c->h, argv[2], argv[3], argv[4], value, err,
+                                sizeof(err));
   cli_secret_free(secret);
   if(rc)
     return cli_fail("settings", "%s", err);
+  if(pending)
+    return cli_settings_rotate(c, argv[2], argv[3], argv[4]);
   printf("%s set for %s/%s\n", argv[4], argv[2], argv[3]);
   return CLI_OK;
 }

@@ -492,15 +492,21 @@ hs_inst_load_secrets(struct hs_inst *in)
   in->n_secrets = 0;
   if(!a->n_settings)
     return BMC_OK;
-  in->secrets = calloc(a->n_settings, sizeof(char *));
+  /* the active value of each secret, and its pending and previous ones
+   * while it is rotated (hs_rotate.c) */
+  in->secrets = calloc(a->n_settings * 3, sizeof(char *));
   if(!in->secrets)
     return BMC_ERR_NOMEM;
-  for(i = 0; i < a->n_settings; i++) {
-    char *v = NULL;
+  for(i = 0; i < a->n_settings * 3; i++) {
+    const char *key = a->settings[i / 3].key;
+    char *v = NULL, slot[160];
 
-    if(!(a->settings[i].flags & BMC_SETTING_SECRET))
+    if(!(a->settings[i / 3].flags & BMC_SETTING_SECRET))
       continue;
-    if(hs_setting_lookup(in->h, in->company_id, a, a->settings[i].key, &v))
+    if(i % 3)
+      snprintf(slot, sizeof(slot), "%s%s", key,
+               i % 3 == 1 ? HS_PENDING_SUFFIX : HS_PREVIOUS_SUFFIX);
+    if(hs_setting_lookup(in->h, in->company_id, a, i % 3 ? slot : key, &v))
       continue;
     if(v && v[0])
       in->secrets[in->n_secrets++] = v;

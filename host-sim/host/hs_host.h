@@ -160,6 +160,82 @@ int hs_company_plugin_enabled(struct hs_host *h, const char *company,
 int hs_company_setting_set(struct hs_host *h, const char *company,
                            const char *plugin, const char *key,
                            const char *value, char *err, size_t errlen);
+/* Safe rotation of a SECRET setting (hs_rotate.c): store value as the
+ * pending value of key (validated like a set; the active value is
+ * untouched).  BMC_ERR_CONFIG for a setting that is not secret or a plugin
+ * without a BMC_ACTION_CREDENTIALS action. */
+int hs_setting_stage_pending(struct hs_host *h, const char *company,
+                             const char *plugin, const char *key,
+                             const char *value, char *err, size_t errlen);
+/* Run the plugin's credential check on the pending values now, as a job
+ * (trigger "rotation", *job_id may be NULL); on success swap them in
+ * (BMC_OK), else drop them and return the job's failure with the
+ * marketplace's reason in err (the active values stay).
+ * BMC_ERR_NOT_FOUND when nothing is pending; BMC_ERR_CONFLICT when the
+ * instance is busy (it stays pending; the scheduler checks it between
+ * jobs). */
+int hs_rotation_check(struct hs_host *h, const char *company,
+                      const char *plugin, int64_t *job_id, char *err,
+                      size_t errlen);
+/* Health facts of one enabled (company, plugin) (hs_health.c); every
+ * pointer is valid during the callback only.  Times are ms since the
+ * epoch, 0 = never. */
+struct hs_health_action {
+  const char *action;         /* a scheduled action */
+  int64_t last_ok_ms;         /* last Completed / Partial Success finish */
+  int64_t last_run_ms;        /* last finish, any outcome */
+  int last_status;            /* its enum hs_job_status, -1 = never ran */
+};
+struct hs_health_count {
+  const char *code;
+  int64_t n;                  /* open error-queue entries with that code */
+};
+struct hs_health_metric {
+  const char *market, *name;  /* market "" = the whole company/plugin */
+  double last_hour, last_day; /* sums of the samples */
+  int64_t last_ms;            /* newest sample */
+};
+struct hs_health_order {
+  const char *source_order_id;
+  int64_t deadline_ms;        /* the plugin's dispatch deadline */
+  int late;                   /* 1 past it, 0 within the warning time */
+};
+struct hs_health {
+  const char *company, *plugin;
+  int64_t now_ms;
+  const char *token_status;   /* valid | refused | check_failed | unchecked */
+  int64_t token_checked_ms;   /* last successful credential check */
+  const char *alert;          /* open company alert message, or NULL */
+  int64_t alert_ms;
+  const char *rotation;       /* pending|refused|serving|done, NULL = none */
+  int64_t rotation_ms;        /* when the pending value was staged */
+  const struct hs_health_action *actions;
+  size_t n_actions;
+  const struct hs_health_count *errors;
+  size_t n_errors;
+  const struct hs_health_metric *metrics;
+  size_t n_metrics;
+  /* unshipped orders near (within the company's warning time) or past
+   * their dispatch deadline: counts, and the first 50, earliest first */
+  int64_t n_due_soon, n_late;
+  const struct hs_health_order *orders;
+  size_t n_orders;
+};
+/* Every enabled (company, plugin), company NULL = all companies;
+ * BMC_ERR_NOT_FOUND for an unknown company. */
+int hs_health_each(struct hs_host *h, const char *company,
+                   int (*cb)(void *ud, const struct hs_health *v), void *ud);
+/* Dispatch deadlines (hs_deadline.c): flag unshipped orders whose
+ * deadline is within the company's warning time (dispatch_due_soon) or
+ * past (dispatch_late) in the error queue, once each; *flagged (may be
+ * NULL) counts the new entries.  The scheduler runs it between jobs. */
+int hs_deadlines_scan(struct hs_host *h, int *flagged);
+/* How long before a deadline the host warns, per company (ms; default
+ * 4 hours).  BMC_ERR_NOT_FOUND / BMC_ERR_INVALID_ARG (0..720 h). */
+int hs_company_dispatch_warn_set(struct hs_host *h, const char *company,
+                                 int64_t warn_ms, char *err, size_t errlen);
+int hs_company_dispatch_warn_get(struct hs_host *h, const char *company,
+                                 int64_t *warn_ms);
 /* Remove a stored value (the schema default applies again). */
 int hs_company_setting_unset(struct hs_host *h, const char *company,
                              const char *plugin, const char *key);

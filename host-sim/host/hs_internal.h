@@ -43,6 +43,9 @@ struct hs_inst {
   int64_t n_item_errors; /* in the current job */
   char **secrets;        /* secret setting values to mask */
   size_t n_secrets;
+  int check_pending;     /* running the credential check on pending
+                            secret values (hs_rotate.c) */
+  char run_err[HS_ERRLEN]; /* the last run's failure message (masked) */
 };
 
 
@@ -205,6 +208,48 @@ int hs_resolve(struct hs_host *h, const char *company, const char *plugin,
 int hs_setting_bool(struct hs_host *h, int64_t company_id,
                     const struct bmc_plugin_api *api, const char *key,
                     int dflt);
+
+void hs_refresh_secrets(struct hs_host *h, int64_t cid,
+                        const struct bmc_plugin_api *api);
+
+/* ---- hs_rotate.c (secret rotation) ---- */
+#define HS_PENDING_SUFFIX ":pending"   /* settings row of a pending secret */
+#define HS_PREVIOUS_SUFFIX ":previous" /* the value it replaced */
+#define HS_TRIGGER_ROTATION "rotation" /* job trigger of the pending check */
+/* The plugin's BMC_ACTION_CREDENTIALS action, or NULL. */
+const struct bmc_action *hs_credentials_action(const struct bmc_plugin_api *api);
+/* Check every pending secret that is due (scheduler, between jobs). */
+int hs_rotations_due(struct hs_host *h);
+/* After a job of in ended: erase the previous values once the new ones
+ * served a full cycle. */
+void hs_rotation_after_job(struct hs_inst *in);
+
+/* ---- hs_alert.c (company-level alerts) ---- */
+/* An error-queue entry the host raises itself (job 0, so `retry` never
+ * feeds it to an action); in the caller's transaction.  *id may be NULL. */
+int hs_error_queue_add(struct hs_host *h, int64_t cid, const char *plugin,
+                       const char *item, const char *code,
+                       const char *message, int64_t *id);
+/* After a job of in ended with rc/status: raise the credentials alert on
+ * BMC_ERR_UNAUTHORIZED (once), clear it when a job succeeds. */
+void hs_alert_after_job(struct hs_inst *in, const char *action, int rc,
+                        int status);
+
+/* ---- hs_metric.c (ABI 2.1 metric_record) ---- */
+#define HS_METRIC_RETENTION_MS (35LL * 86400 * 1000) /* five weeks */
+int hs_metric_record(struct hs_inst *in, const char *market,
+                     const char *name, double value);
+
+/* ---- hs_deadline.c (dispatch deadlines) ---- */
+#define HS_DISPATCH_WARN_MS (4LL * 3600 * 1000) /* default warning ahead */
+/* Keep the order document's dispatch_deadline (NULL = none) on order oid
+ * (in the caller's transaction). */
+int hs_deadline_record(struct hs_host *h, int64_t oid, const char *deadline);
+/* Resolve order oid's open dispatch entries with note why (shipped or
+ * cancelled; in the caller's transaction). */
+int hs_deadline_settle(struct hs_host *h, int64_t oid, const char *why);
+/* The company's warning time ahead of a deadline (ms). */
+int64_t hs_dispatch_warn_ms(struct hs_host *h, int64_t cid);
 
 /* ---- hs_services.c ---- */
 void hs_services_init(struct bmc_host_api *api);

@@ -278,6 +278,7 @@ hs_job_exec(struct hs_inst *in, const char *action, const char *const *items,
 
   in->job_id = id;
   in->n_item_errors = 0;
+  in->run_err[0] = '\0';
   hs_inst_load_secrets(in);
   if(!in->created) {
     void *pi = NULL;
@@ -302,6 +303,12 @@ hs_job_exec(struct hs_inst *in, const char *action, const char *const *items,
       snprintf(line, sizeof(line), "%s failed (%s): %s", action,
                rs ? rs : hs_rc_name(rc), perr[0] ? perr : "no message");
       hs_job_log(in, BMC_LOG_ERROR, line);
+      {
+        char *m = hs_mask(perr[0] ? perr : line, in->secrets, in->n_secrets);
+
+        snprintf(in->run_err, sizeof(in->run_err), "%s", m ? m : "");
+        free(m);
+      }
     }
   }
   if(rc)
@@ -327,6 +334,11 @@ hs_job_exec(struct hs_inst *in, const char *action, const char *const *items,
     }
   }
   hs_job_set(in->h, id, status, rc, "finished_ms");
+  if(!in->check_pending) {
+    hs_alert_after_job(in, action, rc, status);
+    if(status == HS_JOB_COMPLETED || status == HS_JOB_PARTIAL)
+      hs_rotation_after_job(in);
+  }
   in->job_id = 0;
   return status;
 }
@@ -442,7 +454,12 @@ hs_job_run(struct hs_host *h, const char *company, const char *plugin,
   }
   if(n_items)
     hs_items_log(in, a, items, n_items);
+  in->check_pending = strcmp(trigger, HS_TRIGGER_ROTATION) == 0;
+  if(in->check_pending)
+    hs_job_log(in, BMC_LOG_INFO, "checking the pending credentials (the "
+               "active ones stay in use unless they pass)");
   rc = hs_job_exec(in, action, items, n_items, id);
+  in->check_pending = 0;
   pthread_mutex_unlock(&in->mu);
   if(status)
     *status = rc;

@@ -37,7 +37,7 @@
 
 #define HS_ACTION_FLAGS                                                     \
   (BMC_ACTION_MANUAL | BMC_ACTION_SCHEDULED | BMC_ACTION_SKUS |             \
-   BMC_ACTION_ORDERS)
+   BMC_ACTION_ORDERS | BMC_ACTION_CREDENTIALS)
 
 
 static void hs_ld_errf(char *err, size_t errlen, const char *fmt, ...)
@@ -167,6 +167,21 @@ hs_ld_check_actions(const char *path, const struct bmc_plugin_api *api,
                  " (expected BMC_ACTION_*)", path, a->id,
                  a->flags & ~(uint32_t)HS_ACTION_FLAGS);
       return BMC_ERR_ABI;
+    }
+    if(a->flags & BMC_ACTION_CREDENTIALS) {
+      /* the host runs it by hand to check pending credentials */
+      for(j = 0; j < i; j++)
+        if(api->actions[j].flags & BMC_ACTION_CREDENTIALS) {
+          hs_ld_errf(err, errlen, "%s: actions '%s' and '%s' are both "
+                     "flagged BMC_ACTION_CREDENTIALS (at most one)", path,
+                     api->actions[j].id, a->id);
+          return BMC_ERR_ABI;
+        }
+      if(!(a->flags & BMC_ACTION_MANUAL)) {
+        hs_ld_errf(err, errlen, "%s: action '%s': BMC_ACTION_CREDENTIALS "
+                   "needs BMC_ACTION_MANUAL", path, a->id);
+        return BMC_ERR_ABI;
+      }
     }
     if(!a->enabled_by)
       continue;

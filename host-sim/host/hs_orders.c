@@ -23,7 +23,8 @@ struct hs_oline {
 struct hs_odoc {
   char *source_order_id, *channel, *marketplace, *status, *payment_status,
       *payment_method, *order_date, *state, *currency, *subtotal, *shipping,
-      *tax, *commission, *refunded, *grand_total, *note;
+      *tax, *commission, *refunded, *grand_total, *note,
+      *dispatch_deadline;
   struct hs_oline *lines;
   size_t n_lines;
 };
@@ -53,6 +54,7 @@ hs_odoc_free(struct hs_odoc *o)
   free(o->payment_status);
   free(o->payment_method);
   free(o->order_date);
+  free(o->dispatch_deadline);
   free(o->state);
   free(o->currency);
   free(o->subtotal);
@@ -116,6 +118,7 @@ hs_odoc_read(xmlDocPtr d, struct hs_odoc *o)
   o->state = hs_xml_child_text(r, "marketplace_state");
   o->currency = hs_xml_child_text(r, "currency");
   o->note = hs_xml_child_text(r, "note");
+  o->dispatch_deadline = hs_xml_child_text(r, "dispatch_deadline");
   t = hs_xml_child(r, "totals");
   o->subtotal = hs_xml_child_text(t, "subtotal");
   o->shipping = hs_xml_child_text(t, "shipping");
@@ -247,7 +250,7 @@ hs_order_insert(struct hs_inst *in, const struct hs_odoc *o,
     }
     sqlite3_reset(st);
   }
-  return BMC_OK;
+  return hs_deadline_record(h, oid, o->dispatch_deadline);
 }
 
 /* Update marketplace-owned fields only. */
@@ -292,7 +295,7 @@ hs_order_update(struct hs_inst *in, int64_t oid, const struct hs_odoc *o,
     }
     sqlite3_reset(st);
   }
-  return BMC_OK;
+  return hs_deadline_record(h, oid, o->dispatch_deadline);
 }
 
 int

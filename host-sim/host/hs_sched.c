@@ -2,7 +2,9 @@
  * hs_sched.c -- scheduled tasks (seed 002's Scheduled Tasks table): one
  * row per scheduled action of every enabled plugin of every company, run
  * at its interval when its Toolbox switch (enabled_by) is on; skipped
- * with a job log line when required settings are missing.  Ticks on the
+ * with a job log line when required settings are missing; pending
+ * credentials are checked and dispatch deadlines flagged before the due
+ * tasks (hs_rotate.c, hs_deadline.c).  Ticks on the
  * real clock or runs a virtual clock forward deterministically.
  */
 #include <signal.h>
@@ -340,6 +342,11 @@ hs_scheduler_tick(struct hs_host *h, int *ran)
   if(!h)
     return BMC_ERR_INVALID_ARG;
   rc = hs_tasks_sync(h);
+  /* between two runs: pending credentials are checked and swapped in */
+  if(!rc)
+    rc = hs_rotations_due(h);
+  if(!rc)
+    rc = hs_deadlines_scan(h, NULL);
   if(!rc)
     rc = hs_trows(h, NULL, 1, &v, &n);
   now = hs_clock_now(h);
@@ -366,6 +373,9 @@ hs_earliest(struct hs_host *h, int64_t *next)
 
   *next = INT64_MAX;
   rc = hs_tasks_sync(h);
+  /* between two runs: pending credentials are checked and swapped in */
+  if(!rc)
+    rc = hs_rotations_due(h);
   if(!rc)
     rc = hs_trows(h, NULL, 1, &v, &n);
   for(i = 0; !rc && i < n; i++)

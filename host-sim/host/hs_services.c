@@ -4,7 +4,8 @@
  * catalog/product access and plugin-owned properties, the Custom
  * Inventory Calculation (hs_invcalc.c), order and settlement services
  * (delegated to hs_orders.c / hs_settle.c), job progress and the per-item
- * error queue.
+ * error queue; ABI 2.1: whether the run checks pending credentials
+ * (hs_rotate.c) and per-market metrics (hs_metric.c).
  * host_ctx is always a struct hs_inst.  Every service passes the fault
  * hook first.
  */
@@ -47,7 +48,16 @@ hs_svc_setting_get(void *ctx, const char *key, char *buf, size_t buflen)
   if(!in || !key)
     return BMC_ERR_INVALID_ARG;
   rc = hs_fault_check(in->h, "setting_get");
-  if(!rc)
+  if(!rc && in->check_pending) {
+    /* the credential check of a rotation sees the pending value */
+    char slot[160];
+
+    snprintf(slot, sizeof(slot), "%s%s", key, HS_PENDING_SUFFIX);
+    rc = hs_setting_lookup(in->h, in->company_id, in->api, slot, &v);
+    if(rc == BMC_ERR_NOT_FOUND)
+      rc = hs_setting_lookup(in->h, in->company_id, in->api, key, &v);
+  }
+  else if(!rc)
     rc = hs_setting_lookup(in->h, in->company_id, in->api, key, &v);
   if(!rc)
     rc = hs_copy(buf, buflen, v);
@@ -498,6 +508,27 @@ hs_svc_item_error(void *ctx, const char *item, const char *code,
                     message ? message : "");
 }
 
+static int
+hs_svc_credential_pending(void *ctx)
+{
+  struct hs_inst *in = ctx;
+
+  return in && in->check_pending;
+}
+
+static int
+hs_svc_metric_record(void *ctx, const char *market, const char *name,
+                     double value)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "metric_record");
+  return rc ? rc : hs_metric_record(in, market, name, value);
+}
+
 void
 hs_services_init(struct bmc_host_api *api)
 {
@@ -526,4 +557,6 @@ hs_services_init(struct bmc_host_api *api)
   api->settlement_import = hs_svc_settlement_import;
   api->job_progress = hs_svc_job_progress;
   api->item_error = hs_svc_item_error;
+  api->credential_pending = hs_svc_credential_pending;
+  api->metric_record = hs_svc_metric_record;
 }

@@ -84,7 +84,7 @@ hs_resolve(struct hs_host *h, const char *company, const char *plugin,
 }
 
 /* Drop the cached secret list of a live instance after a change. */
-static void
+void
 hs_refresh_secrets(struct hs_host *h, int64_t cid,
                    const struct bmc_plugin_api *api)
 {

@@ -171,6 +171,8 @@ hs_order_ship(struct hs_host *h, int64_t order_id,
   sqlite3_bind_int64(st, 7, order_id);
   rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
   sqlite3_reset(st);
+  if(!rc)
+    rc = hs_deadline_settle(h, order_id, "shipped");
 out:
   if(rc)
     hs_rollback(h);
@@ -227,6 +229,8 @@ hs_order_status_set(struct hs_host *h, int64_t oid, const char *status,
   sqlite3_bind_int64(st, 5, oid);
   rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
   sqlite3_reset(st);
+  if(!rc && cancel)
+    rc = hs_deadline_settle(h, oid, "cancelled");
   return rc;
 }
 

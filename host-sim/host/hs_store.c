@@ -220,6 +220,42 @@ static const char *const hs_migrations[] = {
   " state INTEGER NOT NULL DEFAULT 0, claim_pid INTEGER NOT NULL DEFAULT 0,"
   " job_id INTEGER NOT NULL DEFAULT 0, msg TEXT);"
   "CREATE INDEX IF NOT EXISTS web_runs_waiting ON web_runs(state, id);",
+  /* 11 (health and credentials): a secret's rotation (the pending and
+   * previous values are sealed rows "<key>:pending" / "<key>:previous" of
+   * settings, re-sealed with the others); company-level alerts (one open
+   * alert per code, with its error-queue entry); the metrics plugins
+   * record per market (a time series, pruned by hs_metric.c) */
+  "CREATE TABLE credential_rotation(company_id INTEGER NOT NULL REFERENCES"
+  " companies(id) ON DELETE CASCADE, plugin TEXT NOT NULL, state TEXT NOT"
+  " NULL, staged_ms INTEGER NOT NULL, checked_ms INTEGER NOT NULL DEFAULT"
+  " 0, swapped_ms INTEGER NOT NULL DEFAULT 0, retired_ms INTEGER NOT NULL"
+  " DEFAULT 0, job_id INTEGER NOT NULL DEFAULT 0, reason TEXT,"
+  " PRIMARY KEY(company_id, plugin));"
+  "CREATE TABLE company_alerts(id INTEGER PRIMARY KEY, company_id INTEGER"
+  " NOT NULL REFERENCES companies(id) ON DELETE CASCADE, plugin TEXT NOT"
+  " NULL, code TEXT NOT NULL, message TEXT NOT NULL, raised_ms INTEGER NOT"
+  " NULL, job_id INTEGER NOT NULL, error_id INTEGER NOT NULL, cleared_ms"
+  " INTEGER NOT NULL DEFAULT 0, cleared_job INTEGER NOT NULL DEFAULT 0);"
+  "CREATE UNIQUE INDEX company_alerts_open ON company_alerts(company_id,"
+  " plugin, code) WHERE cleared_ms = 0;"
+  "CREATE TABLE metrics(company_id INTEGER NOT NULL REFERENCES"
+  " companies(id) ON DELETE CASCADE, plugin TEXT NOT NULL, market TEXT NOT"
+  " NULL, name TEXT NOT NULL, ts_ms INTEGER NOT NULL, value REAL NOT NULL,"
+  " job_id INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX metrics_series ON metrics(company_id, plugin, name, market,"
+  " ts_ms);"
+  "CREATE INDEX metrics_ts ON metrics(ts_ms);"
+  /* dispatch deadlines (hs_deadline.c): the plugin's deadline of each
+   * order, what the host flagged (1 due soon, 2 late), the warning time
+   * per company */
+  "ALTER TABLE orders ADD COLUMN dispatch_deadline_ms INTEGER NOT NULL"
+  " DEFAULT 0;"
+  "ALTER TABLE orders ADD COLUMN dispatch_flag INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX orders_dispatch ON orders(dispatch_deadline_ms) WHERE"
+  " dispatch_deadline_ms > 0 AND shipping_status = 'Unshipped' AND status"
+  " NOT IN ('Cancelled', 'Completed');"
+  "CREATE TABLE company_dispatch(company_id INTEGER PRIMARY KEY REFERENCES"
+  " companies(id) ON DELETE CASCADE, warn_ms INTEGER NOT NULL);",
 };
 
 /* Steps that also run code after their SQL (same transaction). */

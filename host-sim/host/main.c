@@ -33,10 +33,12 @@ static const struct cli_cmd cli_cmds[] = {
   {"disable", "<company> <plugin>", "disable a plugin for a company",
    cli_cmd_disable, ""},
   {"settings", "show <company> <plugin> | set <company> <plugin> <key> "
-   "<value> | set <company> <plugin> <secret-key> {- | --from-file F} | "
-   "unset <company> <plugin> <key>", "Toolbox settings (secrets shown as "
-   "****; a secret is read from standard input or a file, never argv)",
-   cli_cmd_settings, "--from-file"},
+   "<value> | set <company> <plugin> <secret-key> [--pending] {- | "
+   "--from-file F} | unset <company> <plugin> <key>", "Toolbox settings "
+   "(secrets shown as ****; a secret is read from standard input or a "
+   "file, never argv; --pending: checked with the marketplace first, then "
+   "swapped in between two jobs)", cli_cmd_settings,
+   "--from-file --pending"},
   {"products", "list <company> [--enabled] [--json] | import <company> "
    "<file.csv> | export <company> <file.csv> | show <company> <sku> "
    "[<plugin>] [--json] | set <company> <sku> <plugin> <key>[@<market>] "
@@ -62,6 +64,13 @@ static const struct cli_cmd cli_cmds[] = {
    "first", cli_cmd_jobs, "--limit --json"},
   {"job", "<id> [--json]", "show one job and its log", cli_cmd_job,
    "--json"},
+  {"health", "[<company>] [--json]", "health facts per company and "
+   "plugin: last success of each scheduled action, token status, company "
+   "alerts, open errors by code, metrics per market (last hour and day)",
+   cli_cmd_health, "--json"},
+  {"dispatch-warn", "<company> [<hours>]", "show or set how long before an "
+   "order's dispatch deadline the host flags it dispatch_due_soon (default "
+   "4; past it: dispatch_late)", cli_cmd_dispatch_warn, ""},
   {"errors", "[<company> [<plugin>]] [--all] [--json]", "the per-item error "
    "queue (open entries; --all adds resolved ones)", cli_cmd_errors,
    "--all --json"},

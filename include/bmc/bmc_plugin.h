@@ -46,6 +46,9 @@
  * properties now) and gained props/n_props; product_set() takes a market;
  * run() takes a selection; inventory_quantity() is new; the descriptor
  * appends properties, n_properties and markets.
+ *
+ * 2.1 (health and credentials): the BMC_ACTION_CREDENTIALS action flag;
+ * host services credential_pending() and metric_record().
  */
 #ifndef BMC_PLUGIN_H
 #define BMC_PLUGIN_H
@@ -59,7 +62,7 @@ extern "C" {
 
 #define BMC_ABI_MAGIC 0x424d4331u /* "BMC1" */
 #define BMC_ABI_MAJOR 2
-#define BMC_ABI_MINOR 0
+#define BMC_ABI_MINOR 1
 #define BMC_PLUGIN_ENTRY_SYMBOL "bmc_plugin_entry"
 
 #if defined(__GNUC__)
@@ -131,6 +134,13 @@ struct bmc_setting {
                                      (product-level and catalog actions) */
 #define BMC_ACTION_ORDERS 0x8u    /* run() honours a selection of source
                                      order ids */
+/* 2.1: the action checks the credentials (the SECRET settings) against
+ * the marketplace with one cheap call and fails with BMC_ERR_UNAUTHORIZED
+ * (or another rc, reason in errbuf) when they are refused.  The host runs
+ * it to validate a pending secret before swapping it in; during that run
+ * setting_get returns the pending values and credential_pending() is 1.
+ * At most one action per plugin. */
+#define BMC_ACTION_CREDENTIALS 0x10u
 
 struct bmc_action {
   const char *id;           /* e.g. "order_download" */
@@ -339,7 +349,21 @@ struct bmc_host_api {
   void (*item_error)(void *host_ctx, const char *item, const char *code,
                      const char *message);
 
-  /* Version 2.1 and later: append new services below, one comment each. */
+  /* ABI 2.1: health and credentials (use only when BMC_HOST_HAS()). */
+  /* 1 while the running action validates pending secret values (the
+   * BMC_ACTION_CREDENTIALS action run by the host's token rotation):
+   * setting_get returns them, and the plugin must not record anything
+   * about the active credentials (e.g. "connection tested" state). */
+  int (*credential_pending)(void *host_ctx);
+  /* Record one sample of a named metric of a market ("" = the whole
+   * company/plugin), e.g. "requests_overall" = requests sent this run,
+   * kept by the host as a time series (ts = now_ms) with retention and
+   * summed per hour and day in the health view.  name: [a-z0-9_]{1,64};
+   * market: "" or a declared market.  BMC_ERR_INVALID_ARG otherwise. */
+  int (*metric_record)(void *host_ctx, const char *market, const char *name,
+                       double value);
+
+  /* Version 2.2 and later: append new services below, one comment each. */
 };
 
 #define BMC_HOST_HAS(host, member)                                          \

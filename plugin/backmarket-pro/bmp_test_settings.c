@@ -13,6 +13,7 @@
 #include "bmp_check.h"
 #include "bmp_contract.h"
 #include "bmp_plugin.h"
+#include "pc_host.h"
 #include "pc_http.h"
 #include "pc_json.h"
 
@@ -54,8 +55,12 @@ bmp_test_settings(struct bmp_inst *bi, char *errbuf, size_t errlen)
   int rc;
 
   /* A new test starts from "not established"; it is set again only on
-   * success. */
-  rc = bi->host->state_del(bi->hctx, BMP_ST_TEST_OK);
+   * success.  A check of a pending key (the host's rotation) leaves the
+   * active key's result alone: it stays in use if the pending one fails,
+   * and the success stored below is the pending key's, swapped in next. */
+  rc = pc_credential_pending(bi->host, bi->hctx)
+           ? BMC_OK
+           : bi->host->state_del(bi->hctx, BMP_ST_TEST_OK);
   if(rc != BMC_OK && rc != BMC_ERR_NOT_FOUND)
     return bmp_fail(bi, rc, errbuf, errlen,
                     "Test Settings: the state store refused the update");

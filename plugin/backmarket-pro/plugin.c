@@ -34,7 +34,8 @@ static const struct bmc_setting bmp_settings[] = {
 };
 
 static const struct bmc_action bmp_actions[] = {
-  {"test_settings", "Test Settings", 0, BMC_ACTION_MANUAL, NULL},
+  {"test_settings", "Test Settings", 0,
+   BMC_ACTION_MANUAL | BMC_ACTION_CREDENTIALS, NULL},
   {"import_orders", "Import Orders", 300,
    BMC_ACTION_MANUAL | BMC_ACTION_SCHEDULED, BMP_SET_ALLOW_ORDERS},
   {"tracking_upload", "Tracking Upload", 300,

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "bm_order_side.h"
+#include "pc_budget.h"
+#include "pc_host.h"
 #include "pc_json.h"
 
 /* Platform hosts (reference section 1.1). */
@@ -182,6 +184,46 @@ bm_budget(struct bm_inst *bi, enum bm_budget_id id)
   if(!bi || !bi->orders || id < 0 || id >= BM_BUDGET_COUNT)
     return NULL;
   return bi->orders->budgets[id];
+}
+
+void
+bm_budget_mark(struct bm_inst *bi, struct bm_budget_mark *m)
+{
+  struct pc_budget_stats st;
+  size_t i;
+
+  for(i = 0; i < BM_BUDGET_COUNT; i++) {
+    m->b[i] = bm_budget(bi, (enum bm_budget_id)i);
+    m->taken[i] = 0;
+    if(m->b[i]) {
+      pc_budget_get_stats(m->b[i], &st);
+      m->taken[i] = st.taken;
+    }
+  }
+}
+
+void
+bm_budget_report(struct bm_inst *bi, const struct bm_budget_mark *m)
+{
+  struct pc_budget_stats st;
+  char name[64];
+  int64_t used;
+  size_t i;
+
+  for(i = 0; i < BM_BUDGET_COUNT; i++) {
+    const struct pc_budget *b = bm_budget(bi, (enum bm_budget_id)i);
+
+    if(!b)
+      continue;
+    pc_budget_get_stats(b, &st);
+    /* a budget rebuilt during the run (settings changed) counts from 0 */
+    used = st.taken - (b == m->b[i] ? m->taken[i] : 0);
+    if(used <= 0)
+      continue;
+    snprintf(name, sizeof(name), "budget_%s", bm_budget_defs[i].name);
+    if(pc_metric(bi->host, bi->hctx, "", name, (double)used))
+      bm_log(bi, BMC_LOG_WARN, "the host refused the %s metric", name);
+  }
 }
 
 /* User-Agent "BM-{Company}-Connector;{email}" with the company reduced to

@@ -228,6 +228,15 @@ bm_order_parse(struct json_object *j, struct bm_order *o, char *err,
   BM_TRY(pc_json_str(j, "date_modification", 1, &o->date_modification, sub,
                      sizeof(sub)));
   BM_TRY(bm_opt_str(j, "date_payment", &o->date_payment, sub, sizeof(sub)));
+  {
+    /* optional and informative: an unreadable one is dropped, not the
+     * order */
+    const char *edd = NULL;
+
+    if(bm_opt_str(j, "expected_dispatch_date", &edd, sub, sizeof(sub)) ||
+       !edd || pc_time_parse(edd, &o->expected_dispatch_ms))
+      o->expected_dispatch_ms = 0;
+  }
   BM_TRY(pc_json_str(j, "currency", 1, &o->currency, sub, sizeof(sub)));
   BM_TRY(bm_opt_str(j, "country_code", &o->country_code, sub, sizeof(sub)));
   BM_TRY(bm_opt_str(j, "payment_method", &o->payment_method, sub,
@@ -427,5 +436,11 @@ bm_order_doc(const struct bm_order *o, struct pc_xml *x)
   pc_xml_money(x, "refunded", refunded);
   pc_xml_money(x, "grand_total", grand);
   pc_xml_close(x);
+  if(o->dispatch_deadline_ms > 0 &&
+     !pc_time_format(o->dispatch_deadline_ms, date, sizeof(date)))
+    pc_xml_text(x, "dispatch_deadline", date);
+  if(o->expected_dispatch_ms > 0 &&
+     !pc_time_format(o->expected_dispatch_ms, date, sizeof(date)))
+    pc_xml_text(x, "expected_dispatch_date", date);
   return pc_xml_end(x);
 }

@@ -97,6 +97,11 @@ struct bm_order {
   int has_bill;
   struct bm_line *lines;  /* owned array */
   size_t n_lines;
+  int64_t expected_dispatch_ms; /* Back Market's expected_dispatch_date,
+                                   0 when absent or unreadable */
+  int64_t dispatch_deadline_ms; /* the plugin's rule (bm_deadline.c), 0 =
+                                   none; set by the caller before
+                                   bm_order_doc() */
 };
 
 /* Parse one order object.  BMC_OK or BMC_ERR_PROTOCOL with a message

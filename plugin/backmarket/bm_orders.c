@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bm_deadline.h"
 #include "bm_order_side.h"
 #include "pc_cursor.h"
 #include "pc_json.h"
@@ -202,15 +203,39 @@ bm_note_refunds(struct bm_inst *bi, const struct bm_order *o, int *new_any)
   return BMC_OK;
 }
 
+/* The dispatch deadline of an order still to be shipped (states 1 and
+ * 3); a rule or zone that cannot be used is logged once per order and the
+ * order goes in without one. */
 static int
-bm_upsert(struct bm_inst *bi, struct bm_dl *dl, const struct bm_order *o,
+bm_order_deadline(struct bm_inst *bi, struct bm_order *o)
+{
+  char why[300] = "";
+  int64_t placed;
+
+  o->dispatch_deadline_ms = 0;
+  if((o->state != 1 && o->state != 3) ||
+     pc_time_parse(o->date_creation, &placed))
+    return BMC_OK;
+  if(bm_deadline_for(bi, o->country_code, placed, &o->dispatch_deadline_ms,
+                     why, sizeof(why)) == BMC_ERR_NOMEM)
+    return BMC_ERR_NOMEM;
+  if(!o->dispatch_deadline_ms && why[0])
+    bm_log(bi, BMC_LOG_WARN, "order %lld: no dispatch deadline: %s",
+           (long long)o->order_id, why);
+  return BMC_OK;
+}
+
+static int
+bm_upsert(struct bm_inst *bi, struct bm_dl *dl, struct bm_order *o,
           int *created)
 {
   struct pc_xml x;
   char err[512];
   int rc;
 
-  rc = bm_order_doc(o, &x);
+  rc = bm_order_deadline(bi, o);
+  if(!rc)
+    rc = bm_order_doc(o, &x);
   if(rc) {
     pc_xml_free(&x);
     snprintf(err, sizeof(err), "cannot build the order document (an "

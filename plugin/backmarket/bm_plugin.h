@@ -24,6 +24,7 @@ struct bm_inst {
   struct pc_http *http;            /* NULL until first use */
   struct bm_order_side *orders;    /* NULL until first use */
   struct bm_catalog_side *catalog; /* NULL until first use */
+  struct bm_zone_cache *zones;     /* market time zones (bm_deadline.c) */
   const char *const *sel;          /* the running action's selection */
   size_t n_sel;                    /* 0 = whole catalog */
 };
@@ -63,6 +64,15 @@ struct pc_budget;
 int bm_client_ready(struct bm_inst *bi, char *errbuf, size_t errlen);
 /* A budget of this instance; NULL before bm_client_ready() succeeded. */
 struct pc_budget *bm_budget(struct bm_inst *bi, enum bm_budget_id id);
+/* Budget use of one run, for the host's health metrics: mark before the
+ * action, report after it (one "budget_<name>" sample per budget that
+ * spent units; budgets are per token, so market ""). */
+struct bm_budget_mark {
+  const struct pc_budget *b[BM_BUDGET_COUNT];
+  int64_t taken[BM_BUDGET_COUNT];
+};
+void bm_budget_mark(struct bm_inst *bi, struct bm_budget_mark *m);
+void bm_budget_report(struct bm_inst *bi, const struct bm_budget_mark *m);
 /* Log into the job log with the instance's secrets masked (pc_log). */
 void bm_log(struct bm_inst *bi, enum bmc_log_level level, const char *fmt,
             ...) BMC_PRINTF(3, 4);

@@ -4,13 +4,15 @@
  * the token itself is never echoed), then ONE cheap authenticated call
  * tells apart valid / invalid or expired (401) / not a merchant (403 JSON) /
  * blocked by the bot shield (403 HTML or bot-need-challenge, with cf-ray) /
- * unreachable.  The outcome is recorded in state ("token/status").
+ * unreachable.  The outcome is recorded in state ("token/status"), except
+ * when the host checks a pending token (rotation): then the host keeps it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bm_order_side.h"
+#include "pc_host.h"
 #include "pc_time.h"
 
 static void
@@ -19,6 +21,8 @@ bm_token_record(struct bm_inst *bi, const char *outcome)
   char val[96];
   char when[32];
 
+  if(pc_credential_pending(bi->host, bi->hctx))
+    return; /* a pending token's check: the host records the outcome */
   if(pc_time_format(bi->host->now_ms(bi->hctx), when, sizeof(when)))
     when[0] = '\0';
   snprintf(val, sizeof(val), "%s %s", outcome, when);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bm_catalog_side.h"
+#include "bm_deadline.h"
 #include "pc_http.h"
 #include "pc_rc.h"
 
@@ -107,9 +108,13 @@ bm_run(void *inst, const char *action_id, const char *const *items,
                 "selection");
         return BMC_ERR_INVALID_ARG;
       }
+      struct bm_budget_mark mark;
+
       bi->sel = items;
       bi->n_sel = n_items;
+      bm_budget_mark(bi, &mark);
       rc = bm_dispatch[i].fn(bi, errbuf, errlen);
+      bm_budget_report(bi, &mark);
       bi->sel = NULL;
       bi->n_sel = 0;
       return rc;
@@ -127,6 +132,7 @@ bm_destroy(void *inst)
     return;
   bm_order_side_free(bi);
   bm_catalog_side_free(bi);
+  bm_zone_cache_free(bi->zones);
   pc_http_free(bi->http);
   free(bi);
 }

@@ -16,7 +16,7 @@ fails=0
 
 expect 1 "a missing store is refused" "does not exist" -- "$HS" plugins
 expect 0 "init" "schema version" -- "$HS" init
-expect 0 "plugins list versions" "ABI 2.0" -- "$HS" plugins
+expect 0 "plugins list versions" "ABI 2.1" -- "$HS" plugins
 expect 0 "add company" "added" -- "$HS" companies add Acme
 expect 1 "duplicate company" "already exists" -- "$HS" companies add Acme
 expect 0 "enable" "enabled" -- "$HS" enable Acme $P
@@ -28,6 +28,14 @@ expect 1 "unknown setting refused" "nope" -- \
   "$HS" settings set Acme $P nope 1
 expect 0 "secret stored from standard input" "set" -- \
   sh -c 'printf "sk-live-7\n" | "$0" settings set Acme "$1" api_key -' "$HS" $P
+expect 1 "pending secret needs a credential check" "no credential check" -- \
+  sh -c 'printf "sk-live-8\n" | "$0" settings set Acme "$1" api_key --pending -' "$HS" $P
+expect 0 "health names the token status" "token: unchecked" -- "$HS" health Acme
+expect 0 "health --json" '"token":{"status":"unchecked"' -- "$HS" health --json
+expect 1 "health of an unknown company" "Nobody" -- "$HS" health Nobody
+expect 0 "dispatch warning per company" "2 hour(s) before" -- \
+  "$HS" dispatch-warn Acme 2
+expect 1 "dispatch warning out of range" "0..720" -- "$HS" dispatch-warn Acme 999
 expect 0 "secret masked in show" "\*\*\*\*" -- "$HS" settings show Acme $P
 out=$("$HS" settings show Acme $P 2>&1)
 if printf '%s' "$out" | grep -q sk-live-7; then

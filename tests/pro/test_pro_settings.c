@@ -3,8 +3,9 @@
  * Settings" through the host and the simulator: every failure is named
  * (bad URL, unreachable, key refused, key with spaces, wrong endpoint),
  * success is tied to the current url + key, the other actions refuse to run
- * before it, and the key never shows in job logs, the error queue or the
- * simulator's request log.
+ * before it, a pending key is checked before it replaces the active one,
+ * and the key never shows in job logs, the error queue or the simulator's
+ * request log.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,50 @@ t_success_and_key_change(void)
                   HS_JOB_FAILED);
 }
 
+#define KEY3 "pk_test_Q1w2E3r4T5y6U7i8"
+#define KEY_BAD "pk_test_N0tR3g1st3r3d00"
+
+/* Rotation of the x-api-key: a refused pending key leaves the active key
+ * and its Test Settings result in place; an accepted one is swapped in
+ * and the actions keep running without another Test Settings. */
+static void
+t_key_rotation(void)
+{
+  char err[512], *log = NULL, active[128];
+  int64_t job = 0;
+
+  CU_ASSERT_EQUAL(pe_set(&env, "Acme", "x_api_key", KEY2, err, sizeof(err)),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(run_test_settings(&log), HS_JOB_COMPLETED);
+  free(log);
+  CU_ASSERT_EQUAL(hs_setting_stage_pending(env.h, "Acme", "backmarket_pro",
+                                           "x_api_key", KEY_BAD, err,
+                                           sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_rotation_check(env.h, "Acme", "backmarket_pro", &job,
+                                    err, sizeof(err)), BMC_ERR_UNAUTHORIZED);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "x-api-key was refused"));
+  CU_ASSERT_PTR_NULL(strstr(err, KEY_BAD));
+  /* the active key still has its Test Settings */
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(pe_ctl(&env, "POST", "/_sim/pro/keys", "{\"key\":\"" KEY3
+                         "\",\"seller_id\":\"SELLER-1\",\"seller_name\":"
+                         "\"SELLER-1 Refurb\"}", NULL), 201);
+  CU_ASSERT_EQUAL(hs_setting_stage_pending(env.h, "Acme", "backmarket_pro",
+                                           "x_api_key", KEY3, err,
+                                           sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_rotation_check(env.h, "Acme", "backmarket_pro", &job,
+                                    err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_company_setting_get(env.h, "Acme", "backmarket_pro",
+                                         "x_api_key", active,
+                                         sizeof(active)), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(active, KEY3);
+  CU_ASSERT_EQUAL(pe_run(&env, "Acme", "import_orders", &job),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_FALSE(pe_secret_anywhere(&env, KEY3));
+  CU_ASSERT_FALSE(pe_secret_anywhere(&env, KEY_BAD));
+}
+
 static void
 t_no_secret_anywhere(void)
 {
@@ -253,6 +298,7 @@ main(int argc, char **argv)
     {"pro_settings", "key refused", t_key_refused},
     {"pro_settings", "key with spaces or line break", t_key_spaces},
     {"pro_settings", "success tied to url+key", t_success_and_key_change},
+    {"pro_settings", "key rotation", t_key_rotation},
     {"pro_settings", "key never logged", t_no_secret_anywhere},
   };
 
