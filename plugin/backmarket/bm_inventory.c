@@ -648,6 +648,8 @@ bm_inv_cycle(struct bm_inv_ctx *c, int64_t *n_changed, const char **full,
   have = bm_cursor_load(bi, "inventory", &cur) == BMC_OK;
   *full = bm_cursor_full_why(have, &cur, &fh, cfg, c->now_ms);
   if(!*full) {
+    bm_log(bi, BMC_LOG_INFO, "inventory: the changes after %lld up to %lld",
+           (long long)cur.n, (long long)fh.head);
     rc = bm_inv_changes(c, cur.n, fh.head, errbuf, errlen);
     if(rc != BMC_OK)
       return rc;
