@@ -233,7 +233,7 @@ bm_pending_rebuild(struct bm_inst *bi, const struct bm_qitem *items,
 struct bm_take_ctx {
   struct bm_qitem *items;
   size_t n, cap, max;
-  int64_t allowance, reserve, zero_used, other_used;
+  int64_t allowance, share, reserve, zero_used, other_used;
   int rc;
 };
 
@@ -251,7 +251,7 @@ bm_take_cb(void *ud, const char *key, const char *val, size_t len)
     return 1;
   cls = key[strlen(BM_KEY_PQ)] - '0';
   zero = cls == 0;
-  if(!bm_pace_fits(c->allowance, c->reserve, zero, c->zero_used,
+  if(!bm_pace_fits(c->allowance, c->share, c->reserve, zero, c->zero_used,
                    c->other_used))
     return 1; /* in order: nothing after this fits either */
   sku = strchr(key + strlen(BM_KEY_PQ) + 2, '/');
@@ -291,14 +291,16 @@ bm_take_cb(void *ud, const char *key, const char *val, size_t len)
 }
 
 int
-bm_pending_take(struct bm_inst *bi, int64_t allowance, int64_t reserve,
-                size_t max, struct bm_qitem **items, size_t *n)
+bm_pending_take(struct bm_inst *bi, int64_t allowance, int64_t share,
+                int64_t reserve, size_t max, struct bm_qitem **items,
+                size_t *n)
 {
   struct bm_take_ctx c;
   int rc;
 
   memset(&c, 0, sizeof(c));
   c.allowance = allowance;
+  c.share = share;
   c.reserve = reserve;
   c.max = max;
   rc = bi->host->state_each(bi->hctx, BM_KEY_PQ, bm_take_cb, &c);

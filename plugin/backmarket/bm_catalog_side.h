@@ -125,12 +125,15 @@ size_t bm_qty_plan(size_t n, size_t n_zero, int64_t avail, int64_t reserve,
                    int64_t pace);
 
 /* Even spending of the hourly SKU-line budget (the change-feed cycle):
- * each cycle may send the hour's share (limit / 12 for a 5-minute cycle,
- * accrued by the time since the last cycle) plus what earlier cycles left
- * unused, at most two shares in all, and never more than the sliding
- * hour has left (avail).  Zero-outs may use all of it; the other changes
- * leave the reserve (zero_reserve_pct of a share) for sell-outs, so
- * others get allowance - max(zero-outs sent, reserve).  Pure. */
+ * each cycle accrues the hour's share (limit / 12 for a 5-minute cycle,
+ * by the time since the last cycle); what a cycle leaves unused carries
+ * over, at most one share (two shares in a cycle in all), and nothing
+ * beyond what the sliding hour has left (avail).  Zero-outs may use all
+ * of it, carry included; the other changes at most one share less what
+ * the sell-outs took, and never the reserve (zero_reserve_pct of a share):
+ * others get min(allowance, share) - max(zero-outs sent, reserve).  So a
+ * steady load of other changes is spent evenly, and only sell-outs burst
+ * into the carry.  Pure. */
 #define BM_PACE_CYCLE_MS INT64_C(300000)
 struct bm_pace {
   int64_t credit;  /* unused lines x 3,600,000 */
@@ -139,12 +142,14 @@ struct bm_pace {
 void bm_pace_accrue(struct bm_pace *p, int64_t limit, int64_t now_ms);
 /* Lines this cycle may send: the credit, at most avail. */
 int64_t bm_pace_allowance(const struct bm_pace *p, int64_t avail);
+/* One cycle's share of the hour (limit / 12, rounded down). */
+int64_t bm_pace_share(int64_t limit);
 /* The per-cycle reserve for sell-outs: pct of one share. */
 int64_t bm_pace_reserve(int64_t limit, int64_t pct);
 /* 1 when one more line of that class fits, zero_used/other_used lines
  * being taken already (zero-outs are taken first). */
-int bm_pace_fits(int64_t allowance, int64_t reserve, int zero,
-                 int64_t zero_used, int64_t other_used);
+int bm_pace_fits(int64_t allowance, int64_t share, int64_t reserve,
+                 int zero, int64_t zero_used, int64_t other_used);
 void bm_pace_spend(struct bm_pace *p, int64_t lines);
 
 /* ---- bm_filter.c: "filtered products" upload rule (pure) ---- */
@@ -437,10 +442,11 @@ int bm_pending_drop(struct bm_inst *bi, const char *sku);
 int bm_pending_rebuild(struct bm_inst *bi, const struct bm_qitem *items,
                        size_t n, int64_t now_ms);
 /* The first pending changes, in order, that fit allowance lines with
- * reserve kept (bm_pace_fits), at most max; *items owned by the caller
- * (bm_qitems_free). */
-int bm_pending_take(struct bm_inst *bi, int64_t allowance, int64_t reserve,
-                    size_t max, struct bm_qitem **items, size_t *n);
+ * the others' share and the reserve kept (bm_pace_fits), at most max;
+ * *items owned by the caller (bm_qitems_free). */
+int bm_pending_take(struct bm_inst *bi, int64_t allowance, int64_t share,
+                    int64_t reserve, size_t max, struct bm_qitem **items,
+                    size_t *n);
 int bm_pace_load(struct bm_inst *bi, struct bm_pace *p);
 int bm_pace_save(struct bm_inst *bi, const struct bm_pace *p);
 

@@ -585,6 +585,7 @@ bm_inv_send_pending(struct bm_inv_ctx *c, struct bm_push_stats *st,
   struct bm_inst *bi = c->bi;
   struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
   int64_t limit = lines ? pc_budget_limit(lines) : 0, allowance, reserve;
+  int64_t share;
   struct bm_qitem *items = NULL;
   struct bm_pace pace;
   size_t n = 0;
@@ -597,12 +598,14 @@ bm_inv_send_pending(struct bm_inv_ctx *c, struct bm_push_stats *st,
     allowance = bm_pace_allowance(&pace, pc_budget_available(lines));
     reserve = bm_pace_reserve(limit, bm_cset_int(bi, "zero_reserve_pct",
                                                  30));
+    share = bm_pace_share(limit);
   }
   else {
-    allowance = BM_CSV_MAX_ROWS;
+    allowance = share = BM_CSV_MAX_ROWS;
     reserve = 0;
   }
-  rc = bm_pending_take(bi, allowance, reserve, BM_CSV_MAX_ROWS, &items, &n);
+  rc = bm_pending_take(bi, allowance, share, reserve, BM_CSV_MAX_ROWS,
+                       &items, &n);
   if(rc != BMC_OK) {
     snprintf(errbuf, errlen, "inventory: cannot read the pending changes");
     bm_qitems_free(items, n);

@@ -89,18 +89,24 @@ bm_pace_allowance(const struct bm_pace *p, int64_t avail)
 }
 
 int64_t
+bm_pace_share(int64_t limit)
+{
+  return limit > 0 ? limit * BM_PACE_CYCLE_MS / BM_PACE_UNIT : 0;
+}
+
+int64_t
 bm_pace_reserve(int64_t limit, int64_t pct)
 {
   if(limit <= 0 || pct <= 0)
     return 0;
   if(pct > 100)
     pct = 100;
-  return limit * BM_PACE_CYCLE_MS / BM_PACE_UNIT * pct / 100;
+  return bm_pace_share(limit) * pct / 100;
 }
 
 int
-bm_pace_fits(int64_t allowance, int64_t reserve, int zero, int64_t zero_used,
-             int64_t other_used)
+bm_pace_fits(int64_t allowance, int64_t share, int64_t reserve, int zero,
+             int64_t zero_used, int64_t other_used)
 {
   int64_t kept = zero_used > reserve ? zero_used : reserve;
 
@@ -108,7 +114,9 @@ bm_pace_fits(int64_t allowance, int64_t reserve, int zero, int64_t zero_used,
     return 0;
   if(zero)
     return 1;
-  return other_used + 1 <= allowance - kept;
+  if(share > allowance)
+    share = allowance;
+  return other_used + 1 <= share - kept;
 }
 
 void

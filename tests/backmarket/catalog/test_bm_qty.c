@@ -167,26 +167,36 @@ test_pace_reserve(void)
 {
   int64_t r = bm_pace_reserve(2000, 30), z, o;
 
+  CU_ASSERT_EQUAL(bm_pace_share(2000), 166);
   CU_ASSERT_EQUAL(r, 49); /* 30% of a share of 166 */
   CU_ASSERT_EQUAL(bm_pace_reserve(2000, 0), 0);
   CU_ASSERT_EQUAL(bm_pace_reserve(0, 30), 0);
   CU_ASSERT_EQUAL(bm_pace_reserve(2000, 250), 166);
-  /* zero-outs may take the whole allowance */
-  for(z = 0; bm_pace_fits(166, r, 1, z, 0); z++)
+  /* zero-outs may take the whole allowance, carry included */
+  for(z = 0; bm_pace_fits(300, 166, r, 1, z, 0); z++)
     ;
-  CU_ASSERT_EQUAL(z, 166);
-  /* without sell-outs the others leave the reserve */
-  for(o = 0; bm_pace_fits(166, r, 0, 0, o); o++)
+  CU_ASSERT_EQUAL(z, 300);
+  /* without sell-outs the others leave the reserve, and never use the
+   * carry: a steady load of them is spent evenly */
+  for(o = 0; bm_pace_fits(166, 166, r, 0, 0, o); o++)
     ;
   CU_ASSERT_EQUAL(o, 166 - 49);
-  /* sell-outs beyond the reserve leave the others the rest */
-  for(o = 0; bm_pace_fits(166, r, 0, 100, o); o++)
+  for(o = 0; bm_pace_fits(300, 166, r, 0, 0, o); o++)
+    ;
+  CU_ASSERT_EQUAL(o, 166 - 49);
+  /* sell-outs beyond the reserve leave the others the rest of a share */
+  for(o = 0; bm_pace_fits(166, 166, r, 0, 100, o); o++)
     ;
   CU_ASSERT_EQUAL(o, 66);
-  for(o = 0; bm_pace_fits(166, r, 0, 20, o); o++)
+  for(o = 0; bm_pace_fits(166, 166, r, 0, 20, o); o++)
     ;
   CU_ASSERT_EQUAL(o, 166 - 49);
-  CU_ASSERT_FALSE(bm_pace_fits(0, 0, 1, 0, 0));
+  CU_ASSERT_FALSE(bm_pace_fits(300, 166, r, 0, 200, 0));
+  /* the sliding hour's remainder below a share bounds the others too */
+  for(o = 0; bm_pace_fits(60, 166, r, 0, 0, o); o++)
+    ;
+  CU_ASSERT_EQUAL(o, 60 - 49);
+  CU_ASSERT_FALSE(bm_pace_fits(0, 166, 0, 1, 0, 0));
 }
 
 /* Oldest sell-out first: the time a pending zero-out is ordered by is
