@@ -148,11 +148,13 @@ bm_pending_drop(struct bm_inst *bi, const char *sku)
 }
 
 /* Write q's entry with since-time ms (its older entry, if any, already
- * gone).  The entry first, then the index: a crash in between leaves an
- * entry no index names, which the next full pass clears and which a take
- * meanwhile sends once (the value is current). */
+ * gone) and, with index, the SKU's index.  The entry first, then the
+ * index: a crash in between leaves an entry no index names, which the
+ * next full pass clears and which a take meanwhile sends once (the value
+ * is current). */
 static int
-bm_pending_write(struct bm_inst *bi, const struct bm_qitem *q, int64_t ms)
+bm_pending_write(struct bm_inst *bi, const struct bm_qitem *q, int64_t ms,
+                 int index)
 {
   char key[600], val[200];
   int cls = bm_qclass(q), n, rc;
@@ -163,7 +165,7 @@ bm_pending_write(struct bm_inst *bi, const struct bm_qitem *q, int64_t ms)
   if(n < 0 || (size_t)n >= sizeof(val))
     return BMC_ERR_INVALID_ARG;
   rc = bi->host->state_put(bi->hctx, key, val, (size_t)n);
-  if(rc != BMC_OK)
+  if(rc != BMC_OK || !index)
     return rc;
   snprintf(key, sizeof(key), BM_KEY_PI "%s", q->sku);
   n = snprintf(val, sizeof(val), "%lld", (long long)(ms * 10 + cls));
@@ -174,19 +176,20 @@ int
 bm_pending_put(struct bm_inst *bi, const struct bm_qitem *q, int64_t now_ms)
 {
   char key[600];
-  int64_t ms = 0;
+  int64_t ms = 0, since;
   int cls = 0, had, rc;
 
   had = bm_pending_find(bi, q->sku, &ms, &cls);
+  since = bm_pending_since(had, ms, cls, bm_qclass(q), now_ms);
+  if(had && cls == bm_qclass(q) && since == ms)
+    return bm_pending_write(bi, q, since, 0); /* same place: new value */
   if(had) {
     bm_pq_key(key, sizeof(key), cls, ms, q->sku);
     rc = bi->host->state_del(bi->hctx, key);
     if(rc != BMC_OK && rc != BMC_ERR_NOT_FOUND)
       return rc;
   }
-  return bm_pending_write(bi, q,
-                          bm_pending_since(had, ms, cls, bm_qclass(q),
-                                           now_ms));
+  return bm_pending_write(bi, q, since, 1);
 }
 
 static int
@@ -222,7 +225,8 @@ bm_pending_rebuild(struct bm_inst *bi, const struct bm_qitem *items,
     rc = bm_pending_write(bi, &items[i],
                           bm_pending_since(had, had ? v / 10 : 0,
                                            had ? (int)(v % 10) : 0,
-                                           bm_qclass(&items[i]), now_ms));
+                                           bm_qclass(&items[i]), now_ms),
+                          1);
   }
   bm_smap_free(&old);
   return rc;
