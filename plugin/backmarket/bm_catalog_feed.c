@@ -65,13 +65,25 @@ bm_cursor_save(struct bm_inst *bi, const char *name,
   return bi->host->state_put(bi->hctx, key, val, (size_t)n);
 }
 
+int
+bm_cursor_forget(struct bm_inst *bi, const char *name)
+{
+  char key[64];
+  int rc;
+
+  snprintf(key, sizeof(key), BM_KEY_FEED "%s", name);
+  rc = bi->host->state_del(bi->hctx, key);
+  return rc == BMC_ERR_NOT_FOUND ? BMC_OK : rc;
+}
+
 const char *
 bm_cursor_full_why(int have, const struct bm_cursor *c,
                    const struct bmc_feed_head *fh, uint64_t cfg,
                    int64_t now_ms)
 {
   if(!have)
-    return "no change number stored yet";
+    return "no change number stored (a first cycle, or Active Listing "
+           "Download found listings or quantities it did not know)";
   if(strcmp(c->epoch, fh->epoch) != 0)
     return "the change feed has a new epoch (a restored or new store)";
   if(c->n > fh->head)
@@ -148,10 +160,10 @@ bm_pending_drop(struct bm_inst *bi, const char *sku)
 }
 
 /* Write q's entry with since-time ms (its older entry, if any, already
- * gone) and, with index, the SKU's index.  The entry first, then the
- * index: a crash in between leaves an entry no index names, which the
- * next full pass clears and which a take meanwhile sends once (the value
- * is current). */
+ * gone) and, with index, the SKU's index.  The index first, then the
+ * entry: every entry has its index (so a push that succeeds drops it); a
+ * crash in between leaves an index naming no entry, which is harmless and
+ * replaced when the change is read again (the cursor had not moved). */
 static int
 bm_pending_write(struct bm_inst *bi, const struct bm_qitem *q, int64_t ms,
                  int index)
@@ -159,16 +171,18 @@ bm_pending_write(struct bm_inst *bi, const struct bm_qitem *q, int64_t ms,
   char key[600], val[200];
   int cls = bm_qclass(q), n, rc;
 
+  if(index) {
+    snprintf(key, sizeof(key), BM_KEY_PI "%s", q->sku);
+    n = snprintf(val, sizeof(val), "%lld", (long long)(ms * 10 + cls));
+    rc = bi->host->state_put(bi->hctx, key, val, (size_t)n);
+    if(rc != BMC_OK)
+      return rc;
+  }
   bm_pq_key(key, sizeof(key), cls, ms, q->sku);
   n = snprintf(val, sizeof(val), "%lld %lld %s", (long long)q->qty,
                (long long)q->old, q->listing_id ? q->listing_id : "");
   if(n < 0 || (size_t)n >= sizeof(val))
     return BMC_ERR_INVALID_ARG;
-  rc = bi->host->state_put(bi->hctx, key, val, (size_t)n);
-  if(rc != BMC_OK || !index)
-    return rc;
-  snprintf(key, sizeof(key), BM_KEY_PI "%s", q->sku);
-  n = snprintf(val, sizeof(val), "%lld", (long long)(ms * 10 + cls));
   return bi->host->state_put(bi->hctx, key, val, (size_t)n);
 }
 

@@ -420,6 +420,8 @@ int bm_cursor_load(struct bm_inst *bi, const char *name,
                    struct bm_cursor *c);
 int bm_cursor_save(struct bm_inst *bi, const char *name,
                    const struct bm_cursor *c);
+/* Forget the cursor: the next cycle runs a full pass. */
+int bm_cursor_forget(struct bm_inst *bi, const char *name);
 /* Why this cycle must read the whole catalog, or NULL when the feed can
  * answer from the cursor (have: a cursor was loaded).  Pure. */
 const char *bm_cursor_full_why(int have, const struct bm_cursor *c,

@@ -664,6 +664,7 @@ bm_inv_cycle(struct bm_inv_ctx *c, int64_t *n_changed, const char **full,
   if(*full) {
     bm_log(bi, BMC_LOG_INFO, "inventory: full pass (%s)", *full);
     c->n = 0;
+    c->seen = c->filtered = c->unlisted = c->disabled = c->calc_failed = 0;
     rc = bm_inv_full(c, errbuf, errlen);
     if(rc == BMC_OK &&
        (rc = bm_pending_rebuild(bi, c->items, c->n, c->now_ms)) != BMC_OK)

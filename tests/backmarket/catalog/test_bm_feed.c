@@ -353,6 +353,37 @@ out:
   cat_fx_stop(&fx);
 }
 
+/* Active Listing Download links a listing the host product did not have
+ * (a plugin-owned write, no change of the feed): the next cycle compares
+ * the whole catalog and sends the host's quantity. */
+static void
+test_listing_found(void)
+{
+  char uuid[40];
+  int64_t job = 0;
+
+  if(setup_synced(3, 0))
+    goto out;
+  CU_ASSERT_EQUAL(cat_product(&fx, "SKU-NEW", 6, NULL, NULL), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &job), HS_JOB_COMPLETED);
+  CU_ASSERT(cat_job_log_has(&fx, job, "1 without listing"));
+  CU_ASSERT_EQUAL(cat_listing(&fx, "SKU-NEW", 1, "fr-fr", "100.00", uuid),
+                  0);
+  hs_clock_advance(fx.h, 300000);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "SKU-NEW", "bm_listing_id"), uuid);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &job), HS_JOB_COMPLETED);
+  CU_ASSERT(cat_job_log_has(&fx, job, "full pass (no change number"));
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-NEW"), 6);
+  /* and only then back to the changes */
+  hs_clock_advance(fx.h, 300000);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &job), HS_JOB_COMPLETED);
+  CU_ASSERT(cat_job_log_has(&fx, job, "(changes): 0 products read"));
+out:
+  cat_fx_stop(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -363,6 +394,7 @@ main(int argc, char **argv)
     {"bm_feed", "crash_resumes", test_crash_resumes},
     {"bm_feed", "epoch_full_pass", test_epoch_full_pass},
     {"bm_feed", "daily_full_pass", test_daily_full_pass_repairs_drift},
+    {"bm_feed", "listing_found", test_listing_found},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
