@@ -91,7 +91,7 @@ bm_cursor_full_why(int have, const struct bm_cursor *c,
   if(c->resync != fh->resync)
     return "the company's inventory calculation changed";
   if(c->cfg != cfg)
-    return "the quantity settings changed";
+    return "the settings it depends on changed";
   if(now_ms - c->full_ms >= BM_FULL_EVERY_MS || now_ms < c->full_ms)
     return "the daily full pass is due";
   return NULL;

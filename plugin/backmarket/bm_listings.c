@@ -329,9 +329,11 @@ bm_active_listing_download(struct bm_inst *bi, char *errbuf, size_t errlen)
     rc = bm_qty_push(bi, c.zero, c.n_zero, &st, errbuf, errlen);
   }
   /* a listing id or a quantity the plugin did not know is no change of the
-   * host's feed: the next Inventory Upload compares the whole catalog */
-  if(rc == BMC_OK && (c.ids_set || c.held_changed))
-    rc = bm_cursor_forget(bi, "inventory");
+   * host's feed: the next Inventory and Prices Upload compare the whole
+   * catalog */
+  if(rc == BMC_OK && (c.ids_set || c.held_changed) &&
+     (rc = bm_cursor_forget(bi, "inventory")) == BMC_OK)
+    rc = bm_cursor_forget(bi, "price");
   if(rc == BMC_OK)
     bm_log(bi, BMC_LOG_INFO, "active listings: %lld listed, %lld matched, "
            "%lld listing ids set, %lld not in the host (%zu zeroed, %zu wait "

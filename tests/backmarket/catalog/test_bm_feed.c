@@ -5,7 +5,9 @@
  * (the host's fault hook in a child process, HS_FAULT_EXIT) resumes from
  * the last finished change number, a new epoch (a restored store) and the
  * daily schedule run a full pass, and the full pass repairs a planted
- * drift of what the plugin believes Back Market holds.
+ * drift of what the plugin believes Back Market holds; Active Listing
+ * Download that learns a listing forces a full pass; Prices Upload reads
+ * the changes too.
  * Usage: test_bm_feed [TEST]
  */
 #include <CUnit/Basic.h>
@@ -384,6 +386,38 @@ out:
   cat_fx_stop(&fx);
 }
 
+/* Prices Upload reads the changes too: a new price of one product is the
+ * only request (a stock change is read and sends nothing). */
+static void
+test_price_changes(void)
+{
+  int64_t job = 0, seq;
+
+  if(setup_synced(10, 0))
+    goto out;
+  CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", &job), HS_JOB_COMPLETED);
+  CU_ASSERT(cat_job_log_has(&fx, job, "prices: full pass"));
+  hs_clock_advance(fx.h, 300000);
+  CU_ASSERT_EQUAL(cat_pset(&fx, "SKU-004", "price", NULL, "120.00"), 0);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-006", 4), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", &job), HS_JOB_COMPLETED);
+  CU_ASSERT(cat_job_log_has(&fx, job, "prices: the changes after"));
+  CU_ASSERT(cat_job_log_has(&fx, job, "1 changed, 1 sent"));
+  CU_ASSERT_STRING_EQUAL(cat_sim_market(&fx, "SKU-004", "fr-fr", "price"),
+                         "120.00");
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL),
+                  1);
+  /* nothing new: nothing sent */
+  hs_clock_advance(fx.h, 300000);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", &job), HS_JOB_COMPLETED);
+  CU_ASSERT(cat_job_log_has(&fx, job, "0 changed, 0 sent"));
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "", NULL, NULL), 0);
+out:
+  cat_fx_stop(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -395,6 +429,7 @@ main(int argc, char **argv)
     {"bm_feed", "epoch_full_pass", test_epoch_full_pass},
     {"bm_feed", "daily_full_pass", test_daily_full_pass_repairs_drift},
     {"bm_feed", "listing_found", test_listing_found},
+    {"bm_feed", "price_changes", test_price_changes},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
