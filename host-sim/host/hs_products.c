@@ -404,8 +404,15 @@ hs_catalog_stream(struct hs_host *h, int64_t company_id,
     return BMC_ERR_NOMEM;
   memset(&pb, 0, sizeof(pb));
   do {
+    /* a page's rows and their property values from one snapshot (a
+     * product another process changes in between is read whole, before
+     * or after); nothing is open while the callback runs */
+    int snap = sqlite3_get_autocommit(h->db) && hs_exec(h, "BEGIN") == 0;
+
     st = hs_stmt(h, one_sku ? sql_one : q->feed ? sql_feed : sql_page);
     if(!st) {
+      if(snap)
+        hs_exec(h, "COMMIT");
       rc = BMC_ERR_INTERNAL;
       break;
     }
@@ -451,6 +458,8 @@ hs_catalog_stream(struct hs_host *h, int64_t company_id,
         rc = hs_page_props(h, ps, rows, n, q->feed, &pb);
       }
     }
+    if(snap)
+      hs_exec(h, "COMMIT");
     for(i = 0; !rc && i < n; i++) {
       seen++;
       rc = cb(ud, &rows[i].p);
