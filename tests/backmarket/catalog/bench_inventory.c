@@ -695,7 +695,7 @@ run_mode(const struct bench_opt *o, int naive, struct bench_summary *sum)
     m.lines = r.lines;
     m.requests = r.requests;
     m.s429 = r.s429;
-    m.reached = (int64_t)r.n_lat;
+    m.reached = (int64_t)r.n_lat - r.unreached; /* n_lat counts those too */
     m.unreached = r.unreached;
     m.p50_ms = r.n_lat ? r.lat[r.n_lat / 2] : -1;
     m.cpu_avg = r.cpu_sum / o->cycles;
