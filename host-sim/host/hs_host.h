@@ -303,6 +303,19 @@ int hs_products_count(struct hs_host *h, const char *company, int64_t *n);
 int hs_stock_set(struct hs_host *h, const char *company, const char *sku,
                  int64_t available_qty);
 
+/* ---- the change feed (hs_feed.c) ---- */
+
+/* The company's change feed: epoch (epochlen >= 17), the last change
+ * number and the resync counter (bumped when the company's Custom
+ * Inventory Calculation changes). */
+int hs_feed_head(struct hs_host *h, const char *company, char *epoch,
+                 size_t epochlen, int64_t *head, int64_t *resync);
+/* Give the feed of company (NULL: of every company) a new epoch, so that
+ * every plugin reads the whole catalog in its next cycle instead of
+ * trusting the change number it stored: after restoring the store from a
+ * backup (the channel holds newer values than the restored state says). */
+int hs_feed_reset(struct hs_host *h, const char *company);
+
 /* ---- product properties (declared by plugins) ---- */
 
 /* Set a product property of plugin as a user would (Bulk Update, product

@@ -316,6 +316,18 @@ int hs_settlement_import_in(struct hs_inst *in, const char *xml, size_t len,
 int hs_catalog_each_in(struct hs_host *h, int64_t company_id,
                        const struct bmc_plugin_api *api, int enabled_only,
                        const char *one_sku, bmc_product_cb cb, void *ud);
+/* Stream the products whose change number is in (since, upto], in change
+ * order, each once with its current values (the change feed). */
+int hs_catalog_changes_in(struct hs_host *h, int64_t company_id,
+                          const struct bmc_plugin_api *api, int64_t since,
+                          int64_t upto, bmc_product_cb cb, void *ud);
+
+/* ---- hs_feed.c ---- */
+/* Register hs_feed_counts(), which the feed triggers call. */
+int hs_feed_register(struct hs_host *h);
+/* The company's feed: epoch (buf >= 17), head and resync. */
+int hs_feed_head_in(struct hs_host *h, int64_t company_id, char *epoch,
+                    size_t epochlen, int64_t *head, int64_t *resync);
 
 /* ---- hs_props.c ---- */
 /* Product row id by host SKU, else by an alias of api (any plugin when api

@@ -209,10 +209,15 @@ hs_propbuf_seal(struct hs_propbuf *b)
   "SELECT p.id, p.sku, p.title, p.description, p.ean, p.image_url,"        \
   " p.weight_lbs, p.weight_oz, p.site_price, p.available_qty,"             \
   " p.device_type, p.cpu, p.storage_type, p.storage_gb, p.ram_gb,"         \
-  " p.release_year FROM products p "
+  " p.release_year, p.change_seq FROM products p "
 #define HS_PROP_COLS                                                        \
   "SELECT pp.product_id, p.sku, pp.key, pp.market, pp.value FROM products"  \
   " p JOIN product_props pp ON pp.product_id = p.id AND pp.plugin = ?2 "
+/* The same for a page of the change feed: rows in change order. */
+#define HS_PROP_COLS_SEQ                                                    \
+  "SELECT pp.product_id, p.change_seq, pp.key, pp.market, pp.value FROM"    \
+  " products p JOIN product_props pp ON pp.product_id = p.id AND pp.plugin" \
+  " = ?2 "
 /* Offered on the channel: the plugin's LISTS property (?3, default ?4)
  * is "true" globally or for a market; everything when ?3 is NULL. */
 #define HS_LISTED                                                           \
@@ -285,6 +290,7 @@ hs_prow_fill(sqlite3_stmt *st, struct hs_prow *r)
   r->p.storage_gb = hs_opt_int(st, 13);
   r->p.ram_gb = hs_opt_int(st, 14);
   r->p.release_year = hs_opt_int(st, 15);
+  r->p.change_seq = sqlite3_column_int64(st, 16);
   return BMC_OK;
 }
 
@@ -305,11 +311,12 @@ hs_cat_bind(sqlite3_stmt *st, int64_t company_id,
 }
 
 /* The page's property values, attached to its rows by product id.  The
- * property statement reads the same SKU range as the page; a product
- * another process added in between matches no row and is skipped. */
+ * property statement reads the same SKU range (by_seq: change range) as
+ * the page; a product another process added in between matches no row
+ * and is skipped. */
 static int
 hs_page_props(struct hs_host *h, sqlite3_stmt *ps, struct hs_prow *rows,
-              size_t n, struct hs_propbuf *pb)
+              size_t n, int by_seq, struct hs_propbuf *pb)
 {
   size_t j = 0;
   int rc = BMC_OK, s;
@@ -317,9 +324,11 @@ hs_page_props(struct hs_host *h, sqlite3_stmt *ps, struct hs_prow *rows,
   pb->n = pb->len = 0;
   while(!rc && (s = sqlite3_step(ps)) == SQLITE_ROW) {
     int64_t pid = sqlite3_column_int64(ps, 0);
-    const char *sku = hs_col_text(ps, 1);
+    const char *sku = by_seq ? NULL : hs_col_text(ps, 1);
+    int64_t seq = by_seq ? sqlite3_column_int64(ps, 1) : 0;
 
-    while(j < n && sku && strcmp(rows[j].p.sku, sku) < 0)
+    while(j < n && (by_seq ? rows[j].p.change_seq < seq
+                           : sku && strcmp(rows[j].p.sku, sku) < 0))
       if(++j < n)
         rows[j].first = pb->n;
     if(j < n && rows[j].id == pid) {
@@ -340,10 +349,21 @@ hs_page_props(struct hs_host *h, sqlite3_stmt *ps, struct hs_prow *rows,
   return rc;
 }
 
-int
-hs_catalog_each_in(struct hs_host *h, int64_t company_id,
-                   const struct bmc_plugin_api *api, int enabled_only,
-                   const char *one_sku, bmc_product_cb cb, void *ud)
+/* What one stream reads: the catalog in SKU order (enabled_only: the
+ * plugin's LISTS filter), one product (one_sku), or the change feed
+ * (feed: the products whose change number is in (since, upto], in change
+ * order, listed or not). */
+struct hs_stream {
+  int enabled_only;
+  const char *one_sku;
+  int feed;
+  int64_t since, upto;
+};
+
+static int
+hs_catalog_stream(struct hs_host *h, int64_t company_id,
+                  const struct bmc_plugin_api *api,
+                  const struct hs_stream *q, bmc_product_cb cb, void *ud)
 {
   static const char *const sql_one =
       HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.id = ?5";
@@ -356,13 +376,21 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id,
   static const char *const psql_page =
       HS_PROP_COLS "WHERE p.company_id = ?1" HS_LISTED " AND p.sku > ?6 AND"
       " p.sku <= ?8 ORDER BY p.sku, pp.key, pp.market";
+  static const char *const sql_feed =
+      HS_PRODUCT_COLS "WHERE p.company_id = ?1 AND p.change_seq > ?6 AND"
+      " p.change_seq <= ?9 ORDER BY p.change_seq LIMIT ?7";
+  static const char *const psql_feed =
+      HS_PROP_COLS_SEQ "WHERE p.company_id = ?1 AND p.change_seq > ?6 AND"
+      " p.change_seq <= ?8 ORDER BY p.change_seq, pp.key, pp.market";
+  const char *one_sku = q->one_sku;
   const struct bmc_property *lists =
-      enabled_only ? hs_property_flagged(api, BMC_PROP_LISTS) : NULL;
+      q->enabled_only && !q->feed ? hs_property_flagged(api, BMC_PROP_LISTS)
+                                  : NULL;
   struct hs_prow one, *rows = &one;
   struct hs_propbuf pb;
   sqlite3_stmt *st, *ps;
   char *after = NULL;
-  int64_t pid = 0;
+  int64_t pid = 0, after_seq = q->since;
   size_t n, i, cap = one_sku ? 1u : HS_CATALOG_PAGE;
   int rc = BMC_OK, s = SQLITE_DONE, seen = 0;
 
@@ -376,17 +404,30 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id,
     return BMC_ERR_NOMEM;
   memset(&pb, 0, sizeof(pb));
   do {
-    st = hs_stmt(h, one_sku ? sql_one : sql_page);
+    /* a page's rows and their property values from one snapshot (a
+     * product another process changes in between is read whole, before
+     * or after); nothing is open while the callback runs */
+    int snap = sqlite3_get_autocommit(h->db) && hs_exec(h, "BEGIN") == 0;
+
+    st = hs_stmt(h, one_sku ? sql_one : q->feed ? sql_feed : sql_page);
     if(!st) {
+      if(snap)
+        hs_exec(h, "COMMIT");
       rc = BMC_ERR_INTERNAL;
       break;
     }
-    /* the one-SKU statement leaves ?3/?4 (the listing filter) unused */
+    /* the one-SKU and feed statements leave ?3/?4 (the listing filter)
+     * unused */
     hs_cat_bind(st, company_id, api, lists);
     if(one_sku)
       sqlite3_bind_int64(st, 5, pid);
     else {
-      hs_bind_text(st, 6, after ? after : "");
+      if(q->feed) {
+        sqlite3_bind_int64(st, 6, after_seq);
+        sqlite3_bind_int64(st, 9, q->upto);
+      }
+      else
+        hs_bind_text(st, 6, after ? after : "");
       sqlite3_bind_int(st, 7, HS_CATALOG_PAGE);
     }
     n = 0;
@@ -399,27 +440,35 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id,
     }
     sqlite3_reset(st);
     if(!rc && n && api) {
-      ps = hs_stmt(h, one_sku ? psql_one : psql_page);
+      ps = hs_stmt(h, one_sku ? psql_one : q->feed ? psql_feed : psql_page);
       if(!ps)
         rc = BMC_ERR_INTERNAL;
       else {
         hs_cat_bind(ps, company_id, api, lists);
         if(one_sku)
           sqlite3_bind_int64(ps, 5, pid);
+        else if(q->feed) {
+          sqlite3_bind_int64(ps, 6, after_seq);
+          sqlite3_bind_int64(ps, 8, rows[n - 1].p.change_seq);
+        }
         else {
           hs_bind_text(ps, 6, after ? after : "");
           hs_bind_text(ps, 8, rows[n - 1].p.sku);
         }
-        rc = hs_page_props(h, ps, rows, n, &pb);
+        rc = hs_page_props(h, ps, rows, n, q->feed, &pb);
       }
     }
+    if(snap)
+      hs_exec(h, "COMMIT");
     for(i = 0; !rc && i < n; i++) {
       seen++;
       rc = cb(ud, &rows[i].p);
     }
     free(after);
-    after = !rc && n && !one_sku ? hs_strdup(rows[n - 1].p.sku) : NULL;
-    if(!rc && n && !one_sku && !after)
+    after = NULL;
+    if(q->feed && n)
+      after_seq = rows[n - 1].p.change_seq;
+    else if(!rc && n && !one_sku && !(after = hs_strdup(rows[n - 1].p.sku)))
       rc = BMC_ERR_NOMEM;
     for(i = 0; i < n; i++)
       free(rows[i].mem);
@@ -431,6 +480,33 @@ hs_catalog_each_in(struct hs_host *h, int64_t company_id,
   if(!rc && one_sku && !seen)
     rc = BMC_ERR_NOT_FOUND;
   return rc;
+}
+
+int
+hs_catalog_each_in(struct hs_host *h, int64_t company_id,
+                   const struct bmc_plugin_api *api, int enabled_only,
+                   const char *one_sku, bmc_product_cb cb, void *ud)
+{
+  struct hs_stream q;
+
+  memset(&q, 0, sizeof(q));
+  q.enabled_only = enabled_only;
+  q.one_sku = one_sku;
+  return hs_catalog_stream(h, company_id, api, &q, cb, ud);
+}
+
+int
+hs_catalog_changes_in(struct hs_host *h, int64_t company_id,
+                      const struct bmc_plugin_api *api, int64_t since,
+                      int64_t upto, bmc_product_cb cb, void *ud)
+{
+  struct hs_stream q;
+
+  memset(&q, 0, sizeof(q));
+  q.feed = 1;
+  q.since = since;
+  q.upto = upto;
+  return hs_catalog_stream(h, company_id, api, &q, cb, ud);
 }
 
 int

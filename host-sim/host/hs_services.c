@@ -2,7 +2,8 @@
  * hs_services.c -- struct bmc_host_api as the host simulator implements
  * it: log (masked), settings, clock and wait, durable key-value state,
  * catalog/product access and plugin-owned properties, the Custom
- * Inventory Calculation (hs_invcalc.c), order and settlement services
+ * Inventory Calculation (hs_invcalc.c), the change feed (hs_feed.c),
+ * order and settlement services
  * (delegated to hs_orders.c / hs_settle.c), job progress and the per-item
  * error queue; ABI 2.1: whether the run checks pending credentials
  * (hs_rotate.c) and per-market metrics (hs_metric.c).
@@ -380,6 +381,38 @@ hs_svc_inventory_quantity(void *ctx, const struct bmc_product *p,
   return hs_invcalc_quantity_in(in, p, qty);
 }
 
+/* ABI 2.1: change feed */
+static int
+hs_svc_feed_head(void *ctx, struct bmc_feed_head *out)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !out || out->size < sizeof(*out))
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "feed_head");
+  if(rc)
+    return rc;
+  return hs_feed_head_in(in->h, in->company_id, out->epoch,
+                         sizeof(out->epoch), &out->head, &out->resync);
+}
+
+static int
+hs_svc_changes_each(void *ctx, int64_t since, int64_t upto,
+                    bmc_product_cb cb, void *ud)
+{
+  struct hs_inst *in = ctx;
+  int rc;
+
+  if(!in || !cb || since < 0 || upto < since)
+    return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "changes_each");
+  if(rc)
+    return rc;
+  return hs_catalog_changes_in(in->h, in->company_id, in->api, since, upto,
+                               cb, ud);
+}
+
 static int
 hs_svc_order_upsert(void *ctx, const char *xml, size_t len, int *created,
                     char *errbuf, size_t errlen)
@@ -559,4 +592,6 @@ hs_services_init(struct bmc_host_api *api)
   api->item_error = hs_svc_item_error;
   api->credential_pending = hs_svc_credential_pending;
   api->metric_record = hs_svc_metric_record;
+  api->feed_head = hs_svc_feed_head;
+  api->changes_each = hs_svc_changes_each;
 }

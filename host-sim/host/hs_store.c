@@ -256,6 +256,68 @@ static const char *const hs_migrations[] = {
   " NOT IN ('Cancelled', 'Completed');"
   "CREATE TABLE company_dispatch(company_id INTEGER PRIMARY KEY REFERENCES"
   " companies(id) ON DELETE CASCADE, warn_ms INTEGER NOT NULL);",
+  /* 12 (change feed, ABI 2.1): every product change numbered by a
+   * per-company sequence, kept by triggers in the transaction of the
+   * change (hs_feed.c): the product's generic columns, and the property
+   * values users and imports write (hs_feed_counts() leaves out the
+   * plugin-owned ones); an inventory calculation change bumps resync.
+   * epoch names the feed (hs_feed_reset() after a restore). */
+  "ALTER TABLE products ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX products_feed ON products(company_id, change_seq);"
+  "CREATE TABLE feed_heads(company_id INTEGER PRIMARY KEY REFERENCES"
+  " companies(id) ON DELETE CASCADE, seq INTEGER NOT NULL DEFAULT 0,"
+  " epoch TEXT NOT NULL, resync INTEGER NOT NULL DEFAULT 0);"
+  "INSERT INTO feed_heads(company_id, epoch) SELECT id,"
+  " lower(hex(randomblob(8))) FROM companies;"
+  "CREATE TRIGGER feed_company AFTER INSERT ON companies BEGIN"
+  " INSERT OR IGNORE INTO feed_heads(company_id, epoch) VALUES(new.id,"
+  " lower(hex(randomblob(8)))); END;"
+  "CREATE TRIGGER feed_product_ins AFTER INSERT ON products BEGIN"
+  " UPDATE feed_heads SET seq = seq + 1 WHERE company_id = new.company_id;"
+  " UPDATE products SET change_seq = (SELECT seq FROM feed_heads WHERE"
+  " company_id = new.company_id) WHERE id = new.id; END;"
+  "CREATE TRIGGER feed_product_upd AFTER UPDATE OF sku, title, description,"
+  " ean, image_url, weight_lbs, weight_oz, site_price, available_qty,"
+  " device_type, cpu, storage_type, storage_gb, ram_gb, release_year ON"
+  " products WHEN old.sku IS NOT new.sku OR old.title IS NOT new.title OR"
+  " old.description IS NOT new.description OR old.ean IS NOT new.ean OR"
+  " old.image_url IS NOT new.image_url OR old.weight_lbs IS NOT"
+  " new.weight_lbs OR old.weight_oz IS NOT new.weight_oz OR old.site_price"
+  " IS NOT new.site_price OR old.available_qty IS NOT new.available_qty OR"
+  " old.device_type IS NOT new.device_type OR old.cpu IS NOT new.cpu OR"
+  " old.storage_type IS NOT new.storage_type OR old.storage_gb IS NOT"
+  " new.storage_gb OR old.ram_gb IS NOT new.ram_gb OR old.release_year IS"
+  " NOT new.release_year BEGIN"
+  " UPDATE feed_heads SET seq = seq + 1 WHERE company_id = new.company_id;"
+  " UPDATE products SET change_seq = (SELECT seq FROM feed_heads WHERE"
+  " company_id = new.company_id) WHERE id = new.id; END;"
+  "CREATE TRIGGER feed_prop_ins AFTER INSERT ON product_props WHEN"
+  " hs_feed_counts(new.plugin, new.key) BEGIN"
+  " UPDATE feed_heads SET seq = seq + 1 WHERE company_id = (SELECT"
+  " company_id FROM products WHERE id = new.product_id);"
+  " UPDATE products SET change_seq = (SELECT f.seq FROM feed_heads f WHERE"
+  " f.company_id = products.company_id) WHERE id = new.product_id; END;"
+  "CREATE TRIGGER feed_prop_upd AFTER UPDATE OF value ON product_props WHEN"
+  " old.value IS NOT new.value AND hs_feed_counts(new.plugin, new.key) BEGIN"
+  " UPDATE feed_heads SET seq = seq + 1 WHERE company_id = (SELECT"
+  " company_id FROM products WHERE id = new.product_id);"
+  " UPDATE products SET change_seq = (SELECT f.seq FROM feed_heads f WHERE"
+  " f.company_id = products.company_id) WHERE id = new.product_id; END;"
+  "CREATE TRIGGER feed_prop_del AFTER DELETE ON product_props WHEN"
+  " hs_feed_counts(old.plugin, old.key) BEGIN"
+  " UPDATE feed_heads SET seq = seq + 1 WHERE company_id = (SELECT"
+  " company_id FROM products WHERE id = old.product_id);"
+  " UPDATE products SET change_seq = (SELECT f.seq FROM feed_heads f WHERE"
+  " f.company_id = products.company_id) WHERE id = old.product_id; END;"
+  "CREATE TRIGGER feed_calc_ins AFTER INSERT ON company_inventory_calc BEGIN"
+  " UPDATE feed_heads SET resync = resync + 1 WHERE company_id ="
+  " new.company_id; END;"
+  "CREATE TRIGGER feed_calc_upd AFTER UPDATE ON company_inventory_calc"
+  " WHEN old.spec IS NOT new.spec BEGIN UPDATE feed_heads SET resync ="
+  " resync + 1 WHERE company_id = new.company_id; END;"
+  "CREATE TRIGGER feed_calc_del AFTER DELETE ON company_inventory_calc BEGIN"
+  " UPDATE feed_heads SET resync = resync + 1 WHERE company_id ="
+  " old.company_id; END;",
 };
 
 /* Steps that also run code after their SQL (same transaction). */
@@ -530,6 +592,11 @@ hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
     return BMC_ERR_INTERNAL;
   }
   sqlite3_busy_handler(h->db, hs_busy_cb, h);
+  /* the change feed's triggers ask which property writes count */
+  if(hs_feed_register(h) != BMC_OK) {
+    hs_errf(err, errlen, "store %s: %s", path, sqlite3_errmsg(h->db));
+    return BMC_ERR_INTERNAL;
+  }
   /* secure_delete: a replaced or deleted value (a secret sealed on
    * upgrade, a rotated key's ciphertext) is zeroed, not left in a free
    * page of the file. */

@@ -49,6 +49,8 @@
  *
  * 2.1 (health and credentials): the BMC_ACTION_CREDENTIALS action flag;
  * host services credential_pending() and metric_record().
+ * 2.1 (change feed): struct bmc_product appends change_seq; the host appends
+ * the change feed (feed_head, changes_each).
  */
 #ifndef BMC_PLUGIN_H
 #define BMC_PLUGIN_H
@@ -230,6 +232,9 @@ struct bmc_product {
   const struct bmc_prop_value *props;
   size_t n_props;
   /* Version 2.1 and later: append below; read only what size covers. */
+  /* The product's change number in the company's change feed (its last
+   * counted change; see changes_each). */
+  int64_t change_seq;
 };
 
 /* Return 0 to continue iterating, non-zero to stop (that value is
@@ -253,6 +258,23 @@ enum bmc_order_query {
 enum bmc_report_kind {
   BMC_REPORT_SHIPPING = 1, /* sets "source updated for shipping" */
   BMC_REPORT_CANCEL = 2    /* cancellation acknowledged by marketplace */
+};
+
+/* The change feed (ABI 2.1).  The host numbers every counted change of a
+ * product (generic data, stock, any property value a user or an import
+ * writes; not the plugin's own writes of PLUGIN_OWNED properties) with a
+ * per-company sequence, in the transaction of the change.  A plugin keeps
+ * the last number it finished with the epoch it came from, and trusts it
+ * only while epoch and resync are unchanged and it is not above head. */
+struct bmc_feed_head {
+  uint32_t size;   /* sizeof as the caller compiled it */
+  char epoch[40];  /* names this feed; changes after a restore or a new
+                      store, so a number from another feed is never
+                      trusted */
+  int64_t head;    /* the company's last change number */
+  int64_t resync;  /* changes when the quantities of every product may have
+                      changed without a product change (the company's
+                      Custom Inventory Calculation): read everything */
 };
 
 /* ---- Host services (host -> plugin) ---- */
@@ -362,6 +384,19 @@ struct bmc_host_api {
    * market: "" or a declared market.  BMC_ERR_INVALID_ARG otherwise. */
   int (*metric_record)(void *host_ctx, const char *market, const char *name,
                        double value);
+
+  /* ABI 2.1: change feed */
+  /* The company's change feed as it stands: its epoch, head and resync
+   * (struct bmc_feed_head; the caller sets out->size). */
+  int (*feed_head)(void *host_ctx, struct bmc_feed_head *out);
+  /* Stream the company's products whose change number is in (since,
+   * upto], in change order: each changed product once, with its current
+   * values and the calling plugin's property values (as catalog_each,
+   * listed or not, change_seq set), in bounded pages with no read open
+   * during the callback.  A change made while the stream runs has a
+   * number above upto: the next stream from upto has it. */
+  int (*changes_each)(void *host_ctx, int64_t since, int64_t upto,
+                      bmc_product_cb cb, void *ud);
 
   /* Version 2.2 and later: append new services below, one comment each. */
 };

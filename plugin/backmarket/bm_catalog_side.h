@@ -124,6 +124,34 @@ int64_t bm_qty_compute(int64_t available, int safety, int max,
 size_t bm_qty_plan(size_t n, size_t n_zero, int64_t avail, int64_t reserve,
                    int64_t pace);
 
+/* Even spending of the hourly SKU-line budget (the change-feed cycle):
+ * each cycle accrues the hour's share (limit / 12 for a 5-minute cycle,
+ * by the time since the last cycle); what a cycle leaves unused carries
+ * over, at most one share (two shares in a cycle in all), and nothing
+ * beyond what the sliding hour has left (avail).  Zero-outs may use all
+ * of it, carry included; the other changes at most one share less what
+ * the sell-outs took, and never the reserve (zero_reserve_pct of a share):
+ * others get min(allowance, share) - max(zero-outs sent, reserve).  So a
+ * steady load of other changes is spent evenly, and only sell-outs burst
+ * into the carry.  Pure. */
+#define BM_PACE_CYCLE_MS INT64_C(300000)
+struct bm_pace {
+  int64_t credit;  /* unused lines x 3,600,000 */
+  int64_t last_ms; /* the last cycle; 0 = none yet */
+};
+void bm_pace_accrue(struct bm_pace *p, int64_t limit, int64_t now_ms);
+/* Lines this cycle may send: the credit, at most avail. */
+int64_t bm_pace_allowance(const struct bm_pace *p, int64_t avail);
+/* One cycle's share of the hour (limit / 12, rounded down). */
+int64_t bm_pace_share(int64_t limit);
+/* The per-cycle reserve for sell-outs: pct of one share. */
+int64_t bm_pace_reserve(int64_t limit, int64_t pct);
+/* 1 when one more line of that class fits, zero_used/other_used lines
+ * being taken already (zero-outs are taken first). */
+int bm_pace_fits(int64_t allowance, int64_t share, int64_t reserve,
+                 int zero, int64_t zero_used, int64_t other_used);
+void bm_pace_spend(struct bm_pace *p, int64_t lines);
+
 /* ---- bm_filter.c: "filtered products" upload rule (pure) ---- */
 
 struct bm_filter; /* opaque, owned by the caller of bm_filter_parse */
@@ -376,6 +404,53 @@ int bm_record_unconfirmed(struct bm_inst *bi, const char *key,
  * BMC_ERR_PROTOCOL when the amount cannot be written in that currency. */
 int bm_price_text(int64_t cents, const char *currency, char *buf,
                   size_t len);
+
+/* ---- bm_catalog_feed.c: change-feed cursor and pending changes ---- */
+
+struct bm_qitem;
+
+/* The last change number a cycle finished and what it was read under. */
+struct bm_cursor {
+  char epoch[40];
+  int64_t n, resync, full_ms;
+  uint64_t cfg; /* bm_qty_settings_hash */
+};
+/* BMC_ERR_NOT_FOUND when none (or unreadable). */
+int bm_cursor_load(struct bm_inst *bi, const char *name,
+                   struct bm_cursor *c);
+int bm_cursor_save(struct bm_inst *bi, const char *name,
+                   const struct bm_cursor *c);
+/* Forget the cursor: the next cycle runs a full pass. */
+int bm_cursor_forget(struct bm_inst *bi, const char *name);
+/* Why this cycle must read the whole catalog, or NULL when the feed can
+ * answer from the cursor (have: a cursor was loaded).  Pure. */
+const char *bm_cursor_full_why(int have, const struct bm_cursor *c,
+                               const struct bmc_feed_head *fh, uint64_t cfg,
+                               int64_t now_ms);
+/* Hash of the settings the quantity sent depends on. */
+uint64_t bm_qty_settings_hash(struct bm_inst *bi);
+/* 0 zero-out, 1 other decrease, 2 increase (or unknown old value). */
+int bm_qclass(const struct bm_qitem *q);
+/* The since-time of a SKU's new pending entry (pure): had/old_ms/old_cls
+ * describe its older entry. */
+int64_t bm_pending_since(int had, int64_t old_ms, int old_cls, int new_cls,
+                         int64_t now_ms);
+/* Replace the SKU's pending change by q / drop it. */
+int bm_pending_put(struct bm_inst *bi, const struct bm_qitem *q,
+                   int64_t now_ms);
+int bm_pending_drop(struct bm_inst *bi, const char *sku);
+/* A full pass: the pending set becomes items[0..n) (since-times of SKUs
+ * already pending kept). */
+int bm_pending_rebuild(struct bm_inst *bi, const struct bm_qitem *items,
+                       size_t n, int64_t now_ms);
+/* The first pending changes, in order, that fit allowance lines with
+ * the others' share and the reserve kept (bm_pace_fits), at most max;
+ * *items owned by the caller (bm_qitems_free). */
+int bm_pending_take(struct bm_inst *bi, int64_t allowance, int64_t share,
+                    int64_t reserve, size_t max, struct bm_qitem **items,
+                    size_t *n);
+int bm_pace_load(struct bm_inst *bi, struct bm_pace *p);
+int bm_pace_save(struct bm_inst *bi, const struct bm_pace *p);
 
 /* ---- bm_inventory.c: the quantity push engine ---- */
 

@@ -43,17 +43,6 @@ bm_qitems_free(struct bm_qitem *items, size_t n)
   free(items);
 }
 
-/* 0 zero-out, 1 other decrease, 2 increase (or unknown old value). */
-static int
-bm_qclass(const struct bm_qitem *q)
-{
-  if(q->qty == 0)
-    return 0;
-  if(q->old >= 0 && q->qty < q->old)
-    return 1;
-  return 2;
-}
-
 static int
 bm_qcmp(const void *a, const void *b)
 {
@@ -73,7 +62,11 @@ bm_qrecord(struct bm_inst *bi, const char *sku, int64_t qty)
 
   snprintf(key, sizeof(key), BM_KEY_QTY "%s", sku);
   n = snprintf(val, sizeof(val), "%lld", (long long)qty);
-  return bi->host->state_put(bi->hctx, key, val, (size_t)n);
+  if(bi->host->state_put(bi->hctx, key, val, (size_t)n) != BMC_OK)
+    return BMC_ERR_INTERNAL;
+  /* Back Market holds it now: a pending change of the SKU is done (a later
+   * change of the product comes again through the change feed) */
+  return bm_pending_drop(bi, sku);
 }
 
 static int
@@ -227,6 +220,42 @@ bm_qpush_single(struct bm_inst *bi, struct pc_budget *lines,
   return rc;
 }
 
+/* Send items[0..fit) (in order): one bulk task above bulk_threshold,
+ * else single updates; the lines taken from the SKU-line budget. */
+static int
+bm_qty_send(struct bm_inst *bi, struct bm_qitem *items, size_t fit,
+            struct bm_push_stats *st, char *errbuf, size_t errlen)
+{
+  struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
+  int64_t threshold = bm_cset_int(bi, "bulk_threshold", 20);
+  size_t i;
+  int rc = BMC_OK;
+
+  if(!fit)
+    return BMC_OK;
+  if((int64_t)fit > threshold) {
+    if(lines && (rc = pc_budget_take(lines, (int64_t)fit, 0)) != BMC_OK) {
+      st->deferred += fit;
+      bm_log(bi, BMC_LOG_WARN, "SKU-line budget refused %zu lines; the "
+             "changes wait for the next run", fit);
+      return BMC_OK;
+    }
+    return bm_qpush_bulk(bi, items, fit, st, errbuf, errlen);
+  }
+  for(i = 0; i < fit; i++) {
+    rc = bm_qpush_single(bi, lines, &items[i], st, errbuf, errlen);
+    if(rc == BMC_ERR_BUDGET) {
+      st->deferred += fit - i;
+      bm_log(bi, BMC_LOG_WARN, "request budget reached: %zu quantity "
+             "changes wait for the next run", fit - i);
+      return BMC_OK;
+    }
+    if(rc != BMC_OK)
+      return rc;
+  }
+  return BMC_OK;
+}
+
 int
 bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,
             struct bm_push_stats *st, char *errbuf, size_t errlen)
@@ -234,10 +263,8 @@ bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,
   struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
   int64_t limit = lines ? pc_budget_limit(lines) : 0;
   int64_t avail = limit > 0 ? pc_budget_available(lines) : (int64_t)n;
-  int64_t threshold = bm_cset_int(bi, "bulk_threshold", 20);
   int64_t reserve = 0, pace = (int64_t)n;
   size_t fit, i, n_zero = 0, zero_deferred = 0;
-  int rc = BMC_OK;
 
   memset(st, 0, sizeof(*st));
   st->wanted = n;
@@ -265,29 +292,7 @@ bm_qty_push(struct bm_inst *bi, struct bm_qitem *items, size_t n,
            "the next run (%zu of them zero-outs)", (long long)avail,
            (long long)reserve, (long long)pace, st->deferred, n,
            zero_deferred);
-  if(!fit)
-    return BMC_OK;
-  if((int64_t)fit > threshold) {
-    if(lines && (rc = pc_budget_take(lines, (int64_t)fit, 0)) != BMC_OK) {
-      st->deferred = n;
-      bm_log(bi, BMC_LOG_WARN, "SKU-line budget refused %zu lines; the "
-             "changes wait for the next run", fit);
-      return BMC_OK;
-    }
-    return bm_qpush_bulk(bi, items, fit, st, errbuf, errlen);
-  }
-  for(i = 0; i < fit; i++) {
-    rc = bm_qpush_single(bi, lines, &items[i], st, errbuf, errlen);
-    if(rc == BMC_ERR_BUDGET) {
-      st->deferred += fit - i;
-      bm_log(bi, BMC_LOG_WARN, "request budget reached: %zu quantity "
-             "changes wait for the next run", fit - i);
-      return BMC_OK;
-    }
-    if(rc != BMC_OK)
-      return rc;
-  }
-  return BMC_OK;
+  return bm_qty_send(bi, items, fit, st, errbuf, errlen);
 }
 
 /* ---- the inventory_upload action ---- */
@@ -312,9 +317,47 @@ struct bm_inv_ctx {
   struct bm_qitem *zc;         /* disabled or filtered out, held > 0 */
   size_t nz, zcap;
   int zero_disabled;
+  int feed, need_full;         /* reading the change feed; it cannot say */
+  int64_t now_ms;
   int64_t seen, filtered, unlisted, disabled, zeroed, calc_failed;
   int rc;
 };
+
+/* What Back Market holds for sku as the state store says (the change-feed
+ * cycle reads it per changed SKU): 1 and *old, else 0. */
+static int
+bm_held_stored(struct bm_inst *bi, const char *sku, int64_t *old)
+{
+  char key[512], val[32], *end;
+  size_t len = 0;
+  long long v;
+
+  snprintf(key, sizeof(key), BM_KEY_QTY "%s", sku);
+  if(bi->host->state_get(bi->hctx, key, val, sizeof(val), &len) != BMC_OK)
+    return 0;
+  v = strtoll(val, &end, 10);
+  if(end == val || *end)
+    return 0; /* unconfirmed: sent again */
+  *old = v;
+  return 1;
+}
+
+/* One changed product of the feed that is not (or no longer) offered:
+ * its pending change is void; with zero_disabled on, one Back Market
+ * holds stock for needs the full pass (another product may share its
+ * merchant SKU). */
+static int
+bm_feed_inactive(struct bm_inv_ctx *c, const struct bm_view *v)
+{
+  int64_t old = -1;
+
+  if(c->zero_disabled && v->listing_id &&
+     bm_held_stored(c->bi, v->sku, &old) && old > 0) {
+    c->need_full = 1;
+    return 1; /* stop: the cycle reads the whole catalog instead */
+  }
+  return (c->rc = bm_pending_drop(c->bi, v->sku)) != BMC_OK;
+}
 
 /* What Back Market holds for sku: 1 and *old (*claimed when a product on
  * sale has read it), or 0 when nothing is remembered. */
@@ -411,14 +454,20 @@ bm_inv_product(void *ud, const struct bmc_product *p)
   sku = v.sku;
   if(!bm_view_on_sale(&v, c->markets, c->n_markets)) {
     c->disabled++;
+    if(c->feed)
+      return bm_feed_inactive(c, &v);
     return c->zero_disabled ? bm_inv_inactive(c, &v) : 0;
   }
   c->seen++;
   if(!bm_filter_match(c->filter, &v)) {
     c->filtered++;
+    if(c->feed)
+      return bm_feed_inactive(c, &v);
     return c->zero_disabled ? bm_inv_inactive(c, &v) : 0;
   }
-  if(c->zero_disabled) {
+  if(c->feed)
+    found = bm_held_stored(c->bi, sku, &old);
+  else if(c->zero_disabled) {
     found = bm_held_get(&c->held, sku, &old, &claimed);
     if(found && !claimed && old > 0 && bm_held_claim(&c->held, sku, old))
       return c->rc = BMC_ERR_NOMEM;
@@ -427,7 +476,7 @@ bm_inv_product(void *ud, const struct bmc_product *p)
     found = bm_smap_get(&c->held, sku, &old);
   if(!v.listing_id) {
     c->unlisted++;
-    return 0;
+    return c->feed ? (c->rc = bm_pending_drop(c->bi, sku)) != BMC_OK : 0;
   }
   if(bm_available(c->bi, p, c->use_calc, &c->calc_warned, &avail)) {
     c->calc_failed++;
@@ -440,7 +489,13 @@ bm_inv_product(void *ud, const struct bmc_product *p)
   if(!found)
     old = -1;
   else if(old == qty)
-    return 0;
+    return c->feed ? (c->rc = bm_pending_drop(c->bi, sku)) != BMC_OK : 0;
+  if(c->feed) { /* straight into the durable pending set */
+    struct bm_qitem q = {(char *)sku, (char *)v.listing_id, qty, old};
+
+    c->n++;
+    return (c->rc = bm_pending_put(c->bi, &q, c->now_ms)) != BMC_OK;
+  }
   if(bm_inv_add(&c->items, &c->n, &c->cap, sku, v.listing_id, qty, old))
     return c->rc = BMC_ERR_NOMEM;
   return 0;
@@ -470,55 +525,221 @@ bm_inv_zero_inactive(struct bm_inv_ctx *c)
   return BMC_OK;
 }
 
+/* The whole catalog (and the remembered quantities, in one hash): every
+ * product on sale whose quantity differs from what Back Market holds, and
+ * with zero_disabled the disabled or filtered-out ones it still holds
+ * stock for, in c->items. */
+static int
+bm_inv_full(struct bm_inv_ctx *c, char *errbuf, size_t errlen)
+{
+  struct bm_inst *bi = c->bi;
+  int rc;
+
+  c->feed = 0;
+  rc = bm_smap_load(bi, BM_KEY_QTY, &c->held);
+  if(rc != BMC_OK)
+    snprintf(errbuf, errlen, "inventory: cannot read the pushed quantities");
+  if(rc == BMC_OK) {
+    /* zero_disabled reads the disabled products too, in the same pass */
+    rc = bm_products_each(bi, !c->zero_disabled, bm_inv_product, c);
+    if(c->rc != BMC_OK)
+      rc = c->rc;
+    if(rc != BMC_OK)
+      snprintf(errbuf, errlen, "inventory: reading the catalog failed (%d)",
+               rc);
+  }
+  if(rc == BMC_OK && (rc = bm_inv_zero_inactive(c)) != BMC_OK)
+    snprintf(errbuf, errlen, "inventory: out of memory");
+  bm_smap_free(&c->held);
+  bm_smap_init(&c->held);
+  return rc;
+}
+
+/* The changes since the cursor into the pending set; c->need_full when
+ * the feed cannot say (then nothing was skipped: the full pass follows). */
+static int
+bm_inv_changes(struct bm_inv_ctx *c, int64_t since, int64_t upto,
+               char *errbuf, size_t errlen)
+{
+  int rc;
+
+  c->feed = 1;
+  rc = c->bi->host->changes_each(c->bi->hctx, since, upto, bm_inv_product,
+                                 c);
+  if(c->rc != BMC_OK)
+    rc = c->rc;
+  else if(c->need_full)
+    rc = BMC_OK;
+  if(rc != BMC_OK)
+    snprintf(errbuf, errlen, "inventory: reading the change feed failed "
+             "(%d)", rc);
+  c->feed = 0;
+  return rc;
+}
+
+/* Send what the pacing allows of the pending set, first in order. */
+static int
+bm_inv_send_pending(struct bm_inv_ctx *c, struct bm_push_stats *st,
+                    char *errbuf, size_t errlen)
+{
+  struct bm_inst *bi = c->bi;
+  struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
+  int64_t limit = lines ? pc_budget_limit(lines) : 0, allowance, reserve;
+  int64_t share;
+  struct bm_qitem *items = NULL;
+  struct bm_pace pace;
+  size_t n = 0;
+  int rc;
+
+  memset(st, 0, sizeof(*st));
+  bm_pace_load(bi, &pace);
+  if(limit > 0) {
+    bm_pace_accrue(&pace, limit, c->now_ms);
+    allowance = bm_pace_allowance(&pace, pc_budget_available(lines));
+    reserve = bm_pace_reserve(limit, bm_cset_int(bi, "zero_reserve_pct",
+                                                 30));
+    share = bm_pace_share(limit);
+  }
+  else {
+    allowance = share = BM_CSV_MAX_ROWS;
+    reserve = 0;
+  }
+  rc = bm_pending_take(bi, allowance, share, reserve, BM_CSV_MAX_ROWS,
+                       &items, &n);
+  if(rc != BMC_OK) {
+    snprintf(errbuf, errlen, "inventory: cannot read the pending changes");
+    bm_qitems_free(items, n);
+    return rc;
+  }
+  st->wanted = n;
+  rc = bm_qty_send(bi, items, n, st, errbuf, errlen);
+  if(limit > 0) {
+    bm_pace_spend(&pace, (int64_t)(st->sent < n ? n : st->sent));
+    if(bm_pace_save(bi, &pace) != BMC_OK && rc == BMC_OK)
+      rc = BMC_ERR_INTERNAL;
+  }
+  bm_log(bi, BMC_LOG_INFO, "pacing: %lld lines this cycle (%lld kept for "
+         "sell-outs), %zu pending changes taken in order", (long long)allowance,
+         (long long)reserve, n);
+  bm_qitems_free(items, n);
+  return rc;
+}
+
+/* A cycle of the change feed: the changes since the cursor (or the whole
+ * catalog when the feed cannot answer from it) into the pending set, the
+ * cursor moved to the head read at the start, then the paced send.  A
+ * crash before the cursor is saved reads the same changes again (pending
+ * entries are replaced, not added); one after it finds them pending. */
+static int
+bm_inv_cycle(struct bm_inv_ctx *c, int64_t *n_changed, const char **full,
+             char *errbuf, size_t errlen)
+{
+  struct bm_inst *bi = c->bi;
+  struct bmc_feed_head fh;
+  struct bm_cursor cur;
+  uint64_t cfg = bm_qty_settings_hash(bi);
+  int have, rc;
+
+  memset(&fh, 0, sizeof(fh));
+  fh.size = (uint32_t)sizeof(fh);
+  rc = bi->host->feed_head(bi->hctx, &fh);
+  if(rc != BMC_OK) {
+    snprintf(errbuf, errlen, "inventory: the host's change feed failed (%d)",
+             rc);
+    return rc;
+  }
+  have = bm_cursor_load(bi, "inventory", &cur) == BMC_OK;
+  *full = bm_cursor_full_why(have, &cur, &fh, cfg, c->now_ms);
+  if(!*full) {
+    bm_log(bi, BMC_LOG_INFO, "inventory: the changes after %lld up to %lld",
+           (long long)cur.n, (long long)fh.head);
+    rc = bm_inv_changes(c, cur.n, fh.head, errbuf, errlen);
+    if(rc != BMC_OK)
+      return rc;
+    if(c->need_full)
+      *full = "a product Back Market holds stock for is no longer offered";
+    else
+      *n_changed = c->n;
+  }
+  if(*full) {
+    bm_log(bi, BMC_LOG_INFO, "inventory: full pass (%s)", *full);
+    c->n = 0;
+    c->seen = c->filtered = c->unlisted = c->disabled = c->calc_failed = 0;
+    rc = bm_inv_full(c, errbuf, errlen);
+    if(rc == BMC_OK &&
+       (rc = bm_pending_rebuild(bi, c->items, c->n, c->now_ms)) != BMC_OK)
+      snprintf(errbuf, errlen, "inventory: cannot store the pending "
+               "changes");
+    if(rc != BMC_OK)
+      return rc;
+    *n_changed = (int64_t)c->n;
+    cur.full_ms = c->now_ms;
+  }
+  snprintf(cur.epoch, sizeof(cur.epoch), "%s", fh.epoch);
+  cur.n = fh.head;
+  cur.resync = fh.resync;
+  cur.cfg = cfg;
+  rc = bm_cursor_save(bi, "inventory", &cur);
+  if(rc != BMC_OK)
+    snprintf(errbuf, errlen, "inventory: cannot store the change number");
+  return rc;
+}
+
 int
 bm_inventory_upload(struct bm_inst *bi, char *errbuf, size_t errlen)
 {
   struct bm_inv_ctx c;
   struct bm_push_stats st;
+  const char *full = NULL;
+  int64_t changed = 0;
   char off[160];
-  int rc;
+  int rc, by_feed;
 
   rc = bm_client_ready(bi, errbuf, errlen);
   if(rc != BMC_OK)
     return rc;
   memset(&c, 0, sizeof(c));
+  memset(&st, 0, sizeof(st));
   c.bi = bi;
   c.d.safety = (int)bm_cset_int(bi, "default_safety_qty", 0);
   c.d.max = (int)bm_cset_int(bi, "default_max_qty", 0);
   c.use_calc = bm_cset_bool(bi, "custom_inventory_calc");
   c.zero_disabled = bm_cset_bool(bi, "zero_disabled");
   c.n_markets = bm_markets(bi, c.markets, BM_MAX_MARKETS);
+  c.now_ms = bi->host->now_ms(bi->hctx);
   bm_smap_init(&c.held);
+  /* a selection is read and sent as it is; the scheduled cycle goes
+   * through the change feed and the pending set */
+  by_feed = !bi->n_sel && BMC_HOST_HAS(bi->host, changes_each);
   rc = bm_upload_filter(bi, &c.filter, errbuf, errlen);
-  if(rc == BMC_OK && (rc = bm_smap_load(bi, BM_KEY_QTY, &c.held)) != BMC_OK)
-    snprintf(errbuf, errlen, "inventory: cannot read the pushed quantities");
-  if(rc == BMC_OK) {
-    /* zero_disabled reads the disabled products too, in the same pass */
-    rc = bm_products_each(bi, !c.zero_disabled, bm_inv_product, &c);
-    if(c.rc != BMC_OK)
-      rc = c.rc;
-    if(rc != BMC_OK)
-      snprintf(errbuf, errlen, "inventory: reading the catalog failed (%d)",
-               rc);
+  if(rc == BMC_OK && by_feed) {
+    rc = bm_inv_cycle(&c, &changed, &full, errbuf, errlen);
+    if(rc == BMC_OK)
+      rc = bm_inv_send_pending(&c, &st, errbuf, errlen);
   }
-  if(rc == BMC_OK && (rc = bm_inv_zero_inactive(&c)) != BMC_OK)
-    snprintf(errbuf, errlen, "inventory: out of memory");
-  bm_smap_free(&c.held);
+  else if(rc == BMC_OK) {
+    rc = bm_inv_full(&c, errbuf, errlen);
+    if(rc == BMC_OK)
+      rc = bm_qty_push(bi, c.items, c.n, &st, errbuf, errlen);
+    changed = (int64_t)c.n;
+  }
   if(rc == BMC_OK) {
     off[0] = '\0';
     if(c.zero_disabled)
       snprintf(off, sizeof(off), ", %lld disabled; %lld disabled or "
                "filtered out taken to 0", (long long)c.disabled,
                (long long)c.zeroed);
-    rc = bm_qty_push(bi, c.items, c.n, &st, errbuf, errlen);
     bi->host->job_progress(bi->hctx, (int64_t)st.ok, (int64_t)st.wanted);
-    bm_log(bi, BMC_LOG_INFO, "inventory%s: %lld enabled products, %lld "
-           "filtered out, %lld without listing%s; %zu changed, %zu sent in "
-           "%zu requests, %zu ok, %zu failed, %zu unconfirmed, %zu wait for "
-           "the next run", bi->n_sel ? " (selection)" : "", (long long)c.seen,
-           (long long)c.filtered, (long long)c.unlisted, off, st.wanted,
-           st.sent, st.requests, st.ok, st.failed, st.unconfirmed,
-           st.deferred);
+    bm_log(bi, BMC_LOG_INFO, "inventory%s%s: %lld products read (%lld "
+           "enabled), %lld filtered out, %lld without listing%s; %lld "
+           "changed, %zu sent in %zu requests, %zu ok, %zu failed, %zu "
+           "unconfirmed, %zu wait for the next run",
+           bi->n_sel ? " (selection)" : "",
+           !by_feed ? "" : full ? " (full pass)" : " (changes)",
+           (long long)(c.seen + c.disabled), (long long)c.seen,
+           (long long)c.filtered, (long long)c.unlisted, off,
+           (long long)changed, st.sent, st.requests, st.ok, st.failed,
+           st.unconfirmed, st.deferred);
   }
   bm_qitems_free(c.items, c.n);
   bm_qitems_free(c.zc, c.nz);

@@ -34,6 +34,7 @@ struct bm_dl_ctx {
   struct bm_qitem *zero;   /* unknown SKUs with stock on Back Market */
   size_t n_zero, cap_zero;
   int64_t listings, matched, ids_set, unknown, count;
+  int64_t held_changed; /* quantities Back Market holds that were news */
 };
 
 struct bm_dl_prod {
@@ -70,6 +71,17 @@ bm_dl_put(struct bm_inst *bi, struct bm_smap *m, const char *prefix,
     snprintf(key, sizeof(key), "%s%s", prefix, sku);
   n = snprintf(val, sizeof(val), "%lld", (long long)v);
   return bi->host->state_put(bi->hctx, key, val, (size_t)n);
+}
+
+/* What Back Market holds for sku, recorded; counted when it was news. */
+static int
+bm_dl_held(struct bm_dl_ctx *c, const char *sku, int64_t qty)
+{
+  int64_t old;
+
+  if(!bm_smap_get(&c->held, sku, &old) || old != qty)
+    c->held_changed++;
+  return bm_dl_put(c->bi, &c->held, BM_KEY_QTY, NULL, sku, qty);
 }
 
 static int
@@ -195,7 +207,7 @@ bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
     c->unknown++;
     if(qty != 0)
       return bm_dl_zero_add(c, sku, id, qty);
-    return bm_dl_put(bi, &c->held, BM_KEY_QTY, NULL, sku, qty);
+    return bm_dl_held(c, sku, qty);
   }
   if(rc != BMC_OK) {
     snprintf(errbuf, errlen, "product lookup of %s failed (%d)", sku, rc);
@@ -211,7 +223,7 @@ bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
     }
     c->ids_set++;
   }
-  return bm_dl_put(bi, &c->held, BM_KEY_QTY, NULL, sku, qty);
+  return bm_dl_held(c, sku, qty);
 }
 
 /* Page through one market's listings. */
@@ -316,6 +328,12 @@ bm_active_listing_download(struct bm_inst *bi, char *errbuf, size_t errlen)
            "setting them to quantity 0", c.n_zero);
     rc = bm_qty_push(bi, c.zero, c.n_zero, &st, errbuf, errlen);
   }
+  /* a listing id or a quantity the plugin did not know is no change of the
+   * host's feed: the next Inventory and Prices Upload compare the whole
+   * catalog */
+  if(rc == BMC_OK && (c.ids_set || c.held_changed) &&
+     (rc = bm_cursor_forget(bi, "inventory")) == BMC_OK)
+    rc = bm_cursor_forget(bi, "price");
   if(rc == BMC_OK)
     bm_log(bi, BMC_LOG_INFO, "active listings: %lld listed, %lld matched, "
            "%lld listing ids set, %lld not in the host (%zu zeroed, %zu wait "

@@ -9,7 +9,12 @@
  * changed since the last successful push; a price above that market's
  * max_price is reported for that market.  With the repricer on, the upload
  * runs at most once an hour and leaves repriced listings to the repricer.
- * On a selection only the selected products are sent.
+ * On a selection only the selected products are sent.  The scheduled
+ * upload reads only the products the host's change feed names since the
+ * last upload that sent everything it found (its own pending set is that
+ * range of the feed: the cursor stays while changes wait for SKU lines, and
+ * what was sent is not sent again), with a full pass daily, on a new feed
+ * epoch and when the pricing settings change.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +26,7 @@
 #include "pc_http.h"
 #include "pc_json.h"
 #include "pc_money.h"
+#include "pc_text.h"
 
 #include <json-c/json.h>
 
@@ -41,11 +47,37 @@ struct bm_price_ctx {
   int repricer;
   struct bm_filter *filter;
   struct bm_smap pushed, maxp, meta;
+  int feed;                 /* reading the change feed: per-SKU lookups */
+  int64_t since, upto;
+  int deferred;             /* something waits for the next run */
   struct bm_pitem *items;
   size_t n, cap;
   int64_t invalid, above_max, unpublished;
   int rc;
 };
+
+/* The value stored for sku under the market's prefix: from the map
+ * loaded for a full pass, else (the change feed) from the state store. */
+static int
+bm_price_known(const struct bm_price_ctx *c, const struct bm_smap *m,
+               const char *prefix, const char *sku, int64_t *v)
+{
+  char key[600], val[32], *end;
+  size_t len = 0;
+  long long x;
+
+  if(!c->feed)
+    return bm_smap_get(m, sku, v);
+  snprintf(key, sizeof(key), "%s%s/%s", prefix, c->market, sku);
+  if(c->bi->host->state_get(c->bi->hctx, key, val, sizeof(val), &len) !=
+     BMC_OK)
+    return 0;
+  x = strtoll(val, &end, 10);
+  if(end == val || *end)
+    return 0;
+  *v = x;
+  return 1;
+}
 
 static void
 bm_pitems_free(struct bm_pitem *it, size_t n)
@@ -92,10 +124,13 @@ bm_price_product(void *ud, const struct bmc_product *p)
   w = bm_view_warranty(&v, c->market);
   meta = bm_meta_hash(mp.min_cents, comment, w);
   same_meta = (mp.min_cents < 0 && !comment && w < 0) ||
-              (bm_smap_get(&c->meta, v.sku, &old) && old == meta);
-  if(bm_smap_get(&c->pushed, v.sku, &old) && old == mp.cents && same_meta)
+              (bm_price_known(c, &c->meta, BM_KEY_META, v.sku, &old) &&
+               old == meta);
+  if(bm_price_known(c, &c->pushed, BM_KEY_PRICE, v.sku, &old) &&
+     old == mp.cents && same_meta)
     return 0;
-  if(bm_smap_get(&c->maxp, v.sku, &maxc) && maxc > 0 && mp.cents > maxc) {
+  if(bm_price_known(c, &c->maxp, BM_KEY_MAXP, v.sku, &maxc) && maxc > 0 &&
+     mp.cents > maxc) {
     pc_money_format(maxc, t2, sizeof(t2));
     snprintf(msg, sizeof(msg), "%s: price %s %s is above Back Market's "
              "max_price %s; not sent (the listing would go offline)",
@@ -331,16 +366,22 @@ bm_price_market(struct bm_price_ctx *c, char *errbuf, size_t errlen)
   bm_smap_init(&c->pushed);
   bm_smap_init(&c->maxp);
   bm_smap_init(&c->meta);
-  snprintf(pfx, sizeof(pfx), BM_KEY_PRICE "%s/", c->market);
-  rc = bm_smap_load(bi, pfx, &c->pushed);
-  snprintf(pfx, sizeof(pfx), BM_KEY_MAXP "%s/", c->market);
-  if(rc == BMC_OK)
-    rc = bm_smap_load(bi, pfx, &c->maxp);
-  snprintf(pfx, sizeof(pfx), BM_KEY_META "%s/", c->market);
-  if(rc == BMC_OK)
-    rc = bm_smap_load(bi, pfx, &c->meta);
-  if(rc == BMC_OK)
-    rc = bm_products_each(bi, 1, bm_price_product, c);
+  rc = BMC_OK;
+  if(c->feed)
+    rc = bi->host->changes_each(bi->hctx, c->since, c->upto,
+                                bm_price_product, c);
+  else {
+    snprintf(pfx, sizeof(pfx), BM_KEY_PRICE "%s/", c->market);
+    rc = bm_smap_load(bi, pfx, &c->pushed);
+    snprintf(pfx, sizeof(pfx), BM_KEY_MAXP "%s/", c->market);
+    if(rc == BMC_OK)
+      rc = bm_smap_load(bi, pfx, &c->maxp);
+    snprintf(pfx, sizeof(pfx), BM_KEY_META "%s/", c->market);
+    if(rc == BMC_OK)
+      rc = bm_smap_load(bi, pfx, &c->meta);
+    if(rc == BMC_OK)
+      rc = bm_products_each(bi, 1, bm_price_product, c);
+  }
   if(c->rc != BMC_OK)
     rc = c->rc;
   bm_smap_free(&c->pushed);
@@ -355,19 +396,24 @@ bm_price_market(struct bm_price_ctx *c, char *errbuf, size_t errlen)
   fit = avail < (int64_t)c->n ? (size_t)(avail > 0 ? avail : 0) : c->n;
   if(fit > 14999)
     fit = 14999;
-  if(fit < c->n)
+  if(fit < c->n) {
+    c->deferred = 1;
     bm_log(bi, BMC_LOG_WARN, "prices (%s): SKU-line budget (beyond the "
            "share kept for sell-outs): %zu of %zu changes wait for the next "
            "run", c->market, c->n - fit, c->n);
+  }
   if(fit && (int64_t)fit > threshold) {
-    if(lines && pc_budget_take(lines, (int64_t)fit, 0) != BMC_OK)
+    if(lines && pc_budget_take(lines, (int64_t)fit, 0) != BMC_OK) {
+      c->deferred = 1;
       return BMC_OK;
+    }
     rc = bm_price_bulk(c, fit, errbuf, errlen);
   }
   else
     for(i = 0, rc = BMC_OK; i < fit && rc == BMC_OK; i++)
       rc = bm_price_single(c, &c->items[i], errbuf, errlen);
   if(rc == BMC_ERR_BUDGET) {
+    c->deferred = 1;
     bm_log(bi, BMC_LOG_WARN, "prices (%s): request budget reached; the "
            "rest waits for the next run", c->market);
     rc = BMC_OK;
@@ -379,6 +425,56 @@ bm_price_market(struct bm_price_ctx *c, char *errbuf, size_t errlen)
   return rc;
 }
 
+/* Hash of the settings the prices sent depend on. */
+static uint64_t
+bm_price_settings_hash(struct bm_inst *bi)
+{
+  static const char *const keys[] = {
+    "markets", "price_source_market", "exchange_rates", "price_rounding",
+    "repricer", "filtered_products", "product_filter"};
+  char all[2048], v[512];
+  size_t i, o = 0;
+
+  for(i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    bm_cset_str(bi, keys[i], v, sizeof(v));
+    o += (size_t)snprintf(all + o, sizeof(all) - o, "%s=%s;", keys[i], v);
+    if(o >= sizeof(all))
+      o = sizeof(all) - 1;
+  }
+  return pc_text_hash(all);
+}
+
+/* Where this upload starts: *feed 1 with the range (since, upto] of the
+ * change feed, or 0 for a full pass (why logged). */
+static int
+bm_price_start(struct bm_inst *bi, struct bm_cursor *cur,
+               struct bmc_feed_head *fh, uint64_t cfg, int *feed,
+               char *errbuf, size_t errlen)
+{
+  const char *why;
+  int have, rc;
+
+  memset(fh, 0, sizeof(*fh));
+  fh->size = (uint32_t)sizeof(*fh);
+  rc = bi->host->feed_head(bi->hctx, fh);
+  if(rc != BMC_OK) {
+    snprintf(errbuf, errlen, "prices: the host's change feed failed (%d)",
+             rc);
+    return rc;
+  }
+  have = bm_cursor_load(bi, "price", cur) == BMC_OK;
+  why = bm_cursor_full_why(have, cur, fh, cfg, bi->host->now_ms(bi->hctx));
+  if(why && !strcmp(why, "the company's inventory calculation changed"))
+    why = NULL; /* prices do not depend on it */
+  *feed = !why;
+  if(why)
+    bm_log(bi, BMC_LOG_INFO, "prices: full pass (%s)", why);
+  else
+    bm_log(bi, BMC_LOG_INFO, "prices: the changes after %lld up to %lld",
+           (long long)cur->n, (long long)fh->head);
+  return BMC_OK;
+}
+
 /* Every market; gate: with the repricer on, at most once an hour. */
 static int
 bm_price_run(struct bm_inst *bi, int gate, char *errbuf, size_t errlen)
@@ -387,9 +483,12 @@ bm_price_run(struct bm_inst *bi, int gate, char *errbuf, size_t errlen)
   struct bm_price_ctx c;
   struct bm_pricing pricing;
   struct bm_filter *filter = NULL;
+  struct bmc_feed_head fh;
+  struct bm_cursor cur;
+  uint64_t cfg = 0;
   int64_t now, last = 0;
   size_t len = 0;
-  int n, m, rc, repricer;
+  int n, m, rc, repricer, by_feed, feed = 0, deferred = 0;
 
   rc = bm_client_ready(bi, errbuf, errlen);
   if(rc != BMC_OK)
@@ -413,7 +512,14 @@ bm_price_run(struct bm_inst *bi, int gate, char *errbuf, size_t errlen)
     snprintf(errbuf, errlen, "setting markets names no Back Market market");
     return BMC_ERR_CONFIG;
   }
-  rc = bm_pricing_load(bi, markets[0], &pricing, errbuf, errlen);
+  /* the scheduled upload (not a selection) goes by the change feed */
+  by_feed = gate && !bi->n_sel && BMC_HOST_HAS(bi->host, changes_each);
+  if(by_feed) {
+    cfg = bm_price_settings_hash(bi);
+    rc = bm_price_start(bi, &cur, &fh, cfg, &feed, errbuf, errlen);
+  }
+  if(rc == BMC_OK)
+    rc = bm_pricing_load(bi, markets[0], &pricing, errbuf, errlen);
   if(rc == BMC_OK)
     rc = bm_upload_filter(bi, &filter, errbuf, errlen);
   for(m = 0; m < n && rc == BMC_OK; m++) {
@@ -424,10 +530,27 @@ bm_price_run(struct bm_inst *bi, int gate, char *errbuf, size_t errlen)
     c.pricing = &pricing;
     c.repricer = repricer;
     c.filter = filter;
+    c.feed = feed;
+    c.since = feed ? cur.n : 0;
+    c.upto = feed ? fh.head : 0;
     rc = bm_price_market(&c, errbuf, errlen);
+    deferred |= c.deferred;
     bm_pitems_free(c.items, c.n);
   }
   bm_filter_free(filter);
+  /* the cursor moves only when nothing found waits: what waits is read
+   * again next run (what was sent is recorded and not sent twice) */
+  if(rc == BMC_OK && by_feed && !deferred) {
+    if(!feed)
+      cur.full_ms = now;
+    snprintf(cur.epoch, sizeof(cur.epoch), "%s", fh.epoch);
+    cur.n = fh.head;
+    cur.resync = fh.resync;
+    cur.cfg = cfg;
+    rc = bm_cursor_save(bi, "price", &cur);
+    if(rc != BMC_OK)
+      snprintf(errbuf, errlen, "prices: cannot store the change number");
+  }
   if(rc == BMC_OK && repricer && gate && !bi->n_sel) {
     len = (size_t)snprintf(val, sizeof(val), "%lld", (long long)now);
     bi->host->state_put(bi->hctx, BM_PRICE_LAST_KEY, val, len);

@@ -55,6 +55,29 @@ orders_growth() {
   echo
 }
 
+# The inventory cycle's cost growth, from the 1%-churn runs above: median
+# and max CPU per cycle, heap growth of a cycle, the warm-up full pass,
+# lines per cycle, 429s (targets: 0.02 s at 100,000, 0.1 s and 16 MiB at
+# 1,000,000).
+inventory_growth() {
+  echo "#### Inventory: cost growth (1% changing per cycle)"
+  echo
+  echo "| products | CPU per cycle (median) | max | heap growth in a cycle | full pass (warm-up) | lines per cycle | 429s | peak RSS |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk '
+    /^plugin \(change feed/ && /1\.0% changing/ {n = $7}
+    /CPU per cycle/ && n {c[n] = $5 " s"; x[n] = $8 " s"}
+    /heap growth in a cycle/ && n {h[n] = $6 " MiB"}
+    /warm-up cycle/ && n {w[n] = $4 " s, +" substr($7, 2) " MiB"}
+    /lines per cycle/ && n {a = $5; sub(",", "", a); l[n] = a "-" $7}
+    /429 responses/ && n {q[n] = $3}
+    /peak RSS/ && /whole process/ && n {m[n] = sprintf("%.0f MiB", $6 / 1024); o[++k] = n; n = 0}
+    END {for(i = 1; i <= k; i++) {y = o[i]
+      printf("| %s | %s | %s | %s | %s | %s | %s | %s |\n", y, c[y], x[y],
+             h[y], w[y], l[y], q[y], m[y])}}' "$report"
+  echo
+}
+
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 {
   echo "Measured on $(nproc) cores of ${cpu:-unknown CPU}, $(free -g | awk '/Mem:/{print $2}') GiB RAM,"
@@ -72,6 +95,14 @@ done
 growth=$(orders_growth)
 printf '%s\n\n' "$growth" | tee -a "$report" >&2
 run "Back Market Pro: order import and tracking upload" bench_pro_import
+for n in 10,000 100,000 1,000,000; do
+  run "Inventory: $n products, 1% changing per 5-minute cycle, one virtual hour (quotas on)" bench_inventory --plugin --products "${n//,/}"
+done
+growth=$(inventory_growth)
+printf '%s\n\n' "$growth" | tee -a "$report" >&2
+run "Inventory at 95% of the SKU-line budget: 100,000 products, 158 changes per cycle, 30% of them sell-outs" bench_inventory --plugin --products 100000 --per-cycle 158 --sellout-pct 30
+run "Inventory overloaded: 100,000 products, 5% changing per cycle" bench_inventory --plugin --products 100000 --change-pct 5
+run "Inventory on a file store: 100,000 products, 1% changing per cycle" bench_inventory --plugin --products 100000 --file
 run "Inventory sync: 100,000 products, 1% changing per 5-minute cycle, one virtual hour (quotas on), this plugin vs a naive push" bench_inventory --both
 run "Web Toolbox: every page at 100,000 products (median and p99 over HTTP)" bench_web
 

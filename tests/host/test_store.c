@@ -204,7 +204,7 @@ test_saved_store_upgrade(void)
     "id", "company_id", "sku", "title", "description", "ean", "image_url",
     "weight_lbs", "weight_oz", "site_price", "available_qty", "device_type",
     "cpu", "storage_type", "storage_gb", "ram_gb", "release_year",
-    "updated_ms"};
+    "updated_ms", "change_seq"};
   const struct bmc_host_api *api;
   struct mig_got g;
   struct hs_host *h;
@@ -222,7 +222,7 @@ test_saved_store_upgrade(void)
   if(!h)
     fprintf(stderr, "\n  open: %s\n", err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-  CU_ASSERT_EQUAL(hs_store_version(h), 11);
+  CU_ASSERT_EQUAL(hs_store_version(h), 12);
   /* the search triggers survived the column drops */
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE"
                              " type = 'trigger' AND name LIKE"

@@ -1,19 +1,25 @@
 /*
  * bench_inventory.c -- benchmark of Inventory Upload at scale (prints
- * numbers; not a ctest test).  100,000 enabled products in the host
- * simulator, the same listings on the marketplace simulator with quotas
- * ON, 1% of the products changing stock every 5-minute cycle for a
- * virtual hour (12 cycles).  For the plugin and for a naive integration
- * (every enabled SKU pushed every cycle in CSV files of --naive-chunk rows,
- * default 2,000, no ordering, no budget) it prints: SKU lines accepted vs the changes that
- * fit the budget, requests, 429s, the time from a product selling out in
- * the host to quantity 0 on Back Market (p50/p99, virtual time), CPU time
- * per cycle of the calling thread (plugin + host services; the simulator
- * runs on its own threads) and peak RSS.
+ * numbers; not a ctest test).  --products enabled products in the host
+ * simulator (default 100,000), listings on the marketplace simulator with
+ * quotas ON for the SKUs the run changes, --change-pct of the products (or
+ * --per-cycle changes) changing stock every 5-minute cycle for --cycles
+ * cycles (default 12, one virtual hour), after one warm-up cycle (the
+ * first cycle of a store is a full pass; reported on its own).  For the
+ * plugin and for a naive integration (every enabled SKU pushed every cycle
+ * in CSV files of --naive-chunk rows, default 2,000, no ordering, no
+ * budget) it prints: SKU lines accepted per cycle against the hour's share,
+ * requests, 429s, the time from a product selling out in the host to
+ * quantity 0 on Back Market and from any other change to its quantity
+ * there (p50/p90/p99/longest, virtual time), CPU time per cycle of the
+ * calling thread (plugin + host services; the simulator runs on its own
+ * threads; median and max), the heap growth of a cycle (mallinfo2) and
+ * peak RSS.  --file puts the host store in a file (default: in memory).
  *
- * Usage: bench_inventory [--naive|--both] [--products N] [--cycles N]
- *                        [--change-pct P] [--sellout-pct P]
- *                        [--naive-chunk ROWS] [--task-delay-ms MS]
+ * Usage: bench_inventory [--plugin|--naive|--both] [--products N]
+ *                        [--cycles N] [--change-pct P] [--per-cycle N]
+ *                        [--sellout-pct P] [--naive-chunk ROWS]
+ *                        [--task-delay-ms MS] [--file]
  */
 #include <curl/curl.h>
 #include <malloc.h>
@@ -29,23 +35,34 @@
 
 #include "bm_catalog_side.h"
 #include "cat_fixture.h"
+/* hs_begin/hs_commit: seeding a million products in one transaction */
+#include "hs_internal.h"
 
 #define CYCLE_MS INT64_C(300000)
 
 struct bench_opt {
-  int products, cycles, change_pct_x10, sellout_pct, naive_chunk;
+  int products, cycles, change_pct_x10, per_cycle, sellout_pct, naive_chunk;
+  int file;
   int64_t task_delay_ms;
 };
 
 struct bench_run {
   int64_t lines, requests, s429, changes, fit;
-  double cpu_max, cpu_sum;
+  double cpu_max, cpu_sum, *cpu;   /* per measured cycle */
+  double warm_cpu;                 /* the warm-up cycle (a full pass) */
+  long long warm_heap;
   int64_t *lat;            /* sell-out latencies (ms) */
   size_t n_lat;
+  int64_t *lat_o;          /* other changes' latencies (ms) */
+  size_t n_lat_o;
+  int64_t *lines_c;        /* SKU lines accepted in each cycle */
   int64_t unreached;       /* sold out but not 0 on Back Market at the end */
+  int64_t unreached_o;     /* other changes not there by the end */
   long rss_kib;
   long rss_seeded_kib;     /* peak RSS before the first cycle */
   long long heap_peak;     /* largest heap growth during one cycle */
+  long long *heap_c;       /* heap growth of each cycle */
+  double seed_s;           /* wall time of seeding */
 };
 
 /* Heap sampler: the peak of the process's heap in use (mallinfo2) while a
@@ -148,10 +165,11 @@ seed(struct cat_fx *f, int n, const int32_t *stock, const uint8_t *touched)
   void *ctx;
   int i;
 
-  if(hs_host_services(f->h, CAT_COMPANY, CAT_PLUGIN, &api, &ctx))
+  if(hs_host_services(f->h, CAT_COMPANY, CAT_PLUGIN, &api, &ctx) ||
+     hs_begin(f->h))
     return -1;
   for(i = 0; i < n; i++) {
-    if(i && i % 20000 == 0)
+    if(i && i % 200000 == 0)
       fprintf(stderr, "  %d seeded\n", i);
     sku_of(i, sku, sizeof(sku));
     snprintf(uuid, sizeof(uuid), "00000000-0000-4000-8000-%012d", i);
@@ -175,7 +193,7 @@ seed(struct cat_fx *f, int n, const int32_t *stock, const uint8_t *touched)
     if(cat_sim(f, "POST", "/_sim/listings", body, NULL) != 201)
       return -1;
   }
-  return 0;
+  return hs_commit(f->h) ? -1 : 0;
 }
 
 /* The stock changes of every cycle, drawn before the run (deterministic):
@@ -297,22 +315,52 @@ naive_push(struct naive_ctx *c)
 
 /* ---- one benchmark run ---- */
 
-/* Record the latency of every pending sell-out now at 0 on Back Market. */
+/* The changes on their way: SKU index, what Back Market should hold, since
+ * when (a sell-out: since it first sold out; a later change replaces an
+ * earlier one still on its way). */
+struct bench_wait {
+  int32_t *idx;
+  size_t n;
+  int64_t *since;  /* per product, 0 = nothing on its way */
+  int32_t *want;
+  uint8_t *sold;
+};
+
 static void
-check_zero(struct cat_fx *f, int n, int64_t *sold_at, struct bench_run *out)
+wait_add(struct bench_wait *w, int i, int32_t want, int64_t now)
+{
+  if(!w->since[i])
+    w->idx[w->n++] = i;
+  if(!(w->since[i] && w->sold[i] && want == 0))
+    w->since[i] = now; /* a sell-out keeps its first time */
+  w->want[i] = want;
+  w->sold[i] = want == 0;
+}
+
+/* Record the latency of every change on its way that Back Market now
+ * holds. */
+static void
+check_reached(struct cat_fx *f, struct bench_wait *w, struct bench_run *out)
 {
   int64_t now = hs_clock_now(f->h);
   char sku[32];
-  int i;
+  size_t k, o = 0;
 
-  for(i = 0; i < n; i++)
-    if(sold_at[i]) {
-      sku_of(i, sku, sizeof(sku));
-      if(cat_sim_qty(f, sku) == 0) {
-        out->lat[out->n_lat++] = now - sold_at[i];
-        sold_at[i] = 0;
-      }
+  for(k = 0; k < w->n; k++) {
+    int i = w->idx[k];
+
+    sku_of(i, sku, sizeof(sku));
+    if(cat_sim_qty(f, sku) == w->want[i]) {
+      if(w->sold[i])
+        out->lat[out->n_lat++] = now - w->since[i];
+      else
+        out->lat_o[out->n_lat_o++] = now - w->since[i];
+      w->since[i] = 0;
     }
+    else
+      w->idx[o++] = i;
+  }
+  w->n = o;
 }
 
 static int
@@ -324,36 +372,90 @@ cmp64(const void *a, const void *b)
 }
 
 static int
+cmpd(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* One inventory cycle (or naive push) measured: CPU of this thread and the
+ * peak heap growth meanwhile. */
+static double
+measured_cycle(struct cat_fx *f, struct naive_ctx *nc, int naive,
+               struct heap_sampler *hs, long long *heap)
+{
+  double cpu0;
+
+  atomic_store(&hs->base, heap_in_use());
+  atomic_store(&hs->peak, 0);
+  atomic_store(&hs->run, 1);
+  cpu0 = thread_cpu_s();
+  if(naive)
+    naive_push(nc);
+  else
+    cat_run(f, "inventory_upload", NULL);
+  cpu0 = thread_cpu_s() - cpu0;
+  atomic_store(&hs->run, 0);
+  *heap = atomic_load(&hs->peak);
+  return cpu0;
+}
+
+static int
 bench(const struct bench_opt *o, int naive, struct bench_run *out)
 {
   struct cat_fx f;
   struct naive_ctx nc;
   struct heap_sampler hs;
+  struct bench_wait w;
   int32_t *stock = calloc((size_t)o->products, sizeof(int32_t));
-  int64_t *sold_at = calloc((size_t)o->products, sizeof(int64_t));
   uint8_t *touched = calloc((size_t)o->products, 1);
   struct bench_change *plan;
   char sku[32], cfg[128], url[96];
-  int64_t req0, lines0, s4290, start;
+  int64_t req0, lines0, s4290, start, lines_prev;
+  struct timespec ts0, ts1;
+  long long heap;
   int c, i, k, n_change;
+  size_t n_total;
 
   memset(out, 0, sizeof(*out));
   memset(&nc, 0, sizeof(nc));
-  out->lat = calloc((size_t)o->products, sizeof(int64_t));
-  n_change = (int)((int64_t)o->products * o->change_pct_x10 / 1000);
+  memset(&w, 0, sizeof(w));
+  n_change = o->per_cycle > 0
+                 ? o->per_cycle
+                 : (int)((int64_t)o->products * o->change_pct_x10 / 1000);
+  n_total = (size_t)o->cycles * (size_t)n_change + 1;
+  out->lat = calloc(n_total, sizeof(int64_t));
+  out->lat_o = calloc(n_total, sizeof(int64_t));
+  out->cpu = calloc((size_t)o->cycles, sizeof(double));
+  out->lines_c = calloc((size_t)o->cycles, sizeof(int64_t));
+  out->heap_c = calloc((size_t)o->cycles, sizeof(long long));
+  w.idx = calloc((size_t)o->products, sizeof(int32_t));
+  w.since = calloc((size_t)o->products, sizeof(int64_t));
+  w.want = calloc((size_t)o->products, sizeof(int32_t));
+  w.sold = calloc((size_t)o->products, 1);
   rng = 0x9e3779b97f4a7c15ull; /* both modes see the same changes */
-  if(!stock || !sold_at || !touched || !out->lat ||
-     !(plan = plan_changes(o, stock, n_change, touched)) ||
-     cat_fx_start(&f, 1, "fr-fr"))
+  if(!stock || !touched || !out->lat || !out->lat_o || !out->cpu ||
+     !out->lines_c || !out->heap_c || !w.idx || !w.since || !w.want ||
+     !w.sold)
+    return -1;
+  if(!(plan = plan_changes(o, stock, n_change, touched)))
+    return -1;
+  if((o->file ? cat_fx_start_file(&f, 1, "fr-fr")
+              : cat_fx_start(&f, 1, "fr-fr")))
     return -1;
   snprintf(cfg, sizeof(cfg), "{\"task_delay_ms\": %lld}",
            (long long)o->task_delay_ms);
   cat_sim(&f, "POST", "/_sim/config", cfg, NULL);
   fprintf(stderr, "seeding %d products and listings...\n", o->products);
+  clock_gettime(CLOCK_MONOTONIC, &ts0);
   if(seed(&f, o->products, stock, touched)) {
     fprintf(stderr, "seeding failed\n");
     return -1;
   }
+  clock_gettime(CLOCK_MONOTONIC, &ts1);
+  out->seed_s = (double)(ts1.tv_sec - ts0.tv_sec) +
+                (double)(ts1.tv_nsec - ts0.tv_nsec) / 1e9;
   if(naive) {
     nc.f = &f;
     nc.chunk = (size_t)o->naive_chunk;
@@ -378,10 +480,14 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
   req0 = sim_stat(&f, "requests");
   lines0 = sim_stat(&f, "sku_lines_accepted");
   s4290 = sim_stat(&f, "status_429");
-  start = hs_clock_now(f.h);
+  /* the warm-up cycle: nothing changed yet; the plugin's first cycle on
+   * a store is a full pass (as after a restore, and once a day) */
+  out->warm_cpu = measured_cycle(&f, &nc, naive, &hs, &out->warm_heap);
+  start = hs_clock_now(f.h) + CYCLE_MS;
+  lines_prev = sim_stat(&f, "sku_lines_accepted");
   for(c = 0; c < o->cycles; c++) {
-    int64_t t0 = start + c * CYCLE_MS, now;
-    double cpu0, cpu;
+    int64_t t0 = start + c * CYCLE_MS, now, l;
+    double cpu;
 
     if(hs_clock_now(f.h) < t0)
       hs_clock_set(f.h, t0);
@@ -393,46 +499,53 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
       if(ns == stock[i])
         continue;
       out->changes++;
-      if(ns == 0 && !sold_at[i])
-        sold_at[i] = t0;
-      if(ns != 0)
-        sold_at[i] = 0; /* restocked before it reached 0: not measured */
+      wait_add(&w, i, ns, t0);
       stock[i] = ns;
       sku_of(i, sku, sizeof(sku));
       hs_stock_set(f.h, CAT_COMPANY, sku, ns);
     }
-    atomic_store(&hs.base, heap_in_use());
-    atomic_store(&hs.run, 1);
-    cpu0 = thread_cpu_s();
-    if(naive)
-      naive_push(&nc);
-    else
-      cat_run(&f, "inventory_upload", NULL);
-    cpu = thread_cpu_s() - cpu0;
-    atomic_store(&hs.run, 0);
-    if(atomic_load(&hs.peak) > out->heap_peak)
-      out->heap_peak = atomic_load(&hs.peak);
-    atomic_store(&hs.peak, 0);
+    cpu = measured_cycle(&f, &nc, naive, &hs, &heap);
+    out->cpu[c] = cpu;
+    out->heap_c[c] = heap;
+    if(heap > out->heap_peak)
+      out->heap_peak = heap;
     out->cpu_sum += cpu;
     if(cpu > out->cpu_max)
       out->cpu_max = cpu;
-    /* which sold-out products are at 0 on Back Market: right after the
-     * run (the plugin waits for its bulk task), then at the end of the
-     * cycle (the simulator sees the time pass; a naive client's tasks end
-     * then) */
-    check_zero(&f, o->products, sold_at, out);
+    /* what Back Market holds: right after the run (the plugin waits for
+     * its bulk task), then at the end of the cycle (the simulator sees the
+     * time pass; a naive client's tasks end then) */
+    check_reached(&f, &w, out);
     now = hs_clock_now(f.h);
     if(now < t0 + CYCLE_MS - 1) {
       hs_clock_set(f.h, t0 + CYCLE_MS - 1);
-      check_zero(&f, o->products, sold_at, out);
+      check_reached(&f, &w, out);
     }
-    printf("  %s cycle %2d: cpu %.3f s, requests so far %lld, lines so far "
-           "%lld\n", naive ? "naive " : "plugin", c + 1, cpu,
-           (long long)(sim_stat(&f, "requests") - req0),
-           (long long)(sim_stat(&f, "sku_lines_accepted") - lines0));
+    l = sim_stat(&f, "sku_lines_accepted");
+    out->lines_c[c] = l - lines_prev;
+    lines_prev = l;
+    printf("  %s cycle %2d: cpu %.3f s, heap +%.1f MiB, lines %lld, %zu "
+           "changes on their way\n", naive ? "naive " : "plugin", c + 1, cpu,
+           heap / 1048576.0, (long long)out->lines_c[c], w.n);
   }
-  for(i = 0; i < o->products; i++)
-    out->unreached += sold_at[i] != 0;
+  for(k = 0; k < (int)w.n; k++) {
+    if(w.sold[w.idx[k]])
+      out->unreached++;
+    else
+      out->unreached_o++;
+  }
+  /* the longest wait includes what never arrived: counted until the end */
+  {
+    int64_t end = hs_clock_now(f.h);
+
+    for(k = 0; k < (int)w.n; k++) {
+      i = w.idx[k];
+      if(w.sold[i])
+        out->lat[out->n_lat++] = end - w.since[i];
+      else
+        out->lat_o[out->n_lat_o++] = end - w.since[i];
+    }
+  }
   out->requests = sim_stat(&f, "requests") - req0;
   out->lines = sim_stat(&f, "sku_lines_accepted") - lines0;
   out->s429 = sim_stat(&f, "status_429") - s4290;
@@ -445,6 +558,7 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
   pthread_join(hs.th, NULL);
   out->rss_kib = peak_rss_kib();
   qsort(out->lat, out->n_lat, sizeof(int64_t), cmp64);
+  qsort(out->lat_o, out->n_lat_o, sizeof(int64_t), cmp64);
   if(naive) {
     curl_slist_free_all(nc.hdr);
     curl_easy_cleanup(nc.curl);
@@ -452,42 +566,92 @@ bench(const struct bench_opt *o, int naive, struct bench_run *out)
   }
   cat_fx_stop(&f);
   free(stock);
-  free(sold_at);
   free(touched);
   free(plan);
+  free(w.idx);
+  free(w.since);
+  free(w.want);
+  free(w.sold);
   return 0;
+}
+
+static int64_t
+pct_of(const int64_t *v, size_t n, int pct)
+{
+  size_t k = n * (size_t)pct / 100;
+
+  if(!n)
+    return -1;
+  return v[k < n ? k : n - 1];
+}
+
+static void
+print_lat(const char *what, const int64_t *v, size_t n, int64_t unreached)
+{
+  if(!n) {
+    printf("  %-24s none\n", what);
+    return;
+  }
+  printf("  %-24s p50 %.1f s, p90 %.1f s, p99 %.1f s, longest %.1f s "
+         "(virtual; %zu changes, %lld not there by the end, counted to the "
+         "end)\n", what, pct_of(v, n, 50) / 1000.0, pct_of(v, n, 90) / 1000.0,
+         pct_of(v, n, 99) / 1000.0, v[n - 1] / 1000.0, n,
+         (long long)unreached);
 }
 
 static void
 report(const char *name, const struct bench_opt *o, const struct bench_run *r)
 {
-  int64_t p50 = r->n_lat ? r->lat[r->n_lat / 2] : -1;
-  int64_t p99 = r->n_lat ? r->lat[(r->n_lat * 99) / 100 < r->n_lat
-                                      ? (r->n_lat * 99) / 100
-                                      : r->n_lat - 1] : -1;
+  double *cpu = malloc((size_t)o->cycles * sizeof(double));
+  long long hmax = 0;
+  int64_t lmin = INT64_MAX, lmax = 0, share = 2000 / 12;
+  int c;
 
-  printf("%s: %d products, %d cycles of 5 min, %d.%d%% changing per cycle "
-         "(%d%% of changes sell out), bulk tasks take %lld s\n", name,
-         o->products, o->cycles, o->change_pct_x10 / 10,
-         o->change_pct_x10 % 10, o->sellout_pct,
-         (long long)(o->task_delay_ms / 1000));
+  if(o->per_cycle > 0)
+    printf("%s: %d products, %d cycles of 5 min, %d changes per cycle "
+           "(%d%% of changes sell out), bulk tasks take %lld s\n", name,
+           o->products, o->cycles, o->per_cycle, o->sellout_pct,
+           (long long)(o->task_delay_ms / 1000));
+  else
+    printf("%s: %d products, %d cycles of 5 min, %d.%d%% changing per cycle "
+           "(%d%% of changes sell out), bulk tasks take %lld s\n", name,
+           o->products, o->cycles, o->change_pct_x10 / 10,
+           o->change_pct_x10 % 10, o->sellout_pct,
+           (long long)(o->task_delay_ms / 1000));
+  printf("  store                    %s, seeded in %.1f s\n",
+         o->file ? "file" : "in memory", r->seed_s);
   printf("  stock changes            %lld (fit the 2,000 lines/h budget: "
          "%lld)\n", (long long)r->changes, (long long)r->fit);
   printf("  SKU lines accepted       %lld\n", (long long)r->lines);
+  for(c = 0; c < o->cycles; c++) {
+    if(r->lines_c[c] < lmin)
+      lmin = r->lines_c[c];
+    if(r->lines_c[c] > lmax)
+      lmax = r->lines_c[c];
+    if(r->heap_c[c] > hmax)
+      hmax = r->heap_c[c];
+  }
+  printf("  lines per cycle          min %lld, max %lld (the hour's share: "
+         "%lld; %+.0f%% / %+.0f%%)\n", (long long)lmin, (long long)lmax,
+         (long long)share, 100.0 * (double)(lmin - share) / (double)share,
+         100.0 * (double)(lmax - share) / (double)share);
   printf("  requests to Back Market  %lld\n", (long long)r->requests);
   printf("  429 responses            %lld\n", (long long)r->s429);
-  if(r->n_lat)
-    printf("  sold out -> 0 on BM      p50 %.1f s, p99 %.1f s (virtual; %zu "
-           "measured, %lld not at 0 by the end)\n", p50 / 1000.0,
-           p99 / 1000.0, r->n_lat, (long long)r->unreached);
-  else
-    printf("  sold out -> 0 on BM      never (%lld sold out, none at 0 by "
-           "the end)\n", (long long)r->unreached);
-  printf("  CPU per cycle            avg %.3f s, max %.3f s (calling "
-         "thread: plugin + host services)\n", r->cpu_sum / o->cycles,
-         r->cpu_max);
+  print_lat("sold out -> 0 on BM", r->lat, r->n_lat, r->unreached);
+  print_lat("other change -> on BM", r->lat_o, r->n_lat_o, r->unreached_o);
+  if(cpu) {
+    memcpy(cpu, r->cpu, (size_t)o->cycles * sizeof(double));
+    qsort(cpu, (size_t)o->cycles, sizeof(double), cmpd);
+    printf("  CPU per cycle            median %.3f s, max %.3f s (calling "
+           "thread: plugin + host services)\n", cpu[o->cycles / 2],
+           r->cpu_max);
+    free(cpu);
+  }
   printf("  heap growth in a cycle   %.1f MiB at most (plugin + host "
-         "services + simulator replies)\n", r->heap_peak / 1048576.0);
+         "services + simulator replies)\n", hmax / 1048576.0);
+  printf("  warm-up cycle            cpu %.3f s, heap +%.1f MiB (the "
+         "store's first cycle: a full pass)\n", r->warm_cpu,
+         r->warm_heap / 1048576.0);
   printf("  peak RSS (process)       %.1f MiB (host + both simulators + "
          "plugin); %.1f MiB after seeding, +%.1f MiB during the cycles\n",
          r->rss_kib / 1024.0, r->rss_seeded_kib / 1024.0,
@@ -526,17 +690,21 @@ run_mode(const struct bench_opt *o, int naive, struct bench_summary *sum)
     if(bench(o, naive, &r))
       _exit(1);
     report(naive ? "naive (every SKU every cycle, no ordering)"
-                 : "plugin (budgeted diffs, zero-outs first)", o, &r);
+                 : "plugin (change feed, paced, zero-outs first)", o, &r);
     memset(&m, 0, sizeof(m));
     m.lines = r.lines;
     m.requests = r.requests;
     m.s429 = r.s429;
-    m.reached = (int64_t)r.n_lat;
+    m.reached = (int64_t)r.n_lat - r.unreached; /* n_lat counts those too */
     m.unreached = r.unreached;
     m.p50_ms = r.n_lat ? r.lat[r.n_lat / 2] : -1;
     m.cpu_avg = r.cpu_sum / o->cycles;
     m.rss_mib = r.rss_kib / 1024.0;
     free(r.lat);
+    free(r.lat_o);
+    free(r.cpu);
+    free(r.lines_c);
+    free(r.heap_c);
     fflush(stdout);
     _exit(write(fd[1], &m, sizeof(m)) == (ssize_t)sizeof(m) ? 0 : 1);
   }
@@ -574,7 +742,7 @@ compare(const struct bench_summary *p, const struct bench_summary *n)
 int
 main(int argc, char **argv)
 {
-  struct bench_opt o = {100000, 12, 10, 10, 2000, 60000};
+  struct bench_opt o = {100000, 12, 10, 0, 10, 2000, 0, 60000};
   int i, naive = 0, both = 1, fails = 0;
 
   for(i = 1; i < argc; i++) {
@@ -592,6 +760,10 @@ main(int argc, char **argv)
       o.cycles = (int)strtol(argv[++i], NULL, 10);
     else if(i + 1 < argc && !strcmp(argv[i], "--change-pct"))
       o.change_pct_x10 = (int)(strtod(argv[++i], NULL) * 10);
+    else if(i + 1 < argc && !strcmp(argv[i], "--per-cycle"))
+      o.per_cycle = (int)strtol(argv[++i], NULL, 10);
+    else if(!strcmp(argv[i], "--file"))
+      o.file = 1;
     else if(i + 1 < argc && !strcmp(argv[i], "--sellout-pct"))
       o.sellout_pct = (int)strtol(argv[++i], NULL, 10);
     else if(i + 1 < argc && !strcmp(argv[i], "--naive-chunk"))
@@ -600,8 +772,8 @@ main(int argc, char **argv)
       o.task_delay_ms = strtoll(argv[++i], NULL, 10);
     else {
       fprintf(stderr, "usage: %s [--plugin|--naive|--both] [--products N] "
-              "[--cycles N] [--change-pct P] [--sellout-pct P] "
-              "[--naive-chunk ROWS] [--task-delay-ms MS]\n", argv[0]);
+              "[--cycles N] [--change-pct P] [--per-cycle N] [--sellout-pct P] "
+              "[--naive-chunk ROWS] [--task-delay-ms MS] [--file]\n", argv[0]);
       return 2;
     }
   }

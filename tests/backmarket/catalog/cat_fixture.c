@@ -19,9 +19,26 @@ cat_fx_start(struct cat_fx *f, int quotas, const char *markets)
   return cat_fx_start_on(f, quotas, markets, "eu");
 }
 
+static int cat_fx_start_in(struct cat_fx *f, int quotas,
+                           const char *markets, const char *platform,
+                           int in_memory);
+
 int
 cat_fx_start_on(struct cat_fx *f, int quotas, const char *markets,
                 const char *platform)
+{
+  return cat_fx_start_in(f, quotas, markets, platform, 1);
+}
+
+int
+cat_fx_start_file(struct cat_fx *f, int quotas, const char *markets)
+{
+  return cat_fx_start_in(f, quotas, markets, "eu", 0);
+}
+
+static int
+cat_fx_start_in(struct cat_fx *f, int quotas, const char *markets,
+                const char *platform, int in_memory)
 {
   const char *settings[] = {
     "platform", platform,
@@ -42,7 +59,7 @@ cat_fx_start_on(struct cat_fx *f, int quotas, const char *markets,
   o.token = CAT_TOKEN;
   o.platform = platform;
   o.settings = settings;
-  o.in_memory = 1;
+  o.in_memory = in_memory;
   o.only_plugin = 1;
   err[0] = '\0';
   if(th_env_start(&f->env, &o, err, sizeof(err))) {

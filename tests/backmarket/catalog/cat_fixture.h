@@ -37,6 +37,9 @@ int cat_fx_start(struct cat_fx *f, int quotas, const char *markets);
 /* The same on another platform ("eu", "na", "ap"): token and setting. */
 int cat_fx_start_on(struct cat_fx *f, int quotas, const char *markets,
                     const char *platform);
+/* The same with the store in a file of the harness's temp dir (env.db),
+ * so that another process can open it (crash tests). */
+int cat_fx_start_file(struct cat_fx *f, int quotas, const char *markets);
 /* Stop both; accepts a half-started fixture. */
 void cat_fx_stop(struct cat_fx *f);
 

@@ -235,10 +235,10 @@ budget_counts(int *zero, int *dec, int *inc)
   }
 }
 
-/* More changes than the SKU-line budget: zero-outs go first, in one bulk
- * task; the other changes are paced over the hour and leave a share of the
- * budget for sell-outs; nothing is refused for quota; the scheduler's next
- * runs on the virtual clock push the rest. */
+/* More changes than the SKU-line budget: the hour's budget is spent
+ * evenly (120 lines an hour: 10 a 5-minute cycle), zero-outs first and the
+ * oldest sell-out first, then decreases, then increases; nothing is
+ * refused for quota; the scheduler's next runs push the rest. */
 static void
 test_inventory_budget_zero_first(void)
 {
@@ -249,8 +249,9 @@ test_inventory_budget_zero_first(void)
   if(setup(1, "fr-fr"))
     return;
   CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/config",
-                           "{\"sku_lines_per_hour\": 50}"), 200);
-  CU_ASSERT_EQUAL(cat_set(&fx, "budget_sku_lines_per_h", "50"), 0);
+                           "{\"sku_lines_per_hour\": 120}"), 200);
+  CU_ASSERT_EQUAL(cat_set(&fx, "budget_sku_lines_per_h", "120"), 0);
+  CU_ASSERT_EQUAL(cat_set(&fx, "bulk_threshold", "5"), 0);
   for(i = 0; i < 80; i++) {
     snprintf(sku, sizeof(sku), "SKU-%03d", i);
     cat_listing(&fx, sku, 5, "fr-fr", "100.00", uuid);
@@ -258,7 +259,7 @@ test_inventory_budget_zero_first(void)
   }
   CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
                   HS_JOB_COMPLETED);
-  /* 30 sell out, 30 go down, 20 go up: 80 changes, 50 lines per hour.
+  /* 30 sell out, 30 go down, 20 go up: 80 changes, 120 lines per hour.
    * Increases get the lowest SKUs so that SKU order alone would be wrong. */
   for(i = 0; i < 80; i++) {
     snprintf(sku, sizeof(sku), "SKU-%03d", i);
@@ -266,13 +267,17 @@ test_inventory_budget_zero_first(void)
   }
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &job), HS_JOB_COMPLETED);
   budget_counts(&zero_now, &dec_now, &inc_now);
-  CU_ASSERT_EQUAL(zero_now, 30); /* every sell-out in the first run */
-  CU_ASSERT_EQUAL(dec_now, 5);   /* then decreases, paced: ceil(50 / 12) */
-  CU_ASSERT_EQUAL(inc_now, 0);   /* increases wait */
-  CU_ASSERT(cat_job_log_has(&fx, job, "wait for the next run"));
+  CU_ASSERT_EQUAL(zero_now, 10); /* the cycle's share, all sell-outs */
+  CU_ASSERT_EQUAL(dec_now, 0);
+  CU_ASSERT_EQUAL(inc_now, 0);
+  CU_ASSERT(cat_job_log_has(&fx, job, "10 lines this cycle"));
   CU_ASSERT_EQUAL(cat_sim_429(&fx), 0);
-  /* 5 minutes later only the reserve is left; 3 products sell out: they
-   * go at once, the other changes still wait */
+  /* run again at once: the share is spent, nothing goes */
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  budget_counts(&zero_now, &dec_now, &inc_now);
+  CU_ASSERT_EQUAL(zero_now, 10);
+  /* 5 minutes later 3 more products sell out: the older sell-outs go
+   * first, whatever their SKUs */
   hs_clock_advance(fx.h, 5 * 60 * 1000);
   for(i = 0; i < 3; i++) {
     snprintf(sku, sizeof(sku), "SKU-%03d", i);
@@ -280,15 +285,18 @@ test_inventory_budget_zero_first(void)
   }
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
   budget_counts(&zero_now, &dec_now, &inc_now);
-  CU_ASSERT_EQUAL(zero_now, 33);
-  CU_ASSERT_EQUAL(dec_now, 5);
-  CU_ASSERT_EQUAL(inc_now, 0);
+  CU_ASSERT_EQUAL(zero_now, 20);
+  for(i = 0; i < 3; i++) {
+    snprintf(sku, sizeof(sku), "SKU-%03d", i);
+    CU_ASSERT_NOT_EQUAL(cat_sim_qty(&fx, sku), 0);
+  }
+  CU_ASSERT_EQUAL(dec_now, 0);
   /* the scheduler runs Inventory Upload every 5 minutes: within three
    * virtual hours every change is on Back Market, without a 429 */
   CU_ASSERT_EQUAL(cat_set(&fx, "inventory_upload", "true"), 0);
   CU_ASSERT_EQUAL(hs_scheduler_run_until(fx.h, hs_clock_now(fx.h) +
                                          3 * 3600 * 1000, &ran), 0);
-  CU_ASSERT(ran >= 30);
+  CU_ASSERT(ran >= 8);
   budget_counts(&zero_now, &dec_now, &inc_now);
   CU_ASSERT_EQUAL(zero_now, 33);
   CU_ASSERT_EQUAL(dec_now, 30);

@@ -1,7 +1,8 @@
 /*
  * test_bm_qty.c -- unit tests of the quantity formula sent to Back Market
  * (bm_qty.c): every combination of product safety/max (set, default, none)
- * with company defaults, negative and zero stock.  (The Custom Inventory
+ * with company defaults, negative and zero stock; the SKU-line plan of a
+ * selection and the even pacing of the change-feed cycle.  (The Custom Inventory
  * Calculation is the host's now: tests/host/test_props.c.)
  */
 #include <CUnit/Basic.h>
@@ -102,6 +103,125 @@ test_plan(void)
   CU_ASSERT_EQUAL(bm_qty_plan(0, 0, 50, 0, 5), 0);
 }
 
+/* A cycle that has more to send than it may: it spends its allowance. */
+static int64_t
+pace_cycle(struct bm_pace *p, int64_t limit, int64_t now, int64_t demand)
+{
+  int64_t n;
+
+  bm_pace_accrue(p, limit, now);
+  n = bm_pace_allowance(p, INT64_MAX);
+  if(n > demand)
+    n = demand;
+  bm_pace_spend(p, n);
+  return n;
+}
+
+static void
+test_pace_even(void)
+{
+  struct bm_pace p = {0, 0};
+  int64_t t = INT64_C(1774180800000), sum = 0, n;
+  int c, uneven = 0;
+
+  /* overloaded for a day: every 5-minute cycle sends the hour's share
+   * (2,000 / 12 = 166.67: 166 or 167), exactly 2,000 in each hour */
+  for(c = 0; c < 288; c++) {
+    n = pace_cycle(&p, 2000, t + c * BM_PACE_CYCLE_MS, 100000);
+    uneven += n < 166 || n > 167;
+    sum += n;
+    if(c % 12 == 11) {
+      CU_ASSERT(sum >= 1999 && sum <= 2000);
+      sum = 0;
+    }
+  }
+  CU_ASSERT_EQUAL(uneven, 0);
+  /* a second run right after a cycle gets nothing more */
+  CU_ASSERT_EQUAL(pace_cycle(&p, 2000, t + 287 * BM_PACE_CYCLE_MS, 100), 0);
+  /* quiet cycles leave their share: at most two shares in one cycle, so
+   * a quiet hour is not followed by a burst that empties the next one */
+  p.credit = 0;
+  p.last_ms = t;
+  CU_ASSERT_EQUAL(pace_cycle(&p, 2000, t + BM_PACE_CYCLE_MS, 10), 10);
+  CU_ASSERT_EQUAL(pace_cycle(&p, 2000, t + 2 * BM_PACE_CYCLE_MS, 100000),
+                  323); /* 166 - 10 left + 166 */
+  CU_ASSERT_EQUAL(pace_cycle(&p, 2000, t + 12 * BM_PACE_CYCLE_MS, 100000),
+                  333);
+  /* the sliding hour's remainder bounds it, a clock set back is one
+   * cycle, the budget off sends nothing through pacing */
+  p.credit = 0;
+  p.last_ms = t;
+  bm_pace_accrue(&p, 2000, t + BM_PACE_CYCLE_MS);
+  CU_ASSERT_EQUAL(bm_pace_allowance(&p, 40), 40);
+  CU_ASSERT_EQUAL(bm_pace_allowance(&p, -3), 0);
+  p.credit = 0;
+  bm_pace_accrue(&p, 2000, t - 1000);
+  CU_ASSERT_EQUAL(bm_pace_allowance(&p, INT64_MAX), 166);
+  p.credit = 0;
+  bm_pace_accrue(&p, 0, t);
+  CU_ASSERT_EQUAL(bm_pace_allowance(&p, INT64_MAX), 0);
+}
+
+static void
+test_pace_reserve(void)
+{
+  int64_t r = bm_pace_reserve(2000, 30), z, o;
+
+  CU_ASSERT_EQUAL(bm_pace_share(2000), 166);
+  CU_ASSERT_EQUAL(r, 49); /* 30% of a share of 166 */
+  CU_ASSERT_EQUAL(bm_pace_reserve(2000, 0), 0);
+  CU_ASSERT_EQUAL(bm_pace_reserve(0, 30), 0);
+  CU_ASSERT_EQUAL(bm_pace_reserve(2000, 250), 166);
+  /* zero-outs may take the whole allowance, carry included */
+  for(z = 0; bm_pace_fits(300, 166, r, 1, z, 0); z++)
+    ;
+  CU_ASSERT_EQUAL(z, 300);
+  /* without sell-outs the others leave the reserve, and never use the
+   * carry: a steady load of them is spent evenly */
+  for(o = 0; bm_pace_fits(166, 166, r, 0, 0, o); o++)
+    ;
+  CU_ASSERT_EQUAL(o, 166 - 49);
+  for(o = 0; bm_pace_fits(300, 166, r, 0, 0, o); o++)
+    ;
+  CU_ASSERT_EQUAL(o, 166 - 49);
+  /* sell-outs beyond the reserve leave the others the rest of a share */
+  for(o = 0; bm_pace_fits(166, 166, r, 0, 100, o); o++)
+    ;
+  CU_ASSERT_EQUAL(o, 66);
+  for(o = 0; bm_pace_fits(166, 166, r, 0, 20, o); o++)
+    ;
+  CU_ASSERT_EQUAL(o, 166 - 49);
+  CU_ASSERT_FALSE(bm_pace_fits(300, 166, r, 0, 200, 0));
+  /* the sliding hour's remainder below a share bounds the others too */
+  for(o = 0; bm_pace_fits(60, 166, r, 0, 0, o); o++)
+    ;
+  CU_ASSERT_EQUAL(o, 60 - 49);
+  CU_ASSERT_FALSE(bm_pace_fits(0, 166, 0, 1, 0, 0));
+}
+
+/* Oldest sell-out first: the time a pending zero-out is ordered by is
+ * when its desired quantity became 0; other changes keep their first. */
+static void
+test_pending_order(void)
+{
+  struct bm_qitem zero = {NULL, NULL, 0, 5}, dec = {NULL, NULL, 2, 5};
+  struct bm_qitem inc = {NULL, NULL, 9, 5}, unk = {NULL, NULL, 9, -1};
+
+  CU_ASSERT_EQUAL(bm_qclass(&zero), 0);
+  CU_ASSERT_EQUAL(bm_qclass(&dec), 1);
+  CU_ASSERT_EQUAL(bm_qclass(&inc), 2);
+  CU_ASSERT_EQUAL(bm_qclass(&unk), 2);
+  CU_ASSERT_EQUAL(bm_pending_since(0, 0, 0, 0, 900), 900);
+  /* still 0 after another change (a property, say): keeps its place */
+  CU_ASSERT_EQUAL(bm_pending_since(1, 100, 0, 0, 900), 100);
+  /* was a pending decrease, sells out now: 0 since now */
+  CU_ASSERT_EQUAL(bm_pending_since(1, 100, 1, 0, 900), 900);
+  /* a pending sell-out restocked, or a decrease turned increase: first
+   * seen stays */
+  CU_ASSERT_EQUAL(bm_pending_since(1, 100, 0, 2, 900), 100);
+  CU_ASSERT_EQUAL(bm_pending_since(1, 100, 1, 2, 900), 100);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -109,6 +229,9 @@ main(int argc, char **argv)
     {"bm_qty", "company defaults, overrides, caps", test_examples},
     {"bm_qty", "every safety/max/default combination", test_exhaustive},
     {"bm_qty", "SKU-line plan: sell-outs first, reserve, pace", test_plan},
+    {"bm_qty", "pacing: the hour's share per cycle, carry", test_pace_even},
+    {"bm_qty", "pacing: the sell-out reserve", test_pace_reserve},
+    {"bm_qty", "pending order: oldest sell-out first", test_pending_order},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
