@@ -46,6 +46,9 @@
  * properties now) and gained props/n_props; product_set() takes a market;
  * run() takes a selection; inventory_quantity() is new; the descriptor
  * appends properties, n_properties and markets.
+ *
+ * 2.1 (from 2.0): appended host services (see the blocks at the end of
+ * struct bmc_host_api).
  */
 #ifndef BMC_PLUGIN_H
 #define BMC_PLUGIN_H
@@ -59,7 +62,7 @@ extern "C" {
 
 #define BMC_ABI_MAGIC 0x424d4331u /* "BMC1" */
 #define BMC_ABI_MAJOR 2
-#define BMC_ABI_MINOR 0
+#define BMC_ABI_MINOR 1
 #define BMC_PLUGIN_ENTRY_SYMBOL "bmc_plugin_entry"
 
 #if defined(__GNUC__)
@@ -245,6 +248,27 @@ enum bmc_report_kind {
   BMC_REPORT_CANCEL = 2    /* cancellation acknowledged by marketplace */
 };
 
+/* One change to marketplace state, as the write gate records it in the
+ * host's audit trail (ABI 2.1).  Strings borrowed; NULL = not
+ * applicable or unknown. */
+struct bmc_change {
+  uint32_t size;          /* sizeof as the plugin compiled it */
+  const char *trigger;    /* NULL = the job's (schedule, hand, retry); else
+                             e.g. "repricer", "reconciliation", "operator" */
+  const char *sku;        /* item: host SKU */
+  const char *market;     /* e.g. "fr-fr" */
+  const char *order;      /* source order id */
+  const char *line;       /* order line id */
+  const char *field;      /* what changes: "quantity", "price", "state",
+                             "tracking", "imei", "listing"; required */
+  const char *old_value;  /* what the plugin believes the marketplace holds */
+  const char *new_value;  /* what is (would be) sent */
+  const char *request_id; /* the marketplace's request id or bulk task id */
+  const char *result;     /* "ok", "dry_run", "rejected", "failed",
+                             "unconfirmed"; required */
+  const char *detail;     /* short reason (HTTP status, error), no secret */
+};
+
 /* ---- Host services (host -> plugin) ---- */
 
 struct bmc_host_api {
@@ -340,6 +364,21 @@ struct bmc_host_api {
                      const char *message);
 
   /* Version 2.1 and later: append new services below, one comment each. */
+
+  /* ABI 2.1: audit and dry run */
+  /* 1 when the current job is a dry run (the company's switch or `run
+   * --dry-run`): the plugin sends no request that changes the
+   * marketplace, records what it would send through audit_record(), and
+   * writes no order or state (the host refuses those writes in a dry run
+   * with BMC_ERR_CONFLICT; state keys under "budget/", a request budget's
+   * usage, are accepted and not stored).  0 outside a job. */
+  int (*job_dry_run)(void *host_ctx);
+  /* Record one change sent (or, in a dry run, that would be sent) to the
+   * marketplace, durably, in the host's audit trail (kept by the host's
+   * retention setting, independent of the job log).  In a dry run the
+   * row is also a diff line in the job log.  The host masks secrets in
+   * every field.  BMC_ERR_INVALID_ARG (no field or result). */
+  int (*audit_record)(void *host_ctx, const struct bmc_change *change);
 };
 
 #define BMC_HOST_HAS(host, member)                                          \

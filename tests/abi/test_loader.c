@@ -80,7 +80,7 @@ test_fixture_abi1(void)
   tl_expect_refused(BMC_FIXTURE_DIR, "fixture_abi1.so", BMC_ERR_ABI,
                     "ABI major version mismatch: expected 2.x, found 1.0 "
                     "(rebuild the plugin against this host's bmc_plugin.h "
-                    "2.0)");
+                    "2.1)");
 }
 
 static void

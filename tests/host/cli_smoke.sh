@@ -16,7 +16,7 @@ fails=0
 
 expect 1 "a missing store is refused" "does not exist" -- "$HS" plugins
 expect 0 "init" "schema version" -- "$HS" init
-expect 0 "plugins list versions" "ABI 2.0" -- "$HS" plugins
+expect 0 "plugins list versions" "ABI 2.1" -- "$HS" plugins
 expect 0 "add company" "added" -- "$HS" companies add Acme
 expect 1 "duplicate company" "already exists" -- "$HS" companies add Acme
 expect 0 "enable" "enabled" -- "$HS" enable Acme $P
