@@ -13,6 +13,7 @@
 
 #include "bm_catalog_side.h"
 #include "pc_budget.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 #include "pc_text.h"
 
@@ -208,9 +209,10 @@ bm_meta_hash(int64_t min_cents, const char *comment, int64_t warranty)
 /* ---- HTTP ---- */
 
 int
-bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
-            const char *lang, const char *body, int budget_id,
-            struct pc_http_resp *resp)
+bm_cat_write(struct bm_inst *bi, const char *method, const char *target,
+             const char *lang, const char *body, int budget_id,
+             const struct bmc_change *changes, size_t n,
+             struct pc_http_resp *resp)
 {
   struct pc_http_req req;
 
@@ -221,7 +223,16 @@ bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
   req.body = body;
   if(budget_id >= 0 && budget_id < BM_BUDGET_COUNT)
     req.budget = bm_budget(bi, (enum bm_budget_id)budget_id);
-  return pc_http_send(bi->http, &req, resp);
+  return pc_gate_send(bi->http, bi->host, bi->hctx, &req, changes, n, resp);
+}
+
+int
+bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
+            const char *lang, const char *body, int budget_id,
+            struct pc_http_resp *resp)
+{
+  return bm_cat_write(bi, method, target, lang, body, budget_id, NULL, 0,
+                      resp);
 }
 
 int64_t

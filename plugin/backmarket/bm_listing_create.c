@@ -17,6 +17,7 @@
 #include "bm_catalog_side.h"
 #include "pc_budget.h"
 #include "pc_csv.h"
+#include "pc_gate.h"
 #include "pc_money.h"
 
 #define BM_LAUNCHED_KEY "cat/launched"
@@ -272,6 +273,7 @@ bm_lc_create(struct bm_lc_ctx *c, int mi, char *errbuf, size_t errlen)
   struct bm_lc_bulk b;
   struct pc_csv csv;
   const char **skus;
+  struct bmc_change *chg;
   char price[32];
   size_t i, want = 0, fit, k = 0;
   int rc = BMC_OK, comments = 0;
@@ -293,8 +295,12 @@ bm_lc_create(struct bm_lc_ctx *c, int mi, char *errbuf, size_t errlen)
   if(lines && pc_budget_take(lines, (int64_t)fit, 0) != BMC_OK)
     return BMC_OK;
   skus = calloc(fit + 1, sizeof(*skus));
-  if(!skus)
+  chg = calloc(fit + 1, sizeof(*chg));
+  if(!skus || !chg) {
+    free(skus);
+    free(chg);
     return BMC_ERR_NOMEM;
+  }
   memset(&b, 0, sizeof(b));
   b.c = c;
   bm_smap_init(&b.idx);
@@ -310,6 +316,11 @@ bm_lc_create(struct bm_lc_ctx *c, int mi, char *errbuf, size_t errlen)
 
     if(n->market != mi)
       continue;
+    chg[k].size = sizeof(chg[k]);
+    chg[k].sku = n->sku;
+    chg[k].market = market;
+    chg[k].field = "listing";
+    chg[k].new_value = n->product_id; /* the Back Market product listed */
     skus[k++] = n->sku;
     if(bm_price_text(n->cents, currency, price, sizeof(price)) != BMC_OK)
       snprintf(price, sizeof(price), "invalid");
@@ -322,15 +333,18 @@ bm_lc_create(struct bm_lc_ctx *c, int mi, char *errbuf, size_t errlen)
       rc = BMC_ERR_NOMEM;
   }
   if(rc == BMC_OK)
-    rc = bm_bulk_run(bi, market, pc_csv_text(&csv), skus, k, bm_lc_row, &b,
-                     errbuf, errlen);
-  if(rc == BMC_OK)
+    rc = bm_bulk_run(bi, market, pc_csv_text(&csv), skus, k, chg, bm_lc_row,
+                     &b, errbuf, errlen);
+  if(rc == PC_GATE_DRY)
+    rc = BMC_OK;
+  else if(rc == BMC_OK)
     bm_log(bi, BMC_LOG_INFO, "listing creation (%s, %s): %lld created, %lld "
            "refused", market, currency, (long long)b.created,
            (long long)b.rejected);
   pc_csv_free(&csv);
   bm_smap_free(&b.idx);
   free(skus);
+  free(chg);
   return rc;
 }
 

@@ -18,6 +18,7 @@
 #include "bm_catalog_side.h"
 #include "pc_budget.h"
 #include "pc_csv.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 #include "pc_json.h"
 #include "pc_money.h"
@@ -173,6 +174,30 @@ bm_price_body(const struct bm_price_ctx *c, const struct bm_pitem *it)
   return body;
 }
 
+/* The audit trail's view of one price change (b holds the texts). */
+struct bm_pchange_buf {
+  char old[32], nw[32];
+};
+
+static void
+bm_pchange(const struct bm_price_ctx *c, const struct bm_pitem *it,
+           struct bm_pchange_buf *b, struct bmc_change *chg)
+{
+  int64_t old;
+
+  memset(chg, 0, sizeof(*chg));
+  chg->size = sizeof(*chg);
+  chg->trigger = c->repricer ? "repricer" : NULL;
+  chg->sku = it->sku;
+  chg->market = c->market;
+  chg->field = "price";
+  if(bm_smap_get((struct bm_smap *)&c->pushed, it->sku, &old) &&
+     bm_price_text(old, c->currency, b->old, sizeof(b->old)) == BMC_OK)
+    chg->old_value = b->old;
+  bm_price_text(it->cents, c->currency, b->nw, sizeof(b->nw));
+  chg->new_value = b->nw;
+}
+
 /* The answer of a single update: report a price above max_price. */
 static void
 bm_price_check_answer(struct bm_price_ctx *c, const struct bm_pitem *it,
@@ -202,6 +227,8 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
   struct bm_inst *bi = c->bi;
   struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
   struct pc_http_resp resp;
+  struct bmc_change chg;
+  struct bm_pchange_buf cb;
   char target[160], t1[32], msg[300], *body;
   int rc;
 
@@ -215,9 +242,12 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
     return BMC_ERR_NOMEM;
   snprintf(target, sizeof(target), "/ws/listings/%s", it->listing_id);
   memset(&resp, 0, sizeof(resp));
-  rc = bm_cat_send(bi, "POST", target, c->market, body, BM_BUDGET_CATALOG,
-                   &resp);
+  bm_pchange(c, it, &cb, &chg);
+  rc = bm_cat_write(bi, "POST", target, c->market, body, BM_BUDGET_CATALOG,
+                    &chg, 1, &resp);
   free(body);
+  if(rc == PC_GATE_DRY)
+    return BMC_OK;
   if(rc == BMC_OK) {
     struct bm_listing_want w = {it->listing_id, -1, it->cents};
     char why[600], key[512], note[900];
@@ -278,12 +308,18 @@ bm_price_bulk(struct bm_price_ctx *c, size_t n, char *errbuf, size_t errlen)
   struct bm_price_bulk b;
   struct pc_csv csv;
   const char **skus = calloc(n + 1, sizeof(*skus));
+  struct bmc_change *chg = calloc(n + 1, sizeof(*chg));
+  struct bm_pchange_buf *cb = calloc(n + 1, sizeof(*cb));
   char t1[32], t2[32];
   size_t i;
   int rc = BMC_OK;
 
-  if(!skus)
+  if(!skus || !chg || !cb) {
+    free(skus);
+    free(chg);
+    free(cb);
     return BMC_ERR_NOMEM;
+  }
   b.c = c;
   bm_smap_init(&b.idx);
   pc_csv_init(&csv, ',', '"', 0);
@@ -296,6 +332,7 @@ bm_price_bulk(struct bm_price_ctx *c, size_t n, char *errbuf, size_t errlen)
     const struct bm_pitem *it = &c->items[i];
 
     skus[i] = it->sku;
+    bm_pchange(c, it, &cb[i], &chg[i]);
     bm_price_text(it->cents, c->currency, t1, sizeof(t1));
     t2[0] = '\0';
     if(it->min_cents >= 0)
@@ -310,11 +347,15 @@ bm_price_bulk(struct bm_price_ctx *c, size_t n, char *errbuf, size_t errlen)
       rc = BMC_ERR_NOMEM;
   }
   if(rc == BMC_OK)
-    rc = bm_bulk_run(c->bi, c->market, pc_csv_text(&csv), skus, n,
+    rc = bm_bulk_run(c->bi, c->market, pc_csv_text(&csv), skus, n, chg,
                      bm_price_bulk_row, &b, errbuf, errlen);
+  if(rc == PC_GATE_DRY)
+    rc = BMC_OK;
   pc_csv_free(&csv);
   bm_smap_free(&b.idx);
   free(skus);
+  free(chg);
+  free(cb);
   return rc;
 }
 
@@ -428,7 +469,8 @@ bm_price_run(struct bm_inst *bi, int gate, char *errbuf, size_t errlen)
     bm_pitems_free(c.items, c.n);
   }
   bm_filter_free(filter);
-  if(rc == BMC_OK && repricer && gate && !bi->n_sel) {
+  if(rc == BMC_OK && repricer && gate && !bi->n_sel &&
+     !pc_gate_dry(bi->host, bi->hctx)) {
     len = (size_t)snprintf(val, sizeof(val), "%lld", (long long)now);
     bi->host->state_put(bi->hctx, BM_PRICE_LAST_KEY, val, len);
   }

@@ -1,0 +1,91 @@
+/*
+ * pc_gate.c -- the write gate (see pc_gate.h): dry run, then send and
+ * record every change in the host's audit trail.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pc_gate.h"
+
+int
+pc_gate_dry(const struct bmc_host_api *host, void *hctx)
+{
+  if(!host || !BMC_HOST_HAS(host, job_dry_run) || !host->job_dry_run)
+    return 0;
+  return host->job_dry_run(hctx) ? 1 : 0;
+}
+
+void
+pc_gate_record(const struct bmc_host_api *host, void *hctx,
+               const struct bmc_change *changes, size_t n,
+               const char *result, const char *request_id,
+               const char *detail)
+{
+  size_t i;
+
+  if(!host || !BMC_HOST_HAS(host, audit_record) || !host->audit_record)
+    return;
+  for(i = 0; i < n; i++) {
+    struct bmc_change c = changes[i];
+    int rc;
+
+    c.size = sizeof(c);
+    if(result)
+      c.result = result;
+    if(request_id && request_id[0])
+      c.request_id = request_id;
+    if(detail)
+      c.detail = detail;
+    rc = host->audit_record(hctx, &c);
+    if(rc != BMC_OK)
+      host->log(hctx, BMC_LOG_WARN, "audit trail: the %s change of %s was "
+                "not recorded (error %d)", c.field ? c.field : "(no field)",
+                c.sku ? c.sku : c.order ? c.order : "(no item)", rc);
+  }
+}
+
+static const char *
+pc_gate_result(int rc)
+{
+  switch(rc) {
+  case BMC_OK:
+    return "ok";
+  case BMC_ERR_REMOTE_REJECT:
+  case BMC_ERR_UNAUTHORIZED:
+    return "rejected";
+  default:
+    return "failed";
+  }
+}
+
+int
+pc_gate_send(struct pc_http *http, const struct bmc_host_api *host,
+             void *hctx, const struct pc_http_req *req,
+             const struct bmc_change *changes, size_t n,
+             struct pc_http_resp *resp)
+{
+  char detail[300];
+  int rc;
+
+  if(!req || !resp || (n && !changes))
+    return BMC_ERR_INVALID_ARG;
+  if(req->method && (!strcmp(req->method, "GET") ||
+                     !strcmp(req->method, "HEAD")))
+    return pc_http_send(http, req, resp); /* reads are never gated */
+  if(pc_gate_dry(host, hctx)) {
+    memset(resp, 0, sizeof(*resp));
+    pc_gate_record(host, hctx, changes, n, "dry_run", NULL, NULL);
+    return PC_GATE_DRY;
+  }
+  rc = pc_http_send(http, req, resp);
+  if(rc == BMC_ERR_BUDGET && resp->attempts <= 1 && resp->status == 0)
+    return rc; /* nothing went out */
+  if(resp->status)
+    snprintf(detail, sizeof(detail), "HTTP %ld%s%.200s", resp->status,
+             rc ? ": " : "", rc ? resp->error : "");
+  else
+    snprintf(detail, sizeof(detail), "%.200s", resp->error);
+  pc_gate_record(host, hctx, changes, n, pc_gate_result(rc),
+                 resp->request_id, detail);
+  return rc;
+}
