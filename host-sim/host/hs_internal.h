@@ -43,6 +43,8 @@ struct hs_inst {
   int64_t n_item_errors; /* in the current job */
   char **secrets;        /* secret setting values to mask */
   size_t n_secrets;
+  int dry_run;             /* the current job is a dry run (ABI 2.1) */
+  const char *job_trigger; /* the current job's trigger, borrowed */
 };
 
 
@@ -211,6 +213,17 @@ void hs_services_init(struct bmc_host_api *api);
 /* Fault hook: 0 = proceed, BMC_ERR_INTERNAL = fail (may _exit). */
 int hs_fault_check(struct hs_host *h, const char *service);
 
+/* ---- hs_audit_trail.c ---- */
+void hs_audit_trail_services_init(struct bmc_host_api *api);
+/* The company's dry-run switch is on. */
+int hs_job_dry_run_wanted(struct hs_host *h, int64_t cid);
+/* In a dry-run job: log why and return BMC_ERR_CONFLICT (the second
+ * guard of the order and state services); else BMC_OK. */
+int hs_dry_refuse(struct hs_inst *in, const char *service, const char *what);
+/* hs_dry_refuse's answer for a request budget's usage (keys "budget/"):
+ * kept in the plugin's memory for the job, not stored, not an error. */
+#define HS_DRY_DISCARD (-1)
+
 /* ---- hs_jobs.c ---- */
 /* A process with that pid exists (this one included). */
 int hs_pid_alive(pid_t pid);
@@ -222,6 +235,13 @@ int hs_job_run(struct hs_host *h, const char *company, const char *plugin,
                const char *action, const char *trigger,
                const char *const *items, size_t n_items, int64_t *job_id,
                int *status, char *err, size_t errlen);
+/* hs_job_run with dry_run: 1 = a dry run whatever the company's switch
+ * (0 = as the switch says). */
+int hs_job_run_opts(struct hs_host *h, const char *company,
+                    const char *plugin, const char *action,
+                    const char *trigger, const char *const *items,
+                    size_t n_items, int dry_run, int64_t *job_id,
+                    int *status, char *err, size_t errlen);
 /* The action called id, or NULL. */
 const struct bmc_action *hs_action_find(const struct bmc_plugin_api *api,
                                         const char *id);

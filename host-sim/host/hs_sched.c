@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hs_audit_trail.h"
 #include "hs_internal.h"
 
 static volatile sig_atomic_t hs_sig_stop;
@@ -340,6 +341,8 @@ hs_scheduler_tick(struct hs_host *h, int *ran)
   if(!h)
     return BMC_ERR_INVALID_ARG;
   rc = hs_tasks_sync(h);
+  if(!rc)
+    rc = hs_change_audit_prune(h, NULL);
   if(!rc)
     rc = hs_trows(h, NULL, 1, &v, &n);
   now = hs_clock_now(h);

@@ -138,6 +138,9 @@ hs_svc_state_put(void *ctx, const char *key, const char *val, size_t len)
   rc = hs_fault_check(in->h, "state_put");
   if(rc)
     return rc;
+  rc = hs_dry_refuse(in, "state_put", key);
+  if(rc)
+    return rc == HS_DRY_DISCARD ? BMC_OK : rc;
   st = hs_stmt(in->h, "INSERT INTO plugin_state(company_id, plugin, key,"
                " value, updated_ms) VALUES(?, ?, ?, ?, ?) ON"
                " CONFLICT(company_id, plugin, key) DO UPDATE SET value ="
@@ -166,6 +169,9 @@ hs_svc_state_del(void *ctx, const char *key)
   rc = hs_fault_check(in->h, "state_del");
   if(rc)
     return rc;
+  rc = hs_dry_refuse(in, "state_del", key);
+  if(rc)
+    return rc == HS_DRY_DISCARD ? BMC_OK : rc;
   st = hs_stmt(in->h, "DELETE FROM plugin_state WHERE company_id = ? AND"
                " plugin = ? AND key = ?");
   if(!st)
@@ -336,6 +342,9 @@ hs_svc_product_set(void *ctx, const char *sku, const char *key,
   rc = hs_fault_check(in->h, "product_set");
   if(rc)
     return rc;
+  rc = hs_dry_refuse(in, "product_set", sku);
+  if(rc)
+    return rc;
   p = hs_property_find(in->api, key);
   if(!p || !(p->flags & BMC_PROP_PLUGIN_OWNED)) {
     snprintf(line, sizeof(line), "product_set: '%.64s' is not a "
@@ -384,6 +393,11 @@ hs_svc_order_upsert(void *ctx, const char *xml, size_t len, int *created,
     hs_errf(errbuf, errlen, "order_upsert: host store failure (injected)");
     return rc;
   }
+  rc = hs_dry_refuse(in, "order_upsert", "a document");
+  if(rc) {
+    hs_errf(errbuf, errlen, "order_upsert: refused in a dry run");
+    return rc;
+  }
   return hs_order_upsert_in(in, xml, len, created, errbuf, errlen);
 }
 
@@ -429,6 +443,9 @@ hs_svc_order_set_status(void *ctx, const char *source_order_id,
   rc = hs_fault_check(in->h, "order_set_status");
   if(rc)
     return rc;
+  rc = hs_dry_refuse(in, "order_set_status", source_order_id);
+  if(rc)
+    return rc;
   return hs_order_status_in(in, source_order_id, status, note);
 }
 
@@ -442,6 +459,9 @@ hs_svc_order_mark_reported(void *ctx, const char *source_order_id,
   if(!in || !source_order_id)
     return BMC_ERR_INVALID_ARG;
   rc = hs_fault_check(in->h, "order_mark_reported");
+  if(rc)
+    return rc;
+  rc = hs_dry_refuse(in, "order_mark_reported", source_order_id);
   if(rc)
     return rc;
   return hs_order_mark_in(in, source_order_id, (int)kind);
@@ -460,6 +480,11 @@ hs_svc_settlement_import(void *ctx, const char *xml, size_t len,
   if(rc) {
     hs_errf(errbuf, errlen, "settlement_import: host store failure "
             "(injected)");
+    return rc;
+  }
+  rc = hs_dry_refuse(in, "settlement_import", "a document");
+  if(rc) {
+    hs_errf(errbuf, errlen, "settlement_import: refused in a dry run");
     return rc;
   }
   return hs_settlement_import_in(in, xml, len, errbuf, errlen);
@@ -526,4 +551,5 @@ hs_services_init(struct bmc_host_api *api)
   api->settlement_import = hs_svc_settlement_import;
   api->job_progress = hs_svc_job_progress;
   api->item_error = hs_svc_item_error;
+  hs_audit_trail_services_init(api);
 }
