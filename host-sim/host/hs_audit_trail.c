@@ -14,6 +14,7 @@
 #include "pc_csv.h"
 
 #define HS_CHANGE_TEXT_MAX 512
+#define HS_AUDIT_PRUNE_EVERY_MS (3600LL * 1000LL)
 
 /* ---- company host settings ---- */
 
@@ -395,6 +396,17 @@ hs_change_audit_each(struct hs_host *h, const struct hs_change_filter *f,
 }
 
 int
+hs_change_audit_prune_due(struct hs_host *h)
+{
+  if(!h)
+    return BMC_ERR_INVALID_ARG;
+  if(h->audit_pruned_ms &&
+     hs_clock_now(h) - h->audit_pruned_ms < HS_AUDIT_PRUNE_EVERY_MS)
+    return BMC_OK;
+  return hs_change_audit_prune(h, NULL);
+}
+
+int
 hs_change_audit_prune(struct hs_host *h, int64_t *n_deleted)
 {
   sqlite3_stmt *st;
@@ -404,14 +416,17 @@ hs_change_audit_prune(struct hs_host *h, int64_t *n_deleted)
     *n_deleted = 0;
   if(!h)
     return BMC_ERR_INVALID_ARG;
-  st = hs_stmt(h, "DELETE FROM change_audit WHERE ts_ms < ?1 -"
-               " 86400000 * COALESCE((SELECT CAST(s.value AS INTEGER) FROM"
-               " company_host_settings s WHERE s.company_id ="
-               " change_audit.company_id AND s.key ="
-               " 'audit_retention_days'), ?2)");
+  /* per company through change_audit_ts (company_id, ts_ms) */
+  st = hs_stmt(h, "DELETE FROM change_audit WHERE rowid IN (SELECT"
+               " a.rowid FROM companies c JOIN change_audit a ON"
+               " a.company_id = c.id AND a.ts_ms < ?1 - 86400000 *"
+               " COALESCE((SELECT CAST(s.value AS INTEGER) FROM"
+               " company_host_settings s WHERE s.company_id = c.id AND"
+               " s.key = 'audit_retention_days'), ?2))");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, hs_clock_now(h));
+  h->audit_pruned_ms = hs_clock_now(h);
+  sqlite3_bind_int64(st, 1, h->audit_pruned_ms);
   sqlite3_bind_int64(st, 2, HS_AUDIT_RETENTION_DAYS_DEFAULT);
   rc = hs_write_rc(hs_step_write(h, st));
   if(!rc && n_deleted)

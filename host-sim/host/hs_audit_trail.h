@@ -59,9 +59,12 @@ int hs_company_audit_retention_set(struct hs_host *h, const char *company,
                                    int64_t days, char *err, size_t errlen);
 int hs_company_audit_retention_get(struct hs_host *h, const char *company,
                                    int64_t *days);
-/* Delete every company's rows older than its retention (the scheduler
- * calls it each tick); *n_deleted may be NULL. */
+/* Delete every company's rows older than its retention; *n_deleted may
+ * be NULL. */
 int hs_change_audit_prune(struct hs_host *h, int64_t *n_deleted);
+/* hs_change_audit_prune() when the last pruning of this host is an hour
+ * (host clock) old or there was none: the scheduler's call. */
+int hs_change_audit_prune_due(struct hs_host *h);
 
 /* Run an action by hand as a dry run whatever the company's switch (the
  * selection as hs_run_action_items). */

@@ -86,6 +86,7 @@ struct hs_host {
   /* scheduler lease (hs_sched_lease.c) */
   char lease_nonce[33];
   int lease_held;
+  int64_t audit_pruned_ms;  /* last change audit pruning (hs_audit_trail.c) */
 };
 
 /* ---- hs_util.c ---- */

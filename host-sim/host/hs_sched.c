@@ -342,7 +342,7 @@ hs_scheduler_tick(struct hs_host *h, int *ran)
     return BMC_ERR_INVALID_ARG;
   rc = hs_tasks_sync(h);
   if(!rc)
-    rc = hs_change_audit_prune(h, NULL);
+    rc = hs_change_audit_prune_due(h);
   if(!rc)
     rc = hs_trows(h, NULL, 1, &v, &n);
   now = hs_clock_now(h);
@@ -393,7 +393,8 @@ hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran)
   rc = hs_sched_lease_take(h);
   if(rc)
     return rc;
-  for(;;) {
+  rc = hs_change_audit_prune_due(h);
+  while(!rc) {
     rc = hs_earliest(h, &next);
     if(rc || next > until_ms || atomic_load(&h->stop))
       break;

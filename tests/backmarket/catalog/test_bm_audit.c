@@ -1,0 +1,516 @@
+/*
+ * test_bm_audit.c -- the write gate on the catalog side (issue 15 part A)
+ * against the host simulator and the marketplace simulator: a dry run of
+ * inventory and price uploads (single and bulk) sends no changing request
+ * (the simulator's request log proves it), stores nothing and reports
+ * exactly what the real run that follows sends; the real run's audit
+ * trail holds one row per change with the simulator's request id (or the
+ * bulk task id); the host masks a secret in the trail; the scheduler
+ * prunes the trail by its retention; the CSV export parses.  argv[1]
+ * picks one test.
+ */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cat_fixture.h"
+#include "cu_main.h"
+#include "hs_audit_trail.h"
+
+static struct cat_fx fx;
+
+#define AU_MAX 64
+
+/* The rows of one job as "sku|market|field|old|new" lines, sorted, and
+ * their request ids. */
+struct au_rows {
+  char key[AU_MAX][200];
+  char req[AU_MAX][80];
+  char result[AU_MAX][24];
+  int n;
+};
+
+static int
+au_row_cb(void *ud, const struct hs_change_row *r)
+{
+  struct au_rows *a = ud;
+
+  if(a->n >= AU_MAX)
+    return 1;
+  snprintf(a->key[a->n], sizeof(a->key[0]), "%s|%s|%s|%s|%s",
+           r->sku ? r->sku : "", r->market ? r->market : "", r->field,
+           r->old_value ? r->old_value : "", r->new_value ? r->new_value : "");
+  snprintf(a->req[a->n], sizeof(a->req[0]), "%s",
+           r->request_id ? r->request_id : "");
+  snprintf(a->result[a->n], sizeof(a->result[0]), "%s", r->result);
+  a->n++;
+  return 0;
+}
+
+static int
+au_cmp(const void *x, const void *y)
+{
+  return strcmp(x, y);
+}
+
+static void
+au_load(int64_t job, int dry, struct au_rows *a)
+{
+  struct hs_change_filter f;
+
+  memset(a, 0, sizeof(*a));
+  memset(&f, 0, sizeof(f));
+  f.company = CAT_COMPANY;
+  f.job_id = job;
+  f.dry = dry;
+  CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, a), 0);
+}
+
+/* The sorted keys of a (a copy, so req[] keeps its row order). */
+static void
+au_sorted(const struct au_rows *a, char (*out)[200])
+{
+  memcpy(out, a->key, sizeof(a->key));
+  qsort(out, (size_t)a->n, sizeof(out[0]), au_cmp);
+}
+
+/* The dry run's report equals what the real run recorded. */
+static void
+au_assert_same(const struct au_rows *dry, const struct au_rows *real)
+{
+  static char d[AU_MAX][200], r[AU_MAX][200];
+  int i;
+
+  CU_ASSERT_EQUAL(dry->n, real->n);
+  au_sorted(dry, d);
+  au_sorted(real, r);
+  for(i = 0; i < dry->n && i < real->n; i++) {
+    if(strcmp(d[i], r[i]))
+      fprintf(stderr, "\n  dry run showed %s, real run sent %s\n", d[i],
+              r[i]);
+    CU_ASSERT_STRING_EQUAL(d[i], r[i]);
+  }
+}
+
+/* Every request id of a is one the simulator logged after seq for a
+ * request whose "METHOD path" starts with prefix, and each such request
+ * is named by a row. */
+static void
+au_assert_ids_logged(const struct au_rows *a, int64_t seq,
+                     const char *method, const char *prefix)
+{
+  struct json_object *j = NULL, *entries, *e, *v;
+  char path[64];
+  size_t i, n_logged = 0;
+  int k;
+
+  snprintf(path, sizeof(path), "/_sim/log?since=%lld", (long long)seq);
+  CU_ASSERT_EQUAL_FATAL(cat_sim(&fx, "GET", path, NULL, &j), 200);
+  CU_ASSERT_FATAL(json_object_object_get_ex(j, "entries", &entries));
+  for(k = 0; k < a->n; k++) {
+    int found = 0;
+
+    for(i = 0; i < json_object_array_length(entries); i++) {
+      e = json_object_array_get_idx(entries, i);
+      if(json_object_object_get_ex(e, "request_id", &v) &&
+         !strcmp(json_object_get_string(v), a->req[k]))
+        found = 1;
+    }
+    if(!found)
+      fprintf(stderr, "\n  request id '%s' is not in the simulator's log\n",
+              a->req[k]);
+    CU_ASSERT(found);
+  }
+  for(i = 0; i < json_object_array_length(entries); i++) {
+    e = json_object_array_get_idx(entries, i);
+    if(json_object_object_get_ex(e, "method", &v) &&
+       !strcmp(json_object_get_string(v), method) &&
+       json_object_object_get_ex(e, "path", &v) &&
+       !strncmp(json_object_get_string(v), prefix, strlen(prefix)))
+      n_logged++;
+  }
+  CU_ASSERT_EQUAL(n_logged, (size_t)a->n);
+  json_object_put(j);
+}
+
+static int
+setup(const char *markets)
+{
+  if(cat_fx_start(&fx, 1, markets) != 0) {
+    CU_FAIL("fixture did not start");
+    return -1;
+  }
+  return 0;
+}
+
+static int
+dry_run(const char *action, int64_t *job)
+{
+  char err[300];
+  int st = -1;
+
+  if(hs_run_action_dry(fx.h, CAT_COMPANY, CAT_PLUGIN, action, NULL, 0, job,
+                       &st, err, sizeof(err))) {
+    fprintf(stderr, "\n  dry run of %s: %s\n", action, err);
+    return -1;
+  }
+  if(st != HS_JOB_COMPLETED)
+    th_job_log_dump(&fx.env, *job, stderr);
+  return st;
+}
+
+/* Inventory, single updates: the dry run sends no POST, changes nothing
+ * on Back Market or in the plugin's state (the real run still sends), and
+ * shows exactly the rows the real run then records with request ids. */
+static void
+test_inventory_dry_then_real(void)
+{
+  struct au_rows dry, real, again;
+  int64_t seq, dj = 0, rj = 0;
+
+  if(setup("fr-fr"))
+    return;
+  cat_listing(&fx, "SKU-A", 2, "fr-fr", "449.00", NULL);
+  cat_listing(&fx, "SKU-B", 5, "fr-fr", "199.00", NULL);
+  cat_listing(&fx, "SKU-C", 1, "fr-fr", "99.00", NULL);
+  cat_product(&fx, "SKU-A", 2, NULL, NULL);
+  cat_product(&fx, "SKU-B", 5, NULL, NULL);
+  cat_product(&fx, "SKU-C", 1, NULL, NULL);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-A", 7), 0);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-B", 0), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "PATCH ", NULL, NULL), 0);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 2);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-B"), 5);
+  CU_ASSERT(cat_job_log_has(&fx, dj, "dry run: would send SKU SKU-A "
+                                     "quantity: 2 -> 7"));
+  CU_ASSERT(cat_job_log_has(&fx, dj, "dry run: would send SKU SKU-B "
+                                     "quantity: 5 -> 0"));
+  CU_ASSERT(!cat_job_log_has(&fx, dj, "refused"));
+  au_load(dj, 1, &dry);
+  CU_ASSERT_EQUAL(dry.n, 2);
+  au_load(dj, 0, &real);
+  CU_ASSERT_EQUAL(real.n, 0); /* nothing of a dry run counts as sent */
+  /* a second dry run shows the same: the first stored nothing */
+  CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
+  au_load(dj, 1, &again);
+  au_assert_same(&dry, &again);
+  /* the real run sends exactly what the dry run showed */
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &rj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 7);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-B"), 0);
+  au_load(rj, 0, &real);
+  au_assert_same(&dry, &real);
+  CU_ASSERT_STRING_EQUAL(real.result[0], "ok");
+  CU_ASSERT_STRING_EQUAL(real.result[1], "ok");
+  au_assert_ids_logged(&real, seq, "POST", "/ws/listings/");
+  /* in sync now: a dry run shows nothing */
+  CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
+  au_load(dj, 1, &dry);
+  CU_ASSERT_EQUAL(dry.n, 0);
+  cat_fx_stop(&fx);
+}
+
+/* Inventory through the bulk CSV and prices (single, per market): the
+ * dry run sends no POST and its report equals the real run's rows; bulk
+ * rows carry the task id, single ones the request id. */
+static void
+test_bulk_and_price_dry_then_real(void)
+{
+  struct au_rows dry, real;
+  char sku[16];
+  int64_t seq, dj = 0, rj = 0;
+  int i;
+
+  if(setup("fr-fr,en-gb"))
+    return;
+  CU_ASSERT_EQUAL(cat_set(&fx, "bulk_threshold", "2"), 0);
+  for(i = 0; i < 4; i++) {
+    snprintf(sku, sizeof(sku), "BULK-%d", i);
+    cat_listing(&fx, sku, 1, "fr-fr", "100.00", NULL);
+    cat_product(&fx, sku, 1, NULL, "100.00");
+  }
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  for(i = 0; i < 4; i++) {
+    snprintf(sku, sizeof(sku), "BULK-%d", i);
+    CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, sku, 10 + i), 0);
+  }
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
+  au_load(dj, 1, &dry);
+  CU_ASSERT_EQUAL(dry.n, 4);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &rj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "BULK-3"), 13);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL),
+                  1);
+  au_load(rj, 0, &real);
+  au_assert_same(&dry, &real);
+  for(i = 0; i < real.n; i++) {
+    CU_ASSERT_EQUAL(strncmp(real.req[i], "task:", 5), 0);
+    CU_ASSERT_STRING_EQUAL(real.result[i], "submitted");
+  }
+  /* prices: one market's price changes for two SKUs */
+  CU_ASSERT_EQUAL(cat_pset(&fx, "BULK-0", "price", NULL, "111.00"), 0);
+  CU_ASSERT_EQUAL(cat_pset(&fx, "BULK-1", "price", "en-gb", "95.50"), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(dry_run("price_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
+  au_load(dj, 1, &dry);
+  CU_ASSERT(dry.n >= 2);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", &rj), HS_JOB_COMPLETED);
+  au_load(rj, 0, &real);
+  au_assert_same(&dry, &real);
+  au_assert_ids_logged(&real, seq, "POST", "/ws/listings/");
+  CU_ASSERT_STRING_EQUAL(cat_sim_market(&fx, "BULK-0", "fr-fr", "price"),
+                         "111.00");
+  cat_fx_stop(&fx);
+}
+
+/* The company's switch makes every job a dry run until it is off. */
+static void
+test_company_switch(void)
+{
+  struct au_rows dry;
+  int64_t seq, job = 0;
+  int on = 0;
+
+  if(setup("fr-fr"))
+    return;
+  cat_listing(&fx, "SKU-S", 4, "fr-fr", "10.00", NULL);
+  cat_product(&fx, "SKU-S", 4, NULL, NULL);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hs_company_dry_run_set(fx.h, CAT_COMPANY, 1), 0);
+  CU_ASSERT_EQUAL(hs_company_dry_run_get(fx.h, CAT_COMPANY, &on), 0);
+  CU_ASSERT_EQUAL(on, 1);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-S", 0), 0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &job), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-S"), 4);
+  CU_ASSERT(cat_job_log_has(&fx, job, "dry run: nothing that changes"));
+  au_load(job, 1, &dry);
+  CU_ASSERT_EQUAL(dry.n, 1);
+  CU_ASSERT_EQUAL(hs_company_dry_run_set(fx.h, CAT_COMPANY, 0), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &job), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-S"), 0);
+  cat_fx_stop(&fx);
+}
+
+static int
+au_text_cb(void *ud, const struct hs_change_row *r)
+{
+  const char *const v[] = {r->sku, r->market, r->order, r->line, r->field,
+                           r->old_value, r->new_value, r->request_id,
+                           r->result, r->detail, r->trigger};
+  size_t i;
+
+  for(i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+    if(v[i] && strstr(v[i], CAT_TOKEN))
+      (*(int *)ud)++;
+  return 0;
+}
+
+/* A SKU that happens to hold the token: the host masks it in the trail
+ * (the second guard); the token is in no row, no CSV line. */
+static void
+test_secret_masked(void)
+{
+  struct hs_change_filter f;
+  char line[2048];
+  int leaks = 0, rows = 0;
+  FILE *tmp;
+
+  if(setup("fr-fr"))
+    return;
+  cat_listing(&fx, CAT_TOKEN, 3, "fr-fr", "10.00", NULL);
+  cat_product(&fx, CAT_TOKEN, 3, NULL, NULL);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, CAT_TOKEN, 1), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  memset(&f, 0, sizeof(f));
+  f.company = CAT_COMPANY;
+  f.dry = -1;
+  CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_text_cb, &leaks), 0);
+  CU_ASSERT_EQUAL(leaks, 0);
+  f.item = "****";
+  {
+    struct au_rows a;
+
+    memset(&a, 0, sizeof(a));
+    CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, &a), 0);
+    CU_ASSERT_EQUAL(a.n, 1);
+    CU_ASSERT_STRING_EQUAL(a.key[0], "****||quantity|3|1");
+  }
+  f.item = NULL;
+  tmp = tmpfile();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+  CU_ASSERT_EQUAL(hs_change_audit_csv(fx.h, &f, tmp), 0);
+  rewind(tmp);
+  while(fgets(line, sizeof(line), tmp)) {
+    CU_ASSERT_PTR_NULL(strstr(line, CAT_TOKEN));
+    rows++;
+  }
+  fclose(tmp);
+  CU_ASSERT_EQUAL(rows, 2); /* header + one change */
+  cat_fx_stop(&fx);
+}
+
+/* Split one CSV line of fields without quotes into *n fields. */
+static void
+au_csv_fields(char *line, char **v, int max, int *n)
+{
+  char *p = line, *c;
+
+  *n = 0;
+  line[strcspn(line, "\r\n")] = '\0';
+  while(*n < max) {
+    v[(*n)++] = p;
+    c = strchr(p, ',');
+    if(!c)
+      break;
+    *c = '\0';
+    p = c + 1;
+  }
+}
+
+/* The CSV export: a header naming the columns, then one row per change
+ * with the same 16 fields; --item and time bounds select rows. */
+static void
+test_csv_export(void)
+{
+  struct hs_change_filter f;
+  char line[2048], *v[32];
+  int n, rows = 0;
+  int64_t t0;
+  FILE *tmp;
+
+  if(setup("fr-fr"))
+    return;
+  cat_listing(&fx, "CSV-1", 3, "fr-fr", "10.00", NULL);
+  cat_listing(&fx, "CSV-2", 3, "fr-fr", "10.00", NULL);
+  cat_product(&fx, "CSV-1", 3, NULL, NULL);
+  cat_product(&fx, "CSV-2", 3, NULL, NULL);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "CSV-1", 1), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  th_clock_advance(&fx.env, 3600 * 1000);
+  t0 = th_now(&fx.env);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "CSV-2", 2), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  memset(&f, 0, sizeof(f));
+  f.company = CAT_COMPANY;
+  tmp = tmpfile();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+  CU_ASSERT_EQUAL(hs_change_audit_csv(fx.h, &f, tmp), 0);
+  rewind(tmp);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(fgets(line, sizeof(line), tmp));
+  CU_ASSERT_STRING_EQUAL(line, "time,company,plugin,job,trigger,dry_run,sku,"
+                         "market,order,line,field,old_value,new_value,"
+                         "request_id,result,detail\n");
+  while(fgets(line, sizeof(line), tmp)) {
+    au_csv_fields(line, v, 32, &n);
+    CU_ASSERT_EQUAL(n, 16);
+    if(n < 16)
+      continue;
+    rows++;
+    CU_ASSERT_STRING_EQUAL(v[1], CAT_COMPANY);
+    CU_ASSERT_STRING_EQUAL(v[4], "hand");
+    CU_ASSERT_STRING_EQUAL(v[5], "false");
+    CU_ASSERT_STRING_EQUAL(v[10], "quantity");
+    CU_ASSERT_EQUAL(strncmp(v[13], "mk-", 3), 0);
+    CU_ASSERT_STRING_EQUAL(v[14], "ok");
+    CU_ASSERT_STRING_EQUAL(v[15], "HTTP 200");
+  }
+  fclose(tmp);
+  CU_ASSERT_EQUAL(rows, 2);
+  /* by item, by time */
+  {
+    struct au_rows a;
+
+    f.item = "CSV-2";
+    memset(&a, 0, sizeof(a));
+    CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, &a), 0);
+    CU_ASSERT_EQUAL(a.n, 1);
+    CU_ASSERT_STRING_EQUAL(a.key[0], "CSV-2||quantity|3|2");
+    f.item = NULL;
+    f.until_ms = t0;
+    memset(&a, 0, sizeof(a));
+    CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, &a), 0);
+    CU_ASSERT_EQUAL(a.n, 1);
+    CU_ASSERT_STRING_EQUAL(a.key[0], "CSV-1||quantity|3|1");
+  }
+  cat_fx_stop(&fx);
+}
+
+/* Retention: the scheduler deletes rows older than the company's
+ * retention and keeps the younger ones; the job log is not involved. */
+static void
+test_retention_prunes(void)
+{
+  struct au_rows a;
+  struct hs_change_filter f;
+  char err[200];
+  int64_t days = 0;
+  int ran = 0;
+
+  if(setup("fr-fr"))
+    return;
+  CU_ASSERT_EQUAL(hs_company_audit_retention_get(fx.h, CAT_COMPANY, &days),
+                  0);
+  CU_ASSERT_EQUAL(days, 400);
+  CU_ASSERT_NOT_EQUAL(hs_company_audit_retention_set(fx.h, CAT_COMPANY, 0,
+                                                     err, sizeof(err)), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "out of range"));
+  cat_listing(&fx, "RET-1", 3, "fr-fr", "10.00", NULL);
+  cat_listing(&fx, "RET-2", 3, "fr-fr", "10.00", NULL);
+  cat_product(&fx, "RET-1", 3, NULL, NULL);
+  cat_product(&fx, "RET-2", 3, NULL, NULL);
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "RET-1", 1), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  /* 3 days later, with a 2-day retention, one more change */
+  CU_ASSERT_EQUAL(hs_company_audit_retention_set(fx.h, CAT_COMPANY, 2, err,
+                                                 sizeof(err)), 0);
+  th_clock_advance(&fx.env, 3LL * 86400 * 1000);
+  CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "RET-2", 1), 0);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(hs_scheduler_run_until(fx.h, th_now(&fx.env) + 1000, &ran),
+                  0);
+  memset(&f, 0, sizeof(f));
+  f.company = CAT_COMPANY;
+  memset(&a, 0, sizeof(a));
+  CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, &a), 0);
+  CU_ASSERT_EQUAL(a.n, 1);
+  CU_ASSERT_STRING_EQUAL(a.key[0], "RET-2||quantity|3|1");
+  cat_fx_stop(&fx);
+}
+
+int
+main(int argc, char **argv)
+{
+  static const struct cu_case cases[] = {
+    {"bm_audit", "inventory_dry_then_real", test_inventory_dry_then_real},
+    {"bm_audit", "bulk_and_price_dry_then_real",
+     test_bulk_and_price_dry_then_real},
+    {"bm_audit", "company_switch", test_company_switch},
+    {"bm_audit", "secret_masked", test_secret_masked},
+    {"bm_audit", "csv_export", test_csv_export},
+    {"bm_audit", "retention_prunes", test_retention_prunes},
+  };
+
+  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
+}
