@@ -252,9 +252,10 @@ hs_change_diff_line(struct hs_inst *in, char *const *v)
 {
   char line[1400];
 
-  snprintf(line, sizeof(line), "dry run: would send %s%s%s%s%s%s%s%s %s: "
+  snprintf(line, sizeof(line), "dry run: would send %s%s%s%s%s%s%s%s%s %s: "
            "%s -> %s", v[HS_CF_SKU] ? "SKU " : "",
            v[HS_CF_SKU] ? v[HS_CF_SKU] : "",
+           v[HS_CF_SKU] && v[HS_CF_ORDER] ? " " : "",
            v[HS_CF_ORDER] ? "order " : "",
            v[HS_CF_ORDER] ? v[HS_CF_ORDER] : "",
            v[HS_CF_LINE] ? " line " : "", v[HS_CF_LINE] ? v[HS_CF_LINE] : "",

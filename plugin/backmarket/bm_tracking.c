@@ -531,11 +531,9 @@ bm_ship_one(struct bm_inst *bi, int64_t order_id, int imei_update,
     rc = bm_ship_post(bi, order_id, s, tracking,
                       imei_update && single && s->lines[0].serial[0], why,
                       sizeof(why));
-    if(rc == PC_GATE_DRY) {
-      rc = BMC_OK; /* recorded, not sent: the host order stays unreported */
-      goto out;
-    }
-    if(rc == BMC_ERR_REMOTE_REJECT && bm_ship_landed(bi, order_id))
+    if(rc == PC_GATE_DRY)
+      rc = BMC_OK; /* recorded, not sent: the identifiers follow */
+    else if(rc == BMC_ERR_REMOTE_REJECT && bm_ship_landed(bi, order_id))
       rc = BMC_OK; /* a retried request: the first attempt went through */
     if(rc == BMC_ERR_REMOTE_REJECT) {
       snprintf(msg, sizeof(msg), "order %s: Back Market refused the "
@@ -550,10 +548,12 @@ bm_ship_one(struct bm_inst *bi, int64_t order_id, int imei_update,
              why);
       goto out;
     }
-    (*sent)++;
-    bm_log(bi, BMC_LOG_INFO, "order %s: tracking %s (%s) sent to Back "
-           "Market", id, tracking, s->ho.carrier[0] ? s->ho.carrier : "no "
-           "carrier");
+    if(!pc_gate_dry(bi->host, bi->hctx)) {
+      (*sent)++;
+      bm_log(bi, BMC_LOG_INFO, "order %s: tracking %s (%s) sent to Back "
+             "Market", id, tracking, s->ho.carrier[0] ? s->ho.carrier
+                                                      : "no carrier");
+    }
   }
   if(imei_update && !single &&
      (rc = bm_ship_patch_lines(bi, id, s, &bo, errors)))

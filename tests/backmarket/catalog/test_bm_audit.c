@@ -17,121 +17,16 @@
 #include "cat_fixture.h"
 #include "cu_main.h"
 #include "hs_audit_trail.h"
+#include "th_audit.h"
 
 static struct cat_fx fx;
 
-#define AU_MAX 64
-
-/* The rows of one job as "sku|market|field|old|new" lines, sorted, and
- * their request ids. */
-struct au_rows {
-  char key[AU_MAX][200];
-  char req[AU_MAX][80];
-  char result[AU_MAX][24];
-  int n;
-};
-
-static int
-au_row_cb(void *ud, const struct hs_change_row *r)
-{
-  struct au_rows *a = ud;
-
-  if(a->n >= AU_MAX)
-    return 1;
-  snprintf(a->key[a->n], sizeof(a->key[0]), "%s|%s|%s|%s|%s",
-           r->sku ? r->sku : "", r->market ? r->market : "", r->field,
-           r->old_value ? r->old_value : "", r->new_value ? r->new_value : "");
-  snprintf(a->req[a->n], sizeof(a->req[0]), "%s",
-           r->request_id ? r->request_id : "");
-  snprintf(a->result[a->n], sizeof(a->result[0]), "%s", r->result);
-  a->n++;
-  return 0;
-}
-
-static int
-au_cmp(const void *x, const void *y)
-{
-  return strcmp(x, y);
-}
-
+/* The rows of one job of the fixture's company (dry: 1 dry run's, 0
+ * sent). */
 static void
-au_load(int64_t job, int dry, struct au_rows *a)
+au_load(int64_t job, int dry, struct th_changes *a)
 {
-  struct hs_change_filter f;
-
-  memset(a, 0, sizeof(*a));
-  memset(&f, 0, sizeof(f));
-  f.company = CAT_COMPANY;
-  f.job_id = job;
-  f.dry = dry;
-  CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, a), 0);
-}
-
-/* The sorted keys of a (a copy, so req[] keeps its row order). */
-static void
-au_sorted(const struct au_rows *a, char (*out)[200])
-{
-  memcpy(out, a->key, sizeof(a->key));
-  qsort(out, (size_t)a->n, sizeof(out[0]), au_cmp);
-}
-
-/* The dry run's report equals what the real run recorded. */
-static void
-au_assert_same(const struct au_rows *dry, const struct au_rows *real)
-{
-  static char d[AU_MAX][200], r[AU_MAX][200];
-  int i;
-
-  CU_ASSERT_EQUAL(dry->n, real->n);
-  au_sorted(dry, d);
-  au_sorted(real, r);
-  for(i = 0; i < dry->n && i < real->n; i++) {
-    if(strcmp(d[i], r[i]))
-      fprintf(stderr, "\n  dry run showed %s, real run sent %s\n", d[i],
-              r[i]);
-    CU_ASSERT_STRING_EQUAL(d[i], r[i]);
-  }
-}
-
-/* Every request id of a is one the simulator logged after seq for a
- * request whose "METHOD path" starts with prefix, and each such request
- * is named by a row. */
-static void
-au_assert_ids_logged(const struct au_rows *a, int64_t seq,
-                     const char *method, const char *prefix)
-{
-  struct json_object *j = NULL, *entries, *e, *v;
-  char path[64];
-  size_t i, n_logged = 0;
-  int k;
-
-  snprintf(path, sizeof(path), "/_sim/log?since=%lld", (long long)seq);
-  CU_ASSERT_EQUAL_FATAL(cat_sim(&fx, "GET", path, NULL, &j), 200);
-  CU_ASSERT_FATAL(json_object_object_get_ex(j, "entries", &entries));
-  for(k = 0; k < a->n; k++) {
-    int found = 0;
-
-    for(i = 0; i < json_object_array_length(entries); i++) {
-      e = json_object_array_get_idx(entries, i);
-      if(json_object_object_get_ex(e, "request_id", &v) &&
-         !strcmp(json_object_get_string(v), a->req[k]))
-        found = 1;
-    }
-    if(!found)
-      fprintf(stderr, "\n  request id '%s' is not in the simulator's log\n",
-              a->req[k]);
-    CU_ASSERT(found);
-  }
-  for(i = 0; i < json_object_array_length(entries); i++) {
-    e = json_object_array_get_idx(entries, i);
-    if(json_object_object_get_ex(e, "method", &v) &&
-       !strcmp(json_object_get_string(v), method) &&
-       json_object_object_get_ex(e, "path", &v) &&
-       !strncmp(json_object_get_string(v), prefix, strlen(prefix)))
-      n_logged++;
-  }
-  CU_ASSERT_EQUAL(n_logged, (size_t)a->n);
-  json_object_put(j);
+  CU_ASSERT_EQUAL(th_changes_load(fx.h, CAT_COMPANY, job, dry, NULL, a), 0);
 }
 
 static int
@@ -166,7 +61,7 @@ dry_run(const char *action, int64_t *job)
 static void
 test_inventory_dry_then_real(void)
 {
-  struct au_rows dry, real, again;
+  struct th_changes dry, real, again;
   int64_t seq, dj = 0, rj = 0;
 
   if(setup("fr-fr"))
@@ -199,17 +94,18 @@ test_inventory_dry_then_real(void)
   /* a second dry run shows the same: the first stored nothing */
   CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
   au_load(dj, 1, &again);
-  au_assert_same(&dry, &again);
+  CU_ASSERT_EQUAL(th_changes_diff(&dry, &again), 0);
   /* the real run sends exactly what the dry run showed */
   seq = cat_log_seq(&fx);
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", &rj), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 7);
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-B"), 0);
   au_load(rj, 0, &real);
-  au_assert_same(&dry, &real);
+  CU_ASSERT_EQUAL(th_changes_diff(&dry, &real), 0);
   CU_ASSERT_STRING_EQUAL(real.result[0], "ok");
   CU_ASSERT_STRING_EQUAL(real.result[1], "ok");
-  au_assert_ids_logged(&real, seq, "POST", "/ws/listings/");
+  CU_ASSERT_EQUAL(th_changes_logged(&fx.env, seq, &real, "POST",
+                                    "/ws/listings/", real.n), 0);
   /* in sync now: a dry run shows nothing */
   CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
   au_load(dj, 1, &dry);
@@ -223,7 +119,7 @@ test_inventory_dry_then_real(void)
 static void
 test_bulk_and_price_dry_then_real(void)
 {
-  struct au_rows dry, real;
+  struct th_changes dry, real;
   char sku[16];
   int64_t seq, dj = 0, rj = 0;
   int i;
@@ -253,7 +149,7 @@ test_bulk_and_price_dry_then_real(void)
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings", NULL, NULL),
                   1);
   au_load(rj, 0, &real);
-  au_assert_same(&dry, &real);
+  CU_ASSERT_EQUAL(th_changes_diff(&dry, &real), 0);
   for(i = 0; i < real.n; i++) {
     CU_ASSERT_EQUAL(strncmp(real.req[i], "task:", 5), 0);
     CU_ASSERT_STRING_EQUAL(real.result[i], "submitted");
@@ -269,8 +165,9 @@ test_bulk_and_price_dry_then_real(void)
   seq = cat_log_seq(&fx);
   CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", &rj), HS_JOB_COMPLETED);
   au_load(rj, 0, &real);
-  au_assert_same(&dry, &real);
-  au_assert_ids_logged(&real, seq, "POST", "/ws/listings/");
+  CU_ASSERT_EQUAL(th_changes_diff(&dry, &real), 0);
+  CU_ASSERT_EQUAL(th_changes_logged(&fx.env, seq, &real, "POST",
+                                    "/ws/listings/", real.n), 0);
   CU_ASSERT_STRING_EQUAL(cat_sim_market(&fx, "BULK-0", "fr-fr", "price"),
                          "111.00");
   cat_fx_stop(&fx);
@@ -280,7 +177,7 @@ test_bulk_and_price_dry_then_real(void)
 static void
 test_company_switch(void)
 {
-  struct au_rows dry;
+  struct th_changes dry;
   int64_t seq, job = 0;
   int on = 0;
 
@@ -344,16 +241,14 @@ test_secret_masked(void)
   f.dry = -1;
   CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_text_cb, &leaks), 0);
   CU_ASSERT_EQUAL(leaks, 0);
-  f.item = "****";
   {
-    struct au_rows a;
+    struct th_changes a;
 
-    memset(&a, 0, sizeof(a));
-    CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, &a), 0);
+    CU_ASSERT_EQUAL(th_changes_load(fx.h, CAT_COMPANY, 0, -1, "****", &a),
+                    0);
     CU_ASSERT_EQUAL(a.n, 1);
-    CU_ASSERT_STRING_EQUAL(a.key[0], "****||quantity|3|1");
+    CU_ASSERT_STRING_EQUAL(a.key[0], "****||||quantity|3|1");
   }
-  f.item = NULL;
   tmp = tmpfile();
   CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
   CU_ASSERT_EQUAL(hs_change_audit_csv(fx.h, &f, tmp), 0);
@@ -365,6 +260,14 @@ test_secret_masked(void)
   fclose(tmp);
   CU_ASSERT_EQUAL(rows, 2); /* header + one change */
   cat_fx_stop(&fx);
+}
+
+static int
+au_count_cb(void *ud, const struct hs_change_row *r)
+{
+  (void)r;
+  ((struct th_changes *)ud)->n++;
+  return 0;
 }
 
 /* Split one CSV line of fields without quotes into *n fields. */
@@ -438,19 +341,21 @@ test_csv_export(void)
   CU_ASSERT_EQUAL(rows, 2);
   /* by item, by time */
   {
-    struct au_rows a;
+    struct th_changes a;
 
-    f.item = "CSV-2";
-    memset(&a, 0, sizeof(a));
-    CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, &a), 0);
+    CU_ASSERT_EQUAL(th_changes_load(fx.h, CAT_COMPANY, 0, 0, "CSV-2", &a),
+                    0);
     CU_ASSERT_EQUAL(a.n, 1);
-    CU_ASSERT_STRING_EQUAL(a.key[0], "CSV-2||quantity|3|2");
-    f.item = NULL;
+    CU_ASSERT_STRING_EQUAL(a.key[0], "CSV-2||||quantity|3|2");
+    memset(&a, 0, sizeof(a));
     f.until_ms = t0;
-    memset(&a, 0, sizeof(a));
-    CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, &a), 0);
+    CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_count_cb, &a), 0);
     CU_ASSERT_EQUAL(a.n, 1);
-    CU_ASSERT_STRING_EQUAL(a.key[0], "CSV-1||quantity|3|1");
+    f.until_ms = 0;
+    f.since_ms = t0;
+    memset(&a, 0, sizeof(a));
+    CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_count_cb, &a), 0);
+    CU_ASSERT_EQUAL(a.n, 1);
   }
   cat_fx_stop(&fx);
 }
@@ -460,8 +365,7 @@ test_csv_export(void)
 static void
 test_retention_prunes(void)
 {
-  struct au_rows a;
-  struct hs_change_filter f;
+  struct th_changes a;
   char err[200];
   int64_t days = 0;
   int ran = 0;
@@ -490,12 +394,9 @@ test_retention_prunes(void)
   CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(hs_scheduler_run_until(fx.h, th_now(&fx.env) + 1000, &ran),
                   0);
-  memset(&f, 0, sizeof(f));
-  f.company = CAT_COMPANY;
-  memset(&a, 0, sizeof(a));
-  CU_ASSERT_EQUAL(hs_change_audit_each(fx.h, &f, au_row_cb, &a), 0);
+  CU_ASSERT_EQUAL(th_changes_load(fx.h, CAT_COMPANY, 0, -1, NULL, &a), 0);
   CU_ASSERT_EQUAL(a.n, 1);
-  CU_ASSERT_STRING_EQUAL(a.key[0], "RET-2||quantity|3|1");
+  CU_ASSERT_STRING_EQUAL(a.key[0], "RET-2||||quantity|3|1");
   cat_fx_stop(&fx);
 }
 
