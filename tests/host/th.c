@@ -61,6 +61,7 @@ static const struct bmc_action th_actions[] = {
   {"fail", "Fail", 0, BMC_ACTION_MANUAL, NULL},
   {"crash", "State Put", 0, BMC_ACTION_MANUAL, NULL},
   {"select", "Selection", 0, BMC_ACTION_MANUAL | BMC_ACTION_SKUS, NULL},
+  {"change", "Record Change", 0, BMC_ACTION_MANUAL, NULL},
 };
 
 static int
@@ -168,6 +169,26 @@ th_run(void *inst, const char *action, const char *const *items,
     ti->host->item_error(ti->ctx, "SKU-1", "remote_reject",
                          tok); /* a careless plugin */
     return BMC_OK;
+  }
+  if(strcmp(action, "change") == 0) {
+    /* a careless gate: the token in a value, a line break in a detail;
+     * then a row without a field (refused) */
+    struct bmc_change c;
+
+    if(ti->host->setting_get(ti->ctx, "token", tok, sizeof(tok)))
+      return BMC_ERR_CONFIG;
+    memset(&c, 0, sizeof(c));
+    c.size = sizeof(c);
+    c.sku = "SKU-1";
+    c.field = "note";
+    c.new_value = tok;
+    c.result = "ok";
+    c.detail = "line 1\nline 2";
+    th_ctl.last_rc = ti->host->audit_record(ti->ctx, &c);
+    c.field = NULL;
+    th_ctl.reenter_rc = ti->host->audit_record(ti->ctx, &c);
+    th_ctl.dry = ti->host->job_dry_run(ti->ctx);
+    return th_ctl.last_rc;
   }
   if(strcmp(action, "reenter") == 0) {
     th_ctl.reenter_rc = hs_run_action(th_ctl.h, "Acme", "tplug", "reenter",
