@@ -277,16 +277,22 @@ bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
   char target[64], err[200];
   int rc;
 
+  struct bmc_change *copy = NULL;
+
+  if(changes)
+    changes = bm_changes_for(bi, changes, n_rows, &copy);
   if(pc_gate_dry(bi->host, bi->hctx)) {
     if(changes)
       pc_gate_record(bi->host, bi->hctx, changes, n_rows, "dry_run", NULL,
                      NULL);
+    free(copy);
     bm_log(bi, BMC_LOG_INFO, "dry run: bulk upload of %zu rows not sent",
            n_rows);
     return PC_GATE_DRY;
   }
   rc = bm_bulk_submit(bi, lang, csv, changes, n_rows, &task_id, errbuf,
                       errlen);
+  free(copy);
   if(rc != BMC_OK)
     return rc;
   bm_log(bi, BMC_LOG_INFO, "bulk task %lld: %zu rows submitted (%s)",

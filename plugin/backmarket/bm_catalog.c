@@ -223,7 +223,14 @@ bm_cat_write(struct bm_inst *bi, const char *method, const char *target,
   req.body = body;
   if(budget_id >= 0 && budget_id < BM_BUDGET_COUNT)
     req.budget = bm_budget(bi, (enum bm_budget_id)budget_id);
-  return pc_gate_send(bi->http, bi->host, bi->hctx, &req, changes, n, resp);
+  {
+    struct bmc_change *copy;
+    const struct bmc_change *c = bm_changes_for(bi, changes, n, &copy);
+    int rc = pc_gate_send(bi->http, bi->host, bi->hctx, &req, c, n, resp);
+
+    free(copy);
+    return rc;
+  }
 }
 
 int

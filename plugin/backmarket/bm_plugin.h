@@ -26,7 +26,18 @@ struct bm_inst {
   struct bm_catalog_side *catalog; /* NULL until first use */
   const char *const *sel;          /* the running action's selection */
   size_t n_sel;                    /* 0 = whole catalog */
+  const char *trigger;             /* audit trigger of the running action
+                                      ("reconciliation"); NULL = the job's */
+  struct bm_recon *recon;          /* drift counters while reconciling */
 };
+
+struct bmc_change;
+/* changes[0..n) as the write gate records them: with bi->trigger filled in
+ * where a change names none (*copy malloc'd: free it after the send), and
+ * during a reconciliation each one reported by kind (bm_reconcile.c). */
+const struct bmc_change *bm_changes_for(struct bm_inst *bi,
+                                        const struct bmc_change *c, size_t n,
+                                        struct bmc_change **copy);
 
 /* Every action has this shape: returns an enum bmc_rc, message in errbuf.
  * A selection (actions flagged BMC_ACTION_SKUS) is in bi->sel during the

@@ -33,6 +33,7 @@ struct bm_pitem {
   int64_t cents, min_cents;         /* min_cents -1 = none */
   int64_t warranty;                 /* -1 = none */
   int64_t meta;                     /* bm_meta_hash of the three */
+  int64_t old_cents;                /* what Back Market holds; -1 unknown */
 };
 
 struct bm_price_ctx {
@@ -123,6 +124,8 @@ bm_price_product(void *ud, const struct bmc_product *p)
   it->min_cents = mp.min_cents;
   it->warranty = w;
   it->meta = meta;
+  if(!bm_smap_get(&c->pushed, v.sku, &it->old_cents))
+    it->old_cents = -1;
   c->n++;
   if(!it->sku || !it->listing_id || (comment && !it->comment))
     return c->rc = BMC_ERR_NOMEM;
@@ -183,16 +186,15 @@ static void
 bm_pchange(const struct bm_price_ctx *c, const struct bm_pitem *it,
            struct bm_pchange_buf *b, struct bmc_change *chg)
 {
-  int64_t old;
-
   memset(chg, 0, sizeof(*chg));
   chg->size = sizeof(*chg);
   chg->trigger = c->repricer ? "repricer" : NULL;
   chg->sku = it->sku;
   chg->market = c->market;
   chg->field = "price";
-  if(bm_smap_get((struct bm_smap *)&c->pushed, it->sku, &old) &&
-     bm_price_text(old, c->currency, b->old, sizeof(b->old)) == BMC_OK)
+  if(it->old_cents >= 0 &&
+     bm_price_text(it->old_cents, c->currency, b->old, sizeof(b->old)) ==
+         BMC_OK)
     chg->old_value = b->old;
   bm_price_text(it->cents, c->currency, b->nw, sizeof(b->nw));
   chg->new_value = b->nw;

@@ -400,6 +400,96 @@ test_retention_prunes(void)
   cat_fx_stop(&fx);
 }
 
+/* Plant drift on Back Market (the seller edited listings in the portal):
+ * listing sku keeps its id and gets qty and a fr-fr price. */
+static int
+plant(const char *sku, const char *uuid, int64_t qty, const char *price)
+{
+  return cat_simf(&fx, "POST", "/_sim/listings", "{\"merchant_id\": %d, "
+                  "\"sku\": \"%s\", \"id\": \"%s\", \"quantity\": %lld, "
+                  "\"markets\": {\"fr-fr\": {\"price\": \"%s\"}}}",
+                  TH_MERCHANT_ID, sku, uuid, (long long)qty, price) == 201
+             ? 0
+             : -1;
+}
+
+/* Reconciliation repairs a planted drift of each kind through the normal
+ * pushes (recorded with trigger "reconciliation") and reports each by
+ * kind in the error queue and the job log; a second run finds nothing to
+ * repair. */
+static void
+test_reconcile_repairs_drift(void)
+{
+  struct th_changes a;
+  char uh[40], ul[40], up[40];
+  int64_t seq, job = 0;
+  int i;
+
+  if(setup("fr-fr"))
+    return;
+  cat_listing(&fx, "R-HIGH", 3, "fr-fr", "50.00", uh);
+  cat_listing(&fx, "R-LOW", 4, "fr-fr", "50.00", ul);
+  cat_listing(&fx, "R-PRICE", 2, "fr-fr", "100.00", up);
+  cat_listing(&fx, "R-OK", 1, "fr-fr", "50.00", NULL);
+  cat_product(&fx, "R-HIGH", 3, NULL, "50.00");
+  cat_product(&fx, "R-LOW", 4, NULL, "50.00");
+  cat_product(&fx, "R-PRICE", 2, NULL, "100.00");
+  cat_product(&fx, "R-OK", 1, NULL, "50.00");
+  CU_ASSERT_EQUAL(cat_run(&fx, "active_listing_download", NULL),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_run(&fx, "inventory_upload", NULL), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_run(&fx, "price_upload", NULL), HS_JOB_COMPLETED);
+  /* the drift */
+  CU_ASSERT_EQUAL(plant("R-HIGH", uh, 9, "50.00"), 0);
+  CU_ASSERT_EQUAL(plant("R-LOW", ul, 1, "50.00"), 0);
+  CU_ASSERT_EQUAL(plant("R-PRICE", up, 2, "80.00"), 0);
+  cat_listing(&fx, "R-GHOST", 5, "fr-fr", "10.00", NULL);
+  cat_product(&fx, "R-MISS", 2, "00000000-0000-4000-8000-000000000001",
+              "50.00");
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "reconcile", &job), HS_JOB_PARTIAL);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "R-HIGH"), 3);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "R-LOW"), 4);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "R-GHOST"), 0);
+  CU_ASSERT_STRING_EQUAL(cat_sim_market(&fx, "R-PRICE", "fr-fr", "price"),
+                         "100.00");
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "R-HIGH", "drift_qty_high", NULL), 1);
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "R-LOW", "drift_qty_low", NULL), 1);
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "R-PRICE", "drift_price", NULL), 1);
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "R-GHOST", "drift_unknown_sku", NULL),
+                  1);
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "R-MISS", "drift_missing_listing",
+                                  NULL), 1);
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "R-OK", NULL, NULL), 0);
+  CU_ASSERT(cat_job_log_has(&fx, job, "reconciliation: drift 1 quantity too "
+                                      "high, 1 too low, 1 price, 1 unknown "
+                                      "SKU, 1 missing listing"));
+  CU_ASSERT(cat_job_log_has(&fx, job, "the plugin believed Back Market held "
+                                      "quantity 3, it holds 9"));
+  CU_ASSERT_EQUAL(th_changes_load(fx.h, CAT_COMPANY, job, 0, NULL, &a), 0);
+  if(a.n != 4) {
+    for(i = 0; i < a.n; i++)
+      fprintf(stderr, "\n  row %s (%s)", a.key[i], a.trigger[i]);
+    th_job_log_dump(&fx.env, job, stderr);
+  }
+  CU_ASSERT_EQUAL(a.n, 4);
+  for(i = 0; i < a.n; i++)
+    CU_ASSERT_STRING_EQUAL(a.trigger[i], "reconciliation");
+  CU_ASSERT_EQUAL(th_changes_logged(&fx.env, seq, &a, "POST",
+                                    "/ws/listings/", a.n), 0);
+  /* nothing was pushed to the missing listing; its id is cleared */
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "R-MISS", "remote_reject", NULL), 0);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "R-MISS", "bm_listing_id"), "");
+  /* repaired: the next reconciliation changes nothing */
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(cat_run(&fx, "reconcile", &job), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
+  CU_ASSERT(cat_job_log_has(&fx, job, "reconciliation: drift 0 quantity too "
+                                      "high, 0 too low, 0 price, 0 unknown "
+                                      "SKU, 0 missing listing"));
+  cat_fx_stop(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -411,6 +501,7 @@ main(int argc, char **argv)
     {"bm_audit", "secret_masked", test_secret_masked},
     {"bm_audit", "csv_export", test_csv_export},
     {"bm_audit", "retention_prunes", test_retention_prunes},
+    {"bm_audit", "reconcile_repairs_drift", test_reconcile_repairs_drift},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
