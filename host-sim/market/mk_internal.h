@@ -582,7 +582,7 @@ void mk_order_action(struct mk_sim *s, struct mk_order *o, const char *act,
                      json_object *b, struct mk_resp *r);
 
 /* mk_log.c */
-/* Also names the answer: r->request_id = "mk-<seq>" (X-Request-Id). */
+/* Also names the answer: r->request_id = "sim-<seq>" (X-Request-Id), the requestId of its error bodies. */
 void mk_log_request(struct mk_sim *s, const struct mk_req *rq,
                     struct mk_resp *r);
 void mk_log_get(struct mk_sim *s, const struct mk_req *rq,

@@ -77,7 +77,7 @@ void mk_log_request(struct mk_sim *s, const struct mk_req *rq,
   char *q = mk_query_build(&rq->query, NULL, 0);
   char ep[256];
   int64_t seq = ++s->log_seq;
-  snprintf(r->request_id, sizeof(r->request_id), "mk-%lld", (long long)seq);
+  snprintf(r->request_id, sizeof(r->request_id), "sim-%lld", (long long)seq);
   json_object_object_add(e, "seq", json_object_new_int64(seq));
   json_object_object_add(e, "request_id",
                          json_object_new_string(r->request_id));

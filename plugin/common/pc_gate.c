@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pc_gate.h"
+#include "pc_json.h"
 
 int
 pc_gate_dry(const struct bmc_host_api *host, void *hctx)
@@ -44,6 +45,24 @@ pc_gate_record(const struct bmc_host_api *host, void *hctx,
   }
 }
 
+/* Back Market's request id: the X-Request-Id header, else the requestId
+ * of a JSON error body (Back Market's error envelopes carry one). */
+static void
+pc_gate_request_id(struct pc_http_resp *resp)
+{
+  struct json_object *j, *v;
+
+  if(resp->request_id[0] || !resp->body || !resp->len)
+    return;
+  j = pc_json_parse(resp->body, resp->len, NULL, 0);
+  if(j && json_object_is_type(j, json_type_object) &&
+     json_object_object_get_ex(j, "requestId", &v) &&
+     json_object_is_type(v, json_type_string))
+    snprintf(resp->request_id, sizeof(resp->request_id), "%s",
+             json_object_get_string(v));
+  json_object_put(j);
+}
+
 static const char *
 pc_gate_result(int rc)
 {
@@ -80,6 +99,7 @@ pc_gate_send(struct pc_http *http, const struct bmc_host_api *host,
   rc = pc_http_send(http, req, resp);
   if(rc == BMC_ERR_BUDGET && resp->attempts <= 1 && resp->status == 0)
     return rc; /* nothing went out */
+  pc_gate_request_id(resp);
   if(resp->status)
     snprintf(detail, sizeof(detail), "HTTP %ld%s%.200s", resp->status,
              rc ? ": " : "", rc ? resp->error : "");

@@ -333,7 +333,7 @@ test_csv_export(void)
     CU_ASSERT_STRING_EQUAL(v[4], "hand");
     CU_ASSERT_STRING_EQUAL(v[5], "false");
     CU_ASSERT_STRING_EQUAL(v[10], "quantity");
-    CU_ASSERT_EQUAL(strncmp(v[13], "mk-", 3), 0);
+    CU_ASSERT_EQUAL(strncmp(v[13], "sim-", 4), 0);
     CU_ASSERT_STRING_EQUAL(v[14], "ok");
     CU_ASSERT_STRING_EQUAL(v[15], "HTTP 200");
   }
