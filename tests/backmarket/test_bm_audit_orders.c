@@ -22,23 +22,6 @@ static struct th_env E;
 
 #define START(extra) CU_ASSERT_EQUAL_FATAL(bmt_start(&E, 0, "hold", extra), 0)
 
-/* Run action as a dry run; returns the job status. */
-static int
-dry_run(const char *action, int64_t *job)
-{
-  char err[300];
-  int st = -1;
-
-  if(hs_run_action_dry(E.host, E.company, E.plugin, action, NULL, 0, job,
-                       &st, err, sizeof(err))) {
-    fprintf(stderr, "\n  dry run of %s: %s\n", action, err);
-    return -1;
-  }
-  if(st != HS_JOB_COMPLETED)
-    th_job_log_dump(&E, *job, stderr);
-  return st;
-}
-
 /* Changing requests (anything but GET) after seq. */
 static int
 changing_requests(int64_t seq)
@@ -66,7 +49,7 @@ t_accept(void)
   id = bmt_order(&E, skus, qtys, 2, l);
   CU_ASSERT_FATAL(id > 0);
   seq = th_sim_log_seq(&E);
-  CU_ASSERT_EQUAL(dry_run("order_download", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&E, "order_download", &dj), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(changing_requests(seq), 0);
   CU_ASSERT_EQUAL(th_orders_count(&E), 0);
   CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id, l[0]), 1);
@@ -117,7 +100,7 @@ t_cancel(void)
   CU_ASSERT_EQUAL(hs_order_cancel(E.host, hid, "customer called", err,
                                   sizeof(err)), 0);
   seq = th_sim_log_seq(&E);
-  CU_ASSERT_EQUAL(dry_run("cancellation_sync", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&E, "cancellation_sync", &dj), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(changing_requests(seq), 0);
   CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id, l1), 2);
   bmt_host_order(&E, id, NULL, 0, NULL, &rep);
@@ -174,7 +157,7 @@ t_tracking(void)
   CU_ASSERT_EQUAL_FATAL(bmt_ship(&E, id2, "1Z999AA10123456784", "UPS", lids,
                                  ser, 2, 0), 0);
   seq = th_sim_log_seq(&E);
-  CU_ASSERT_EQUAL(dry_run("tracking_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&E, "tracking_upload", &dj), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(changing_requests(seq), 0);
   bmt_host_order(&E, id1, NULL, 0, &rep, NULL);
   CU_ASSERT_EQUAL(rep, 0);

@@ -8,6 +8,25 @@
 
 #include "th_audit.h"
 
+int
+th_run_dry(struct th_env *e, const char *action, int64_t *job)
+{
+  char err[300];
+  int64_t id = 0;
+  int st = -1;
+
+  if(hs_run_action_dry(e->host, e->company, e->plugin, action, NULL, 0, &id,
+                       &st, err, sizeof(err))) {
+    fprintf(stderr, "\n  dry run of %s: %s\n", action, err);
+    return -1;
+  }
+  if(job)
+    *job = id;
+  if(st != HS_JOB_COMPLETED)
+    th_job_log_dump(e, id, stderr);
+  return st;
+}
+
 static int
 th_changes_cb(void *ud, const struct hs_change_row *r)
 {

@@ -23,6 +23,10 @@ struct th_changes {
   int n;
 };
 
+/* Run action of the env's company and plugin as a dry run (no
+ * selection); the job status (log dumped when not Completed), or -1 when
+ * the host could not run it.  *job may be NULL. */
+int th_run_dry(struct th_env *e, const char *action, int64_t *job);
 /* The rows of company (NULL = all) and job (0 = any): dry 1 = a dry
  * run's, 0 = sent, -1 = both; item NULL = any.  0 or the rc. */
 int th_changes_load(struct hs_host *h, const char *company, int64_t job,

@@ -39,20 +39,6 @@ suite_clean(void)
   return 0;
 }
 
-static int
-dry_run(const char *action, int64_t *job)
-{
-  char err[300];
-  int st = -1;
-
-  if(hs_run_action_dry(env.h, "Acme", "backmarket_pro", action, NULL, 0, job,
-                       &st, err, sizeof(err))) {
-    fprintf(stderr, "\n  dry run of %s: %s\n", action, err);
-    return -1;
-  }
-  return st;
-}
-
 static const char *
 sufs(const char *id)
 {
@@ -72,7 +58,7 @@ t_tracking_dry_then_real(void)
 
   CU_ASSERT_EQUAL_FATAL(pe_ship(&env, "Acme", "PRO-A1", 0, "TRK-A1"), 0);
   seq = th_sim_log_seq(&env.te);
-  CU_ASSERT_EQUAL(dry_run("tracking_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&env.te, "tracking_upload", &dj), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(th_sim_log_count(&env.te, seq, "POST", "/", NULL), 0);
   CU_ASSERT_STRING_EQUAL(sufs("PRO-A1"), "0");
   CU_ASSERT_EQUAL(th_changes_load(env.h, "Acme", dj, 1, NULL, &dry), 0);
@@ -100,7 +86,7 @@ t_import_dry(void)
                                      1, "20.00"), 0);
   before = pe_orders(&env, "Acme", "backmarket_pro");
   seq = th_sim_log_seq(&env.te);
-  CU_ASSERT_EQUAL(dry_run("import_orders", &job), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&env.te, "import_orders", &job), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), before);
   CU_ASSERT_EQUAL(th_sim_log_count(&env.te, seq, "POST", "/", NULL), 0);
   CU_ASSERT_EQUAL(pe_log_count(&env, job, -1, "dry run: order PRO-A2 is "

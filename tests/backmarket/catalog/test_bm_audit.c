@@ -39,22 +39,6 @@ setup(const char *markets)
   return 0;
 }
 
-static int
-dry_run(const char *action, int64_t *job)
-{
-  char err[300];
-  int st = -1;
-
-  if(hs_run_action_dry(fx.h, CAT_COMPANY, CAT_PLUGIN, action, NULL, 0, job,
-                       &st, err, sizeof(err))) {
-    fprintf(stderr, "\n  dry run of %s: %s\n", action, err);
-    return -1;
-  }
-  if(st != HS_JOB_COMPLETED)
-    th_job_log_dump(&fx.env, *job, stderr);
-  return st;
-}
-
 /* Inventory, single updates: the dry run sends no POST, changes nothing
  * on Back Market or in the plugin's state (the real run still sends), and
  * shows exactly the rows the real run then records with request ids. */
@@ -77,7 +61,7 @@ test_inventory_dry_then_real(void)
   CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-A", 7), 0);
   CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, "SKU-B", 0), 0);
   seq = cat_log_seq(&fx);
-  CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&fx.env, "inventory_upload", &dj), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "PATCH ", NULL, NULL), 0);
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-A"), 2);
@@ -92,7 +76,7 @@ test_inventory_dry_then_real(void)
   au_load(dj, 0, &real);
   CU_ASSERT_EQUAL(real.n, 0); /* nothing of a dry run counts as sent */
   /* a second dry run shows the same: the first stored nothing */
-  CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&fx.env, "inventory_upload", &dj), HS_JOB_COMPLETED);
   au_load(dj, 1, &again);
   CU_ASSERT_EQUAL(th_changes_diff(&dry, &again), 0);
   /* the real run sends exactly what the dry run showed */
@@ -107,7 +91,7 @@ test_inventory_dry_then_real(void)
   CU_ASSERT_EQUAL(th_changes_logged(&fx.env, seq, &real, "POST",
                                     "/ws/listings/", real.n), 0);
   /* in sync now: a dry run shows nothing */
-  CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&fx.env, "inventory_upload", &dj), HS_JOB_COMPLETED);
   au_load(dj, 1, &dry);
   CU_ASSERT_EQUAL(dry.n, 0);
   cat_fx_stop(&fx);
@@ -139,7 +123,7 @@ test_bulk_and_price_dry_then_real(void)
     CU_ASSERT_EQUAL(hs_stock_set(fx.h, CAT_COMPANY, sku, 10 + i), 0);
   }
   seq = cat_log_seq(&fx);
-  CU_ASSERT_EQUAL(dry_run("inventory_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&fx.env, "inventory_upload", &dj), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
   au_load(dj, 1, &dry);
   CU_ASSERT_EQUAL(dry.n, 4);
@@ -158,7 +142,7 @@ test_bulk_and_price_dry_then_real(void)
   CU_ASSERT_EQUAL(cat_pset(&fx, "BULK-0", "price", NULL, "111.00"), 0);
   CU_ASSERT_EQUAL(cat_pset(&fx, "BULK-1", "price", "en-gb", "95.50"), 0);
   seq = cat_log_seq(&fx);
-  CU_ASSERT_EQUAL(dry_run("price_upload", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(th_run_dry(&fx.env, "price_upload", &dj), HS_JOB_COMPLETED);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
   au_load(dj, 1, &dry);
   CU_ASSERT(dry.n >= 2);
