@@ -192,6 +192,11 @@ bm_lc_write_rtp(struct bm_lc_ctx *c, char *errbuf, size_t errlen)
   size_t i;
   int rc = BMC_OK, n;
 
+  if(pc_gate_dry(bi->host, bi->hctx)) {
+    bm_log(bi, BMC_LOG_INFO, "dry run: %zu changed Ready To Post results "
+           "are not stored", c->n_ch);
+    return BMC_OK;
+  }
   for(i = 0; i < c->n_ch && rc == BMC_OK; i++) {
     int m;
 
@@ -425,7 +430,7 @@ bm_lc_run(struct bm_inst *bi, int create, char *errbuf, size_t errlen)
              (long long)min_skus);
     for(m = 0; m < c.n_markets && rc == BMC_OK; m++)
       rc = bm_lc_create(&c, m, errbuf, errlen);
-    if(rc == BMC_OK)
+    if(rc == BMC_OK && !pc_gate_dry(bi->host, bi->hctx))
       bi->host->state_put(bi->hctx, BM_LAUNCHED_KEY, "1", 1);
   }
   bm_lc_free(&c);

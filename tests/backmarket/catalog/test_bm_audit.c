@@ -474,6 +474,41 @@ test_reconcile_repairs_drift(void)
   cat_fx_stop(&fx);
 }
 
+/* Listing creation: the dry run sends no POST and
+ * stores nothing (no listing id, no Ready To Post), the real run sends
+ * what it showed. */
+static void
+test_creation_dry_then_real(void)
+{
+  const char *known = "6d4ad966-db97-4d88-b409-b28cc2a0f8c9";
+  struct th_changes dry, real;
+  int64_t seq, dj = 0, rj = 0;
+
+  if(setup("fr-fr"))
+    return;
+  CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/products",
+                           "{\"product_id\": \"%s\", \"backmarket_id\": "
+                           "3000002, \"title\": \"iPhone 12\"}", known), 201);
+  CU_ASSERT_EQUAL(cat_creation_product(&fx, "NEW-1", known, "4006381333931"),
+                  0);
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(th_run_dry(&fx.env, "listing_creation", &dj),
+                  HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "NEW-1", "bm_listing_id"), "");
+  CU_ASSERT_STRING_EQUAL(cat_prop(&fx, "NEW-1", "ready_to_post"), "");
+  CU_ASSERT_EQUAL(th_changes_load(fx.h, CAT_COMPANY, dj, 1, NULL, &dry), 0);
+  CU_ASSERT_EQUAL(dry.n, 1);
+  CU_ASSERT_STRING_EQUAL(dry.key[0], "NEW-1|fr-fr|||listing||6d4ad966-db97-"
+                                     "4d88-b409-b28cc2a0f8c9");
+  CU_ASSERT_EQUAL(cat_run(&fx, "listing_creation", &rj), HS_JOB_COMPLETED);
+  CU_ASSERT(strlen(cat_prop(&fx, "NEW-1", "bm_listing_id")) == 36);
+  CU_ASSERT_EQUAL(th_changes_load(fx.h, CAT_COMPANY, rj, 0, NULL, &real), 0);
+  CU_ASSERT_EQUAL(th_changes_diff(&dry, &real), 0);
+  CU_ASSERT(real.n == 1 && !strncmp(real.req[0], "task:", 5));
+  cat_fx_stop(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -486,6 +521,8 @@ main(int argc, char **argv)
     {"bm_audit", "csv_export", test_csv_export},
     {"bm_audit", "retention_prunes", test_retention_prunes},
     {"bm_audit", "reconcile_repairs_drift", test_reconcile_repairs_drift},
+    {"bm_audit", "creation_dry_then_real",
+     test_creation_dry_then_real},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
