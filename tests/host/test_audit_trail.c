@@ -145,12 +145,54 @@ test_dry_guard(void)
   th_ctl.xml = NULL;
 }
 
+static void
+write_cfg(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* host.cfg: a company's dry_run = true switches it on; a non-bool is
+ * refused with the line, nothing applied. */
+static void
+test_config_dry_run(void)
+{
+  char cfg[512], err[512];
+  int on = 0;
+
+  snprintf(cfg, sizeof(cfg), "%s/dry.cfg", dir);
+  write_cfg(cfg, "companies = (\n  { name = \"Dry\";\n    dry_run = \"yes\";"
+                 " } );\n");
+  err[0] = '\0';
+  CU_ASSERT_EQUAL(hs_host_load_config(h, cfg, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "dry.cfg:3"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "dry_run: expected a bool"));
+  CU_ASSERT_EQUAL(hs_company_find(h, "Dry", NULL), BMC_ERR_NOT_FOUND);
+  write_cfg(cfg, "companies = (\n  { name = \"Dry\";\n    dry_run = true;"
+                 " } );\n");
+  CU_ASSERT_EQUAL(hs_host_load_config(h, cfg, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_company_dry_run_get(h, "Dry", &on), 0);
+  CU_ASSERT_EQUAL(on, 1);
+  CU_ASSERT_EQUAL(hs_company_dry_run_get(h, "Acme", &on), 0);
+  CU_ASSERT_EQUAL(on, 0);
+  write_cfg(cfg, "companies = (\n  { name = \"Dry\";\n    dry_run = false;"
+                 " } );\n");
+  CU_ASSERT_EQUAL(hs_host_load_config(h, cfg, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(hs_company_dry_run_get(h, "Dry", &on), 0);
+  CU_ASSERT_EQUAL(on, 0);
+}
+
 int
 main(int argc, char **argv)
 {
   static const struct cu_case cases[] = {
     {"host_audit_trail", "record_masked", test_record_masked},
     {"host_audit_trail", "dry_guard", test_dry_guard},
+    {"host_audit_trail", "config_dry_run", test_config_dry_run},
   };
 
   return cu_main(cases, CU_CASES_N(cases), setup, teardown, argc, argv);
