@@ -188,6 +188,61 @@ t_tracking(void)
   BMT_FINISH(&E);
 }
 
+/* Every action of the plugin, as a dry run on a store with a paid order,
+ * a shipped one and a cancelled one: none sends a changing request, none
+ * fails, the host's orders stay as they were. */
+static void
+t_every_action(void)
+{
+  const char *extra[] = {"eligibility_rules_file",
+                         BMC_SCHEMA_DIR "/eligibility-rules.cfg", NULL};
+  const struct bmc_plugin_api *api;
+  int64_t id1, id2, id3, l1, l2, l3, seq, hid, before, job;
+  char sid[32], err[256], lid[32];
+  const char *lids[1], *ser[1] = {"356938035643809"};
+  size_t i;
+  int st;
+
+  START(extra);
+  CU_ASSERT_EQUAL_FATAL(bmt_product(&E, "SKU-A", 10), 0);
+  id1 = bmt_order1(&E, "SKU-A", 1, &l1);
+  id2 = bmt_order1(&E, "SKU-A", 1, &l2);
+  CU_ASSERT_EQUAL(th_run(&E, "order_download", NULL), HS_JOB_COMPLETED);
+  snprintf(lid, sizeof(lid), "%lld", (long long)l1);
+  lids[0] = lid;
+  CU_ASSERT_EQUAL_FATAL(bmt_ship(&E, id1, "MV000000001GB", "Royal Mail",
+                                 lids, ser, 1, 0), 0);
+  snprintf(sid, sizeof(sid), "%lld", (long long)id2);
+  CU_ASSERT_EQUAL_FATAL(hs_order_find(E.host, E.company, sid, &hid), 0);
+  CU_ASSERT_EQUAL(hs_order_cancel(E.host, hid, "customer called", err,
+                                  sizeof(err)), 0);
+  id3 = bmt_order1(&E, "SKU-A", 1, &l3); /* paid, not imported yet */
+  before = th_orders_count(&E);
+  api = hs_plugin_find(E.host, E.plugin);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(api);
+  for(i = 0; i < api->n_actions; i++) {
+    if(!(api->actions[i].flags & BMC_ACTION_MANUAL))
+      continue;
+    seq = th_sim_log_seq(&E);
+    job = 0;
+    st = th_run_dry(&E, api->actions[i].id, &job);
+    if(st != HS_JOB_COMPLETED && st != HS_JOB_PARTIAL)
+      fprintf(stderr, "\n  dry run of %s: status %d\n", api->actions[i].id,
+              st);
+    CU_ASSERT(st == HS_JOB_COMPLETED || st == HS_JOB_PARTIAL);
+    if(changing_requests(seq))
+      fprintf(stderr, "\n  dry run of %s sent a changing request\n",
+              api->actions[i].id);
+    CU_ASSERT_EQUAL(changing_requests(seq), 0);
+    CU_ASSERT_EQUAL(th_job_log_count(&E, job, "refused"), 0);
+  }
+  CU_ASSERT_EQUAL(th_orders_count(&E), before);
+  CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id1, l1), 2);
+  CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id2, l2), 2);
+  CU_ASSERT_EQUAL(bmt_sim_line_state(&E, id3, l3), 1);
+  BMT_FINISH(&E);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -195,6 +250,7 @@ main(int argc, char **argv)
     {"bm_audit_orders", "accept", t_accept},
     {"bm_audit_orders", "cancel", t_cancel},
     {"bm_audit_orders", "tracking", t_tracking},
+    {"bm_audit_orders", "every_action", t_every_action},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
