@@ -96,12 +96,36 @@ t_import_dry(void)
   CU_ASSERT_EQUAL(pe_orders(&env, "Acme", "backmarket_pro"), before + 1);
 }
 
+/* Every action of the plugin as a dry run: no changing request, none
+ * fails, no host write refused. */
+static void
+t_every_action(void)
+{
+  const struct bmc_plugin_api *api = hs_plugin_find(env.h, "backmarket_pro");
+  int64_t seq, job;
+  size_t i;
+  int st;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(api);
+  for(i = 0; i < api->n_actions; i++) {
+    if(!(api->actions[i].flags & BMC_ACTION_MANUAL))
+      continue;
+    seq = th_sim_log_seq(&env.te);
+    job = 0;
+    st = th_run_dry(&env.te, api->actions[i].id, &job);
+    CU_ASSERT(st == HS_JOB_COMPLETED || st == HS_JOB_PARTIAL);
+    CU_ASSERT_EQUAL(th_sim_log_count(&env.te, seq, "POST", "/", NULL), 0);
+    CU_ASSERT_EQUAL(pe_log_count(&env, job, -1, "refused"), 0);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
   static const struct cu_case cases[] = {
     {"pro_audit", "tracking_dry_then_real", t_tracking_dry_then_real},
     {"pro_audit", "import_dry", t_import_dry},
+    {"pro_audit", "every_action", t_every_action},
   };
 
   return cu_main(cases, CU_CASES_N(cases), suite_init, suite_clean, argc,
