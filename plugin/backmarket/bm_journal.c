@@ -41,7 +41,7 @@ int
 bm_state_put(struct bm_inst *bi, const char *key, const char *val)
 {
   if(pc_gate_dry(bi->host, bi->hctx))
-    return BMC_OK;
+    return bm_dry_state_put(bi, key, val);
   return bi->host->state_put(bi->hctx, key, val, strlen(val));
 }
 

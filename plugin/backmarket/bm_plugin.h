@@ -29,7 +29,15 @@ struct bm_inst {
   const char *trigger;             /* audit trigger of the running action
                                       ("reconciliation"); NULL = the job's */
   struct bm_recon *recon;          /* drift counters while reconciling */
+  struct bm_smap *dry_state;       /* a dry run's integer state writes, read
+                                      back by bm_smap_load for this job only */
 };
+
+/* In a dry run, where nothing is stored: keep an integer state write
+ * (what Back Market holds, read back later in the same job); other values
+ * are dropped.  BMC_OK or BMC_ERR_NOMEM.  _free at the end of each run. */
+int bm_dry_state_put(struct bm_inst *bi, const char *key, const char *val);
+void bm_dry_state_free(struct bm_inst *bi);
 
 struct bmc_change;
 /* changes[0..n) as the write gate records them: with bi->trigger filled in

@@ -76,8 +76,10 @@ bm_recon_note(struct bm_inst *bi, const struct bmc_change *c)
   }
   if(!code)
     return;
-  bm_log(bi, BMC_LOG_WARN, "SKU %s: %s", c->sku, msg);
-  bi->host->item_error(bi->hctx, c->sku, code, msg);
+  bm_log(bi, BMC_LOG_WARN, "SKU %s: %s%s", c->sku,
+         pc_gate_dry(bi->host, bi->hctx) ? "dry run: " : "", msg);
+  if(!pc_gate_dry(bi->host, bi->hctx)) /* a dry run reports in its log */
+    bi->host->item_error(bi->hctx, c->sku, code, msg);
 }
 
 const struct bmc_change *
@@ -122,15 +124,21 @@ bm_recon_missing_cb(void *ud, const struct bmc_product *p)
     return 0;
   m->r->missing++;
   snprintf(msg, sizeof(msg), "reconciliation: listing %.80s is not on Back "
-           "Market any more; its listing id is cleared (nothing is pushed "
-           "to it): run Listing Creation to list the product again", id);
+           "Market any more; its listing id %s (nothing is pushed to it): "
+           "run Listing Creation to list the product again", id,
+           pc_gate_dry(m->bi->host, m->bi->hctx)
+               ? "would be cleared (a dry run keeps it, so its pushes show "
+                 "below)"
+               : "is cleared");
   if(!pc_gate_dry(m->bi->host, m->bi->hctx) &&
      m->bi->host->product_set(m->bi->hctx, p->sku, "bm_listing_id", NULL,
                               NULL) != BMC_OK)
     bm_log(m->bi, BMC_LOG_WARN, "SKU %s: the stale listing id could not be "
            "cleared", p->sku);
   bm_log(m->bi, BMC_LOG_WARN, "SKU %s: %s", p->sku, msg);
-  m->bi->host->item_error(m->bi->hctx, p->sku, "drift_missing_listing", msg);
+  if(!pc_gate_dry(m->bi->host, m->bi->hctx))
+    m->bi->host->item_error(m->bi->hctx, p->sku, "drift_missing_listing",
+                            msg);
   return 0;
 }
 

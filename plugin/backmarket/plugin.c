@@ -112,6 +112,7 @@ bm_run(void *inst, const char *action_id, const char *const *items,
       rc = bm_dispatch[i].fn(bi, errbuf, errlen);
       bi->sel = NULL;
       bi->n_sel = 0;
+      bm_dry_state_free(bi);
       return rc;
     }
   bm_errf(errbuf, errlen, "backmarket: unknown action");

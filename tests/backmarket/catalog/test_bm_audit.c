@@ -404,9 +404,9 @@ plant(const char *sku, const char *uuid, int64_t qty, const char *price)
 static void
 test_reconcile_repairs_drift(void)
 {
-  struct th_changes a;
+  struct th_changes a, dry;
   char uh[40], ul[40], up[40];
-  int64_t seq, job = 0;
+  int64_t seq, job = 0, dj = 0;
   int i;
 
   if(setup("fr-fr"))
@@ -430,6 +430,20 @@ test_reconcile_repairs_drift(void)
   cat_listing(&fx, "R-GHOST", 5, "fr-fr", "10.00", NULL);
   cat_product(&fx, "R-MISS", 2, "00000000-0000-4000-8000-000000000001",
               "50.00");
+  /* a dry run reads everything back and reports the same drift in its
+   * log, sends nothing and queues no error */
+  seq = cat_log_seq(&fx);
+  CU_ASSERT_EQUAL(th_run_dry(&fx.env, "reconcile", &dj), HS_JOB_COMPLETED);
+  CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST ", NULL, NULL), 0);
+  CU_ASSERT_EQUAL(cat_sim_qty(&fx, "R-HIGH"), 9);
+  CU_ASSERT_EQUAL(cat_item_errors(&fx, "R-HIGH", NULL, NULL), 0);
+  /* (the missing listing's id stays in a dry run: its pushes are shown
+   * too, as quantity too low and price) */
+  CU_ASSERT(cat_job_log_has(&fx, dj, "reconciliation: drift 1 quantity too "
+                                     "high, 2 too low, 2 price, 1 unknown "
+                                     "SKU, 1 missing listing"));
+  CU_ASSERT(cat_job_log_has(&fx, dj, "would be cleared"));
+  CU_ASSERT_EQUAL(th_changes_load(fx.h, CAT_COMPANY, dj, 1, NULL, &dry), 0);
   seq = cat_log_seq(&fx);
   CU_ASSERT_EQUAL(cat_run(&fx, "reconcile", &job), HS_JOB_PARTIAL);
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "R-HIGH"), 3);
@@ -459,6 +473,16 @@ test_reconcile_repairs_drift(void)
   CU_ASSERT_EQUAL(a.n, 4);
   for(i = 0; i < a.n; i++)
     CU_ASSERT_STRING_EQUAL(a.trigger[i], "reconciliation");
+  /* the dry run showed these four, plus the pushes to the missing listing
+   * that the real run skips once it has cleared the stale id */
+  CU_ASSERT_EQUAL(dry.n, a.n + 2);
+  for(i = 0; i < a.n; i++) {
+    int k, found = 0;
+
+    for(k = 0; k < dry.n; k++)
+      found |= !strcmp(dry.key[k], a.key[i]);
+    CU_ASSERT(found);
+  }
   CU_ASSERT_EQUAL(th_changes_logged(&fx.env, seq, &a, "POST",
                                     "/ws/listings/", a.n), 0);
   /* nothing was pushed to the missing listing; its id is cleared */
