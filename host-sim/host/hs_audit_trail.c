@@ -267,20 +267,21 @@ hs_change_diff_line(struct hs_inst *in, char *const *v)
 }
 
 static int
-hs_svc_audit_record(void *ctx, const struct bmc_change *c)
+hs_change_valid(const struct bmc_change *c)
 {
-  struct hs_inst *in = ctx;
+  return c->size >= sizeof(*c) && c->field && c->field[0] && c->result &&
+         c->result[0];
+}
+
+/* One row (inside the caller's transaction, or its own). */
+static int
+hs_change_insert(struct hs_inst *in, const struct bmc_change *c)
+{
   const char *src[HS_CF_N];
   char *v[HS_CF_N];
   sqlite3_stmt *st;
   int rc = BMC_OK, i;
 
-  if(!in || !c || c->size < sizeof(*c) || !c->field || !c->field[0] ||
-     !c->result || !c->result[0])
-    return BMC_ERR_INVALID_ARG;
-  rc = hs_fault_check(in->h, "audit_record");
-  if(rc)
-    return rc;
   src[HS_CF_TRIGGER] = c->trigger ? c->trigger : hs_change_trigger(in);
   src[HS_CF_SKU] = c->sku;
   src[HS_CF_MARKET] = c->market;
@@ -321,6 +322,36 @@ hs_svc_audit_record(void *ctx, const struct bmc_change *c)
     rc = BMC_ERR_INTERNAL;
   for(i = 0; i < HS_CF_N; i++)
     hs_secret_free(v[i]);
+  return rc;
+}
+
+static int
+hs_svc_audit_record(void *ctx, const struct bmc_change *c, size_t n)
+{
+  struct hs_inst *in = ctx;
+  size_t i;
+  int rc, own;
+
+  if(!in || (n && !c))
+    return BMC_ERR_INVALID_ARG;
+  for(i = 0; i < n; i++)
+    if(!hs_change_valid(&c[i]))
+      return BMC_ERR_INVALID_ARG;
+  rc = hs_fault_check(in->h, "audit_record");
+  if(rc || !n)
+    return rc;
+  /* a bulk task's rows: one commit, not one per row */
+  own = n > 1 && sqlite3_get_autocommit(in->h->db);
+  if(own && (rc = hs_begin(in->h)) != BMC_OK)
+    return rc;
+  for(i = 0; i < n && !rc; i++)
+    rc = hs_change_insert(in, &c[i]);
+  if(own) {
+    if(rc)
+      hs_rollback(in->h);
+    else
+      rc = hs_commit(in->h);
+  }
   return rc;
 }
 

@@ -373,12 +373,14 @@ struct bmc_host_api {
    * with BMC_ERR_CONFLICT; state keys under "budget/", a request budget's
    * usage, are accepted and not stored).  0 outside a job. */
   int (*job_dry_run)(void *host_ctx);
-  /* Record one change sent (or, in a dry run, that would be sent) to the
-   * marketplace, durably, in the host's audit trail (kept by the host's
-   * retention setting, independent of the job log).  In a dry run the
-   * row is also a diff line in the job log.  The host masks secrets in
-   * every field.  BMC_ERR_INVALID_ARG (no field or result). */
-  int (*audit_record)(void *host_ctx, const struct bmc_change *change);
+  /* Record changes[0..n) sent (or, in a dry run, that would be sent) to
+   * the marketplace, durably and in one transaction, in the host's audit
+   * trail (kept by the host's retention setting, independent of the job
+   * log).  In a dry run each row is also a diff line in the job log.  The
+   * host masks secrets in every field.  BMC_ERR_INVALID_ARG (a change
+   * without field or result: nothing recorded). */
+  int (*audit_record)(void *host_ctx, const struct bmc_change *changes,
+                      size_t n);
 };
 
 #define BMC_HOST_HAS(host, member)                                          \

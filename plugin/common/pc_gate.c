@@ -3,6 +3,7 @@
  * record every change in the host's audit trail.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pc_gate.h"
@@ -22,27 +23,38 @@ pc_gate_record(const struct bmc_host_api *host, void *hctx,
                const char *result, const char *request_id,
                const char *detail)
 {
+  struct bmc_change one, *v;
   size_t i;
+  int rc;
 
-  if(!host || !BMC_HOST_HAS(host, audit_record) || !host->audit_record)
+  if(!host || !BMC_HOST_HAS(host, audit_record) || !host->audit_record ||
+     !n)
     return;
-  for(i = 0; i < n; i++) {
-    struct bmc_change c = changes[i];
-    int rc;
-
-    c.size = sizeof(c);
-    if(result)
-      c.result = result;
-    if(request_id && request_id[0])
-      c.request_id = request_id;
-    if(detail)
-      c.detail = detail;
-    rc = host->audit_record(hctx, &c);
-    if(rc != BMC_OK)
-      host->log(hctx, BMC_LOG_WARN, "audit trail: the %s change of %s was "
-                "not recorded (error %d)", c.field ? c.field : "(no field)",
-                c.sku ? c.sku : c.order ? c.order : "(no item)", rc);
+  v = n == 1 ? &one : malloc(n * sizeof(*v));
+  if(!v) {
+    host->log(hctx, BMC_LOG_WARN, "audit trail: %zu changes were not "
+              "recorded (out of memory)", n);
+    return;
   }
+  for(i = 0; i < n; i++) {
+    v[i] = changes[i];
+    v[i].size = sizeof(v[i]);
+    if(result)
+      v[i].result = result;
+    if(request_id && request_id[0])
+      v[i].request_id = request_id;
+    if(detail)
+      v[i].detail = detail;
+  }
+  rc = host->audit_record(hctx, v, n);
+  if(rc != BMC_OK)
+    host->log(hctx, BMC_LOG_WARN, "audit trail: %zu change(s), the first "
+              "the %s change of %s, were not recorded (error %d)", n,
+              v[0].field ? v[0].field : "(no field)",
+              v[0].sku ? v[0].sku : v[0].order ? v[0].order : "(no item)",
+              rc);
+  if(v != &one)
+    free(v);
 }
 
 /* Back Market's request id: the X-Request-Id header, else the requestId

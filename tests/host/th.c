@@ -172,7 +172,7 @@ th_run(void *inst, const char *action, const char *const *items,
   }
   if(strcmp(action, "change") == 0) {
     /* a careless gate: the token in a value, a line break in a detail;
-     * then a row without a field (refused) */
+     * then two rows, one without a field (both refused) */
     struct bmc_change c;
 
     if(ti->host->setting_get(ti->ctx, "token", tok, sizeof(tok)))
@@ -184,9 +184,15 @@ th_run(void *inst, const char *action, const char *const *items,
     c.new_value = tok;
     c.result = "ok";
     c.detail = "line 1\nline 2";
-    th_ctl.last_rc = ti->host->audit_record(ti->ctx, &c);
-    c.field = NULL;
-    th_ctl.reenter_rc = ti->host->audit_record(ti->ctx, &c);
+    th_ctl.last_rc = ti->host->audit_record(ti->ctx, &c, 1);
+    {
+      struct bmc_change two[2];
+
+      two[0] = c;
+      two[1] = c;
+      two[1].field = NULL; /* the whole call is refused, nothing stored */
+      th_ctl.reenter_rc = ti->host->audit_record(ti->ctx, two, 2);
+    }
     th_ctl.dry = ti->host->job_dry_run(ti->ctx);
     return th_ctl.last_rc;
   }
