@@ -370,24 +370,35 @@ hs_change_audit_each(struct hs_host *h, const struct hs_change_filter *f,
                      void *ud)
 {
   sqlite3_stmt *st = NULL;
+  char sql[1024];
   int rc = BMC_OK, s;
 
   if(!h || !f || !cb)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db,
-                        "SELECT a.id, a.ts_ms, a.job_id, c.name, a.plugin,"
-                        " a.trigger, a.dry_run, a.sku, a.market, a.order_id,"
-                        " a.line, a.field, a.old_value, a.new_value,"
-                        " a.request_id, a.result, a.detail FROM change_audit"
-                        " a JOIN companies c ON c.id = a.company_id"
-                        " WHERE (?1 IS NULL OR c.name = ?1)"
-                        " AND (?2 IS NULL OR a.sku = ?2 OR a.order_id = ?2)"
-                        " AND (?3 = 0 OR a.ts_ms >= ?3)"
-                        " AND (?4 = 0 OR a.ts_ms < ?4)"
-                        " AND (?5 = 0 OR a.job_id = ?5)"
-                        " AND (?6 < 0 OR a.dry_run = ?6)"
-                        " ORDER BY a.ts_ms, a.id", -1, &st, NULL) !=
-     SQLITE_OK) {
+  /* only the terms in use, so SQLite can take the (company, sku) and
+   * (company, order) indexes for an item and the job index for a job */
+  snprintf(sql, sizeof(sql),
+           "SELECT a.id, a.ts_ms, a.job_id, c.name, a.plugin, a.trigger,"
+           " a.dry_run, a.sku, a.market, a.order_id, a.line, a.field,"
+           " a.old_value, a.new_value, a.request_id, a.result, a.detail"
+           " FROM change_audit a JOIN companies c ON c.id = a.company_id"
+           " WHERE 1%s%s%s%s%s%s ORDER BY %sa.ts_ms, a.id",
+           f->company && !f->item ? " AND c.name = ?1" : "",
+           !f->item ? ""
+           : f->company
+               ? " AND a.id IN (SELECT x.id FROM change_audit x JOIN"
+                 " companies k ON k.id = x.company_id AND k.name = ?1"
+                 " WHERE x.sku = ?2 UNION ALL SELECT y.id FROM"
+                 " change_audit y JOIN companies k ON k.id = y.company_id"
+                 " AND k.name = ?1 WHERE y.order_id = ?2)"
+               : " AND (a.sku = ?2 OR a.order_id = ?2)",
+           f->since_ms ? " AND a.ts_ms >= ?3" : "",
+           f->until_ms ? " AND a.ts_ms < ?4" : "",
+           f->job_id ? " AND a.job_id = ?5" : "",
+           f->dry >= 0 ? " AND a.dry_run = ?6" : "",
+           /* an item's few rows are sorted; the time index would scan */
+           f->item || f->job_id ? "+" : "");
+  if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
     hs_store_fail(h, "audit trail query: %s", sqlite3_errmsg(h->db));
     return BMC_ERR_INTERNAL;
   }
