@@ -145,6 +145,11 @@ int cli_cmd_users(struct cli *c, int argc, char **argv);
 int cli_props_products(struct cli *c, int argc, char **argv);
 int cli_cmd_retry(struct cli *c, int argc, char **argv);
 int cli_cmd_invcalc(struct cli *c, int argc, char **argv);
+/* cli_audit.c */
+int cli_cmd_audit(struct cli *c, int argc, char **argv);
+int cli_cmd_audit_retention(struct cli *c, int argc, char **argv);
+int cli_cmd_dry_run(struct cli *c, int argc, char **argv);
+int cli_cmd_dry_run_report(struct cli *c, int argc, char **argv);
 /* A selection of SKUs from --sku (idx 0) and --skus-from FILE (idx 1):
  * a cli_getopt `on` collecting into a struct cli_items. */
 struct cli_items {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hs_audit_trail.h"
 
 static int
 cli_line_cb(void *ud, const struct hs_job_line *l)
@@ -78,41 +79,64 @@ cli_job_outcome(struct cli *c, int64_t id, int st)
   return st == HS_JOB_COMPLETED ? CLI_OK : CLI_FAIL;
 }
 
-/* run C P A [--sku X ...] [--skus-from FILE]: the whole catalog, or the
- * selected products only. */
+struct cli_run_opts {
+  struct cli_items it;
+  int dry;
+};
+
+static int
+cli_run_opt(void *ud, int idx, const char *arg)
+{
+  struct cli_run_opts *o = ud;
+
+  if(idx == 2) {
+    o->dry = 1;
+    return 0;
+  }
+  return cli_items_opt(&o->it, idx, arg);
+}
+
+/* run C P A [--sku X ...] [--skus-from FILE] [--dry-run]: the whole
+ * catalog, or the selected products only. */
 int
 cli_cmd_run(struct cli *c, int argc, char **argv)
 {
   static const struct option lo[] = {
     {"sku", required_argument, NULL, 0},
     {"skus-from", required_argument, NULL, 0},
+    {"dry-run", no_argument, NULL, 0},
     {NULL, 0, NULL, 0}};
-  struct cli_items it = {NULL, 0, 0};
+  struct cli_run_opts ro = {{NULL, 0, 0}, 0};
   char err[1024], label[256];
   int64_t id = 0;
   int st = 0, rc, first;
 
-  first = cli_getopt("run", argc, argv, lo, cli_items_opt, &it);
+  first = cli_getopt("run", argc, argv, lo, cli_run_opt, &ro);
   if(first < 0) {
-    cli_items_free(&it);
+    cli_items_free(&ro.it);
     return -first;
   }
   if(argc - first != 3) {
-    cli_items_free(&it);
+    cli_items_free(&ro.it);
     return cli_usage("run");
   }
   argv += first - 1;
   if(cli_company(c, "run", argv[1]) || cli_plugin(c, "run", argv[2])) {
-    cli_items_free(&it);
+    cli_items_free(&ro.it);
     return CLI_FAIL;
   }
   snprintf(label, sizeof(label), "%s/%s %s", argv[1], argv[2], argv[3]);
   cli_progress_attach(c, label);
-  rc = hs_run_action_items(c->h, argv[1], argv[2], argv[3],
-                           (const char *const *)it.v, it.n, &id, &st, err,
-                           sizeof(err));
+  if(ro.dry)
+    rc = hs_run_action_dry(c->h, argv[1], argv[2], argv[3],
+                           (const char *const *)ro.it.v, ro.it.n, &id, &st,
+                           err, sizeof(err));
+  else
+    rc = hs_run_action_items(c->h, argv[1], argv[2], argv[3],
+                             (const char *const *)ro.it.v, ro.it.n, &id, &st,
+                             err, sizeof(err));
   cli_progress_end();
-  cli_items_free(&it);
+  cli_items_free(&ro.it);
   if(rc)
     return cli_fail("run", "%s", err);
   return cli_job_outcome(c, id, st);

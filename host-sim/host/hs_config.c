@@ -238,10 +238,18 @@ hs_cfg_read_company(struct hs_cfg_reader *r, const config_setting_t *g,
       plugins = m;
     else if(!strcmp(config_setting_name(m), "inventory_calc"))
       calc = m;
+    else if(!strcmp(config_setting_name(m), "dry_run")) {
+      if(config_setting_type(m) != CONFIG_TYPE_BOOL)
+        return hs_cfg_fail(r, m, "company #%d: dry_run: expected a bool "
+                           "(true or false), found %s", idx + 1,
+                           hs_cfg_type_name(config_setting_type(m)));
+      c->dry_run_set = 1;
+      c->dry_run = config_setting_get_bool(m) != 0;
+    }
     else
       return hs_cfg_fail(r, m, "company #%d: unknown setting '%s' "
-                         "(expected name, inventory_calc, plugins)", idx + 1,
-                         config_setting_name(m));
+                         "(expected name, inventory_calc, dry_run, plugins)",
+                         idx + 1, config_setting_name(m));
   }
   if(!name)
     return hs_cfg_fail(r, g, "company #%d: missing name = \"...\";",

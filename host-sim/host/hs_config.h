@@ -87,6 +87,7 @@ struct hs_cfg_company {
   int line;
   char *inventory_calc;     /* Custom Inventory Calculation spec or NULL */
   int inventory_calc_line;
+  int dry_run_set, dry_run; /* dry_run = true|false; (the company's switch) */
   struct hs_cfg_plugin *plugins;
   size_t n_plugins;
 };

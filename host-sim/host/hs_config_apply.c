@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hs_audit_trail.h"
 #include "hs_config.h"
 #include "hs_internal.h"
 
@@ -85,6 +86,10 @@ hs_host_load_config(struct hs_host *h, const char *cfg_path, char *err,
         hs_errf(err, errlen, "%s:%d: inventory_calc: %s", cfg_path,
                 co->inventory_calc_line, tmp);
     }
+    if(!rc && co->dry_run_set &&
+       (rc = hs_company_dry_run_set(h, co->name, co->dry_run)) != BMC_OK)
+      hs_errf(err, errlen, "%s:%d: dry_run: %s", cfg_path, co->line,
+              h->last_err);
     for(p = 0; !rc && p < co->n_plugins; p++) {
       const struct hs_cfg_plugin *pl = &co->plugins[p];
 

@@ -46,6 +46,8 @@ struct hs_inst {
   int check_pending;     /* running the credential check on pending
                             secret values (hs_rotate.c) */
   char run_err[HS_ERRLEN]; /* the last run's failure message (masked) */
+  int dry_run;             /* the current job is a dry run (ABI 2.1) */
+  const char *job_trigger; /* the current job's trigger, borrowed */
 };
 
 
@@ -87,6 +89,7 @@ struct hs_host {
   /* scheduler lease (hs_sched_lease.c) */
   char lease_nonce[33];
   int lease_held;
+  int64_t audit_pruned_ms;  /* last change audit pruning (hs_audit_trail.c) */
 };
 
 /* ---- hs_util.c ---- */
@@ -256,6 +259,25 @@ void hs_services_init(struct bmc_host_api *api);
 /* Fault hook: 0 = proceed, BMC_ERR_INTERNAL = fail (may _exit). */
 int hs_fault_check(struct hs_host *h, const char *service);
 
+/* ---- hs_audit_trail.c ---- */
+void hs_audit_trail_services_init(struct bmc_host_api *api);
+/* The company's dry-run switch is on. */
+int hs_job_dry_run_wanted(struct hs_host *h, int64_t cid);
+/* In a dry-run job: log why and return BMC_ERR_CONFLICT (the second
+ * guard of the order and product services); else BMC_OK. */
+int hs_dry_refuse(struct hs_inst *in, const char *service, const char *what);
+/* hs_dry_state.c: a dry-run job's state writes, over the stored state and
+ * dropped at the job's end (begin clears what an earlier job left). */
+int hs_dry_state_begin(struct hs_inst *in);
+void hs_dry_state_end(struct hs_inst *in);
+int hs_dry_state_put(struct hs_inst *in, const char *key, const char *val,
+                     size_t len);
+int hs_dry_state_del(struct hs_inst *in, const char *key);
+/* state_get's and state_each's statements as the dry-run job sees the
+ * state (bound like theirs; the caller steps and resets). */
+sqlite3_stmt *hs_dry_state_get_stmt(struct hs_inst *in, const char *key);
+sqlite3_stmt *hs_dry_state_page_stmt(struct hs_inst *in, int after);
+
 /* ---- hs_jobs.c ---- */
 /* A process with that pid exists (this one included). */
 int hs_pid_alive(pid_t pid);
@@ -267,6 +289,13 @@ int hs_job_run(struct hs_host *h, const char *company, const char *plugin,
                const char *action, const char *trigger,
                const char *const *items, size_t n_items, int64_t *job_id,
                int *status, char *err, size_t errlen);
+/* hs_job_run with dry_run: 1 = a dry run whatever the company's switch
+ * (0 = as the switch says). */
+int hs_job_run_opts(struct hs_host *h, const char *company,
+                    const char *plugin, const char *action,
+                    const char *trigger, const char *const *items,
+                    size_t n_items, int dry_run, int64_t *job_id,
+                    int *status, char *err, size_t errlen);
 /* The action called id, or NULL. */
 const struct bmc_action *hs_action_find(const struct bmc_plugin_api *api,
                                         const char *id);

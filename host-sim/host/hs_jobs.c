@@ -239,6 +239,20 @@ hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
   return hs_commit(h);
 }
 
+/* Record that job id is a dry run (jobs.dry_run). */
+static void
+hs_job_mark_dry(struct hs_host *h, int64_t id)
+{
+  sqlite3_stmt *st = hs_stmt(h, "UPDATE jobs SET dry_run = 1 WHERE id = ?");
+
+  if(!st)
+    return;
+  sqlite3_bind_int64(st, 1, id);
+  if(hs_step_write(h, st) != SQLITE_DONE)
+    hs_hostlog(h, BMC_LOG_ERROR, "job %lld: %s", (long long)id, h->last_err);
+  sqlite3_reset(st);
+}
+
 int
 hs_job_skip(struct hs_host *h, struct hs_inst *in, const char *action,
             const char *why, int64_t *job_id)
@@ -403,6 +417,16 @@ hs_job_run(struct hs_host *h, const char *company, const char *plugin,
            size_t n_items, int64_t *job_id, int *status, char *err,
            size_t errlen)
 {
+  return hs_job_run_opts(h, company, plugin, action, trigger, items,
+                         n_items, 0, job_id, status, err, errlen);
+}
+
+int
+hs_job_run_opts(struct hs_host *h, const char *company, const char *plugin,
+                const char *action, const char *trigger,
+                const char *const *items, size_t n_items, int dry_run,
+                int64_t *job_id, int *status, char *err, size_t errlen)
+{
   const struct bmc_action *a;
   struct hs_inst *in;
   int64_t id;
@@ -445,11 +469,20 @@ hs_job_run(struct hs_host *h, const char *company, const char *plugin,
     *job_id = id;
   hs_job_set(h, id, HS_JOB_PROCESSING, 0, "started_ms");
   in->job_id = id;
+  in->job_trigger = trigger;
+  in->dry_run = dry_run || hs_job_dry_run_wanted(h, in->company_id);
+  if(in->dry_run) {
+    hs_job_mark_dry(h, id);
+    if(hs_dry_state_begin(in))
+      hs_job_log(in, BMC_LOG_WARN, "dry run: the job's own state table could"
+                 " not be made; its state writes fail");
+  }
   {
     char line[256];
 
-    snprintf(line, sizeof(line), "%s started (%s)", a->display_name,
-             trigger);
+    snprintf(line, sizeof(line), "%s started (%s%s)", a->display_name,
+             trigger, in->dry_run ? ", dry run: nothing that changes the "
+             "marketplace is sent" : "");
     hs_job_log(in, BMC_LOG_INFO, line);
   }
   if(n_items)
@@ -460,6 +493,10 @@ hs_job_run(struct hs_host *h, const char *company, const char *plugin,
                "active ones stay in use unless they pass)");
   rc = hs_job_exec(in, action, items, n_items, id);
   in->check_pending = 0;
+  if(in->dry_run)
+    hs_dry_state_end(in);
+  in->dry_run = 0;
+  in->job_trigger = NULL;
   pthread_mutex_unlock(&in->mu);
   if(status)
     *status = rc;

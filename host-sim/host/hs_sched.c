@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hs_audit_trail.h"
 #include "hs_internal.h"
 
 static volatile sig_atomic_t hs_sig_stop;
@@ -348,6 +349,8 @@ hs_scheduler_tick(struct hs_host *h, int *ran)
   if(!rc)
     rc = hs_deadlines_scan(h, NULL);
   if(!rc)
+    rc = hs_change_audit_prune_due(h);
+  if(!rc)
     rc = hs_trows(h, NULL, 1, &v, &n);
   now = hs_clock_now(h);
   for(i = 0; !rc && i < n; i++) {
@@ -400,7 +403,8 @@ hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran)
   rc = hs_sched_lease_take(h);
   if(rc)
     return rc;
-  for(;;) {
+  rc = hs_change_audit_prune_due(h);
+  while(!rc) {
     rc = hs_earliest(h, &next);
     if(rc || next > until_ms || atomic_load(&h->stop))
       break;

@@ -105,13 +105,16 @@ hs_svc_state_get(void *ctx, const char *key, char *buf, size_t buflen,
   rc = hs_fault_check(in->h, "state_get");
   if(rc)
     return rc;
-  st = hs_stmt(in->h, "SELECT value FROM plugin_state WHERE company_id = ?"
-               " AND plugin = ? AND key = ?");
+  if(in->dry_run)
+    st = hs_dry_state_get_stmt(in, key);
+  else if((st = hs_stmt(in->h, "SELECT value FROM plugin_state WHERE"
+                        " company_id = ? AND plugin = ? AND key = ?"))) {
+    sqlite3_bind_int64(st, 1, in->company_id);
+    hs_bind_text(st, 2, in->api->name);
+    hs_bind_text(st, 3, key);
+  }
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
-  hs_bind_text(st, 2, in->api->name);
-  hs_bind_text(st, 3, key);
   rc = BMC_ERR_NOT_FOUND;
   if(sqlite3_step(st) == SQLITE_ROW) {
     const void *v = sqlite3_column_blob(st, 0);
@@ -149,6 +152,8 @@ hs_svc_state_put(void *ctx, const char *key, const char *val, size_t len)
   rc = hs_fault_check(in->h, "state_put");
   if(rc)
     return rc;
+  if(in->dry_run) /* kept for this job only (hs_dry_state.c) */
+    return hs_dry_state_put(in, key, val, len);
   st = hs_stmt(in->h, "INSERT INTO plugin_state(company_id, plugin, key,"
                " value, updated_ms) VALUES(?, ?, ?, ?, ?) ON"
                " CONFLICT(company_id, plugin, key) DO UPDATE SET value ="
@@ -177,6 +182,8 @@ hs_svc_state_del(void *ctx, const char *key)
   rc = hs_fault_check(in->h, "state_del");
   if(rc)
     return rc;
+  if(in->dry_run)
+    return hs_dry_state_del(in, key);
   st = hs_stmt(in->h, "DELETE FROM plugin_state WHERE company_id = ? AND"
                " plugin = ? AND key = ?");
   if(!st)
@@ -251,7 +258,8 @@ hs_svc_state_each(void *ctx, const char *prefix,
    * the keys it has, not every key of the plugin (a comparison of substr()
    * would read them all).  No end: a zero-length blob, above all text. */
   do {
-    st = hs_stmt(in->h, after ? "SELECT key, value FROM plugin_state WHERE"
+    st = in->dry_run ? hs_dry_state_page_stmt(in, after != NULL)
+         : hs_stmt(in->h, after ? "SELECT key, value FROM plugin_state WHERE"
                  " company_id = ? AND plugin = ? AND key > ? AND key < ?"
                  " ORDER BY key LIMIT ?"
                  : "SELECT key, value FROM plugin_state WHERE"
@@ -347,6 +355,9 @@ hs_svc_product_set(void *ctx, const char *sku, const char *key,
   rc = hs_fault_check(in->h, "product_set");
   if(rc)
     return rc;
+  rc = hs_dry_refuse(in, "product_set", sku);
+  if(rc)
+    return rc;
   p = hs_property_find(in->api, key);
   if(!p || !(p->flags & BMC_PROP_PLUGIN_OWNED)) {
     snprintf(line, sizeof(line), "product_set: '%.64s' is not a "
@@ -427,6 +438,11 @@ hs_svc_order_upsert(void *ctx, const char *xml, size_t len, int *created,
     hs_errf(errbuf, errlen, "order_upsert: host store failure (injected)");
     return rc;
   }
+  rc = hs_dry_refuse(in, "order_upsert", "a document");
+  if(rc) {
+    hs_errf(errbuf, errlen, "order_upsert: refused in a dry run");
+    return rc;
+  }
   return hs_order_upsert_in(in, xml, len, created, errbuf, errlen);
 }
 
@@ -472,6 +488,9 @@ hs_svc_order_set_status(void *ctx, const char *source_order_id,
   rc = hs_fault_check(in->h, "order_set_status");
   if(rc)
     return rc;
+  rc = hs_dry_refuse(in, "order_set_status", source_order_id);
+  if(rc)
+    return rc;
   return hs_order_status_in(in, source_order_id, status, note);
 }
 
@@ -485,6 +504,9 @@ hs_svc_order_mark_reported(void *ctx, const char *source_order_id,
   if(!in || !source_order_id)
     return BMC_ERR_INVALID_ARG;
   rc = hs_fault_check(in->h, "order_mark_reported");
+  if(rc)
+    return rc;
+  rc = hs_dry_refuse(in, "order_mark_reported", source_order_id);
   if(rc)
     return rc;
   return hs_order_mark_in(in, source_order_id, (int)kind);
@@ -503,6 +525,11 @@ hs_svc_settlement_import(void *ctx, const char *xml, size_t len,
   if(rc) {
     hs_errf(errbuf, errlen, "settlement_import: host store failure "
             "(injected)");
+    return rc;
+  }
+  rc = hs_dry_refuse(in, "settlement_import", "a document");
+  if(rc) {
+    hs_errf(errbuf, errlen, "settlement_import: refused in a dry run");
     return rc;
   }
   return hs_settlement_import_in(in, xml, len, errbuf, errlen);
@@ -594,4 +621,5 @@ hs_services_init(struct bmc_host_api *api)
   api->metric_record = hs_svc_metric_record;
   api->feed_head = hs_svc_feed_head;
   api->changes_each = hs_svc_changes_each;
+  hs_audit_trail_services_init(api);
 }

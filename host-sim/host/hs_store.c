@@ -318,6 +318,26 @@ static const char *const hs_migrations[] = {
   "CREATE TRIGGER feed_calc_del AFTER DELETE ON company_inventory_calc BEGIN"
   " UPDATE feed_heads SET resync = resync + 1 WHERE company_id ="
   " old.company_id; END;",
+  /* 13 (audit and dry run, ABI 2.1): the change audit trail (every change
+   * a plugin's write gate sent, or in a dry run would send; job_id is not
+   * a reference: rows outlive the job log), host-owned company settings
+   * (dry_run switch, audit_retention_days) and which jobs were dry runs */
+  "CREATE TABLE change_audit(id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL,"
+  " company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,"
+  " plugin TEXT NOT NULL, job_id INTEGER NOT NULL DEFAULT 0, trigger TEXT"
+  " NOT NULL, dry_run INTEGER NOT NULL DEFAULT 0, sku TEXT, market TEXT,"
+  " order_id TEXT, line TEXT, field TEXT NOT NULL, old_value TEXT,"
+  " new_value TEXT, request_id TEXT, result TEXT NOT NULL, detail TEXT);"
+  "CREATE INDEX change_audit_ts ON change_audit(company_id, ts_ms);"
+  "CREATE INDEX change_audit_sku ON change_audit(company_id, sku, ts_ms);"
+  "CREATE INDEX change_audit_order ON change_audit(company_id, order_id,"
+  " ts_ms);"
+  "CREATE INDEX change_audit_job ON change_audit(job_id);"
+  "CREATE TABLE company_host_settings(company_id INTEGER NOT NULL"
+  " REFERENCES companies(id) ON DELETE CASCADE, key TEXT NOT NULL, value"
+  " TEXT NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY(company_id,"
+  " key));"
+  "ALTER TABLE jobs ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* Steps that also run code after their SQL (same transaction). */

@@ -52,9 +52,10 @@ static const struct cli_cmd cli_cmds[] = {
    "reason (per market too), as the plugins last checked it", cli_cmd_ready,
    "--json"},
   {"run", "<company> <plugin> <action> [--sku <sku> ...] [--skus-from "
-   "<file>]", "run one action now as a queued job (on the selected products "
-   "only with --sku/--skus-from) and print its log (progress on a "
-   "terminal)", cli_cmd_run, "--sku --skus-from"},
+   "<file>] [--dry-run]", "run one action now as a queued job (on the "
+   "selected products only with --sku/--skus-from; --dry-run: send nothing "
+   "that changes the marketplace, see dry-run-report) and print its log "
+   "(progress on a terminal)", cli_cmd_run, "--sku --skus-from --dry-run"},
   {"retry", "<job>", "run the failed items of a job (its open error-queue "
    "entries) again through the same action", cli_cmd_retry, ""},
   {"inventory-calc", "<company> [percent:<N> | module:<path>[:<args>] | "
@@ -109,6 +110,20 @@ static const struct cli_cmd cli_cmds[] = {
    "[--session-hours N] [--secure-cookie]", "serve the web Toolbox (default "
    "127.0.0.1:8080; prints READY port=N once listening)", cli_cmd_web,
    "--listen --portfile --workers --session-hours --secure-cookie"},
+  {"audit", "<company> [--item <sku-or-order>] [--since <time>] [--until "
+   "<time>] [--json | --csv]", "the change audit trail: every change sent "
+   "to a marketplace (time, job, trigger, item, field, old and new value, "
+   "request or task id, result)", cli_cmd_audit,
+   "--item --since --until --json --csv"},
+  {"audit-retention", "<company> [<days>]", "show or set how long the "
+   "change audit trail is kept (default 400 days; the scheduler prunes)",
+   cli_cmd_audit_retention, ""},
+  {"dry-run", "<company> [on | off]", "show or switch the company's dry "
+   "run: every job computes what it would send and sends nothing that "
+   "changes a marketplace", cli_cmd_dry_run, ""},
+  {"dry-run-report", "<job> [--json | --csv]", "what a dry-run job would "
+   "have sent, one change per row", cli_cmd_dry_run_report,
+   "--json --csv"},
   {"users", "add <name> --role admin|viewer | passwd <name> | remove <name> "
    "| list | audit [--user NAME] [--limit N]", "web Toolbox users "
    "(passwords read from stdin) and the audit of their page views and "

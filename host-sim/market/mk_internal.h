@@ -365,6 +365,7 @@ struct mk_resp {
   const char *fault;           /* kind of the injected fault that made this
                                   response (X-Sim-Fault, traffic dump) */
   char warning[160];
+  char request_id[40];         /* X-Request-Id, "" = none (mk_log.c) */
 };
 
 /* Authenticated Back Market request context. */
@@ -581,8 +582,9 @@ void mk_order_action(struct mk_sim *s, struct mk_order *o, const char *act,
                      json_object *b, struct mk_resp *r);
 
 /* mk_log.c */
+/* Also names the answer: r->request_id = "sim-<seq>" (X-Request-Id), the requestId of its error bodies. */
 void mk_log_request(struct mk_sim *s, const struct mk_req *rq,
-                    const struct mk_resp *r);
+                    struct mk_resp *r);
 void mk_log_get(struct mk_sim *s, const struct mk_req *rq,
                 struct mk_resp *r);
 void mk_stats_get(struct mk_sim *s, struct mk_resp *r);

@@ -71,13 +71,16 @@ static void mk_endpoint_name(const char *method, const char *path,
 }
 
 void mk_log_request(struct mk_sim *s, const struct mk_req *rq,
-                    const struct mk_resp *r)
+                    struct mk_resp *r)
 {
   json_object *e = json_object_new_object(), *cnt;
   char *q = mk_query_build(&rq->query, NULL, 0);
   char ep[256];
   int64_t seq = ++s->log_seq;
+  snprintf(r->request_id, sizeof(r->request_id), "sim-%lld", (long long)seq);
   json_object_object_add(e, "seq", json_object_new_int64(seq));
+  json_object_object_add(e, "request_id",
+                         json_object_new_string(r->request_id));
   json_object_object_add(e, "at_ms", json_object_new_int64(mk_now(s)));
   json_object_object_add(e, "method", json_object_new_string(rq->method));
   json_object_object_add(e, "path", json_object_new_string(rq->path));

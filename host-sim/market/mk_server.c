@@ -113,6 +113,11 @@ static enum MHD_Result mk_send(struct MHD_Connection *conn,
     if(MHD_add_response_header(resp, "Retry-After", num) == MHD_NO)
       goto fail;
   }
+  /* simulator extension: names the request, as Back Market's request id
+   * header does (the plugins' write gate records it) */
+  if(r->request_id[0] &&
+     MHD_add_response_header(resp, "X-Request-Id", r->request_id) == MHD_NO)
+    goto fail;
   /* tells a validating proxy that this response is an injected failure */
   if(r->fault && MHD_add_response_header(resp, "X-Sim-Fault", r->fault) ==
      MHD_NO)

@@ -51,6 +51,8 @@
  * host services credential_pending() and metric_record().
  * 2.1 (change feed): struct bmc_product appends change_seq; the host appends
  * the change feed (feed_head, changes_each).
+ * 2.1 (audit and dry run): struct bmc_change; host services job_dry_run()
+ * and audit_record().
  */
 #ifndef BMC_PLUGIN_H
 #define BMC_PLUGIN_H
@@ -277,6 +279,27 @@ struct bmc_feed_head {
                       Custom Inventory Calculation): read everything */
 };
 
+/* One change to marketplace state, as the write gate records it in the
+ * host's audit trail (ABI 2.1).  Strings borrowed; NULL = not
+ * applicable or unknown. */
+struct bmc_change {
+  uint32_t size;          /* sizeof as the plugin compiled it */
+  const char *trigger;    /* NULL = the job's (schedule, hand, retry); else
+                             e.g. "repricer", "reconciliation", "operator" */
+  const char *sku;        /* item: host SKU */
+  const char *market;     /* e.g. "fr-fr" */
+  const char *order;      /* source order id */
+  const char *line;       /* order line id */
+  const char *field;      /* what changes: "quantity", "price", "state",
+                             "tracking", "imei", "listing"; required */
+  const char *old_value;  /* what the plugin believes the marketplace holds */
+  const char *new_value;  /* what is (would be) sent */
+  const char *request_id; /* the marketplace's request id or bulk task id */
+  const char *result;     /* "ok", "dry_run", "rejected", "failed",
+                             "unconfirmed"; required */
+  const char *detail;     /* short reason (HTTP status, error), no secret */
+};
+
 /* ---- Host services (host -> plugin) ---- */
 
 struct bmc_host_api {
@@ -397,6 +420,23 @@ struct bmc_host_api {
    * number above upto: the next stream from upto has it. */
   int (*changes_each)(void *host_ctx, int64_t since, int64_t upto,
                       bmc_product_cb cb, void *ud);
+
+  /* ABI 2.1: audit and dry run */
+  /* 1 when the current job is a dry run (the company's switch or `run
+   * --dry-run`): the plugin sends no request that changes the
+   * marketplace, records what it would send through audit_record(), and
+   * writes no order or state (the host refuses those writes in a dry run
+   * with BMC_ERR_CONFLICT; state keys under "budget/", a request budget's
+   * usage, are accepted and not stored).  0 outside a job. */
+  int (*job_dry_run)(void *host_ctx);
+  /* Record changes[0..n) sent (or, in a dry run, that would be sent) to
+   * the marketplace, durably and in one transaction, in the host's audit
+   * trail (kept by the host's retention setting, independent of the job
+   * log).  In a dry run each row is also a diff line in the job log.  The
+   * host masks secrets in every field.  BMC_ERR_INVALID_ARG (a change
+   * without field or result: nothing recorded). */
+  int (*audit_record)(void *host_ctx, const struct bmc_change *changes,
+                      size_t n);
 
   /* Version 2.2 and later: append new services below, one comment each. */
 };

@@ -22,6 +22,7 @@
 #include "bmp_order_map.h"
 #include "bmp_plugin.h"
 #include "pc_cursor.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 #include "pc_json.h"
 #include "pc_page.h"
@@ -178,7 +179,8 @@ bmp_cancel_notice(struct bmp_inst *bi, const struct bmp_order_info *oi)
           oi->status, oi->financial[0] ? oi->financial : "-",
           !strcmp(oi->status, BMP_ST_CANCELLED) ? "cancel" :
           "record the refund on", oi->id);
-  if(bi->host->state_put(bi->hctx, key, "1", 1) != BMC_OK)
+  if(!pc_gate_dry(bi->host, bi->hctx) &&
+     bi->host->state_put(bi->hctx, key, "1", 1) != BMC_OK)
     return -1;
   return 1;
 }
@@ -256,6 +258,13 @@ bmp_one_order(struct bmp_inst *bi, struct json_object *o, struct bmp_run *r)
         return;
       }
       err[0] = '\0';
+      if(pc_gate_dry(bi->host, bi->hctx)) {
+        /* a dry run changes no host order: read, not imported */
+        bmp_log(bi, BMC_LOG_INFO, "dry run: order %s is not imported into "
+                "the host", oi.id);
+        free(xml);
+        return;
+      }
       rc = bi->host->order_upsert(bi->hctx, xml, len, &created, err,
                                   sizeof(err));
       free(xml);
@@ -415,6 +424,8 @@ bmp_cursor_write(struct bmp_inst *bi, const char *fp, int64_t ms)
   if(pc_time_format(ms, when, sizeof(when)) != BMC_OK)
     return BMC_ERR_INTERNAL;
   snprintf(cur, sizeof(cur), "%.16s %s", fp, when);
+  if(pc_gate_dry(bi->host, bi->hctx))
+    return BMC_OK; /* a dry run moves no cursor */
   return bi->host->state_put(bi->hctx, BMP_ST_CURSOR, cur, strlen(cur));
 }
 

@@ -13,6 +13,7 @@
 #include "bmp_check.h"
 #include "bmp_contract.h"
 #include "bmp_plugin.h"
+#include "pc_gate.h"
 #include "pc_host.h"
 #include "pc_http.h"
 #include "pc_json.h"
@@ -52,15 +53,17 @@ bmp_test_settings(struct bmp_inst *bi, char *errbuf, size_t errlen)
   struct pc_http_req req;
   struct pc_http_resp resp;
   char msg[512], fp[17], seller[160], why[512];
-  int rc;
+  int dry = pc_gate_dry(bi->host, bi->hctx), rc = BMC_OK;
 
   /* A new test starts from "not established"; it is set again only on
    * success.  A check of a pending key (the host's rotation) leaves the
    * active key's result alone: it stays in use if the pending one fails,
-   * and the success stored below is the pending key's, swapped in next. */
-  rc = pc_credential_pending(bi->host, bi->hctx)
-           ? BMC_OK
-           : bi->host->state_del(bi->hctx, BMP_ST_TEST_OK);
+   * and the success stored below is the pending key's, swapped in next.
+   * A dry run tests and stores nothing. */
+  if(!dry)
+    rc = pc_credential_pending(bi->host, bi->hctx)
+             ? BMC_OK
+             : bi->host->state_del(bi->hctx, BMP_ST_TEST_OK);
   if(rc != BMC_OK && rc != BMC_ERR_NOT_FOUND)
     return bmp_fail(bi, rc, errbuf, errlen,
                     "Test Settings: the state store refused the update");
@@ -94,8 +97,9 @@ bmp_test_settings(struct bmp_inst *bi, char *errbuf, size_t errlen)
                     resp.status, bi->conf.url, BMP_PATH_STATUS);
       break;
     }
-    if(bmp_fingerprint(bi->conf.url, bi->conf.key, fp, sizeof(fp)) ||
-       bi->host->state_put(bi->hctx, BMP_ST_TEST_OK, fp, 16) != BMC_OK) {
+    if(!dry &&
+       (bmp_fingerprint(bi->conf.url, bi->conf.key, fp, sizeof(fp)) ||
+        bi->host->state_put(bi->hctx, BMP_ST_TEST_OK, fp, 16) != BMC_OK)) {
       rc = bmp_fail(bi, BMC_ERR_INTERNAL, errbuf, errlen,
                     "Test Settings: connected, but the result could not be "
                     "stored; run it again");

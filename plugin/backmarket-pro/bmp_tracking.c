@@ -17,6 +17,7 @@
 #include "bmp_contract.h"
 #include "bmp_plugin.h"
 #include "pc_buf.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 #include "pc_json.h"
 #include "pc_time.h"
@@ -237,8 +238,21 @@ bmp_send_one(struct bmp_inst *bi, const struct bmp_ship *s, int *sent,
   req.method = "POST";
   req.target = target;
   req.body = pc_buf_str(&body);
-  rc = pc_http_send(bi->http, &req, &resp);
+  {
+    struct bmc_change c;
+    char what[420];
+
+    memset(&c, 0, sizeof(c));
+    snprintf(what, sizeof(what), "%.200s %.200s", s->tracking, s->carrier);
+    c.size = sizeof(c);
+    c.order = s->id;
+    c.field = "tracking";
+    c.new_value = what;
+    rc = pc_gate_send(bi->http, bi->host, bi->hctx, &req, &c, 1, &resp);
+  }
   pc_buf_free(&body);
+  if(rc == PC_GATE_DRY)
+    return BMC_OK; /* recorded, not sent: the order stays unreported */
   bmp_describe_error(bi, resp.status, resp.body, resp.error, why,
                      sizeof(why));
   if(rc == BMC_OK)

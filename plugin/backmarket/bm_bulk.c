@@ -10,6 +10,7 @@
 
 #include "bm_catalog_side.h"
 #include "pc_buf.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 #include "pc_json.h"
 
@@ -206,7 +207,8 @@ bm_bulk_status(struct json_object *j, int64_t task_id, int64_t *status,
 
 static int
 bm_bulk_submit(struct bm_inst *bi, const char *lang, const char *csv,
-               int64_t *task_id, char *errbuf, size_t errlen)
+               const struct bmc_change *changes, size_t n, int64_t *task_id,
+               char *errbuf, size_t errlen)
 {
   struct pc_http_resp resp;
   struct json_object *j = NULL;
@@ -233,6 +235,10 @@ bm_bulk_submit(struct bm_inst *bi, const char *lang, const char *csv,
   if(rc != BMC_OK) {
     snprintf(errbuf, errlen, "bulk CSV upload refused (HTTP %ld): %.200s",
              resp.status, resp.body ? resp.body : resp.error);
+    if(changes && rc != BMC_ERR_BUDGET)
+      pc_gate_record(bi->host, bi->hctx, changes, n,
+                     rc == BMC_ERR_REMOTE_REJECT ? "rejected" : "failed",
+                     resp.request_id, errbuf);
     pc_http_resp_clear(&resp);
     return rc;
   }
@@ -242,13 +248,25 @@ bm_bulk_submit(struct bm_inst *bi, const char *lang, const char *csv,
   if(rc != BMC_OK)
     snprintf(errbuf, errlen, "bulk CSV upload: %s; nothing is recorded and "
              "the changes go again next run", err);
+  if(changes) {
+    char tid[40], detail[160];
+
+    snprintf(tid, sizeof(tid), "task:%lld", (long long)*task_id);
+    snprintf(detail, sizeof(detail), "bulk upload, X-Request-Id %.80s",
+             resp.request_id[0] ? resp.request_id : "(none)");
+    pc_gate_record(bi->host, bi->hctx, changes, n,
+                   rc == BMC_OK ? "submitted" : "failed",
+                   rc == BMC_OK ? tid : resp.request_id,
+                   rc == BMC_OK ? detail : errbuf);
+  }
   pc_http_resp_clear(&resp);
   return rc;
 }
 
 int
 bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
-            const char *const *skus, size_t n_rows, bm_bulk_row_fn row_fn,
+            const char *const *skus, size_t n_rows,
+            const struct bmc_change *changes, bm_bulk_row_fn row_fn,
             void *ud, char *errbuf, size_t errlen)
 {
   struct pc_http_resp resp;
@@ -259,7 +277,22 @@ bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
   char target[64], err[200];
   int rc;
 
-  rc = bm_bulk_submit(bi, lang, csv, &task_id, errbuf, errlen);
+  struct bmc_change *copy = NULL;
+
+  if(changes)
+    changes = bm_changes_for(bi, changes, n_rows, &copy);
+  if(pc_gate_dry(bi->host, bi->hctx)) {
+    if(changes)
+      pc_gate_record(bi->host, bi->hctx, changes, n_rows, "dry_run", NULL,
+                     NULL);
+    free(copy);
+    bm_log(bi, BMC_LOG_INFO, "dry run: bulk upload of %zu rows not sent",
+           n_rows);
+    return PC_GATE_DRY;
+  }
+  rc = bm_bulk_submit(bi, lang, csv, changes, n_rows, &task_id, errbuf,
+                      errlen);
+  free(copy);
   if(rc != BMC_OK)
     return rc;
   bm_log(bi, BMC_LOG_INFO, "bulk task %lld: %zu rows submitted (%s)",

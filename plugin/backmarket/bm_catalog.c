@@ -13,6 +13,7 @@
 
 #include "bm_catalog_side.h"
 #include "pc_budget.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 #include "pc_text.h"
 
@@ -208,9 +209,10 @@ bm_meta_hash(int64_t min_cents, const char *comment, int64_t warranty)
 /* ---- HTTP ---- */
 
 int
-bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
-            const char *lang, const char *body, int budget_id,
-            struct pc_http_resp *resp)
+bm_cat_write(struct bm_inst *bi, const char *method, const char *target,
+             const char *lang, const char *body, int budget_id,
+             const struct bmc_change *changes, size_t n,
+             struct pc_http_resp *resp)
 {
   struct pc_http_req req;
 
@@ -221,7 +223,23 @@ bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
   req.body = body;
   if(budget_id >= 0 && budget_id < BM_BUDGET_COUNT)
     req.budget = bm_budget(bi, (enum bm_budget_id)budget_id);
-  return pc_http_send(bi->http, &req, resp);
+  {
+    struct bmc_change *copy;
+    const struct bmc_change *c = bm_changes_for(bi, changes, n, &copy);
+    int rc = pc_gate_send(bi->http, bi->host, bi->hctx, &req, c, n, resp);
+
+    free(copy);
+    return rc;
+  }
+}
+
+int
+bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
+            const char *lang, const char *body, int budget_id,
+            struct pc_http_resp *resp)
+{
+  return bm_cat_write(bi, method, target, lang, body, budget_id, NULL, 0,
+                      resp);
 }
 
 int64_t
@@ -411,11 +429,47 @@ int
 bm_smap_load(struct bm_inst *bi, const char *prefix, struct bm_smap *m)
 {
   struct bm_smap_load_ctx c;
+  size_t i;
   int rc;
 
   c.m = m;
   c.plen = strlen(prefix);
   c.rc = BMC_OK;
   rc = bi->host->state_each(bi->hctx, prefix, bm_smap_load_cb, &c);
-  return c.rc != BMC_OK ? c.rc : rc;
+  if(c.rc != BMC_OK)
+    return c.rc;
+  /* a dry run's own writes of this job win over the stored values */
+  for(i = 0; !rc && bi->dry_state && i < bi->dry_state->cap; i++)
+    if(bi->dry_state->keys[i] &&
+       !strncmp(bi->dry_state->keys[i], prefix, c.plen))
+      rc = bm_smap_put(m, bi->dry_state->keys[i] + c.plen,
+                       bi->dry_state->vals[i]);
+  return rc;
+}
+
+int
+bm_dry_state_put(struct bm_inst *bi, const char *key, const char *val)
+{
+  char *end;
+  long long v = strtoll(val, &end, 10);
+
+  if(end == val || *end)
+    return BMC_OK; /* not a value read back as a number: dropped */
+  if(!bi->dry_state) {
+    bi->dry_state = calloc(1, sizeof(*bi->dry_state));
+    if(!bi->dry_state)
+      return BMC_ERR_NOMEM;
+    bm_smap_init(bi->dry_state);
+  }
+  return bm_smap_put(bi->dry_state, key, (int64_t)v);
+}
+
+void
+bm_dry_state_free(struct bm_inst *bi)
+{
+  if(!bi->dry_state)
+    return;
+  bm_smap_free(bi->dry_state);
+  free(bi->dry_state);
+  bi->dry_state = NULL;
 }

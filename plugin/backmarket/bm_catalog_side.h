@@ -281,6 +281,13 @@ int64_t bm_meta_hash(int64_t min_cents, const char *comment,
 int bm_cat_send(struct bm_inst *bi, const char *method, const char *target,
                 const char *lang, const char *body, int budget_id,
                 struct pc_http_resp *resp);
+/* bm_cat_send through the write gate (pc_gate.h) with the changes the
+ * request makes: PC_GATE_DRY in a dry run (nothing sent).  bm_cat_send
+ * itself gates every changing request too, recording nothing. */
+int bm_cat_write(struct bm_inst *bi, const char *method, const char *target,
+                 const char *lang, const char *body, int budget_id,
+                 const struct bmc_change *changes, size_t n,
+                 struct pc_http_resp *resp);
 
 /* SKU lines that changes other than sell-outs (prices, new listings,
  * repricer) may use now: what the SKU-line budget has above the share kept
@@ -325,8 +332,12 @@ typedef void (*bm_bulk_row_fn)(void *ud, const char *sku, int ok,
  * row SKUs in order (n_rows).  BMC_OK when the task ended (even with row
  * errors); BMC_ERR_REMOTE_REJECT when the task failed (8, message in
  * errbuf); other rc for transport/budget/timeout. */
+/* changes[0..n_rows) (NULL: none recorded) are the rows' changes for the
+ * audit trail: in a dry run they are recorded and nothing is sent
+ * (PC_GATE_DRY); else recorded with the task id once it is known. */
 int bm_bulk_run(struct bm_inst *bi, const char *lang, const char *csv,
-                const char *const *skus, size_t n_rows, bm_bulk_row_fn row_fn,
+                const char *const *skus, size_t n_rows,
+                const struct bmc_change *changes, bm_bulk_row_fn row_fn,
                 void *ud, char *errbuf, size_t errlen);
 
 /* Decoders of the bulk answers (pure, fuzzed): the task id of the upload's

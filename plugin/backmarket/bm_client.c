@@ -12,6 +12,7 @@
 
 #include "bm_order_side.h"
 #include "pc_budget.h"
+#include "pc_gate.h"
 #include "pc_host.h"
 #include "pc_json.h"
 
@@ -488,6 +489,16 @@ bm_call(struct bm_inst *bi, const char *method, const char *path,
         const char *body, struct json_object **out, long *status,
         char *why, size_t whylen)
 {
+  return bm_call_write(bi, method, path, body, NULL, 0, out, status, why,
+                       whylen);
+}
+
+int
+bm_call_write(struct bm_inst *bi, const char *method, const char *path,
+              const char *body, const struct bmc_change *changes, size_t n,
+              struct json_object **out, long *status, char *why,
+              size_t whylen)
+{
   struct pc_http_req req;
   struct pc_http_resp resp;
   char reason[256];
@@ -506,9 +517,13 @@ bm_call(struct bm_inst *bi, const char *method, const char *path,
   req.method = method;
   req.target = path;
   req.body = body;
-  rc = pc_http_send(bi->http, &req, &resp);
+  rc = pc_gate_send(bi->http, bi->host, bi->hctx, &req, changes, n, &resp);
   if(status)
     *status = resp.status;
+  if(rc == PC_GATE_DRY) {
+    snprintf(why, whylen, "%s %.120s: not sent (dry run)", method, path);
+    return rc;
+  }
   if(rc) {
     bm_error_reason(resp.body, resp.len, reason, sizeof(reason));
     if(reason[0])

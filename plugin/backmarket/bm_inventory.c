@@ -24,6 +24,7 @@
 #include "bm_catalog_side.h"
 #include "pc_budget.h"
 #include "pc_csv.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 
 #define BM_CSV_MAX_ROWS 14999 /* 15,000 lines per file, header included */
@@ -67,6 +68,27 @@ bm_qrecord(struct bm_inst *bi, const char *sku, int64_t qty)
   /* Back Market holds it now: a pending change of the SKU is done (a later
    * change of the product comes again through the change feed) */
   return bm_pending_drop(bi, sku);
+}
+
+/* The audit trail's view of one quantity change (b holds the numbers). */
+struct bm_qchange_buf {
+  char old[24], nw[24];
+};
+
+static void
+bm_qchange(const struct bm_qitem *q, struct bm_qchange_buf *b,
+           struct bmc_change *c)
+{
+  memset(c, 0, sizeof(*c));
+  c->size = sizeof(*c);
+  c->sku = q->sku;
+  c->field = "quantity";
+  if(q->old >= 0) {
+    snprintf(b->old, sizeof(b->old), "%lld", (long long)q->old);
+    c->old_value = b->old;
+  }
+  snprintf(b->nw, sizeof(b->nw), "%lld", (long long)q->qty);
+  c->new_value = b->nw;
 }
 
 static int
@@ -118,12 +140,20 @@ bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
   struct bm_qbulk_ctx c;
   struct pc_csv csv;
   const char **skus;
+  struct bmc_change *chg;
+  struct bm_qchange_buf *cb;
   size_t i;
   int rc = BMC_OK;
 
   skus = calloc(n + 1, sizeof(*skus));
-  if(!skus)
+  chg = calloc(n + 1, sizeof(*chg));
+  cb = calloc(n + 1, sizeof(*cb));
+  if(!skus || !chg || !cb) {
+    free(skus);
+    free(chg);
+    free(cb);
     return BMC_ERR_NOMEM;
+  }
   memset(&c, 0, sizeof(c));
   c.bi = bi;
   c.items = items;
@@ -136,6 +166,7 @@ bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
     rc = BMC_ERR_NOMEM;
   for(i = 0; i < n && rc == BMC_OK; i++) {
     skus[i] = items[i].sku;
+    bm_qchange(&items[i], &cb[i], &chg[i]);
     if(pc_csv_field(&csv, items[i].sku) ||
        pc_csv_fieldf(&csv, "%lld", (long long)items[i].qty) ||
        pc_csv_end_row(&csv) ||
@@ -145,14 +176,20 @@ bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
   if(rc == BMC_OK) {
     st->requests++;
     st->sent += n;
-    rc = bm_bulk_run(bi, NULL, pc_csv_text(&csv), skus, n, bm_qbulk_row, &c,
-                     errbuf, errlen);
+    rc = bm_bulk_run(bi, NULL, pc_csv_text(&csv), skus, n, chg, bm_qbulk_row,
+                     &c, errbuf, errlen);
+    if(rc == PC_GATE_DRY) {
+      st->ok += n;
+      rc = BMC_OK;
+    }
   }
   else
     snprintf(errbuf, errlen, "inventory: cannot build the CSV");
   pc_csv_free(&csv);
   bm_smap_free(&c.idx);
   free(skus);
+  free(chg);
+  free(cb);
   return rc;
 }
 
@@ -162,6 +199,8 @@ bm_qpush_single(struct bm_inst *bi, struct pc_budget *lines,
                 size_t errlen)
 {
   struct pc_http_resp resp;
+  struct bmc_change chg;
+  struct bm_qchange_buf cb;
   char target[160], body[64];
   int rc;
 
@@ -179,7 +218,13 @@ bm_qpush_single(struct bm_inst *bi, struct pc_budget *lines,
   memset(&resp, 0, sizeof(resp));
   st->requests++;
   st->sent++;
-  rc = bm_cat_send(bi, "POST", target, NULL, body, BM_BUDGET_CATALOG, &resp);
+  bm_qchange(q, &cb, &chg);
+  rc = bm_cat_write(bi, "POST", target, NULL, body, BM_BUDGET_CATALOG, &chg,
+                    1, &resp);
+  if(rc == PC_GATE_DRY) {
+    st->ok++;
+    return BMC_OK;
+  }
   if(rc == BMC_OK) {
     struct bm_listing_want w = {q->listing_id, q->qty, -1};
     char why[600], msg[800], key[512];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bm_order_side.h"
+#include "pc_gate.h"
 
 int
 bm_state_get(struct bm_inst *bi, const char *key, char *buf, size_t len)
@@ -34,16 +35,24 @@ bm_state_get(struct bm_inst *bi, const char *key, char *buf, size_t len)
   return BMC_OK;
 }
 
+/* A dry run writes no state (the host would refuse it): the journal and
+ * the records of what Back Market holds stay as they were. */
 int
 bm_state_put(struct bm_inst *bi, const char *key, const char *val)
 {
+  if(pc_gate_dry(bi->host, bi->hctx))
+    return bm_dry_state_put(bi, key, val);
   return bi->host->state_put(bi->hctx, key, val, strlen(val));
 }
 
 int
 bm_state_del(struct bm_inst *bi, const char *key)
 {
-  int rc = bi->host->state_del(bi->hctx, key);
+  int rc;
+
+  if(pc_gate_dry(bi->host, bi->hctx))
+    return BMC_OK;
+  rc = bi->host->state_del(bi->hctx, key);
 
   return rc == BMC_ERR_NOT_FOUND ? BMC_OK : rc;
 }

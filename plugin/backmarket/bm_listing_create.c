@@ -17,6 +17,7 @@
 #include "bm_catalog_side.h"
 #include "pc_budget.h"
 #include "pc_csv.h"
+#include "pc_gate.h"
 #include "pc_money.h"
 
 #define BM_LAUNCHED_KEY "cat/launched"
@@ -191,6 +192,11 @@ bm_lc_write_rtp(struct bm_lc_ctx *c, char *errbuf, size_t errlen)
   size_t i;
   int rc = BMC_OK, n;
 
+  if(pc_gate_dry(bi->host, bi->hctx)) {
+    bm_log(bi, BMC_LOG_INFO, "dry run: %zu changed Ready To Post results "
+           "are not stored", c->n_ch);
+    return BMC_OK;
+  }
   for(i = 0; i < c->n_ch && rc == BMC_OK; i++) {
     int m;
 
@@ -272,6 +278,7 @@ bm_lc_create(struct bm_lc_ctx *c, int mi, char *errbuf, size_t errlen)
   struct bm_lc_bulk b;
   struct pc_csv csv;
   const char **skus;
+  struct bmc_change *chg;
   char price[32];
   size_t i, want = 0, fit, k = 0;
   int rc = BMC_OK, comments = 0;
@@ -293,8 +300,12 @@ bm_lc_create(struct bm_lc_ctx *c, int mi, char *errbuf, size_t errlen)
   if(lines && pc_budget_take(lines, (int64_t)fit, 0) != BMC_OK)
     return BMC_OK;
   skus = calloc(fit + 1, sizeof(*skus));
-  if(!skus)
+  chg = calloc(fit + 1, sizeof(*chg));
+  if(!skus || !chg) {
+    free(skus);
+    free(chg);
     return BMC_ERR_NOMEM;
+  }
   memset(&b, 0, sizeof(b));
   b.c = c;
   bm_smap_init(&b.idx);
@@ -310,6 +321,11 @@ bm_lc_create(struct bm_lc_ctx *c, int mi, char *errbuf, size_t errlen)
 
     if(n->market != mi)
       continue;
+    chg[k].size = sizeof(chg[k]);
+    chg[k].sku = n->sku;
+    chg[k].market = market;
+    chg[k].field = "listing";
+    chg[k].new_value = n->product_id; /* the Back Market product listed */
     skus[k++] = n->sku;
     if(bm_price_text(n->cents, currency, price, sizeof(price)) != BMC_OK)
       snprintf(price, sizeof(price), "invalid");
@@ -322,15 +338,18 @@ bm_lc_create(struct bm_lc_ctx *c, int mi, char *errbuf, size_t errlen)
       rc = BMC_ERR_NOMEM;
   }
   if(rc == BMC_OK)
-    rc = bm_bulk_run(bi, market, pc_csv_text(&csv), skus, k, bm_lc_row, &b,
-                     errbuf, errlen);
-  if(rc == BMC_OK)
+    rc = bm_bulk_run(bi, market, pc_csv_text(&csv), skus, k, chg, bm_lc_row,
+                     &b, errbuf, errlen);
+  if(rc == PC_GATE_DRY)
+    rc = BMC_OK;
+  else if(rc == BMC_OK)
     bm_log(bi, BMC_LOG_INFO, "listing creation (%s, %s): %lld created, %lld "
            "refused", market, currency, (long long)b.created,
            (long long)b.rejected);
   pc_csv_free(&csv);
   bm_smap_free(&b.idx);
   free(skus);
+  free(chg);
   return rc;
 }
 
@@ -411,7 +430,7 @@ bm_lc_run(struct bm_inst *bi, int create, char *errbuf, size_t errlen)
              (long long)min_skus);
     for(m = 0; m < c.n_markets && rc == BMC_OK; m++)
       rc = bm_lc_create(&c, m, errbuf, errlen);
-    if(rc == BMC_OK)
+    if(rc == BMC_OK && !pc_gate_dry(bi->host, bi->hctx))
       bi->host->state_put(bi->hctx, BM_LAUNCHED_KEY, "1", 1);
   }
   bm_lc_free(&c);

@@ -13,6 +13,7 @@
 
 #include "bm_catalog_side.h"
 #include "bm_order_side.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 #include "pc_json.h"
 #include "pc_page.h"
@@ -61,7 +62,6 @@ bm_dl_put(struct bm_inst *bi, struct bm_smap *m, const char *prefix,
 {
   char key[512], val[32];
   int64_t old;
-  int n;
 
   if(bm_smap_get(m, sku, &old) && old == v)
     return BMC_OK;
@@ -69,8 +69,8 @@ bm_dl_put(struct bm_inst *bi, struct bm_smap *m, const char *prefix,
     snprintf(key, sizeof(key), "%s%s/%s", prefix, market, sku);
   else
     snprintf(key, sizeof(key), "%s%s", prefix, sku);
-  n = snprintf(val, sizeof(val), "%lld", (long long)v);
-  return bi->host->state_put(bi->hctx, key, val, (size_t)n);
+  snprintf(val, sizeof(val), "%lld", (long long)v);
+  return bm_state_put(bi, key, val); /* nothing stored in a dry run */
 }
 
 /* What Back Market holds for sku, recorded; counted when it was news. */
@@ -214,7 +214,7 @@ bm_dl_listing(struct bm_dl_ctx *c, struct json_object *l, char *errbuf,
     return rc;
   }
   c->matched++;
-  if(strcmp(f.listing_id, id)) {
+  if(strcmp(f.listing_id, id) && !pc_gate_dry(bi->host, bi->hctx)) {
     rc = bi->host->product_set(bi->hctx, f.sku, "bm_listing_id", NULL, id);
     if(rc != BMC_OK) {
       snprintf(errbuf, errlen, "cannot set bm_listing_id of %s (%d)", f.sku,

@@ -51,6 +51,13 @@ struct bm_order_side *bm_side(struct bm_inst *bi);
 int bm_call(struct bm_inst *bi, const char *method, const char *path,
             const char *body, struct json_object **out, long *status,
             char *why, size_t whylen);
+/* bm_call through the write gate (pc_gate.h) with the changes the request
+ * makes: PC_GATE_DRY in a dry run (nothing sent).  bm_call itself gates
+ * every changing request too, recording nothing. */
+int bm_call_write(struct bm_inst *bi, const char *method, const char *path,
+                  const char *body, const struct bmc_change *changes,
+                  size_t n, struct json_object **out, long *status,
+                  char *why, size_t whylen);
 /* The error reason in a Back Market error body (any envelope). */
 void bm_error_reason(const char *body, size_t len, char *why, size_t wl);
 

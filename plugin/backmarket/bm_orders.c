@@ -16,6 +16,7 @@
 #include "bm_deadline.h"
 #include "bm_order_side.h"
 #include "pc_cursor.h"
+#include "pc_gate.h"
 #include "pc_json.h"
 #include "pc_page.h"
 #include "pc_rc.h"
@@ -244,6 +245,14 @@ bm_upsert(struct bm_inst *bi, struct bm_dl *dl, struct bm_order *o,
     return rc;
   }
   err[0] = '\0';
+  if(pc_gate_dry(bi->host, bi->hctx)) {
+    /* a dry run changes no host order: planned, not imported */
+    pc_xml_free(&x);
+    *created = 0;
+    bm_log(bi, BMC_LOG_INFO, "dry run: order %lld is not imported into the "
+           "host", (long long)o->order_id);
+    return BMC_OK;
+  }
   rc = bi->host->order_upsert(bi->hctx, pc_xml_str(&x), pc_xml_len(&x),
                               created, err, sizeof(err));
   pc_xml_free(&x);

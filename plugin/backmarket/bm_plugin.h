@@ -27,7 +27,26 @@ struct bm_inst {
   struct bm_zone_cache *zones;     /* market time zones (bm_deadline.c) */
   const char *const *sel;          /* the running action's selection */
   size_t n_sel;                    /* 0 = whole catalog */
+  const char *trigger;             /* audit trigger of the running action
+                                      ("reconciliation"); NULL = the job's */
+  struct bm_recon *recon;          /* drift counters while reconciling */
+  struct bm_smap *dry_state;       /* a dry run's integer state writes, read
+                                      back by bm_smap_load for this job only */
 };
+
+/* In a dry run, where nothing is stored: keep an integer state write
+ * (what Back Market holds, read back later in the same job); other values
+ * are dropped.  BMC_OK or BMC_ERR_NOMEM.  _free at the end of each run. */
+int bm_dry_state_put(struct bm_inst *bi, const char *key, const char *val);
+void bm_dry_state_free(struct bm_inst *bi);
+
+struct bmc_change;
+/* changes[0..n) as the write gate records them: with bi->trigger filled in
+ * where a change names none (*copy malloc'd: free it after the send), and
+ * during a reconciliation each one reported by kind (bm_reconcile.c). */
+const struct bmc_change *bm_changes_for(struct bm_inst *bi,
+                                        const struct bmc_change *c, size_t n,
+                                        struct bmc_change **copy);
 
 /* Every action has this shape: returns an enum bmc_rc, message in errbuf.
  * A selection (actions flagged BMC_ACTION_SKUS) is in bi->sel during the

@@ -23,6 +23,7 @@
 #include "bm_catalog_side.h"
 #include "pc_budget.h"
 #include "pc_csv.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 #include "pc_json.h"
 #include "pc_money.h"
@@ -38,6 +39,7 @@ struct bm_pitem {
   int64_t cents, min_cents;         /* min_cents -1 = none */
   int64_t warranty;                 /* -1 = none */
   int64_t meta;                     /* bm_meta_hash of the three */
+  int64_t old_cents;                /* what Back Market holds; -1 unknown */
 };
 
 struct bm_price_ctx {
@@ -157,6 +159,8 @@ bm_price_product(void *ud, const struct bmc_product *p)
   it->min_cents = mp.min_cents;
   it->warranty = w;
   it->meta = meta;
+  if(!bm_smap_get(&c->pushed, v.sku, &it->old_cents))
+    it->old_cents = -1;
   c->n++;
   if(!it->sku || !it->listing_id || (comment && !it->comment))
     return c->rc = BMC_ERR_NOMEM;
@@ -208,6 +212,29 @@ bm_price_body(const struct bm_price_ctx *c, const struct bm_pitem *it)
   return body;
 }
 
+/* The audit trail's view of one price change (b holds the texts). */
+struct bm_pchange_buf {
+  char old[32], nw[32];
+};
+
+static void
+bm_pchange(const struct bm_price_ctx *c, const struct bm_pitem *it,
+           struct bm_pchange_buf *b, struct bmc_change *chg)
+{
+  memset(chg, 0, sizeof(*chg));
+  chg->size = sizeof(*chg);
+  chg->trigger = c->repricer ? "repricer" : NULL;
+  chg->sku = it->sku;
+  chg->market = c->market;
+  chg->field = "price";
+  if(it->old_cents >= 0 &&
+     bm_price_text(it->old_cents, c->currency, b->old, sizeof(b->old)) ==
+         BMC_OK)
+    chg->old_value = b->old;
+  bm_price_text(it->cents, c->currency, b->nw, sizeof(b->nw));
+  chg->new_value = b->nw;
+}
+
 /* The answer of a single update: report a price above max_price. */
 static void
 bm_price_check_answer(struct bm_price_ctx *c, const struct bm_pitem *it,
@@ -237,6 +264,8 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
   struct bm_inst *bi = c->bi;
   struct pc_budget *lines = bm_budget(bi, BM_BUDGET_SKU_LINES);
   struct pc_http_resp resp;
+  struct bmc_change chg;
+  struct bm_pchange_buf cb;
   char target[160], t1[32], msg[300], *body;
   int rc;
 
@@ -250,9 +279,12 @@ bm_price_single(struct bm_price_ctx *c, const struct bm_pitem *it,
     return BMC_ERR_NOMEM;
   snprintf(target, sizeof(target), "/ws/listings/%s", it->listing_id);
   memset(&resp, 0, sizeof(resp));
-  rc = bm_cat_send(bi, "POST", target, c->market, body, BM_BUDGET_CATALOG,
-                   &resp);
+  bm_pchange(c, it, &cb, &chg);
+  rc = bm_cat_write(bi, "POST", target, c->market, body, BM_BUDGET_CATALOG,
+                    &chg, 1, &resp);
   free(body);
+  if(rc == PC_GATE_DRY)
+    return BMC_OK;
   if(rc == BMC_OK) {
     struct bm_listing_want w = {it->listing_id, -1, it->cents};
     char why[600], key[512], note[900];
@@ -313,12 +345,18 @@ bm_price_bulk(struct bm_price_ctx *c, size_t n, char *errbuf, size_t errlen)
   struct bm_price_bulk b;
   struct pc_csv csv;
   const char **skus = calloc(n + 1, sizeof(*skus));
+  struct bmc_change *chg = calloc(n + 1, sizeof(*chg));
+  struct bm_pchange_buf *cb = calloc(n + 1, sizeof(*cb));
   char t1[32], t2[32];
   size_t i;
   int rc = BMC_OK;
 
-  if(!skus)
+  if(!skus || !chg || !cb) {
+    free(skus);
+    free(chg);
+    free(cb);
     return BMC_ERR_NOMEM;
+  }
   b.c = c;
   bm_smap_init(&b.idx);
   pc_csv_init(&csv, ',', '"', 0);
@@ -331,6 +369,7 @@ bm_price_bulk(struct bm_price_ctx *c, size_t n, char *errbuf, size_t errlen)
     const struct bm_pitem *it = &c->items[i];
 
     skus[i] = it->sku;
+    bm_pchange(c, it, &cb[i], &chg[i]);
     bm_price_text(it->cents, c->currency, t1, sizeof(t1));
     t2[0] = '\0';
     if(it->min_cents >= 0)
@@ -345,11 +384,15 @@ bm_price_bulk(struct bm_price_ctx *c, size_t n, char *errbuf, size_t errlen)
       rc = BMC_ERR_NOMEM;
   }
   if(rc == BMC_OK)
-    rc = bm_bulk_run(c->bi, c->market, pc_csv_text(&csv), skus, n,
+    rc = bm_bulk_run(c->bi, c->market, pc_csv_text(&csv), skus, n, chg,
                      bm_price_bulk_row, &b, errbuf, errlen);
+  if(rc == PC_GATE_DRY)
+    rc = BMC_OK;
   pc_csv_free(&csv);
   bm_smap_free(&b.idx);
   free(skus);
+  free(chg);
+  free(cb);
   return rc;
 }
 
@@ -540,7 +583,8 @@ bm_price_run(struct bm_inst *bi, int gate, char *errbuf, size_t errlen)
   bm_filter_free(filter);
   /* the cursor moves only when nothing found waits: what waits is read
    * again next run (what was sent is recorded and not sent twice) */
-  if(rc == BMC_OK && by_feed && !deferred) {
+  if(rc == BMC_OK && by_feed && !deferred &&
+     !pc_gate_dry(bi->host, bi->hctx)) {
     if(!feed)
       cur.full_ms = now;
     snprintf(cur.epoch, sizeof(cur.epoch), "%s", fh.epoch);
@@ -551,7 +595,8 @@ bm_price_run(struct bm_inst *bi, int gate, char *errbuf, size_t errlen)
     if(rc != BMC_OK)
       snprintf(errbuf, errlen, "prices: cannot store the change number");
   }
-  if(rc == BMC_OK && repricer && gate && !bi->n_sel) {
+  if(rc == BMC_OK && repricer && gate && !bi->n_sel &&
+     !pc_gate_dry(bi->host, bi->hctx)) {
     len = (size_t)snprintf(val, sizeof(val), "%lld", (long long)now);
     bi->host->state_put(bi->hctx, BM_PRICE_LAST_KEY, val, len);
   }

@@ -16,6 +16,7 @@
 
 #include "bm_catalog_side.h"
 #include "pc_budget.h"
+#include "pc_gate.h"
 #include "pc_http.h"
 #include "pc_json.h"
 #include "pc_money.h"
@@ -212,7 +213,27 @@ bm_rp_apply(struct bm_inst *bi, const struct bm_ritem *it, int mi,
              t1, currency);
   snprintf(url, sizeof(url), "/ws/listings/%s", it->listing_id);
   memset(&resp, 0, sizeof(resp));
-  rc = bm_cat_send(bi, "POST", url, market, body, BM_BUDGET_CATALOG, &resp);
+  {
+    struct bmc_change c;
+
+    memset(&c, 0, sizeof(c));
+    c.size = sizeof(c);
+    c.trigger = "repricer";
+    c.sku = it->sku;
+    c.market = market;
+    c.field = "price";
+    if(old >= 0 && bm_price_text(old, currency, old_t, sizeof(old_t)) ==
+       BMC_OK)
+      c.old_value = old_t;
+    c.new_value = t1;
+    rc = bm_cat_write(bi, "POST", url, market, body, BM_BUDGET_CATALOG, &c,
+                      1, &resp);
+  }
+  if(rc == PC_GATE_DRY) {
+    bm_log(bi, BMC_LOG_INFO, "dry run: repricer %s %s: %s %s not sent (%s)",
+           it->sku, market, t1, currency, why);
+    return BMC_OK;
+  }
   if(rc == BMC_OK) {
     struct bm_listing_want w = {it->listing_id, -1, target};
     char nwhy[600], note[900];

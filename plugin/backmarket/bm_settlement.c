@@ -36,6 +36,7 @@
 
 #include "bm_order_side.h"
 #include "pc_buf.h"
+#include "pc_gate.h"
 #include "pc_money.h"
 #include "pc_rc.h"
 #include "pc_time.h"
@@ -331,6 +332,11 @@ bm_settle_import(struct bm_inst *bi, struct bm_settlement *s)
   pc_xml_money(&x, "net", net);
   pc_xml_close(&x);
   rc = pc_xml_end(&x);
+  if(!rc && pc_gate_dry(bi->host, bi->hctx)) {
+    bm_log(bi, BMC_LOG_INFO, "dry run: settlement %s is not imported", id);
+    pc_xml_free(&x);
+    return BMC_OK;
+  }
   if(!rc) {
     err[0] = '\0';
     rc = bi->host->settlement_import(bi->hctx, pc_xml_str(&x), pc_xml_len(&x),

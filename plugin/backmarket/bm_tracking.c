@@ -20,6 +20,7 @@
 
 #include "bm_order_side.h"
 #include "pc_buf.h"
+#include "pc_gate.h"
 #include "pc_imei.h"
 #include "pc_json.h"
 #include "pc_rc.h"
@@ -299,7 +300,26 @@ bm_ship_post(struct bm_inst *bi, int64_t order_id, const struct bm_ship *s,
     return rc;
   }
   snprintf(path, sizeof(path), "/ws/orders/%lld", (long long)order_id);
-  rc = bm_call(bi, "POST", path, pc_buf_str(&b), NULL, NULL, why, wl);
+  {
+    struct bmc_change c[2];
+    char oid[24];
+    char what[400];
+
+    memset(c, 0, sizeof(c));
+    snprintf(oid, sizeof(oid), "%lld", (long long)order_id);
+    snprintf(what, sizeof(what), "%s%s%s", tracking,
+             s->ho.carrier[0] ? " " : "", s->ho.carrier);
+    c[0].size = c[1].size = sizeof(c[0]);
+    c[0].order = c[1].order = oid;
+    c[0].field = "tracking";
+    c[0].new_value = what;
+    c[1].line = s->lines[0].line_id;
+    c[1].sku = s->lines[0].sku;
+    c[1].field = "imei";
+    c[1].new_value = s->lines[0].serial;
+    rc = bm_call_write(bi, "POST", path, pc_buf_str(&b), c,
+                       with_ident ? 2 : 1, NULL, NULL, why, wl);
+  }
   pc_buf_free(&b);
   return rc;
 }
@@ -399,10 +419,22 @@ bm_ship_patch_lines(struct bm_inst *bi, const char *id,
     if(!rc)
       rc = pc_buf_adds(&b, "}");
     snprintf(path, sizeof(path), "/ws/orderlines/%s", l->line_id);
-    if(!rc)
-      rc = bm_call(bi, "PATCH", path, pc_buf_str(&b), NULL, NULL, why,
-                   sizeof(why));
+    if(!rc) {
+      struct bmc_change c;
+
+      memset(&c, 0, sizeof(c));
+      c.size = sizeof(c);
+      c.order = id;
+      c.line = l->line_id;
+      c.sku = l->sku;
+      c.field = "imei";
+      c.new_value = l->serial;
+      rc = bm_call_write(bi, "PATCH", path, pc_buf_str(&b), &c, 1, NULL,
+                         NULL, why, sizeof(why));
+    }
     pc_buf_free(&b);
+    if(rc == PC_GATE_DRY)
+      continue;
     if(rc == BMC_ERR_REMOTE_REJECT &&
        bm_ident_landed(bi, bo->order_id, l->line_id, l->serial))
       rc = BMC_OK;
@@ -499,7 +531,9 @@ bm_ship_one(struct bm_inst *bi, int64_t order_id, int imei_update,
     rc = bm_ship_post(bi, order_id, s, tracking,
                       imei_update && single && s->lines[0].serial[0], why,
                       sizeof(why));
-    if(rc == BMC_ERR_REMOTE_REJECT && bm_ship_landed(bi, order_id))
+    if(rc == PC_GATE_DRY)
+      rc = BMC_OK; /* recorded, not sent: the identifiers follow */
+    else if(rc == BMC_ERR_REMOTE_REJECT && bm_ship_landed(bi, order_id))
       rc = BMC_OK; /* a retried request: the first attempt went through */
     if(rc == BMC_ERR_REMOTE_REJECT) {
       snprintf(msg, sizeof(msg), "order %s: Back Market refused the "
@@ -514,14 +548,18 @@ bm_ship_one(struct bm_inst *bi, int64_t order_id, int imei_update,
              why);
       goto out;
     }
-    (*sent)++;
-    bm_log(bi, BMC_LOG_INFO, "order %s: tracking %s (%s) sent to Back "
-           "Market", id, tracking, s->ho.carrier[0] ? s->ho.carrier : "no "
-           "carrier");
+    if(!pc_gate_dry(bi->host, bi->hctx)) {
+      (*sent)++;
+      bm_log(bi, BMC_LOG_INFO, "order %s: tracking %s (%s) sent to Back "
+             "Market", id, tracking, s->ho.carrier[0] ? s->ho.carrier
+                                                      : "no carrier");
+    }
   }
   if(imei_update && !single &&
      (rc = bm_ship_patch_lines(bi, id, s, &bo, errors)))
     goto out;
+  if(pc_gate_dry(bi->host, bi->hctx))
+    goto out; /* the IMEIs were recorded, not sent */
   rc = bi->host->order_mark_reported(bi->hctx, id, BMC_REPORT_SHIPPING);
   if(!rc)
     rc = bm_state_put(bi, key, "done");

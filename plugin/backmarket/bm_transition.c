@@ -23,6 +23,7 @@
 
 #include "bm_order_side.h"
 #include "pc_buf.h"
+#include "pc_gate.h"
 #include "pc_json.h"
 
 void
@@ -194,6 +195,46 @@ bm_group_settle(struct bm_inst *bi, int64_t order_id,
   return BMC_OK;
 }
 
+/* The audit trail's view of one transition request: the lines not yet
+ * moved, each from its state to new_state. */
+#define BM_TCHANGE_MAX 64
+struct bm_tchange {
+  struct bmc_change c[BM_TCHANGE_MAX];
+  char order[24], line[BM_TCHANGE_MAX][24], old[BM_TCHANGE_MAX][16],
+      nw[16];
+  size_t n;
+};
+
+static void
+bm_tchange_fill(struct bm_tchange *t, int64_t order_id,
+                const struct bm_line *const *lines, size_t n,
+                const int *moved, int new_state)
+{
+  size_t i;
+
+  memset(t, 0, sizeof(*t));
+  snprintf(t->order, sizeof(t->order), "%lld", (long long)order_id);
+  snprintf(t->nw, sizeof(t->nw), "%d", new_state);
+  for(i = 0; i < n && t->n < BM_TCHANGE_MAX; i++) {
+    struct bmc_change *c = &t->c[t->n];
+
+    if(moved[i])
+      continue;
+    snprintf(t->line[t->n], sizeof(t->line[0]), "%lld",
+             (long long)lines[i]->id);
+    snprintf(t->old[t->n], sizeof(t->old[0]), "%lld",
+             (long long)lines[i]->state);
+    c->size = sizeof(*c);
+    c->sku = lines[i]->sku;
+    c->order = t->order;
+    c->line = t->line[t->n];
+    c->field = "state";
+    c->old_value = t->old[t->n];
+    c->new_value = t->nw;
+    t->n++;
+  }
+}
+
 int
 bm_sku_transition(struct bm_inst *bi, int64_t order_id,
                   const struct bm_line *const *lines, size_t n,
@@ -231,6 +272,9 @@ bm_sku_transition(struct bm_inst *bi, int64_t order_id,
   snprintf(path, sizeof(path), "/ws/orders/%lld", (long long)order_id);
   for(tries = 0; left && tries < n; tries++) {
     struct json_object *ans = NULL;
+    struct bm_tchange tc;
+
+    bm_tchange_fill(&tc, order_id, lines, n, moved, new_state);
     pc_buf_init(&body, 4096);
     rc = pc_buf_addf(&body, "{\"order_id\":%lld,\"new_state\":%d,\"sku\":",
                      (long long)order_id, new_state);
@@ -245,9 +289,13 @@ bm_sku_transition(struct bm_inst *bi, int64_t order_id,
       snprintf(why, whylen, "could not build the request");
       break;
     }
-    rc = bm_call(bi, "POST", path, pc_buf_str(&body), &ans, NULL, why,
-                 whylen);
+    rc = bm_call_write(bi, "POST", path, pc_buf_str(&body), tc.c, tc.n,
+                       &ans, NULL, why, whylen);
     pc_buf_free(&body);
+    if(rc == PC_GATE_DRY) {
+      rc = BMC_OK; /* recorded; nothing moved, nothing journaled */
+      break;
+    }
     if(rc == BMC_ERR_PROTOCOL) {
       /* a 2xx with an unreadable body: read the order back */
       bm_log(bi, BMC_LOG_WARN, "order %lld: %s; reading the order back",

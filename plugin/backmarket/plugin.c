@@ -117,6 +117,7 @@ bm_run(void *inst, const char *action_id, const char *const *items,
       bm_budget_report(bi, &mark);
       bi->sel = NULL;
       bi->n_sel = 0;
+      bm_dry_state_free(bi);
       return rc;
     }
   bm_errf(errbuf, errlen, "backmarket: unknown action");

@@ -309,6 +309,8 @@ pc_http_header_cb(char *buf, size_t size, size_t nitems, void *ud)
      sizeof(((struct pc_http_resp *)0)->content_type)},
     {"date:", offsetof(struct pc_http_resp, date),
      sizeof(((struct pc_http_resp *)0)->date)},
+    {"x-request-id:", offsetof(struct pc_http_resp, request_id),
+     sizeof(((struct pc_http_resp *)0)->request_id)},
   };
   size_t i;
 

@@ -91,6 +91,7 @@ struct pc_http_resp {
   char cf_ray[80];        /*  absent) */
   char content_type[120];
   char date[64];          /* Date */
+  char request_id[80];    /* X-Request-Id (the write gate records it) */
   char error[256];        /* why it failed, for logs; never has secrets */
   int attempts;           /* attempts made */
 };

@@ -376,7 +376,7 @@ test_config_unknown_keys(void)
                   "plugin_dir, database, key_file, companies)");
   tc_read_refused(4, "  { name = \"Acme\"; city = \"Lyon\";", 4,
                   "company #1: unknown setting 'city' (expected name, "
-                  "inventory_calc, plugins)");
+                  "inventory_calc, dry_run, plugins)");
   tc_invalid(10, "        safty = 5;", 10,
              "company 'Acme': unknown setting 'safty' for plugin shop");
   tc_invalid(6, "      shopp = {", 6,

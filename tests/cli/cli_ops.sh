@@ -182,6 +182,48 @@ expect 1 "scheduler --until an impossible date" "not a real date" -- B scheduler
 expect 1 "jobs --limit 0 refused" "out of range" -- B jobs --limit 0
 expect 1 "job id not a number" "not a whole number" -- B job 12x
 
+# Dry run and the change audit trail (issue 15): a dry inventory upload
+# sends nothing that changes Back Market; its report is what the real run
+# then sends (audit rows); --json and --csv parse.
+B run "$C" backmarket active_listing_download > /dev/null 2>&1
+B stock set "$C" IPH12-128-A 2 > /dev/null
+last_seq() { sim GET /_sim/log | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_seq"])'; }
+seq=$(last_seq)
+expect 0 "run --dry-run shows the diff" "dry run: would send SKU IPH12-128-A quantity" -- \
+  B run "$C" backmarket inventory_upload --dry-run
+n=$(sim GET "/_sim/log?since=$seq" | python3 -c 'import json,sys; print(sum(1 for e in json.load(sys.stdin)["entries"] if e["method"] != "GET"))')
+if [ "$n" = 0 ]; then echo "ok: the dry run sent no changing request"
+else echo "FAIL: the dry run sent $n changing request(s)"; fails=$((fails + 1)); fi
+dj=$(B jobs "$C" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+json "dry-run-report --json: one quantity change" \
+  "len(d) == 1 and d[0]['field'] == 'quantity' and d[0]['dry_run'] and d[0]['new_value'] == '2'" -- \
+  B dry-run-report "$dj" --json
+B dry-run-report "$dj" --json > "$TMP/dry.json"
+B run "$C" backmarket inventory_upload > /dev/null 2>&1
+rj=$(B jobs "$C" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+json "audit --json: the real run sent what the dry run showed, with a request id" \
+  "[(r['sku'], r['field'], r['old_value'], r['new_value']) for r in d if r['job'] == $rj] == [(r['sku'], r['field'], r['old_value'], r['new_value']) for r in json.load(open('$TMP/dry.json'))] and all(r['request_id'].startswith('sim-') and r['result'] == 'ok' and not r['dry_run'] for r in d)" -- \
+  B audit "$C" --item IPH12-128-A --json
+json "audit --since in the future is empty" "d == []" -- B audit "$C" --since +1d --json
+if B audit "$C" --csv > "$TMP/audit.csv" &&
+   python3 -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(r['company'] == 'Acme Refurbished' and r['field'] for r in rows), rows
+assert any(r['request_id'].startswith('sim-') and r['dry_run'] == 'false' for r in rows), rows
+" "$TMP/audit.csv"; then echo "ok: audit --csv parses"
+else echo "FAIL: audit --csv"; cat "$TMP/audit.csv"; fails=$((fails + 1)); fi
+if grep -q "FAKE-bm-token" "$TMP/audit.csv" "$TMP/dry.json"; then
+  echo "FAIL: the token is in the audit trail"; fails=$((fails + 1))
+else echo "ok: no token in the audit trail"; fi
+expect 0 "dry-run switch on" "dry run on" -- B dry-run "$C" on
+expect 0 "dry-run switch off" "dry run off" -- B dry-run "$C" off
+expect 1 "dry-run refuses another word" "expected on or off" -- B dry-run "$C" maybe
+expect 0 "audit-retention default" "keeps 400 days" -- B audit-retention "$C"
+expect 0 "audit-retention set" "keeps 30 days" -- B audit-retention "$C" 30
+expect 1 "audit-retention 0 refused" "out of range" -- B audit-retention "$C" 0
+expect 2 "audit --csv and --json together is a usage error" "usage" -- B audit "$C" --csv --json
+
 # --json on every listing command parses
 for cmd in plugins orders jobs tasks; do
   json "$cmd --json parses" "isinstance(d, list) and len(d) > 0" -- B "$cmd" --json

@@ -61,6 +61,8 @@ static const struct bmc_action th_actions[] = {
   {"fail", "Fail", 0, BMC_ACTION_MANUAL, NULL},
   {"crash", "State Put", 0, BMC_ACTION_MANUAL, NULL},
   {"select", "Selection", 0, BMC_ACTION_MANUAL | BMC_ACTION_SKUS, NULL},
+  {"change", "Record Change", 0, BMC_ACTION_MANUAL, NULL},
+  {"overlay", "State Round Trip", 0, BMC_ACTION_MANUAL, NULL},
 };
 
 static int
@@ -131,6 +133,55 @@ th_ping(struct th_inst *ti, char *errbuf, size_t errlen)
   return rc;
 }
 
+struct th_keys {
+  int k, cursor, n;
+};
+
+static int
+th_keys_cb(void *ud, const char *key, const char *val, size_t len)
+{
+  struct th_keys *x = ud;
+
+  (void)val;
+  (void)len;
+  x->n++;
+  x->k += !strcmp(key, "k");
+  x->cursor += !strcmp(key, "cursor");
+  return 0;
+}
+
+/* "overlay": write "k", read it back, delete "cursor", and check that a
+ * read and a listing of the state see exactly that (a dry run must plan
+ * on what it wrote a moment before). */
+static int
+th_overlay(struct th_inst *ti, char *errbuf, size_t errlen)
+{
+  struct th_keys x = {0, 0, 0};
+  char buf[32];
+  size_t len = 0;
+  int rc;
+
+  rc = ti->host->state_put(ti->ctx, "k", "dry", 3);
+  if(!rc)
+    rc = ti->host->state_get(ti->ctx, "k", buf, sizeof(buf), &len);
+  if(!rc && (len != 3 || memcmp(buf, "dry", 3)))
+    rc = BMC_ERR_INTERNAL;
+  if(!rc)
+    rc = ti->host->state_del(ti->ctx, "cursor");
+  if(!rc && ti->host->state_get(ti->ctx, "cursor", buf, sizeof(buf), &len) !=
+     BMC_ERR_NOT_FOUND)
+    rc = BMC_ERR_INTERNAL;
+  if(!rc)
+    rc = ti->host->state_each(ti->ctx, "", th_keys_cb, &x);
+  if(!rc && (x.k != 1 || x.cursor != 0))
+    rc = BMC_ERR_INTERNAL;
+  if(rc)
+    snprintf(errbuf, errlen, "overlay: state round trip failed (%d; k %d, "
+             "cursor %d of %d keys)", rc, x.k, x.cursor, x.n);
+  th_ctl.last_rc = rc;
+  return rc;
+}
+
 static int
 th_run(void *inst, const char *action, const char *const *items,
        size_t n_items, char *errbuf, size_t errlen)
@@ -169,6 +220,32 @@ th_run(void *inst, const char *action, const char *const *items,
                          tok); /* a careless plugin */
     return BMC_OK;
   }
+  if(strcmp(action, "change") == 0) {
+    /* a careless gate: the token in a value, a line break in a detail;
+     * then two rows, one without a field (both refused) */
+    struct bmc_change c;
+
+    if(ti->host->setting_get(ti->ctx, "token", tok, sizeof(tok)))
+      return BMC_ERR_CONFIG;
+    memset(&c, 0, sizeof(c));
+    c.size = sizeof(c);
+    c.sku = "SKU-1";
+    c.field = "note";
+    c.new_value = tok;
+    c.result = "ok";
+    c.detail = "line 1\nline 2";
+    th_ctl.last_rc = ti->host->audit_record(ti->ctx, &c, 1);
+    {
+      struct bmc_change two[2];
+
+      two[0] = c;
+      two[1] = c;
+      two[1].field = NULL; /* the whole call is refused, nothing stored */
+      th_ctl.reenter_rc = ti->host->audit_record(ti->ctx, two, 2);
+    }
+    th_ctl.dry = ti->host->job_dry_run(ti->ctx);
+    return th_ctl.last_rc;
+  }
   if(strcmp(action, "reenter") == 0) {
     th_ctl.reenter_rc = hs_run_action(th_ctl.h, "Acme", "tplug", "reenter",
                                       NULL, NULL, NULL, 0);
@@ -178,6 +255,8 @@ th_run(void *inst, const char *action, const char *const *items,
     snprintf(errbuf, errlen, "remote said no (HTTP 400)");
     return BMC_ERR_REMOTE_REJECT;
   }
+  if(strcmp(action, "overlay") == 0)
+    return th_overlay(ti, errbuf, errlen);
   if(strcmp(action, "crash") == 0) {
     th_ctl.last_rc = ti->host->state_put(ti->ctx, "cursor", "1", 1);
     th_ctl.last_rc = ti->host->state_put(ti->ctx, "cursor", "2", 1);

@@ -22,6 +22,7 @@ struct th_ctl {
   int last_rc;            /* rc of the last host service call */
   int reenter_rc;         /* rc of hs_run_action() from inside a run */
   int runs;               /* "ping" runs */
+  int dry;                /* job_dry_run() in the last "change" run */
   size_t n_items;         /* selection of the last "select" run */
   char items[512];        /* its items, each followed by ',' */
 };

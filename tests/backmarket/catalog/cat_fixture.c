@@ -303,3 +303,33 @@ cat_item_errors(struct cat_fx *f, const char *sku, const char *code,
 {
   return th_errors_count(&f->env, code, sku, needle);
 }
+
+int
+cat_creation_product(struct cat_fx *f, const char *sku,
+                     const char *product_id, const char *ean)
+{
+  struct hs_product p;
+  char err[200];
+  int rc;
+
+  hs_product_init(&p);
+  p.sku = sku;
+  p.title = "iPhone 12 64GB Black";
+  p.description = "Unlocked, fully tested";
+  p.ean = ean;
+  p.image_url = "https://img.example.com/ip12.jpg";
+  p.weight_lbs = "0.4";
+  p.available_qty = 4;
+  p.device_type = "phone";
+  rc = hs_product_upsert(f->h, CAT_COMPANY, &p, NULL, err, sizeof(err));
+  if(rc)
+    return rc;
+  if(cat_pset(f, sku, "enabled", NULL, "true") ||
+     cat_pset(f, sku, "category", NULL, "smartphones") ||
+     cat_pset(f, sku, "warranty_months", NULL, "12") ||
+     cat_pset(f, sku, "grade", NULL, "1") ||
+     cat_pset(f, sku, "bm_product_id", NULL, product_id) ||
+     cat_pset(f, sku, "price", NULL, "299.00"))
+    return -1;
+  return 0;
+}

@@ -79,6 +79,11 @@ int64_t cat_sim_429(struct cat_fx *f);
  * Back Market price (may be NULL). */
 int cat_product(struct cat_fx *f, const char *sku, int64_t qty,
                 const char *listing_id, const char *price);
+/* A product ready for listing creation (title, description, image,
+ * weight, stock 4, phone, enabled, category, warranty 12, grade 1, price
+ * 299.00) with that Back Market product id and EAN (may be NULL). */
+int cat_creation_product(struct cat_fx *f, const char *sku,
+                         const char *product_id, const char *ean);
 /* A Back Market property set as a seller would (market NULL = global;
  * value NULL clears).  0 or the rc (message to stderr). */
 int cat_pset(struct cat_fx *f, const char *sku, const char *key,

@@ -440,35 +440,6 @@ test_repricer(void)
   cat_fx_stop(&fx);
 }
 
-static int
-creation_product(const char *sku, const char *product_id, const char *ean)
-{
-  struct hs_product p;
-  char err[200];
-  int rc;
-
-  hs_product_init(&p);
-  p.sku = sku;
-  p.title = "iPhone 12 64GB Black";
-  p.description = "Unlocked, fully tested";
-  p.ean = ean;
-  p.image_url = "https://img.example.com/ip12.jpg";
-  p.weight_lbs = "0.4";
-  p.available_qty = 4;
-  p.device_type = "phone";
-  rc = hs_product_upsert(fx.h, CAT_COMPANY, &p, NULL, err, sizeof(err));
-  if(rc)
-    return rc;
-  if(cat_pset(&fx, sku, "enabled", NULL, "true") ||
-     cat_pset(&fx, sku, "category", NULL, "smartphones") ||
-     cat_pset(&fx, sku, "warranty_months", NULL, "12") ||
-     cat_pset(&fx, sku, "grade", NULL, "1") ||
-     cat_pset(&fx, sku, "bm_product_id", NULL, product_id) ||
-     cat_pset(&fx, sku, "price", NULL, "299.00"))
-    return -1;
-  return 0;
-}
-
 /* Ready To Post for every product, then one bulk creation task with a
  * success and a Back Market refusal; the not-ready product is not sent. */
 static void
@@ -482,11 +453,11 @@ test_bulk_creation_mixed(void)
   CU_ASSERT_EQUAL(cat_simf(&fx, "POST", "/_sim/products",
                            "{\"product_id\": \"%s\", \"backmarket_id\": 3000002,"
                            " \"title\": \"iPhone 12\"}", known), 201);
-  CU_ASSERT_EQUAL(creation_product("NEW-OK", known, "4006381333931"), 0);
-  CU_ASSERT_EQUAL(creation_product("NEW-BAD",
+  CU_ASSERT_EQUAL(cat_creation_product(&fx, "NEW-OK", known, "4006381333931"), 0);
+  CU_ASSERT_EQUAL(cat_creation_product(&fx, "NEW-BAD",
                                    "00000000-0000-4000-8000-00000000dead",
                                    "4006381333931"), 0);
-  CU_ASSERT_EQUAL(creation_product("NEW-NOEAN", known, NULL), 0);
+  CU_ASSERT_EQUAL(cat_creation_product(&fx, "NEW-NOEAN", known, NULL), 0);
   /* by hand: Ready To Post only, nothing sent */
   seq = cat_log_seq(&fx);
   CU_ASSERT_EQUAL(cat_run(&fx, "ready_to_post", NULL), HS_JOB_COMPLETED);

@@ -1,0 +1,154 @@
+/*
+ * hs_dry_state.c -- the plugin state a dry-run job sees: the job's own
+ * state writes kept in a TEMP table of the host's connection, laid over
+ * the stored state and dropped when the job ends.  A dry run therefore
+ * plans exactly as the real run would (its change cursor, pending set and
+ * pacing read what it wrote a moment before) and stores nothing: the
+ * plugin's stored state (what it believes the marketplace holds, its
+ * cursors) is the same after a dry run as before it.  Keys under "budget/" (a request
+ * budget's usage) are discarded, as before.
+ */
+#include <string.h>
+
+#include "hs_internal.h"
+
+/* The overlay of one instance (company, plugin): deleted = 1 hides a
+ * stored key from the job. */
+static const char hs_dry_table[] =
+  "CREATE TEMP TABLE IF NOT EXISTS dry_state(company_id INTEGER NOT NULL,"
+  " plugin TEXT NOT NULL, key TEXT NOT NULL, value BLOB, deleted INTEGER"
+  " NOT NULL DEFAULT 0, PRIMARY KEY(company_id, plugin, key))";
+
+static int
+hs_dry_exec(struct hs_inst *in, const char *sql)
+{
+  sqlite3_stmt *st = hs_stmt(in->h, sql);
+  int s;
+
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  s = sqlite3_step(st);
+  sqlite3_reset(st);
+  return s == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+}
+
+int
+hs_dry_state_begin(struct hs_inst *in)
+{
+  /* WARNING: a TEMP table lives in the connection's own temp database:
+   * writing it takes no lock on the store, so a dry run never blocks the
+   * scheduler or another process. */
+  if(sqlite3_exec(in->h->db, hs_dry_table, NULL, NULL, NULL) != SQLITE_OK)
+    return BMC_ERR_INTERNAL;
+  return hs_dry_exec(in, "DELETE FROM temp.dry_state WHERE company_id = ?"
+                     " AND plugin = ?");
+}
+
+void
+hs_dry_state_end(struct hs_inst *in)
+{
+  (void)hs_dry_exec(in, "DELETE FROM temp.dry_state WHERE company_id = ?"
+                    " AND plugin = ?");
+}
+
+static int
+hs_dry_budget_key(const char *key)
+{
+  return !strncmp(key, "budget/", 7);
+}
+
+int
+hs_dry_state_put(struct hs_inst *in, const char *key, const char *val,
+                 size_t len)
+{
+  sqlite3_stmt *st;
+  int s;
+
+  if(hs_dry_budget_key(key))
+    return BMC_OK;
+  st = hs_stmt(in->h, "INSERT INTO temp.dry_state(company_id, plugin, key,"
+               " value, deleted) VALUES(?, ?, ?, ?, 0) ON CONFLICT(company_id,"
+               " plugin, key) DO UPDATE SET value = excluded.value, deleted ="
+               " 0");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  hs_bind_text(st, 3, key);
+  sqlite3_bind_blob(st, 4, val ? val : "", (int)len, SQLITE_TRANSIENT);
+  s = sqlite3_step(st);
+  sqlite3_reset(st);
+  return s == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+}
+
+int
+hs_dry_state_del(struct hs_inst *in, const char *key)
+{
+  sqlite3_stmt *st;
+  int s, had;
+
+  if(hs_dry_budget_key(key))
+    return BMC_OK;
+  st = hs_dry_state_get_stmt(in, key);
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  had = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  st = hs_stmt(in->h, "INSERT INTO temp.dry_state(company_id, plugin, key,"
+               " value, deleted) VALUES(?, ?, ?, NULL, 1) ON"
+               " CONFLICT(company_id, plugin, key) DO UPDATE SET value ="
+               " NULL, deleted = 1");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  hs_bind_text(st, 3, key);
+  s = sqlite3_step(st);
+  sqlite3_reset(st);
+  if(s != SQLITE_DONE)
+    return BMC_ERR_INTERNAL;
+  return had ? BMC_OK : BMC_ERR_NOT_FOUND;
+}
+
+sqlite3_stmt *
+hs_dry_state_get_stmt(struct hs_inst *in, const char *key)
+{
+  sqlite3_stmt *st = hs_stmt(in->h, "SELECT value FROM temp.dry_state"
+                             " WHERE company_id = ?1 AND plugin = ?2 AND"
+                             " key = ?3 AND deleted = 0 UNION ALL SELECT"
+                             " value FROM plugin_state WHERE company_id = ?1"
+                             " AND plugin = ?2 AND key = ?3 AND NOT EXISTS"
+                             " (SELECT 1 FROM temp.dry_state WHERE"
+                             " company_id = ?1 AND plugin = ?2 AND key = ?3)");
+
+  if(!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  hs_bind_text(st, 3, key);
+  return st;
+}
+
+sqlite3_stmt *
+hs_dry_state_page_stmt(struct hs_inst *in, int after)
+{
+  /* the same parameters as state_each's own page: ?1 company, ?2 plugin,
+   * ?3 the first key (or the last one read), ?4 the end, ?5 the limit */
+  return hs_stmt(in->h, after
+                 ? "SELECT key, value FROM temp.dry_state WHERE company_id ="
+                   " ?1 AND plugin = ?2 AND key > ?3 AND key < ?4 AND"
+                   " deleted = 0 UNION ALL SELECT key, value FROM"
+                   " plugin_state p WHERE company_id = ?1 AND plugin = ?2"
+                   " AND key > ?3 AND key < ?4 AND NOT EXISTS (SELECT 1 FROM"
+                   " temp.dry_state d WHERE d.company_id = ?1 AND d.plugin ="
+                   " ?2 AND d.key = p.key) ORDER BY 1 LIMIT ?5"
+                 : "SELECT key, value FROM temp.dry_state WHERE company_id ="
+                   " ?1 AND plugin = ?2 AND key >= ?3 AND key < ?4 AND"
+                   " deleted = 0 UNION ALL SELECT key, value FROM"
+                   " plugin_state p WHERE company_id = ?1 AND plugin = ?2"
+                   " AND key >= ?3 AND key < ?4 AND NOT EXISTS (SELECT 1"
+                   " FROM temp.dry_state d WHERE d.company_id = ?1 AND"
+                   " d.plugin = ?2 AND d.key = p.key) ORDER BY 1 LIMIT ?5");
+}
