@@ -26,29 +26,12 @@ static struct tw_browser admin, viewer, anon;
 static const struct bmc_host_api *api;
 static void *ctx;
 
-static const char order_fmt[] =
-    "<?xml version=\"1.0\"?>\n"
-    "<order xmlns=\"urn:bmc:order:1\">"
-    "<source_order_id>%s</source_order_id><channel>Web</channel>"
-    "<marketplace>" TW_PLUGIN "</marketplace><status>InProcess</status>"
-    "<payment_status>FullyCharged</payment_status>"
-    "<order_date>2026-01-01T00:00:00Z</order_date><currency>USD</currency>"
-    "<shipping_address><first_name>Ann</first_name><last_name>Lee"
-    "</last_name><street>1 Main St</street><postal_code>10001</postal_code>"
-    "<city>New York</city><country>US</country></shipping_address>"
-    "<lines><line><line_id>L1</line_id><sku>SKU-A</sku>"
-    "<quantity>1</quantity><line_total>449.00</line_total></line></lines>"
-    "<totals><subtotal>449.00</subtotal><shipping>0.00</shipping>"
-    "<tax>0.00</tax><commission>0.00</commission>"
-    "<grand_total>449.00</grand_total></totals>"
-    "<dispatch_deadline>%s</dispatch_deadline></order>\n";
-
 static int
 add_order(const char *id, const char *deadline)
 {
   char xml[2048], err[512] = "";
 
-  snprintf(xml, sizeof(xml), order_fmt, id, deadline);
+  tw_order_xml(xml, sizeof(xml), id, deadline);
   if(api->order_upsert(ctx, xml, strlen(xml), NULL, err, sizeof(err))) {
     fprintf(stderr, "order %s: %s\n", id, err);
     return -1;
