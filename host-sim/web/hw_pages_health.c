@@ -210,7 +210,7 @@ hw_chart(struct hw_req *r, const struct hw_hcharts *x,
              : strcmp(cls, "q50") == 0 ? "p50 (ms)" : "p99 (ms)";
   ser.cls = cls;
   ser.v = v;
-  hw_svg_bars(&r->body, title, 720, 130, labels, HW_BUCKETS, &ser, 1);
+  hw_svg_bars(&r->body, title, 600, 130, labels, HW_BUCKETS, &ser, 1);
 }
 
 /* One market's charts (series [from, to) of x, sorted by market). */
@@ -228,7 +228,7 @@ hw_market_charts(struct hw_req *r, const struct hw_hcharts *x, size_t from,
   }
   else
     hw_raw(&r->body, "All markets");
-  hw_raw(&r->body, "</h3>");
+  hw_raw(&r->body, "</h3><div class=\"charts\">");
   for(i = from; i < to; i++) {
     const struct hw_hseries *s = &x->s[i];
     int64_t counts[HW_BUCKETS];
@@ -251,10 +251,11 @@ hw_market_charts(struct hw_req *r, const struct hw_hcharts *x, size_t from,
             "unit: %s.</p></div>", (long long)s->samples,
             s->secs ? "seconds" : "count");
   }
+  hw_raw(&r->body, "</div>");
 }
 
 static void
-hw_health_charts(struct hw_req *r, const struct hs_health *v)
+hw_health_charts(struct hw_req *r, const struct hs_health *v, int seq)
 {
   struct hw_hcharts x;
   size_t i, from;
@@ -265,7 +266,7 @@ hw_health_charts(struct hw_req *r, const struct hs_health *v)
   x.now = v->now_ms;
   x.hstart = v->now_ms / HW_HOUR_MS * HW_HOUR_MS - 23 * HW_HOUR_MS;
   x.cur = -1;
-  hw_raw(&r->body, "<h3>Charts</h3>");
+  hw_rawf(&r->body, "<h3 id=\"charts-%d\">Charts</h3>", seq);
   rc = x.s ? hs_metric_samples_each(r->h, v->company, v->plugin,
                                     v->now_ms - HW_DAY_MS, hw_sample_cb, &x)
            : BMC_ERR_NOMEM;
@@ -408,7 +409,7 @@ hw_health_orders(struct hw_req *r, const struct hs_health *v)
   struct hw_buf *b = &r->body;
   size_t i;
 
-  hw_rawf(b, "<h3>Dispatch deadlines</h3><p id=\"dispatch\">%lld order(s) "
+  hw_rawf(b, "<h3>Dispatch deadlines</h3><p>%lld order(s) "
           "past their dispatch deadline, %lld due soon.</p>",
           (long long)v->n_late, (long long)v->n_due_soon);
   if(!v->n_orders)
@@ -427,10 +428,14 @@ hw_health_orders(struct hw_req *r, const struct hs_health *v)
     hw_text(b, o->source_order_id);
     hw_raw(b, id ? "</a></td><td>" : "</td><td>");
     hw_time(b, o->deadline_ms);
-    hw_rawf(b, "</td><td>%s %lld h %lld min</td></tr>",
-            o->late ? "<span class=\"flag\">late</span> by" : "due in",
-            (long long)(d / HW_HOUR_MS),
-            (long long)(d % HW_HOUR_MS / 60000));
+    hw_rawf(b, "</td><td>%s ", o->late ? "<span class=\"flag\">late</span> by"
+                                      : "due in");
+    if(d >= 2 * HW_DAY_MS)
+      hw_rawf(b, "%lld days %lld h</td></tr>", (long long)(d / HW_DAY_MS),
+              (long long)(d % HW_DAY_MS / HW_HOUR_MS));
+    else
+      hw_rawf(b, "%lld h %lld min</td></tr>", (long long)(d / HW_HOUR_MS),
+              (long long)(d % HW_HOUR_MS / 60000));
   }
   hw_raw(b, "</table>");
   if((int64_t)v->n_orders < v->n_late + v->n_due_soon)
@@ -480,17 +485,20 @@ hw_health_one(void *ud, const struct hs_health *v)
   struct hw_req *r = x->r;
 
   x->seen++;
-  hw_raw(&r->body, "<div class=\"panel health\"><h2>");
+  hw_rawf(&r->body, "<div class=\"panel health\" id=\"health-%d\"><h2>",
+          x->seen);
   hw_text(&r->body, v->company);
   hw_raw(&r->body, " &rsaquo; ");
   hw_text(&r->body, hw_plugin_title(r, v->plugin));
-  hw_raw(&r->body, "</h2><div class=\"body\">");
+  hw_raw(&r->body, "</h2><div class=\"body\"><div class=\"cols\"><div>");
   hw_health_connection(r, v);
-  hw_health_actions(r, v);
   hw_health_orders(r, v);
   hw_health_errors(r, v);
+  hw_raw(&r->body, "</div><div>");
+  hw_health_actions(r, v);
+  hw_raw(&r->body, "</div></div>");
+  hw_health_charts(r, v, x->seen);
   hw_health_metrics(r, v);
-  hw_health_charts(r, v);
   hw_raw(&r->body, "</div></div>");
   return r->body.oom ? BMC_ERR_NOMEM : 0;
 }
