@@ -310,7 +310,7 @@ hw_health_connection(struct hw_req *r, const struct hs_health *v)
   struct hw_buf *b = &r->body;
 
   if(v->alert) {
-    hw_raw(b, "<div class=\"bad\" id=\"alert\"><b>Company alert</b> (");
+    hw_raw(b, "<div class=\"bad alert\"><b>Company alert</b> (");
     hw_time(b, v->alert_ms);
     hw_raw(b, ", ");
     hw_age(b, v->now_ms, v->alert_ms);

@@ -4,7 +4,8 @@
  * hours of the virtual clock, a late and a due-soon order, and the page's
  * figures checked against hs_health_each and against what was recorded
  * (the table's sums, each SVG bar's value, p50/p99 of a latency series,
- * the plain "no samples" note); a metric and a company named <script>
+ * the plain "no samples" note, an open alert and a staged rotation); a
+ * metric and a company named <script>
  * shown as text; viewers read it, anonymous visitors are sent to log in.
  */
 #include <sqlite3.h>
@@ -215,6 +216,49 @@ test_escaping(void)
   tw_resp_free(&r);
 }
 
+static int
+token_cb(void *ud, const struct hs_health *v)
+{
+  snprintf(ud, 32, "%s", v->token_status);
+  return 0;
+}
+
+/* The open company alert and a staged rotation (as the host's token
+ * rotation leaves them) of the second company. */
+static void
+test_alert_rotation(void)
+{
+  sqlite3 *db = NULL;
+  struct tw_resp r;
+  char token[32] = "";
+  int ok;
+
+  ok = sqlite3_open(env.db, &db) == SQLITE_OK &&
+       sqlite3_exec(db, "INSERT INTO company_alerts(company_id, plugin, code,"
+                    " message, raised_ms, job_id, error_id) SELECT id, '"
+                    TW_PLUGIN "', 'credentials_refused', 'key <refused>', "
+                    "1767225600000, 0, 0 FROM companies WHERE name = '"
+                    EVIL_COMPANY "'; INSERT INTO credential_rotation("
+                    "company_id, plugin, state, staged_ms) SELECT id, '"
+                    TW_PLUGIN "', 'pending', 1767229200000 FROM companies "
+                    "WHERE name = '" EVIL_COMPANY "'", NULL, NULL,
+                    NULL) == SQLITE_OK;
+  sqlite3_close(db);
+  CU_ASSERT(ok);
+  CU_ASSERT_EQUAL(hs_health_each(env.h, EVIL_COMPANY, token_cb, token), 0);
+  CU_ASSERT_STRING_EQUAL(token, "refused");
+  CU_ASSERT_EQUAL(tw_get(&env, &viewer, "/health?c=%3Cscript%3Eco()%3C%2F"
+                                        "script%3E", &r), 200);
+  CU_ASSERT(has(&r, "<div class=\"bad alert\"><b>Company alert</b> ("
+                    "2026-01-01 00:00:00, 90 min ago): key &lt;refused"
+                    "&gt;</div>"));
+  CU_ASSERT(has(&r, "data-token=\"refused\">refused</span>"));
+  CU_ASSERT(has(&r, "<th>Rotation</th><td>pending, staged 2026-01-01 "
+                    "01:00:00</td>"));
+  CU_ASSERT(!has(&r, "Acme &lt;b&gt;"));
+  tw_resp_free(&r);
+}
+
 static void
 test_roles(void)
 {
@@ -241,6 +285,7 @@ static const struct cu_case cases[] = {
   {"web_health", "figures", test_figures},
   {"web_health", "latency", test_latency},
   {"web_health", "escaping", test_escaping},
+  {"web_health", "alert_rotation", test_alert_rotation},
   {"web_health", "roles", test_roles},
 };
 
