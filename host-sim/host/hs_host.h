@@ -225,6 +225,21 @@ struct hs_health {
  * BMC_ERR_NOT_FOUND for an unknown company. */
 int hs_health_each(struct hs_host *h, const char *company,
                    int (*cb)(void *ud, const struct hs_health *v), void *ud);
+/* The samples plugins recorded for (company, plugin) after since_ms
+ * (hs_metric.c), series by series (name, then market) and oldest first
+ * within one; every pointer is valid during the callback only.  A non-zero
+ * return of cb stops and is returned; BMC_ERR_NOT_FOUND for an unknown
+ * company. */
+struct hs_metric_sample {
+  const char *market, *name;  /* market "" = the whole company/plugin */
+  int64_t ts_ms;
+  double value;
+};
+int hs_metric_samples_each(struct hs_host *h, const char *company,
+                           const char *plugin, int64_t since_ms,
+                           int (*cb)(void *ud,
+                                     const struct hs_metric_sample *s),
+                           void *ud);
 /* Dispatch deadlines (hs_deadline.c): flag unshipped orders whose
  * deadline is within the company's warning time (dispatch_due_soon) or
  * past (dispatch_late) in the error queue, once each; *flagged (may be

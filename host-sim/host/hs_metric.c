@@ -3,6 +3,7 @@
  * metric_record): one row per sample (company, plugin, market, name,
  * time, value, job) in a time series the health view sums per hour and
  * day and the web Toolbox charts (e.g. requests per budget over 24 h).
+ * Read back sample by sample for the charts (hs_metric_samples_each).
  * Retention: samples older than HS_METRIC_RETENTION_MS are pruned, per
  * series, whenever that series is recorded (an indexed range delete).
  */
@@ -77,4 +78,41 @@ hs_metric_record(struct hs_inst *in, const char *market, const char *name,
     return rc;
   }
   return hs_commit(h);
+}
+
+int
+hs_metric_samples_each(struct hs_host *h, const char *company,
+                       const char *plugin, int64_t since_ms,
+                       int (*cb)(void *ud, const struct hs_metric_sample *s),
+                       void *ud)
+{
+  struct hs_metric_sample s;
+  sqlite3_stmt *st;
+  int64_t cid;
+  int rc = BMC_OK, step;
+
+  if(!h || !company || !plugin || !cb)
+    return BMC_ERR_INVALID_ARG;
+  if(hs_company_find(h, company, &cid))
+    return BMC_ERR_NOT_FOUND;
+  /* the metrics_series index gives this order without a sort */
+  st = hs_stmt(h, "SELECT market, name, ts_ms, value FROM metrics WHERE"
+               " company_id = ? AND plugin = ? AND ts_ms > ? ORDER BY name,"
+               " market, ts_ms");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  sqlite3_bind_int64(st, 1, cid);
+  hs_bind_text(st, 2, plugin);
+  sqlite3_bind_int64(st, 3, since_ms);
+  while(!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    s.market = hs_col_text(st, 0);
+    s.name = hs_col_text(st, 1);
+    s.ts_ms = sqlite3_column_int64(st, 2);
+    s.value = sqlite3_column_double(st, 3);
+    rc = cb(ud, &s);
+  }
+  if(!rc && step != SQLITE_DONE)
+    rc = BMC_ERR_INTERNAL;
+  sqlite3_reset(st);
+  return rc;
 }

@@ -226,6 +226,7 @@ int hw_post_order_serial(struct hw_req *r);
  * ?done=JOB argument): a link to the operator job that logged it. */
 void hw_done_note(struct hw_req *r);
 int hw_page_audit(struct hw_req *r);
+int hw_page_health(struct hw_req *r);
 
 /* Shared lookups of the page files. */
 /* Display name of plugin `name` (the name itself when not loaded). */

@@ -74,6 +74,10 @@ static const char hw_css[] =
   ".login{max-width:380px;margin:70px auto}"
   ".login input{width:100%;margin:2px 0 10px}"
   "svg .ok{fill:#43a047}svg .failed{fill:#e53935}svg .partial{fill:#f6a821}"
+  ".cols{display:grid;grid-template-columns:1fr 1fr;gap:0 20px}"
+  ".charts{display:grid;grid-template-columns:repeat(auto-fill,600px);"
+  "gap:0 20px}.cols h3,.charts h3{margin-top:6px}"
+  "svg .use{fill:#1a5fb4}svg .q50{fill:#43a047}svg .q99{fill:#f6a821}"
   "svg .axis{stroke:#b8c2cc}svg text{font-size:10px;fill:#5b6b7c}"
   ".p0{width:0}.p1{width:10%}.p2{width:20%}.p3{width:30%}.p4{width:40%}"
   ".p5{width:50%}.p6{width:60%}.p7{width:70%}.p8{width:80%}.p9{width:90%}"
@@ -116,7 +120,7 @@ hw_page_begin(struct hw_req *r, const char *title, int refresh_s)
          "<span class=\"brand\">Toolbox</span>");
   if(r->has_session) {
     hw_raw(b, "<a href=\"/\">Companies</a><a href=\"/jobs\">Queued Jobs</a>"
-           "<a href=\"/errors\">Error Queue</a>");
+           "<a href=\"/errors\">Error Queue</a><a href=\"/health\">Health</a>");
     if(r->sess.role == HS_ROLE_ADMIN)
       hw_raw(b, "<a href=\"/audit\">Audit</a>");
     hw_raw(b, "<span class=\"me\"><span>");

@@ -154,6 +154,8 @@ hw_page_company(struct hw_req *r)
   hw_link(r, "jobs", c, NULL, "Queued Jobs");
   hw_raw(&r->body, "</li><li>");
   hw_link(r, "errors", c, NULL, "Error Queue");
+  hw_raw(&r->body, "</li><li>");
+  hw_link(r, "health", c, NULL, "Health");
   hw_raw(&r->body, "</li></ul></div></div>");
   /* Settings > Enabled Channels (seed 001). */
   hw_raw(&r->body, "<div class=\"panel\"><h2>Enabled Channels</h2><div "

@@ -199,6 +199,7 @@ static const struct hw_route hw_routes[] = {
   {"POST", "/order/release", hw_post_order_release},
   {"POST", "/order/serial", hw_post_order_serial},
   {"GET", "/audit", hw_page_audit},
+  {"GET", "/health", hw_page_health},
 };
 
 static int

@@ -16,12 +16,15 @@ properties (panels, a panel per market, a market's own price, values as
 text); hover a blocked product's Ready To Post and read every reason the
 plugin gave; edit a property, read the host's message for a bad value,
 save a good one; release a held order from the error queue and see it
-accepted by the next order download; a PNG screenshot of each page in
-ARTIFACT_DIR.
+accepted by the next order download; the Health page as the viewer
+reads it: a chart of the budgets the runs recorded and an order placed
+six days ago shown late, linking to its page; a PNG screenshot of each
+page in ARTIFACT_DIR (health.png among them).
 
 Usage: test_toolbox.py HOST_SIM MARKET_SIM PLUGIN_DIR SCHEMA_DIR ARTIFACT_DIR
 Fails (never skips) when Chromium or its driver is missing.
 """
+import datetime
 import json
 import os
 import shutil
@@ -374,6 +377,43 @@ def main():
               "the viewer's attempt made no job")
         audit = run(hs + ["users", "audit", "--user", "victor"])
         check("POST 403 /run" in audit, "the refusal is in the audit")
+        # Health: an order placed six days ago is past its dispatch
+        # deadline once downloaded; the runs recorded their budget use.
+        sim_post(sim_port, "/_sim/listings",
+                 {"merchant_id": 789, "sku": "REF-003", "quantity": 5,
+                  "markets": {"fr-fr": {"price": "303.00",
+                                        "currency": "EUR"}}})
+        placed = (datetime.datetime.now(datetime.timezone.utc) -
+                  datetime.timedelta(days=6)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        late = sim_post(sim_port, "/_sim/orders",
+                        {"merchant_id": 789, "sku": "REF-003",
+                         "quantity": 1, "market": "fr-fr",
+                         "price": "303.00",
+                         "date_creation": placed})["order_id"]
+        subprocess.run(hs + ["run", co, "backmarket", "order_download"],
+                       capture_output=True)
+        facts = json.loads(run(hs + ["health", co, "--json"]))
+        check(any(o["order"] == str(late) and o["late"]
+                  for f in facts for o in f["dispatch"]["orders"]),
+              "the host's health facts have the old order late")
+        drv.get(base + "/health?c=Acme%20Refurbished")
+        check(drv.title.startswith("Health"), "a viewer reads the Health page")
+        charts = [c.get_attribute("aria-label") or "" for c in
+                  drv.find_elements(By.CSS_SELECTOR, ".chart svg")]
+        check(any(c.startswith("budget_") for c in charts),
+              "a chart of a recorded budget series is drawn")
+        check(drv.find_elements(By.CSS_SELECTOR, ".chart svg rect.use"),
+              "the budget chart has bars")
+        rows = [r.text for r in drv.find_elements(By.CSS_SELECTOR,
+                                                  "tr.logerr")]
+        check(any(r.startswith(str(late)) and "late by" in r for r in rows),
+              "the old order is shown late")
+        drv.set_window_size(1280, 1200)
+        shot("health")
+        drv.set_window_size(1280, 900)
+        submit(drv.find_element(By.LINK_TEXT, str(late)))
+        check(str(late) in text() and drv.current_url.startswith(
+            base + "/order?id="), "the late order links to its page")
     finally:
         if drv:
             drv.quit()

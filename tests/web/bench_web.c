@@ -2,7 +2,9 @@
  * bench_web.c -- printed benchmark of the web Toolbox (not a timed test):
  * every page's response time over real HTTP on 127.0.0.1 with 100,000
  * products in the store (a Bulk Update CSV import), a few hundred jobs
- * with logs, item errors and audit rows.  Prints median and p99 per page
+ * with logs, item errors and audit rows, and a day of metrics (a run a
+ * minute recording six samples: budgets per market and a latency series)
+ * with 200 orders near or past their dispatch deadline for Health.  Prints median and p99 per page
  * against the 100 ms target.  Usage: bench_web [products] [requests]
  */
 #include <stdio.h>
@@ -67,6 +69,39 @@ seed_catalog(struct tw_env *e, long n)
   return 0;
 }
 
+/* A day of metric samples, one run a minute, ending at the clock's new
+ * now; then 200 orders, half past their deadline. */
+static int
+seed_health(struct tw_env *e)
+{
+  const struct bmc_host_api *api;
+  void *ctx;
+  char xml[2048], id[32], dl[32], err[512];
+  int i, rc;
+
+  if(hs_host_services(e->h, TW_COMPANY, TW_PLUGIN, &api, &ctx))
+    return -1;
+  for(i = 0, rc = 0; !rc && i < 24 * 60; i++)
+    rc = hs_clock_advance(e->h, 60000) ||
+         api->metric_record(ctx, "", "budget_overall", 40 + i % 7) ||
+         api->metric_record(ctx, "us", "budget_orders", 10 + i % 5) ||
+         api->metric_record(ctx, "uk", "budget_orders", 8 + i % 3) ||
+         api->metric_record(ctx, "us", "budget_stock", 20 + i % 11) ||
+         api->metric_record(ctx, "us", "soldout_to_zero_s", 1 + i % 13) ||
+         api->metric_record(ctx, "uk", "soldout_to_zero_s", 2 + i % 17);
+  /* the clock is now 2026-01-02 00:00: deadlines around it */
+  for(i = 0; !rc && i < 200; i++) {
+    snprintf(id, sizeof(id), "H-%04d", i);
+    snprintf(dl, sizeof(dl), "2026-01-0%dT%02d:%02d:00Z", i % 2 ? 1 : 2,
+             i % 2 ? 20 : 1, i % 60);
+    tw_order_xml(xml, sizeof(xml), id, dl);
+    rc = api->order_upsert(ctx, xml, strlen(xml), NULL, err, sizeof(err));
+  }
+  if(rc)
+    fprintf(stderr, "bench_web: health seed failed (%d)\n", rc);
+  return rc ? -1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -92,6 +127,7 @@ main(int argc, char **argv)
     {"error queue + resolved", "/errors?all=1"},
     {"settlements", "/settlements?c=" TW_COMPANY_Q},
     {"audit", "/audit"},
+    {"health (a day of metrics)", "/health?c=" TW_COMPANY_Q},
   };
   struct tw_browser b;
   struct tw_env e;
@@ -101,7 +137,7 @@ main(int argc, char **argv)
   if(n_products < 1 || reqs < 2 || curl_global_init(CURL_GLOBAL_ALL) ||
      tw_start(&e) || tw_browser_open(&b))
     return 1;
-  if(seed_catalog(&e, n_products))
+  if(seed_catalog(&e, n_products) || seed_health(&e))
     return 1;
   for(i = 0; i < 300; i++)
     if(hs_run_action(e.h, TW_COMPANY, TW_PLUGIN, "echo", NULL, NULL, err,

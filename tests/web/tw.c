@@ -161,6 +161,27 @@ static const struct bmc_plugin_api tw_plugin = {
   sizeof(tw_actions) / sizeof(tw_actions[0]), tw_create, tw_run, tw_destroy,
   tw_strerror, tw_props, sizeof(tw_props) / sizeof(tw_props[0]), "us|uk"};
 
+void
+tw_order_xml(char *buf, size_t len, const char *id, const char *deadline)
+{
+  snprintf(buf, len, "<?xml version=\"1.0\"?>\n"
+           "<order xmlns=\"urn:bmc:order:1\">"
+           "<source_order_id>%s</source_order_id><channel>Web</channel>"
+           "<marketplace>" TW_PLUGIN "</marketplace><status>InProcess"
+           "</status><payment_status>FullyCharged</payment_status>"
+           "<order_date>2026-01-01T00:00:00Z</order_date><currency>USD"
+           "</currency><shipping_address><first_name>Ann</first_name>"
+           "<last_name>Lee</last_name><street>1 Main St</street>"
+           "<postal_code>10001</postal_code><city>New York</city><country>US"
+           "</country></shipping_address><lines><line><line_id>L1</line_id>"
+           "<sku>SKU-A</sku><quantity>1</quantity><line_total>449.00"
+           "</line_total></line></lines><totals><subtotal>449.00</subtotal>"
+           "<shipping>0.00</shipping><tax>0.00</tax><commission>0.00"
+           "</commission><grand_total>449.00</grand_total></totals>%s%s%s"
+           "</order>\n", id, deadline ? "<dispatch_deadline>" : "",
+           deadline ? deadline : "", deadline ? "</dispatch_deadline>" : "");
+}
+
 int
 tw_block_wait_entered(void)
 {

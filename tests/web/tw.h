@@ -71,6 +71,11 @@ const char *tw_csrf(const struct tw_resp *r);
 /* A logged-in browser's CSRF token (GETs / first). */
 const char *tw_csrf_of(struct tw_env *e, struct tw_browser *b);
 
+/* An order.xsd document of the fixture's channel: order id, one line of
+ * SKU-A, and dispatch_deadline (ISO 8601) when deadline is not NULL. */
+void tw_order_xml(char *buf, size_t len, const char *id,
+                  const char *deadline);
+
 /* The blocking action: wait until a run of "block" has entered the
  * plugin (1, or 0 after 10 s), and let it return. */
 int tw_block_wait_entered(void);
