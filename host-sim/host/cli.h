@@ -114,6 +114,7 @@ int cli_cmd_disable(struct cli *c, int argc, char **argv);
 int cli_cmd_settings(struct cli *c, int argc, char **argv);
 int cli_cmd_products(struct cli *c, int argc, char **argv);
 int cli_cmd_stock(struct cli *c, int argc, char **argv);
+int cli_cmd_feed_reset(struct cli *c, int argc, char **argv);
 int cli_cmd_ready(struct cli *c, int argc, char **argv);
 int cli_cmd_run(struct cli *c, int argc, char **argv);
 int cli_cmd_jobs(struct cli *c, int argc, char **argv);

@@ -2,7 +2,7 @@
  * cli_catalog.c -- host-sim commands for setup and catalog: plugins,
  * companies, enable/disable, Toolbox settings (show/set/unset, secrets
  * masked), products (list, Bulk Update CSV import; show, set and export
- * in cli_props.c) and stock.
+ * in cli_props.c), stock and the change feed's reset.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -503,5 +503,23 @@ cli_cmd_stock(struct cli *c, int argc, char **argv)
   if(rc)
     return cli_fail("stock", "%s", cli_rc_text(c, rc));
   printf("%s available qty = %lld\n", argv[3], (long long)q);
+  return CLI_OK;
+}
+
+int
+cli_cmd_feed_reset(struct cli *c, int argc, char **argv)
+{
+  int rc;
+
+  if(argc > 2)
+    return cli_usage("feed-reset");
+  if(argc == 2 && cli_company(c, "feed-reset", argv[1]))
+    return CLI_FAIL;
+  rc = hs_feed_reset(c->h, argc == 2 ? argv[1] : NULL);
+  if(rc)
+    return cli_fail("feed-reset", "%s", cli_rc_text(c, rc));
+  printf("change feed of %s renamed: each channel's next inventory and "
+         "price cycle reads the whole catalog\n",
+         argc == 2 ? argv[1] : "every company");
   return CLI_OK;
 }

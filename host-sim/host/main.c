@@ -48,6 +48,10 @@ static const struct cli_cmd cli_cmds[] = {
   {"stock", "set <company> <sku> <qty>", "set a product's available "
    "quantity (-1000000000..1000000000, as in the CSV import)",
    cli_cmd_stock, ""},
+  {"feed-reset", "[<company>]", "give the company's change feed (every "
+   "company's without one) a new epoch, so each plugin's next inventory and "
+   "price cycle is a full pass (after restoring products from elsewhere)",
+   cli_cmd_feed_reset, ""},
   {"ready", "<company> [<sku>] [--json]", "Ready To Post Yes/No with every "
    "reason (per market too), as the plugins last checked it", cli_cmd_ready,
    "--json"},

@@ -173,6 +173,14 @@ expect 0 "inventory-calc shows it" "percent:80" -- B inventory-calc "$C"
 expect 1 "inventory-calc refuses a bad rule" "percent" -- B inventory-calc "$C" percent:500
 expect 1 "inventory-calc of an unknown company" "companies: 'Acme Refurbished'" -- B inventory-calc Nope
 
+# the change feed: a cycle after a cycle reads only the changes; feed-reset
+# makes the next one a full pass
+B run "$C" backmarket inventory_upload > /dev/null 2>&1
+expect 0 "an inventory cycle after one reads only the changes" "inventory: the changes after" -- B run "$C" backmarket inventory_upload
+expect 0 "feed-reset" "reads the whole catalog" -- B feed-reset "$C"
+expect 0 "after feed-reset the next inventory cycle is a full pass" "inventory: full pass" -- B run "$C" backmarket inventory_upload
+expect 1 "feed-reset of an unknown company" "companies: 'Acme Refurbished'" -- B feed-reset Nope
+
 # every integer is range-checked
 expect 1 "stock set 99999999999999999999 refused" "out of range" -- B stock set "$C" IPH12-128-A 99999999999999999999
 expect 1 "stock set beyond the CSV range refused" "out of range" -- B stock set "$C" IPH12-128-A 1000000001
