@@ -7,8 +7,10 @@
  * A request is Submitted while it waits, then names its queued job as
  * soon as the host has created it (the job's first log line), so the page
  * can follow the job Processing -> Completed while page views go on.
- * A refusal by the host (busy instance, channel not enabled, action not
- * manual) is kept with the host's message.  The requests this process
+ * Requests of one company and plugin run one after the other, oldest
+ * first (the host runs one action per instance at a time).  A refusal by
+ * the host (instance busy in another process, channel not enabled, action
+ * not manual) is kept with the host's message.  The requests this process
  * claimed are also kept in memory, for waiting on them without the store.
  */
 #include <stdio.h>
@@ -89,6 +91,25 @@ hw_view_from_row(struct hw_run_view *v, const struct hs_runq_row *row)
   snprintf(v->msg, sizeof(v->msg), "%s", row->msg);
 }
 
+/* Another worker of the pool runs an older request of row's company and
+ * plugin (p->mu held). */
+static int
+hw_older_same_instance(const struct hw_workers *p, const struct hw_worker *w,
+                       const struct hs_runq_row *row)
+{
+  unsigned i;
+
+  for(i = 0; i < p->n; i++) {
+    const struct hw_worker *o = &p->w[i];
+
+    if(o != w && o->cur && o->cur_id < row->id &&
+       !strcmp(o->cur->company, row->company) &&
+       !strcmp(o->cur->plugin, row->plugin))
+      return 1;
+  }
+  return 0;
+}
+
 /* Run one claimed request on this worker's host; the outcome goes to the
  * store and to the ring. */
 static void
@@ -106,6 +127,12 @@ hw_worker_run(struct hw_worker *w, const struct hs_runq_row *row)
   w->cur_id = row->id;
   w->job_id = 0;
   pthread_cond_broadcast(&p->changed);
+  /* An older request of the same company and plugin on another worker
+   * runs first: the host runs one action per instance at a time and
+   * would refuse this one as busy.  Only older ones are waited for, so
+   * the oldest never waits. */
+  while(hw_older_same_instance(p, w, row))
+    pthread_cond_wait(&p->changed, &p->mu);
   pthread_mutex_unlock(&p->mu);
   if(row->retry_of)
     rc = hs_job_retry(w->h, row->retry_of, &w->job_id, &st, err,
