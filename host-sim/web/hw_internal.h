@@ -204,6 +204,7 @@ struct hw_workers *hw_server_workers(struct hw_server *s);
 int hw_page_companies(struct hw_req *r);
 int hw_page_company(struct hw_req *r);
 int hw_post_channels(struct hw_req *r);
+int hw_post_dry_run(struct hw_req *r);
 int hw_page_settings(struct hw_req *r);
 int hw_post_settings(struct hw_req *r);
 int hw_post_run(struct hw_req *r);

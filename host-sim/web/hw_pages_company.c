@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hs_audit_trail.h"
 #include "hs_config.h"
 #include "hw_internal.h"
 
@@ -115,6 +116,8 @@ hw_company_arg(struct hw_req *r, const char *c)
   return c;
 }
 
+static void hw_dry_run_panel(struct hw_req *r, const char *c);
+
 int
 hw_page_company(struct hw_req *r)
 {
@@ -183,8 +186,58 @@ hw_page_company(struct hw_req *r)
   }
   hw_raw(&r->body, "<p><button type=\"submit\">Save</button></p></form>"
          "</div></div>");
+  hw_dry_run_panel(r, c);
   hw_page_end(r);
   return 200;
+}
+
+/* The company's dry-run switch (the host's, for every channel): a form
+ * for an admin, the state for a viewer. */
+static void
+hw_dry_run_panel(struct hw_req *r, const char *c)
+{
+  int on = 0;
+
+  hs_company_dry_run_get(r->h, c, &on);
+  hw_raw(&r->body, "<div class=\"panel\"><h2>Dry Run</h2><div class=\"body\">"
+         "<p id=\"dry-run-state\">");
+  hw_raw(&r->body, on ? "<strong>On</strong>: every action computes what it "
+         "would send, records it as a diff in its job log and its dry-run "
+         "report, and sends nothing that changes the marketplace."
+         : "Off: actions send their changes.");
+  hw_raw(&r->body, "</p>");
+  if(r->sess.role == HS_ROLE_ADMIN) {
+    hw_raw(&r->body, "<form method=\"post\" action=\"/dryrun\">");
+    hw_csrf_input(r);
+    hw_raw(&r->body, "<input type=\"hidden\" name=\"c\" value=\"");
+    hw_text(&r->body, c);
+    hw_raw(&r->body, "\"><label><input type=\"checkbox\" name=\"on\"");
+    hw_raw(&r->body, on ? " checked" : "");
+    hw_raw(&r->body, "> Dry run for this company</label> <button "
+           "type=\"submit\">Save</button></form>");
+  }
+  hw_raw(&r->body, "</div></div>");
+}
+
+int
+hw_post_dry_run(struct hw_req *r)
+{
+  const char *c;
+  char q[300];
+  int rc = hw_auth_post(r, 1), on = 0, want;
+
+  if(rc)
+    return rc;
+  if(!(c = hw_company_arg(r, hw_field(r, "c"))))
+    return r->status;
+  want = hw_field(r, "on") != NULL;
+  hs_company_dry_run_get(r->h, c, &on);
+  if(want != on && (rc = hs_company_dry_run_set(r->h, c, want)))
+    return hw_error_page(r, 500, "Not saved", "the dry-run switch was not "
+                         "saved: %s", hs_rc_name(rc));
+  hw_detail(r, "dry run of '%.100s': %s", c,
+            want == on ? "no change" : want ? "on" : "off");
+  return hw_redirect(r, "/company?c=%s", hw_urlenc(c, q, sizeof(q)));
 }
 
 int

@@ -180,6 +180,7 @@ static const struct hw_route hw_routes[] = {
   {"GET", "/", hw_page_companies},
   {"GET", "/company", hw_page_company},
   {"POST", "/channels", hw_post_channels},
+  {"POST", "/dryrun", hw_post_dry_run},
   {"GET", "/settings", hw_page_settings},
   {"POST", "/settings", hw_post_settings},
   {"POST", "/run", hw_post_run},

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "cu_main.h"
+#include "hs_audit_trail.h"
 #include "hw_internal.h"
 #include "tw.h"
 
@@ -180,6 +181,50 @@ audited(const char *detail)
 
   hs_audit_each(env.h, "admin", 50, audit_cb, want);
   return want[1] != NULL;
+}
+
+/* The company's dry-run switch: an admin turns it on and off from the
+ * company page (CSRF, admin only), and the host's switch (host.cfg
+ * dry_run, `host-sim dry-run`) follows. */
+static void
+test_dry_run_switch(void)
+{
+  struct tw_resp r;
+  char body[512];
+  int on = -1;
+
+  CU_ASSERT_EQUAL(tw_get(&env, &viewer, "/company?c=" TW_COMPANY_Q, &r), 200);
+  CU_ASSERT_TRUE(has(&r, "id=\"dry-run-state\">Off"));
+  CU_ASSERT_FALSE(has(&r, "action=\"/dryrun\""));
+  tw_resp_free(&r);
+  /* a viewer, and a POST without the token: refused, still off */
+  snprintf(body, sizeof(body), "csrf=%s&c=%s&on=1",
+           tw_csrf_of(&env, &viewer), TW_COMPANY_Q);
+  CU_ASSERT_EQUAL(tw_post(&env, &viewer, "/dryrun", body, &r), 403);
+  tw_resp_free(&r);
+  CU_ASSERT_EQUAL(tw_post(&env, &admin, "/dryrun", "c=" TW_COMPANY_Q "&on=1",
+                          &r), 403);
+  tw_resp_free(&r);
+  CU_ASSERT_EQUAL(hs_company_dry_run_get(env.h, TW_COMPANY, &on), 0);
+  CU_ASSERT_EQUAL(on, 0);
+  /* the admin turns it on: the page and the host say so */
+  snprintf(body, sizeof(body), "csrf=%s&c=%s&on=1",
+           tw_csrf_of(&env, &admin), TW_COMPANY_Q);
+  CU_ASSERT_EQUAL(tw_post(&env, &admin, "/dryrun", body, &r), 303);
+  tw_resp_free(&r);
+  CU_ASSERT_EQUAL(hs_company_dry_run_get(env.h, TW_COMPANY, &on), 0);
+  CU_ASSERT_EQUAL(on, 1);
+  CU_ASSERT_EQUAL(tw_get(&env, &admin, "/company?c=" TW_COMPANY_Q, &r), 200);
+  CU_ASSERT_TRUE(has(&r, "id=\"dry-run-state\"><strong>On"));
+  CU_ASSERT_TRUE(has(&r, "name=\"on\" checked"));
+  tw_resp_free(&r);
+  /* and off again (an unchecked box sends no field) */
+  snprintf(body, sizeof(body), "csrf=%s&c=%s", tw_csrf_of(&env, &admin),
+           TW_COMPANY_Q);
+  CU_ASSERT_EQUAL(tw_post(&env, &admin, "/dryrun", body, &r), 303);
+  tw_resp_free(&r);
+  CU_ASSERT_EQUAL(hs_company_dry_run_get(env.h, TW_COMPANY, &on), 0);
+  CU_ASSERT_EQUAL(on, 0);
 }
 
 static void
@@ -488,6 +533,7 @@ test_queue_survives_restart(void)
 }
 
 static const struct cu_case cases[] = {
+  {"web_ops", "dry_run_switch", test_dry_run_switch},
   {"web_ops", "resolve", test_resolve},
   {"web_ops", "retry", test_retry},
   {"web_ops", "release", test_release},
