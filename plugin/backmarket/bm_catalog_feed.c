@@ -7,7 +7,9 @@
  * send (pending), kept in the order a cycle takes them: class (zero-outs,
  * decreases, increases), then since when (a zero-out: since the desired
  * quantity became 0; else first seen), so a cycle reads the first K keys
- * only and never the whole set.
+ * only and never the whole set; and the batch a cycle writes the set
+ * through (struct bm_pbatch: one host transaction per BM_PBATCH_MAX
+ * writes, state_put_many).
  *
  * State keys:
  *   cat/feed/<name>            "<epoch> <n> <resync> <full_ms> <cfg>"
