@@ -198,6 +198,44 @@ hs_svc_state_del(void *ctx, const char *key)
   return rc;
 }
 
+/* state_put_many: the writes of state_put and state_del in one
+ * transaction (one commit for many keys: a commit is most of the cost of
+ * a small write), all or none. */
+static int
+hs_svc_state_put_many(void *ctx, const char *const *keys,
+                      const char *const *vals, const size_t *lens, size_t n)
+{
+  struct hs_inst *in = ctx;
+  size_t i;
+  int own, rc = BMC_OK;
+
+  if(!in || (n && (!keys || !vals || !lens)))
+    return BMC_ERR_INVALID_ARG;
+  for(i = 0; i < n; i++)
+    if(!keys[i])
+      return BMC_ERR_INVALID_ARG;
+  if(!n)
+    return BMC_OK;
+  own = sqlite3_get_autocommit(in->h->db);
+  if(own && (rc = hs_begin(in->h)) != BMC_OK)
+    return rc;
+  for(i = 0; rc == BMC_OK && i < n; i++) {
+    if(vals[i])
+      rc = hs_svc_state_put(ctx, keys[i], vals[i], lens[i]);
+    else if((rc = hs_svc_state_del(ctx, keys[i])) == BMC_ERR_NOT_FOUND)
+      rc = BMC_OK;
+  }
+  if(own) {
+    if(rc != BMC_OK)
+      hs_rollback(in->h);
+    else if(hs_commit(in->h) != BMC_OK) {
+      hs_rollback(in->h);
+      rc = BMC_ERR_INTERNAL;
+    }
+  }
+  return rc;
+}
+
 struct hs_kv {
   char *key, *val;
   size_t len;
@@ -621,5 +659,6 @@ hs_services_init(struct bmc_host_api *api)
   api->metric_record = hs_svc_metric_record;
   api->feed_head = hs_svc_feed_head;
   api->changes_each = hs_svc_changes_each;
+  api->state_put_many = hs_svc_state_put_many;
   hs_audit_trail_services_init(api);
 }

@@ -442,9 +442,17 @@ hs_begin_immediate(struct hs_host *h, char *err, size_t errlen)
   int rc, n = 0;
 
   for(;;) {
-    rc = sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if(rc == SQLITE_OK)
-      return BMC_OK;
+    /* prepared once (hs_stmt): a write transaction is often one row */
+    sqlite3_stmt *st = hs_stmt(h, "BEGIN IMMEDIATE");
+
+    if(!st)
+      rc = SQLITE_NOMEM;
+    else {
+      rc = sqlite3_step(st);
+      sqlite3_reset(st);
+      if(rc == SQLITE_DONE)
+        return BMC_OK;
+    }
     if(!hs_is_busy(rc) || hs_mono_ms() - start >= HS_BUSY_MAX_MS)
       break;
     hs_backoff(n++);
@@ -754,7 +762,18 @@ hs_begin(struct hs_host *h)
 int
 hs_commit(struct hs_host *h)
 {
-  return hs_exec(h, "COMMIT");
+  sqlite3_stmt *st = hs_stmt(h, "COMMIT");
+  int rc;
+
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if(rc != SQLITE_DONE) {
+    hs_store_fail(h, "store: commit failed: %s", sqlite3_errmsg(h->db));
+    return BMC_ERR_INTERNAL;
+  }
+  return BMC_OK;
 }
 
 void

@@ -50,7 +50,7 @@
  * 2.1 (health and credentials): the BMC_ACTION_CREDENTIALS action flag;
  * host services credential_pending() and metric_record().
  * 2.1 (change feed): struct bmc_product appends change_seq; the host appends
- * the change feed (feed_head, changes_each).
+ * the change feed (feed_head, changes_each) and state_put_many.
  * 2.1 (audit and dry run): struct bmc_change; host services job_dry_run()
  * and audit_record().
  */
@@ -420,6 +420,13 @@ struct bmc_host_api {
    * number above upto: the next stream from upto has it. */
   int (*changes_each)(void *host_ctx, int64_t since, int64_t upto,
                       bmc_product_cb cb, void *ud);
+  /* Durable state writes in one transaction: for each i < n, keys[i] set
+   * to vals[i] (lens[i] bytes), or deleted when vals[i] is NULL (a key
+   * that is not there is no error).  All or none: committed when it
+   * returns BMC_OK, as state_put; on an error none of them was made. */
+  int (*state_put_many)(void *host_ctx, const char *const *keys,
+                        const char *const *vals, const size_t *lens,
+                        size_t n);
 
   /* ABI 2.1: audit and dry run */
   /* 1 when the current job is a dry run (the company's switch or `run

@@ -7,7 +7,9 @@
  * send (pending), kept in the order a cycle takes them: class (zero-outs,
  * decreases, increases), then since when (a zero-out: since the desired
  * quantity became 0; else first seen), so a cycle reads the first K keys
- * only and never the whole set.
+ * only and never the whole set; and the batch a cycle writes the set
+ * through (struct bm_pbatch: one host transaction per BM_PBATCH_MAX
+ * writes, state_put_many).
  *
  * State keys:
  *   cat/feed/<name>            "<epoch> <n> <resync> <full_ms> <cfg>"
@@ -118,17 +120,109 @@ bm_qty_settings_hash(struct bm_inst *bi)
 
 /* ---- pending changes ---- */
 
+void
+bm_pbatch_init(struct bm_pbatch *b, struct bm_inst *bi)
+{
+  memset(b, 0, sizeof(*b));
+  b->bi = bi;
+  b->direct = !BMC_HOST_HAS(bi->host, state_put_many);
+  bm_smap_init(&b->pi);
+}
+
+static void
+bm_pbatch_clear(struct bm_pbatch *b)
+{
+  size_t i;
+
+  for(i = 0; i < b->n; i++) {
+    free(b->keys[i]);
+    free(b->vals[i]);
+  }
+  b->n = 0;
+  bm_smap_free(&b->pi);
+}
+
+int
+bm_pbatch_flush(struct bm_pbatch *b)
+{
+  int rc;
+
+  if(!b->n)
+    return BMC_OK;
+  rc = b->bi->host->state_put_many(b->bi->hctx, (const char *const *)b->keys,
+                                   (const char *const *)b->vals, b->lens,
+                                   b->n);
+  bm_pbatch_clear(b);
+  return rc;
+}
+
+void
+bm_pbatch_free(struct bm_pbatch *b)
+{
+  bm_pbatch_clear(b);
+}
+
+/* Set key (val NULL: delete it) through b, or at once when b is NULL or
+ * direct. */
+static int
+bm_pbatch_write(struct bm_inst *bi, struct bm_pbatch *b, const char *key,
+                const char *val, size_t len)
+{
+  char *k, *v = NULL;
+  int rc;
+
+  if(!b || b->direct) {
+    rc = val ? bi->host->state_put(bi->hctx, key, val, len)
+             : bi->host->state_del(bi->hctx, key);
+    return rc == BMC_ERR_NOT_FOUND ? BMC_OK : rc;
+  }
+  if(b->n == BM_PBATCH_MAX && (rc = bm_pbatch_flush(b)) != BMC_OK)
+    return rc;
+  k = strdup(key);
+  if(val && (v = malloc(len + 1)) != NULL) {
+    memcpy(v, val, len);
+    v[len] = '\0';
+  }
+  if(!k || (val && !v)) {
+    free(k);
+    free(v);
+    return BMC_ERR_NOMEM;
+  }
+  b->keys[b->n] = k;
+  b->vals[b->n] = v;
+  b->lens[b->n] = len;
+  b->n++;
+  return BMC_OK;
+}
+
+/* The SKU's index value as b last wrote it: 1 (*v, -1 when dropped), or
+ * 0 when b has not written it. */
+static int
+bm_pbatch_index(const struct bm_pbatch *b, const char *sku, int64_t *v)
+{
+  return b && !b->direct && bm_smap_get(&b->pi, sku, v);
+}
+
 /* The SKU's entry: 1 and its ms and class, else 0. */
 static int
-bm_pending_find(struct bm_inst *bi, const char *sku, int64_t *ms, int *cls)
+bm_pending_find(struct bm_inst *bi, struct bm_pbatch *b, const char *sku,
+                int64_t *ms, int *cls)
 {
   char key[512], val[32];
   size_t len = 0;
   long long v;
+  int64_t bv;
 
-  snprintf(key, sizeof(key), BM_KEY_PI "%s", sku);
-  if(bi->host->state_get(bi->hctx, key, val, sizeof(val), &len) != BMC_OK ||
-     sscanf(val, "%lld", &v) != 1 || v < 0)
+  if(bm_pbatch_index(b, sku, &bv))
+    v = bv;
+  else {
+    snprintf(key, sizeof(key), BM_KEY_PI "%s", sku);
+    if(bi->host->state_get(bi->hctx, key, val, sizeof(val), &len) !=
+           BMC_OK ||
+       sscanf(val, "%lld", &v) != 1)
+      return 0;
+  }
+  if(v < 0)
     return 0;
   *ms = v / 10;
   *cls = (int)(v % 10);
@@ -141,32 +235,48 @@ bm_pq_key(char *buf, size_t len, int cls, int64_t ms, const char *sku)
   snprintf(buf, len, BM_KEY_PQ "%d/%013lld/%s", cls, (long long)ms, sku);
 }
 
+/* b's record of the SKU's index value (v, -1: none). */
+static int
+bm_pbatch_note(struct bm_pbatch *b, const char *sku, int64_t v)
+{
+  if(!b || b->direct)
+    return BMC_OK;
+  return bm_smap_put(&b->pi, sku, v);
+}
+
 int
-bm_pending_drop(struct bm_inst *bi, const char *sku)
+bm_pending_drop_in(struct bm_inst *bi, struct bm_pbatch *b, const char *sku)
 {
   char key[600];
   int64_t ms;
   int cls, rc;
 
-  if(!bm_pending_find(bi, sku, &ms, &cls))
+  if(!bm_pending_find(bi, b, sku, &ms, &cls))
     return BMC_OK;
   bm_pq_key(key, sizeof(key), cls, ms, sku);
-  rc = bi->host->state_del(bi->hctx, key);
-  if(rc != BMC_OK && rc != BMC_ERR_NOT_FOUND)
+  rc = bm_pbatch_write(bi, b, key, NULL, 0);
+  if(rc != BMC_OK)
     return rc;
   snprintf(key, sizeof(key), BM_KEY_PI "%s", sku);
-  rc = bi->host->state_del(bi->hctx, key);
-  return rc == BMC_ERR_NOT_FOUND ? BMC_OK : rc;
+  rc = bm_pbatch_write(bi, b, key, NULL, 0);
+  return rc == BMC_OK ? bm_pbatch_note(b, sku, -1) : rc;
+}
+
+int
+bm_pending_drop(struct bm_inst *bi, const char *sku)
+{
+  return bm_pending_drop_in(bi, NULL, sku);
 }
 
 /* Write q's entry with since-time ms (its older entry, if any, already
  * gone) and, with index, the SKU's index.  The index first, then the
  * entry: every entry has its index (so a push that succeeds drops it); a
  * crash in between leaves an index naming no entry, which is harmless and
- * replaced when the change is read again (the cursor had not moved). */
+ * replaced when the change is read again (the cursor had not moved).
+ * Through a batch both are committed together. */
 static int
-bm_pending_write(struct bm_inst *bi, const struct bm_qitem *q, int64_t ms,
-                 int index)
+bm_pending_write(struct bm_inst *bi, struct bm_pbatch *b,
+                 const struct bm_qitem *q, int64_t ms, int index)
 {
   char key[600], val[200];
   int cls = bm_qclass(q), n, rc;
@@ -174,7 +284,9 @@ bm_pending_write(struct bm_inst *bi, const struct bm_qitem *q, int64_t ms,
   if(index) {
     snprintf(key, sizeof(key), BM_KEY_PI "%s", q->sku);
     n = snprintf(val, sizeof(val), "%lld", (long long)(ms * 10 + cls));
-    rc = bi->host->state_put(bi->hctx, key, val, (size_t)n);
+    rc = bm_pbatch_write(bi, b, key, val, (size_t)n);
+    if(rc == BMC_OK)
+      rc = bm_pbatch_note(b, q->sku, ms * 10 + cls);
     if(rc != BMC_OK)
       return rc;
   }
@@ -183,39 +295,38 @@ bm_pending_write(struct bm_inst *bi, const struct bm_qitem *q, int64_t ms,
                (long long)q->old, q->listing_id ? q->listing_id : "");
   if(n < 0 || (size_t)n >= sizeof(val))
     return BMC_ERR_INVALID_ARG;
-  return bi->host->state_put(bi->hctx, key, val, (size_t)n);
+  return bm_pbatch_write(bi, b, key, val, (size_t)n);
 }
 
 int
-bm_pending_put(struct bm_inst *bi, const struct bm_qitem *q, int64_t now_ms)
+bm_pending_put(struct bm_pbatch *b, const struct bm_qitem *q, int64_t now_ms)
 {
+  struct bm_inst *bi = b->bi;
   char key[600];
   int64_t ms = 0, since;
   int cls = 0, had, rc;
 
-  had = bm_pending_find(bi, q->sku, &ms, &cls);
+  had = bm_pending_find(bi, b, q->sku, &ms, &cls);
   since = bm_pending_since(had, ms, cls, bm_qclass(q), now_ms);
   if(had && cls == bm_qclass(q) && since == ms)
-    return bm_pending_write(bi, q, since, 0); /* same place: new value */
+    return bm_pending_write(bi, b, q, since, 0); /* same place: new value */
   if(had) {
     bm_pq_key(key, sizeof(key), cls, ms, q->sku);
-    rc = bi->host->state_del(bi->hctx, key);
-    if(rc != BMC_OK && rc != BMC_ERR_NOT_FOUND)
+    rc = bm_pbatch_write(bi, b, key, NULL, 0);
+    if(rc != BMC_OK)
       return rc;
   }
-  return bm_pending_write(bi, q, since, 1);
+  return bm_pending_write(bi, b, q, since, 1);
 }
 
 static int
 bm_del_cb(void *ud, const char *key, const char *val, size_t len)
 {
-  struct bm_inst *bi = ud;
-  int rc;
+  struct bm_pbatch *b = ud;
 
   (void)val;
   (void)len;
-  rc = bi->host->state_del(bi->hctx, key);
-  return rc == BMC_ERR_NOT_FOUND ? BMC_OK : rc;
+  return bm_pbatch_write(b->bi, b, key, NULL, 0);
 }
 
 int
@@ -223,25 +334,30 @@ bm_pending_rebuild(struct bm_inst *bi, const struct bm_qitem *items,
                    size_t n, int64_t now_ms)
 {
   struct bm_smap old;
+  struct bm_pbatch b;
   int64_t v;
   size_t i;
   int rc;
 
   bm_smap_init(&old);
+  bm_pbatch_init(&b, bi);
   rc = bm_smap_load(bi, BM_KEY_PI, &old);
   if(rc == BMC_OK)
-    rc = bi->host->state_each(bi->hctx, BM_KEY_PQ, bm_del_cb, bi);
+    rc = bi->host->state_each(bi->hctx, BM_KEY_PQ, bm_del_cb, &b);
   if(rc == BMC_OK)
-    rc = bi->host->state_each(bi->hctx, BM_KEY_PI, bm_del_cb, bi);
+    rc = bi->host->state_each(bi->hctx, BM_KEY_PI, bm_del_cb, &b);
   for(i = 0; rc == BMC_OK && i < n; i++) {
     int had = bm_smap_get(&old, items[i].sku, &v);
 
-    rc = bm_pending_write(bi, &items[i],
+    rc = bm_pending_write(bi, &b, &items[i],
                           bm_pending_since(had, had ? v / 10 : 0,
                                            had ? (int)(v % 10) : 0,
                                            bm_qclass(&items[i]), now_ms),
                           1);
   }
+  if(rc == BMC_OK)
+    rc = bm_pbatch_flush(&b);
+  bm_pbatch_free(&b);
   bm_smap_free(&old);
   return rc;
 }

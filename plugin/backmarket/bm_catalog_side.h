@@ -446,9 +446,28 @@ int bm_qclass(const struct bm_qitem *q);
  * describe its older entry. */
 int64_t bm_pending_since(int had, int64_t old_ms, int old_cls, int new_cls,
                          int64_t now_ms);
-/* Replace the SKU's pending change by q / drop it. */
-int bm_pending_put(struct bm_inst *bi, const struct bm_qitem *q,
+/* Pending-set writes gathered and committed together, BM_PBATCH_MAX at a
+ * time, in one host transaction each (state_put_many); with a host
+ * without it, each write is made as it comes.  Reads of the pending set
+ * through the batch see its writes. */
+#define BM_PBATCH_MAX 512
+struct bm_pbatch {
+  struct bm_inst *bi;
+  int direct;           /* the host has no state_put_many */
+  char *keys[BM_PBATCH_MAX], *vals[BM_PBATCH_MAX];
+  size_t lens[BM_PBATCH_MAX], n;
+  struct bm_smap pi;    /* SKU -> its index value written here; -1 none */
+};
+void bm_pbatch_init(struct bm_pbatch *b, struct bm_inst *bi);
+/* Commit the gathered writes (durable when it returns BMC_OK). */
+int bm_pbatch_flush(struct bm_pbatch *b);
+/* Forget the writes not flushed (as a crash would). */
+void bm_pbatch_free(struct bm_pbatch *b);
+/* Replace the SKU's pending change by q / drop it (b NULL: at once). */
+int bm_pending_put(struct bm_pbatch *b, const struct bm_qitem *q,
                    int64_t now_ms);
+int bm_pending_drop_in(struct bm_inst *bi, struct bm_pbatch *b,
+                       const char *sku);
 int bm_pending_drop(struct bm_inst *bi, const char *sku);
 /* A full pass: the pending set becomes items[0..n) (since-times of SKUs
  * already pending kept). */

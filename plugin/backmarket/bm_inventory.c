@@ -363,6 +363,7 @@ struct bm_inv_ctx {
   size_t nz, zcap;
   int zero_disabled;
   int feed, need_full;         /* reading the change feed; it cannot say */
+  struct bm_pbatch *pb;        /* the feed's pending-set writes */
   int64_t now_ms;
   int64_t seen, filtered, unlisted, disabled, zeroed, calc_failed;
   int rc;
@@ -401,7 +402,7 @@ bm_feed_inactive(struct bm_inv_ctx *c, const struct bm_view *v)
     c->need_full = 1;
     return 1; /* stop: the cycle reads the whole catalog instead */
   }
-  return (c->rc = bm_pending_drop(c->bi, v->sku)) != BMC_OK;
+  return (c->rc = bm_pending_drop_in(c->bi, c->pb, v->sku)) != BMC_OK;
 }
 
 /* What Back Market holds for sku: 1 and *old (*claimed when a product on
@@ -521,7 +522,9 @@ bm_inv_product(void *ud, const struct bmc_product *p)
     found = bm_smap_get(&c->held, sku, &old);
   if(!v.listing_id) {
     c->unlisted++;
-    return c->feed ? (c->rc = bm_pending_drop(c->bi, sku)) != BMC_OK : 0;
+    return c->feed ? (c->rc = bm_pending_drop_in(c->bi, c->pb, sku)) !=
+                         BMC_OK
+                   : 0;
   }
   if(bm_available(c->bi, p, c->use_calc, &c->calc_warned, &avail)) {
     c->calc_failed++;
@@ -534,12 +537,14 @@ bm_inv_product(void *ud, const struct bmc_product *p)
   if(!found)
     old = -1;
   else if(old == qty)
-    return c->feed ? (c->rc = bm_pending_drop(c->bi, sku)) != BMC_OK : 0;
+    return c->feed ? (c->rc = bm_pending_drop_in(c->bi, c->pb, sku)) !=
+                         BMC_OK
+                   : 0;
   if(c->feed) { /* straight into the durable pending set */
     struct bm_qitem q = {(char *)sku, (char *)v.listing_id, qty, old};
 
     c->n++;
-    return (c->rc = bm_pending_put(c->bi, &q, c->now_ms)) != BMC_OK;
+    return (c->rc = bm_pending_put(c->pb, &q, c->now_ms)) != BMC_OK;
   }
   if(bm_inv_add(&c->items, &c->n, &c->cap, sku, v.listing_id, qty, old))
     return c->rc = BMC_ERR_NOMEM;
@@ -600,14 +605,19 @@ bm_inv_full(struct bm_inv_ctx *c, char *errbuf, size_t errlen)
   return rc;
 }
 
-/* The changes since the cursor into the pending set; c->need_full when
- * the feed cannot say (then nothing was skipped: the full pass follows). */
+/* The changes since the cursor into the pending set, its writes
+ * committed BM_PBATCH_MAX at a time and all of them before this returns
+ * (the cursor is saved after); c->need_full when the feed cannot say
+ * (then nothing was skipped: the full pass follows). */
 static int
 bm_inv_changes(struct bm_inv_ctx *c, int64_t since, int64_t upto,
                char *errbuf, size_t errlen)
 {
+  struct bm_pbatch pb;
   int rc;
 
+  bm_pbatch_init(&pb, c->bi);
+  c->pb = &pb;
   c->feed = 1;
   rc = c->bi->host->changes_each(c->bi->hctx, since, upto, bm_inv_product,
                                  c);
@@ -615,9 +625,14 @@ bm_inv_changes(struct bm_inv_ctx *c, int64_t since, int64_t upto,
     rc = c->rc;
   else if(c->need_full)
     rc = BMC_OK;
-  if(rc != BMC_OK)
+  if(rc == BMC_OK && (rc = bm_pbatch_flush(&pb)) != BMC_OK)
+    snprintf(errbuf, errlen, "inventory: cannot store the pending "
+             "changes (%d)", rc);
+  else if(rc != BMC_OK)
     snprintf(errbuf, errlen, "inventory: reading the change feed failed "
              "(%d)", rc);
+  bm_pbatch_free(&pb);
+  c->pb = NULL;
   c->feed = 0;
   return rc;
 }

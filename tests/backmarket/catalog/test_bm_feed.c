@@ -296,6 +296,64 @@ out:
   cat_fx_stop(&fx);
 }
 
+/* The value of state key k, or "" when there is none. */
+static const char *
+state_val(const struct bmc_host_api *api, void *ctx, const char *k)
+{
+  static char buf[64];
+  size_t len = 0;
+
+  if(api->state_get(ctx, k, buf, sizeof(buf), &len) != BMC_OK)
+    buf[0] = '\0';
+  return buf;
+}
+
+/* state_put_many (the batch the feed cycle writes its pending set with):
+ * all or none -- a write failing midway leaves every key as it was --
+ * deletes of keys that are not there are no error, and a NULL key is
+ * refused before anything is written. */
+static void
+test_state_put_many(void)
+{
+  const char *keys[] = {"t/a", "t/b", "t/c", "t/none"};
+  const char *vals[] = {NULL, "2", "3", NULL};
+  const size_t lens[] = {0, 1, 1, 0};
+  const char *bad[] = {"t/x", NULL};
+  const char *badv[] = {"9", "9"};
+  const struct bmc_host_api *api;
+  void *ctx;
+
+  if(cat_fx_start(&fx, 1, "fr-fr") != 0) {
+    CU_FAIL("fixture did not start");
+    return;
+  }
+  CU_ASSERT_EQUAL_FATAL(hs_host_services(fx.h, CAT_COMPANY, CAT_PLUGIN, &api,
+                                         &ctx), 0);
+  CU_ASSERT_FATAL(BMC_HOST_HAS(api, state_put_many));
+  CU_ASSERT_EQUAL(api->state_put(ctx, "t/a", "1", 1), BMC_OK);
+  CU_ASSERT_EQUAL(api->state_put(ctx, "t/c", "0", 1), BMC_OK);
+  /* the second put of the batch fails: the delete and the first put made
+   * before it are undone */
+  CU_ASSERT_EQUAL(hs_fault_set(fx.h, "state_put", 1, HS_FAULT_FAIL), 0);
+  CU_ASSERT_NOT_EQUAL(api->state_put_many(ctx, keys, vals, lens, 4),
+                      BMC_OK);
+  hs_fault_clear(fx.h);
+  CU_ASSERT_STRING_EQUAL(state_val(api, ctx, "t/a"), "1");
+  CU_ASSERT_STRING_EQUAL(state_val(api, ctx, "t/b"), "");
+  CU_ASSERT_STRING_EQUAL(state_val(api, ctx, "t/c"), "0");
+  /* whole: every write made, the missing key's delete is no error */
+  CU_ASSERT_EQUAL(api->state_put_many(ctx, keys, vals, lens, 4), BMC_OK);
+  CU_ASSERT_STRING_EQUAL(state_val(api, ctx, "t/a"), "");
+  CU_ASSERT_STRING_EQUAL(state_val(api, ctx, "t/b"), "2");
+  CU_ASSERT_STRING_EQUAL(state_val(api, ctx, "t/c"), "3");
+  /* a NULL key: refused, nothing written */
+  CU_ASSERT_EQUAL(api->state_put_many(ctx, bad, badv, lens, 2),
+                  BMC_ERR_INVALID_ARG);
+  CU_ASSERT_STRING_EQUAL(state_val(api, ctx, "t/x"), "");
+  CU_ASSERT_EQUAL(api->state_put_many(ctx, keys, vals, lens, 0), BMC_OK);
+  cat_fx_stop(&fx);
+}
+
 /* The store restored from a backup: a new epoch; the next cycle reads
  * the whole catalog and repairs what Back Market holds. */
 static void
@@ -426,6 +484,7 @@ main(int argc, char **argv)
     {"bm_feed", "cycle_reads_changes", test_cycle_reads_changes},
     {"bm_feed", "change_during_cycle", test_change_during_cycle},
     {"bm_feed", "crash_resumes", test_crash_resumes},
+    {"bm_feed", "state_put_many", test_state_put_many},
     {"bm_feed", "epoch_full_pass", test_epoch_full_pass},
     {"bm_feed", "daily_full_pass", test_daily_full_pass_repairs_drift},
     {"bm_feed", "listing_found", test_listing_found},
