@@ -411,6 +411,7 @@ bm_take_cb(void *ud, const char *key, const char *val, size_t len)
   q->listing_id = strdup(lid);
   q->qty = qty;
   q->old = old;
+  q->since_ms = strtoll(key + strlen(BM_KEY_PQ) + 2, NULL, 10);
   if(!q->sku || !q->listing_id) {
     free(q->sku);
     free(q->listing_id);

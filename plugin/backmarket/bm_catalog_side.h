@@ -489,6 +489,8 @@ struct bm_qitem {
   char *listing_id; /* owned; NULL = unknown (bulk only) */
   int64_t qty;      /* new quantity */
   int64_t old;      /* what Back Market holds; -1 unknown */
+  int64_t since_ms; /* pending since (a zero-out: the first cycle that saw
+                       the sell-out); 0 = not from the pending set */
 };
 
 struct bm_push_stats {

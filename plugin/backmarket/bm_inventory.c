@@ -25,6 +25,7 @@
 #include "pc_budget.h"
 #include "pc_csv.h"
 #include "pc_gate.h"
+#include "pc_host.h"
 #include "pc_http.h"
 
 #define BM_CSV_MAX_ROWS 14999 /* 15,000 lines per file, header included */
@@ -53,6 +54,33 @@ bm_qcmp(const void *a, const void *b)
   if(cx != cy)
     return cx - cy;
   return strcmp(x->sku, y->sku);
+}
+
+/* After a send: for each zero-out Back Market now holds (recorded 0),
+ * one sample of "soldout_to_zero_s", the seconds from the first cycle
+ * that saw the sell-out to this one (the host's Health page charts it).
+ * Nothing in a dry run. */
+static void
+bm_soldout_latency(struct bm_inst *bi, const struct bm_qitem *items,
+                   size_t n, int64_t now_ms)
+{
+  char key[512], val[32];
+  size_t i, len;
+
+  if(pc_gate_dry(bi->host, bi->hctx))
+    return;
+  for(i = 0; i < n; i++) {
+    if(items[i].qty != 0 || items[i].since_ms <= 0 ||
+       items[i].since_ms > now_ms)
+      continue;
+    snprintf(key, sizeof(key), BM_KEY_QTY "%s", items[i].sku);
+    len = 0;
+    if(bi->host->state_get(bi->hctx, key, val, sizeof(val), &len) ||
+       len != 1 || val[0] != '0')
+      continue; /* not sent, refused or unconfirmed: not at 0 yet */
+    pc_metric(bi->host, bi->hctx, "", "soldout_to_zero_s",
+              (double)(now_ms - items[i].since_ms) / 1000.0);
+  }
 }
 
 static int
@@ -461,6 +489,7 @@ bm_inv_add(struct bm_qitem **arr, size_t *n, size_t *cap, const char *sku,
   q->listing_id = strdup(listing_id);
   q->qty = qty;
   q->old = old;
+  q->since_ms = 0;
   if(!q->sku || !q->listing_id) {
     free(q->sku);
     free(q->listing_id);
@@ -541,7 +570,7 @@ bm_inv_product(void *ud, const struct bmc_product *p)
                          BMC_OK
                    : 0;
   if(c->feed) { /* straight into the durable pending set */
-    struct bm_qitem q = {(char *)sku, (char *)v.listing_id, qty, old};
+    struct bm_qitem q = {(char *)sku, (char *)v.listing_id, qty, old, 0};
 
     c->n++;
     return (c->rc = bm_pending_put(c->pb, &q, c->now_ms)) != BMC_OK;
@@ -673,6 +702,7 @@ bm_inv_send_pending(struct bm_inv_ctx *c, struct bm_push_stats *st,
   }
   st->wanted = n;
   rc = bm_qty_send(bi, items, n, st, errbuf, errlen);
+  bm_soldout_latency(bi, items, n, c->now_ms);
   if(limit > 0) {
     bm_pace_spend(&pace, (int64_t)(st->sent < n ? n : st->sent));
     if(bm_pace_save(bi, &pace) != BMC_OK && rc == BMC_OK)

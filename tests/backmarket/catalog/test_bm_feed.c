@@ -167,9 +167,28 @@ out:
 
 /* A cycle reads only the changes; the plugin's own writes do not come
  * back; a new calculation forces a full pass. */
+/* The samples of the sold-out latency metric the plugin recorded. */
+struct soldout_samples {
+  int n;
+  double last;
+};
+
+static int
+soldout_cb(void *ud, const struct hs_metric_sample *m)
+{
+  struct soldout_samples *x = ud;
+
+  if(!strcmp(m->name, "soldout_to_zero_s")) {
+    x->n++;
+    x->last = m->value;
+  }
+  return 0;
+}
+
 static void
 test_cycle_reads_changes(void)
 {
+  struct soldout_samples so = {0, -1};
   char err[256];
   int64_t job = 0, seq;
 
@@ -184,6 +203,12 @@ test_cycle_reads_changes(void)
   CU_ASSERT_EQUAL(cat_sim_qty(&fx, "SKU-013"), 0);
   CU_ASSERT_EQUAL(cat_log_count(&fx, seq, "POST /ws/listings/", NULL, NULL),
                   2);
+  /* the sell-out reached 0 in the cycle that saw it: one latency sample
+   * of 0 s for the Health page (the decrease to 2 is not a sell-out) */
+  CU_ASSERT_EQUAL(hs_metric_samples_each(fx.h, CAT_COMPANY, "backmarket", 0,
+                                         soldout_cb, &so), 0);
+  CU_ASSERT_EQUAL(so.n, 1);
+  CU_ASSERT_DOUBLE_EQUAL(so.last, 0.0, 0.001);
   /* nothing changed since: nothing read, nothing sent */
   hs_clock_advance(fx.h, 300000);
   seq = cat_log_seq(&fx);

@@ -204,8 +204,8 @@ test_pace_reserve(void)
 static void
 test_pending_order(void)
 {
-  struct bm_qitem zero = {NULL, NULL, 0, 5}, dec = {NULL, NULL, 2, 5};
-  struct bm_qitem inc = {NULL, NULL, 9, 5}, unk = {NULL, NULL, 9, -1};
+  struct bm_qitem zero = {NULL, NULL, 0, 5, 0}, dec = {NULL, NULL, 2, 5, 0};
+  struct bm_qitem inc = {NULL, NULL, 9, 5, 0}, unk = {NULL, NULL, 9, -1, 0};
 
   CU_ASSERT_EQUAL(bm_qclass(&zero), 0);
   CU_ASSERT_EQUAL(bm_qclass(&dec), 1);
