@@ -74,9 +74,7 @@ hs_dry_state_put(struct hs_inst *in, const char *key, const char *val,
                " 0");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
-  hs_bind_text(st, 2, in->api->name);
-  hs_bind_text(st, 3, key);
+  hs_state_bind(st, in, key);
   sqlite3_bind_blob(st, 4, val ? val : "", (int)len, SQLITE_TRANSIENT);
   s = sqlite3_step(st);
   sqlite3_reset(st);
@@ -102,9 +100,7 @@ hs_dry_state_del(struct hs_inst *in, const char *key)
                " NULL, deleted = 1");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
-  hs_bind_text(st, 2, in->api->name);
-  hs_bind_text(st, 3, key);
+  hs_state_bind(st, in, key);
   s = sqlite3_step(st);
   sqlite3_reset(st);
   if(s != SQLITE_DONE)
@@ -125,9 +121,7 @@ hs_dry_state_get_stmt(struct hs_inst *in, const char *key)
 
   if(!st)
     return NULL;
-  sqlite3_bind_int64(st, 1, in->company_id);
-  hs_bind_text(st, 2, in->api->name);
-  hs_bind_text(st, 3, key);
+  hs_state_bind(st, in, key);
   return st;
 }
 

@@ -266,6 +266,10 @@ int hs_job_dry_run_wanted(struct hs_host *h, int64_t cid);
 /* In a dry-run job: log why and return BMC_ERR_CONFLICT (the second
  * guard of the order and product services); else BMC_OK. */
 int hs_dry_refuse(struct hs_inst *in, const char *service, const char *what);
+/* Bind a plugin-state statement's ?1 company, ?2 plugin and ?3 key to
+ * the instance's (hs_services.c). */
+void hs_state_bind(sqlite3_stmt *st, const struct hs_inst *in,
+                   const char *key);
 /* hs_dry_state.c: a dry-run job's state writes, over the stored state and
  * dropped at the job's end (begin clears what an earlier job left). */
 int hs_dry_state_begin(struct hs_inst *in);

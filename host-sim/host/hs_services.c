@@ -92,6 +92,14 @@ hs_svc_wait_ms(void *ctx, int64_t ms)
     ;
 }
 
+void
+hs_state_bind(sqlite3_stmt *st, const struct hs_inst *in, const char *key)
+{
+  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_bind_text(st, 2, in->api->name);
+  hs_bind_text(st, 3, key);
+}
+
 static int
 hs_svc_state_get(void *ctx, const char *key, char *buf, size_t buflen,
                  size_t *len)
@@ -109,9 +117,7 @@ hs_svc_state_get(void *ctx, const char *key, char *buf, size_t buflen,
     st = hs_dry_state_get_stmt(in, key);
   else if((st = hs_stmt(in->h, "SELECT value FROM plugin_state WHERE"
                         " company_id = ? AND plugin = ? AND key = ?"))) {
-    sqlite3_bind_int64(st, 1, in->company_id);
-    hs_bind_text(st, 2, in->api->name);
-    hs_bind_text(st, 3, key);
+    hs_state_bind(st, in, key);
   }
   if(!st)
     return BMC_ERR_INTERNAL;
@@ -160,9 +166,7 @@ hs_svc_state_put(void *ctx, const char *key, const char *val, size_t len)
                " excluded.value, updated_ms = excluded.updated_ms");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
-  hs_bind_text(st, 2, in->api->name);
-  hs_bind_text(st, 3, key);
+  hs_state_bind(st, in, key);
   sqlite3_bind_blob(st, 4, val ? val : "", (int)len, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 5, hs_clock_now(in->h));
   rc = hs_write_rc(hs_step_write(in->h, st));
@@ -188,9 +192,7 @@ hs_svc_state_del(void *ctx, const char *key)
                " plugin = ? AND key = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
-  hs_bind_text(st, 2, in->api->name);
-  hs_bind_text(st, 3, key);
+  hs_state_bind(st, in, key);
   rc = hs_write_rc(hs_step_write(in->h, st));
   if(!rc && sqlite3_changes(in->h->db) == 0)
     rc = BMC_ERR_NOT_FOUND;
