@@ -111,4 +111,17 @@ int64_t hs_db_total_changes(struct hs_db *db);
 /* 1 when db has no transaction open (autocommit). */
 int hs_db_autocommit(struct hs_db *db);
 
+/* ---- SQLite-only (hs_db_sqlite.c) ----
+ * Calls that exist only on the SQLite back end; each answers HS_DB_ERROR
+ * on another back end, so a caller checks hs_db_backend() first. */
+
+/* Install SQLite's busy handler (cb answers 1 to wait and retry, 0 to
+ * give up with HS_DB_BUSY); the store's busy policy lives in hs_store.c. */
+int hs_db_sqlite_busy_handler(struct hs_db *db, int (*cb)(void *ud, int count),
+                              void *ud);
+/* Checkpoint the WAL into the database file and truncate it to zero. */
+int hs_db_sqlite_wal_truncate(struct hs_db *db);
+/* The SQLite library's version text. */
+const char *hs_db_sqlite_version(void);
+
 #endif
