@@ -46,7 +46,8 @@ hs_error_queue_add(struct hs_host *h, int64_t cid, const char *plugin,
 {
   sqlite3_stmt *st = hs_stmt(h, "INSERT INTO error_queue(company_id, plugin,"
                              " item, code, message, ts_ms, job_id) VALUES(?,"
-                             " ?, ?, ?, ?, ?, 0)");
+                             " ?, ?, ?, ?, ?, 0) RETURNING id");
+  int64_t new_id = 0;
   int rc;
 
   if(!st)
@@ -57,9 +58,9 @@ hs_error_queue_add(struct hs_host *h, int64_t cid, const char *plugin,
   hs_bind_text(st, 4, code);
   hs_bind_text(st, 5, message);
   sqlite3_bind_int64(st, 6, hs_clock_now(h));
-  rc = hs_write_rc(hs_step_write(h, st));
+  rc = hs_write_rc(hs_step_insert(h, st, &new_id));
   if(!rc && id)
-    *id = sqlite3_last_insert_rowid(h->db);
+    *id = new_id;
   return rc;
 }
 

@@ -298,6 +298,7 @@ hs_company_add(struct hs_host *h, const char *name, int64_t *id)
 {
   char why[HS_ERRLEN];
   sqlite3_stmt *st;
+  int64_t new_id = 0;
 
   if(!h || !name)
     return BMC_ERR_INVALID_ARG;
@@ -310,15 +311,16 @@ hs_company_add(struct hs_host *h, const char *name, int64_t *id)
             name);
     return BMC_ERR_CONFLICT;
   }
-  st = hs_stmt(h, "INSERT INTO companies(name, created_ms) VALUES(?, ?)");
+  st = hs_stmt(h, "INSERT INTO companies(name, created_ms) VALUES(?, ?)"
+               " RETURNING id");
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, name);
   sqlite3_bind_int64(st, 2, hs_clock_now(h));
-  if(hs_step_write(h, st) != SQLITE_DONE)
+  if(hs_step_insert(h, st, &new_id) != SQLITE_DONE)
     return BMC_ERR_INTERNAL;
   if(id)
-    *id = sqlite3_last_insert_rowid(h->db);
+    *id = new_id;
   return BMC_OK;
 }
 

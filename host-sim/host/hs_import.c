@@ -389,7 +389,8 @@ hs_build_sql(struct hs_map *map, size_t nf, char **ins, char **upd)
   la += (size_t)snprintf(a + la, cap - la, ") VALUES(?1, ?2");
   for(i = 3; (int)i < next; i++)
     la += (size_t)snprintf(a + la, cap - la, ", ?%zu", i);
-  snprintf(a + la, cap - la, ") ON CONFLICT(company_id, sku) DO NOTHING");
+  snprintf(a + la, cap - la, ") ON CONFLICT(company_id, sku) DO NOTHING"
+           " RETURNING id");
   snprintf(b + lb, cap - lb, " WHERE company_id = ?1 AND sku = ?%d",
            sku_idx);
   *ins = a;
@@ -614,14 +615,6 @@ hs_map_header(struct hs_host *h, struct hs_csv *c, struct hs_map *map,
   return BMC_OK;
 }
 
-/* Product id of the row just inserted or updated. */
-static int64_t
-hs_row_product(struct hs_host *h, int64_t cid, int created,
-               const char *sku)
-{
-  return created ? sqlite3_last_insert_rowid(h->db)
-                 : hs_product_id_find(h, cid, NULL, sku);
-}
 
 int
 hs_products_import_csv(struct hs_host *h, const char *company,
@@ -738,23 +731,26 @@ hs_products_import_csv(struct hs_host *h, const char *company,
         bad = 1;
     }
     if(!bad) {
-      int created = 0;
-      int64_t pid;
+      int created = 0, irc = sqlite3_step(ins);
+      int64_t pid = 0;
 
-      if(sqlite3_step(ins) != SQLITE_DONE) {
-        hs_errf(msg, sizeof(msg), "store: %s", sqlite3_errmsg(h->db));
-        bad = 1;
-      }
-      else if(sqlite3_changes(h->db) == 1) {
+      if(irc == SQLITE_ROW) { /* inserted: RETURNING id */
         s.rows_created++;
         created = 1;
+        pid = sqlite3_column_int64(ins, 0);
+        irc = sqlite3_step(ins);
       }
-      else if(sqlite3_step(upd) != SQLITE_DONE) {
+      if(irc != SQLITE_DONE) {
         hs_errf(msg, sizeof(msg), "store: %s", sqlite3_errmsg(h->db));
         bad = 1;
       }
-      pid = bad ? 0 : hs_row_product(h, cid, created,
-                                     hs_trim(c.buf + c.off[sku_field]));
+      else if(!created && sqlite3_step(upd) != SQLITE_DONE) {
+        hs_errf(msg, sizeof(msg), "store: %s", sqlite3_errmsg(h->db));
+        bad = 1;
+      }
+      if(!bad && !created)
+        pid = hs_product_id_find(h, cid, NULL,
+                                 hs_trim(c.buf + c.off[sku_field]));
       if(!bad && hs_row_props(h, cid, pid, created, pins, pdel, map, nf,
                               pval, now, msg, sizeof(msg)))
         bad = 1;

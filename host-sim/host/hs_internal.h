@@ -125,6 +125,9 @@ void hs_rollback(struct hs_host *h);
  * in its own BEGIN IMMEDIATE ... COMMIT when none is open.  Returns
  * SQLITE_DONE or the failure (message in hs_last_error()). */
 int hs_step_write(struct hs_host *h, sqlite3_stmt *st);
+/* hs_step_write of an INSERT ... RETURNING id: *id the new row's id.
+ * SQLITE_DONE or the failure (message in hs_last_error()). */
+int hs_step_insert(struct hs_host *h, sqlite3_stmt *st, int64_t *id);
 /* hs_step_write's result as a bmc_rc: BMC_OK, BMC_ERR_CONFLICT (busy),
  * BMC_ERR_INTERNAL. */
 int hs_write_rc(int step_rc);

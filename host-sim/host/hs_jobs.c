@@ -217,7 +217,7 @@ hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
   }
   sqlite3_reset(st);
   st = hs_stmt(h, "INSERT INTO jobs(company_id, plugin, action, trigger,"
-               " status, pid, created_ms) VALUES(?, ?, ?, ?, 0, ?, ?)");
+               " status, pid, created_ms) VALUES(?, ?, ?, ?, 0, ?, ?) RETURNING id");
   if(!st) {
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
@@ -228,14 +228,11 @@ hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
   hs_bind_text(st, 4, trigger);
   sqlite3_bind_int64(st, 5, (sqlite3_int64)getpid());
   sqlite3_bind_int64(st, 6, hs_clock_now(h));
-  if(sqlite3_step(st) != SQLITE_DONE) {
-    hs_errf(err, errlen, "job: %s", sqlite3_errmsg(h->db));
-    sqlite3_reset(st);
+  if(hs_step_insert(h, st, id) != SQLITE_DONE) {
+    hs_errf(err, errlen, "job: %s", hs_last_error(h));
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_reset(st);
-  *id = sqlite3_last_insert_rowid(h->db);
   return hs_commit(h);
 }
 

@@ -87,7 +87,8 @@ hs_ops_job(struct hs_host *h, int64_t company_id, const char *plugin,
 
   st = hs_stmt(h, "INSERT INTO jobs(company_id, plugin, action, trigger,"
                " status, rc, pid, created_ms, started_ms, finished_ms)"
-               " VALUES(?1, ?2, ?3, 'operator', ?4, 0, ?5, ?6, ?6, ?6)");
+               " VALUES(?1, ?2, ?3, 'operator', ?4, 0, ?5, ?6, ?6, ?6)"
+               " RETURNING id");
   if(!st)
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, company_id);
@@ -96,11 +97,9 @@ hs_ops_job(struct hs_host *h, int64_t company_id, const char *plugin,
   sqlite3_bind_int(st, 4, HS_JOB_COMPLETED);
   sqlite3_bind_int64(st, 5, (sqlite3_int64)getpid());
   sqlite3_bind_int64(st, 6, now);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  rc = hs_write_rc(hs_step_insert(h, st, &id));
   if(rc)
     return rc;
-  id = sqlite3_last_insert_rowid(h->db);
   st = hs_stmt(h, "INSERT INTO job_log(job_id, seq, ts_ms, level, is_error,"
                " text) VALUES(?, 1, ?, ?, 0, ?)");
   if(!st)

@@ -192,7 +192,7 @@ hs_order_insert(struct hs_inst *in, const struct hs_odoc *o,
                " order_date, marketplace_state, currency, subtotal, shipping,"
                " tax, commission, refunded, grand_total, note, raw_xml,"
                " created_ms, updated_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-               " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   if(!st)
     return BMC_ERR_INTERNAL;
   sqlite3_bind_int64(st, 1, in->company_id);
@@ -215,14 +215,11 @@ hs_order_insert(struct hs_inst *in, const struct hs_odoc *o,
   sqlite3_bind_text(st, 18, xml, (int)len, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 19, now);
   sqlite3_bind_int64(st, 20, now);
-  if(sqlite3_step(st) != SQLITE_DONE) {
-    hs_errf(err, errlen, "order %s: store: %s", o->source_order_id,
-            sqlite3_errmsg(h->db));
-    sqlite3_reset(st);
+  if(hs_step_insert(h, st, &oid) != SQLITE_DONE) {
+    hs_errf(err, errlen, "order %s: %s", o->source_order_id,
+            hs_last_error(h));
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_reset(st);
-  oid = sqlite3_last_insert_rowid(h->db);
   for(i = 0; i < o->n_lines; i++) {
     const struct hs_oline *l = &o->lines[i];
 

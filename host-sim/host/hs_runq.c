@@ -68,7 +68,7 @@ hs_runq_add(struct hs_host *h, const char *company, const char *plugin,
     return BMC_ERR_BUDGET;
   }
   st = hs_stmt(h, "INSERT INTO web_runs(company, plugin, action, retry_of,"
-               " user, submitted_ms) VALUES(?, ?, ?, ?, ?, ?)");
+               " user, submitted_ms) VALUES(?, ?, ?, ?, ?, ?) RETURNING id");
   if(!st) {
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
@@ -79,14 +79,12 @@ hs_runq_add(struct hs_host *h, const char *company, const char *plugin,
   sqlite3_bind_int64(st, 4, retry_of);
   hs_bind_text(st, 5, user);
   sqlite3_bind_int64(st, 6, hs_clock_now(h));
-  rc = hs_write_rc(hs_step_write(h, st));
-  sqlite3_reset(st);
+  rc = hs_write_rc(hs_step_insert(h, st, id));
   if(rc) {
     hs_rollback(h);
     hs_errf(err, errlen, "web run queue: %s", hs_last_error(h));
     return rc;
   }
-  *id = sqlite3_last_insert_rowid(h->db);
   return hs_commit(h);
 }
 

@@ -803,6 +803,33 @@ hs_step_write(struct hs_host *h, sqlite3_stmt *st)
 }
 
 int
+hs_step_insert(struct hs_host *h, sqlite3_stmt *st, int64_t *id)
+{
+  int own = sqlite3_get_autocommit(h->db), rc;
+
+  if(own && hs_begin(h))
+    return SQLITE_BUSY;
+  rc = sqlite3_step(st);
+  if(rc == SQLITE_ROW) {
+    *id = sqlite3_column_int64(st, 0);
+    rc = sqlite3_step(st);
+  }
+  else if(rc == SQLITE_DONE) {
+    hs_store_fail(h, "store: insert returned no id");
+    rc = SQLITE_ERROR;
+  }
+  sqlite3_reset(st);
+  if(rc != SQLITE_DONE) {
+    if(rc != SQLITE_ERROR || !h->last_err[0])
+      hs_store_fail(h, "store: write failed: %s", sqlite3_errmsg(h->db));
+    if(own)
+      hs_rollback(h);
+    return rc;
+  }
+  return own && hs_commit(h) ? SQLITE_ERROR : SQLITE_DONE;
+}
+
+int
 hs_write_rc(int step_rc)
 {
   if(step_rc == SQLITE_DONE)
