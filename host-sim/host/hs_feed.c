@@ -1,8 +1,8 @@
 /*
  * hs_feed.c -- the change feed of the host (ABI 2.1): which product
- * property writes count as changes (hs_feed_counts(), called by the
- * triggers of migration 12, which number every change in the transaction
- * that makes it), the head of a company's feed (epoch, last number,
+ * property writes count as changes (plugin_owned_props, the PLUGIN_OWNED
+ * keys of each loaded plugin, which the triggers of migrations 12 and 14
+ * consult as they number every change in the transaction that makes it), the head of a company's feed (epoch, last number,
  * resync) and a new epoch after a restore.  The stream of changes itself
  * is hs_catalog_changes_in (hs_products.c).
  */
@@ -11,34 +11,81 @@
 
 #include "hs_internal.h"
 
-/* hs_feed_counts(plugin, key): 0 for a property the plugin declares
- * PLUGIN_OWNED (the plugin's own writes would otherwise come back to it
- * as changes every cycle), else 1 (a user's, an import's, or a value of a
- * plugin not loaded in this process). */
-static void
-hs_feed_counts_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+/* 1 when plugin_owned_props holds exactly api's PLUGIN_OWNED keys. */
+static int
+hs_feed_owned_same(struct hs_host *h, const struct bmc_plugin_api *api,
+                   int *same)
 {
-  struct hs_host *h = sqlite3_user_data(cx);
-  const struct bmc_plugin_api *api;
-  const struct bmc_property *p;
-  const char *plugin, *key;
+  sqlite3_stmt *st;
+  int64_t n_rows = -1, n_owned = 0;
+  size_t i;
 
-  (void)argc;
-  plugin = (const char *)sqlite3_value_text(argv[0]);
-  key = (const char *)sqlite3_value_text(argv[1]);
-  api = plugin ? hs_plugin_find(h, plugin) : NULL;
-  p = api && key ? hs_property_find(api, key) : NULL;
-  sqlite3_result_int(cx, !(p && (p->flags & BMC_PROP_PLUGIN_OWNED)));
+  *same = 0;
+  st = hs_stmt(h, "SELECT COUNT(*) FROM plugin_owned_props WHERE plugin = ?");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  hs_bind_text(st, 1, api->name);
+  if(sqlite3_step(st) == SQLITE_ROW)
+    n_rows = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  for(i = 0; i < api->n_properties; i++) {
+    if(!(api->properties[i].flags & BMC_PROP_PLUGIN_OWNED))
+      continue;
+    n_owned++;
+    st = hs_stmt(h, "SELECT 1 FROM plugin_owned_props WHERE plugin = ? AND"
+                 " key = ?");
+    if(!st)
+      return BMC_ERR_INTERNAL;
+    hs_bind_text(st, 1, api->name);
+    hs_bind_text(st, 2, api->properties[i].key);
+    if(sqlite3_step(st) != SQLITE_ROW)
+      n_rows = -1;
+    sqlite3_reset(st);
+  }
+  *same = n_rows == n_owned;
+  return BMC_OK;
 }
 
 int
-hs_feed_register(struct hs_host *h)
+hs_feed_owned_record(struct hs_host *h, const struct bmc_plugin_api *api)
 {
-  return sqlite3_create_function(h->db, "hs_feed_counts", 2,
-                                 SQLITE_UTF8 | SQLITE_INNOCUOUS, h,
-                                 hs_feed_counts_fn, NULL, NULL) == SQLITE_OK
-             ? BMC_OK
-             : BMC_ERR_INTERNAL;
+  sqlite3_stmt *st;
+  size_t i;
+  int same, rc;
+
+  rc = hs_feed_owned_same(h, api, &same);
+  if(rc || same)
+    return rc;
+  rc = hs_begin(h);
+  if(rc)
+    return rc;
+  st = hs_stmt(h, "DELETE FROM plugin_owned_props WHERE plugin = ?");
+  if(!st) {
+    hs_rollback(h);
+    return BMC_ERR_INTERNAL;
+  }
+  hs_bind_text(st, 1, api->name);
+  rc = hs_write_rc(hs_step_write(h, st));
+  sqlite3_reset(st);
+  for(i = 0; !rc && i < api->n_properties; i++) {
+    if(!(api->properties[i].flags & BMC_PROP_PLUGIN_OWNED))
+      continue;
+    st = hs_stmt(h, "INSERT INTO plugin_owned_props(plugin, key) VALUES(?,"
+                 " ?) ON CONFLICT(plugin, key) DO NOTHING");
+    if(!st) {
+      rc = BMC_ERR_INTERNAL;
+      break;
+    }
+    hs_bind_text(st, 1, api->name);
+    hs_bind_text(st, 2, api->properties[i].key);
+    rc = hs_write_rc(hs_step_write(h, st));
+    sqlite3_reset(st);
+  }
+  if(rc) {
+    hs_rollback(h);
+    return rc;
+  }
+  return hs_commit(h);
 }
 
 int

@@ -169,6 +169,12 @@ hs_plug_add(struct hs_host *h, const struct bmc_plugin_api *api,
             "stored in clear: %s", origin, api->name, h->last_err);
     return BMC_ERR_INTERNAL;
   }
+  /* the change feed leaves the plugin's own properties out */
+  if(hs_feed_owned_record(h, api) != BMC_OK) {
+    hs_errf(err, errlen, "%s: cannot record the plugin-owned properties of "
+            "'%s': %s", origin, api->name, h->last_err);
+    return BMC_ERR_INTERNAL;
+  }
   nv[h->n_plugs].api = api;
   nv[h->n_plugs].origin = hs_strdup(origin);
   nv[h->n_plugs].loaded = loaded;

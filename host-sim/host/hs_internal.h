@@ -359,8 +359,10 @@ int hs_catalog_changes_in(struct hs_host *h, int64_t company_id,
                           int64_t upto, bmc_product_cb cb, void *ud);
 
 /* ---- hs_feed.c ---- */
-/* Register hs_feed_counts(), which the feed triggers call. */
-int hs_feed_register(struct hs_host *h);
+/* Record the properties api declares PLUGIN_OWNED in plugin_owned_props
+ * (the feed triggers leave their writes out), replacing that plugin's
+ * rows; no write when they are already recorded. */
+int hs_feed_owned_record(struct hs_host *h, const struct bmc_plugin_api *api);
 /* The company's feed: epoch (buf >= 17), head and resync. */
 int hs_feed_head_in(struct hs_host *h, int64_t company_id, char *epoch,
                     size_t epochlen, int64_t *head, int64_t *resync);

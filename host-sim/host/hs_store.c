@@ -338,6 +338,38 @@ static const char *const hs_migrations[] = {
   " TEXT NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY(company_id,"
   " key));"
   "ALTER TABLE jobs ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0;",
+  /* 14 (one store for SQLite and PostgreSQL): the keys each plugin
+   * declares PLUGIN_OWNED as data (hs_feed_owned_record() fills it when
+   * the plugin is loaded); the property triggers of migration 12 consult
+   * it instead of calling back into the process, so the plugin's own
+   * writes stay out of the feed whichever process makes them. */
+  "CREATE TABLE plugin_owned_props(plugin TEXT NOT NULL, key TEXT NOT"
+  " NULL, PRIMARY KEY(plugin, key));"
+  "DROP TRIGGER feed_prop_ins;"
+  "DROP TRIGGER feed_prop_upd;"
+  "DROP TRIGGER feed_prop_del;"
+  "CREATE TRIGGER feed_prop_ins AFTER INSERT ON product_props WHEN NOT"
+  " EXISTS (SELECT 1 FROM plugin_owned_props o WHERE o.plugin = new.plugin"
+  " AND o.key = new.key) BEGIN"
+  " UPDATE feed_heads SET seq = seq + 1 WHERE company_id = (SELECT"
+  " company_id FROM products WHERE id = new.product_id);"
+  " UPDATE products SET change_seq = (SELECT f.seq FROM feed_heads f WHERE"
+  " f.company_id = products.company_id) WHERE id = new.product_id; END;"
+  "CREATE TRIGGER feed_prop_upd AFTER UPDATE OF value ON product_props WHEN"
+  " old.value IS NOT new.value AND NOT EXISTS (SELECT 1 FROM"
+  " plugin_owned_props o WHERE o.plugin = new.plugin AND o.key = new.key)"
+  " BEGIN"
+  " UPDATE feed_heads SET seq = seq + 1 WHERE company_id = (SELECT"
+  " company_id FROM products WHERE id = new.product_id);"
+  " UPDATE products SET change_seq = (SELECT f.seq FROM feed_heads f WHERE"
+  " f.company_id = products.company_id) WHERE id = new.product_id; END;"
+  "CREATE TRIGGER feed_prop_del AFTER DELETE ON product_props WHEN NOT"
+  " EXISTS (SELECT 1 FROM plugin_owned_props o WHERE o.plugin = old.plugin"
+  " AND o.key = old.key) BEGIN"
+  " UPDATE feed_heads SET seq = seq + 1 WHERE company_id = (SELECT"
+  " company_id FROM products WHERE id = old.product_id);"
+  " UPDATE products SET change_seq = (SELECT f.seq FROM feed_heads f WHERE"
+  " f.company_id = products.company_id) WHERE id = old.product_id; END;",
 };
 
 /* Steps that also run code after their SQL (same transaction). */
@@ -620,11 +652,6 @@ hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
     return BMC_ERR_INTERNAL;
   }
   sqlite3_busy_handler(h->db, hs_busy_cb, h);
-  /* the change feed's triggers ask which property writes count */
-  if(hs_feed_register(h) != BMC_OK) {
-    hs_errf(err, errlen, "store %s: %s", path, sqlite3_errmsg(h->db));
-    return BMC_ERR_INTERNAL;
-  }
   /* secure_delete: a replaced or deleted value (a secret sealed on
    * upgrade, a rotated key's ciphertext) is zeroed, not left in a free
    * page of the file. */

@@ -222,7 +222,7 @@ test_saved_store_upgrade(void)
   if(!h)
     fprintf(stderr, "\n  open: %s\n", err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-  CU_ASSERT_EQUAL(hs_store_version(h), 13);
+  CU_ASSERT_EQUAL(hs_store_version(h), 14);
   /* the search triggers survived the column drops */
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE"
                              " type = 'trigger' AND name LIKE"
@@ -360,6 +360,92 @@ test_companies_plugins(void)
   th_rmdir(dir);
 }
 
+static int64_t
+feed_head_of(struct hs_host *h)
+{
+  char epoch[40];
+  int64_t head = -1, resync = 0;
+
+  if(hs_feed_head(h, "Acme", epoch, sizeof(epoch), &head, &resync))
+    return -1;
+  return head;
+}
+
+/* The change feed leaves out the writes of a property the plugin declares
+ * PLUGIN_OWNED and counts a user's: decided by the store's table of the
+ * plugins' owned keys (plugin_owned_props), which a plugin's registration
+ * replaces -- not by the process that writes. */
+static void
+test_feed_plugin_owned(void)
+{
+  static struct bmc_property props[32];
+  struct bmc_plugin_api api2 = th_plugin;
+  const struct bmc_host_api *svc;
+  struct hs_product p;
+  struct hs_options o;
+  struct hs_host *h;
+  char db[512], err[512];
+  void *ctx;
+  int64_t h0;
+  size_t i;
+
+  th_tmpdir(dir, sizeof(dir));
+  snprintf(db, sizeof(db), "%s/host.db", dir);
+  h = th_open(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+  hs_product_init(&p);
+  p.sku = "SKU-F";
+  CU_ASSERT_EQUAL_FATAL(hs_product_upsert(h, "Acme", &p, NULL, err,
+                                          sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM plugin_owned_props"
+                             " WHERE plugin = 'tplug' AND key = 'shop_id'"),
+                  1);
+  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM plugin_owned_props"),
+                  1);
+  h0 = feed_head_of(h);
+  CU_ASSERT(h0 > 0);
+  CU_ASSERT_EQUAL_FATAL(hs_host_services(h, "Acme", "tplug", &svc, &ctx),
+                        BMC_OK);
+  /* the plugin's own write: not a change */
+  CU_ASSERT_EQUAL(svc->product_set(ctx, "SKU-F", "shop_id", "us", "L-1"),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(feed_head_of(h), h0);
+  CU_ASSERT_EQUAL(svc->product_set(ctx, "SKU-F", "shop_id", "us", "L-2"),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(svc->product_set(ctx, "SKU-F", "shop_id", "us", NULL),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(feed_head_of(h), h0);
+  /* a user's write of a property of the same plugin: a change */
+  CU_ASSERT_EQUAL(hs_product_prop_set(h, "Acme", "tplug", "SKU-F", "cap",
+                                      NULL, "5", err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(feed_head_of(h), h0 + 1);
+  hs_host_close(h);
+
+  /* a new version of the plugin no longer owns shop_id: its rows are
+   * replaced, and a user's write of shop_id is a change */
+  CU_ASSERT_FATAL(th_plugin.n_properties <= 32);
+  for(i = 0; i < th_plugin.n_properties; i++) {
+    props[i] = th_plugin.properties[i];
+    props[i].flags &= ~(uint32_t)BMC_PROP_PLUGIN_OWNED;
+  }
+  api2.properties = props;
+  memset(&o, 0, sizeof(o));
+  o.db_path = db;
+  o.schema_dir = BMC_SCHEMA_DIR;
+  o.virtual_clock = 1;
+  o.virtual_start_ms = 1767225600000LL;
+  CU_ASSERT_EQUAL_FATAL(hs_host_open(&o, &h, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL_FATAL(hs_host_add_plugin_api(h, &api2, "in-memory", err,
+                                               sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM plugin_owned_props"),
+                  0);
+  CU_ASSERT_EQUAL(hs_product_prop_set(h, "Acme", "tplug", "SKU-F", "shop_id",
+                                      "us", "L-3", err, sizeof(err)), BMC_OK);
+  CU_ASSERT_EQUAL(feed_head_of(h), h0 + 2);
+  hs_host_close(h);
+  th_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -368,6 +454,8 @@ main(int argc, char **argv)
     {"host_store", "a store saved before ABI 2.0 upgrades in place",
      test_saved_store_upgrade},
     {"host_store", "companies and plugins", test_companies_plugins},
+    {"host_store", "the feed leaves out plugin-owned writes (store table)",
+     test_feed_plugin_owned},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
