@@ -20,7 +20,7 @@
 static int64_t
 hs_alert_open(struct hs_inst *in, const char *code, int64_t *error_id)
 {
-  sqlite3_stmt *st = hs_stmt(in->h, "SELECT id, error_id FROM company_alerts"
+  struct hs_dbst *st = hs_stmt(in->h, "SELECT id, error_id FROM company_alerts"
                              " WHERE company_id = ? AND plugin = ? AND code ="
                              " ? AND cleared_ms = 0");
   int64_t id = 0;
@@ -28,14 +28,14 @@ hs_alert_open(struct hs_inst *in, const char *code, int64_t *error_id)
   *error_id = 0;
   if(!st)
     return 0;
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
   hs_bind_text(st, 3, code);
-  if(sqlite3_step(st) == SQLITE_ROW) {
-    id = sqlite3_column_int64(st, 0);
-    *error_id = sqlite3_column_int64(st, 1);
+  if(hs_db_step(st) == HS_DB_ROW) {
+    id = hs_db_col_i64(st, 0);
+    *error_id = hs_db_col_i64(st, 1);
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return id;
 }
 
@@ -44,7 +44,7 @@ hs_error_queue_add(struct hs_host *h, int64_t cid, const char *plugin,
                    const char *item, const char *code, const char *message,
                    int64_t *id)
 {
-  sqlite3_stmt *st = hs_stmt(h, "INSERT INTO error_queue(company_id, plugin,"
+  struct hs_dbst *st = hs_stmt(h, "INSERT INTO error_queue(company_id, plugin,"
                              " item, code, message, ts_ms, job_id) VALUES(?,"
                              " ?, ?, ?, ?, ?, 0) RETURNING id");
   int64_t new_id = 0;
@@ -52,12 +52,12 @@ hs_error_queue_add(struct hs_host *h, int64_t cid, const char *plugin,
 
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, item);
   hs_bind_text(st, 4, code);
   hs_bind_text(st, 5, message);
-  sqlite3_bind_int64(st, 6, hs_clock_now(h));
+  hs_db_bind_i64(st, 6, hs_clock_now(h));
   rc = hs_write_rc(hs_step_insert(h, st, &new_id));
   if(!rc && id)
     *id = new_id;
@@ -69,7 +69,7 @@ hs_alert_raise(struct hs_inst *in, const char *code, const char *message)
 {
   struct hs_host *h = in->h;
   char *mm = hs_mask(message, in->secrets, in->n_secrets);
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t eid = 0;
   int rc;
 
@@ -85,13 +85,13 @@ hs_alert_raise(struct hs_inst *in, const char *code, const char *message)
   if(!rc && !st)
     rc = BMC_ERR_INTERNAL;
   if(!rc) {
-    sqlite3_bind_int64(st, 1, in->company_id);
+    hs_db_bind_i64(st, 1, in->company_id);
     hs_bind_text(st, 2, in->api->name);
     hs_bind_text(st, 3, code);
     hs_bind_text(st, 4, mm);
-    sqlite3_bind_int64(st, 5, hs_clock_now(h));
-    sqlite3_bind_int64(st, 6, in->job_id);
-    sqlite3_bind_int64(st, 7, eid);
+    hs_db_bind_i64(st, 5, hs_clock_now(h));
+    hs_db_bind_i64(st, 6, in->job_id);
+    hs_db_bind_i64(st, 7, eid);
     rc = hs_write_rc(hs_step_write(h, st));
   }
   free(mm);
@@ -106,7 +106,7 @@ static int
 hs_alert_clear(struct hs_inst *in, int64_t id, int64_t error_id)
 {
   struct hs_host *h = in->h;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char note[128];
   int rc;
 
@@ -118,9 +118,9 @@ hs_alert_clear(struct hs_inst *in, int64_t id, int64_t error_id)
   if(!rc && !st)
     rc = BMC_ERR_INTERNAL;
   if(!rc) {
-    sqlite3_bind_int64(st, 1, hs_clock_now(h));
-    sqlite3_bind_int64(st, 2, in->job_id);
-    sqlite3_bind_int64(st, 3, id);
+    hs_db_bind_i64(st, 1, hs_clock_now(h));
+    hs_db_bind_i64(st, 2, in->job_id);
+    hs_db_bind_i64(st, 3, id);
     rc = hs_write_rc(hs_step_write(h, st));
   }
   st = rc ? NULL : hs_stmt(h, "UPDATE error_queue SET resolved_ms = ?,"
@@ -129,9 +129,9 @@ hs_alert_clear(struct hs_inst *in, int64_t id, int64_t error_id)
   if(!rc && !st)
     rc = BMC_ERR_INTERNAL;
   if(!rc) {
-    sqlite3_bind_int64(st, 1, hs_clock_now(h));
+    hs_db_bind_i64(st, 1, hs_clock_now(h));
     hs_bind_text(st, 2, note);
-    sqlite3_bind_int64(st, 3, error_id);
+    hs_db_bind_i64(st, 3, error_id);
     rc = hs_write_rc(hs_step_write(h, st));
   }
   if(rc) {

@@ -28,7 +28,7 @@ hs_audit_add(struct hs_host *h, const char *user, const char *method,
              const char *path, int status, const char *detail)
 {
   char p[HS_AUDIT_TEXT_MAX], d[HS_AUDIT_TEXT_MAX], u[80];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(!h || !user || !method || !path)
@@ -40,16 +40,16 @@ hs_audit_add(struct hs_host *h, const char *user, const char *method,
                " detail) VALUES(?, ?, ?, ?, ?, ?)");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, hs_clock_now(h));
+  hs_db_bind_i64(st, 1, hs_clock_now(h));
   hs_bind_text(st, 2, u);
   hs_bind_text(st, 3, method);
   hs_bind_text(st, 4, p);
-  sqlite3_bind_int(st, 5, status);
+  hs_db_bind_i64(st, 5, status);
   hs_bind_text(st, 6, detail ? d : NULL);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
   if(rc)
-    hs_hostlog(h, BMC_LOG_ERROR, "web audit: %s", sqlite3_errmsg(h->db));
-  sqlite3_reset(st);
+    hs_hostlog(h, BMC_LOG_ERROR, "web audit: %s", hs_db_errmsg(h->db));
+  hs_db_reset(st);
   return rc;
 }
 
@@ -57,37 +57,37 @@ int
 hs_audit_each(struct hs_host *h, const char *user, int limit,
               int (*cb)(void *ud, const struct hs_audit_row *r), void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc = BMC_OK, s;
 
   if(!h || !cb || limit <= 0)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, user
+  if(hs_db_prepare(h->db, user
                         ? "SELECT id, ts_ms, user, method, path, status,"
                           " detail FROM web_audit WHERE user = ?1 ORDER BY"
                           " id DESC LIMIT ?2"
                         : "SELECT id, ts_ms, user, method, path, status,"
                           " detail FROM web_audit WHERE ?1 IS NULL ORDER BY"
-                          " id DESC LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
+                          " id DESC LIMIT ?2", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, user);
-  sqlite3_bind_int(st, 2, limit);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 2, limit);
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_audit_row r;
 
-    r.id = sqlite3_column_int64(st, 0);
-    r.ts_ms = sqlite3_column_int64(st, 1);
+    r.id = hs_db_col_i64(st, 0);
+    r.ts_ms = hs_db_col_i64(st, 1);
     r.user = hs_col_text(st, 2);
     r.method = hs_col_text(st, 3);
     r.path = hs_col_text(st, 4);
-    r.status = sqlite3_column_int(st, 5);
+    r.status = (int)hs_db_col_i64(st, 5);
     r.detail = hs_col_text(st, 6);
     rc = cb(ud, &r);
     if(rc)
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }

@@ -22,17 +22,17 @@ static int
 hs_chs_get(struct hs_host *h, int64_t cid, const char *key, char *buf,
            size_t buflen)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT value FROM company_host_settings"
+  struct hs_dbst *st = hs_stmt(h, "SELECT value FROM company_host_settings"
                              " WHERE company_id = ? AND key = ?");
   int rc = BMC_ERR_NOT_FOUND;
 
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, key);
-  if(sqlite3_step(st) == SQLITE_ROW)
+  if(hs_db_step(st) == HS_DB_ROW)
     rc = hs_copy(buf, buflen, hs_col_text(st, 0));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -40,7 +40,7 @@ static int
 hs_chs_set(struct hs_host *h, int64_t cid, const char *key,
            const char *value)
 {
-  sqlite3_stmt *st = hs_stmt(h, "INSERT INTO company_host_settings("
+  struct hs_dbst *st = hs_stmt(h, "INSERT INTO company_host_settings("
                              "company_id, key, value, updated_ms)"
                              " VALUES(?, ?, ?, ?) ON CONFLICT(company_id,"
                              " key) DO UPDATE SET value = excluded.value,"
@@ -49,12 +49,12 @@ hs_chs_set(struct hs_host *h, int64_t cid, const char *key,
 
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, key);
   hs_bind_text(st, 3, value);
-  sqlite3_bind_int64(st, 4, hs_clock_now(h));
+  hs_db_bind_i64(st, 4, hs_clock_now(h));
   rc = hs_write_rc(hs_step_write(h, st));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -276,7 +276,7 @@ hs_change_insert(struct hs_inst *in, const struct bmc_change *c)
 {
   const char *src[HS_CF_N];
   char *v[HS_CF_N];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_OK, i;
 
   src[HS_CF_TRIGGER] = c->trigger ? c->trigger : hs_change_trigger(in);
@@ -300,16 +300,16 @@ hs_change_insert(struct hs_inst *in, const struct bmc_change *c)
                     " request_id, result, detail) VALUES(?, ?, ?, ?, ?, ?,"
                     " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if(st) {
-    sqlite3_bind_int64(st, 1, hs_clock_now(in->h));
-    sqlite3_bind_int64(st, 2, in->company_id);
+    hs_db_bind_i64(st, 1, hs_clock_now(in->h));
+    hs_db_bind_i64(st, 2, in->company_id);
     hs_bind_text(st, 3, in->api->name);
-    sqlite3_bind_int64(st, 4, in->job_id);
+    hs_db_bind_i64(st, 4, in->job_id);
     hs_bind_text(st, 5, v[HS_CF_TRIGGER]);
-    sqlite3_bind_int(st, 6, in->dry_run ? 1 : 0);
+    hs_db_bind_i64(st, 6, in->dry_run ? 1 : 0);
     for(i = HS_CF_SKU; i < HS_CF_N; i++)
       hs_bind_text(st, 7 + i - HS_CF_SKU, v[i]);
     rc = hs_write_rc(hs_step_write(in->h, st));
-    sqlite3_reset(st);
+    hs_db_reset(st);
     if(rc)
       hs_hostlog(in->h, BMC_LOG_ERROR, "audit trail: %s", in->h->last_err);
     else if(in->dry_run)
@@ -338,7 +338,7 @@ hs_svc_audit_record(void *ctx, const struct bmc_change *c, size_t n)
   if(rc || !n)
     return rc;
   /* a bulk task's rows: one commit, not one per row */
-  own = n > 1 && sqlite3_get_autocommit(in->h->db);
+  own = n > 1 && hs_db_autocommit(in->h->db);
   if(own && (rc = hs_begin(in->h)) != BMC_OK)
     return rc;
   for(i = 0; i < n && !rc; i++)
@@ -366,7 +366,7 @@ hs_change_audit_each(struct hs_host *h, const struct hs_change_filter *f,
                      int (*cb)(void *ud, const struct hs_change_row *r),
                      void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   char sql[1024];
   int rc = BMC_OK, s;
 
@@ -395,26 +395,26 @@ hs_change_audit_each(struct hs_host *h, const struct hs_change_filter *f,
            f->dry >= 0 ? " AND a.dry_run = ?6" : "",
            /* an item's few rows are sorted; the time index would scan */
            f->item || f->job_id ? "+" : "");
-  if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    hs_store_fail(h, "audit trail query: %s", sqlite3_errmsg(h->db));
+  if(hs_db_prepare(h->db, sql, &st) != HS_DB_OK) {
+    hs_store_fail(h, "audit trail query: %s", hs_db_errmsg(h->db));
     return BMC_ERR_INTERNAL;
   }
   hs_bind_text(st, 1, f->company);
   hs_bind_text(st, 2, f->item);
-  sqlite3_bind_int64(st, 3, f->since_ms);
-  sqlite3_bind_int64(st, 4, f->until_ms);
-  sqlite3_bind_int64(st, 5, f->job_id);
-  sqlite3_bind_int(st, 6, f->dry);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 3, f->since_ms);
+  hs_db_bind_i64(st, 4, f->until_ms);
+  hs_db_bind_i64(st, 5, f->job_id);
+  hs_db_bind_i64(st, 6, f->dry);
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_change_row r;
 
-    r.id = sqlite3_column_int64(st, 0);
-    r.ts_ms = sqlite3_column_int64(st, 1);
-    r.job_id = sqlite3_column_int64(st, 2);
+    r.id = hs_db_col_i64(st, 0);
+    r.ts_ms = hs_db_col_i64(st, 1);
+    r.job_id = hs_db_col_i64(st, 2);
     r.company = hs_col_text(st, 3);
     r.plugin = hs_col_text(st, 4);
     r.trigger = hs_col_text(st, 5);
-    r.dry_run = sqlite3_column_int(st, 6);
+    r.dry_run = (int)hs_db_col_i64(st, 6);
     r.sku = hs_col_text(st, 7);
     r.market = hs_col_text(st, 8);
     r.order = hs_col_text(st, 9);
@@ -429,9 +429,9 @@ hs_change_audit_each(struct hs_host *h, const struct hs_change_filter *f,
     if(rc)
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }
 
@@ -449,7 +449,7 @@ hs_change_audit_prune_due(struct hs_host *h)
 int
 hs_change_audit_prune(struct hs_host *h, int64_t *n_deleted)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(n_deleted)
@@ -466,12 +466,12 @@ hs_change_audit_prune(struct hs_host *h, int64_t *n_deleted)
   if(!st)
     return BMC_ERR_INTERNAL;
   h->audit_pruned_ms = hs_clock_now(h);
-  sqlite3_bind_int64(st, 1, h->audit_pruned_ms);
-  sqlite3_bind_int64(st, 2, HS_AUDIT_RETENTION_DAYS_DEFAULT);
+  hs_db_bind_i64(st, 1, h->audit_pruned_ms);
+  hs_db_bind_i64(st, 2, HS_AUDIT_RETENTION_DAYS_DEFAULT);
   rc = hs_write_rc(hs_step_write(h, st));
   if(!rc && n_deleted)
-    *n_deleted = sqlite3_changes(h->db);
-  sqlite3_reset(st);
+    *n_deleted = hs_db_changes(h->db);
+  hs_db_reset(st);
   if(rc)
     hs_hostlog(h, BMC_LOG_ERROR, "audit trail prune: %s", h->last_err);
   return rc;

@@ -121,6 +121,10 @@ int hs_db_sqlite_busy_handler(struct hs_db *db, int (*cb)(void *ud, int count),
                               void *ud);
 /* Checkpoint the WAL into the database file and truncate it to zero. */
 int hs_db_sqlite_wal_truncate(struct hs_db *db);
+/* Call cb every n virtual machine steps of db's statements (n 0: stop);
+ * for tests that count the work a call does. */
+int hs_db_sqlite_progress_handler(struct hs_db *db, int n, int (*cb)(void *ud),
+                                  void *ud);
 /* The SQLite library's version text. */
 const char *hs_db_sqlite_version(void);
 

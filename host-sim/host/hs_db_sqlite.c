@@ -4,8 +4,8 @@
  * (BUSY/LOCKED -> HS_DB_BUSY, CONSTRAINT* -> HS_DB_CONSTRAINT), prepares
  * every statement SQLITE_PREPARE_PERSISTENT (the store caches them for
  * its life), and finalizes a connection's remaining statements on close.
- * Also the few SQLite-only calls hs_db.h declares (busy handler, WAL
- * checkpoint, library version).
+ * Also the few SQLite-only calls hs_db.h declares (busy and progress
+ * handlers, WAL checkpoint, library version).
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -343,6 +343,16 @@ hs_db_sqlite_wal_truncate(struct hs_db *db)
   return hs_sq_rc(sqlite3_wal_checkpoint_v2(hs_sq_db_of(db)->db, NULL,
                                             SQLITE_CHECKPOINT_TRUNCATE, NULL,
                                             NULL));
+}
+
+int
+hs_db_sqlite_progress_handler(struct hs_db *db, int n, int (*cb)(void *ud),
+                              void *ud)
+{
+  if(hs_db_backend(db) != HS_DB_SQLITE)
+    return HS_DB_ERROR;
+  sqlite3_progress_handler(hs_sq_db_of(db)->db, n, cb, ud);
+  return HS_DB_OK;
 }
 
 const char *

@@ -15,7 +15,7 @@
 int
 hs_deadline_record(struct hs_host *h, int64_t oid, const char *deadline)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t ms = 0;
 
   if(deadline && hs_parse_time(deadline, &ms))
@@ -23,8 +23,8 @@ hs_deadline_record(struct hs_host *h, int64_t oid, const char *deadline)
   st = hs_stmt(h, "UPDATE orders SET dispatch_deadline_ms = ? WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, ms > 0 ? ms : 0);
-  sqlite3_bind_int64(st, 2, oid);
+  hs_db_bind_i64(st, 1, ms > 0 ? ms : 0);
+  hs_db_bind_i64(st, 2, oid);
   return hs_write_rc(hs_step_write(h, st));
 }
 
@@ -33,7 +33,7 @@ hs_deadline_record(struct hs_host *h, int64_t oid, const char *deadline)
 int
 hs_deadline_settle(struct hs_host *h, int64_t oid, const char *why)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
 
   st = hs_stmt(h, "UPDATE error_queue SET resolved_ms = ?, resolved_note = ?"
                " WHERE resolved_ms = 0 AND code IN ('dispatch_due_soon',"
@@ -42,25 +42,25 @@ hs_deadline_settle(struct hs_host *h, int64_t oid, const char *why)
                " id = ?)");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, hs_clock_now(h));
+  hs_db_bind_i64(st, 1, hs_clock_now(h));
   hs_bind_text(st, 2, why);
-  sqlite3_bind_int64(st, 3, oid);
+  hs_db_bind_i64(st, 3, oid);
   return hs_write_rc(hs_step_write(h, st));
 }
 
 int64_t
 hs_dispatch_warn_ms(struct hs_host *h, int64_t cid)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT warn_ms FROM company_dispatch WHERE"
+  struct hs_dbst *st = hs_stmt(h, "SELECT warn_ms FROM company_dispatch WHERE"
                              " company_id = ?");
   int64_t v = HS_DISPATCH_WARN_MS;
 
   if(!st)
     return v;
-  sqlite3_bind_int64(st, 1, cid);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 1, cid);
+  if(hs_db_step(st) == HS_DB_ROW)
+    v = hs_db_col_i64(st, 0);
+  hs_db_reset(st);
   return v;
 }
 
@@ -68,7 +68,7 @@ int
 hs_company_dispatch_warn_set(struct hs_host *h, const char *company,
                              int64_t warn_ms, char *err, size_t errlen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
 
   if(hs_company_find(h, company, &cid)) {
@@ -84,8 +84,8 @@ hs_company_dispatch_warn_set(struct hs_host *h, const char *company,
                " excluded.warn_ms");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
-  sqlite3_bind_int64(st, 2, warn_ms);
+  hs_db_bind_i64(st, 1, cid);
+  hs_db_bind_i64(st, 2, warn_ms);
   return hs_write_rc(hs_step_write(h, st));
 }
 
@@ -108,7 +108,7 @@ hs_deadline_flag(struct hs_host *h, int64_t oid, int64_t cid,
                  int level)
 {
   char msg[400], when[32];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   hs_iso_time(deadline, when, sizeof(when));
@@ -128,8 +128,8 @@ hs_deadline_flag(struct hs_host *h, int64_t oid, int64_t cid,
   if(!rc && !st)
     rc = BMC_ERR_INTERNAL;
   if(!rc) {
-    sqlite3_bind_int(st, 1, level);
-    sqlite3_bind_int64(st, 2, oid);
+    hs_db_bind_i64(st, 1, level);
+    hs_db_bind_i64(st, 2, oid);
     rc = hs_write_rc(hs_step_write(h, st));
   }
   if(rc) {
@@ -142,7 +142,7 @@ hs_deadline_flag(struct hs_host *h, int64_t oid, int64_t cid,
 int
 hs_deadlines_scan(struct hs_host *h, int *flagged)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   struct {
     int64_t oid, cid, deadline;
     int level;
@@ -157,7 +157,7 @@ hs_deadlines_scan(struct hs_host *h, int *flagged)
   do {
     /* in batches, materialized: each flag writes */
     n = 0;
-    if(sqlite3_prepare_v2(h->db, "SELECT o.id, o.company_id, o.marketplace,"
+    if(hs_db_prepare(h->db, "SELECT o.id, o.company_id, o.marketplace,"
                           " o.source_order_id, o.dispatch_deadline_ms, CASE"
                           " WHEN o.dispatch_deadline_ms <= ?1 THEN 2 ELSE 1"
                           " END FROM orders o LEFT JOIN company_dispatch d ON"
@@ -167,21 +167,20 @@ hs_deadlines_scan(struct hs_host *h, int *flagged)
                           " 'Completed') AND o.dispatch_flag < CASE WHEN"
                           " o.dispatch_deadline_ms <= ?1 THEN 2 ELSE 1 END"
                           " AND o.dispatch_deadline_ms - COALESCE(d.warn_ms,"
-                          " ?2) <= ?1 ORDER BY o.id LIMIT 256", -1, &st,
-                          NULL) != SQLITE_OK)
+                          " ?2) <= ?1 ORDER BY o.id LIMIT 256", &st) != HS_DB_OK)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, HS_DISPATCH_WARN_MS);
-    while((s = sqlite3_step(st)) == SQLITE_ROW && n < 256) {
-      v[n].oid = sqlite3_column_int64(st, 0);
-      v[n].cid = sqlite3_column_int64(st, 1);
+    hs_db_bind_i64(st, 1, now);
+    hs_db_bind_i64(st, 2, HS_DISPATCH_WARN_MS);
+    while((s = hs_db_step(st)) == HS_DB_ROW && n < 256) {
+      v[n].oid = hs_db_col_i64(st, 0);
+      v[n].cid = hs_db_col_i64(st, 1);
       snprintf(v[n].plugin, sizeof(v[n].plugin), "%s", hs_col_text(st, 2));
       snprintf(v[n].sid, sizeof(v[n].sid), "%s", hs_col_text(st, 3));
-      v[n].deadline = sqlite3_column_int64(st, 4);
-      v[n].level = sqlite3_column_int(st, 5);
+      v[n].deadline = hs_db_col_i64(st, 4);
+      v[n].level = (int)hs_db_col_i64(st, 5);
       n++;
     }
-    sqlite3_finalize(st);
+    hs_db_finalize(st);
     for(i = 0; !rc && i < n; i++) {
       rc = hs_deadline_flag(h, v[i].oid, v[i].cid, v[i].plugin, v[i].sid,
                             v[i].deadline, v[i].level);

@@ -22,16 +22,16 @@ static const char hs_dry_table[] =
 static int
 hs_dry_exec(struct hs_inst *in, const char *sql)
 {
-  sqlite3_stmt *st = hs_stmt(in->h, sql);
+  struct hs_dbst *st = hs_stmt(in->h, sql);
   int s;
 
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
-  s = sqlite3_step(st);
-  sqlite3_reset(st);
-  return s == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  s = hs_db_step(st);
+  hs_db_reset(st);
+  return s == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
 }
 
 int
@@ -40,7 +40,7 @@ hs_dry_state_begin(struct hs_inst *in)
   /* WARNING: a TEMP table lives in the connection's own temp database:
    * writing it takes no lock on the store, so a dry run never blocks the
    * scheduler or another process. */
-  if(sqlite3_exec(in->h->db, hs_dry_table, NULL, NULL, NULL) != SQLITE_OK)
+  if(hs_db_exec(in->h->db, hs_dry_table) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   return hs_dry_exec(in, "DELETE FROM temp.dry_state WHERE company_id = ?"
                      " AND plugin = ?");
@@ -63,7 +63,7 @@ int
 hs_dry_state_put(struct hs_inst *in, const char *key, const char *val,
                  size_t len)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int s;
 
   if(hs_dry_budget_key(key))
@@ -75,16 +75,16 @@ hs_dry_state_put(struct hs_inst *in, const char *key, const char *val,
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_state_bind(st, in, key);
-  sqlite3_bind_blob(st, 4, val ? val : "", (int)len, SQLITE_TRANSIENT);
-  s = sqlite3_step(st);
-  sqlite3_reset(st);
-  return s == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_bind_blob(st, 4, val ? val : "", (int)len);
+  s = hs_db_step(st);
+  hs_db_reset(st);
+  return s == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
 }
 
 int
 hs_dry_state_del(struct hs_inst *in, const char *key)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int s, had;
 
   if(hs_dry_budget_key(key))
@@ -92,8 +92,8 @@ hs_dry_state_del(struct hs_inst *in, const char *key)
   st = hs_dry_state_get_stmt(in, key);
   if(!st)
     return BMC_ERR_INTERNAL;
-  had = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_reset(st);
+  had = hs_db_step(st) == HS_DB_ROW;
+  hs_db_reset(st);
   st = hs_stmt(in->h, "INSERT INTO temp.dry_state(company_id, plugin, key,"
                " value, deleted) VALUES(?, ?, ?, NULL, 1) ON"
                " CONFLICT(company_id, plugin, key) DO UPDATE SET value ="
@@ -101,17 +101,17 @@ hs_dry_state_del(struct hs_inst *in, const char *key)
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_state_bind(st, in, key);
-  s = sqlite3_step(st);
-  sqlite3_reset(st);
-  if(s != SQLITE_DONE)
+  s = hs_db_step(st);
+  hs_db_reset(st);
+  if(s != HS_DB_DONE)
     return BMC_ERR_INTERNAL;
   return had ? BMC_OK : BMC_ERR_NOT_FOUND;
 }
 
-sqlite3_stmt *
+struct hs_dbst *
 hs_dry_state_get_stmt(struct hs_inst *in, const char *key)
 {
-  sqlite3_stmt *st = hs_stmt(in->h, "SELECT value FROM temp.dry_state"
+  struct hs_dbst *st = hs_stmt(in->h, "SELECT value FROM temp.dry_state"
                              " WHERE company_id = ?1 AND plugin = ?2 AND"
                              " key = ?3 AND deleted = 0 UNION ALL SELECT"
                              " value FROM plugin_state WHERE company_id = ?1"
@@ -125,7 +125,7 @@ hs_dry_state_get_stmt(struct hs_inst *in, const char *key)
   return st;
 }
 
-sqlite3_stmt *
+struct hs_dbst *
 hs_dry_state_page_stmt(struct hs_inst *in, int after)
 {
   /* the same parameters as state_each's own page: ?1 company, ?2 plugin,

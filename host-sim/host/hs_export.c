@@ -58,7 +58,7 @@ hs_xcol_add(struct hs_xport *x, const struct hs_csv_col *host,
 static int
 hs_markets_used(struct hs_host *h, int64_t cid, char **out)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   size_t len = 0, cap = 1024, need;
   char *buf = malloc(cap), *nb;
   int rc = BMC_OK;
@@ -69,15 +69,15 @@ hs_markets_used(struct hs_host *h, int64_t cid, char **out)
   buf[0] = '\n';
   buf[1] = '\0';
   len = 1;
-  if(sqlite3_prepare_v2(h->db, "SELECT DISTINCT pp.plugin, pp.key, pp.market"
+  if(hs_db_prepare(h->db, "SELECT DISTINCT pp.plugin, pp.key, pp.market"
                         " FROM products p JOIN product_props pp ON"
                         " pp.product_id = p.id WHERE p.company_id = ? AND"
-                        " pp.market <> ''", -1, &st, NULL) != SQLITE_OK) {
+                        " pp.market <> ''", &st) != HS_DB_OK) {
     free(buf);
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_bind_int64(st, 1, cid);
-  while(rc == BMC_OK && sqlite3_step(st) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 1, cid);
+  while(rc == BMC_OK && hs_db_step(st) == HS_DB_ROW) {
     need = strlen(hs_col_text(st, 0)) + strlen(hs_col_text(st, 1)) +
            strlen(hs_col_text(st, 2)) + 4;
     if(len + need >= cap) {
@@ -94,7 +94,7 @@ hs_markets_used(struct hs_host *h, int64_t cid, char **out)
                             hs_col_text(st, 0), hs_col_text(st, 1),
                             hs_col_text(st, 2));
   }
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   if(rc) {
     free(buf);
     return rc;
@@ -192,7 +192,7 @@ static int
 hs_xport_rows(struct hs_host *h, int64_t cid, const struct hs_xport *x,
               FILE *f, struct pc_csv *csv, int64_t *rows)
 {
-  sqlite3_stmt *ps = NULL, *pp = NULL;
+  struct hs_dbst *ps = NULL, *pp = NULL;
   const struct hs_csv_col *hc;
   char **cell = calloc(x->n, sizeof(*cell));
   size_t nh, i;
@@ -211,38 +211,38 @@ hs_xport_rows(struct hs_host *h, int64_t cid, const struct hs_xport *x,
                               hc[i].column);
     snprintf(sql + len, sizeof(sql) - len, " FROM products p WHERE"
              " p.company_id = ? ORDER BY p.sku");
-    if(sqlite3_prepare_v2(h->db, sql, -1, &ps, NULL) != SQLITE_OK ||
-       sqlite3_prepare_v2(h->db, "SELECT pp.product_id, pp.plugin, pp.key,"
+    if(hs_db_prepare(h->db, sql, &ps) != HS_DB_OK ||
+       hs_db_prepare(h->db, "SELECT pp.product_id, pp.plugin, pp.key,"
                           " pp.market, pp.value FROM products p JOIN"
                           " product_props pp ON pp.product_id = p.id WHERE"
                           " p.company_id = ? ORDER BY p.sku, pp.plugin,"
-                          " pp.key, pp.market", -1, &pp, NULL) != SQLITE_OK) {
+                          " pp.key, pp.market", &pp) != HS_DB_OK) {
       rc = BMC_ERR_INTERNAL;
       goto out;
     }
   }
-  sqlite3_bind_int64(ps, 1, cid);
-  sqlite3_bind_int64(pp, 1, cid);
-  ps_s = sqlite3_step(pp);
-  while(rc == BMC_OK && (s = sqlite3_step(ps)) == SQLITE_ROW) {
-    int64_t id = sqlite3_column_int64(ps, 0);
+  hs_db_bind_i64(ps, 1, cid);
+  hs_db_bind_i64(pp, 1, cid);
+  ps_s = hs_db_step(pp);
+  while(rc == BMC_OK && (s = hs_db_step(ps)) == HS_DB_ROW) {
+    int64_t id = hs_db_col_i64(ps, 0);
 
     for(i = 0; i < x->n; i++) {
       free(cell[i]);
       cell[i] = NULL;
     }
     for(i = 0; i < nh; i++)
-      if(sqlite3_column_type(ps, (int)i + 1) != SQLITE_NULL &&
+      if(hs_db_col_type(ps, (int)i + 1) != HS_DB_T_NULL &&
          !(cell[i] = hs_strdup(hs_col_text(ps, (int)i + 1))))
         rc = BMC_ERR_NOMEM;
-    while(rc == BMC_OK && ps_s == SQLITE_ROW &&
-          sqlite3_column_int64(pp, 0) == id) {
+    while(rc == BMC_OK && ps_s == HS_DB_ROW &&
+          hs_db_col_i64(pp, 0) == id) {
       long k = hs_xport_find(x, hs_col_text(pp, 1), hs_col_text(pp, 2),
                              hs_col_text(pp, 3));
 
       if(k >= 0 && !(cell[k] = hs_strdup(hs_col_text(pp, 4))))
         rc = BMC_ERR_NOMEM;
-      ps_s = sqlite3_step(pp);
+      ps_s = hs_db_step(pp);
     }
     pc_csv_reset(csv);
     for(i = 0; rc == BMC_OK && i < x->n; i++)
@@ -259,8 +259,8 @@ out:
   for(i = 0; i < x->n; i++)
     free(cell[i]);
   free(cell);
-  sqlite3_finalize(ps);
-  sqlite3_finalize(pp);
+  hs_db_finalize(ps);
+  hs_db_finalize(pp);
   return rc;
 }
 

@@ -16,7 +16,7 @@ static int
 hs_feed_owned_same(struct hs_host *h, const struct bmc_plugin_api *api,
                    int *same)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t n_rows = -1, n_owned = 0;
   size_t i;
 
@@ -25,9 +25,9 @@ hs_feed_owned_same(struct hs_host *h, const struct bmc_plugin_api *api,
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, api->name);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    n_rows = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  if(hs_db_step(st) == HS_DB_ROW)
+    n_rows = hs_db_col_i64(st, 0);
+  hs_db_reset(st);
   for(i = 0; i < api->n_properties; i++) {
     if(!(api->properties[i].flags & BMC_PROP_PLUGIN_OWNED))
       continue;
@@ -38,9 +38,9 @@ hs_feed_owned_same(struct hs_host *h, const struct bmc_plugin_api *api,
       return BMC_ERR_INTERNAL;
     hs_bind_text(st, 1, api->name);
     hs_bind_text(st, 2, api->properties[i].key);
-    if(sqlite3_step(st) != SQLITE_ROW)
+    if(hs_db_step(st) != HS_DB_ROW)
       n_rows = -1;
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   *same = n_rows == n_owned;
   return BMC_OK;
@@ -49,7 +49,7 @@ hs_feed_owned_same(struct hs_host *h, const struct bmc_plugin_api *api,
 int
 hs_feed_owned_record(struct hs_host *h, const struct bmc_plugin_api *api)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   size_t i;
   int same, rc;
 
@@ -66,7 +66,7 @@ hs_feed_owned_record(struct hs_host *h, const struct bmc_plugin_api *api)
   }
   hs_bind_text(st, 1, api->name);
   rc = hs_write_rc(hs_step_write(h, st));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   for(i = 0; !rc && i < api->n_properties; i++) {
     if(!(api->properties[i].flags & BMC_PROP_PLUGIN_OWNED))
       continue;
@@ -79,7 +79,7 @@ hs_feed_owned_record(struct hs_host *h, const struct bmc_plugin_api *api)
     hs_bind_text(st, 1, api->name);
     hs_bind_text(st, 2, api->properties[i].key);
     rc = hs_write_rc(hs_step_write(h, st));
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   if(rc) {
     hs_rollback(h);
@@ -92,20 +92,20 @@ int
 hs_feed_head_in(struct hs_host *h, int64_t company_id, char *epoch,
                 size_t epochlen, int64_t *head, int64_t *resync)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_ERR_NOT_FOUND;
 
   st = hs_stmt(h, "SELECT epoch, seq, resync FROM feed_heads WHERE"
                " company_id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, company_id);
-  if(sqlite3_step(st) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 1, company_id);
+  if(hs_db_step(st) == HS_DB_ROW) {
     rc = hs_copy(epoch, epochlen, hs_col_text(st, 0));
-    *head = sqlite3_column_int64(st, 1);
-    *resync = sqlite3_column_int64(st, 2);
+    *head = hs_db_col_i64(st, 1);
+    *resync = hs_db_col_i64(st, 2);
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -125,7 +125,7 @@ hs_feed_head(struct hs_host *h, const char *company, char *epoch,
 int
 hs_feed_reset(struct hs_host *h, const char *company)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid = 0;
   int rc;
 
@@ -137,9 +137,9 @@ hs_feed_reset(struct hs_host *h, const char *company)
                " WHERE ?1 = 0 OR company_id = ?1");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   rc = hs_write_rc(hs_step_write(h, st));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(!rc)
     hs_hostlog(h, BMC_LOG_INFO, "change feed: new epoch for %s; each "
                "plugin's next cycle reads the whole catalog",

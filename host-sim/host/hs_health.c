@@ -39,7 +39,7 @@ hs_health_actions(struct hs_host *h, int64_t cid,
                   const struct bmc_plugin_api *api, struct hs_hbuf *b,
                   struct hs_health *v)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT (SELECT MAX(finished_ms) FROM jobs"
+  struct hs_dbst *st = hs_stmt(h, "SELECT (SELECT MAX(finished_ms) FROM jobs"
                              " WHERE company_id = ?1 AND plugin = ?2 AND"
                              " action = ?3 AND status IN (2, 4)), (SELECT"
                              " status || ' ' || finished_ms FROM jobs WHERE"
@@ -57,11 +57,11 @@ hs_health_actions(struct hs_host *h, int64_t cid,
     memset(a, 0, sizeof(*a));
     a->action = api->actions[i].id;
     a->last_status = -1;
-    sqlite3_bind_int64(st, 1, cid);
+    hs_db_bind_i64(st, 1, cid);
     hs_bind_text(st, 2, api->name);
     hs_bind_text(st, 3, a->action);
-    if(sqlite3_step(st) == SQLITE_ROW) {
-      a->last_ok_ms = sqlite3_column_int64(st, 0);
+    if(hs_db_step(st) == HS_DB_ROW) {
+      a->last_ok_ms = hs_db_col_i64(st, 0);
       last = hs_col_text(st, 1);
       if(last && last[0]) {
         a->last_status = atoi(last);
@@ -69,7 +69,7 @@ hs_health_actions(struct hs_host *h, int64_t cid,
                                  : "0", NULL, 10);
       }
     }
-    sqlite3_reset(st);
+    hs_db_reset(st);
     v->n_actions++;
   }
 }
@@ -82,34 +82,34 @@ hs_health_token(struct hs_host *h, int64_t cid,
                 struct hs_health *v)
 {
   const struct bmc_action *ca = hs_credentials_action(api);
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t ok_ms = 0, fail_ms = 0;
 
   st = hs_stmt(h, "SELECT message, raised_ms FROM company_alerts WHERE"
                " company_id = ? AND plugin = ? AND cleared_ms = 0 ORDER BY"
                " id LIMIT 1");
   if(st) {
-    sqlite3_bind_int64(st, 1, cid);
+    hs_db_bind_i64(st, 1, cid);
     hs_bind_text(st, 2, api->name);
-    if(sqlite3_step(st) == SQLITE_ROW) {
+    if(hs_db_step(st) == HS_DB_ROW) {
       snprintf(b->alert, sizeof(b->alert), "%s", hs_col_text(st, 0));
       v->alert = b->alert;
-      v->alert_ms = sqlite3_column_int64(st, 1);
+      v->alert_ms = hs_db_col_i64(st, 1);
     }
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   st = hs_stmt(h, "SELECT state, staged_ms, swapped_ms FROM"
                " credential_rotation WHERE company_id = ? AND plugin = ?");
   if(st) {
-    sqlite3_bind_int64(st, 1, cid);
+    hs_db_bind_i64(st, 1, cid);
     hs_bind_text(st, 2, api->name);
-    if(sqlite3_step(st) == SQLITE_ROW) {
+    if(hs_db_step(st) == HS_DB_ROW) {
       snprintf(b->rotation, sizeof(b->rotation), "%s", hs_col_text(st, 0));
       v->rotation = b->rotation;
-      v->rotation_ms = sqlite3_column_int64(st, 1);
-      ok_ms = sqlite3_column_int64(st, 2); /* the swap followed a check */
+      v->rotation_ms = hs_db_col_i64(st, 1);
+      ok_ms = hs_db_col_i64(st, 2); /* the swap followed a check */
     }
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   st = ca ? hs_stmt(h, "SELECT MAX(CASE WHEN status = 2 THEN finished_ms"
                     " END), MAX(CASE WHEN status = 3 THEN finished_ms END)"
@@ -117,15 +117,15 @@ hs_health_token(struct hs_host *h, int64_t cid,
                     " action = ? AND trigger != 'rotation'")
           : NULL;
   if(st) {
-    sqlite3_bind_int64(st, 1, cid);
+    hs_db_bind_i64(st, 1, cid);
     hs_bind_text(st, 2, api->name);
     hs_bind_text(st, 3, ca->id);
-    if(sqlite3_step(st) == SQLITE_ROW) {
-      if(sqlite3_column_int64(st, 0) > ok_ms)
-        ok_ms = sqlite3_column_int64(st, 0);
-      fail_ms = sqlite3_column_int64(st, 1);
+    if(hs_db_step(st) == HS_DB_ROW) {
+      if(hs_db_col_i64(st, 0) > ok_ms)
+        ok_ms = hs_db_col_i64(st, 0);
+      fail_ms = hs_db_col_i64(st, 1);
     }
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   v->token_checked_ms = ok_ms;
   v->token_status = v->alert ? "refused"
@@ -137,27 +137,27 @@ static void
 hs_health_errors(struct hs_host *h, int64_t cid, const char *plugin,
                  struct hs_hbuf *b, struct hs_health *v)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT code, COUNT(*) FROM error_queue"
+  struct hs_dbst *st = hs_stmt(h, "SELECT code, COUNT(*) FROM error_queue"
                              " WHERE company_id = ? AND plugin = ? AND"
                              " resolved_ms = 0 GROUP BY code ORDER BY code");
 
   if(!st)
     return;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
-  while(v->n_errors < 64 && sqlite3_step(st) == SQLITE_ROW) {
+  while(v->n_errors < 64 && hs_db_step(st) == HS_DB_ROW) {
     b->err[v->n_errors].code = hs_hb_keep(b, hs_col_text(st, 0));
-    b->err[v->n_errors].n = sqlite3_column_int64(st, 1);
+    b->err[v->n_errors].n = hs_db_col_i64(st, 1);
     v->n_errors++;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
 }
 
 static void
 hs_health_metrics(struct hs_host *h, int64_t cid, const char *plugin,
                   struct hs_hbuf *b, struct hs_health *v)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT market, name, TOTAL(CASE WHEN ts_ms"
+  struct hs_dbst *st = hs_stmt(h, "SELECT market, name, TOTAL(CASE WHEN ts_ms"
                              " > ?3 - 3600000 THEN value END), TOTAL(value),"
                              " MAX(ts_ms) FROM metrics WHERE company_id = ?1"
                              " AND plugin = ?2 AND ts_ms > ?3 - 86400000"
@@ -165,26 +165,26 @@ hs_health_metrics(struct hs_host *h, int64_t cid, const char *plugin,
 
   if(!st)
     return;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
-  sqlite3_bind_int64(st, 3, v->now_ms);
-  while(v->n_metrics < 128 && sqlite3_step(st) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 3, v->now_ms);
+  while(v->n_metrics < 128 && hs_db_step(st) == HS_DB_ROW) {
     struct hs_health_metric *m = &b->met[v->n_metrics++];
 
     m->market = hs_hb_keep(b, hs_col_text(st, 0));
     m->name = hs_hb_keep(b, hs_col_text(st, 1));
-    m->last_hour = sqlite3_column_double(st, 2);
-    m->last_day = sqlite3_column_double(st, 3);
-    m->last_ms = sqlite3_column_int64(st, 4);
+    m->last_hour = hs_db_col_double(st, 2);
+    m->last_day = hs_db_col_double(st, 3);
+    m->last_ms = hs_db_col_i64(st, 4);
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
 }
 
 static void
 hs_health_orders(struct hs_host *h, int64_t cid, const char *plugin,
                  struct hs_hbuf *b, struct hs_health *v)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT source_order_id, dispatch_deadline_ms"
+  struct hs_dbst *st = hs_stmt(h, "SELECT source_order_id, dispatch_deadline_ms"
                              " FROM orders WHERE company_id = ? AND"
                              " marketplace = ? AND dispatch_deadline_ms > 0"
                              " AND dispatch_deadline_ms <= ? AND"
@@ -194,11 +194,11 @@ hs_health_orders(struct hs_host *h, int64_t cid, const char *plugin,
 
   if(!st)
     return;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
-  sqlite3_bind_int64(st, 3, v->now_ms + hs_dispatch_warn_ms(h, cid));
-  while(sqlite3_step(st) == SQLITE_ROW) {
-    int64_t dl = sqlite3_column_int64(st, 1);
+  hs_db_bind_i64(st, 3, v->now_ms + hs_dispatch_warn_ms(h, cid));
+  while(hs_db_step(st) == HS_DB_ROW) {
+    int64_t dl = hs_db_col_i64(st, 1);
     int late = dl <= v->now_ms;
 
     if(late)
@@ -212,14 +212,14 @@ hs_health_orders(struct hs_host *h, int64_t cid, const char *plugin,
       v->n_orders++;
     }
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
 }
 
 int
 hs_health_each(struct hs_host *h, const char *company,
                int (*cb)(void *ud, const struct hs_health *v), void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   struct hs_hbuf *b;
   struct hs_health v;
   char cname[256], plugin[128];
@@ -231,19 +231,18 @@ hs_health_each(struct hs_host *h, const char *company,
   b = calloc(1, sizeof(*b));
   if(!b)
     return BMC_ERR_NOMEM;
-  if(sqlite3_prepare_v2(h->db, "SELECT c.id, c.name, p.plugin FROM"
+  if(hs_db_prepare(h->db, "SELECT c.id, c.name, p.plugin FROM"
                         " company_plugins p JOIN companies c ON c.id ="
                         " p.company_id WHERE p.enabled = 1 AND (?1 IS NULL OR"
-                        " c.name = ?1) ORDER BY c.name, p.plugin", -1, &st,
-                        NULL) != SQLITE_OK) {
+                        " c.name = ?1) ORDER BY c.name, p.plugin", &st) != HS_DB_OK) {
     free(b);
     return BMC_ERR_INTERNAL;
   }
   hs_bind_text(st, 1, company);
-  while(!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+  while(!rc && (s = hs_db_step(st)) == HS_DB_ROW) {
     const struct bmc_plugin_api *api;
 
-    cid = sqlite3_column_int64(st, 0);
+    cid = hs_db_col_i64(st, 0);
     snprintf(cname, sizeof(cname), "%s", hs_col_text(st, 1));
     snprintf(plugin, sizeof(plugin), "%s", hs_col_text(st, 2));
     api = hs_plugin_find(h, plugin);
@@ -266,7 +265,7 @@ hs_health_each(struct hs_host *h, const char *company,
     seen++;
     rc = cb(ud, &v);
   }
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   free(b);
   if(!rc && company && !seen)
     rc = hs_company_find(h, company, &cid) ? BMC_ERR_NOT_FOUND : BMC_OK;

@@ -303,7 +303,7 @@ int
 hs_company_add(struct hs_host *h, const char *name, int64_t *id)
 {
   char why[HS_ERRLEN];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t new_id = 0;
 
   if(!h || !name)
@@ -322,8 +322,8 @@ hs_company_add(struct hs_host *h, const char *name, int64_t *id)
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, name);
-  sqlite3_bind_int64(st, 2, hs_clock_now(h));
-  if(hs_step_insert(h, st, &new_id) != SQLITE_DONE)
+  hs_db_bind_i64(st, 2, hs_clock_now(h));
+  if(hs_step_insert(h, st, &new_id) != HS_DB_DONE)
     return BMC_ERR_INTERNAL;
   if(id)
     *id = new_id;
@@ -333,7 +333,7 @@ hs_company_add(struct hs_host *h, const char *name, int64_t *id)
 int
 hs_company_find(struct hs_host *h, const char *name, int64_t *id)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_ERR_NOT_FOUND;
 
   if(!h || !name)
@@ -342,12 +342,12 @@ hs_company_find(struct hs_host *h, const char *name, int64_t *id)
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, name);
-  if(sqlite3_step(st) == SQLITE_ROW) {
+  if(hs_db_step(st) == HS_DB_ROW) {
     if(id)
-      *id = sqlite3_column_int64(st, 0);
+      *id = hs_db_col_i64(st, 0);
     rc = BMC_OK;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -356,22 +356,22 @@ hs_companies_each(struct hs_host *h,
                   int (*cb)(void *ud, int64_t id, const char *name),
                   void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc = BMC_OK, s;
 
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, "SELECT id, name FROM companies ORDER BY"
-                        " name", -1, &st, NULL) != SQLITE_OK)
+  if(hs_db_prepare(h->db, "SELECT id, name FROM companies ORDER BY"
+                        " name", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
-    rc = cb(ud, sqlite3_column_int64(st, 0), hs_col_text(st, 1));
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
+    rc = cb(ud, hs_db_col_i64(st, 0), hs_col_text(st, 1));
     if(rc)
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }
 
@@ -380,7 +380,7 @@ hs_company_plugin_enable(struct hs_host *h, const char *company,
                          const char *plugin, int enabled, char *err,
                          size_t errlen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
 
   if(!h || !company || !plugin) {
@@ -400,10 +400,10 @@ hs_company_plugin_enable(struct hs_host *h, const char *company,
                " SET enabled = excluded.enabled");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
-  sqlite3_bind_int(st, 3, enabled ? 1 : 0);
-  if(hs_step_write(h, st) != SQLITE_DONE) {
+  hs_db_bind_i64(st, 3, enabled ? 1 : 0);
+  if(hs_step_write(h, st) != HS_DB_DONE) {
     hs_errf(err, errlen, "enable: %s", h->last_err);
     return BMC_ERR_INTERNAL;
   }
@@ -414,7 +414,7 @@ int
 hs_company_plugin_enabled(struct hs_host *h, const char *company,
                           const char *plugin, int *enabled)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
 
   if(!h || !plugin || !enabled)
@@ -425,10 +425,10 @@ hs_company_plugin_enabled(struct hs_host *h, const char *company,
                " AND plugin = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
-  *enabled = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-  sqlite3_reset(st);
+  *enabled = hs_db_step(st) == HS_DB_ROW ? (int)hs_db_col_i64(st, 0) : 0;
+  hs_db_reset(st);
   return BMC_OK;
 }
 

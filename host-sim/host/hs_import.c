@@ -253,7 +253,7 @@ hs_text_bad(const struct hs_csv_col *col, const char *v)
 /* Validate and bind one value.  Empty = NULL (unset) except for the
  * quantity, which becomes 0. */
 static int
-hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_csv_col *col, char *v,
+hs_bind_cell(struct hs_dbst *st, int idx, const struct hs_csv_col *col, char *v,
              char *msg, size_t msglen)
 {
   long long x;
@@ -262,12 +262,12 @@ hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_csv_col *col, char *v,
 
   if(!v[0]) {
     if(col->kind == HS_K_QTY)
-      return sqlite3_bind_int(st, idx, 0) ? -1 : 0;
+      return hs_db_bind_i64(st, idx, 0) ? -1 : 0;
     if(col->kind == HS_K_TEXT && strcmp(col->column, "sku") == 0) {
       hs_errf(msg, msglen, "%s is empty", col->header);
       return -1;
     }
-    return sqlite3_bind_null(st, idx) ? -1 : 0;
+    return hs_db_bind_null(st, idx) ? -1 : 0;
   }
   switch(col->kind) {
   case HS_K_QTY:
@@ -276,16 +276,16 @@ hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_csv_col *col, char *v,
               v);
       return -1;
     }
-    return sqlite3_bind_int64(st, idx, x) ? -1 : 0;
+    return hs_db_bind_i64(st, idx, x) ? -1 : 0;
   case HS_K_OPTINT:
     if(strcasecmp(v, "default") == 0)
-      return sqlite3_bind_null(st, idx) ? -1 : 0;
+      return hs_db_bind_null(st, idx) ? -1 : 0;
     if(hs_parse_int(v, 0, 1000000000LL, &x)) {
       hs_errf(msg, msglen, "%s: '%.40s' is not a whole number >= 0",
               col->header, v);
       return -1;
     }
-    return sqlite3_bind_int64(st, idx, x) ? -1 : 0;
+    return hs_db_bind_i64(st, idx, x) ? -1 : 0;
   case HS_K_MONEY:
     if(hs_decimal_parse(v, 2, &d) || d < 0) {
       hs_errf(msg, msglen, "%s: '%.40s' is not a price like 449.00",
@@ -320,7 +320,7 @@ hs_bind_cell(sqlite3_stmt *st, int idx, const struct hs_csv_col *col, char *v,
     }
     break;
   }
-  return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) ? -1 : 0;
+  return hs_db_bind_text(st, idx, v) ? -1 : 0;
 }
 
 /* A property cell in the declaration's text form: bools as true/false
@@ -405,13 +405,13 @@ hs_build_sql(struct hs_map *map, size_t nf, char **ins, char **upd)
  * of a property column is its value's, set here).  plugin and market are
  * bound once for the file, and the key too when bind_key.  NULL when the
  * header has no property column. */
-static sqlite3_stmt *
+static struct hs_dbst *
 hs_props_values_stmt(struct hs_host *h, struct hs_map *map, size_t nf,
                      const char *head, int with_value, const char *tail,
                      int bind_key, int *rc)
 {
   size_t i, len, cap = 512 + nf * 32;
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   char *sql = malloc(cap);
   int next = 3, any = 0;
 
@@ -436,7 +436,7 @@ hs_props_values_stmt(struct hs_host *h, struct hs_map *map, size_t nf,
     any = 1;
   }
   snprintf(sql + len, cap - len, ")%s", tail);
-  if(any && sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+  if(any && hs_db_prepare(h->db, sql, &st) != HS_DB_OK)
     *rc = BMC_ERR_INTERNAL;
   free(sql);
   for(i = 0; st && i < nf; i++) {
@@ -455,7 +455,7 @@ hs_props_values_stmt(struct hs_host *h, struct hs_map *map, size_t nf,
  * bound per row, NULL when the cell is not empty: it matches nothing). */
 static int
 hs_props_row_stmts(struct hs_host *h, struct hs_map *map, size_t nf,
-                   sqlite3_stmt **pins, sqlite3_stmt **pdel)
+                   struct hs_dbst **pins, struct hs_dbst **pdel)
 {
   int rc;
 
@@ -479,7 +479,7 @@ hs_props_row_stmts(struct hs_host *h, struct hs_map *map, size_t nf,
  * aliases. */
 static int
 hs_row_props(struct hs_host *h, int64_t cid, int64_t pid, int created,
-             sqlite3_stmt *pins, sqlite3_stmt *pdel,
+             struct hs_dbst *pins, struct hs_dbst *pdel,
              const struct hs_map *map, size_t nf, const char **pval,
              int64_t now, char *msg, size_t msglen)
 {
@@ -488,11 +488,11 @@ hs_row_props(struct hs_host *h, int64_t cid, int64_t pid, int created,
 
   if(!pins)
     return BMC_OK;
-  sqlite3_reset(pins);
-  sqlite3_bind_int64(pins, 1, pid);
-  sqlite3_bind_int64(pins, 2, now);
-  sqlite3_reset(pdel);
-  sqlite3_bind_int64(pdel, 1, pid);
+  hs_db_reset(pins);
+  hs_db_bind_i64(pins, 1, pid);
+  hs_db_bind_i64(pins, 2, now);
+  hs_db_reset(pdel);
+  hs_db_bind_i64(pdel, 1, pid);
   for(i = 0; i < nf; i++)
     if(map[i].prop) {
       hs_bind_text(pins, map[i].sql_idx, pval[i]);
@@ -500,9 +500,9 @@ hs_row_props(struct hs_host *h, int64_t cid, int64_t pid, int created,
                    pval[i] ? NULL : map[i].prop->key);
       emptied |= !pval[i];
     }
-  if(sqlite3_step(pins) != SQLITE_DONE ||
-     (!created && emptied && sqlite3_step(pdel) != SQLITE_DONE)) {
-    hs_errf(msg, msglen, "store: %s", sqlite3_errmsg(h->db));
+  if(hs_db_step(pins) != HS_DB_DONE ||
+     (!created && emptied && hs_db_step(pdel) != HS_DB_DONE)) {
+    hs_errf(msg, msglen, "store: %s", hs_db_errmsg(h->db));
     return BMC_ERR_INTERNAL;
   }
   for(i = 0; rc == BMC_OK && i < nf; i++)
@@ -628,7 +628,7 @@ hs_products_import_csv(struct hs_host *h, const char *company,
   const char **pval = NULL;
   char (*pbuf)[64] = NULL;
   size_t nf, inbatch = 0, i, sku_field = 0;
-  sqlite3_stmt *ins = NULL, *upd = NULL, *pins = NULL, *pdel = NULL;
+  struct hs_dbst *ins = NULL, *upd = NULL, *pins = NULL, *pdel = NULL;
   char *sql_ins = NULL, *sql_upd = NULL, msg[HS_ERRLEN], rerr[HS_ERRLEN];
   int64_t cid, now;
   int rc, r, intx = 0;
@@ -681,9 +681,9 @@ hs_products_import_csv(struct hs_host *h, const char *company,
   rc = hs_build_sql(map, nf, &sql_ins, &sql_upd);
   if(!rc)
     rc = hs_props_row_stmts(h, map, nf, &pins, &pdel);
-  if(rc || sqlite3_prepare_v2(h->db, sql_ins, -1, &ins, NULL) ||
-     sqlite3_prepare_v2(h->db, sql_upd, -1, &upd, NULL)) {
-    hs_errf(err, errlen, "%s: store: %s", path, sqlite3_errmsg(h->db));
+  if(rc || hs_db_prepare(h->db, sql_ins, &ins) ||
+     hs_db_prepare(h->db, sql_upd, &upd)) {
+    hs_errf(err, errlen, "%s: store: %s", path, hs_db_errmsg(h->db));
     rc = rc ? rc : BMC_ERR_INTERNAL;
     goto out;
   }
@@ -709,12 +709,12 @@ hs_products_import_csv(struct hs_host *h, const char *company,
         goto out;
       intx = 1;
     }
-    sqlite3_reset(ins);
-    sqlite3_reset(upd);
-    sqlite3_bind_int64(ins, 1, cid);
-    sqlite3_bind_int64(ins, 2, now);
-    sqlite3_bind_int64(upd, 1, cid);
-    sqlite3_bind_int64(upd, 2, now);
+    hs_db_reset(ins);
+    hs_db_reset(upd);
+    hs_db_bind_i64(ins, 1, cid);
+    hs_db_bind_i64(ins, 2, now);
+    hs_db_bind_i64(upd, 1, cid);
+    hs_db_bind_i64(upd, 2, now);
     for(i = 0; !bad && i < nf; i++) {
       char *v = hs_trim(c.buf + c.off[i]);
 
@@ -731,21 +731,21 @@ hs_products_import_csv(struct hs_host *h, const char *company,
         bad = 1;
     }
     if(!bad) {
-      int created = 0, irc = sqlite3_step(ins);
+      int created = 0, irc = hs_db_step(ins);
       int64_t pid = 0;
 
-      if(irc == SQLITE_ROW) { /* inserted: RETURNING id */
+      if(irc == HS_DB_ROW) { /* inserted: RETURNING id */
         s.rows_created++;
         created = 1;
-        pid = sqlite3_column_int64(ins, 0);
-        irc = sqlite3_step(ins);
+        pid = hs_db_col_i64(ins, 0);
+        irc = hs_db_step(ins);
       }
-      if(irc != SQLITE_DONE) {
-        hs_errf(msg, sizeof(msg), "store: %s", sqlite3_errmsg(h->db));
+      if(irc != HS_DB_DONE) {
+        hs_errf(msg, sizeof(msg), "store: %s", hs_db_errmsg(h->db));
         bad = 1;
       }
-      else if(!created && sqlite3_step(upd) != SQLITE_DONE) {
-        hs_errf(msg, sizeof(msg), "store: %s", sqlite3_errmsg(h->db));
+      else if(!created && hs_db_step(upd) != HS_DB_DONE) {
+        hs_errf(msg, sizeof(msg), "store: %s", hs_db_errmsg(h->db));
         bad = 1;
       }
       if(!bad && !created)
@@ -782,10 +782,10 @@ out:
     if(!rc)
       rc = crc;
   }
-  sqlite3_finalize(ins);
-  sqlite3_finalize(upd);
-  sqlite3_finalize(pins);
-  sqlite3_finalize(pdel);
+  hs_db_finalize(ins);
+  hs_db_finalize(upd);
+  hs_db_finalize(pins);
+  hs_db_finalize(pdel);
   free(sql_ins);
   free(sql_upd);
   free(map);

@@ -8,7 +8,7 @@
 #define HS_INTERNAL_H
 
 #include <pthread.h>
-#include <sqlite3.h>
+#include "hs_db.h"
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -52,7 +52,7 @@ struct hs_inst {
 
 
 struct hs_host {
-  sqlite3 *db;
+  struct hs_db *db;
   int db_version;
   xmlSchemaPtr order_xsd, settle_xsd;
   struct hs_plug *plugs;
@@ -69,7 +69,7 @@ struct hs_host {
    * open addressing, grown at 1/2 load, never evicts a statement. */
   struct hs_stmt_slot {
     const char *sql;
-    sqlite3_stmt *st;
+    struct hs_dbst *st;
   } *stmts;
   size_t n_stmts, cap_stmts;
   char fault_svc[48];
@@ -112,7 +112,7 @@ int hs_store_open(struct hs_host *h, const char *path, int sync_full,
 void hs_store_close(struct hs_host *h);
 /* A cached prepared statement for the static string sql (reset and
  * unbound when handed out).  NULL on error (message logged). */
-sqlite3_stmt *hs_stmt(struct hs_host *h, const char *sql);
+struct hs_dbst *hs_stmt(struct hs_host *h, const char *sql);
 /* Run sql without results; BMC_OK or BMC_ERR_INTERNAL. */
 int hs_exec(struct hs_host *h, const char *sql);
 /* BEGIN IMMEDIATE: takes the write lock up front, waiting for another
@@ -121,13 +121,13 @@ int hs_exec(struct hs_host *h, const char *sql);
 int hs_begin(struct hs_host *h);
 int hs_commit(struct hs_host *h);
 void hs_rollback(struct hs_host *h);
-/* sqlite3_step of a write statement: inside the caller's transaction, or
+/* hs_db_step of a write statement: inside the caller's transaction, or
  * in its own BEGIN IMMEDIATE ... COMMIT when none is open.  Returns
- * SQLITE_DONE or the failure (message in hs_last_error()). */
-int hs_step_write(struct hs_host *h, sqlite3_stmt *st);
+ * HS_DB_DONE or the failure (message in hs_last_error()). */
+int hs_step_write(struct hs_host *h, struct hs_dbst *st);
 /* hs_step_write of an INSERT ... RETURNING id: *id the new row's id.
- * SQLITE_DONE or the failure (message in hs_last_error()). */
-int hs_step_insert(struct hs_host *h, sqlite3_stmt *st, int64_t *id);
+ * HS_DB_DONE or the failure (message in hs_last_error()). */
+int hs_step_insert(struct hs_host *h, struct hs_dbst *st, int64_t *id);
 /* hs_step_write's result as a bmc_rc: BMC_OK, BMC_ERR_CONFLICT (busy),
  * BMC_ERR_INTERNAL. */
 int hs_write_rc(int step_rc);
@@ -135,9 +135,11 @@ int hs_write_rc(int step_rc);
 void hs_store_fail(struct hs_host *h, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Bind text or NULL. */
-int hs_bind_text(sqlite3_stmt *st, int i, const char *s);
+int hs_bind_text(struct hs_dbst *st, int i, const char *s);
+/* Bind the n bytes at s as text (the back end copies them). */
+int hs_bind_textn(struct hs_dbst *st, int i, const char *s, size_t n);
 /* Column text or NULL. */
-const char *hs_col_text(sqlite3_stmt *st, int i);
+const char *hs_col_text(struct hs_dbst *st, int i);
 
 /* ---- hs_keyfile.c ---- */
 void hs_key_fingerprint(const unsigned char *key,
@@ -271,7 +273,7 @@ int hs_job_dry_run_wanted(struct hs_host *h, int64_t cid);
 int hs_dry_refuse(struct hs_inst *in, const char *service, const char *what);
 /* Bind a plugin-state statement's ?1 company, ?2 plugin and ?3 key to
  * the instance's (hs_services.c). */
-void hs_state_bind(sqlite3_stmt *st, const struct hs_inst *in,
+void hs_state_bind(struct hs_dbst *st, const struct hs_inst *in,
                    const char *key);
 /* hs_dry_state.c: a dry-run job's state writes, over the stored state and
  * dropped at the job's end (begin clears what an earlier job left). */
@@ -282,8 +284,8 @@ int hs_dry_state_put(struct hs_inst *in, const char *key, const char *val,
 int hs_dry_state_del(struct hs_inst *in, const char *key);
 /* state_get's and state_each's statements as the dry-run job sees the
  * state (bound like theirs; the caller steps and resets). */
-sqlite3_stmt *hs_dry_state_get_stmt(struct hs_inst *in, const char *key);
-sqlite3_stmt *hs_dry_state_page_stmt(struct hs_inst *in, int after);
+struct hs_dbst *hs_dry_state_get_stmt(struct hs_inst *in, const char *key);
+struct hs_dbst *hs_dry_state_page_stmt(struct hs_inst *in, int after);
 
 /* ---- hs_jobs.c ---- */
 /* A process with that pid exists (this one included). */
@@ -411,7 +413,7 @@ int hs_props_columns_check(struct hs_host *h,
 /* ---- hs_props_migrate.c ---- */
 /* Migration 4's code step: channel columns of products into
  * product_props_held, then dropped. */
-int hs_props_migrate_columns(sqlite3 *db, char *err, size_t errlen);
+int hs_props_migrate_columns(struct hs_db *db, char *err, size_t errlen);
 
 /* ---- hs_invcalc.c ---- */
 /* inventory_quantity service of the instance. */

@@ -190,16 +190,16 @@ hs_calc_run(struct hs_host *h, const char *spec, const struct bmc_product *p,
 static char *
 hs_calc_spec(struct hs_host *h, int64_t cid)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT spec FROM company_inventory_calc"
+  struct hs_dbst *st = hs_stmt(h, "SELECT spec FROM company_inventory_calc"
                              " WHERE company_id = ?");
   char *spec = NULL;
 
   if(!st)
     return NULL;
-  sqlite3_bind_int64(st, 1, cid);
-  if(sqlite3_step(st) == SQLITE_ROW)
+  hs_db_bind_i64(st, 1, cid);
+  if(hs_db_step(st) == HS_DB_ROW)
     spec = hs_strdup(hs_col_text(st, 0));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return spec;
 }
 
@@ -209,7 +209,7 @@ hs_company_invcalc_set(struct hs_host *h, const char *company,
 {
   const struct bmc_invcalc_api *api;
   struct hs_calc c;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
   int rc;
 
@@ -226,11 +226,11 @@ hs_company_invcalc_set(struct hs_host *h, const char *company,
                  " ?");
     if(!st)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, cid);
+    hs_db_bind_i64(st, 1, cid);
     rc = hs_write_rc(hs_step_write(h, st));
     if(rc)
       hs_errf(err, errlen, "inventory calculation: %s", h->last_err);
-    sqlite3_reset(st);
+    hs_db_reset(st);
     return rc;
   }
   if(strlen(spec) > HS_CALC_SPEC_MAX || hs_text_control_at(spec) >= 0) {
@@ -249,13 +249,13 @@ hs_company_invcalc_set(struct hs_host *h, const char *company,
                " excluded.updated_ms");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, spec);
-  sqlite3_bind_int64(st, 3, hs_clock_now(h));
+  hs_db_bind_i64(st, 3, hs_clock_now(h));
   rc = hs_write_rc(hs_step_write(h, st));
   if(rc)
     hs_errf(err, errlen, "inventory calculation: %s", h->last_err);
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 

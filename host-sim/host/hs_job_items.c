@@ -32,18 +32,18 @@ static int
 hs_job_failed_items(struct hs_host *h, int64_t job_id, char ***items,
                     size_t *n)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   char **v = NULL, **nv;
   size_t cap = 0;
   int rc = BMC_OK;
 
   *n = 0;
-  if(sqlite3_prepare_v2(h->db, "SELECT item FROM error_queue WHERE job_id ="
+  if(hs_db_prepare(h->db, "SELECT item FROM error_queue WHERE job_id ="
                         " ? AND item <> '' AND resolved_ms = 0 GROUP BY item"
-                        " ORDER BY MIN(id)", -1, &st, NULL) != SQLITE_OK)
+                        " ORDER BY MIN(id)", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, job_id);
-  while(sqlite3_step(st) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 1, job_id);
+  while(hs_db_step(st) == HS_DB_ROW) {
     if(*n == cap) {
       cap = cap ? cap * 2 : 16;
       nv = realloc(v, cap * sizeof(*v));
@@ -59,7 +59,7 @@ hs_job_failed_items(struct hs_host *h, int64_t job_id, char ***items,
     }
     (*n)++;
   }
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   *items = v;
   return rc;
 }
@@ -70,7 +70,7 @@ hs_job_retry(struct hs_host *h, int64_t job_id, int64_t *new_job,
 {
   const struct bmc_plugin_api *api;
   const struct bmc_action *a;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char company[256], plugin[128], action[128], trigger[64];
   char **items = NULL;
   size_t n = 0, i;
@@ -84,14 +84,14 @@ hs_job_retry(struct hs_host *h, int64_t job_id, int64_t *new_job,
                " companies c ON c.id = j.company_id WHERE j.id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, job_id);
-  if(sqlite3_step(st) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 1, job_id);
+  if(hs_db_step(st) == HS_DB_ROW) {
     snprintf(company, sizeof(company), "%s", hs_col_text(st, 0));
     snprintf(plugin, sizeof(plugin), "%s", hs_col_text(st, 1));
     snprintf(action, sizeof(action), "%s", hs_col_text(st, 2));
     rc = BMC_OK;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(rc) {
     hs_errf(err, errlen, "no job %lld", (long long)job_id);
     return rc;

@@ -29,22 +29,22 @@ hs_job_status_name(int status)
 static void
 hs_job_line(struct hs_host *h, int64_t job_id, int level, const char *text)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
 
   st = hs_stmt(h, "INSERT INTO job_log(job_id, seq, ts_ms, level, is_error,"
                " text) VALUES(?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM"
                " job_log WHERE job_id = ?1), ?2, ?3, ?4, ?5)");
   if(!st)
     return;
-  sqlite3_bind_int64(st, 1, job_id);
-  sqlite3_bind_int64(st, 2, hs_clock_now(h));
-  sqlite3_bind_int(st, 3, level);
-  sqlite3_bind_int(st, 4, level == BMC_LOG_ERROR);
+  hs_db_bind_i64(st, 1, job_id);
+  hs_db_bind_i64(st, 2, hs_clock_now(h));
+  hs_db_bind_i64(st, 3, level);
+  hs_db_bind_i64(st, 4, level == BMC_LOG_ERROR);
   hs_bind_text(st, 5, text);
-  if(hs_step_write(h, st) != SQLITE_DONE)
+  if(hs_step_write(h, st) != HS_DB_DONE)
     hs_hostlog(h, BMC_LOG_ERROR, "job %lld log: %s", (long long)job_id,
                h->last_err);
-  sqlite3_reset(st);
+  hs_db_reset(st);
 }
 
 void
@@ -66,7 +66,7 @@ hs_job_item_error(struct hs_inst *in, const char *item, const char *code,
 {
   char *mi = hs_mask(item, in->secrets, in->n_secrets);
   char *mm = hs_mask(message, in->secrets, in->n_secrets);
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char line[1024];
 
   if(!mi || !mm)
@@ -74,16 +74,16 @@ hs_job_item_error(struct hs_inst *in, const char *item, const char *code,
   st = hs_stmt(in->h, "INSERT INTO error_queue(company_id, plugin, item,"
                " code, message, ts_ms, job_id) VALUES(?, ?, ?, ?, ?, ?, ?)");
   if(st) {
-    sqlite3_bind_int64(st, 1, in->company_id);
+    hs_db_bind_i64(st, 1, in->company_id);
     hs_bind_text(st, 2, in->api->name);
     hs_bind_text(st, 3, mi);
     hs_bind_text(st, 4, code);
     hs_bind_text(st, 5, mm);
-    sqlite3_bind_int64(st, 6, hs_clock_now(in->h));
-    sqlite3_bind_int64(st, 7, in->job_id);
-    if(hs_step_write(in->h, st) != SQLITE_DONE)
+    hs_db_bind_i64(st, 6, hs_clock_now(in->h));
+    hs_db_bind_i64(st, 7, in->job_id);
+    if(hs_step_write(in->h, st) != HS_DB_DONE)
       hs_hostlog(in->h, BMC_LOG_ERROR, "error queue: %s", in->h->last_err);
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   in->n_item_errors++;
   snprintf(line, sizeof(line), "%s: %s: %s", mi, code, mm);
@@ -97,7 +97,7 @@ static int
 hs_job_set(struct hs_host *h, int64_t id, int status, int rc,
            const char *col_ms)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int r;
 
   if(strcmp(col_ms, "started_ms") == 0)
@@ -108,12 +108,12 @@ hs_job_set(struct hs_host *h, int64_t id, int status, int rc,
                  " WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int(st, 1, status);
-  sqlite3_bind_int(st, 2, rc);
-  sqlite3_bind_int64(st, 3, hs_clock_now(h));
-  sqlite3_bind_int64(st, 4, id);
+  hs_db_bind_i64(st, 1, status);
+  hs_db_bind_i64(st, 2, rc);
+  hs_db_bind_i64(st, 3, hs_clock_now(h));
+  hs_db_bind_i64(st, 4, id);
   r = hs_write_rc(hs_step_write(h, st));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return r;
 }
 
@@ -141,16 +141,16 @@ hs_job_interrupt(struct hs_host *h, int64_t id)
 int
 hs_jobs_recover(struct hs_host *h)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int64_t *ids = NULL, *nv;
   size_t n = 0, i;
   int s;
 
-  if(sqlite3_prepare_v2(h->db, "SELECT id, pid FROM jobs WHERE status IN"
-                        " (0, 1)", -1, &st, NULL) != SQLITE_OK)
+  if(hs_db_prepare(h->db, "SELECT id, pid FROM jobs WHERE status IN"
+                        " (0, 1)", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
-    pid_t pid = (pid_t)sqlite3_column_int64(st, 1);
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
+    pid_t pid = (pid_t)hs_db_col_i64(st, 1);
 
     /* A job of a live process (another host-sim on the same store) is
      * still running; only an owner that is gone means a crash. */
@@ -158,18 +158,18 @@ hs_jobs_recover(struct hs_host *h)
       continue;
     nv = realloc(ids, (n + 1) * sizeof(*ids));
     if(!nv) {
-      sqlite3_finalize(st);
+      hs_db_finalize(st);
       free(ids);
       return BMC_ERR_NOMEM;
     }
     ids = nv;
-    ids[n++] = sqlite3_column_int64(st, 0);
+    ids[n++] = hs_db_col_i64(st, 0);
   }
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   for(i = 0; i < n; i++)
     hs_job_interrupt(h, ids[i]);
   free(ids);
-  return s == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  return s == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
 }
 
 /* Insert a Submitted job unless the same (company, plugin) instance is
@@ -179,7 +179,7 @@ static int
 hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
               const char *trigger, int64_t *id, char *err, size_t errlen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   rc = hs_begin(h);
@@ -193,15 +193,15 @@ hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
-  while(sqlite3_step(st) == SQLITE_ROW) {
-    int64_t other = sqlite3_column_int64(st, 0);
+  while(hs_db_step(st) == HS_DB_ROW) {
+    int64_t other = hs_db_col_i64(st, 0);
 
-    if(!hs_pid_alive((pid_t)sqlite3_column_int64(st, 1))) {
-      sqlite3_reset(st);
+    if(!hs_pid_alive((pid_t)hs_db_col_i64(st, 1))) {
+      hs_db_reset(st);
       hs_job_interrupt(h, other);
-      sqlite3_bind_int64(st, 1, in->company_id);
+      hs_db_bind_i64(st, 1, in->company_id);
       hs_bind_text(st, 2, in->api->name);
       continue;
     }
@@ -211,24 +211,24 @@ hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
                                   ? " (the same action never runs twice "
                                     "at once)"
                                   : "");
-    sqlite3_reset(st);
+    hs_db_reset(st);
     hs_rollback(h);
     return BMC_ERR_CONFLICT;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   st = hs_stmt(h, "INSERT INTO jobs(company_id, plugin, action, trigger,"
                " status, pid, created_ms) VALUES(?, ?, ?, ?, 0, ?, ?) RETURNING id");
   if(!st) {
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
   hs_bind_text(st, 3, action);
   hs_bind_text(st, 4, trigger);
-  sqlite3_bind_int64(st, 5, (sqlite3_int64)getpid());
-  sqlite3_bind_int64(st, 6, hs_clock_now(h));
-  if(hs_step_insert(h, st, id) != SQLITE_DONE) {
+  hs_db_bind_i64(st, 5, (int64_t)getpid());
+  hs_db_bind_i64(st, 6, hs_clock_now(h));
+  if(hs_step_insert(h, st, id) != HS_DB_DONE) {
     hs_errf(err, errlen, "job: %s", hs_last_error(h));
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
@@ -240,14 +240,14 @@ hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
 static void
 hs_job_mark_dry(struct hs_host *h, int64_t id)
 {
-  sqlite3_stmt *st = hs_stmt(h, "UPDATE jobs SET dry_run = 1 WHERE id = ?");
+  struct hs_dbst *st = hs_stmt(h, "UPDATE jobs SET dry_run = 1 WHERE id = ?");
 
   if(!st)
     return;
-  sqlite3_bind_int64(st, 1, id);
-  if(hs_step_write(h, st) != SQLITE_DONE)
+  hs_db_bind_i64(st, 1, id);
+  if(hs_step_write(h, st) != HS_DB_DONE)
     hs_hostlog(h, BMC_LOG_ERROR, "job %lld: %s", (long long)id, h->last_err);
-  sqlite3_reset(st);
+  hs_db_reset(st);
 }
 
 int
@@ -332,16 +332,16 @@ hs_job_exec(struct hs_inst *in, const char *action, const char *const *items,
            hs_job_status_name(status), (long long)in->n_item_errors);
   hs_job_log(in, BMC_LOG_INFO, line);
   {
-    sqlite3_stmt *st = hs_stmt(in->h, "UPDATE jobs SET n_item_errors = ?"
+    struct hs_dbst *st = hs_stmt(in->h, "UPDATE jobs SET n_item_errors = ?"
                                " WHERE id = ?");
 
     if(st) {
-      sqlite3_bind_int64(st, 1, in->n_item_errors);
-      sqlite3_bind_int64(st, 2, id);
-      if(hs_step_write(in->h, st) != SQLITE_DONE)
+      hs_db_bind_i64(st, 1, in->n_item_errors);
+      hs_db_bind_i64(st, 2, id);
+      if(hs_step_write(in->h, st) != HS_DB_DONE)
         hs_hostlog(in->h, BMC_LOG_ERROR, "job %lld: %s", (long long)id,
                    in->h->last_err);
-      sqlite3_reset(st);
+      hs_db_reset(st);
     }
   }
   hs_job_set(in->h, id, status, rc, "finished_ms");
@@ -520,38 +520,38 @@ hs_jobs_query(struct hs_host *h, const char *sql, int64_t arg,
               const char *company,
               int (*cb)(void *ud, const struct hs_job *j), void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc = BMC_OK, s;
 
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+  if(hs_db_prepare(h->db, sql, &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, arg);
+  hs_db_bind_i64(st, 1, arg);
   hs_bind_text(st, 2, company);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_job j;
 
-    j.id = sqlite3_column_int64(st, 0);
+    j.id = hs_db_col_i64(st, 0);
     j.company = hs_col_text(st, 1);
     j.plugin = hs_col_text(st, 2);
     j.action = hs_col_text(st, 3);
     j.trigger = hs_col_text(st, 4);
-    j.status = sqlite3_column_int(st, 5);
-    j.rc = sqlite3_column_int(st, 6);
-    j.created_ms = sqlite3_column_int64(st, 7);
-    j.started_ms = sqlite3_column_int64(st, 8);
-    j.finished_ms = sqlite3_column_int64(st, 9);
-    j.done = sqlite3_column_int64(st, 10);
-    j.total = sqlite3_column_int64(st, 11);
-    j.n_item_errors = sqlite3_column_int64(st, 12);
+    j.status = (int)hs_db_col_i64(st, 5);
+    j.rc = (int)hs_db_col_i64(st, 6);
+    j.created_ms = hs_db_col_i64(st, 7);
+    j.started_ms = hs_db_col_i64(st, 8);
+    j.finished_ms = hs_db_col_i64(st, 9);
+    j.done = hs_db_col_i64(st, 10);
+    j.total = hs_db_col_i64(st, 11);
+    j.n_item_errors = hs_db_col_i64(st, 12);
     rc = cb(ud, &j);
     if(rc)
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }
 
@@ -580,13 +580,13 @@ hs_job_get(struct hs_host *h, int64_t id,
   if(rc)
     return rc;
   {
-    sqlite3_stmt *st = hs_stmt(h, "SELECT 1 FROM jobs WHERE id = ?");
+    struct hs_dbst *st = hs_stmt(h, "SELECT 1 FROM jobs WHERE id = ?");
 
     if(!st)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, id);
-    found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
+    hs_db_bind_i64(st, 1, id);
+    found = hs_db_step(st) == HS_DB_ROW;
+    hs_db_reset(st);
   }
   return found ? BMC_OK : BMC_ERR_NOT_FOUND;
 }
@@ -595,32 +595,31 @@ int
 hs_job_log_each(struct hs_host *h, int64_t job_id,
                 int (*cb)(void *ud, const struct hs_job_line *l), void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc = BMC_OK, s;
 
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, "SELECT job_id, seq, ts_ms, level, is_error,"
-                        " text FROM job_log WHERE job_id = ? ORDER BY seq",
-                        -1, &st, NULL) != SQLITE_OK)
+  if(hs_db_prepare(h->db, "SELECT job_id, seq, ts_ms, level, is_error,"
+                        " text FROM job_log WHERE job_id = ? ORDER BY seq", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, job_id);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 1, job_id);
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_job_line l;
 
-    l.job_id = sqlite3_column_int64(st, 0);
-    l.seq = sqlite3_column_int64(st, 1);
-    l.ts_ms = sqlite3_column_int64(st, 2);
-    l.level = sqlite3_column_int(st, 3);
-    l.is_error = sqlite3_column_int(st, 4);
+    l.job_id = hs_db_col_i64(st, 0);
+    l.seq = hs_db_col_i64(st, 1);
+    l.ts_ms = hs_db_col_i64(st, 2);
+    l.level = (int)hs_db_col_i64(st, 3);
+    l.is_error = (int)hs_db_col_i64(st, 4);
     l.text = hs_col_text(st, 5);
     rc = cb(ud, &l);
     if(rc)
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }
 

@@ -31,7 +31,7 @@ hs_metric_record(struct hs_inst *in, const char *market, const char *name,
                  double value)
 {
   struct hs_host *h = in->h;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t now = hs_clock_now(h);
   int rc;
 
@@ -51,13 +51,13 @@ hs_metric_record(struct hs_inst *in, const char *market, const char *name,
                " ts_ms, value, job_id) VALUES(?, ?, ?, ?, ?, ?, ?)");
   rc = st ? BMC_OK : BMC_ERR_INTERNAL;
   if(!rc) {
-    sqlite3_bind_int64(st, 1, in->company_id);
+    hs_db_bind_i64(st, 1, in->company_id);
     hs_bind_text(st, 2, in->api->name);
     hs_bind_text(st, 3, market);
     hs_bind_text(st, 4, name);
-    sqlite3_bind_int64(st, 5, now);
-    sqlite3_bind_double(st, 6, value);
-    sqlite3_bind_int64(st, 7, in->job_id);
+    hs_db_bind_i64(st, 5, now);
+    hs_db_bind_double(st, 6, value);
+    hs_db_bind_i64(st, 7, in->job_id);
     rc = hs_write_rc(hs_step_write(h, st));
   }
   st = rc ? NULL : hs_stmt(h, "DELETE FROM metrics WHERE company_id = ? AND"
@@ -66,11 +66,11 @@ hs_metric_record(struct hs_inst *in, const char *market, const char *name,
   if(!rc && !st)
     rc = BMC_ERR_INTERNAL;
   if(!rc) {
-    sqlite3_bind_int64(st, 1, in->company_id);
+    hs_db_bind_i64(st, 1, in->company_id);
     hs_bind_text(st, 2, in->api->name);
     hs_bind_text(st, 3, name);
     hs_bind_text(st, 4, market);
-    sqlite3_bind_int64(st, 5, now - HS_METRIC_RETENTION_MS);
+    hs_db_bind_i64(st, 5, now - HS_METRIC_RETENTION_MS);
     rc = hs_write_rc(hs_step_write(h, st));
   }
   if(rc) {
@@ -87,7 +87,7 @@ hs_metric_samples_each(struct hs_host *h, const char *company,
                        void *ud)
 {
   struct hs_metric_sample s;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
   int rc = BMC_OK, step;
 
@@ -101,18 +101,18 @@ hs_metric_samples_each(struct hs_host *h, const char *company,
                " market, ts_ms");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
-  sqlite3_bind_int64(st, 3, since_ms);
-  while(!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 3, since_ms);
+  while(!rc && (step = hs_db_step(st)) == HS_DB_ROW) {
     s.market = hs_col_text(st, 0);
     s.name = hs_col_text(st, 1);
-    s.ts_ms = sqlite3_column_int64(st, 2);
-    s.value = sqlite3_column_double(st, 3);
+    s.ts_ms = hs_db_col_i64(st, 2);
+    s.value = hs_db_col_double(st, 3);
     rc = cb(ud, &s);
   }
-  if(!rc && step != SQLITE_DONE)
+  if(!rc && step != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }

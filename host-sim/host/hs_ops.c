@@ -81,7 +81,7 @@ static int
 hs_ops_job(struct hs_host *h, int64_t company_id, const char *plugin,
            const char *action, const char *text, int64_t *job_id)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t now = hs_clock_now(h), id;
   int rc;
 
@@ -91,12 +91,12 @@ hs_ops_job(struct hs_host *h, int64_t company_id, const char *plugin,
                " RETURNING id");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, company_id);
+  hs_db_bind_i64(st, 1, company_id);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, action);
-  sqlite3_bind_int(st, 4, HS_JOB_COMPLETED);
-  sqlite3_bind_int64(st, 5, (sqlite3_int64)getpid());
-  sqlite3_bind_int64(st, 6, now);
+  hs_db_bind_i64(st, 4, HS_JOB_COMPLETED);
+  hs_db_bind_i64(st, 5, (int64_t)getpid());
+  hs_db_bind_i64(st, 6, now);
   rc = hs_write_rc(hs_step_insert(h, st, &id));
   if(rc)
     return rc;
@@ -104,12 +104,12 @@ hs_ops_job(struct hs_host *h, int64_t company_id, const char *plugin,
                " text) VALUES(?, 1, ?, ?, 0, ?)");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, id);
-  sqlite3_bind_int64(st, 2, now);
-  sqlite3_bind_int(st, 3, BMC_LOG_INFO);
+  hs_db_bind_i64(st, 1, id);
+  hs_db_bind_i64(st, 2, now);
+  hs_db_bind_i64(st, 3, BMC_LOG_INFO);
   hs_bind_text(st, 4, text);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   if(!rc && job_id)
     *job_id = id;
   return rc;
@@ -135,24 +135,24 @@ static int
 hs_ops_order_get(struct hs_host *h, int64_t oid, struct hs_ops_order *o,
                  char *err, size_t errlen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_ERR_NOT_FOUND;
 
   st = hs_stmt(h, "SELECT company_id, marketplace, source_order_id, status,"
                " source_updated_for_shipping FROM orders WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, oid);
-  if(sqlite3_step(st) == SQLITE_ROW) {
-    o->company_id = sqlite3_column_int64(st, 0);
+  hs_db_bind_i64(st, 1, oid);
+  if(hs_db_step(st) == HS_DB_ROW) {
+    o->company_id = hs_db_col_i64(st, 0);
     snprintf(o->marketplace, sizeof(o->marketplace), "%s",
              hs_col_text(st, 1));
     snprintf(o->source_id, sizeof(o->source_id), "%s", hs_col_text(st, 2));
     snprintf(o->status, sizeof(o->status), "%s", hs_col_text(st, 3));
-    o->reported = sqlite3_column_int(st, 4);
+    o->reported = (int)hs_db_col_i64(st, 4);
     rc = BMC_OK;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(rc == BMC_ERR_NOT_FOUND)
     hs_errf(err, errlen, "order %lld does not exist", (long long)oid);
   return rc;
@@ -163,7 +163,7 @@ hs_order_release(struct hs_host *h, int64_t order_id, const char *note,
                  int64_t *job_id, char *err, size_t errlen)
 {
   struct hs_ops_order o;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char text[1024];
   int rc;
 
@@ -187,10 +187,10 @@ hs_order_release(struct hs_host *h, int64_t order_id, const char *note,
     }
     else {
       hs_bind_text(st, 1, note && note[0] ? note : NULL);
-      sqlite3_bind_int64(st, 2, hs_clock_now(h));
-      sqlite3_bind_int64(st, 3, order_id);
-      rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-      sqlite3_reset(st);
+      hs_db_bind_i64(st, 2, hs_clock_now(h));
+      hs_db_bind_i64(st, 3, order_id);
+      rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+      hs_db_reset(st);
     }
   }
   if(!rc) {
@@ -210,7 +210,7 @@ hs_order_line_serial_set(struct hs_host *h, int64_t order_id,
                          int64_t *job_id, char *err, size_t errlen)
 {
   struct hs_ops_order o;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char why[256], old[256] = "", text[1024];
   int rc, found = 0;
 
@@ -240,14 +240,14 @@ hs_order_line_serial_set(struct hs_host *h, int64_t order_id,
       rc = BMC_ERR_INTERNAL;
     }
     else {
-      sqlite3_bind_int64(st, 1, order_id);
+      hs_db_bind_i64(st, 1, order_id);
       hs_bind_text(st, 2, line_id);
-      if(sqlite3_step(st) == SQLITE_ROW) {
+      if(hs_db_step(st) == HS_DB_ROW) {
         found = 1;
         snprintf(old, sizeof(old), "%s",
                  hs_col_text(st, 0) ? hs_col_text(st, 0) : "");
       }
-      sqlite3_reset(st);
+      hs_db_reset(st);
       if(!found) {
         hs_errf(err, errlen, "order %s has no line '%s'", o.source_id,
                 line_id);
@@ -263,10 +263,10 @@ hs_order_line_serial_set(struct hs_host *h, int64_t order_id,
     }
     else {
       hs_bind_text(st, 1, serial);
-      sqlite3_bind_int64(st, 2, order_id);
+      hs_db_bind_i64(st, 2, order_id);
       hs_bind_text(st, 3, line_id);
-      rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-      sqlite3_reset(st);
+      rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+      hs_db_reset(st);
     }
   }
   if(!rc) {
@@ -275,10 +275,10 @@ hs_order_line_serial_set(struct hs_host *h, int64_t order_id,
       rc = BMC_ERR_INTERNAL;
     }
     else {
-      sqlite3_bind_int64(st, 1, hs_clock_now(h));
-      sqlite3_bind_int64(st, 2, order_id);
-      rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-      sqlite3_reset(st);
+      hs_db_bind_i64(st, 1, hs_clock_now(h));
+      hs_db_bind_i64(st, 2, order_id);
+      rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+      hs_db_reset(st);
     }
   }
   if(!rc) {
@@ -299,7 +299,7 @@ int
 hs_error_resolve(struct hs_host *h, int64_t error_id, const char *note,
                  int64_t *job_id, char *err, size_t errlen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char plugin[128] = "", text[1400];
   int64_t cid = 0, resolved = 0;
   int rc;
@@ -314,18 +314,18 @@ hs_error_resolve(struct hs_host *h, int64_t error_id, const char *note,
                " error_queue WHERE id = ?");
   if(!st)
     return hs_ops_end(h, BMC_ERR_INTERNAL);
-  sqlite3_bind_int64(st, 1, error_id);
+  hs_db_bind_i64(st, 1, error_id);
   rc = BMC_ERR_NOT_FOUND;
-  if(sqlite3_step(st) == SQLITE_ROW) {
-    cid = sqlite3_column_int64(st, 0);
+  if(hs_db_step(st) == HS_DB_ROW) {
+    cid = hs_db_col_i64(st, 0);
     snprintf(plugin, sizeof(plugin), "%s", hs_col_text(st, 1));
     snprintf(text, sizeof(text), "error %lld (%.200s, %.40s) resolved by the "
              "operator: %s", (long long)error_id, hs_col_text(st, 2),
              hs_col_text(st, 3), note);
-    resolved = sqlite3_column_int64(st, 4);
+    resolved = hs_db_col_i64(st, 4);
     rc = BMC_OK;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(rc)
     hs_errf(err, errlen, "no error %lld in the error queue",
             (long long)error_id);
@@ -339,11 +339,11 @@ hs_error_resolve(struct hs_host *h, int64_t error_id, const char *note,
                  " ? WHERE id = ?");
     if(!st)
       return hs_ops_end(h, BMC_ERR_INTERNAL);
-    sqlite3_bind_int64(st, 1, hs_clock_now(h) > 0 ? hs_clock_now(h) : 1);
+    hs_db_bind_i64(st, 1, hs_clock_now(h) > 0 ? hs_clock_now(h) : 1);
     hs_bind_text(st, 2, note);
-    sqlite3_bind_int64(st, 3, error_id);
-    rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-    sqlite3_reset(st);
+    hs_db_bind_i64(st, 3, error_id);
+    rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+    hs_db_reset(st);
   }
   if(!rc)
     rc = hs_ops_job(h, cid, plugin, "resolve_error", text, job_id);
@@ -355,41 +355,40 @@ hs_errors_list(struct hs_host *h, const char *company, const char *plugin,
                int include_resolved,
                int (*cb)(void *ud, const struct hs_item_error *e), void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc = BMC_OK, s;
 
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, "SELECT e.id, e.job_id, e.ts_ms, c.name,"
+  if(hs_db_prepare(h->db, "SELECT e.id, e.job_id, e.ts_ms, c.name,"
                         " e.plugin, e.item, e.code, e.message, e.resolved_ms,"
                         " e.resolved_note FROM error_queue e JOIN companies c"
                         " ON c.id = e.company_id WHERE (?1 IS NULL OR c.name"
                         " = ?1) AND (?2 IS NULL OR e.plugin = ?2) AND (?3 OR"
-                        " e.resolved_ms = 0) ORDER BY e.id", -1, &st,
-                        NULL) != SQLITE_OK)
+                        " e.resolved_ms = 0) ORDER BY e.id", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
   hs_bind_text(st, 2, plugin);
-  sqlite3_bind_int(st, 3, include_resolved != 0);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 3, include_resolved != 0);
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_item_error e;
 
-    e.id = sqlite3_column_int64(st, 0);
-    e.job_id = sqlite3_column_int64(st, 1);
-    e.ts_ms = sqlite3_column_int64(st, 2);
+    e.id = hs_db_col_i64(st, 0);
+    e.job_id = hs_db_col_i64(st, 1);
+    e.ts_ms = hs_db_col_i64(st, 2);
     e.company = hs_col_text(st, 3);
     e.plugin = hs_col_text(st, 4);
     e.item = hs_col_text(st, 5);
     e.code = hs_col_text(st, 6);
     e.message = hs_col_text(st, 7);
-    e.resolved_ms = sqlite3_column_int64(st, 8);
+    e.resolved_ms = hs_db_col_i64(st, 8);
     e.resolved_note = hs_col_text(st, 9);
     if((rc = cb(ud, &e)))
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }
 
@@ -409,10 +408,10 @@ hs_ready_plugin(struct hs_host *h, int64_t cid,
       hs_property_flagged(api, BMC_PROP_READY_REASONS);
   const struct bmc_property *lists =
       hs_property_flagged(api, BMC_PROP_LISTS);
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc = BMC_OK, s;
 
-  if(sqlite3_prepare_v2(h->db, "SELECT p.sku, p.title, r.market, r.value,"
+  if(hs_db_prepare(h->db, "SELECT p.sku, p.title, r.market, r.value,"
                         " r.updated_ms, (SELECT x.value FROM product_props x"
                         " WHERE x.product_id = p.id AND x.plugin = ?2 AND"
                         " x.key = ?4 AND x.market = r.market), (SELECT"
@@ -422,16 +421,15 @@ hs_ready_plugin(struct hs_host *h, int64_t cid,
                         " DESC LIMIT 1) FROM products p LEFT JOIN"
                         " product_props r ON r.product_id = p.id AND r.plugin"
                         " = ?2 AND r.key = ?3 WHERE p.company_id = ?1 AND (?6"
-                        " = 0 OR p.id = ?6) ORDER BY p.sku, r.market", -1,
-                        &st, NULL) != SQLITE_OK)
+                        " = 0 OR p.id = ?6) ORDER BY p.sku, r.market", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, api->name);
   hs_bind_text(st, 3, ready->key);
   hs_bind_text(st, 4, why ? why->key : NULL);
   hs_bind_text(st, 5, lists ? lists->key : NULL);
-  sqlite3_bind_int64(st, 6, pid);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 6, pid);
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     const char *listed = hs_col_text(st, 6);
     struct hs_ready r;
 
@@ -441,7 +439,7 @@ hs_ready_plugin(struct hs_host *h, int64_t cid,
     r.market = hs_col_text(st, 2) ? hs_col_text(st, 2) : "";
     r.ready = hs_col_text(st, 3);
     r.plugin = r.ready ? api->name : NULL;
-    r.checked_ms = sqlite3_column_int64(st, 4);
+    r.checked_ms = hs_db_col_i64(st, 4);
     r.reasons = hs_col_text(st, 5) ? hs_col_text(st, 5) : "";
     if(!listed && lists)
       listed = lists->default_value;
@@ -450,9 +448,9 @@ hs_ready_plugin(struct hs_host *h, int64_t cid,
     if((rc = cb(ud, &r)))
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }
 

@@ -13,7 +13,7 @@
 static int
 hs_order_id_in(struct hs_inst *in, const char *source_order_id, int64_t *id)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_ERR_NOT_FOUND;
 
   st = hs_stmt(in->h, "SELECT id FROM orders WHERE company_id = ? AND"
@@ -21,14 +21,14 @@ hs_order_id_in(struct hs_inst *in, const char *source_order_id, int64_t *id)
                " LIMIT 1");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
   hs_bind_text(st, 3, source_order_id);
-  if(sqlite3_step(st) == SQLITE_ROW) {
-    *id = sqlite3_column_int64(st, 0);
+  if(hs_db_step(st) == HS_DB_ROW) {
+    *id = hs_db_col_i64(st, 0);
     rc = BMC_OK;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -61,7 +61,7 @@ hs_orders_query_in(struct hs_inst *in, int q, bmc_doc_cb cb, void *ud)
 {
   const char *where;
   char sql[512];
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int64_t *ids = NULL, *nv;
   size_t n = 0, cap = 0, i;
   int rc = BMC_OK, s;
@@ -86,12 +86,12 @@ hs_orders_query_in(struct hs_inst *in, int q, bmc_doc_cb cb, void *ud)
   }
   snprintf(sql, sizeof(sql), "SELECT id FROM orders WHERE company_id = ? AND"
            " marketplace = ? AND %s ORDER BY id", where);
-  if(sqlite3_prepare_v2(in->h->db, sql, -1, &st, NULL) != SQLITE_OK)
+  if(hs_db_prepare(in->h->db, sql, &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
   /* Ids first: the callback may change the orders it is handed. */
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     if(n == cap) {
       cap = cap ? cap * 2 : 64;
       nv = realloc(ids, cap * sizeof(*ids));
@@ -101,11 +101,11 @@ hs_orders_query_in(struct hs_inst *in, int q, bmc_doc_cb cb, void *ud)
       }
       ids = nv;
     }
-    ids[n++] = sqlite3_column_int64(st, 0);
+    ids[n++] = hs_db_col_i64(st, 0);
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   for(i = 0; !rc && i < n; i++)
     rc = hs_emit(in->h, ids[i], cb, ud);
   free(ids);
@@ -115,7 +115,7 @@ hs_orders_query_in(struct hs_inst *in, int q, bmc_doc_cb cb, void *ud)
 int
 hs_order_mark_in(struct hs_inst *in, const char *source_order_id, int kind)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t oid;
   int rc;
 
@@ -132,10 +132,10 @@ hs_order_mark_in(struct hs_inst *in, const char *source_order_id, int kind)
                  " = ? WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, hs_clock_now(in->h));
-  sqlite3_bind_int64(st, 2, oid);
+  hs_db_bind_i64(st, 1, hs_clock_now(in->h));
+  hs_db_bind_i64(st, 2, oid);
   rc = hs_write_rc(hs_step_write(in->h, st));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 

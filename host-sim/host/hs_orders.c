@@ -183,7 +183,7 @@ hs_order_insert(struct hs_inst *in, const struct hs_odoc *o,
                 const char *xml, size_t len, char *err, size_t errlen)
 {
   struct hs_host *h = in->h;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t oid, now = hs_clock_now(h);
   size_t i;
 
@@ -195,7 +195,7 @@ hs_order_insert(struct hs_inst *in, const struct hs_odoc *o,
                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, o->channel);
   hs_bind_text(st, 3, o->source_order_id);
   hs_bind_text(st, 4, o->marketplace);
@@ -212,10 +212,10 @@ hs_order_insert(struct hs_inst *in, const struct hs_odoc *o,
   hs_bind_text(st, 15, o->refunded);
   hs_bind_text(st, 16, o->grand_total);
   hs_bind_text(st, 17, o->note);
-  sqlite3_bind_text(st, 18, xml, (int)len, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 19, now);
-  sqlite3_bind_int64(st, 20, now);
-  if(hs_step_insert(h, st, &oid) != SQLITE_DONE) {
+  hs_bind_textn(st, 18, xml, len);
+  hs_db_bind_i64(st, 19, now);
+  hs_db_bind_i64(st, 20, now);
+  if(hs_step_insert(h, st, &oid) != HS_DB_DONE) {
     hs_errf(err, errlen, "order %s: %s", o->source_order_id,
             hs_last_error(h));
     return BMC_ERR_INTERNAL;
@@ -228,24 +228,24 @@ hs_order_insert(struct hs_inst *in, const struct hs_odoc *o,
                  " serials) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if(!st)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, oid);
-    sqlite3_bind_int64(st, 2, (int64_t)i + 1);
+    hs_db_bind_i64(st, 1, oid);
+    hs_db_bind_i64(st, 2, (int64_t)i + 1);
     hs_bind_text(st, 3, l->line_id);
     hs_bind_text(st, 4, l->sku);
-    sqlite3_bind_int64(st, 5, strtoll(l->quantity ? l->quantity : "0",
+    hs_db_bind_i64(st, 5, strtoll(l->quantity ? l->quantity : "0",
                                       NULL, 10));
     hs_bind_text(st, 6, l->line_total);
     hs_bind_text(st, 7, l->fee);
     hs_bind_text(st, 8, l->tax);
     hs_bind_text(st, 9, l->state);
     hs_bind_text(st, 10, l->serials);
-    if(sqlite3_step(st) != SQLITE_DONE) {
+    if(hs_db_step(st) != HS_DB_DONE) {
       hs_errf(err, errlen, "order %s line %s: %s (duplicate line_id?)",
-              o->source_order_id, l->line_id, sqlite3_errmsg(h->db));
-      sqlite3_reset(st);
+              o->source_order_id, l->line_id, hs_db_errmsg(h->db));
+      hs_db_reset(st);
       return BMC_ERR_INVALID_ARG;
     }
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   return hs_deadline_record(h, oid, o->dispatch_deadline);
 }
@@ -256,7 +256,7 @@ hs_order_update(struct hs_inst *in, int64_t oid, const struct hs_odoc *o,
                 char *err, size_t errlen)
 {
   struct hs_host *h = in->h;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   size_t i;
 
   st = hs_stmt(h, "UPDATE orders SET payment_status = ?, marketplace_state ="
@@ -267,15 +267,15 @@ hs_order_update(struct hs_inst *in, int64_t oid, const struct hs_odoc *o,
   hs_bind_text(st, 1, o->payment_status);
   hs_bind_text(st, 2, o->state);
   hs_bind_text(st, 3, o->refunded);
-  sqlite3_bind_int64(st, 4, hs_clock_now(h));
-  sqlite3_bind_int64(st, 5, oid);
-  if(sqlite3_step(st) != SQLITE_DONE) {
+  hs_db_bind_i64(st, 4, hs_clock_now(h));
+  hs_db_bind_i64(st, 5, oid);
+  if(hs_db_step(st) != HS_DB_DONE) {
     hs_errf(err, errlen, "order %s: store: %s", o->source_order_id,
-            sqlite3_errmsg(h->db));
-    sqlite3_reset(st);
+            hs_db_errmsg(h->db));
+    hs_db_reset(st);
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   for(i = 0; i < o->n_lines; i++) {
     st = hs_stmt(h, "UPDATE order_lines SET fee = COALESCE(?, fee),"
                  " marketplace_state = COALESCE(?, marketplace_state) WHERE"
@@ -284,13 +284,13 @@ hs_order_update(struct hs_inst *in, int64_t oid, const struct hs_odoc *o,
       return BMC_ERR_INTERNAL;
     hs_bind_text(st, 1, o->lines[i].fee);
     hs_bind_text(st, 2, o->lines[i].state);
-    sqlite3_bind_int64(st, 3, oid);
+    hs_db_bind_i64(st, 3, oid);
     hs_bind_text(st, 4, o->lines[i].line_id);
-    if(sqlite3_step(st) != SQLITE_DONE) {
-      sqlite3_reset(st);
+    if(hs_db_step(st) != HS_DB_DONE) {
+      hs_db_reset(st);
       return BMC_ERR_INTERNAL;
     }
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   return hs_deadline_record(h, oid, o->dispatch_deadline);
 }
@@ -303,7 +303,7 @@ hs_order_upsert_in(struct hs_inst *in, const char *xml, size_t len,
   char msg[HS_ERRLEN], item[128];
   struct hs_odoc o;
   xmlDocPtr d = NULL;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t oid = 0;
   int rc, isnew;
 
@@ -345,21 +345,21 @@ hs_order_upsert_in(struct hs_inst *in, const char *xml, size_t len,
     rc = BMC_ERR_INTERNAL;
     goto out;
   }
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, o.channel);
   hs_bind_text(st, 3, o.source_order_id);
-  isnew = sqlite3_step(st) != SQLITE_ROW;
+  isnew = hs_db_step(st) != HS_DB_ROW;
   if(!isnew) {
-    oid = sqlite3_column_int64(st, 0);
+    oid = hs_db_col_i64(st, 0);
     if(strcmp(hs_col_text(st, 1), in->api->name) != 0) {
       hs_errf(err, errlen, "order %s on channel %s belongs to marketplace "
               "'%s'", o.source_order_id, o.channel, hs_col_text(st, 1));
-      sqlite3_reset(st);
+      hs_db_reset(st);
       rc = BMC_ERR_CONFLICT;
       goto out;
     }
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(isnew)
     rc = hs_order_insert(in, &o, xml, len, err, errlen);
   else
@@ -387,7 +387,7 @@ hs_doc_lines(struct hs_host *h, int64_t oid, xmlNodePtr root)
                                            "serial", NULL};
   static const char *const before_state[] = {"shipped", "serial", NULL};
   xmlNodePtr ls = hs_xml_child(root, "lines"), c;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_OK;
 
   for(c = ls ? ls->children : NULL; c && !rc; c = c->next) {
@@ -402,12 +402,12 @@ hs_doc_lines(struct hs_host *h, int64_t oid, xmlNodePtr root)
       free(lid);
       return BMC_ERR_INTERNAL;
     }
-    sqlite3_bind_int64(st, 1, oid);
+    hs_db_bind_i64(st, 1, oid);
     hs_bind_text(st, 2, lid);
     free(lid);
     hs_xml_remove_children(c, "shipped");
     hs_xml_remove_children(c, "serial");
-    if(sqlite3_step(st) == SQLITE_ROW) {
+    if(hs_db_step(st) == HS_DB_ROW) {
       const char *fee = hs_col_text(st, 0), *ms = hs_col_text(st, 1);
       const char *ser = hs_col_text(st, 3);
 
@@ -416,7 +416,7 @@ hs_doc_lines(struct hs_host *h, int64_t oid, xmlNodePtr root)
       if(!rc && ms)
         rc = hs_xml_set_child(c, "marketplace_state", ms, before_state);
       if(!rc && !xmlNewTextChild(c, c->ns, (const xmlChar *)"shipped",
-                                 (const xmlChar *)(sqlite3_column_int(st, 2)
+                                 (const xmlChar *)((int)hs_db_col_i64(st, 2)
                                                        ? "true"
                                                        : "false")))
         rc = BMC_ERR_NOMEM;
@@ -432,7 +432,7 @@ hs_doc_lines(struct hs_host *h, int64_t oid, xmlNodePtr root)
         ser = nl ? nl + 1 : ser + n;
       }
     }
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   return rc;
 }
@@ -455,7 +455,7 @@ hs_order_build_xml(struct hs_host *h, int64_t order_id, char **xml,
       "source_updated_for_shipping", "cancel_reported"};
   static const char *const before_state[] = {"currency", NULL};
   static const char *const before_ref[] = {"grand_total", NULL};
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   xmlDocPtr d = NULL;
   xmlNodePtr r;
   xmlChar *out = NULL;
@@ -469,13 +469,13 @@ hs_order_build_xml(struct hs_host *h, int64_t order_id, char **xml,
                " WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, order_id);
-  if(sqlite3_step(st) != SQLITE_ROW) {
-    sqlite3_reset(st);
+  hs_db_bind_i64(st, 1, order_id);
+  if(hs_db_step(st) != HS_DB_ROW) {
+    hs_db_reset(st);
     return BMC_ERR_NOT_FOUND;
   }
-  d = xmlReadMemory((const char *)sqlite3_column_blob(st, 0),
-                    sqlite3_column_bytes(st, 0), "order", NULL,
+  d = xmlReadMemory((const char *)hs_db_col_blob(st, 0),
+                    (int)hs_db_col_bytes(st, 0), "order", NULL,
                     XML_PARSE_NONET | XML_PARSE_NOBLANKS);
   r = d ? xmlDocGetRootElement(d) : NULL;
   if(!r) {
@@ -505,11 +505,11 @@ hs_order_build_xml(struct hs_host *h, int64_t order_id, char **xml,
     rc = hs_add(r, "ship_date", hs_col_text(st, 9));
   if(!rc)
     rc = hs_add(r, "source_updated_for_shipping",
-                sqlite3_column_int(st, 10) ? "true" : "false");
+                (int)hs_db_col_i64(st, 10) ? "true" : "false");
   if(!rc)
     rc = hs_add(r, "cancel_reported",
-                sqlite3_column_int(st, 11) ? "true" : "false");
-  sqlite3_reset(st);
+                (int)hs_db_col_i64(st, 11) ? "true" : "false");
+  hs_db_reset(st);
   if(!rc)
     rc = hs_doc_lines(h, order_id, r);
   if(rc)
@@ -529,7 +529,7 @@ hs_order_build_xml(struct hs_host *h, int64_t order_id, char **xml,
   if(len)
     *len = (size_t)olen;
 out:
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(out)
     xmlFree(out);
   if(d)

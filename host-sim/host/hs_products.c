@@ -25,12 +25,12 @@ hs_product_init(struct hs_product *p)
 }
 
 static void
-hs_bind_opt_int(sqlite3_stmt *st, int i, int v)
+hs_bind_opt_int(struct hs_dbst *st, int i, int v)
 {
   if(v < 0)
-    sqlite3_bind_null(st, i);
+    hs_db_bind_null(st, i);
   else
-    sqlite3_bind_int(st, i, v);
+    hs_db_bind_i64(st, i, v);
 }
 
 int
@@ -49,7 +49,7 @@ hs_product_upsert(struct hs_host *h, const char *company,
       " available_qty = ?10, device_type = ?11, cpu = ?12,"
       " storage_type = ?13, storage_gb = ?14, ram_gb = ?15,"
       " release_year = ?16, updated_ms = ?17";
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid, before;
 
   if(!h || !company || !p || !p->sku || !p->sku[0]) {
@@ -60,23 +60,23 @@ hs_product_upsert(struct hs_host *h, const char *company,
     hs_errf(err, errlen, "company '%s' does not exist", company);
     return BMC_ERR_NOT_FOUND;
   }
-  before = sqlite3_total_changes64(h->db);
+  before = hs_db_total_changes(h->db);
   {
-    sqlite3_stmt *q = hs_stmt(h, "SELECT 1 FROM products WHERE company_id ="
+    struct hs_dbst *q = hs_stmt(h, "SELECT 1 FROM products WHERE company_id ="
                               " ? AND sku = ?");
 
     if(!q)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(q, 1, cid);
+    hs_db_bind_i64(q, 1, cid);
     hs_bind_text(q, 2, p->sku);
     if(created)
-      *created = sqlite3_step(q) != SQLITE_ROW;
-    sqlite3_reset(q);
+      *created = hs_db_step(q) != HS_DB_ROW;
+    hs_db_reset(q);
   }
   st = hs_stmt(h, sql);
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, p->sku);
   hs_bind_text(st, 3, p->title);
   hs_bind_text(st, 4, p->description);
@@ -85,21 +85,21 @@ hs_product_upsert(struct hs_host *h, const char *company,
   hs_bind_text(st, 7, p->weight_lbs);
   hs_bind_text(st, 8, p->weight_oz);
   hs_bind_text(st, 9, p->site_price);
-  sqlite3_bind_int64(st, 10, p->available_qty);
+  hs_db_bind_i64(st, 10, p->available_qty);
   hs_bind_text(st, 11, p->device_type);
   hs_bind_text(st, 12, p->cpu);
   hs_bind_text(st, 13, p->storage_type);
   hs_bind_opt_int(st, 14, p->storage_gb);
   hs_bind_opt_int(st, 15, p->ram_gb);
   hs_bind_opt_int(st, 16, p->release_year);
-  sqlite3_bind_int64(st, 17, hs_clock_now(h));
-  if(hs_step_write(h, st) != SQLITE_DONE ||
-     sqlite3_total_changes64(h->db) == before) {
+  hs_db_bind_i64(st, 17, hs_clock_now(h));
+  if(hs_step_write(h, st) != HS_DB_DONE ||
+     hs_db_total_changes(h->db) == before) {
     hs_errf(err, errlen, "product %s: %s", p->sku, h->last_err);
-    sqlite3_reset(st);
+    hs_db_reset(st);
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return BMC_OK;
 }
 
@@ -121,10 +121,10 @@ hs_weight(const char *lbs, const char *oz, char *buf, size_t buflen)
 }
 
 static int
-hs_opt_int(sqlite3_stmt *st, int i)
+hs_opt_int(struct hs_dbst *st, int i)
 {
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? -1
-                                                   : sqlite3_column_int(st, i);
+  return hs_db_col_type(st, i) == HS_DB_T_NULL ? -1
+                                                   : (int)hs_db_col_i64(st, i);
 }
 
 /* The plugin's property values of one page of products (copied out of
@@ -246,7 +246,7 @@ static const int hs_prow_cols[HS_PROW_TEXT] = {1, 2, 3, 4, 5, 6, 8, 10, 11,
                                                12};
 
 static int
-hs_prow_fill(sqlite3_stmt *st, struct hs_prow *r)
+hs_prow_fill(struct hs_dbst *st, struct hs_prow *r)
 {
   const char **dst[HS_PROW_TEXT];
   const char *src[HS_PROW_TEXT];
@@ -281,16 +281,16 @@ hs_prow_fill(sqlite3_stmt *st, struct hs_prow *r)
     *dst[i] = w;
     w += n;
   }
-  r->id = sqlite3_column_int64(st, 0);
+  r->id = hs_db_col_i64(st, 0);
   r->p.size = (uint32_t)sizeof(r->p);
   if(hs_weight(src[5], hs_col_text(st, 7), r->wbuf, sizeof(r->wbuf)) ==
      r->wbuf)
     r->p.weight_lbs = r->wbuf; /* else the copy of WeightLbs */
-  r->p.available_qty = sqlite3_column_int64(st, 9);
+  r->p.available_qty = hs_db_col_i64(st, 9);
   r->p.storage_gb = hs_opt_int(st, 13);
   r->p.ram_gb = hs_opt_int(st, 14);
   r->p.release_year = hs_opt_int(st, 15);
-  r->p.change_seq = sqlite3_column_int64(st, 16);
+  r->p.change_seq = hs_db_col_i64(st, 16);
   return BMC_OK;
 }
 
@@ -299,14 +299,14 @@ hs_prow_fill(sqlite3_stmt *st, struct hs_prow *r)
 #define HS_CATALOG_PAGE 256
 
 static void
-hs_cat_bind(sqlite3_stmt *st, int64_t company_id,
+hs_cat_bind(struct hs_dbst *st, int64_t company_id,
             const struct bmc_plugin_api *api,
             const struct bmc_property *lists)
 {
-  sqlite3_bind_int64(st, 1, company_id);
+  hs_db_bind_i64(st, 1, company_id);
   hs_bind_text(st, 2, api ? api->name : "");
   hs_bind_text(st, 3, lists ? lists->key : NULL);
-  sqlite3_bind_int(st, 4, lists && lists->default_value &&
+  hs_db_bind_i64(st, 4, lists && lists->default_value &&
                               !strcmp(lists->default_value, "true"));
 }
 
@@ -315,17 +315,17 @@ hs_cat_bind(sqlite3_stmt *st, int64_t company_id,
  * the page; a product another process added in between matches no row
  * and is skipped. */
 static int
-hs_page_props(struct hs_host *h, sqlite3_stmt *ps, struct hs_prow *rows,
+hs_page_props(struct hs_host *h, struct hs_dbst *ps, struct hs_prow *rows,
               size_t n, int by_seq, struct hs_propbuf *pb)
 {
   size_t j = 0;
   int rc = BMC_OK, s;
 
   pb->n = pb->len = 0;
-  while(!rc && (s = sqlite3_step(ps)) == SQLITE_ROW) {
-    int64_t pid = sqlite3_column_int64(ps, 0);
+  while(!rc && (s = hs_db_step(ps)) == HS_DB_ROW) {
+    int64_t pid = hs_db_col_i64(ps, 0);
     const char *sku = by_seq ? NULL : hs_col_text(ps, 1);
-    int64_t seq = by_seq ? sqlite3_column_int64(ps, 1) : 0;
+    int64_t seq = by_seq ? hs_db_col_i64(ps, 1) : 0;
 
     while(j < n && (by_seq ? rows[j].p.change_seq < seq
                            : sku && strcmp(rows[j].p.sku, sku) < 0))
@@ -338,11 +338,11 @@ hs_page_props(struct hs_host *h, sqlite3_stmt *ps, struct hs_prow *rows,
         rows[j].p.n_props++;
     }
   }
-  if(!rc && s != SQLITE_DONE) {
-    hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
+  if(!rc && s != HS_DB_DONE) {
+    hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", hs_db_errmsg(h->db));
     rc = BMC_ERR_INTERNAL;
   }
-  sqlite3_reset(ps);
+  hs_db_reset(ps);
   hs_propbuf_seal(pb);
   for(j = 0; !rc && j < n; j++)
     rows[j].p.props = rows[j].p.n_props ? pb->v + rows[j].first : NULL;
@@ -388,11 +388,11 @@ hs_catalog_stream(struct hs_host *h, int64_t company_id,
                                   : NULL;
   struct hs_prow one, *rows = &one;
   struct hs_propbuf pb;
-  sqlite3_stmt *st, *ps;
+  struct hs_dbst *st, *ps;
   char *after = NULL;
   int64_t pid = 0, after_seq = q->since;
   size_t n, i, cap = one_sku ? 1u : HS_CATALOG_PAGE;
-  int rc = BMC_OK, s = SQLITE_DONE, seen = 0;
+  int rc = BMC_OK, s = HS_DB_DONE, seen = 0;
 
   if(one_sku) {
     pid = hs_product_id_find(h, company_id, api, one_sku);
@@ -407,7 +407,7 @@ hs_catalog_stream(struct hs_host *h, int64_t company_id,
     /* a page's rows and their property values from one snapshot (a
      * product another process changes in between is read whole, before
      * or after); nothing is open while the callback runs */
-    int snap = sqlite3_get_autocommit(h->db) && hs_exec(h, "BEGIN") == 0;
+    int snap = hs_db_autocommit(h->db) && hs_exec(h, "BEGIN") == 0;
 
     st = hs_stmt(h, one_sku ? sql_one : q->feed ? sql_feed : sql_page);
     if(!st) {
@@ -420,25 +420,25 @@ hs_catalog_stream(struct hs_host *h, int64_t company_id,
      * unused */
     hs_cat_bind(st, company_id, api, lists);
     if(one_sku)
-      sqlite3_bind_int64(st, 5, pid);
+      hs_db_bind_i64(st, 5, pid);
     else {
       if(q->feed) {
-        sqlite3_bind_int64(st, 6, after_seq);
-        sqlite3_bind_int64(st, 9, q->upto);
+        hs_db_bind_i64(st, 6, after_seq);
+        hs_db_bind_i64(st, 9, q->upto);
       }
       else
         hs_bind_text(st, 6, after ? after : "");
-      sqlite3_bind_int(st, 7, HS_CATALOG_PAGE);
+      hs_db_bind_i64(st, 7, HS_CATALOG_PAGE);
     }
     n = 0;
-    while(!rc && n < cap && (s = sqlite3_step(st)) == SQLITE_ROW)
+    while(!rc && n < cap && (s = hs_db_step(st)) == HS_DB_ROW)
       if(!(rc = hs_prow_fill(st, &rows[n])))
         n++;
-    if(!rc && n < cap && s != SQLITE_DONE) {
-      hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", sqlite3_errmsg(h->db));
+    if(!rc && n < cap && s != HS_DB_DONE) {
+      hs_hostlog(h, BMC_LOG_ERROR, "catalog: %s", hs_db_errmsg(h->db));
       rc = BMC_ERR_INTERNAL;
     }
-    sqlite3_reset(st);
+    hs_db_reset(st);
     if(!rc && n && api) {
       ps = hs_stmt(h, one_sku ? psql_one : q->feed ? psql_feed : psql_page);
       if(!ps)
@@ -446,10 +446,10 @@ hs_catalog_stream(struct hs_host *h, int64_t company_id,
       else {
         hs_cat_bind(ps, company_id, api, lists);
         if(one_sku)
-          sqlite3_bind_int64(ps, 5, pid);
+          hs_db_bind_i64(ps, 5, pid);
         else if(q->feed) {
-          sqlite3_bind_int64(ps, 6, after_seq);
-          sqlite3_bind_int64(ps, 8, rows[n - 1].p.change_seq);
+          hs_db_bind_i64(ps, 6, after_seq);
+          hs_db_bind_i64(ps, 8, rows[n - 1].p.change_seq);
         }
         else {
           hs_bind_text(ps, 6, after ? after : "");
@@ -569,7 +569,7 @@ hs_products_each_for(struct hs_host *h, const char *company,
 int
 hs_products_count(struct hs_host *h, const char *company, int64_t *n)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
 
   if(!h || !company || !n)
@@ -579,9 +579,9 @@ hs_products_count(struct hs_host *h, const char *company, int64_t *n)
   st = hs_stmt(h, "SELECT COUNT(*) FROM products WHERE company_id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
-  *n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 1, cid);
+  *n = hs_db_step(st) == HS_DB_ROW ? hs_db_col_i64(st, 0) : 0;
+  hs_db_reset(st);
   return BMC_OK;
 }
 
@@ -589,7 +589,7 @@ int
 hs_stock_set(struct hs_host *h, const char *company, const char *sku,
              int64_t available_qty)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
   int rc;
 
@@ -602,14 +602,14 @@ hs_stock_set(struct hs_host *h, const char *company, const char *sku,
                " WHERE company_id = ? AND sku = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, available_qty);
-  sqlite3_bind_int64(st, 2, hs_clock_now(h));
-  sqlite3_bind_int64(st, 3, cid);
+  hs_db_bind_i64(st, 1, available_qty);
+  hs_db_bind_i64(st, 2, hs_clock_now(h));
+  hs_db_bind_i64(st, 3, cid);
   hs_bind_text(st, 4, sku);
   rc = hs_write_rc(hs_step_write(h, st));
-  if(!rc && sqlite3_changes(h->db) == 0)
+  if(!rc && hs_db_changes(h->db) == 0)
     rc = BMC_ERR_NOT_FOUND;
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 

@@ -89,7 +89,7 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
   char a[HS_SEARCH_MAX * 2 + 4], b[HS_SEARCH_MAX * 2 + 4];
   char sub[HS_SEARCH_MAX * 2 + 4] = "";
   const char *count_sql, *page_sql, *c;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid, n = 0;
   int rc = BMC_OK, s, kind, ascii = 1;
 
@@ -121,14 +121,14 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
     st = hs_stmt(h, count_sql);
     if(!st)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, cid);
+    hs_db_bind_i64(st, 1, cid);
     if(kind)
       hs_bind_text(st, 2, a);
     if(kind == 2)
       hs_bind_text(st, 3, b);
-    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+    *total = hs_db_step(st) == HS_DB_ROW ? hs_db_col_i64(st, 0)
                                             : 0;
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   page_sql = kind == 0 ? HS_PQ_COLS HS_PQ_ALL
                          " ORDER BY p.sku LIMIT ?4 OFFSET ?5"
@@ -140,18 +140,18 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
                            " ORDER BY p.sku LIMIT ?4 OFFSET ?5"
              : HS_PQ_COLS HS_PQ_LIKE " ORDER BY p.sku LIMIT ?4 OFFSET ?5";
   /* Not from the statement cache: the callback may use the host. */
-  if(sqlite3_prepare_v2(h->db, page_sql, -1, &st, NULL) != SQLITE_OK)
+  if(hs_db_prepare(h->db, page_sql, &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   if(kind)
     hs_bind_text(st, 2, a);
   if(kind == 2)
     hs_bind_text(st, 3, b);
-  sqlite3_bind_int(st, 4, limit);
-  sqlite3_bind_int64(st, 5, offset);
-  if(sub[0] && sqlite3_bind_parameter_index(st, "?6"))
+  hs_db_bind_i64(st, 4, limit);
+  hs_db_bind_i64(st, 5, offset);
+  if(sub[0] && strstr(page_sql, "?6"))
     hs_bind_text(st, 6, sub);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_product_row r;
 
     r.sku = hs_col_text(st, 0);
@@ -159,14 +159,14 @@ hs_products_page(struct hs_host *h, const char *company, const char *search,
     r.ean = hs_col_text(st, 2);
     r.site_price = hs_col_text(st, 3);
     r.image_url = hs_col_text(st, 4);
-    r.available_qty = sqlite3_column_int64(st, 5);
-    r.updated_ms = sqlite3_column_int64(st, 6);
+    r.available_qty = hs_db_col_i64(st, 5);
+    r.updated_ms = hs_db_col_i64(st, 6);
     rc = cb(ud, &r);
     if(rc)
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }

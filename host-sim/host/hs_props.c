@@ -17,7 +17,7 @@ int64_t
 hs_product_id_find(struct hs_host *h, int64_t cid,
                    const struct bmc_plugin_api *api, const char *sku)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t id = 0;
 
   if(!sku)
@@ -25,11 +25,11 @@ hs_product_id_find(struct hs_host *h, int64_t cid,
   st = hs_stmt(h, "SELECT id FROM products WHERE company_id = ? AND sku = ?");
   if(!st)
     return 0;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, sku);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  if(hs_db_step(st) == HS_DB_ROW)
+    id = hs_db_col_i64(st, 0);
+  hs_db_reset(st);
   if(id)
     return id;
   st = hs_stmt(h, "SELECT product_id FROM product_aliases WHERE company_id"
@@ -37,12 +37,12 @@ hs_product_id_find(struct hs_host *h, int64_t cid,
                " product_id LIMIT 1");
   if(!st)
     return 0;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, api ? api->name : NULL);
   hs_bind_text(st, 3, sku);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  if(hs_db_step(st) == HS_DB_ROW)
+    id = hs_db_col_i64(st, 0);
+  hs_db_reset(st);
   return id;
 }
 
@@ -53,7 +53,7 @@ int
 hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
                        const struct bmc_plugin_api *api, const char *value)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   size_t i, n_alias = 0;
   int rc = BMC_OK;
 
@@ -64,11 +64,11 @@ hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
                " plugin = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, pid);
+  hs_db_bind_i64(st, 1, pid);
   hs_bind_text(st, 2, api->name);
-  if(sqlite3_step(st) != SQLITE_DONE)
+  if(hs_db_step(st) != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(rc == BMC_OK && value && n_alias == 1) { /* the usual case */
     if(!value[0])
       return BMC_OK;
@@ -76,12 +76,12 @@ hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
                  " plugin, alias, product_id) VALUES(?, ?, ?, ?)");
     if(!st)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, cid);
+    hs_db_bind_i64(st, 1, cid);
     hs_bind_text(st, 2, api->name);
     hs_bind_text(st, 3, value);
-    sqlite3_bind_int64(st, 4, pid);
-    rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-    sqlite3_reset(st);
+    hs_db_bind_i64(st, 4, pid);
+    rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+    hs_db_reset(st);
     return rc;
   }
   for(i = 0; rc == BMC_OK && i < api->n_properties; i++) {
@@ -93,13 +93,13 @@ hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
                  " plugin = ?3 AND key = ?4 AND market = ''");
     if(!st)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, cid);
-    sqlite3_bind_int64(st, 2, pid);
+    hs_db_bind_i64(st, 1, cid);
+    hs_db_bind_i64(st, 2, pid);
     hs_bind_text(st, 3, api->name);
     hs_bind_text(st, 4, api->properties[i].key);
-    if(sqlite3_step(st) != SQLITE_DONE)
+    if(hs_db_step(st) != HS_DB_DONE)
       rc = BMC_ERR_INTERNAL;
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   return rc;
 }
@@ -111,7 +111,7 @@ hs_prop_write_one(struct hs_host *h, int64_t cid, int64_t pid,
                   const char *value, int as_user, const char *shown,
                   char *err, size_t errlen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(!market)
@@ -150,18 +150,18 @@ hs_prop_write_one(struct hs_host *h, int64_t cid, int64_t pid,
   }
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, pid);
+  hs_db_bind_i64(st, 1, pid);
   hs_bind_text(st, 2, api->name);
   hs_bind_text(st, 3, p->key);
   hs_bind_text(st, 4, market);
   if(value && value[0]) {
     hs_bind_text(st, 5, value);
-    sqlite3_bind_int64(st, 6, hs_clock_now(h));
+    hs_db_bind_i64(st, 6, hs_clock_now(h));
   }
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
   if(rc)
-    hs_errf(err, errlen, "%s: store: %s", shown, sqlite3_errmsg(h->db));
-  sqlite3_reset(st);
+    hs_errf(err, errlen, "%s: store: %s", shown, hs_db_errmsg(h->db));
+  hs_db_reset(st);
   if(!rc && (p->flags & BMC_PROP_SKU_ALIAS))
     rc = hs_props_alias_refresh(h, cid, pid, api, value ? value : "");
   return rc;
@@ -175,7 +175,7 @@ hs_prop_write(struct hs_host *h, int64_t cid, int64_t pid,
               const char *market, const char *value, int as_user,
               const char *shown, char *err, size_t errlen)
 {
-  int rc, own_tx = sqlite3_get_autocommit(h->db);
+  int rc, own_tx = hs_db_autocommit(h->db);
 
   if(own_tx && (rc = hs_begin(h)) != BMC_OK) {
     hs_errf(err, errlen, "%s: %s", shown ? shown : p->key, h->last_err);
@@ -188,7 +188,7 @@ hs_prop_write(struct hs_host *h, int64_t cid, int64_t pid,
       hs_rollback(h);
     else if((rc = hs_commit(h)) != BMC_OK)
       hs_errf(err, errlen, "%s: store: %s", shown ? shown : p->key,
-              sqlite3_errmsg(h->db));
+              hs_db_errmsg(h->db));
   }
   return rc;
 }
@@ -248,7 +248,7 @@ hs_product_prop_get_market(struct hs_host *h, const char *company,
                            const char *key, const char *market, char *buf,
                            size_t buflen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid, pid;
   int rc = BMC_ERR_NOT_FOUND;
 
@@ -265,13 +265,13 @@ hs_product_prop_get_market(struct hs_host *h, const char *company,
                " ORDER BY plugin LIMIT 1");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, pid);
+  hs_db_bind_i64(st, 1, pid);
   hs_bind_text(st, 2, key);
   hs_bind_text(st, 3, plugin);
   hs_bind_text(st, 4, market ? market : "");
-  if(sqlite3_step(st) == SQLITE_ROW)
+  if(hs_db_step(st) == HS_DB_ROW)
     rc = hs_copy(buf, buflen, hs_col_text(st, 0));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -303,21 +303,21 @@ static int
 hs_adopt_one(struct hs_host *h, const struct bmc_plugin_api *api,
              const struct bmc_property *p, int64_t *n, int64_t *bad)
 {
-  sqlite3_stmt *sel = NULL, *ins;
+  struct hs_dbst *sel = NULL, *ins;
   char msg[256];
   int rc = BMC_OK, s;
 
-  if(sqlite3_prepare_v2(h->db, "SELECT hd.product_id, hd.value,"
+  if(hs_db_prepare(h->db, "SELECT hd.product_id, hd.value,"
                         " pr.company_id FROM product_props_held hd JOIN"
                         " products pr ON pr.id = hd.product_id WHERE hd.col"
                         " = ? AND NOT EXISTS (SELECT 1 FROM"
                         " product_props_adopted a WHERE a.plugin = ? AND"
-                        " a.col = hd.col)", -1, &sel, NULL) != SQLITE_OK)
+                        " a.col = hd.col)", &sel) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_text(sel, 1, p->key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(sel, 2, api->name, -1, SQLITE_TRANSIENT);
-  while(rc == BMC_OK && (s = sqlite3_step(sel)) == SQLITE_ROW) {
-    int64_t pid = sqlite3_column_int64(sel, 0);
+  hs_db_bind_text(sel, 1, p->key);
+  hs_db_bind_text(sel, 2, api->name);
+  while(rc == BMC_OK && (s = hs_db_step(sel)) == HS_DB_ROW) {
+    int64_t pid = hs_db_col_i64(sel, 0);
     const char *v = hs_adopt_value(p, hs_col_text(sel, 1));
 
     if(hs_property_validate(p, NULL, v, msg, sizeof(msg)))
@@ -329,21 +329,21 @@ hs_adopt_one(struct hs_host *h, const struct bmc_plugin_api *api,
       rc = BMC_ERR_INTERNAL;
       break;
     }
-    sqlite3_bind_int64(ins, 1, pid);
+    hs_db_bind_i64(ins, 1, pid);
     hs_bind_text(ins, 2, api->name);
     hs_bind_text(ins, 3, p->key);
     hs_bind_text(ins, 4, v);
-    sqlite3_bind_int64(ins, 5, hs_clock_now(h));
-    if(sqlite3_step(ins) != SQLITE_DONE)
+    hs_db_bind_i64(ins, 5, hs_clock_now(h));
+    if(hs_db_step(ins) != HS_DB_DONE)
       rc = BMC_ERR_INTERNAL;
     else
-      *n += sqlite3_changes(h->db);
-    sqlite3_reset(ins);
+      *n += hs_db_changes(h->db);
+    hs_db_reset(ins);
     if(rc == BMC_OK && (p->flags & BMC_PROP_SKU_ALIAS))
-      rc = hs_props_alias_refresh(h, sqlite3_column_int64(sel, 2), pid, api,
+      rc = hs_props_alias_refresh(h, hs_db_col_i64(sel, 2), pid, api,
                                   NULL);
   }
-  sqlite3_finalize(sel);
+  hs_db_finalize(sel);
   if(rc)
     return rc;
   ins = hs_stmt(h, "INSERT OR IGNORE INTO product_props_adopted(plugin, col,"
@@ -353,10 +353,10 @@ hs_adopt_one(struct hs_host *h, const struct bmc_plugin_api *api,
     return BMC_ERR_INTERNAL;
   hs_bind_text(ins, 1, api->name);
   hs_bind_text(ins, 2, p->key);
-  sqlite3_bind_int64(ins, 3, *n);
-  sqlite3_bind_int64(ins, 4, hs_clock_now(h));
-  rc = sqlite3_step(ins) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(ins);
+  hs_db_bind_i64(ins, 3, *n);
+  hs_db_bind_i64(ins, 4, hs_clock_now(h));
+  rc = hs_db_step(ins) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(ins);
   return rc;
 }
 
@@ -365,7 +365,7 @@ hs_props_adopt(struct hs_host *h, const struct bmc_plugin_api *api)
 {
   int64_t n, bad;
   size_t i;
-  int rc = BMC_OK, own_tx = sqlite3_get_autocommit(h->db);
+  int rc = BMC_OK, own_tx = hs_db_autocommit(h->db);
 
   if(!api->n_properties)
     return BMC_OK;
@@ -417,20 +417,20 @@ static int
 hs_stored_load(struct hs_host *h, int64_t pid, const char *plugin,
                struct hs_stored **out, size_t *n)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   struct hs_stored *v = NULL, *nv;
   size_t cap = 0;
   int rc = BMC_OK;
 
   *n = 0;
-  if(sqlite3_prepare_v2(h->db, "SELECT key, market, value, updated_ms FROM"
+  if(hs_db_prepare(h->db, "SELECT key, market, value, updated_ms FROM"
                         " product_props WHERE product_id = ? AND plugin = ?"
-                        " ORDER BY key, market", -1, &st, NULL) !=
-     SQLITE_OK)
+                        " ORDER BY key, market", &st) !=
+     HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, pid);
-  sqlite3_bind_text(st, 2, plugin, -1, SQLITE_TRANSIENT);
-  while(rc == BMC_OK && sqlite3_step(st) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 1, pid);
+  hs_db_bind_text(st, 2, plugin);
+  while(rc == BMC_OK && hs_db_step(st) == HS_DB_ROW) {
     if(*n == cap) {
       cap = cap ? cap * 2 : 16;
       nv = realloc(v, cap * sizeof(*v));
@@ -443,12 +443,12 @@ hs_stored_load(struct hs_host *h, int64_t pid, const char *plugin,
     v[*n].key = hs_strdup(hs_col_text(st, 0));
     v[*n].market = hs_strdup(hs_col_text(st, 1));
     v[*n].value = hs_strdup(hs_col_text(st, 2));
-    v[*n].updated_ms = sqlite3_column_int64(st, 3);
+    v[*n].updated_ms = hs_db_col_i64(st, 3);
     (*n)++;
     if(!v[*n - 1].key || !v[*n - 1].market || !v[*n - 1].value)
       rc = BMC_ERR_NOMEM;
   }
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   if(rc) {
     hs_stored_free(v, *n);
     *n = 0;

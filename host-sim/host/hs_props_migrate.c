@@ -31,81 +31,112 @@ hs_col_generic(const char *name)
   return 0;
 }
 
-/* Run sql built from a column name (quoted as an identifier). */
+/* fmt with each %w replaced by col quoted for inside "..." (an
+ * identifier) and each %Q by col as a '...' string; 0 or -1 (too long). */
 static int
-hs_mig_exec(sqlite3 *db, const char *fmt, const char *col, char *err,
+hs_mig_sql(char *out, size_t outlen, const char *fmt, const char *col)
+{
+  size_t n = 0;
+
+  for(; *fmt; fmt++) {
+    if(fmt[0] == '%' && (fmt[1] == 'w' || fmt[1] == 'Q')) {
+      char q = fmt[1] == 'w' ? '"' : '\'';
+      const char *c;
+
+      if(q == '\'' && n < outlen)
+        out[n++] = q;
+      for(c = col; *c && n + 2 < outlen; c++) {
+        if(*c == q)
+          out[n++] = q;
+        out[n++] = *c;
+      }
+      if(*c)
+        return -1;
+      if(q == '\'' && n < outlen)
+        out[n++] = q;
+      fmt++;
+    }
+    else if(n < outlen)
+      out[n++] = *fmt;
+  }
+  if(n >= outlen)
+    return -1;
+  out[n] = '\0';
+  return 0;
+}
+
+/* Run sql built from a column name (see hs_mig_sql). */
+static int
+hs_mig_exec(struct hs_db *db, const char *fmt, const char *col, char *err,
             size_t errlen)
 {
-  char *sql = sqlite3_mprintf(fmt, col, col, col);
-  char *msg = NULL;
-  int rc = BMC_OK;
+  char sql[1024];
 
-  if(!sql) {
-    hs_errf(err, errlen, "store: out of memory");
-    return BMC_ERR_NOMEM;
+  if(hs_mig_sql(sql, sizeof(sql), fmt, col)) {
+    hs_errf(err, errlen, "store: moving products.%s: column name too long",
+            col);
+    return BMC_ERR_INTERNAL;
   }
-  if(sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+  if(hs_db_exec(db, sql) != HS_DB_OK) {
     hs_errf(err, errlen, "store: moving products.%s: %s", col,
-            msg ? msg : sqlite3_errmsg(db));
-    rc = BMC_ERR_INTERNAL;
+            hs_db_errmsg(db));
+    return BMC_ERR_INTERNAL;
   }
-  sqlite3_free(msg);
-  sqlite3_free(sql);
-  return rc;
+  return BMC_OK;
 }
 
 /* Drop every index of products that covers column col. */
 static int
-hs_mig_drop_indexes(sqlite3 *db, const char *col, char *err, size_t errlen)
+hs_mig_drop_indexes(struct hs_db *db, const char *col, char *err, size_t errlen)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   char names[16][128];
   int n = 0, i, rc = BMC_OK;
 
-  if(sqlite3_prepare_v2(db, "SELECT DISTINCT m.name FROM sqlite_master m,"
+  if(hs_db_prepare(db, "SELECT DISTINCT m.name FROM sqlite_master m,"
                         " pragma_index_info(m.name) ii WHERE m.type ="
                         " 'index' AND m.tbl_name = 'products' AND m.sql IS"
-                        " NOT NULL AND ii.name = ?", -1, &st, NULL) !=
-     SQLITE_OK) {
-    hs_errf(err, errlen, "store: %s", sqlite3_errmsg(db));
+                        " NOT NULL AND ii.name = ?", &st) !=
+     HS_DB_OK) {
+    hs_errf(err, errlen, "store: %s", hs_db_errmsg(db));
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_bind_text(st, 1, col, -1, SQLITE_TRANSIENT);
-  while(n < 16 && sqlite3_step(st) == SQLITE_ROW)
+  hs_db_bind_text(st, 1, col);
+  while(n < 16 && hs_db_step(st) == HS_DB_ROW)
     snprintf(names[n++], sizeof(names[0]), "%s",
-             (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
+             hs_db_col_text(st, 0));
+  hs_db_finalize(st);
   for(i = 0; i < n && rc == BMC_OK; i++)
     rc = hs_mig_exec(db, "DROP INDEX \"%w\"", names[i], err, errlen);
   return rc;
 }
 
 int
-hs_props_migrate_columns(sqlite3 *db, char *err, size_t errlen)
+hs_props_migrate_columns(struct hs_db *db, char *err, size_t errlen)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   char cols[64][64];
   int n = 0, i, rc = BMC_OK;
 
-  if(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('products')"
-                        " ORDER BY cid", -1, &st, NULL) != SQLITE_OK) {
-    hs_errf(err, errlen, "store: %s", sqlite3_errmsg(db));
+  if(hs_db_prepare(db, "SELECT name FROM pragma_table_info('products')"
+                        " ORDER BY cid", &st) != HS_DB_OK) {
+    hs_errf(err, errlen, "store: %s", hs_db_errmsg(db));
     return BMC_ERR_INTERNAL;
   }
-  while(sqlite3_step(st) == SQLITE_ROW) {
-    const char *name = (const char *)sqlite3_column_text(st, 0);
+  while(hs_db_step(st) == HS_DB_ROW) {
+    const char *name = hs_db_col_text(st, 0);
 
     if(!name || hs_col_generic(name))
       continue;
     if(n == 64 || strlen(name) >= sizeof(cols[0])) {
-      sqlite3_finalize(st);
+      hs_db_finalize(st);
       hs_errf(err, errlen, "store: products has more or longer columns "
               "than the migration handles (%s)", name);
       return BMC_ERR_INTERNAL;
     }
     snprintf(cols[n++], sizeof(cols[0]), "%s", name);
   }
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   for(i = 0; i < n && rc == BMC_OK; i++) {
     /* %w quotes the identifier, %Q the column name as a string */
     rc = hs_mig_exec(db, "INSERT INTO product_props_held(product_id, col,"

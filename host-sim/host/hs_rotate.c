@@ -34,7 +34,7 @@ static int
 hs_rot_put(struct hs_host *h, int64_t cid, const char *plugin,
            const char *slot, const char *plain)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char *sealed = NULL;
   int rc;
 
@@ -50,11 +50,11 @@ hs_rot_put(struct hs_host *h, int64_t cid, const char *plugin,
     free(sealed);
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, slot);
   hs_bind_text(st, 4, sealed);
-  sqlite3_bind_int64(st, 5, hs_clock_now(h));
+  hs_db_bind_i64(st, 5, hs_clock_now(h));
   rc = hs_write_rc(hs_step_write(h, st));
   free(sealed);
   return rc;
@@ -65,13 +65,13 @@ static int
 hs_rot_drop(struct hs_host *h, int64_t cid, const char *plugin,
             const char *suffix)
 {
-  sqlite3_stmt *st = hs_stmt(h, "DELETE FROM settings WHERE company_id = ?"
+  struct hs_dbst *st = hs_stmt(h, "DELETE FROM settings WHERE company_id = ?"
                              " AND plugin = ? AND substr(key, -length(?3))"
                              " = ?3");
 
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, suffix);
   return hs_write_rc(hs_step_write(h, st));
@@ -83,23 +83,23 @@ hs_rot_state(struct hs_host *h, int64_t cid, const char *plugin,
              const char *reason)
 {
   char sql[320];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   /* col_ms is one of this file's column names, never user text */
   snprintf(sql, sizeof(sql), "UPDATE credential_rotation SET state = ?,"
            " %s = ?, job_id = CASE WHEN ? > 0 THEN ?3 ELSE job_id END,"
            " reason = ? WHERE company_id = ? AND plugin = ?", col_ms);
-  if(sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+  if(hs_db_prepare(h->db, sql, &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, state);
-  sqlite3_bind_int64(st, 2, hs_clock_now(h));
-  sqlite3_bind_int64(st, 3, job_id);
+  hs_db_bind_i64(st, 2, hs_clock_now(h));
+  hs_db_bind_i64(st, 3, job_id);
   hs_bind_text(st, 4, reason);
-  sqlite3_bind_int64(st, 5, cid);
+  hs_db_bind_i64(st, 5, cid);
   hs_bind_text(st, 6, plugin);
   rc = hs_write_rc(hs_step_write(h, st));
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }
 
@@ -111,7 +111,7 @@ hs_setting_stage_pending(struct hs_host *h, const char *company,
   const struct bmc_plugin_api *api;
   const struct bmc_setting *s;
   char slot[160];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
   int rc;
 
@@ -149,9 +149,9 @@ hs_setting_stage_pending(struct hs_host *h, const char *company,
     if(!st)
       rc = BMC_ERR_INTERNAL;
     else {
-      sqlite3_bind_int64(st, 1, cid);
+      hs_db_bind_i64(st, 1, cid);
       hs_bind_text(st, 2, plugin);
-      sqlite3_bind_int64(st, 3, hs_clock_now(h));
+      hs_db_bind_i64(st, 3, hs_clock_now(h));
       rc = hs_write_rc(hs_step_write(h, st));
     }
   }
@@ -175,7 +175,7 @@ static int
 hs_pending_keys(struct hs_host *h, int64_t cid, const char *plugin,
                 char ***out, size_t *n)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char **v = NULL, **nv, *k;
   size_t len, sl = strlen(HS_PENDING_SUFFIX);
   int s, rc = BMC_OK;
@@ -186,10 +186,10 @@ hs_pending_keys(struct hs_host *h, int64_t cid, const char *plugin,
                " = ? AND substr(key, -length(?3)) = ?3 ORDER BY key");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, HS_PENDING_SUFFIX);
-  while(!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+  while(!rc && (s = hs_db_step(st)) == HS_DB_ROW) {
     k = hs_strdup(hs_col_text(st, 0));
     nv = k ? realloc(v, (*n + 1) * sizeof(*v)) : NULL;
     if(!nv) {
@@ -202,7 +202,7 @@ hs_pending_keys(struct hs_host *h, int64_t cid, const char *plugin,
     k[len > sl ? len - sl : 0] = '\0';
     v[(*n)++] = k;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   *out = v;
   return rc;
 }
@@ -222,17 +222,17 @@ static int
 hs_has_active(struct hs_host *h, int64_t cid, const char *plugin,
               const char *key)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT 1 FROM settings WHERE company_id ="
+  struct hs_dbst *st = hs_stmt(h, "SELECT 1 FROM settings WHERE company_id ="
                              " ? AND plugin = ? AND key = ?");
   int r;
 
   if(!st)
     return 0;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, key);
-  r = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_reset(st);
+  r = hs_db_step(st) == HS_DB_ROW;
+  hs_db_reset(st);
   return r;
 }
 
@@ -349,18 +349,18 @@ hs_rotation_check(struct hs_host *h, const char *company, const char *plugin,
 int
 hs_rotations_due(struct hs_host *h)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   char **v = NULL, **nv, err[HS_ERRLEN];
   size_t n = 0, i;
   int s, rc = BMC_OK;
 
   /* materialized first: each check writes */
-  if(sqlite3_prepare_v2(h->db, "SELECT c.name, r.plugin FROM"
+  if(hs_db_prepare(h->db, "SELECT c.name, r.plugin FROM"
                         " credential_rotation r JOIN companies c ON c.id ="
                         " r.company_id WHERE r.state = 'pending' ORDER BY"
-                        " r.staged_ms", -1, &st, NULL) != SQLITE_OK)
+                        " r.staged_ms", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  while(!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+  while(!rc && (s = hs_db_step(st)) == HS_DB_ROW) {
     nv = realloc(v, (n + 2) * sizeof(*v));
     if(!nv) {
       rc = BMC_ERR_NOMEM;
@@ -373,7 +373,7 @@ hs_rotations_due(struct hs_host *h)
     if(!v[n - 2] || !v[n - 1])
       rc = BMC_ERR_NOMEM;
   }
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   for(i = 0; !rc && i < n; i += 2)
     if(hs_rotation_check(h, v[i], v[i + 1], NULL, err, sizeof(err)))
       hs_hostlog(h, BMC_LOG_WARN, "rotation: %s", err);
@@ -387,7 +387,7 @@ static int
 hs_full_cycle(struct hs_host *h, int64_t cid, const struct bmc_plugin_api *api,
               int64_t since_ms)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   size_t i;
   int ok = 1;
 
@@ -403,18 +403,18 @@ hs_full_cycle(struct hs_host *h, int64_t cid, const struct bmc_plugin_api *api,
                  " AND status IN (2, 4) AND started_ms >= ?4)");
     if(!st)
       return 0;
-    sqlite3_bind_int64(st, 1, cid);
+    hs_db_bind_i64(st, 1, cid);
     hs_bind_text(st, 2, api->name);
     hs_bind_text(st, 3, a->id);
-    sqlite3_bind_int64(st, 4, since_ms);
-    if(sqlite3_step(st) == SQLITE_ROW)
-      ok = sqlite3_column_type(st, 0) != SQLITE_NULL &&
-                   sqlite3_column_int(st, 0) == 0
+    hs_db_bind_i64(st, 4, since_ms);
+    if(hs_db_step(st) == HS_DB_ROW)
+      ok = hs_db_col_type(st, 0) != HS_DB_T_NULL &&
+                   (int)hs_db_col_i64(st, 0) == 0
                ? 1 /* the task is switched off: it never runs */
-               : sqlite3_column_int(st, 1);
+               : (int)hs_db_col_i64(st, 1);
     else
       ok = 0;
-    sqlite3_reset(st);
+    hs_db_reset(st);
   }
   return ok;
 }
@@ -423,7 +423,7 @@ void
 hs_rotation_after_job(struct hs_inst *in)
 {
   struct hs_host *h = in->h;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t swapped = 0;
   int rc;
 
@@ -431,11 +431,11 @@ hs_rotation_after_job(struct hs_inst *in)
                " company_id = ? AND plugin = ? AND state = 'serving'");
   if(!st)
     return;
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    swapped = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  if(hs_db_step(st) == HS_DB_ROW)
+    swapped = hs_db_col_i64(st, 0);
+  hs_db_reset(st);
   if(!swapped || !hs_full_cycle(h, in->company_id, in->api, swapped))
     return;
   rc = hs_begin(h);

@@ -23,19 +23,19 @@ hs_runq_copy(char *dst, size_t n, const char *src)
 }
 
 static void
-hs_runq_read(sqlite3_stmt *st, struct hs_runq_row *o)
+hs_runq_read(struct hs_dbst *st, struct hs_runq_row *o)
 {
   memset(o, 0, sizeof(*o));
-  o->id = sqlite3_column_int64(st, 0);
+  o->id = hs_db_col_i64(st, 0);
   hs_runq_copy(o->company, sizeof(o->company), hs_col_text(st, 1));
   hs_runq_copy(o->plugin, sizeof(o->plugin), hs_col_text(st, 2));
   hs_runq_copy(o->action, sizeof(o->action), hs_col_text(st, 3));
-  o->retry_of = sqlite3_column_int64(st, 4);
+  o->retry_of = hs_db_col_i64(st, 4);
   hs_runq_copy(o->user, sizeof(o->user), hs_col_text(st, 5));
-  o->submitted_ms = sqlite3_column_int64(st, 6);
-  o->state = sqlite3_column_int(st, 7);
-  o->claim_pid = sqlite3_column_int64(st, 8);
-  o->job_id = sqlite3_column_int64(st, 9);
+  o->submitted_ms = hs_db_col_i64(st, 6);
+  o->state = (int)hs_db_col_i64(st, 7);
+  o->claim_pid = hs_db_col_i64(st, 8);
+  o->job_id = hs_db_col_i64(st, 9);
   hs_runq_copy(o->msg, sizeof(o->msg), hs_col_text(st, 10));
 }
 
@@ -44,7 +44,7 @@ hs_runq_add(struct hs_host *h, const char *company, const char *plugin,
             const char *action, int64_t retry_of, const char *user,
             int64_t *id, char *err, size_t errlen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t waiting;
   int rc;
 
@@ -59,8 +59,8 @@ hs_runq_add(struct hs_host *h, const char *company, const char *plugin,
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
   }
-  waiting = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
+  waiting = hs_db_step(st) == HS_DB_ROW ? hs_db_col_i64(st, 0) : 0;
+  hs_db_reset(st);
   if(waiting >= HS_RUNQ_MAX_WAITING) {
     hs_rollback(h);
     hs_errf(err, errlen, "%lld actions are already waiting for a worker; "
@@ -76,9 +76,9 @@ hs_runq_add(struct hs_host *h, const char *company, const char *plugin,
   hs_bind_text(st, 1, company);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, action);
-  sqlite3_bind_int64(st, 4, retry_of);
+  hs_db_bind_i64(st, 4, retry_of);
   hs_bind_text(st, 5, user);
-  sqlite3_bind_int64(st, 6, hs_clock_now(h));
+  hs_db_bind_i64(st, 6, hs_clock_now(h));
   rc = hs_write_rc(hs_step_insert(h, st, id));
   if(rc) {
     hs_rollback(h);
@@ -92,28 +92,28 @@ hs_runq_add(struct hs_host *h, const char *company, const char *plugin,
 static int
 hs_runq_free_dead(struct hs_host *h)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT id, claim_pid FROM web_runs WHERE"
+  struct hs_dbst *st = hs_stmt(h, "SELECT id, claim_pid FROM web_runs WHERE"
                              " state = 0 AND claim_pid != 0");
-  sqlite3_stmt *up;
+  struct hs_dbst *up;
   int64_t ids[64];
   size_t n = 0, i;
 
   if(!st)
     return BMC_ERR_INTERNAL;
-  while(n < 64 && sqlite3_step(st) == SQLITE_ROW)
-    if(!hs_pid_alive((pid_t)sqlite3_column_int64(st, 1)))
-      ids[n++] = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  while(n < 64 && hs_db_step(st) == HS_DB_ROW)
+    if(!hs_pid_alive((pid_t)hs_db_col_i64(st, 1)))
+      ids[n++] = hs_db_col_i64(st, 0);
+  hs_db_reset(st);
   up = hs_stmt(h, "UPDATE web_runs SET claim_pid = 0 WHERE id = ?");
   if(!up)
     return BMC_ERR_INTERNAL;
   for(i = 0; i < n; i++) {
-    sqlite3_bind_int64(up, 1, ids[i]);
-    if(hs_step_write(h, up) != SQLITE_DONE) {
-      sqlite3_reset(up);
+    hs_db_bind_i64(up, 1, ids[i]);
+    if(hs_step_write(h, up) != HS_DB_DONE) {
+      hs_db_reset(up);
       return BMC_ERR_INTERNAL;
     }
-    sqlite3_reset(up);
+    hs_db_reset(up);
   }
   return BMC_OK;
 }
@@ -121,7 +121,7 @@ hs_runq_free_dead(struct hs_host *h)
 int
 hs_runq_claim(struct hs_host *h, struct hs_runq_row *out)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(!h || !out)
@@ -138,23 +138,23 @@ hs_runq_claim(struct hs_host *h, struct hs_runq_row *out)
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
   }
-  if(sqlite3_step(st) != SQLITE_ROW) {
-    sqlite3_reset(st);
+  if(hs_db_step(st) != HS_DB_ROW) {
+    hs_db_reset(st);
     hs_rollback(h);
     return BMC_ERR_NOT_FOUND;
   }
   hs_runq_read(st, out);
-  sqlite3_reset(st);
+  hs_db_reset(st);
   st = hs_stmt(h, "UPDATE web_runs SET claim_pid = ? WHERE id = ?");
   if(!st) {
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
   }
   out->claim_pid = (int64_t)getpid();
-  sqlite3_bind_int64(st, 1, out->claim_pid);
-  sqlite3_bind_int64(st, 2, out->id);
+  hs_db_bind_i64(st, 1, out->claim_pid);
+  hs_db_bind_i64(st, 2, out->id);
   rc = hs_write_rc(hs_step_write(h, st));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(rc) {
     hs_rollback(h);
     return rc;
@@ -166,7 +166,7 @@ int
 hs_runq_set(struct hs_host *h, int64_t id, int state, int64_t job_id,
             const char *msg)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(!h)
@@ -175,19 +175,19 @@ hs_runq_set(struct hs_host *h, int64_t id, int state, int64_t job_id,
                " WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int(st, 1, state);
-  sqlite3_bind_int64(st, 2, job_id);
+  hs_db_bind_i64(st, 1, state);
+  hs_db_bind_i64(st, 2, job_id);
   hs_bind_text(st, 3, msg);
-  sqlite3_bind_int64(st, 4, id);
+  hs_db_bind_i64(st, 4, id);
   rc = hs_write_rc(hs_step_write(h, st));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
 int
 hs_runq_get(struct hs_host *h, int64_t id, struct hs_runq_row *out)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_ERR_NOT_FOUND;
 
   if(!h || !out)
@@ -195,11 +195,11 @@ hs_runq_get(struct hs_host *h, int64_t id, struct hs_runq_row *out)
   st = hs_stmt(h, HS_RUNQ_COLS " WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, id);
-  if(sqlite3_step(st) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 1, id);
+  if(hs_db_step(st) == HS_DB_ROW) {
     hs_runq_read(st, out);
     rc = BMC_OK;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }

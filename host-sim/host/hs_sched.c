@@ -59,15 +59,14 @@ static int
 hs_enabled_pairs(struct hs_host *h, struct hs_enabled **out, size_t *n)
 {
   struct hs_enabled *v = NULL, *nv;
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc = BMC_OK, s;
 
   *n = 0;
-  if(sqlite3_prepare_v2(h->db, "SELECT company_id, plugin FROM"
-                        " company_plugins WHERE enabled = 1", -1, &st,
-                        NULL) != SQLITE_OK)
+  if(hs_db_prepare(h->db, "SELECT company_id, plugin FROM"
+                        " company_plugins WHERE enabled = 1", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     const struct bmc_plugin_api *api = hs_plugin_find(h, hs_col_text(st, 1));
 
     if(!api)
@@ -78,12 +77,12 @@ hs_enabled_pairs(struct hs_host *h, struct hs_enabled **out, size_t *n)
       break;
     }
     v = nv;
-    v[*n].company_id = sqlite3_column_int64(st, 0);
+    v[*n].company_id = hs_db_col_i64(st, 0);
     v[(*n)++].api = api;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   *out = v;
   return rc;
 }
@@ -92,7 +91,7 @@ hs_enabled_pairs(struct hs_host *h, struct hs_enabled **out, size_t *n)
 static int
 hs_tasks_missing(struct hs_host *h, const struct hs_enabled *v, size_t n)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   size_t i, k;
   int have;
 
@@ -106,11 +105,11 @@ hs_tasks_missing(struct hs_host *h, const struct hs_enabled *v, size_t n)
                    " plugin = ? AND action = ?");
       if(!st)
         return 1;
-      sqlite3_bind_int64(st, 1, v[i].company_id);
+      hs_db_bind_i64(st, 1, v[i].company_id);
       hs_bind_text(st, 2, v[i].api->name);
       hs_bind_text(st, 3, a->id);
-      have = sqlite3_step(st) == SQLITE_ROW;
-      sqlite3_reset(st);
+      have = hs_db_step(st) == HS_DB_ROW;
+      hs_db_reset(st);
       if(!have)
         return 1;
     }
@@ -125,7 +124,7 @@ static int
 hs_tasks_sync(struct hs_host *h)
 {
   struct hs_enabled *v = NULL;
-  sqlite3_stmt *ins;
+  struct hs_dbst *ins;
   size_t n = 0, i, k;
   int rc;
 
@@ -146,16 +145,16 @@ hs_tasks_sync(struct hs_host *h)
         rc = BMC_ERR_INTERNAL;
         break;
       }
-      sqlite3_bind_int64(ins, 1, v[i].company_id);
+      hs_db_bind_i64(ins, 1, v[i].company_id);
       hs_bind_text(ins, 2, v[i].api->name);
       hs_bind_text(ins, 3, a->id);
-      sqlite3_bind_int64(ins, 4, a->default_interval_s);
-      sqlite3_bind_int64(ins, 5, hs_clock_now(h));
+      hs_db_bind_i64(ins, 4, a->default_interval_s);
+      hs_db_bind_i64(ins, 5, hs_clock_now(h));
       rc = hs_write_rc(hs_step_write(h, ins));
-      sqlite3_reset(ins);
+      hs_db_reset(ins);
     }
   }
-  if(n && !sqlite3_get_autocommit(h->db)) {
+  if(n && !hs_db_autocommit(h->db)) {
     if(rc)
       hs_rollback(h);
     else
@@ -171,14 +170,14 @@ static int
 hs_trows(struct hs_host *h, const char *company, int only_active,
          struct hs_trow **out, size_t *n)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   struct hs_trow *v = NULL, *nv;
   size_t cap = 0;
   int s, rc = BMC_OK;
 
   *out = NULL;
   *n = 0;
-  if(sqlite3_prepare_v2(h->db, "SELECT t.id, t.company_id, t.interval_s,"
+  if(hs_db_prepare(h->db, "SELECT t.id, t.company_id, t.interval_s,"
                         " t.start_ms, t.last_executed_ms, t.run_count,"
                         " t.enabled, c.name, t.plugin, t.action FROM tasks t"
                         " JOIN companies c ON c.id = t.company_id LEFT JOIN"
@@ -186,11 +185,11 @@ hs_trows(struct hs_host *h, const char *company, int only_active,
                         " AND cp.plugin = t.plugin WHERE (?1 IS NULL OR"
                         " c.name = ?1) AND (?2 = 0 OR (t.enabled = 1 AND"
                         " cp.enabled = 1)) ORDER BY c.name, t.plugin,"
-                        " t.action", -1, &st, NULL) != SQLITE_OK)
+                        " t.action", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
-  sqlite3_bind_int(st, 2, only_active);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 2, only_active);
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_trow *r;
 
     if(*n == cap) {
@@ -203,13 +202,13 @@ hs_trows(struct hs_host *h, const char *company, int only_active,
       v = nv;
     }
     r = &v[(*n)++];
-    r->id = sqlite3_column_int64(st, 0);
-    r->company_id = sqlite3_column_int64(st, 1);
-    r->interval_s = sqlite3_column_int64(st, 2);
-    r->start_ms = sqlite3_column_int64(st, 3);
-    r->last_ms = sqlite3_column_int64(st, 4);
-    r->runs = sqlite3_column_int64(st, 5);
-    r->enabled = sqlite3_column_int(st, 6);
+    r->id = hs_db_col_i64(st, 0);
+    r->company_id = hs_db_col_i64(st, 1);
+    r->interval_s = hs_db_col_i64(st, 2);
+    r->start_ms = hs_db_col_i64(st, 3);
+    r->last_ms = hs_db_col_i64(st, 4);
+    r->runs = hs_db_col_i64(st, 5);
+    r->enabled = (int)hs_db_col_i64(st, 6);
     r->company = hs_strdup(hs_col_text(st, 7));
     r->plugin = hs_strdup(hs_col_text(st, 8));
     r->action = hs_strdup(hs_col_text(st, 9));
@@ -218,9 +217,9 @@ hs_trows(struct hs_host *h, const char *company, int only_active,
       break;
     }
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   if(rc) {
     hs_trows_free(v, *n);
     *n = 0;
@@ -252,18 +251,18 @@ hs_gate_open(struct hs_host *h, const struct hs_trow *r)
 static int
 hs_task_done(struct hs_host *h, int64_t id, int64_t at, int ran)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   st = hs_stmt(h, "UPDATE tasks SET last_executed_ms = ?, run_count ="
                " run_count + ? WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, at);
-  sqlite3_bind_int(st, 2, ran);
-  sqlite3_bind_int64(st, 3, id);
+  hs_db_bind_i64(st, 1, at);
+  hs_db_bind_i64(st, 2, ran);
+  hs_db_bind_i64(st, 3, id);
   rc = hs_write_rc(hs_step_write(h, st));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -521,7 +520,7 @@ int
 hs_task_set(struct hs_host *h, const char *company, const char *plugin,
             const char *action, int enabled, uint32_t interval_s)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
   int rc;
 
@@ -537,15 +536,15 @@ hs_task_set(struct hs_host *h, const char *company, const char *plugin,
                " plugin = ? AND action = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int(st, 1, enabled ? 1 : 0);
-  sqlite3_bind_int64(st, 2, interval_s);
-  sqlite3_bind_int64(st, 3, interval_s);
-  sqlite3_bind_int64(st, 4, cid);
+  hs_db_bind_i64(st, 1, enabled ? 1 : 0);
+  hs_db_bind_i64(st, 2, interval_s);
+  hs_db_bind_i64(st, 3, interval_s);
+  hs_db_bind_i64(st, 4, cid);
   hs_bind_text(st, 5, plugin);
   hs_bind_text(st, 6, action);
   rc = hs_write_rc(hs_step_write(h, st));
-  if(!rc && sqlite3_changes(h->db) == 0)
+  if(!rc && hs_db_changes(h->db) == 0)
     rc = BMC_ERR_NOT_FOUND;
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }

@@ -29,7 +29,7 @@ hs_lease_nonce(struct hs_host *h)
 static int
 hs_lease_other(struct hs_host *h, int *other)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char since[32];
   int s;
 
@@ -38,14 +38,14 @@ hs_lease_other(struct hs_host *h, int *other)
                " id = 1");
   if(!st)
     return BMC_ERR_INTERNAL;
-  s = sqlite3_step(st);
-  if(s == SQLITE_ROW) {
-    pid_t pid = (pid_t)sqlite3_column_int64(st, 0);
+  s = hs_db_step(st);
+  if(s == HS_DB_ROW) {
+    pid_t pid = (pid_t)hs_db_col_i64(st, 0);
     int mine = pid == getpid() &&
                strcmp(hs_col_text(st, 1), h->lease_nonce) == 0;
 
     if(!mine && hs_pid_alive(pid)) {
-      hs_iso_time(sqlite3_column_int64(st, 2), since, sizeof(since));
+      hs_iso_time(hs_db_col_i64(st, 2), since, sizeof(since));
       hs_errf(h->last_err, sizeof(h->last_err), "another scheduler (pid %d, "
               "running since %s) holds store %s: one scheduler runs per "
               "store; stop that one first, or leave this one waiting",
@@ -53,14 +53,14 @@ hs_lease_other(struct hs_host *h, int *other)
       *other = 1;
     }
   }
-  sqlite3_reset(st);
-  return s == SQLITE_ROW || s == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
+  return s == HS_DB_ROW || s == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
 }
 
 int
 hs_sched_lease_take(struct hs_host *h)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc, other = 0;
 
   if(h->lease_held)
@@ -77,9 +77,9 @@ hs_sched_lease_take(struct hs_host *h)
                  " since_ms) VALUES(1, ?, ?, ?)");
     rc = st ? BMC_OK : BMC_ERR_INTERNAL;
     if(st) {
-      sqlite3_bind_int64(st, 1, (sqlite3_int64)getpid());
+      hs_db_bind_i64(st, 1, (int64_t)getpid());
       hs_bind_text(st, 2, h->lease_nonce);
-      sqlite3_bind_int64(st, 3, (int64_t)time(NULL) * 1000);
+      hs_db_bind_i64(st, 3, (int64_t)time(NULL) * 1000);
       rc = hs_write_rc(hs_step_write(h, st));
     }
   }
@@ -96,7 +96,7 @@ hs_sched_lease_take(struct hs_host *h)
 void
 hs_sched_lease_drop(struct hs_host *h)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
 
   if(!h->lease_held)
     return;
@@ -105,9 +105,9 @@ hs_sched_lease_drop(struct hs_host *h)
                " nonce = ?");
   if(!st)
     return;
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)getpid());
+  hs_db_bind_i64(st, 1, (int64_t)getpid());
   hs_bind_text(st, 2, h->lease_nonce);
-  if(hs_step_write(h, st) != SQLITE_DONE)
+  if(hs_step_write(h, st) != HS_DB_DONE)
     hs_hostlog(h, BMC_LOG_WARN, "scheduler lease not released: %s",
                h->last_err);
 }

@@ -45,18 +45,18 @@ hs_secret_seal(struct hs_host *h, int64_t cid, const char *plugin,
 static int
 hs_store_fp(struct hs_host *h, char *buf, size_t buflen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   buf[0] = '\0';
   st = hs_stmt(h, "SELECT fingerprint FROM store_key WHERE id = 1");
   if(!st)
     return BMC_ERR_INTERNAL;
-  rc = sqlite3_step(st);
-  if(rc == SQLITE_ROW)
+  rc = hs_db_step(st);
+  if(rc == HS_DB_ROW)
     snprintf(buf, buflen, "%s", hs_col_text(st, 0));
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
+  return rc == HS_DB_ROW || rc == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
 }
 
 /* Load the key file (or its rotated successor path.new) whose fingerprint
@@ -114,22 +114,22 @@ hs_secret_unseal(struct hs_host *h, int64_t cid, const char *plugin,
 static int
 hs_count_sealed(struct hs_host *h, int64_t *n)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT COUNT(*) FROM settings WHERE"
+  struct hs_dbst *st = hs_stmt(h, "SELECT COUNT(*) FROM settings WHERE"
                              " encrypted = 1");
 
   *n = 0;
   if(!st)
     return BMC_ERR_INTERNAL;
-  if(sqlite3_step(st) == SQLITE_ROW)
-    *n = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  if(hs_db_step(st) == HS_DB_ROW)
+    *n = hs_db_col_i64(st, 0);
+  hs_db_reset(st);
   return BMC_OK;
 }
 
 static int
 hs_set_fp(struct hs_host *h)
 {
-  sqlite3_stmt *st = hs_stmt(h, "INSERT INTO store_key(id, fingerprint,"
+  struct hs_dbst *st = hs_stmt(h, "INSERT INTO store_key(id, fingerprint,"
                              " updated_ms) VALUES(1, ?, ?) ON CONFLICT(id)"
                              " DO UPDATE SET fingerprint = excluded."
                              "fingerprint, updated_ms = excluded.updated_ms");
@@ -137,8 +137,8 @@ hs_set_fp(struct hs_host *h)
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, h->key_fp);
-  sqlite3_bind_int64(st, 2, hs_clock_now(h));
-  return hs_step_write(h, st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_bind_i64(st, 2, hs_clock_now(h));
+  return hs_step_write(h, st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
 }
 
 /* Under the write lock: pick the key for the store's fingerprint, finish
@@ -273,26 +273,26 @@ static int
 hs_sealrows(struct hs_host *h, const char *plugin, int enc,
             struct hs_sealrow **out, size_t *n)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   struct hs_sealrow *v = NULL, *nv;
   int s, rc = BMC_OK;
 
   *out = NULL;
   *n = 0;
-  if(sqlite3_prepare_v2(h->db, "SELECT company_id, key, value FROM settings"
+  if(hs_db_prepare(h->db, "SELECT company_id, key, value FROM settings"
                         " WHERE plugin = ? AND encrypted = ? ORDER BY"
-                        " company_id, key", -1, &st, NULL) != SQLITE_OK)
+                        " company_id, key", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, plugin);
-  sqlite3_bind_int(st, 2, enc);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 2, enc);
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     nv = realloc(v, (*n + 1) * sizeof(*v));
     if(!nv) {
       rc = BMC_ERR_NOMEM;
       break;
     }
     v = nv;
-    v[*n].cid = sqlite3_column_int64(st, 0);
+    v[*n].cid = hs_db_col_i64(st, 0);
     v[*n].key = hs_strdup(hs_col_text(st, 1));
     v[*n].value = hs_strdup(hs_col_text(st, 2));
     (*n)++;
@@ -301,9 +301,9 @@ hs_sealrows(struct hs_host *h, const char *plugin, int enc,
       break;
     }
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   if(rc) {
     hs_sealrows_free(v, *n);
     *n = 0;
@@ -317,25 +317,25 @@ static int
 hs_write_sealed(struct hs_host *h, int64_t cid, const char *plugin,
                 const char *setting, const char *sealed)
 {
-  sqlite3_stmt *st = hs_stmt(h, "UPDATE settings SET value = ?, encrypted"
+  struct hs_dbst *st = hs_stmt(h, "UPDATE settings SET value = ?, encrypted"
                              " = 1 WHERE company_id = ? AND plugin = ? AND"
                              " key = ?");
 
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, sealed);
-  sqlite3_bind_int64(st, 2, cid);
+  hs_db_bind_i64(st, 2, cid);
   hs_bind_text(st, 3, plugin);
   hs_bind_text(st, 4, setting);
-  return hs_step_write(h, st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  return hs_step_write(h, st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
 }
 
 /* Drop old page images (clear values, old ciphertext) from the WAL. */
 static void
 hs_wal_flush(struct hs_host *h)
 {
-  sqlite3_wal_checkpoint_v2(h->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
-                            NULL);
+  if(hs_db_backend(h->db) == HS_DB_SQLITE)
+    hs_db_sqlite_wal_truncate(h->db);
 }
 
 int
@@ -383,15 +383,15 @@ static int
 hs_reseal_all(struct hs_host *h, const unsigned char *newkey)
 {
   struct hs_sealrow *v = NULL;
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   char **plugins = NULL, **np, *plain, *sealed;
   size_t np_n = 0, n, i, j;
   int rc = BMC_OK, s;
 
-  if(sqlite3_prepare_v2(h->db, "SELECT DISTINCT plugin FROM settings WHERE"
-                        " encrypted = 1", -1, &st, NULL) != SQLITE_OK)
+  if(hs_db_prepare(h->db, "SELECT DISTINCT plugin FROM settings WHERE"
+                        " encrypted = 1", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  while(!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+  while(!rc && (s = hs_db_step(st)) == HS_DB_ROW) {
     np = realloc(plugins, (np_n + 1) * sizeof(*np));
     if(!np || !(np[np_n] = hs_strdup(hs_col_text(st, 0))))
       rc = BMC_ERR_NOMEM;
@@ -400,7 +400,7 @@ hs_reseal_all(struct hs_host *h, const unsigned char *newkey)
     if(!rc)
       np_n++;
   }
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   for(j = 0; !rc && j < np_n; j++) {
     rc = hs_sealrows(h, plugins[j], 1, &v, &n);
     for(i = 0; !rc && i < n; i++) {

@@ -93,9 +93,9 @@ hs_svc_wait_ms(void *ctx, int64_t ms)
 }
 
 void
-hs_state_bind(sqlite3_stmt *st, const struct hs_inst *in, const char *key)
+hs_state_bind(struct hs_dbst *st, const struct hs_inst *in, const char *key)
 {
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
   hs_bind_text(st, 3, key);
 }
@@ -105,7 +105,7 @@ hs_svc_state_get(void *ctx, const char *key, char *buf, size_t buflen,
                  size_t *len)
 {
   struct hs_inst *in = ctx;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_ERR_NOT_FOUND;
 
   if(!in || !key)
@@ -122,9 +122,9 @@ hs_svc_state_get(void *ctx, const char *key, char *buf, size_t buflen,
   if(!st)
     return BMC_ERR_INTERNAL;
   rc = BMC_ERR_NOT_FOUND;
-  if(sqlite3_step(st) == SQLITE_ROW) {
-    const void *v = sqlite3_column_blob(st, 0);
-    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+  if(hs_db_step(st) == HS_DB_ROW) {
+    const void *v = hs_db_col_blob(st, 0);
+    size_t n = hs_db_col_bytes(st, 0);
 
     if(len)
       *len = n;
@@ -142,7 +142,7 @@ hs_svc_state_get(void *ctx, const char *key, char *buf, size_t buflen,
       rc = BMC_ERR_TOO_SMALL;
     }
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -150,7 +150,7 @@ static int
 hs_svc_state_put(void *ctx, const char *key, const char *val, size_t len)
 {
   struct hs_inst *in = ctx;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(!in || !key || (!val && len))
@@ -167,10 +167,10 @@ hs_svc_state_put(void *ctx, const char *key, const char *val, size_t len)
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_state_bind(st, in, key);
-  sqlite3_bind_blob(st, 4, val ? val : "", (int)len, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 5, hs_clock_now(in->h));
+  hs_db_bind_blob(st, 4, val ? val : "", (int)len);
+  hs_db_bind_i64(st, 5, hs_clock_now(in->h));
   rc = hs_write_rc(hs_step_write(in->h, st));
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -178,7 +178,7 @@ static int
 hs_svc_state_del(void *ctx, const char *key)
 {
   struct hs_inst *in = ctx;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(!in || !key)
@@ -194,9 +194,9 @@ hs_svc_state_del(void *ctx, const char *key)
     return BMC_ERR_INTERNAL;
   hs_state_bind(st, in, key);
   rc = hs_write_rc(hs_step_write(in->h, st));
-  if(!rc && sqlite3_changes(in->h->db) == 0)
+  if(!rc && hs_db_changes(in->h->db) == 0)
     rc = BMC_ERR_NOT_FOUND;
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -218,7 +218,7 @@ hs_svc_state_put_many(void *ctx, const char *const *keys,
       return BMC_ERR_INVALID_ARG;
   if(!n)
     return BMC_OK;
-  own = sqlite3_get_autocommit(in->h->db);
+  own = hs_db_autocommit(in->h->db);
   if(own && (rc = hs_begin(in->h)) != BMC_OK)
     return rc;
   for(i = 0; rc == BMC_OK && i < n; i++) {
@@ -279,10 +279,10 @@ hs_svc_state_each(void *ctx, const char *prefix,
 {
   struct hs_inst *in = ctx;
   struct hs_kv page[HS_STATE_PAGE];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char *after = NULL, *end;
   size_t n, i;
-  int rc, s = SQLITE_DONE, nomem;
+  int rc, s = HS_DB_DONE, nomem;
 
   if(!in || !cb)
     return BMC_ERR_INVALID_ARG;
@@ -309,32 +309,32 @@ hs_svc_state_each(void *ctx, const char *prefix,
       rc = BMC_ERR_INTERNAL;
       break;
     }
-    sqlite3_bind_int64(st, 1, in->company_id);
+    hs_db_bind_i64(st, 1, in->company_id);
     hs_bind_text(st, 2, in->api->name);
     hs_bind_text(st, 3, after ? after : prefix);
     if(end)
       hs_bind_text(st, 4, end);
     else
-      sqlite3_bind_zeroblob(st, 4, 0);
-    sqlite3_bind_int(st, 5, HS_STATE_PAGE);
+      hs_db_bind_blob(st, 4, "", 0); /* above every text */
+    hs_db_bind_i64(st, 5, HS_STATE_PAGE);
     n = 0;
-    while(!rc && n < HS_STATE_PAGE && (s = sqlite3_step(st)) == SQLITE_ROW) {
-      size_t len = (size_t)sqlite3_column_bytes(st, 1);
+    while(!rc && n < HS_STATE_PAGE && (s = hs_db_step(st)) == HS_DB_ROW) {
+      size_t len = hs_db_col_bytes(st, 1);
 
       page[n].len = len;
       page[n].key = hs_strdup(hs_col_text(st, 0));
       page[n].val = malloc(len + 1);
       if(page[n].val && len)
-        memcpy(page[n].val, sqlite3_column_blob(st, 1), len);
+        memcpy(page[n].val, hs_db_col_blob(st, 1), len);
       if(page[n].val)
         page[n].val[len] = '\0';
       n++;
       if(!page[n - 1].key || !page[n - 1].val)
         rc = BMC_ERR_NOMEM;
     }
-    if(!rc && n < HS_STATE_PAGE && s != SQLITE_DONE)
+    if(!rc && n < HS_STATE_PAGE && s != HS_DB_DONE)
       rc = BMC_ERR_INTERNAL;
-    sqlite3_reset(st);
+    hs_db_reset(st);
     for(i = 0; !rc && i < n; i++)
       rc = cb(ud, page[i].key, page[i].val, page[i].len);
     free(after);
@@ -579,19 +579,19 @@ static void
 hs_svc_job_progress(void *ctx, int64_t done, int64_t total)
 {
   struct hs_inst *in = ctx;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
 
   if(!in || !in->job_id || hs_fault_check(in->h, "job_progress"))
     return;
   st = hs_stmt(in->h, "UPDATE jobs SET done = ?, total = ? WHERE id = ?");
   if(!st)
     return;
-  sqlite3_bind_int64(st, 1, done);
-  sqlite3_bind_int64(st, 2, total);
-  sqlite3_bind_int64(st, 3, in->job_id);
-  if(hs_step_write(in->h, st) != SQLITE_DONE)
+  hs_db_bind_i64(st, 1, done);
+  hs_db_bind_i64(st, 2, total);
+  hs_db_bind_i64(st, 3, in->job_id);
+  if(hs_step_write(in->h, st) != HS_DB_DONE)
     hs_hostlog(in->h, BMC_LOG_ERROR, "job progress: %s", in->h->last_err);
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(in->h->progress_fn)
     in->h->progress_fn(in->h->progress_ud, in->job_id, done, total);
 }

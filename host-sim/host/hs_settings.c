@@ -16,7 +16,7 @@ hs_setting_lookup(struct hs_host *h, int64_t company_id,
                   char **out)
 {
   const struct bmc_setting *s = hs_setting_find(api, key);
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_ERR_NOT_FOUND;
 
   *out = NULL;
@@ -24,14 +24,14 @@ hs_setting_lookup(struct hs_host *h, int64_t company_id,
                " = ? AND plugin = ? AND key = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, company_id);
+  hs_db_bind_i64(st, 1, company_id);
   hs_bind_text(st, 2, api->name);
   hs_bind_text(st, 3, key);
-  if(sqlite3_step(st) == SQLITE_ROW) {
-    if(sqlite3_column_int(st, 1)) {
+  if(hs_db_step(st) == HS_DB_ROW) {
+    if((int)hs_db_col_i64(st, 1)) {
       char *sealed = hs_strdup(hs_col_text(st, 0));
 
-      sqlite3_reset(st);
+      hs_db_reset(st);
       rc = sealed ? hs_secret_unseal(h, company_id, api->name, key, sealed,
                                      out)
                   : BMC_ERR_NOMEM;
@@ -41,7 +41,7 @@ hs_setting_lookup(struct hs_host *h, int64_t company_id,
     *out = hs_strdup(hs_col_text(st, 0));
     rc = *out ? BMC_OK : BMC_ERR_NOMEM;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(rc == BMC_ERR_NOT_FOUND && s && s->default_value) {
     *out = hs_strdup(s->default_value);
     rc = *out ? BMC_OK : BMC_ERR_NOMEM;
@@ -102,7 +102,7 @@ hs_company_setting_set(struct hs_host *h, const char *company,
 {
   const struct bmc_plugin_api *api;
   const struct bmc_setting *s;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char *sealed = NULL;
   int64_t cid;
   int rc, secret;
@@ -141,12 +141,12 @@ hs_company_setting_set(struct hs_host *h, const char *company,
     free(sealed);
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, key);
   hs_bind_text(st, 4, secret ? sealed : value);
-  sqlite3_bind_int64(st, 5, hs_clock_now(h));
-  sqlite3_bind_int(st, 6, secret);
+  hs_db_bind_i64(st, 5, hs_clock_now(h));
+  hs_db_bind_i64(st, 6, secret);
   rc = hs_write_rc(hs_step_write(h, st));
   free(sealed);
   if(rc) {
@@ -163,7 +163,7 @@ hs_company_setting_unset(struct hs_host *h, const char *company,
                          const char *plugin, const char *key)
 {
   const struct bmc_plugin_api *api;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
   int rc;
 
@@ -176,10 +176,10 @@ hs_company_setting_unset(struct hs_host *h, const char *company,
                " AND key = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, cid);
+  hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, plugin);
   hs_bind_text(st, 3, key);
-  if(hs_step_write(h, st) != SQLITE_DONE)
+  if(hs_step_write(h, st) != HS_DB_DONE)
     return BMC_ERR_INTERNAL;
   hs_refresh_secrets(h, cid, api);
   return BMC_OK;
@@ -214,7 +214,7 @@ hs_company_settings_each(struct hs_host *h, const char *company,
                          void *ud)
 {
   const struct bmc_plugin_api *api;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t cid;
   size_t i;
   int rc;
@@ -233,18 +233,18 @@ hs_company_settings_each(struct hs_host *h, const char *company,
                  " = ? AND plugin = ? AND key = ?");
     if(!st)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, cid);
+    hs_db_bind_i64(st, 1, cid);
     hs_bind_text(st, 2, plugin);
     hs_bind_text(st, 3, s->key);
-    if(sqlite3_step(st) == SQLITE_ROW) {
+    if(hs_db_step(st) == HS_DB_ROW) {
       stored = hs_strdup(hs_col_text(st, 0));
-      sealed = sqlite3_column_int(st, 1);
+      sealed = (int)hs_db_col_i64(st, 1);
       if(!stored) {
-        sqlite3_reset(st);
+        hs_db_reset(st);
         return BMC_ERR_NOMEM;
       }
     }
-    sqlite3_reset(st);
+    hs_db_reset(st);
     v.schema = s;
     v.is_set = stored != NULL;
     v.value = stored ? stored : s->default_value;

@@ -13,18 +13,18 @@ static int
 hs_settle_lines(struct hs_host *h, int64_t sid, xmlNodePtr root)
 {
   xmlNodePtr ls = hs_xml_child(root, "lines"), c;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t seq = 0;
 
   st = hs_stmt(h, "DELETE FROM settlement_lines WHERE settlement = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, sid);
-  if(sqlite3_step(st) != SQLITE_DONE) {
-    sqlite3_reset(st);
+  hs_db_bind_i64(st, 1, sid);
+  if(hs_db_step(st) != HS_DB_DONE) {
+    hs_db_reset(st);
     return BMC_ERR_INTERNAL;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   for(c = ls ? ls->children : NULL; c; c = c->next) {
     static const char *const f[] = {"source_order_id", "line_id", "type",
                                     "amount", "date"};
@@ -39,14 +39,14 @@ hs_settle_lines(struct hs_host *h, int64_t sid, xmlNodePtr root)
                  " ?, ?, ?, ?, ?)");
     if(!st)
       return BMC_ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, sid);
-    sqlite3_bind_int64(st, 2, ++seq);
+    hs_db_bind_i64(st, 1, sid);
+    hs_db_bind_i64(st, 2, ++seq);
     for(i = 0; i < 5; i++) {
       v[i] = hs_xml_child_text(c, f[i]);
       hs_bind_text(st, (int)i + 3, v[i]);
     }
-    ok = sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_reset(st);
+    ok = hs_db_step(st) == HS_DB_DONE;
+    hs_db_reset(st);
     for(i = 0; i < 5; i++)
       free(v[i]);
     if(!ok)
@@ -68,7 +68,7 @@ hs_settlement_import_in(struct hs_inst *in, const char *xml, size_t len,
   char msg[HS_ERRLEN], *v[11] = {NULL};
   xmlDocPtr d = NULL;
   xmlNodePtr r, t;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t sid = 0;
   size_t i;
   int rc;
@@ -112,21 +112,21 @@ hs_settlement_import_in(struct hs_inst *in, const char *xml, size_t len,
     rc = BMC_ERR_INTERNAL;
     goto fail;
   }
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, v[1]);
   hs_bind_text(st, 3, v[0]);
   for(i = 2; i < 11; i++)
     hs_bind_text(st, (int)i + 2, v[i]);
-  sqlite3_bind_text(st, 13, xml, (int)len, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 14, hs_clock_now(h));
-  if(sqlite3_step(st) == SQLITE_ROW)
-    sid = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  hs_bind_textn(st, 13, xml, len);
+  hs_db_bind_i64(st, 14, hs_clock_now(h));
+  if(hs_db_step(st) == HS_DB_ROW)
+    sid = hs_db_col_i64(st, 0);
+  hs_db_reset(st);
   rc = sid ? hs_settle_lines(h, sid, r) : BMC_ERR_INTERNAL;
 fail:
   if(rc) {
     hs_errf(err, errlen, "settlement %s: store: %s", v[0] ? v[0] : "?",
-            sqlite3_errmsg(h->db));
+            hs_db_errmsg(h->db));
     hs_rollback(h);
   }
   else {
@@ -144,23 +144,22 @@ hs_settlements_each(struct hs_host *h, const char *company,
                     int (*cb)(void *ud, const struct hs_settlement *s),
                     void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc = BMC_OK, s;
 
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, "SELECT c.name, s.marketplace,"
+  if(hs_db_prepare(h->db, "SELECT c.name, s.marketplace,"
                         " s.settlement_id, s.period_start, s.period_end,"
                         " s.payout_date, s.currency, s.sales, s.shipping,"
                         " s.fees, s.refunds, s.net, (SELECT COUNT(*) FROM"
                         " settlement_lines l WHERE l.settlement = s.id),"
                         " s.imported_ms FROM settlements s JOIN companies c"
                         " ON c.id = s.company_id WHERE (?1 IS NULL OR c.name"
-                        " = ?1) ORDER BY s.period_start, s.id", -1, &st,
-                        NULL) != SQLITE_OK)
+                        " = ?1) ORDER BY s.period_start, s.id", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_settlement x;
 
     x.company = hs_col_text(st, 0);
@@ -175,14 +174,14 @@ hs_settlements_each(struct hs_host *h, const char *company,
     x.fees = hs_col_text(st, 9);
     x.refunds = hs_col_text(st, 10);
     x.net = hs_col_text(st, 11);
-    x.n_lines = sqlite3_column_int64(st, 12);
-    x.imported_ms = sqlite3_column_int64(st, 13);
+    x.n_lines = hs_db_col_i64(st, 12);
+    x.imported_ms = hs_db_col_i64(st, 13);
     rc = cb(ud, &x);
     if(rc)
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }

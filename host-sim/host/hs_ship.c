@@ -19,7 +19,7 @@ struct hs_ostate {
 static int
 hs_ostate_get(struct hs_host *h, int64_t oid, struct hs_ostate *s)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_ERR_NOT_FOUND;
 
   st = hs_stmt(h, "SELECT o.company_id, o.status, o.shipping_status,"
@@ -29,16 +29,16 @@ hs_ostate_get(struct hs_host *h, int64_t oid, struct hs_ostate *s)
                " o.id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, oid);
-  if(sqlite3_step(st) == SQLITE_ROW) {
-    s->company_id = sqlite3_column_int64(st, 0);
+  hs_db_bind_i64(st, 1, oid);
+  if(hs_db_step(st) == HS_DB_ROW) {
+    s->company_id = hs_db_col_i64(st, 0);
     snprintf(s->status, sizeof(s->status), "%s", hs_col_text(st, 1));
     snprintf(s->shipping, sizeof(s->shipping), "%s", hs_col_text(st, 2));
-    s->n_lines = sqlite3_column_int64(st, 3);
-    s->n_shipped = sqlite3_column_int64(st, 4);
+    s->n_lines = hs_db_col_i64(st, 3);
+    s->n_shipped = hs_db_col_i64(st, 4);
     rc = BMC_OK;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -48,29 +48,29 @@ static int
 hs_ship_line(struct hs_host *h, int64_t oid, const struct hs_ship_line *l,
              int mark, int check, char *err, size_t errlen)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   st = hs_stmt(h, "SELECT shipped FROM order_lines WHERE order_id = ? AND"
                " line_id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, oid);
+  hs_db_bind_i64(st, 1, oid);
   hs_bind_text(st, 2, l->line_id);
-  rc = sqlite3_step(st);
-  if(rc != SQLITE_ROW) {
-    sqlite3_reset(st);
+  rc = hs_db_step(st);
+  if(rc != HS_DB_ROW) {
+    hs_db_reset(st);
     hs_errf(err, errlen, "order %lld has no line '%s'", (long long)oid,
             l->line_id);
     return BMC_ERR_NOT_FOUND;
   }
-  if(mark && sqlite3_column_int(st, 0)) {
-    sqlite3_reset(st);
+  if(mark && (int)hs_db_col_i64(st, 0)) {
+    hs_db_reset(st);
     hs_errf(err, errlen, "line '%s' of order %lld is already shipped",
             l->line_id, (long long)oid);
     return BMC_ERR_CONFLICT;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(check)
     return BMC_OK;
   st = hs_stmt(h, "UPDATE order_lines SET shipped = CASE WHEN ?1 THEN 1 ELSE"
@@ -79,12 +79,12 @@ hs_ship_line(struct hs_host *h, int64_t oid, const struct hs_ship_line *l,
                " char(10) || ?2 END WHERE order_id = ?3 AND line_id = ?4");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int(st, 1, mark);
+  hs_db_bind_i64(st, 1, mark);
   hs_bind_text(st, 2, l->serial && l->serial[0] ? l->serial : NULL);
-  sqlite3_bind_int64(st, 3, oid);
+  hs_db_bind_i64(st, 3, oid);
   hs_bind_text(st, 4, l->line_id);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   return rc;
 }
 
@@ -93,7 +93,7 @@ hs_order_ship(struct hs_host *h, int64_t order_id,
               const struct hs_shipment *s, char *err, size_t errlen)
 {
   struct hs_ostate os;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   char date[32];
   size_t i;
   int rc;
@@ -142,9 +142,9 @@ hs_order_ship(struct hs_host *h, int64_t order_id,
       rc = BMC_ERR_INTERNAL;
       goto out;
     }
-    sqlite3_bind_int64(st, 1, order_id);
-    rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-    sqlite3_reset(st);
+    hs_db_bind_i64(st, 1, order_id);
+    rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+    hs_db_reset(st);
     if(rc)
       goto out;
   }
@@ -163,14 +163,14 @@ hs_order_ship(struct hs_host *h, int64_t order_id,
   }
   hs_bind_text(st, 1, os.n_shipped == os.n_lines ? "FullyShipped"
                                                  : "PartiallyShipped");
-  sqlite3_bind_int(st, 2, os.n_shipped == os.n_lines);
+  hs_db_bind_i64(st, 2, os.n_shipped == os.n_lines);
   hs_bind_text(st, 3, s->tracking_number);
   hs_bind_text(st, 4, s->carrier);
   hs_bind_text(st, 5, date);
-  sqlite3_bind_int64(st, 6, hs_clock_now(h));
-  sqlite3_bind_int64(st, 7, order_id);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 6, hs_clock_now(h));
+  hs_db_bind_i64(st, 7, order_id);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   if(!rc)
     rc = hs_deadline_settle(h, order_id, "shipped");
 out:
@@ -187,7 +187,7 @@ hs_order_status_set(struct hs_host *h, int64_t oid, const char *status,
                     const char *note, char *err, size_t errlen)
 {
   struct hs_ostate os;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc, cancel = strcmp(status, "Cancelled") == 0;
 
   if(!cancel && strcmp(status, "OnHold") && strcmp(status, "InProcess")) {
@@ -224,11 +224,11 @@ hs_order_status_set(struct hs_host *h, int64_t oid, const char *status,
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, status);
   hs_bind_text(st, 2, note);
-  sqlite3_bind_int(st, 3, cancel);
-  sqlite3_bind_int64(st, 4, hs_clock_now(h));
-  sqlite3_bind_int64(st, 5, oid);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 3, cancel);
+  hs_db_bind_i64(st, 4, hs_clock_now(h));
+  hs_db_bind_i64(st, 5, oid);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   if(!rc && cancel)
     rc = hs_deadline_settle(h, oid, "cancelled");
   return rc;
@@ -250,7 +250,7 @@ hs_order_status_in(struct hs_inst *in, const char *source_order_id,
                    const char *status, const char *note)
 {
   char err[HS_ERRLEN];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t oid = 0;
   int rc;
 
@@ -259,12 +259,12 @@ hs_order_status_in(struct hs_inst *in, const char *source_order_id,
                " LIMIT 1");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, in->company_id);
+  hs_db_bind_i64(st, 1, in->company_id);
   hs_bind_text(st, 2, in->api->name);
   hs_bind_text(st, 3, source_order_id);
-  if(sqlite3_step(st) == SQLITE_ROW)
-    oid = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  if(hs_db_step(st) == HS_DB_ROW)
+    oid = hs_db_col_i64(st, 0);
+  hs_db_reset(st);
   if(!oid)
     return BMC_ERR_NOT_FOUND;
   rc = hs_order_status_set(in->h, oid, status, note, err, sizeof(err));
@@ -285,16 +285,16 @@ hs_order_status_in(struct hs_inst *in, const char *source_order_id,
   " companies c ON c.id = o.company_id "
 
 static int
-hs_summaries(struct hs_host *h, sqlite3_stmt *st,
+hs_summaries(struct hs_host *h, struct hs_dbst *st,
              int (*cb)(void *ud, const struct hs_order_summary *o), void *ud,
              int *n)
 {
   int rc = BMC_OK, s;
 
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_order_summary o;
 
-    o.id = sqlite3_column_int64(st, 0);
+    o.id = hs_db_col_i64(st, 0);
     o.company = hs_col_text(st, 1);
     o.channel = hs_col_text(st, 2);
     o.marketplace = hs_col_text(st, 3);
@@ -314,16 +314,16 @@ hs_summaries(struct hs_host *h, sqlite3_stmt *st,
     o.carrier = hs_col_text(st, 17);
     o.ship_date = hs_col_text(st, 18);
     o.note = hs_col_text(st, 19);
-    o.source_updated_for_shipping = sqlite3_column_int(st, 20);
-    o.cancel_reported = sqlite3_column_int(st, 21);
-    o.n_lines = sqlite3_column_int64(st, 22);
+    o.source_updated_for_shipping = (int)hs_db_col_i64(st, 20);
+    o.cancel_reported = (int)hs_db_col_i64(st, 21);
+    o.n_lines = hs_db_col_i64(st, 22);
     if(n)
       (*n)++;
     rc = cb(ud, &o);
     if(rc)
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
   (void)h;
   return rc;
@@ -335,19 +335,19 @@ hs_orders_each(struct hs_host *h, const char *company,
                int (*cb)(void *ud, const struct hs_order_summary *o),
                void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc;
 
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, HS_SUMMARY_SQL "WHERE (?1 IS NULL OR c.name ="
+  if(hs_db_prepare(h->db, HS_SUMMARY_SQL "WHERE (?1 IS NULL OR c.name ="
                         " ?1) AND (?2 IS NULL OR o.marketplace = ?2) ORDER"
-                        " BY o.id", -1, &st, NULL) != SQLITE_OK)
+                        " BY o.id", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
   hs_bind_text(st, 2, marketplace);
   rc = hs_summaries(h, st, cb, ud, NULL);
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }
 
@@ -356,17 +356,16 @@ hs_order_summary_get(struct hs_host *h, int64_t order_id,
                      int (*cb)(void *ud, const struct hs_order_summary *o),
                      void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc, n = 0;
 
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, HS_SUMMARY_SQL "WHERE o.id = ?", -1, &st,
-                        NULL) != SQLITE_OK)
+  if(hs_db_prepare(h->db, HS_SUMMARY_SQL "WHERE o.id = ?", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, order_id);
+  hs_db_bind_i64(st, 1, order_id);
   rc = hs_summaries(h, st, cb, ud, &n);
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc ? rc : n ? BMC_OK : BMC_ERR_NOT_FOUND;
 }
 
@@ -374,7 +373,7 @@ int
 hs_orders_count(struct hs_host *h, const char *company,
                 const char *marketplace, int64_t *n)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
 
   if(!h || !n)
     return BMC_ERR_INVALID_ARG;
@@ -385,8 +384,8 @@ hs_orders_count(struct hs_host *h, const char *company,
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
   hs_bind_text(st, 2, marketplace);
-  *n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
+  *n = hs_db_step(st) == HS_DB_ROW ? hs_db_col_i64(st, 0) : 0;
+  hs_db_reset(st);
   return BMC_OK;
 }
 
@@ -394,7 +393,7 @@ int
 hs_order_find(struct hs_host *h, const char *company,
               const char *source_order_id, int64_t *order_id)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int n = 0;
 
   if(!h || !company || !source_order_id || !order_id)
@@ -406,12 +405,12 @@ hs_order_find(struct hs_host *h, const char *company,
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
   hs_bind_text(st, 2, source_order_id);
-  while(sqlite3_step(st) == SQLITE_ROW) {
+  while(hs_db_step(st) == HS_DB_ROW) {
     if(!n)
-      *order_id = sqlite3_column_int64(st, 0);
+      *order_id = hs_db_col_i64(st, 0);
     n++;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return n == 0 ? BMC_ERR_NOT_FOUND : n == 1 ? BMC_OK : BMC_ERR_CONFLICT;
 }
 

@@ -375,7 +375,7 @@ static const char *const hs_migrations[] = {
 /* Steps that also run code after their SQL (same transaction). */
 static const struct {
   int version;
-  int (*fn)(sqlite3 *db, char *err, size_t errlen);
+  int (*fn)(struct hs_db *db, char *err, size_t errlen);
 } hs_migration_code[] = {
   {8, hs_props_migrate_columns},
 };
@@ -448,17 +448,14 @@ hs_busy_cb(void *ud, int count)
 static int
 hs_is_busy(int rc)
 {
-  return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+  return rc == HS_DB_BUSY;
 }
 
 static int
-hs_exec_err(sqlite3 *db, const char *sql, char *err, size_t errlen)
+hs_exec_err(struct hs_db *db, const char *sql, char *err, size_t errlen)
 {
-  char *msg = NULL;
-
-  if(sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    hs_errf(err, errlen, "store: %s", msg ? msg : sqlite3_errmsg(db));
-    sqlite3_free(msg);
+  if(hs_db_exec(db, sql) != HS_DB_OK) {
+    hs_errf(err, errlen, "store: %s", hs_db_errmsg(db));
     return BMC_ERR_INTERNAL;
   }
   return BMC_OK;
@@ -475,14 +472,14 @@ hs_begin_immediate(struct hs_host *h, char *err, size_t errlen)
 
   for(;;) {
     /* prepared once (hs_stmt): a write transaction is often one row */
-    sqlite3_stmt *st = hs_stmt(h, "BEGIN IMMEDIATE");
+    struct hs_dbst *st = hs_stmt(h, "BEGIN IMMEDIATE");
 
     if(!st)
-      rc = SQLITE_NOMEM;
+      rc = HS_DB_NOMEM;
     else {
-      rc = sqlite3_step(st);
-      sqlite3_reset(st);
-      if(rc == SQLITE_DONE)
+      rc = hs_db_step(st);
+      hs_db_reset(st);
+      if(rc == HS_DB_DONE)
         return BMC_OK;
     }
     if(!hs_is_busy(rc) || hs_mono_ms() - start >= HS_BUSY_MAX_MS)
@@ -492,26 +489,26 @@ hs_begin_immediate(struct hs_host *h, char *err, size_t errlen)
   if(hs_is_busy(rc))
     hs_errf(err, errlen, "store is busy: another process has held its "
             "write lock for more than %d s (%s); try again", HS_BUSY_MAX_MS
-            / 1000, sqlite3_errmsg(h->db));
+            / 1000, hs_db_errmsg(h->db));
   else
     hs_errf(err, errlen, "store: cannot start a write: %s",
-            sqlite3_errmsg(h->db));
+            hs_db_errmsg(h->db));
   return hs_is_busy(rc) ? BMC_ERR_CONFLICT : BMC_ERR_INTERNAL;
 }
 
 /* The version recorded in the migrations table (0 for a new store). */
 static int
-hs_recorded_version(sqlite3 *db, int *ver)
+hs_recorded_version(struct hs_db *db, int *ver)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
 
   *ver = 0;
-  if(sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version),0) FROM"
-                        " migrations", -1, &st, NULL) != SQLITE_OK)
+  if(hs_db_prepare(db, "SELECT COALESCE(MAX(version),0) FROM"
+                        " migrations", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  if(sqlite3_step(st) == SQLITE_ROW)
-    *ver = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
+  if(hs_db_step(st) == HS_DB_ROW)
+    *ver = (int)hs_db_col_i64(st, 0);
+  hs_db_finalize(st);
   return BMC_OK;
 }
 
@@ -532,7 +529,7 @@ hs_migrate(struct hs_host *h, char *err, size_t errlen)
                      "version INTEGER PRIMARY KEY, applied_ms INTEGER NOT"
                      " NULL)", err, errlen);
     if(!rc && hs_recorded_version(h->db, &ver)) {
-      hs_errf(err, errlen, "store: %s", sqlite3_errmsg(h->db));
+      hs_errf(err, errlen, "store: %s", hs_db_errmsg(h->db));
       rc = BMC_ERR_INTERNAL;
     }
     if(!rc && ver > (int)HS_N_MIGRATIONS) {
@@ -542,7 +539,7 @@ hs_migrate(struct hs_host *h, char *err, size_t errlen)
       rc = BMC_ERR_CONFLICT;
     }
     if(rc || ver == (int)HS_N_MIGRATIONS) {
-      sqlite3_exec(h->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+      hs_db_exec(h->db, rc ? "ROLLBACK" : "COMMIT");
       break;
     }
     rc = hs_exec_err(h->db, hs_migrations[ver], err, errlen);
@@ -560,7 +557,7 @@ hs_migrate(struct hs_host *h, char *err, size_t errlen)
 
       snprintf(tmp, sizeof(tmp), "%s", err ? err : "");
       hs_errf(err, errlen, "migration %d: %s", ver + 1, tmp);
-      sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+      hs_db_exec(h->db, "ROLLBACK");
       return rc;
     }
     rc = hs_exec_err(h->db, "COMMIT", err, errlen);
@@ -638,20 +635,17 @@ int
 hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
               size_t errlen)
 {
-  int rc = BMC_OK;
+  int sqlite = hs_db_backend_of(path) == HS_DB_SQLITE, rc = BMC_OK;
 
-  if(strcmp(path, ":memory:") != 0)
+  if(sqlite && strcmp(path, ":memory:") != 0)
     rc = hs_store_file(path, err, errlen);
   if(rc)
     return rc;
-  if(sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE |
-                     SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                     NULL) != SQLITE_OK) {
-    hs_errf(err, errlen, "store %s: %s", path,
-            h->db ? sqlite3_errmsg(h->db) : "out of memory");
+  if(hs_db_open(path, HS_DB_OPEN_CREATE, &h->db, err, errlen) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  }
-  sqlite3_busy_handler(h->db, hs_busy_cb, h);
+  if(!sqlite)
+    return hs_migrate(h, err, errlen);
+  hs_db_sqlite_busy_handler(h->db, hs_busy_cb, h);
   /* secure_delete: a replaced or deleted value (a secret sealed on
    * upgrade, a rotated key's ciphertext) is zeroed, not left in a free
    * page of the file. */
@@ -683,12 +677,12 @@ hs_store_close(struct hs_host *h)
 
   for(i = 0; i < h->cap_stmts; i++)
     if(h->stmts[i].st)
-      sqlite3_finalize(h->stmts[i].st);
+      hs_db_finalize(h->stmts[i].st);
   free(h->stmts);
   h->stmts = NULL;
   h->n_stmts = h->cap_stmts = 0;
   if(h->db)
-    sqlite3_close(h->db);
+    hs_db_close(h->db);
   h->db = NULL;
 }
 
@@ -732,17 +726,17 @@ hs_stmt_grow(struct hs_host *h)
  * is keyed by its address, and a statement stays cached (and is reset
  * here) for the life of the store, so a caller may keep stepping it while
  * other statements are prepared. */
-sqlite3_stmt *
+struct hs_dbst *
 hs_stmt(struct hs_host *h, const char *sql)
 {
   struct hs_stmt_slot *slot;
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
 
   if(h->cap_stmts) {
     slot = hs_stmt_slot(h->stmts, h->cap_stmts, sql);
     if(slot->sql) {
-      sqlite3_reset(slot->st);
-      sqlite3_clear_bindings(slot->st);
+      hs_db_reset(slot->st);
+      hs_db_clear_bindings(slot->st);
       return slot->st;
     }
   }
@@ -750,10 +744,9 @@ hs_stmt(struct hs_host *h, const char *sql)
     hs_hostlog(h, BMC_LOG_ERROR, "store: out of memory");
     return NULL;
   }
-  if(sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-                        NULL) != SQLITE_OK) {
+  if(hs_db_prepare(h->db, sql, &st) != HS_DB_OK) {
     hs_hostlog(h, BMC_LOG_ERROR, "store: prepare failed: %s",
-               sqlite3_errmsg(h->db));
+               hs_db_errmsg(h->db));
     return NULL;
   }
   slot = hs_stmt_slot(h->stmts, h->cap_stmts, sql);
@@ -789,15 +782,15 @@ hs_begin(struct hs_host *h)
 int
 hs_commit(struct hs_host *h)
 {
-  sqlite3_stmt *st = hs_stmt(h, "COMMIT");
+  struct hs_dbst *st = hs_stmt(h, "COMMIT");
   int rc;
 
   if(!st)
     return BMC_ERR_INTERNAL;
-  rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if(rc != SQLITE_DONE) {
-    hs_store_fail(h, "store: commit failed: %s", sqlite3_errmsg(h->db));
+  rc = hs_db_step(st);
+  hs_db_reset(st);
+  if(rc != HS_DB_DONE) {
+    hs_store_fail(h, "store: commit failed: %s", hs_db_errmsg(h->db));
     return BMC_ERR_INTERNAL;
   }
   return BMC_OK;
@@ -806,74 +799,85 @@ hs_commit(struct hs_host *h)
 void
 hs_rollback(struct hs_host *h)
 {
-  if(!sqlite3_get_autocommit(h->db))
-    sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+  if(!hs_db_autocommit(h->db))
+    hs_db_exec(h->db, "ROLLBACK");
 }
 
-int
-hs_step_write(struct hs_host *h, sqlite3_stmt *st)
+/* Step a write statement in the caller's transaction or its own; id
+ * non-NULL: an INSERT ... RETURNING id whose row gives *id. */
+static int
+hs_step_run(struct hs_host *h, struct hs_dbst *st, int64_t *id)
 {
-  int own = sqlite3_get_autocommit(h->db), rc;
+  int own = hs_db_autocommit(h->db), rc;
 
   if(own && hs_begin(h))
-    return SQLITE_BUSY;
-  rc = sqlite3_step(st);
-  if(rc != SQLITE_DONE) {
-    hs_store_fail(h, "store: write failed: %s", sqlite3_errmsg(h->db));
+    return HS_DB_BUSY;
+  rc = hs_db_step(st);
+  if(id && rc == HS_DB_ROW) {
+    *id = hs_db_col_i64(st, 0);
+    rc = hs_db_step(st);
+  }
+  else if(id && rc == HS_DB_DONE) {
+    hs_store_fail(h, "store: write failed: the insert returned no id");
+    rc = HS_DB_ERROR;
+  }
+  else if(rc != HS_DB_DONE)
+    hs_store_fail(h, "store: write failed: %s", hs_db_errmsg(h->db));
+  if(rc != HS_DB_DONE) {
     if(own) {
-      sqlite3_reset(st);
+      hs_db_reset(st);
       hs_rollback(h);
     }
     return rc;
   }
-  return own && hs_commit(h) ? SQLITE_ERROR : SQLITE_DONE;
+  return own && hs_commit(h) ? HS_DB_ERROR : HS_DB_DONE;
 }
 
 int
-hs_step_insert(struct hs_host *h, sqlite3_stmt *st, int64_t *id)
+hs_step_write(struct hs_host *h, struct hs_dbst *st)
 {
-  int own = sqlite3_get_autocommit(h->db), rc;
+  return hs_step_run(h, st, NULL);
+}
 
-  if(own && hs_begin(h))
-    return SQLITE_BUSY;
-  rc = sqlite3_step(st);
-  if(rc == SQLITE_ROW) {
-    *id = sqlite3_column_int64(st, 0);
-    rc = sqlite3_step(st);
-  }
-  else if(rc == SQLITE_DONE) {
-    hs_store_fail(h, "store: insert returned no id");
-    rc = SQLITE_ERROR;
-  }
-  sqlite3_reset(st);
-  if(rc != SQLITE_DONE) {
-    if(rc != SQLITE_ERROR || !h->last_err[0])
-      hs_store_fail(h, "store: write failed: %s", sqlite3_errmsg(h->db));
-    if(own)
-      hs_rollback(h);
-    return rc;
-  }
-  return own && hs_commit(h) ? SQLITE_ERROR : SQLITE_DONE;
+int
+hs_step_insert(struct hs_host *h, struct hs_dbst *st, int64_t *id)
+{
+  return hs_step_run(h, st, id);
 }
 
 int
 hs_write_rc(int step_rc)
 {
-  if(step_rc == SQLITE_DONE)
+  if(step_rc == HS_DB_DONE)
     return BMC_OK;
   return hs_is_busy(step_rc) ? BMC_ERR_CONFLICT : BMC_ERR_INTERNAL;
 }
 
 int
-hs_bind_text(sqlite3_stmt *st, int i, const char *s)
+hs_bind_text(struct hs_dbst *st, int i, const char *s)
 {
   if(!s)
-    return sqlite3_bind_null(st, i);
-  return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    return hs_db_bind_null(st, i);
+  return hs_db_bind_text(st, i, s);
+}
+
+int
+hs_bind_textn(struct hs_dbst *st, int i, const char *s, size_t n)
+{
+  char *z = malloc(n + 1);
+  int rc;
+
+  if(!z)
+    return HS_DB_NOMEM;
+  memcpy(z, s, n);
+  z[n] = '\0';
+  rc = hs_db_bind_text(st, i, z);
+  free(z);
+  return rc;
 }
 
 const char *
-hs_col_text(sqlite3_stmt *st, int i)
+hs_col_text(struct hs_dbst *st, int i)
 {
-  return (const char *)sqlite3_column_text(st, i);
+  return hs_db_col_text(st, i);
 }

@@ -127,7 +127,7 @@ hs_user_add(struct hs_host *h, const char *name, int role,
             const char *password, char *err, size_t errlen)
 {
   char hash[crypto_pwhash_STRBYTES];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(!h)
@@ -151,15 +151,15 @@ hs_user_add(struct hs_host *h, const char *name, int role,
   hs_bind_text(st, 1, name);
   hs_bind_text(st, 2, hs_role_name(role));
   hs_bind_text(st, 3, hash);
-  sqlite3_bind_int64(st, 4, hs_clock_now(h));
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 4, hs_clock_now(h));
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   sodium_memzero(hash, sizeof(hash));
   if(rc) {
-    hs_errf(err, errlen, "users: %s", sqlite3_errmsg(h->db));
+    hs_errf(err, errlen, "users: %s", hs_db_errmsg(h->db));
     return rc;
   }
-  if(sqlite3_changes(h->db) == 0) {
+  if(hs_db_changes(h->db) == 0) {
     hs_errf(err, errlen, "user '%s' already exists", name);
     return BMC_ERR_CONFLICT;
   }
@@ -169,31 +169,31 @@ hs_user_add(struct hs_host *h, const char *name, int role,
 static int
 hs_user_sessions_end(struct hs_host *h, int64_t uid)
 {
-  sqlite3_stmt *st = hs_stmt(h, "DELETE FROM sessions WHERE user_id = ?");
+  struct hs_dbst *st = hs_stmt(h, "DELETE FROM sessions WHERE user_id = ?");
   int rc;
 
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, uid);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 1, uid);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   return rc;
 }
 
 static int
 hs_user_id(struct hs_host *h, const char *name, int64_t *uid)
 {
-  sqlite3_stmt *st = hs_stmt(h, "SELECT id FROM users WHERE name = ?");
+  struct hs_dbst *st = hs_stmt(h, "SELECT id FROM users WHERE name = ?");
   int rc = BMC_ERR_NOT_FOUND;
 
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, name);
-  if(sqlite3_step(st) == SQLITE_ROW) {
-    *uid = sqlite3_column_int64(st, 0);
+  if(hs_db_step(st) == HS_DB_ROW) {
+    *uid = hs_db_col_i64(st, 0);
     rc = BMC_OK;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   return rc;
 }
 
@@ -202,7 +202,7 @@ hs_user_set_password(struct hs_host *h, const char *name,
                      const char *password, char *err, size_t errlen)
 {
   char hash[crypto_pwhash_STRBYTES];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t uid;
   int rc;
 
@@ -224,10 +224,10 @@ hs_user_set_password(struct hs_host *h, const char *name,
                            " id = ?");
   if(st) {
     hs_bind_text(st, 1, hash);
-    sqlite3_bind_int64(st, 2, hs_clock_now(h));
-    sqlite3_bind_int64(st, 3, uid);
-    rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-    sqlite3_reset(st);
+    hs_db_bind_i64(st, 2, hs_clock_now(h));
+    hs_db_bind_i64(st, 3, uid);
+    rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+    hs_db_reset(st);
     if(!rc)
       rc = hs_user_sessions_end(h, uid);
     if(!rc)
@@ -247,7 +247,7 @@ hs_user_set_password(struct hs_host *h, const char *name,
 int
 hs_user_remove(struct hs_host *h, const char *name)
 {
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int64_t uid;
   int rc;
 
@@ -258,9 +258,9 @@ hs_user_remove(struct hs_host *h, const char *name)
   st = hs_stmt(h, "DELETE FROM users WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, uid);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 1, uid);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   return rc;
 }
 
@@ -268,34 +268,33 @@ int
 hs_users_each(struct hs_host *h,
               int (*cb)(void *ud, const struct hs_user *u), void *ud)
 {
-  sqlite3_stmt *st = NULL;
+  struct hs_dbst *st = NULL;
   int rc = BMC_OK, s;
 
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
-  if(sqlite3_prepare_v2(h->db, "SELECT u.id, u.name, u.role, u.created_ms,"
+  if(hs_db_prepare(h->db, "SELECT u.id, u.name, u.role, u.created_ms,"
                         " (SELECT COUNT(*) FROM sessions s WHERE s.user_id ="
                         " u.id AND s.expires_ms > ?1), u.locked_until_ms"
-                        " FROM users u ORDER BY u.name", -1, &st,
-                        NULL) != SQLITE_OK)
+                        " FROM users u ORDER BY u.name", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, hs_clock_now(h));
-  while((s = sqlite3_step(st)) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 1, hs_clock_now(h));
+  while((s = hs_db_step(st)) == HS_DB_ROW) {
     struct hs_user u;
 
-    u.id = sqlite3_column_int64(st, 0);
+    u.id = hs_db_col_i64(st, 0);
     u.name = hs_col_text(st, 1);
     hs_role_parse(hs_col_text(st, 2), &u.role);
-    u.created_ms = sqlite3_column_int64(st, 3);
-    u.n_sessions = sqlite3_column_int64(st, 4);
-    u.locked_until_ms = sqlite3_column_int64(st, 5);
+    u.created_ms = hs_db_col_i64(st, 3);
+    u.n_sessions = hs_db_col_i64(st, 4);
+    u.locked_until_ms = hs_db_col_i64(st, 5);
     rc = cb(ud, &u);
     if(rc)
       break;
   }
-  if(!rc && s != SQLITE_DONE)
+  if(!rc && s != HS_DB_DONE)
     rc = BMC_ERR_INTERNAL;
-  sqlite3_finalize(st);
+  hs_db_finalize(st);
   return rc;
 }
 
@@ -339,17 +338,17 @@ hs_sid_decode(const char *sid, unsigned char raw[HS_SID_BYTES])
 static int
 hs_login_failed(struct hs_host *h, int64_t uid, int64_t fails, int64_t now)
 {
-  sqlite3_stmt *st = hs_stmt(h, "UPDATE users SET failed_logins = ?,"
+  struct hs_dbst *st = hs_stmt(h, "UPDATE users SET failed_logins = ?,"
                              " locked_until_ms = ? WHERE id = ?");
   int lock = fails + 1 >= HS_LOGIN_MAX_FAILS, rc;
 
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, lock ? 0 : fails + 1);
-  sqlite3_bind_int64(st, 2, lock ? now + HS_LOGIN_LOCK_MS : 0);
-  sqlite3_bind_int64(st, 3, uid);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 1, lock ? 0 : fails + 1);
+  hs_db_bind_i64(st, 2, lock ? now + HS_LOGIN_LOCK_MS : 0);
+  hs_db_bind_i64(st, 3, uid);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   return rc;
 }
 
@@ -359,7 +358,7 @@ hs_session_insert(struct hs_host *h, int64_t uid, int64_t now,
 {
   unsigned char raw[HS_SID_BYTES];
   char idh[65];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(sidlen < HS_SESSION_ID_LEN + 1)
@@ -371,19 +370,19 @@ hs_session_insert(struct hs_host *h, int64_t uid, int64_t now,
   st = hs_stmt(h, "DELETE FROM sessions WHERE expires_ms <= ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, now);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 1, now);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   st = rc ? NULL : hs_stmt(h, "INSERT INTO sessions(id_hash, user_id,"
                            " created_ms, expires_ms) VALUES(?, ?, ?, ?)");
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, idh);
-  sqlite3_bind_int64(st, 2, uid);
-  sqlite3_bind_int64(st, 3, now);
-  sqlite3_bind_int64(st, 4, now + ttl_ms);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 2, uid);
+  hs_db_bind_i64(st, 3, now);
+  hs_db_bind_i64(st, 4, now + ttl_ms);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   if(rc)
     sodium_memzero(sid, sidlen);
   return rc;
@@ -396,7 +395,7 @@ hs_user_login(struct hs_host *h, const char *name, const char *password,
 {
   char hash[crypto_pwhash_STRBYTES] = "";
   int64_t uid = 0, fails = 0, locked = 0, now;
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc, found = 0, ok;
 
   if(!h || !name || !password || !sid || ttl_ms <= 0)
@@ -409,14 +408,14 @@ hs_user_login(struct hs_host *h, const char *name, const char *password,
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, name);
-  if(sqlite3_step(st) == SQLITE_ROW) {
+  if(hs_db_step(st) == HS_DB_ROW) {
     found = 1;
-    uid = sqlite3_column_int64(st, 0);
+    uid = hs_db_col_i64(st, 0);
     snprintf(hash, sizeof(hash), "%s", hs_col_text(st, 1));
-    fails = sqlite3_column_int64(st, 2);
-    locked = sqlite3_column_int64(st, 3);
+    fails = hs_db_col_i64(st, 2);
+    locked = hs_db_col_i64(st, 3);
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   if(found && locked > now) {
     hs_errf(err, errlen, "user '%s' is locked for %lld more minute(s) after "
             "%d failed logins", name,
@@ -438,9 +437,9 @@ hs_user_login(struct hs_host *h, const char *name, const char *password,
   st = hs_stmt(h, "UPDATE users SET failed_logins = 0 WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
-  sqlite3_bind_int64(st, 1, uid);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  hs_db_bind_i64(st, 1, uid);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   if(!rc)
     rc = hs_session_insert(h, uid, now, ttl_ms, sid, sidlen);
   if(rc)
@@ -453,7 +452,7 @@ hs_session_get(struct hs_host *h, const char *sid, struct hs_session *out)
 {
   unsigned char raw[HS_SID_BYTES], tok[32];
   char idh[65];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc = BMC_ERR_NOT_FOUND;
 
   if(!h || !out)
@@ -469,12 +468,12 @@ hs_session_get(struct hs_host *h, const char *sid, struct hs_session *out)
     return BMC_ERR_INTERNAL;
   }
   hs_bind_text(st, 1, idh);
-  sqlite3_bind_int64(st, 2, hs_clock_now(h));
-  if(sqlite3_step(st) == SQLITE_ROW) {
+  hs_db_bind_i64(st, 2, hs_clock_now(h));
+  if(hs_db_step(st) == HS_DB_ROW) {
     memset(out, 0, sizeof(*out));
     snprintf(out->user, sizeof(out->user), "%s", hs_col_text(st, 0));
     hs_role_parse(hs_col_text(st, 1), &out->role);
-    out->expires_ms = sqlite3_column_int64(st, 2);
+    out->expires_ms = hs_db_col_i64(st, 2);
     /* The form token is keyed by the raw id: a store copy cannot forge
      * it, and it needs no column of its own. */
     crypto_generichash(tok, sizeof(tok), (const unsigned char *)"bmc-csrf",
@@ -482,7 +481,7 @@ hs_session_get(struct hs_host *h, const char *sid, struct hs_session *out)
     sodium_bin2hex(out->csrf, sizeof(out->csrf), tok, sizeof(tok));
     rc = BMC_OK;
   }
-  sqlite3_reset(st);
+  hs_db_reset(st);
   sodium_memzero(raw, sizeof(raw));
   return rc;
 }
@@ -492,7 +491,7 @@ hs_session_end(struct hs_host *h, const char *sid)
 {
   unsigned char raw[HS_SID_BYTES];
   char idh[65];
-  sqlite3_stmt *st;
+  struct hs_dbst *st;
   int rc;
 
   if(!h)
@@ -505,8 +504,8 @@ hs_session_end(struct hs_host *h, const char *sid)
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, idh);
-  rc = sqlite3_step(st) == SQLITE_DONE ? BMC_OK : BMC_ERR_INTERNAL;
-  sqlite3_reset(st);
+  rc = hs_db_step(st) == HS_DB_DONE ? BMC_OK : BMC_ERR_INTERNAL;
+  hs_db_reset(st);
   return rc;
 }
 

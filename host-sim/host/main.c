@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
-#include <sqlite3.h>
+#include "hs_db.h"
 
 #include "cli.h"
 #include "hs_config.h"
@@ -291,7 +291,7 @@ static void
 cli_version(void)
 {
   printf("host-sim (bmconnector) %s\nplugin ABI %d.%d, SQLite %s\n",
-         HS_VERSION, BMC_ABI_MAJOR, BMC_ABI_MINOR, sqlite3_libversion());
+         HS_VERSION, BMC_ABI_MAJOR, BMC_ABI_MINOR, hs_db_sqlite_version());
 }
 
 static void

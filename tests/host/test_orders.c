@@ -308,7 +308,7 @@ test_queries_cost_no_history(void)
     before[i] = query_counted(qs[i], &n0[i]);
     CU_ASSERT(n0[i] >= 1);
   }
-  CU_ASSERT_EQUAL(sqlite3_exec(h->db, "INSERT INTO orders(company_id,"
+  CU_ASSERT_EQUAL(hs_db_exec(h->db, "INSERT INTO orders(company_id,"
                                " channel, source_order_id, marketplace,"
                                " status, payment_status, order_date,"
                                " currency, subtotal, shipping, tax,"
@@ -322,8 +322,8 @@ test_queries_cost_no_history(void)
                                " currency, subtotal, shipping, tax,"
                                " commission, grand_total, 'Shipped', 1,"
                                " raw_xml, created_ms, updated_ms FROM c,"
-                               " orders WHERE source_order_id = 'BM-2001'",
-                               NULL, NULL, NULL), SQLITE_OK);
+                               " orders WHERE source_order_id = 'BM-2001'"),
+                  HS_DB_OK);
   for(i = 0; i < 3; i++) {
     long after = query_counted(qs[i], &n);
     CU_ASSERT_EQUAL(n, n0[i]);

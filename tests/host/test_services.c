@@ -146,14 +146,14 @@ test_state_prefix(void)
   CU_ASSERT_STRING_EQUAL(c.last, "p\xff\xffz");
   each_counted("", &c);
   CU_ASSERT(c.n >= (int)(sizeof(keys) / sizeof(keys[0])));
-  CU_ASSERT_EQUAL(sqlite3_exec(h->db, "INSERT INTO plugin_state(company_id,"
+  CU_ASSERT_EQUAL(hs_db_exec(h->db, "INSERT INTO plugin_state(company_id,"
                                " plugin, key, value, updated_ms) WITH"
                                " RECURSIVE c(n) AS (SELECT 1 UNION ALL"
                                " SELECT n + 1 FROM c WHERE n < 20000)"
                                " SELECT s.company_id, s.plugin,"
                                " printf('line/%06d/1', n), 'done:2', 0 FROM"
-                               " c, plugin_state s WHERE s.key = 'hold/1'",
-                               NULL, NULL, NULL), SQLITE_OK);
+                               " c, plugin_state s WHERE s.key = 'hold/1'"),
+                  HS_DB_OK);
   many = each_counted("hold/", &c);
   CU_ASSERT_EQUAL(c.n, 3);
   CU_ASSERT(many <= few + few / 2);

@@ -459,11 +459,11 @@ void
 th_vm_steps_start(struct hs_host *h, long *steps)
 {
   *steps = 0;
-  sqlite3_progress_handler(h->db, 1, th_vm_step_cb, steps);
+  hs_db_sqlite_progress_handler(h->db, 1, th_vm_step_cb, steps);
 }
 
 void
 th_vm_steps_stop(struct hs_host *h)
 {
-  sqlite3_progress_handler(h->db, 0, NULL, NULL);
+  hs_db_sqlite_progress_handler(h->db, 0, NULL, NULL);
 }
