@@ -457,8 +457,8 @@ hs_change_audit_prune(struct hs_host *h, int64_t *n_deleted)
   if(!h)
     return BMC_ERR_INVALID_ARG;
   /* per company through change_audit_ts (company_id, ts_ms) */
-  st = hs_stmt(h, "DELETE FROM change_audit WHERE rowid IN (SELECT"
-               " a.rowid FROM companies c JOIN change_audit a ON"
+  st = hs_stmt(h, "DELETE FROM change_audit WHERE id IN (SELECT"
+               " a.id FROM companies c JOIN change_audit a ON"
                " a.company_id = c.id AND a.ts_ms < ?1 - 86400000 *"
                " COALESCE((SELECT CAST(s.value AS INTEGER) FROM"
                " company_host_settings s WHERE s.company_id = c.id AND"

@@ -167,7 +167,8 @@ hs_deadlines_scan(struct hs_host *h, int *flagged)
                           " 'Completed') AND o.dispatch_flag < CASE WHEN"
                           " o.dispatch_deadline_ms <= ?1 THEN 2 ELSE 1 END"
                           " AND o.dispatch_deadline_ms - COALESCE(d.warn_ms,"
-                          " ?2) <= ?1 ORDER BY o.id LIMIT 256", &st) != HS_DB_OK)
+                          " ?2) <= ?1 ORDER BY o.id LIMIT 256",
+                          &st) != HS_DB_OK)
       return BMC_ERR_INTERNAL;
     hs_db_bind_i64(st, 1, now);
     hs_db_bind_i64(st, 2, HS_DISPATCH_WARN_MS);

@@ -126,23 +126,36 @@ hs_dry_state_get_stmt(struct hs_inst *in, const char *key)
 }
 
 struct hs_dbst *
-hs_dry_state_page_stmt(struct hs_inst *in, int after)
+hs_dry_state_page_stmt(struct hs_inst *in, int after, int bounded)
 {
   /* the same parameters as state_each's own page: ?1 company, ?2 plugin,
-   * ?3 the first key (or the last one read), ?4 the end, ?5 the limit */
-  return hs_stmt(in->h, after
-                 ? "SELECT key, value FROM temp.dry_state WHERE company_id ="
-                   " ?1 AND plugin = ?2 AND key > ?3 AND key < ?4 AND"
-                   " deleted = 0 UNION ALL SELECT key, value FROM"
-                   " plugin_state p WHERE company_id = ?1 AND plugin = ?2"
-                   " AND key > ?3 AND key < ?4 AND NOT EXISTS (SELECT 1 FROM"
-                   " temp.dry_state d WHERE d.company_id = ?1 AND d.plugin ="
-                   " ?2 AND d.key = p.key) ORDER BY 1 LIMIT ?5"
-                 : "SELECT key, value FROM temp.dry_state WHERE company_id ="
-                   " ?1 AND plugin = ?2 AND key >= ?3 AND key < ?4 AND"
-                   " deleted = 0 UNION ALL SELECT key, value FROM"
-                   " plugin_state p WHERE company_id = ?1 AND plugin = ?2"
-                   " AND key >= ?3 AND key < ?4 AND NOT EXISTS (SELECT 1"
-                   " FROM temp.dry_state d WHERE d.company_id = ?1 AND"
-                   " d.plugin = ?2 AND d.key = p.key) ORDER BY 1 LIMIT ?5");
+   * ?3 the first key (or the last one read), ?4 the end when bounded,
+   * then the limit */
+  static const char *const sql[2][2] = { /* [after][bounded] */
+    {"SELECT key, value FROM temp.dry_state WHERE company_id = ?1 AND"
+     " plugin = ?2 AND key >= ?3 AND deleted = 0 UNION ALL SELECT key,"
+     " value FROM plugin_state p WHERE company_id = ?1 AND plugin = ?2"
+     " AND key >= ?3 AND NOT EXISTS (SELECT 1 FROM temp.dry_state d"
+     " WHERE d.company_id = ?1 AND d.plugin = ?2 AND d.key = p.key)"
+     " ORDER BY 1 LIMIT ?4",
+     "SELECT key, value FROM temp.dry_state WHERE company_id = ?1 AND"
+     " plugin = ?2 AND key >= ?3 AND key < ?4 AND deleted = 0 UNION"
+     " ALL SELECT key, value FROM plugin_state p WHERE company_id = ?1"
+     " AND plugin = ?2 AND key >= ?3 AND key < ?4 AND NOT EXISTS"
+     " (SELECT 1 FROM temp.dry_state d WHERE d.company_id = ?1 AND"
+     " d.plugin = ?2 AND d.key = p.key) ORDER BY 1 LIMIT ?5"},
+    {"SELECT key, value FROM temp.dry_state WHERE company_id = ?1 AND"
+     " plugin = ?2 AND key > ?3 AND deleted = 0 UNION ALL SELECT key,"
+     " value FROM plugin_state p WHERE company_id = ?1 AND plugin = ?2"
+     " AND key > ?3 AND NOT EXISTS (SELECT 1 FROM temp.dry_state d"
+     " WHERE d.company_id = ?1 AND d.plugin = ?2 AND d.key = p.key)"
+     " ORDER BY 1 LIMIT ?4",
+     "SELECT key, value FROM temp.dry_state WHERE company_id = ?1 AND"
+     " plugin = ?2 AND key > ?3 AND key < ?4 AND deleted = 0 UNION ALL"
+     " SELECT key, value FROM plugin_state p WHERE company_id = ?1 AND"
+     " plugin = ?2 AND key > ?3 AND key < ?4 AND NOT EXISTS (SELECT 1"
+     " FROM temp.dry_state d WHERE d.company_id = ?1 AND d.plugin = ?2"
+     " AND d.key = p.key) ORDER BY 1 LIMIT ?5"}};
+
+  return hs_stmt(in->h, sql[after != 0][bounded != 0]);
 }

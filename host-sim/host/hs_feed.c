@@ -2,11 +2,14 @@
  * hs_feed.c -- the change feed of the host (ABI 2.1): which product
  * property writes count as changes (plugin_owned_props, the PLUGIN_OWNED
  * keys of each loaded plugin, which the triggers of migrations 12 and 14
- * consult as they number every change in the transaction that makes it), the head of a company's feed (epoch, last number,
- * resync) and a new epoch after a restore.  The stream of changes itself
+ * consult as they number every change in the transaction that makes
+ * it), the head of a company's feed (epoch, last number, resync) and a
+ * new epoch after a restore.  The stream of changes itself
  * is hs_catalog_changes_in (hs_products.c).
  */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hs_internal.h"
@@ -122,24 +125,69 @@ hs_feed_head(struct hs_host *h, const char *company, char *epoch,
   return hs_feed_head_in(h, cid, epoch, epochlen, head, resync);
 }
 
+/* A new epoch for company cid: 16 random hex digits. */
+static int
+hs_feed_new_epoch(struct hs_host *h, int64_t cid)
+{
+  unsigned char raw[8];
+  char epoch[2 * sizeof(raw) + 1];
+  struct hs_dbst *st;
+  int rc;
+
+  randombytes_buf(raw, sizeof(raw));
+  sodium_bin2hex(epoch, sizeof(epoch), raw, sizeof(raw));
+  st = hs_stmt(h, "UPDATE feed_heads SET epoch = ? WHERE company_id = ?");
+  if(!st)
+    return BMC_ERR_INTERNAL;
+  hs_bind_text(st, 1, epoch);
+  hs_db_bind_i64(st, 2, cid);
+  rc = hs_write_rc(hs_step_write(h, st));
+  hs_db_reset(st);
+  return rc;
+}
+
 int
 hs_feed_reset(struct hs_host *h, const char *company)
 {
   struct hs_dbst *st;
-  int64_t cid = 0;
+  int64_t cid = 0, *ids = NULL;
+  size_t n = 0, cap = 0, i;
   int rc;
 
   if(!h)
     return BMC_ERR_INVALID_ARG;
   if(company && hs_company_find(h, company, &cid))
     return BMC_ERR_NOT_FOUND;
-  st = hs_stmt(h, "UPDATE feed_heads SET epoch = lower(hex(randomblob(8)))"
-               " WHERE ?1 = 0 OR company_id = ?1");
-  if(!st)
-    return BMC_ERR_INTERNAL;
-  hs_db_bind_i64(st, 1, cid);
-  rc = hs_write_rc(hs_step_write(h, st));
-  hs_db_reset(st);
+  rc = hs_begin(h);
+  if(rc)
+    return rc;
+  /* every company its own epoch: the ids first, then one write each */
+  st = cid ? NULL : hs_stmt(h, "SELECT company_id FROM feed_heads");
+  if(!cid && !st)
+    rc = BMC_ERR_INTERNAL;
+  while(!rc && st && hs_db_step(st) == HS_DB_ROW) {
+    if(n == cap) {
+      int64_t *nv = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof(*nv));
+
+      if(!nv) {
+        rc = BMC_ERR_NOMEM;
+        break;
+      }
+      ids = nv;
+    }
+    ids[n++] = hs_db_col_i64(st, 0);
+  }
+  if(st)
+    hs_db_reset(st);
+  if(!rc && cid)
+    rc = hs_feed_new_epoch(h, cid);
+  for(i = 0; !rc && i < n; i++)
+    rc = hs_feed_new_epoch(h, ids[i]);
+  free(ids);
+  if(rc)
+    hs_rollback(h);
+  else
+    rc = hs_commit(h);
   if(!rc)
     hs_hostlog(h, BMC_LOG_INFO, "change feed: new epoch for %s; each "
                "plugin's next cycle reads the whole catalog",

@@ -157,9 +157,10 @@ static void
 hs_health_metrics(struct hs_host *h, int64_t cid, const char *plugin,
                   struct hs_hbuf *b, struct hs_health *v)
 {
-  struct hs_dbst *st = hs_stmt(h, "SELECT market, name, TOTAL(CASE WHEN ts_ms"
-                             " > ?3 - 3600000 THEN value END), TOTAL(value),"
-                             " MAX(ts_ms) FROM metrics WHERE company_id = ?1"
+  struct hs_dbst *st = hs_stmt(h, "SELECT market, name, COALESCE(SUM(CASE"
+                             " WHEN ts_ms > ?3 - 3600000 THEN value END),"
+                             " 0), COALESCE(SUM(value), 0), MAX(ts_ms) FROM"
+                             " metrics WHERE company_id = ?1"
                              " AND plugin = ?2 AND ts_ms > ?3 - 86400000"
                              " GROUP BY market, name ORDER BY market, name");
 
@@ -184,9 +185,10 @@ static void
 hs_health_orders(struct hs_host *h, int64_t cid, const char *plugin,
                  struct hs_hbuf *b, struct hs_health *v)
 {
-  struct hs_dbst *st = hs_stmt(h, "SELECT source_order_id, dispatch_deadline_ms"
-                             " FROM orders WHERE company_id = ? AND"
-                             " marketplace = ? AND dispatch_deadline_ms > 0"
+  struct hs_dbst *st = hs_stmt(h, "SELECT source_order_id,"
+                             " dispatch_deadline_ms FROM orders WHERE"
+                             " company_id = ? AND marketplace = ? AND"
+                             " dispatch_deadline_ms > 0"
                              " AND dispatch_deadline_ms <= ? AND"
                              " shipping_status = 'Unshipped' AND status NOT IN"
                              " ('Cancelled', 'Completed') ORDER BY"
@@ -234,7 +236,8 @@ hs_health_each(struct hs_host *h, const char *company,
   if(hs_db_prepare(h->db, "SELECT c.id, c.name, p.plugin FROM"
                         " company_plugins p JOIN companies c ON c.id ="
                         " p.company_id WHERE p.enabled = 1 AND (?1 IS NULL OR"
-                        " c.name = ?1) ORDER BY c.name, p.plugin", &st) != HS_DB_OK) {
+                        " c.name = ?1) ORDER BY c.name, p.plugin",
+                        &st) != HS_DB_OK) {
     free(b);
     return BMC_ERR_INTERNAL;
   }

@@ -253,8 +253,8 @@ hs_text_bad(const struct hs_csv_col *col, const char *v)
 /* Validate and bind one value.  Empty = NULL (unset) except for the
  * quantity, which becomes 0. */
 static int
-hs_bind_cell(struct hs_dbst *st, int idx, const struct hs_csv_col *col, char *v,
-             char *msg, size_t msglen)
+hs_bind_cell(struct hs_dbst *st, int idx, const struct hs_csv_col *col,
+             char *v, char *msg, size_t msglen)
 {
   long long x;
   int64_t d;
@@ -462,14 +462,16 @@ hs_props_row_stmts(struct hs_host *h, struct hs_map *map, size_t nf,
   *pins = hs_props_values_stmt(h, map, nf, "INSERT INTO product_props("
                                "product_id, plugin, key, market, value,"
                                " updated_ms) SELECT ?1, column1, column2,"
-                               " column3, column4, ?2 FROM", 1, " WHERE"
+                               " column3, column4, ?2 FROM", 1, " AS v WHERE"
                                " column4 IS NOT NULL ON CONFLICT(product_id,"
                                " plugin, key, market) DO UPDATE SET value ="
                                " excluded.value, updated_ms ="
                                " excluded.updated_ms", 1, &rc);
   if(!rc && *pins)
     *pdel = hs_props_values_stmt(h, map, nf, "DELETE FROM product_props"
-                                 " WHERE product_id = ?1 AND ?2 IS ?2 AND"
+                                 " WHERE product_id = ?1 AND (CAST(?2 AS"
+                                 " BIGINT) IS NULL OR CAST(?2 AS BIGINT) IS"
+                                 " NOT NULL) AND"
                                  " (plugin, key, market) IN", 0, "", 0, &rc);
   return rc;
 }

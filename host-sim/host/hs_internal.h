@@ -285,7 +285,8 @@ int hs_dry_state_del(struct hs_inst *in, const char *key);
 /* state_get's and state_each's statements as the dry-run job sees the
  * state (bound like theirs; the caller steps and resets). */
 struct hs_dbst *hs_dry_state_get_stmt(struct hs_inst *in, const char *key);
-struct hs_dbst *hs_dry_state_page_stmt(struct hs_inst *in, int after);
+struct hs_dbst *hs_dry_state_page_stmt(struct hs_inst *in, int after,
+                                       int bounded);
 
 /* ---- hs_jobs.c ---- */
 /* A process with that pid exists (this one included). */

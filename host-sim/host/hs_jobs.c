@@ -217,7 +217,8 @@ hs_job_create(struct hs_host *h, struct hs_inst *in, const char *action,
   }
   hs_db_reset(st);
   st = hs_stmt(h, "INSERT INTO jobs(company_id, plugin, action, trigger,"
-               " status, pid, created_ms) VALUES(?, ?, ?, ?, 0, ?, ?) RETURNING id");
+               " status, pid, created_ms) VALUES(?, ?, ?, ?, 0, ?, ?)"
+               " RETURNING id");
   if(!st) {
     hs_rollback(h);
     return BMC_ERR_INTERNAL;
@@ -601,7 +602,8 @@ hs_job_log_each(struct hs_host *h, int64_t job_id,
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
   if(hs_db_prepare(h->db, "SELECT job_id, seq, ts_ms, level, is_error,"
-                        " text FROM job_log WHERE job_id = ? ORDER BY seq", &st) != HS_DB_OK)
+                        " text FROM job_log WHERE job_id = ? ORDER BY seq",
+                        &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, job_id);
   while((s = hs_db_step(st)) == HS_DB_ROW) {

@@ -421,7 +421,8 @@ hs_ready_plugin(struct hs_host *h, int64_t cid,
                         " DESC LIMIT 1) FROM products p LEFT JOIN"
                         " product_props r ON r.product_id = p.id AND r.plugin"
                         " = ?2 AND r.key = ?3 WHERE p.company_id = ?1 AND (?6"
-                        " = 0 OR p.id = ?6) ORDER BY p.sku, r.market", &st) != HS_DB_OK)
+                        " = 0 OR p.id = ?6) ORDER BY p.sku, r.market",
+                        &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, api->name);

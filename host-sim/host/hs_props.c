@@ -72,8 +72,8 @@ hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
   if(rc == BMC_OK && value && n_alias == 1) { /* the usual case */
     if(!value[0])
       return BMC_OK;
-    st = hs_stmt(h, "INSERT OR IGNORE INTO product_aliases(company_id,"
-                 " plugin, alias, product_id) VALUES(?, ?, ?, ?)");
+    st = hs_stmt(h, "INSERT INTO product_aliases(company_id, plugin, alias,"
+                 " product_id) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING");
     if(!st)
       return BMC_ERR_INTERNAL;
     hs_db_bind_i64(st, 1, cid);
@@ -87,10 +87,10 @@ hs_props_alias_refresh(struct hs_host *h, int64_t cid, int64_t pid,
   for(i = 0; rc == BMC_OK && i < api->n_properties; i++) {
     if(!(api->properties[i].flags & BMC_PROP_SKU_ALIAS))
       continue;
-    st = hs_stmt(h, "INSERT OR IGNORE INTO product_aliases(company_id,"
-                 " plugin, alias, product_id) SELECT ?1, plugin, value,"
-                 " product_id FROM product_props WHERE product_id = ?2 AND"
-                 " plugin = ?3 AND key = ?4 AND market = ''");
+    st = hs_stmt(h, "INSERT INTO product_aliases(company_id, plugin, alias,"
+                 " product_id) SELECT ?1, plugin, value, product_id FROM"
+                 " product_props WHERE product_id = ?2 AND plugin = ?3 AND"
+                 " key = ?4 AND market = '' ON CONFLICT DO NOTHING");
     if(!st)
       return BMC_ERR_INTERNAL;
     hs_db_bind_i64(st, 1, cid);
@@ -322,9 +322,9 @@ hs_adopt_one(struct hs_host *h, const struct bmc_plugin_api *api,
 
     if(hs_property_validate(p, NULL, v, msg, sizeof(msg)))
       (*bad)++;
-    ins = hs_stmt(h, "INSERT OR IGNORE INTO product_props(product_id,"
-                  " plugin, key, market, value, updated_ms) VALUES(?, ?, ?,"
-                  " '', ?, ?)");
+    ins = hs_stmt(h, "INSERT INTO product_props(product_id, plugin, key,"
+                  " market, value, updated_ms) VALUES(?, ?, ?, '', ?, ?) ON"
+                  " CONFLICT DO NOTHING");
     if(!ins) {
       rc = BMC_ERR_INTERNAL;
       break;
@@ -346,9 +346,10 @@ hs_adopt_one(struct hs_host *h, const struct bmc_plugin_api *api,
   hs_db_finalize(sel);
   if(rc)
     return rc;
-  ins = hs_stmt(h, "INSERT OR IGNORE INTO product_props_adopted(plugin, col,"
-                " n, adopted_ms) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1"
-                " FROM product_props_held WHERE col = ?2)");
+  ins = hs_stmt(h, "INSERT INTO product_props_adopted(plugin, col, n,"
+                " adopted_ms) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1"
+                " FROM product_props_held WHERE col = ?2) ON CONFLICT DO"
+                " NOTHING");
   if(!ins)
     return BMC_ERR_INTERNAL;
   hs_bind_text(ins, 1, api->name);

@@ -87,7 +87,8 @@ hs_mig_exec(struct hs_db *db, const char *fmt, const char *col, char *err,
 
 /* Drop every index of products that covers column col. */
 static int
-hs_mig_drop_indexes(struct hs_db *db, const char *col, char *err, size_t errlen)
+hs_mig_drop_indexes(struct hs_db *db, const char *col, char *err,
+                    size_t errlen)
 {
   struct hs_dbst *st = NULL;
   char names[16][128];

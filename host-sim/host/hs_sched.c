@@ -139,8 +139,9 @@ hs_tasks_sync(struct hs_host *h)
 
       if(!(a->flags & BMC_ACTION_SCHEDULED) || !a->default_interval_s)
         continue;
-      ins = hs_stmt(h, "INSERT OR IGNORE INTO tasks(company_id, plugin,"
-                    " action, interval_s, start_ms) VALUES(?, ?, ?, ?, ?)");
+      ins = hs_stmt(h, "INSERT INTO tasks(company_id, plugin, action,"
+                    " interval_s, start_ms) VALUES(?, ?, ?, ?, ?) ON CONFLICT"
+                    " DO NOTHING");
       if(!ins) {
         rc = BMC_ERR_INTERNAL;
         break;

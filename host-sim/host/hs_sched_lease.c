@@ -73,8 +73,10 @@ hs_sched_lease_take(struct hs_host *h)
   if(!rc && other)
     rc = BMC_ERR_CONFLICT;
   if(!rc) {
-    st = hs_stmt(h, "INSERT OR REPLACE INTO scheduler_lease(id, pid, nonce,"
-                 " since_ms) VALUES(1, ?, ?, ?)");
+    st = hs_stmt(h, "INSERT INTO scheduler_lease(id, pid, nonce, since_ms)"
+                 " VALUES(1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET pid ="
+                 " excluded.pid, nonce = excluded.nonce, since_ms ="
+                 " excluded.since_ms");
     rc = st ? BMC_OK : BMC_ERR_INTERNAL;
     if(st) {
       hs_db_bind_i64(st, 1, (int64_t)getpid());

@@ -296,15 +296,21 @@ hs_svc_state_each(void *ctx, const char *prefix,
     return BMC_ERR_NOMEM;
   /* WARNING: a key range the primary key index answers, so a prefix costs
    * the keys it has, not every key of the plugin (a comparison of substr()
-   * would read them all).  No end: a zero-length blob, above all text. */
+   * would read them all).  No end (every key from the prefix on): the
+   * statement without the upper bound. */
   do {
-    st = in->dry_run ? hs_dry_state_page_stmt(in, after != NULL)
-         : hs_stmt(in->h, after ? "SELECT key, value FROM plugin_state WHERE"
-                 " company_id = ? AND plugin = ? AND key > ? AND key < ?"
-                 " ORDER BY key LIMIT ?"
-                 : "SELECT key, value FROM plugin_state WHERE"
-                 " company_id = ? AND plugin = ? AND key >= ? AND key < ?"
-                 " ORDER BY key LIMIT ?");
+    static const char *const page_sql[2][2] = { /* [after][end] */
+      {"SELECT key, value FROM plugin_state WHERE company_id = ?1 AND"
+       " plugin = ?2 AND key >= ?3 ORDER BY key LIMIT ?4",
+       "SELECT key, value FROM plugin_state WHERE company_id = ?1 AND"
+       " plugin = ?2 AND key >= ?3 AND key < ?4 ORDER BY key LIMIT ?5"},
+      {"SELECT key, value FROM plugin_state WHERE company_id = ?1 AND"
+       " plugin = ?2 AND key > ?3 ORDER BY key LIMIT ?4",
+       "SELECT key, value FROM plugin_state WHERE company_id = ?1 AND"
+       " plugin = ?2 AND key > ?3 AND key < ?4 ORDER BY key LIMIT ?5"}};
+
+    st = in->dry_run ? hs_dry_state_page_stmt(in, after != NULL, end != NULL)
+         : hs_stmt(in->h, page_sql[after != NULL][end != NULL]);
     if(!st) {
       rc = BMC_ERR_INTERNAL;
       break;
@@ -314,9 +320,7 @@ hs_svc_state_each(void *ctx, const char *prefix,
     hs_bind_text(st, 3, after ? after : prefix);
     if(end)
       hs_bind_text(st, 4, end);
-    else
-      hs_db_bind_blob(st, 4, "", 0); /* above every text */
-    hs_db_bind_i64(st, 5, HS_STATE_PAGE);
+    hs_db_bind_i64(st, end ? 5 : 4, HS_STATE_PAGE);
     n = 0;
     while(!rc && n < HS_STATE_PAGE && (s = hs_db_step(st)) == HS_DB_ROW) {
       size_t len = hs_db_col_bytes(st, 1);

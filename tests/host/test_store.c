@@ -446,6 +446,45 @@ test_feed_plugin_owned(void)
   th_rmdir(dir);
 }
 
+/* A new epoch for every company (after a restore): each its own, new. */
+static void
+test_feed_reset_all(void)
+{
+  char e1[40], e2[40], n1[40], n2[40];
+  struct hs_host *h;
+  int64_t head, resync;
+
+  th_tmpdir(dir, sizeof(dir));
+  h = th_open(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+  CU_ASSERT_EQUAL_FATAL(hs_company_add(h, "Beta", NULL), BMC_OK);
+  CU_ASSERT_EQUAL(hs_feed_head(h, "Acme", e1, sizeof(e1), &head, &resync),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(hs_feed_head(h, "Beta", e2, sizeof(e2), &head, &resync),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(hs_feed_reset(h, NULL), BMC_OK);
+  CU_ASSERT_EQUAL(hs_feed_head(h, "Acme", n1, sizeof(n1), &head, &resync),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(hs_feed_head(h, "Beta", n2, sizeof(n2), &head, &resync),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(strlen(n1), 16);
+  CU_ASSERT_EQUAL(strspn(n1, "0123456789abcdef"), 16);
+  CU_ASSERT_STRING_NOT_EQUAL(n1, e1);
+  CU_ASSERT_STRING_NOT_EQUAL(n2, e2);
+  CU_ASSERT_STRING_NOT_EQUAL(n1, n2);
+  /* one company: only its epoch changes */
+  CU_ASSERT_EQUAL(hs_feed_reset(h, "Beta"), BMC_OK);
+  CU_ASSERT_EQUAL(hs_feed_head(h, "Acme", e1, sizeof(e1), &head, &resync),
+                  BMC_OK);
+  CU_ASSERT_EQUAL(hs_feed_head(h, "Beta", e2, sizeof(e2), &head, &resync),
+                  BMC_OK);
+  CU_ASSERT_STRING_EQUAL(e1, n1);
+  CU_ASSERT_STRING_NOT_EQUAL(e2, n2);
+  CU_ASSERT_EQUAL(hs_feed_reset(h, "Nobody"), BMC_ERR_NOT_FOUND);
+  hs_host_close(h);
+  th_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -456,6 +495,7 @@ main(int argc, char **argv)
     {"host_store", "companies and plugins", test_companies_plugins},
     {"host_store", "the feed leaves out plugin-owned writes (store table)",
      test_feed_plugin_owned},
+    {"host_store", "a new feed epoch for every company", test_feed_reset_all},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
