@@ -460,7 +460,7 @@ hs_change_audit_prune(struct hs_host *h, int64_t *n_deleted)
   st = hs_stmt(h, "DELETE FROM change_audit WHERE id IN (SELECT"
                " a.id FROM companies c JOIN change_audit a ON"
                " a.company_id = c.id AND a.ts_ms < ?1 - 86400000 *"
-               " COALESCE((SELECT CAST(s.value AS INTEGER) FROM"
+               " COALESCE((SELECT CAST(s.value AS BIGINT) FROM"
                " company_host_settings s WHERE s.company_id = c.id AND"
                " s.key = 'audit_retention_days'), ?2))");
   if(!st)

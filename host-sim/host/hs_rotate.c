@@ -65,9 +65,9 @@ static int
 hs_rot_drop(struct hs_host *h, int64_t cid, const char *plugin,
             const char *suffix)
 {
-  struct hs_dbst *st = hs_stmt(h, "DELETE FROM settings WHERE company_id = ?"
-                             " AND plugin = ? AND substr(key, -length(?3))"
-                             " = ?3");
+  struct hs_dbst *st = hs_stmt(h, "DELETE FROM settings WHERE company_id ="
+                             " ?1 AND plugin = ?2 AND substr(key, length(key)"
+                             " - length(?3) + 1) = ?3");
 
   if(!st)
     return BMC_ERR_INTERNAL;
@@ -87,9 +87,9 @@ hs_rot_state(struct hs_host *h, int64_t cid, const char *plugin,
   int rc;
 
   /* col_ms is one of this file's column names, never user text */
-  snprintf(sql, sizeof(sql), "UPDATE credential_rotation SET state = ?,"
-           " %s = ?, job_id = CASE WHEN ? > 0 THEN ?3 ELSE job_id END,"
-           " reason = ? WHERE company_id = ? AND plugin = ?", col_ms);
+  snprintf(sql, sizeof(sql), "UPDATE credential_rotation SET state = ?1,"
+           " %s = ?2, job_id = CASE WHEN ?3 > 0 THEN ?3 ELSE job_id END,"
+           " reason = ?4 WHERE company_id = ?5 AND plugin = ?6", col_ms);
   if(hs_db_prepare(h->db, sql, &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, state);
@@ -182,8 +182,9 @@ hs_pending_keys(struct hs_host *h, int64_t cid, const char *plugin,
 
   *out = NULL;
   *n = 0;
-  st = hs_stmt(h, "SELECT key FROM settings WHERE company_id = ? AND plugin"
-               " = ? AND substr(key, -length(?3)) = ?3 ORDER BY key");
+  st = hs_stmt(h, "SELECT key FROM settings WHERE company_id = ?1 AND"
+               " plugin = ?2 AND substr(key, length(key) - length(?3) + 1) ="
+               " ?3 ORDER BY key");
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, cid);

@@ -472,7 +472,9 @@ hs_begin_immediate(struct hs_host *h, char *err, size_t errlen)
 
   for(;;) {
     /* prepared once (hs_stmt): a write transaction is often one row */
-    struct hs_dbst *st = hs_stmt(h, "BEGIN IMMEDIATE");
+    /* SQLite: the write lock now, not at the first write */
+    struct hs_dbst *st = hs_stmt(h, hs_db_backend(h->db) == HS_DB_SQLITE
+                                    ? "BEGIN IMMEDIATE" : "BEGIN");
 
     if(!st)
       rc = HS_DB_NOMEM;
