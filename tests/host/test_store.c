@@ -485,6 +485,30 @@ test_feed_reset_all(void)
   th_rmdir(dir);
 }
 
+/* A postgresql:// store this build cannot open is refused with a message
+ * that names it without its password (in the userinfo or the query). */
+static void
+test_postgresql_target_refused(void)
+{
+  struct hs_options o;
+  struct hs_host *h = NULL;
+  char err[512] = "";
+
+  memset(&o, 0, sizeof(o));
+  o.db_path = "postgresql://bmc:pw-in-userinfo@127.0.0.1:1/bmc"
+              "?password=pw-in-query";
+  o.schema_dir = BMC_SCHEMA_DIR;
+  o.virtual_clock = 1;
+  CU_ASSERT_NOT_EQUAL(hs_host_open(&o, &h, err, sizeof(err)), BMC_OK);
+  CU_ASSERT_PTR_NULL(h);
+  if(h)
+    hs_host_close(h);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "postgresql://"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "127.0.0.1:1/bmc"));
+  CU_ASSERT_PTR_NULL(strstr(err, "pw-in-userinfo"));
+  CU_ASSERT_PTR_NULL(strstr(err, "pw-in-query"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -496,6 +520,8 @@ main(int argc, char **argv)
     {"host_store", "the feed leaves out plugin-owned writes (store table)",
      test_feed_plugin_owned},
     {"host_store", "a new feed epoch for every company", test_feed_reset_all},
+    {"host_store", "a postgresql:// store refused without its password",
+     test_postgresql_target_refused},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
