@@ -63,12 +63,12 @@ hs_audit_each(struct hs_host *h, const char *user, int limit,
   if(!h || !cb || limit <= 0)
     return BMC_ERR_INVALID_ARG;
   if(hs_db_prepare(h->db, user
-                        ? "SELECT id, ts_ms, user, method, path, status,"
-                          " detail FROM web_audit WHERE user = ?1 ORDER BY"
-                          " id DESC LIMIT ?2"
-                        : "SELECT id, ts_ms, user, method, path, status,"
-                          " detail FROM web_audit WHERE ?1 IS NULL ORDER BY"
-                          " id DESC LIMIT ?2", &st) != HS_DB_OK)
+                   ? "SELECT id, ts_ms, user, method, path, status,"
+                     " detail FROM web_audit WHERE user = ?1 ORDER BY"
+                     " id DESC LIMIT ?2"
+                   : "SELECT id, ts_ms, user, method, path, status,"
+                     " detail FROM web_audit WHERE ?1 IS NULL ORDER BY"
+                     " id DESC LIMIT ?2", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, user);
   hs_db_bind_i64(st, 2, limit);

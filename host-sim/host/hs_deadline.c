@@ -158,17 +158,17 @@ hs_deadlines_scan(struct hs_host *h, int *flagged)
     /* in batches, materialized: each flag writes */
     n = 0;
     if(hs_db_prepare(h->db, "SELECT o.id, o.company_id, o.marketplace,"
-                          " o.source_order_id, o.dispatch_deadline_ms, CASE"
-                          " WHEN o.dispatch_deadline_ms <= ?1 THEN 2 ELSE 1"
-                          " END FROM orders o LEFT JOIN company_dispatch d ON"
-                          " d.company_id = o.company_id WHERE"
-                          " o.dispatch_deadline_ms > 0 AND o.shipping_status ="
-                          " 'Unshipped' AND o.status NOT IN ('Cancelled',"
-                          " 'Completed') AND o.dispatch_flag < CASE WHEN"
-                          " o.dispatch_deadline_ms <= ?1 THEN 2 ELSE 1 END"
-                          " AND o.dispatch_deadline_ms - COALESCE(d.warn_ms,"
-                          " ?2) <= ?1 ORDER BY o.id LIMIT 256",
-                          &st) != HS_DB_OK)
+                     " o.source_order_id, o.dispatch_deadline_ms, CASE"
+                     " WHEN o.dispatch_deadline_ms <= ?1 THEN 2 ELSE 1"
+                     " END FROM orders o LEFT JOIN company_dispatch d ON"
+                     " d.company_id = o.company_id WHERE"
+                     " o.dispatch_deadline_ms > 0 AND o.shipping_status ="
+                     " 'Unshipped' AND o.status NOT IN ('Cancelled',"
+                     " 'Completed') AND o.dispatch_flag < CASE WHEN"
+                     " o.dispatch_deadline_ms <= ?1 THEN 2 ELSE 1 END"
+                     " AND o.dispatch_deadline_ms - COALESCE(d.warn_ms,"
+                     " ?2) <= ?1 ORDER BY o.id LIMIT 256",
+                     &st) != HS_DB_OK)
       return BMC_ERR_INTERNAL;
     hs_db_bind_i64(st, 1, now);
     hs_db_bind_i64(st, 2, HS_DISPATCH_WARN_MS);

@@ -70,9 +70,9 @@ hs_markets_used(struct hs_host *h, int64_t cid, char **out)
   buf[1] = '\0';
   len = 1;
   if(hs_db_prepare(h->db, "SELECT DISTINCT pp.plugin, pp.key, pp.market"
-                        " FROM products p JOIN product_props pp ON"
-                        " pp.product_id = p.id WHERE p.company_id = ? AND"
-                        " pp.market <> ''", &st) != HS_DB_OK) {
+                   " FROM products p JOIN product_props pp ON"
+                   " pp.product_id = p.id WHERE p.company_id = ? AND"
+                   " pp.market <> ''", &st) != HS_DB_OK) {
     free(buf);
     return BMC_ERR_INTERNAL;
   }
@@ -213,10 +213,10 @@ hs_xport_rows(struct hs_host *h, int64_t cid, const struct hs_xport *x,
              " p.company_id = ? ORDER BY p.sku");
     if(hs_db_prepare(h->db, sql, &ps) != HS_DB_OK ||
        hs_db_prepare(h->db, "SELECT pp.product_id, pp.plugin, pp.key,"
-                          " pp.market, pp.value FROM products p JOIN"
-                          " product_props pp ON pp.product_id = p.id WHERE"
-                          " p.company_id = ? ORDER BY p.sku, pp.plugin,"
-                          " pp.key, pp.market", &pp) != HS_DB_OK) {
+                     " pp.market, pp.value FROM products p JOIN"
+                     " product_props pp ON pp.product_id = p.id WHERE"
+                     " p.company_id = ? ORDER BY p.sku, pp.plugin,"
+                     " pp.key, pp.market", &pp) != HS_DB_OK) {
       rc = BMC_ERR_INTERNAL;
       goto out;
     }

@@ -234,10 +234,10 @@ hs_health_each(struct hs_host *h, const char *company,
   if(!b)
     return BMC_ERR_NOMEM;
   if(hs_db_prepare(h->db, "SELECT c.id, c.name, p.plugin FROM"
-                        " company_plugins p JOIN companies c ON c.id ="
-                        " p.company_id WHERE p.enabled = 1 AND (?1 IS NULL OR"
-                        " c.name = ?1) ORDER BY c.name, p.plugin",
-                        &st) != HS_DB_OK) {
+                   " company_plugins p JOIN companies c ON c.id ="
+                   " p.company_id WHERE p.enabled = 1 AND (?1 IS NULL OR"
+                   " c.name = ?1) ORDER BY c.name, p.plugin",
+                   &st) != HS_DB_OK) {
     free(b);
     return BMC_ERR_INTERNAL;
   }

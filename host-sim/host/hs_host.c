@@ -362,7 +362,7 @@ hs_companies_each(struct hs_host *h,
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
   if(hs_db_prepare(h->db, "SELECT id, name FROM companies ORDER BY"
-                        " name", &st) != HS_DB_OK)
+                   " name", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   while((s = hs_db_step(st)) == HS_DB_ROW) {
     rc = cb(ud, hs_db_col_i64(st, 0), hs_col_text(st, 1));

@@ -39,8 +39,8 @@ hs_job_failed_items(struct hs_host *h, int64_t job_id, char ***items,
 
   *n = 0;
   if(hs_db_prepare(h->db, "SELECT item FROM error_queue WHERE job_id ="
-                        " ? AND item <> '' AND resolved_ms = 0 GROUP BY item"
-                        " ORDER BY MIN(id)", &st) != HS_DB_OK)
+                   " ? AND item <> '' AND resolved_ms = 0 GROUP BY item"
+                   " ORDER BY MIN(id)", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, job_id);
   while(hs_db_step(st) == HS_DB_ROW) {

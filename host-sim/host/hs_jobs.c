@@ -147,7 +147,7 @@ hs_jobs_recover(struct hs_host *h)
   int s;
 
   if(hs_db_prepare(h->db, "SELECT id, pid FROM jobs WHERE status IN"
-                        " (0, 1)", &st) != HS_DB_OK)
+                   " (0, 1)", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   while((s = hs_db_step(st)) == HS_DB_ROW) {
     pid_t pid = (pid_t)hs_db_col_i64(st, 1);
@@ -602,8 +602,8 @@ hs_job_log_each(struct hs_host *h, int64_t job_id,
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
   if(hs_db_prepare(h->db, "SELECT job_id, seq, ts_ms, level, is_error,"
-                        " text FROM job_log WHERE job_id = ? ORDER BY seq",
-                        &st) != HS_DB_OK)
+                   " text FROM job_log WHERE job_id = ? ORDER BY seq",
+                   &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, job_id);
   while((s = hs_db_step(st)) == HS_DB_ROW) {

@@ -78,9 +78,9 @@ hs_order_lines_each(struct hs_host *h, int64_t order_id,
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
   if(hs_db_prepare(h->db, "SELECT line_id, sku, quantity, line_total,"
-                        " fee, tax, marketplace_state, shipped, serials FROM"
-                        " order_lines WHERE order_id = ? ORDER BY line_no",
-                        &st) != HS_DB_OK)
+                   " fee, tax, marketplace_state, shipped, serials FROM"
+                   " order_lines WHERE order_id = ? ORDER BY line_no",
+                   &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, order_id);
   while((s = hs_db_step(st)) == HS_DB_ROW) {
@@ -132,13 +132,13 @@ hs_errors_page(struct hs_host *h, const char *company, int include_resolved,
   }
   /* Not from the statement cache: the callback may use the host. */
   if(hs_db_prepare(h->db, "SELECT e.id, e.job_id, e.ts_ms, c.name,"
-                        " e.plugin, e.item, e.code, e.message,"
-                        " e.resolved_ms, e.resolved_note FROM"
-                        " error_queue e JOIN companies c ON c.id ="
-                        " e.company_id WHERE (?1 = 0 OR e.company_id = ?1)"
-                        " AND (?4 OR e.resolved_ms = 0)"
-                        " ORDER BY e.id DESC LIMIT ?2 OFFSET ?3",
-                        &st) != HS_DB_OK)
+                   " e.plugin, e.item, e.code, e.message,"
+                   " e.resolved_ms, e.resolved_note FROM"
+                   " error_queue e JOIN companies c ON c.id ="
+                   " e.company_id WHERE (?1 = 0 OR e.company_id = ?1)"
+                   " AND (?4 OR e.resolved_ms = 0)"
+                   " ORDER BY e.id DESC LIMIT ?2 OFFSET ?3",
+                   &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, cid);
   hs_db_bind_i64(st, 4, include_resolved != 0);

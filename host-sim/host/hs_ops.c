@@ -361,11 +361,11 @@ hs_errors_list(struct hs_host *h, const char *company, const char *plugin,
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
   if(hs_db_prepare(h->db, "SELECT e.id, e.job_id, e.ts_ms, c.name,"
-                        " e.plugin, e.item, e.code, e.message, e.resolved_ms,"
-                        " e.resolved_note FROM error_queue e JOIN companies c"
-                        " ON c.id = e.company_id WHERE (?1 IS NULL OR c.name"
-                        " = ?1) AND (?2 IS NULL OR e.plugin = ?2) AND (?3 OR"
-                        " e.resolved_ms = 0) ORDER BY e.id", &st) != HS_DB_OK)
+                   " e.plugin, e.item, e.code, e.message, e.resolved_ms,"
+                   " e.resolved_note FROM error_queue e JOIN companies c"
+                   " ON c.id = e.company_id WHERE (?1 IS NULL OR c.name"
+                   " = ?1) AND (?2 IS NULL OR e.plugin = ?2) AND (?3 OR"
+                   " e.resolved_ms = 0) ORDER BY e.id", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
   hs_bind_text(st, 2, plugin);
@@ -412,17 +412,17 @@ hs_ready_plugin(struct hs_host *h, int64_t cid,
   int rc = BMC_OK, s;
 
   if(hs_db_prepare(h->db, "SELECT p.sku, p.title, r.market, r.value,"
-                        " r.updated_ms, (SELECT x.value FROM product_props x"
-                        " WHERE x.product_id = p.id AND x.plugin = ?2 AND"
-                        " x.key = ?4 AND x.market = r.market), (SELECT"
-                        " e.value FROM product_props e WHERE e.product_id ="
-                        " p.id AND e.plugin = ?2 AND e.key = ?5 AND e.market"
-                        " IN ('', COALESCE(r.market, '')) ORDER BY e.market"
-                        " DESC LIMIT 1) FROM products p LEFT JOIN"
-                        " product_props r ON r.product_id = p.id AND r.plugin"
-                        " = ?2 AND r.key = ?3 WHERE p.company_id = ?1 AND (?6"
-                        " = 0 OR p.id = ?6) ORDER BY p.sku, r.market",
-                        &st) != HS_DB_OK)
+                   " r.updated_ms, (SELECT x.value FROM product_props x"
+                   " WHERE x.product_id = p.id AND x.plugin = ?2 AND"
+                   " x.key = ?4 AND x.market = r.market), (SELECT"
+                   " e.value FROM product_props e WHERE e.product_id ="
+                   " p.id AND e.plugin = ?2 AND e.key = ?5 AND e.market"
+                   " IN ('', COALESCE(r.market, '')) ORDER BY e.market"
+                   " DESC LIMIT 1) FROM products p LEFT JOIN"
+                   " product_props r ON r.product_id = p.id AND r.plugin"
+                   " = ?2 AND r.key = ?3 WHERE p.company_id = ?1 AND (?6"
+                   " = 0 OR p.id = ?6) ORDER BY p.sku, r.market",
+                   &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, cid);
   hs_bind_text(st, 2, api->name);

@@ -308,11 +308,11 @@ hs_adopt_one(struct hs_host *h, const struct bmc_plugin_api *api,
   int rc = BMC_OK, s;
 
   if(hs_db_prepare(h->db, "SELECT hd.product_id, hd.value,"
-                        " pr.company_id FROM product_props_held hd JOIN"
-                        " products pr ON pr.id = hd.product_id WHERE hd.col"
-                        " = ? AND NOT EXISTS (SELECT 1 FROM"
-                        " product_props_adopted a WHERE a.plugin = ? AND"
-                        " a.col = hd.col)", &sel) != HS_DB_OK)
+                   " pr.company_id FROM product_props_held hd JOIN"
+                   " products pr ON pr.id = hd.product_id WHERE hd.col"
+                   " = ? AND NOT EXISTS (SELECT 1 FROM"
+                   " product_props_adopted a WHERE a.plugin = ? AND"
+                   " a.col = hd.col)", &sel) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_text(sel, 1, p->key);
   hs_db_bind_text(sel, 2, api->name);
@@ -425,8 +425,8 @@ hs_stored_load(struct hs_host *h, int64_t pid, const char *plugin,
 
   *n = 0;
   if(hs_db_prepare(h->db, "SELECT key, market, value, updated_ms FROM"
-                        " product_props WHERE product_id = ? AND plugin = ?"
-                        " ORDER BY key, market", &st) !=
+                   " product_props WHERE product_id = ? AND plugin = ?"
+                   " ORDER BY key, market", &st) !=
      HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, pid);

@@ -95,9 +95,9 @@ hs_mig_drop_indexes(struct hs_db *db, const char *col, char *err,
   int n = 0, i, rc = BMC_OK;
 
   if(hs_db_prepare(db, "SELECT DISTINCT m.name FROM sqlite_master m,"
-                        " pragma_index_info(m.name) ii WHERE m.type ="
-                        " 'index' AND m.tbl_name = 'products' AND m.sql IS"
-                        " NOT NULL AND ii.name = ?", &st) !=
+                   " pragma_index_info(m.name) ii WHERE m.type ="
+                   " 'index' AND m.tbl_name = 'products' AND m.sql IS"
+                   " NOT NULL AND ii.name = ?", &st) !=
      HS_DB_OK) {
     hs_errf(err, errlen, "store: %s", hs_db_errmsg(db));
     return BMC_ERR_INTERNAL;
@@ -120,7 +120,7 @@ hs_props_migrate_columns(struct hs_db *db, char *err, size_t errlen)
   int n = 0, i, rc = BMC_OK;
 
   if(hs_db_prepare(db, "SELECT name FROM pragma_table_info('products')"
-                        " ORDER BY cid", &st) != HS_DB_OK) {
+                   " ORDER BY cid", &st) != HS_DB_OK) {
     hs_errf(err, errlen, "store: %s", hs_db_errmsg(db));
     return BMC_ERR_INTERNAL;
   }

@@ -357,9 +357,9 @@ hs_rotations_due(struct hs_host *h)
 
   /* materialized first: each check writes */
   if(hs_db_prepare(h->db, "SELECT c.name, r.plugin FROM"
-                        " credential_rotation r JOIN companies c ON c.id ="
-                        " r.company_id WHERE r.state = 'pending' ORDER BY"
-                        " r.staged_ms", &st) != HS_DB_OK)
+                   " credential_rotation r JOIN companies c ON c.id ="
+                   " r.company_id WHERE r.state = 'pending' ORDER BY"
+                   " r.staged_ms", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   while(!rc && (s = hs_db_step(st)) == HS_DB_ROW) {
     nv = realloc(v, (n + 2) * sizeof(*v));

@@ -64,7 +64,7 @@ hs_enabled_pairs(struct hs_host *h, struct hs_enabled **out, size_t *n)
 
   *n = 0;
   if(hs_db_prepare(h->db, "SELECT company_id, plugin FROM"
-                        " company_plugins WHERE enabled = 1", &st) != HS_DB_OK)
+                   " company_plugins WHERE enabled = 1", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   while((s = hs_db_step(st)) == HS_DB_ROW) {
     const struct bmc_plugin_api *api = hs_plugin_find(h, hs_col_text(st, 1));
@@ -179,14 +179,14 @@ hs_trows(struct hs_host *h, const char *company, int only_active,
   *out = NULL;
   *n = 0;
   if(hs_db_prepare(h->db, "SELECT t.id, t.company_id, t.interval_s,"
-                        " t.start_ms, t.last_executed_ms, t.run_count,"
-                        " t.enabled, c.name, t.plugin, t.action FROM tasks t"
-                        " JOIN companies c ON c.id = t.company_id LEFT JOIN"
-                        " company_plugins cp ON cp.company_id = t.company_id"
-                        " AND cp.plugin = t.plugin WHERE (?1 IS NULL OR"
-                        " c.name = ?1) AND (?2 = 0 OR (t.enabled = 1 AND"
-                        " cp.enabled = 1)) ORDER BY c.name, t.plugin,"
-                        " t.action", &st) != HS_DB_OK)
+                   " t.start_ms, t.last_executed_ms, t.run_count,"
+                   " t.enabled, c.name, t.plugin, t.action FROM tasks t"
+                   " JOIN companies c ON c.id = t.company_id LEFT JOIN"
+                   " company_plugins cp ON cp.company_id = t.company_id"
+                   " AND cp.plugin = t.plugin WHERE (?1 IS NULL OR"
+                   " c.name = ?1) AND (?2 = 0 OR (t.enabled = 1 AND"
+                   " cp.enabled = 1)) ORDER BY c.name, t.plugin,"
+                   " t.action", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
   hs_db_bind_i64(st, 2, only_active);

@@ -280,8 +280,8 @@ hs_sealrows(struct hs_host *h, const char *plugin, int enc,
   *out = NULL;
   *n = 0;
   if(hs_db_prepare(h->db, "SELECT company_id, key, value FROM settings"
-                        " WHERE plugin = ? AND encrypted = ? ORDER BY"
-                        " company_id, key", &st) != HS_DB_OK)
+                   " WHERE plugin = ? AND encrypted = ? ORDER BY"
+                   " company_id, key", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, plugin);
   hs_db_bind_i64(st, 2, enc);
@@ -389,7 +389,7 @@ hs_reseal_all(struct hs_host *h, const unsigned char *newkey)
   int rc = BMC_OK, s;
 
   if(hs_db_prepare(h->db, "SELECT DISTINCT plugin FROM settings WHERE"
-                        " encrypted = 1", &st) != HS_DB_OK)
+                   " encrypted = 1", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   while(!rc && (s = hs_db_step(st)) == HS_DB_ROW) {
     np = realloc(plugins, (np_n + 1) * sizeof(*np));

@@ -150,14 +150,14 @@ hs_settlements_each(struct hs_host *h, const char *company,
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
   if(hs_db_prepare(h->db, "SELECT c.name, s.marketplace,"
-                        " s.settlement_id, s.period_start, s.period_end,"
-                        " s.payout_date, s.currency, s.sales, s.shipping,"
-                        " s.fees, s.refunds, s.net, (SELECT COUNT(*) FROM"
-                        " settlement_lines l WHERE l.settlement = s.id),"
-                        " s.imported_ms FROM settlements s JOIN companies c"
-                        " ON c.id = s.company_id WHERE (?1 IS NULL OR c.name"
-                        " = ?1) ORDER BY s.period_start, s.id",
-                        &st) != HS_DB_OK)
+                   " s.settlement_id, s.period_start, s.period_end,"
+                   " s.payout_date, s.currency, s.sales, s.shipping,"
+                   " s.fees, s.refunds, s.net, (SELECT COUNT(*) FROM"
+                   " settlement_lines l WHERE l.settlement = s.id),"
+                   " s.imported_ms FROM settlements s JOIN companies c"
+                   " ON c.id = s.company_id WHERE (?1 IS NULL OR c.name"
+                   " = ?1) ORDER BY s.period_start, s.id",
+                   &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
   while((s = hs_db_step(st)) == HS_DB_ROW) {

@@ -341,8 +341,8 @@ hs_orders_each(struct hs_host *h, const char *company,
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
   if(hs_db_prepare(h->db, HS_SUMMARY_SQL "WHERE (?1 IS NULL OR c.name ="
-                        " ?1) AND (?2 IS NULL OR o.marketplace = ?2) ORDER"
-                        " BY o.id", &st) != HS_DB_OK)
+                   " ?1) AND (?2 IS NULL OR o.marketplace = ?2) ORDER"
+                   " BY o.id", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);
   hs_bind_text(st, 2, marketplace);

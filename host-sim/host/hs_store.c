@@ -506,7 +506,7 @@ hs_recorded_version(struct hs_db *db, int *ver)
 
   *ver = 0;
   if(hs_db_prepare(db, "SELECT COALESCE(MAX(version),0) FROM"
-                        " migrations", &st) != HS_DB_OK)
+                   " migrations", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   if(hs_db_step(st) == HS_DB_ROW)
     *ver = (int)hs_db_col_i64(st, 0);

@@ -274,9 +274,9 @@ hs_users_each(struct hs_host *h,
   if(!h || !cb)
     return BMC_ERR_INVALID_ARG;
   if(hs_db_prepare(h->db, "SELECT u.id, u.name, u.role, u.created_ms,"
-                        " (SELECT COUNT(*) FROM sessions s WHERE s.user_id ="
-                        " u.id AND s.expires_ms > ?1), u.locked_until_ms"
-                        " FROM users u ORDER BY u.name", &st) != HS_DB_OK)
+                   " (SELECT COUNT(*) FROM sessions s WHERE s.user_id ="
+                   " u.id AND s.expires_ms > ?1), u.locked_until_ms"
+                   " FROM users u ORDER BY u.name", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, hs_clock_now(h));
   while((s = hs_db_step(st)) == HS_DB_ROW) {
