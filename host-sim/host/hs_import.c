@@ -399,16 +399,16 @@ hs_build_sql(struct hs_map *map, size_t nf, char **ins, char **upd)
 }
 
 /* A statement over every property column of the file as a VALUES list:
- * head, then a row per property column -- (plugin, key, market, value)
- * with_value, else (plugin, key, market) -- then tail.  Parameters: ?1 and
- * ?2 the caller's, then four per property column in file order (sql_idx
- * of a property column is its value's, set here).  plugin and market are
- * bound once for the file, and the key too when bind_key.  NULL when the
- * header has no property column. */
+ * head, then a row (plugin, key, market, value) per property column, then
+ * tail.  Parameters: ?1 and ?2 the caller's, then four per property
+ * column in file order (sql_idx of a property column is its value's, set
+ * here), every one of them in the text (PostgreSQL types each from its
+ * use).  plugin and market are bound once for the file, and the key too
+ * when bind_key.  NULL when the header has no property column. */
 static struct hs_dbst *
 hs_props_values_stmt(struct hs_host *h, struct hs_map *map, size_t nf,
-                     const char *head, int with_value, const char *tail,
-                     int bind_key, int *rc)
+                     const char *head, const char *tail, int bind_key,
+                     int *rc)
 {
   size_t i, len, cap = 512 + nf * 32;
   struct hs_dbst *st = NULL;
@@ -425,13 +425,9 @@ hs_props_values_stmt(struct hs_host *h, struct hs_map *map, size_t nf,
     if(!map[i].prop)
       continue;
     map[i].sql_idx = next + 3;
-    if(with_value)
-      len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d, ?%d)",
-                              any ? ", " : " ", next, next + 1, next + 2,
-                              next + 3);
-    else
-      len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d)",
-                              any ? ", " : " ", next, next + 1, next + 2);
+    len += (size_t)snprintf(sql + len, cap - len, "%s(?%d, ?%d, ?%d, ?%d)",
+                            any ? ", " : " ", next, next + 1, next + 2,
+                            next + 3);
     next += 4;
     any = 1;
   }
@@ -462,7 +458,7 @@ hs_props_row_stmts(struct hs_host *h, struct hs_map *map, size_t nf,
   *pins = hs_props_values_stmt(h, map, nf, "INSERT INTO product_props("
                                "product_id, plugin, key, market, value,"
                                " updated_ms) SELECT ?1, column1, column2,"
-                               " column3, column4, ?2 FROM", 1, " AS v WHERE"
+                               " column3, column4, ?2 FROM", " AS v WHERE"
                                " column4 IS NOT NULL ON CONFLICT(product_id,"
                                " plugin, key, market) DO UPDATE SET value ="
                                " excluded.value, updated_ms ="
@@ -471,8 +467,9 @@ hs_props_row_stmts(struct hs_host *h, struct hs_map *map, size_t nf,
     *pdel = hs_props_values_stmt(h, map, nf, "DELETE FROM product_props"
                                  " WHERE product_id = ?1 AND (CAST(?2 AS"
                                  " BIGINT) IS NULL OR CAST(?2 AS BIGINT) IS"
-                                 " NOT NULL) AND"
-                                 " (plugin, key, market) IN", 0, "", 0, &rc);
+                                 " NOT NULL) AND (plugin, key, market) IN"
+                                 " (SELECT column1, column2, column3 FROM",
+                                 " AS v)", 0, &rc);
   return rc;
 }
 
