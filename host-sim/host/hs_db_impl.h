@@ -52,4 +52,11 @@ int hs_db_sqlite_open(const char *path, int flags, struct hs_db **out,
 int hs_db_pg_open(const char *uri, int flags, struct hs_db **out, char *err,
                   size_t errlen);
 
+/* hs_db_pg_sql.c: sql with each '?' outside literals, quoted identifiers
+ * and comments as $1..$n (malloc'd; NULL: out of memory or more than
+ * 99999 parameters); *nparams the count; *txctl 1 when a statement in it
+ * is transaction control (BEGIN, START, COMMIT, END, ROLLBACK, ABORT,
+ * SAVEPOINT, RELEASE, PREPARE). */
+char *hs_db_pg_rewrite(const char *sql, int *nparams, int *txctl);
+
 #endif

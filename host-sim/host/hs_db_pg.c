@@ -23,7 +23,6 @@
  *
  * Messages never show the password of the postgresql:// URI.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -31,9 +30,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "hs_db_impl.h"
+#include "hs_internal.h" /* hs_mask */
 
 /* Result column type OIDs (pg_type.h is a server header). */
 #define HS_PG_BOOL 16
@@ -46,7 +45,7 @@
 #define HS_PG_FLOAT8 701
 #define HS_PG_NUMERIC 1700
 
-#define HS_PG_SECRETS 4 /* password as written and decoded, twice */
+#define HS_PG_SECRETS 4 /* passwords: as written (twice), as decoded */
 
 struct hs_pg_db {
   struct hs_db base;
@@ -88,46 +87,24 @@ hs_pg_st_of(struct hs_dbst *st)
 
 /* ---- the password: found in the URI, kept out of every message ---- */
 
-static char *
-hs_pg_pct_decode(const char *s, size_t n)
-{
-  char *out = malloc(n + 1);
-  size_t i, o = 0;
-
-  if(!out)
-    return NULL;
-  for(i = 0; i < n; i++) {
-    if(s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
-       isxdigit((unsigned char)s[i + 2])) {
-      char hex[3] = {s[i + 1], s[i + 2], '\0'};
-
-      out[o++] = (char)strtol(hex, NULL, 16);
-      i += 2;
-    } else
-      out[o++] = s[i];
-  }
-  out[o] = '\0';
-  return out;
-}
-
 static void
 hs_pg_secret_add(struct hs_pg_db *d, const char *s, size_t n)
 {
   size_t k;
 
-  for(k = 0; k + 1 < HS_PG_SECRETS && d->secrets[k]; k++)
+  for(k = 0; k < HS_PG_SECRETS && d->secrets[k]; k++)
     ;
-  if(!n || k + 1 >= HS_PG_SECRETS)
-    return;
-  d->secrets[k] = strndup(s, n);
-  d->secrets[k + 1] = hs_pg_pct_decode(s, n);
+  if(n && k < HS_PG_SECRETS)
+    d->secrets[k] = strndup(s, n);
 }
 
-/* The passwords of uri: user:PASSWORD@ and password=PASSWORD. */
+/* The passwords of uri as written (user:PASSWORD@, password=PASSWORD)
+ * and as libpq decodes them (%XX). */
 static void
 hs_pg_secrets_find(struct hs_pg_db *d, const char *uri)
 {
   const char *rest = strstr(uri, "://"), *end, *at, *colon, *q;
+  PQconninfoOption *opts = PQconninfoParse(uri, NULL), *o;
 
   rest = rest ? rest + 3 : uri;
   end = rest + strcspn(rest, "/?");
@@ -135,39 +112,24 @@ hs_pg_secrets_find(struct hs_pg_db *d, const char *uri)
   colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
   if(colon)
     hs_pg_secret_add(d, colon + 1, (size_t)(at - colon - 1));
-  for(q = strchr(uri, '?'); q; q = strchr(q + 1, '&')) {
-    if(strncmp(q + 1, "password=", 9) == 0) {
+  for(q = strchr(uri, '?'); q; q = strchr(q + 1, '&'))
+    if(strncmp(q + 1, "password=", 9) == 0)
       hs_pg_secret_add(d, q + 10, strcspn(q + 10, "&#"));
-      break;
-    }
-  }
+  for(o = opts; o && o->keyword; o++)
+    if(!strcmp(o->keyword, "password") && o->val)
+      hs_pg_secret_add(d, o->val, strlen(o->val));
+  PQconninfoFree(opts);
 }
 
 /* msg with every password replaced by "****", into buf. */
 static void
-hs_pg_scrub_into(char *const *secrets, char *buf, size_t buflen,
+hs_pg_scrub_into(struct hs_pg_db *d, char *buf, size_t buflen,
                  const char *msg)
 {
-  size_t k, o = 0;
-  const char *p = msg;
+  char *m = hs_mask(msg, d->secrets, HS_PG_SECRETS);
 
-  while(*p && o + 1 < buflen) {
-    size_t hit = 0;
-
-    for(k = 0; k < HS_PG_SECRETS && !hit; k++)
-      if(secrets[k] && secrets[k][0] &&
-         strncmp(p, secrets[k], strlen(secrets[k])) == 0)
-        hit = strlen(secrets[k]);
-    if(hit) {
-      if(o + 5 > buflen)
-        break;
-      memcpy(buf + o, "****", 4);
-      o += 4;
-      p += hit;
-    } else
-      buf[o++] = *p++;
-  }
-  buf[o] = '\0';
+  snprintf(buf, buflen, "%s", m ? m : "postgresql: out of memory");
+  hs_secret_free(m);
 }
 
 static void
@@ -181,7 +143,8 @@ hs_pg_fail(struct hs_pg_db *d, const char *what, const char *msg)
   n = strlen(raw);
   while(n && (raw[n - 1] == '\n' || raw[n - 1] == ' '))
     raw[--n] = '\0';
-  hs_pg_scrub_into(d->secrets, d->err, sizeof(d->err), raw);
+  hs_pg_scrub_into(d, d->err, sizeof(d->err), raw);
+  hs_wipe(raw, sizeof(raw));
 }
 
 /* The answer a failed result means, with its message kept in d->err. */
@@ -210,146 +173,6 @@ hs_pg_result_fail(struct hs_pg_db *d, const PGresult *r)
   if(!strncmp(state, "23", 2))
     return HS_DB_CONSTRAINT;
   return HS_DB_ERROR;
-}
-
-/* ---- SQL text: '?' to $n, statement keywords ---- */
-
-/* 1 when c may be part of a keyword or identifier. */
-static int
-hs_pg_word_char(char c)
-{
-  return c == '_' || isalnum((unsigned char)c) || (unsigned char)c >= 0x80;
-}
-
-/* Length of the $tag$ at s ("$$" or "$name$"), 0 when s starts none. */
-static size_t
-hs_pg_dollar_tag(const char *s)
-{
-  size_t n = 1;
-
-  while(s[n] == '_' || (s[n] >= 'a' && s[n] <= 'z') ||
-        (s[n] >= 'A' && s[n] <= 'Z') || (n > 1 && s[n] >= '0' && s[n] <= '9'))
-    n++;
-  return s[n] == '$' ? n + 1 : 0;
-}
-
-/* Where the literal, identifier or comment starting at s ends (just past
- * it), or s itself when none starts there. */
-static const char *
-hs_pg_skip_quoted(const char *sql, const char *s)
-{
-  if(*s == '\'') {
-    int esc = s > sql && (s[-1] == 'E' || s[-1] == 'e') &&
-              (s - 1 == sql || !hs_pg_word_char(s[-2]));
-
-    for(s++; *s; s++) {
-      if(esc && *s == '\\' && s[1])
-        s++;
-      else if(*s == '\'' && s[1] == '\'')
-        s++;
-      else if(*s == '\'')
-        return s + 1;
-    }
-    return s;
-  }
-  if(*s == '"') {
-    for(s++; *s; s++)
-      if(*s == '"' && s[1] != '"')
-        return s + 1;
-      else if(*s == '"')
-        s++;
-    return s;
-  }
-  if(s[0] == '-' && s[1] == '-')
-    return s + strcspn(s, "\n");
-  if(s[0] == '/' && s[1] == '*') {
-    int depth = 1;
-
-    for(s += 2; *s && depth; s++) {
-      if(s[0] == '/' && s[1] == '*')
-        depth++, s++;
-      else if(s[0] == '*' && s[1] == '/')
-        depth--, s++;
-    }
-    return s;
-  }
-  if(*s == '$' && (s == sql || !hs_pg_word_char(s[-1]))) {
-    size_t tl = hs_pg_dollar_tag(s);
-    const char *e;
-
-    if(tl) {
-      e = s + tl;
-      while((e = strchr(e, '$')) && strncmp(e, s, tl))
-        e++;
-      return e ? e + tl : s + strlen(s);
-    }
-  }
-  return s;
-}
-
-/* 1 when the statement starting at s (after blanks and comments) is
- * transaction control, which must not run under a savepoint. */
-static int
-hs_pg_is_txctl(const char *sql, const char *s)
-{
-  static const char *const kw[] = {"BEGIN", "START", "COMMIT", "END",
-                                   "ROLLBACK", "ABORT", "SAVEPOINT",
-                                   "RELEASE", "PREPARE"};
-  const char *e;
-  size_t k, n;
-
-  for(;;) {
-    while(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-      s++;
-    e = (*s == '-' || *s == '/') ? hs_pg_skip_quoted(sql, s) : s;
-    if(e == s)
-      break;
-    s = e;
-  }
-  for(n = 0; (s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z'; n++)
-    ;
-  for(k = 0; k < sizeof(kw) / sizeof(kw[0]); k++)
-    if(n == strlen(kw[k]) && !strncasecmp(s, kw[k], n))
-      return 1;
-  return 0;
-}
-
-/* sql with each '?' outside quotes and comments as $1..$n (malloc'd);
- * *nparams the count, *txctl whether any statement is transaction
- * control. */
-static char *
-hs_pg_rewrite(const char *sql, int *nparams, int *txctl)
-{
-  size_t cap = strlen(sql) * 6 + 1, o = 0; /* '?' -> at most "$99999" */
-  char *out = malloc(cap);
-  const char *s = sql, *e;
-  int n = 0;
-
-  *txctl = hs_pg_is_txctl(sql, sql);
-  if(!out)
-    return NULL;
-  while(*s) {
-    e = hs_pg_skip_quoted(sql, s);
-    if(e != s) {
-      memcpy(out + o, s, (size_t)(e - s));
-      o += (size_t)(e - s);
-      s = e;
-    } else if(*s == '?') {
-      if(n >= 99999) {
-        free(out);
-        return NULL;
-      }
-      o += (size_t)snprintf(out + o, cap - o, "$%d", ++n);
-      s++;
-    } else {
-      if(*s == ';' && hs_pg_is_txctl(sql, s + 1))
-        *txctl = 1;
-      out[o++] = *s++;
-    }
-  }
-  out[o] = '\0';
-  *nparams = n;
-  return out;
 }
 
 /* ---- running: a command, guarded by a savepoint inside a transaction ---- */
@@ -493,7 +316,7 @@ hs_db_pg_open(const char *uri, int flags, struct hs_db **out, char *err,
   }
   d->base.ops = &hs_pg_ops;
   hs_pg_secrets_find(d, uri);
-  hs_pg_scrub_into(d->secrets, where, sizeof(where), uri);
+  hs_pg_scrub_into(d, where, sizeof(where), uri);
   d->conn = PQconnectdb(uri);
   if(!d->conn || PQstatus(d->conn) != CONNECTION_OK ||
      PQsetClientEncoding(d->conn, "UTF8") != 0) {
@@ -520,12 +343,8 @@ hs_pg_close(struct hs_db *db)
     hs_pg_st_release(d->stmts, 0); /* the session ends: no DEALLOCATE */
   if(d->conn)
     PQfinish(d->conn);
-  for(k = 0; k < HS_PG_SECRETS; k++) {
-    if(d->secrets[k]) {
-      memset(d->secrets[k], 0, strlen(d->secrets[k]));
-      free(d->secrets[k]);
-    }
-  }
+  for(k = 0; k < HS_PG_SECRETS; k++)
+    hs_secret_free(d->secrets[k]);
   free(d);
 }
 
@@ -534,7 +353,7 @@ hs_pg_exec(struct hs_db *db, const char *sql)
 {
   struct hs_pg_db *d = hs_pg_db_of(db);
   int np, txctl, rc = HS_DB_OK, guard;
-  char *text = hs_pg_rewrite(sql, &np, &txctl);
+  char *text = hs_db_pg_rewrite(sql, &np, &txctl);
   PGresult *r;
 
   d->err[0] = '\0';
@@ -586,7 +405,7 @@ hs_pg_prepare(struct hs_db *db, const char *sql, struct hs_dbst **out)
     return HS_DB_NOMEM;
   s->base.db = db;
   s->row = -1;
-  text = hs_pg_rewrite(sql, &s->nparams, &s->txctl);
+  text = hs_db_pg_rewrite(sql, &s->nparams, &s->txctl);
   if(!text) {
     free(s);
     hs_pg_fail(d, "postgresql", "statement too large or out of memory");
