@@ -25,6 +25,7 @@
 
 #include "cu_main.h"
 #include "hs_db.h"
+#include "th_pg_target.h"
 
 static char g_target[1024];
 static struct hs_db *g_db;
@@ -671,37 +672,17 @@ suite_close(void)
   return 0;
 }
 
-/* g_target from the environment: 0, 77 (skip asked) or 1. */
+/* g_target: BMC_DB_TARGET, else the test server's: 0, 77 (skip) or 1. */
 static int
 find_target(void)
 {
-  const char *t = getenv("BMC_DB_TARGET"), *dir = getenv("BMC_PG_DIR");
-  const char *skip = getenv("BMC_SKIP_PG");
-  char path[1024];
-  FILE *f;
+  const char *t = getenv("BMC_DB_TARGET");
 
   if(t && t[0]) {
     snprintf(g_target, sizeof(g_target), "%s", t);
     return 0;
   }
-  snprintf(path, sizeof(path), "%s/uri", dir ? dir : "");
-  f = dir ? fopen(path, "r") : NULL;
-  if(!f || !fgets(g_target, sizeof(g_target), f)) {
-    if(f)
-      fclose(f);
-    if(skip && !strcmp(skip, "1")) {
-      printf("test_db_pg: no PostgreSQL server; skipped (BMC_SKIP_PG=1)\n");
-      return 77;
-    }
-    fprintf(stderr, "test_db_pg: no PostgreSQL server: %s is missing "
-            "(tests/pg/pg_server.sh start did not run or failed); set "
-            "BMC_SKIP_PG=1 to skip on purpose\n",
-            dir ? path : "BMC_PG_DIR is not set, so $BMC_PG_DIR/uri");
-    return 1;
-  }
-  fclose(f);
-  g_target[strcspn(g_target, "\r\n")] = '\0';
-  return 0;
+  return th_pg_target("test_db_pg", g_target, sizeof(g_target));
 }
 
 int

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -24,6 +23,7 @@
 #include "hs_db.h"
 #include "hs_host.h"
 #include "hs_schema_pg.h"
+#include "th_pg_target.h"
 
 static struct hs_db *g_db;
 
@@ -369,24 +369,14 @@ test_checks_hold(void)
 
 /* ---- setup ---- */
 
+static char g_uri[1024];
+
 static int
 suite_open(void)
 {
-  const char *dir = getenv("BMC_PG_DIR");
-  char path[600], uri[1024] = "", err[512];
-  FILE *f;
+  char err[512];
 
-  snprintf(path, sizeof(path), "%s/uri", dir ? dir : "");
-  f = dir ? fopen(path, "r") : NULL;
-  if(!f || !fgets(uri, sizeof(uri), f)) {
-    fprintf(stderr, "test_schema_pg: no PostgreSQL server (%s)\n", path);
-    if(f)
-      fclose(f);
-    return 1;
-  }
-  fclose(f);
-  uri[strcspn(uri, "\r\n")] = '\0';
-  if(hs_db_open(uri, 0, &g_db, err, sizeof(err)) != HS_DB_OK) {
+  if(hs_db_open(g_uri, 0, &g_db, err, sizeof(err)) != HS_DB_OK) {
     fprintf(stderr, "test_schema_pg: %s\n", err);
     return 1;
   }
@@ -419,15 +409,10 @@ main(int argc, char **argv)
     {"schema_pg", "trigram_search", test_trigram_search},
     {"schema_pg", "checks_hold", test_checks_hold},
   };
-  const char *skip = getenv("BMC_SKIP_PG");
-  char path[600];
+  int rc = th_pg_target("test_schema_pg", g_uri, sizeof(g_uri));
 
-  snprintf(path, sizeof(path), "%s/uri",
-           getenv("BMC_PG_DIR") ? getenv("BMC_PG_DIR") : "");
-  if(skip && !strcmp(skip, "1") && access(path, R_OK) != 0) {
-    printf("test_schema_pg: no PostgreSQL server; skipped (BMC_SKIP_PG=1)\n");
-    return 77;
-  }
+  if(rc)
+    return rc;
   return cu_main(cases, CU_CASES_N(cases), suite_open, suite_close, argc,
                  argv);
 }
