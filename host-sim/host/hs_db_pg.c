@@ -273,18 +273,27 @@ hs_pg_run(struct hs_pg_db *d, struct hs_pg_st *st, const char *sql)
   return r;
 }
 
-/* Count a finished write (INSERT/UPDATE/DELETE/MERGE) for changes(). */
-static void
-hs_pg_count(struct hs_pg_db *d, PGresult *r)
+/* A command that succeeded: a write (INSERT/UPDATE/DELETE/MERGE) counts
+ * for changes(); a COMMIT that PostgreSQL answered ROLLBACK (a statement
+ * of the transaction had failed unguarded) is a failure, not a commit. */
+static int
+hs_pg_done(struct hs_pg_db *d, PGresult *r, int txctl)
 {
   const char *tag = PQcmdStatus(r);
   const char *n = PQcmdTuples(r);
 
+  if((txctl & HS_DB_PG_TX_COMMIT) && !(txctl & HS_DB_PG_TX_ROLLBACK) &&
+     !strcmp(tag, "ROLLBACK")) {
+    hs_pg_fail(d, "postgresql", "COMMIT rolled the transaction back: a "
+               "statement in it had failed, nothing of it was saved");
+    return HS_DB_ERROR;
+  }
   if(strncmp(tag, "INSERT", 6) && strncmp(tag, "UPDATE", 6) &&
      strncmp(tag, "DELETE", 6) && strncmp(tag, "MERGE", 5))
-    return;
+    return HS_DB_OK;
   d->changes = n[0] ? strtoll(n, NULL, 10) : 0;
   d->total += d->changes;
+  return HS_DB_OK;
 }
 
 /* ---- connection ---- */
@@ -375,9 +384,12 @@ hs_pg_exec(struct hs_db *db, const char *sql)
     rc = HS_DB_ERROR;
   }
   while((r = PQgetResult(d->conn)) != NULL) {
-    if(hs_pg_ok(r))
-      hs_pg_count(d, r);
-    else if(rc == HS_DB_OK)
+    if(hs_pg_ok(r)) {
+      int done = hs_pg_done(d, r, txctl);
+
+      if(rc == HS_DB_OK)
+        rc = done;
+    } else if(rc == HS_DB_OK)
       rc = hs_pg_result_fail(d, r);
     PQclear(r);
   }
@@ -599,7 +611,11 @@ hs_pg_step(struct hs_dbst *st)
       PQclear(r);
       return rc;
     }
-    hs_pg_count(d, r);
+    rc = hs_pg_done(d, r, s->txctl);
+    if(rc != HS_DB_OK) {
+      PQclear(r);
+      return rc;
+    }
     nf = PQnfields(r);
     s->res = r;
     s->bytea = calloc((size_t)nf + 1, sizeof(*s->bytea));

@@ -88,14 +88,26 @@ hs_pg_skip_quoted(const char *sql, const char *s)
   return s;
 }
 
-/* 1 when the statement starting at s (after blanks and comments) is
- * transaction control, which must not run under a savepoint. */
+/* HS_DB_PG_TX_* bits of the statement starting at s (after blanks and
+ * comments): transaction control, which must not run under a savepoint,
+ * and whether it commits or rolls back. */
 static int
 hs_pg_is_txctl(const char *sql, const char *s)
 {
-  static const char *const kw[] = {"BEGIN", "START", "COMMIT", "END",
-                                   "ROLLBACK", "ABORT", "SAVEPOINT",
-                                   "RELEASE", "PREPARE"};
+  static const struct {
+    const char *kw;
+    int bits;
+  } kw[] = {
+    {"BEGIN", HS_DB_PG_TX_CONTROL},
+    {"START", HS_DB_PG_TX_CONTROL},
+    {"COMMIT", HS_DB_PG_TX_CONTROL | HS_DB_PG_TX_COMMIT},
+    {"END", HS_DB_PG_TX_CONTROL | HS_DB_PG_TX_COMMIT},
+    {"ROLLBACK", HS_DB_PG_TX_CONTROL | HS_DB_PG_TX_ROLLBACK},
+    {"ABORT", HS_DB_PG_TX_CONTROL | HS_DB_PG_TX_ROLLBACK},
+    {"SAVEPOINT", HS_DB_PG_TX_CONTROL},
+    {"RELEASE", HS_DB_PG_TX_CONTROL},
+    {"PREPARE", HS_DB_PG_TX_CONTROL},
+  };
   const char *e;
   size_t k, n;
 
@@ -110,8 +122,8 @@ hs_pg_is_txctl(const char *sql, const char *s)
   for(n = 0; (s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z'; n++)
     ;
   for(k = 0; k < sizeof(kw) / sizeof(kw[0]); k++)
-    if(n == strlen(kw[k]) && !strncasecmp(s, kw[k], n))
-      return 1;
+    if(n == strlen(kw[k].kw) && !strncasecmp(s, kw[k].kw, n))
+      return kw[k].bits;
   return 0;
 }
 
@@ -140,8 +152,8 @@ hs_db_pg_rewrite(const char *sql, int *nparams, int *txctl)
       o += (size_t)snprintf(out + o, cap - o, "$%d", ++n);
       s++;
     } else {
-      if(*s == ';' && hs_pg_is_txctl(sql, s + 1))
-        *txctl = 1;
+      if(*s == ';')
+        *txctl |= hs_pg_is_txctl(sql, s + 1);
       out[o++] = *s++;
     }
   }

@@ -549,6 +549,35 @@ test_serialization_busy(void)
   hs_db_close(b);
 }
 
+/* A transaction PostgreSQL aborted (a failed transaction-control
+ * statement is not guarded) does not pass for committed. */
+static void
+test_commit_of_aborted(void)
+{
+  struct hs_dbst *st;
+
+  table("t_abort", "k BIGINT PRIMARY KEY");
+  run(g_db, "BEGIN");
+  run(g_db, "INSERT INTO t_abort (k) VALUES (1)");
+  CU_ASSERT_EQUAL(hs_db_exec(g_db, "RELEASE SAVEPOINT no_such_savepoint"),
+                  HS_DB_ERROR);
+  CU_ASSERT_EQUAL(hs_db_exec(g_db, "COMMIT"), HS_DB_ERROR);
+  CU_ASSERT_PTR_NOT_NULL(strstr(hs_db_errmsg(g_db), "nothing of it was"));
+  CU_ASSERT_EQUAL(hs_db_autocommit(g_db), 1);
+  CU_ASSERT_EQUAL(scalar(g_db, "SELECT COUNT(*) FROM t_abort"), 0);
+  /* The same through a prepared COMMIT. */
+  run(g_db, "BEGIN");
+  CU_ASSERT_EQUAL(hs_db_exec(g_db, "RELEASE SAVEPOINT no_such_savepoint"),
+                  HS_DB_ERROR);
+  st = prep(g_db, "COMMIT");
+  CU_ASSERT_EQUAL(hs_db_step(st), HS_DB_ERROR);
+  hs_db_finalize(st);
+  CU_ASSERT_EQUAL(hs_db_autocommit(g_db), 1);
+  /* A ROLLBACK answered ROLLBACK is what was asked. */
+  run(g_db, "BEGIN");
+  run(g_db, "ROLLBACK");
+}
+
 static void
 test_pg_quoting(void)
 {
@@ -705,6 +734,7 @@ main(int argc, char **argv)
     {"neutral", "errors_say_what", test_errors_say_what},
     {"postgresql", "lock_conflict_busy", test_lock_conflict_busy},
     {"postgresql", "serialization_busy", test_serialization_busy},
+    {"postgresql", "commit_of_aborted", test_commit_of_aborted},
     {"postgresql", "pg_quoting", test_pg_quoting},
     {"postgresql", "strict_integers", test_strict_integers},
     {"postgresql", "big_result", test_big_result},
