@@ -1,19 +1,9 @@
 /*
  * hs_db_pg.c -- the PostgreSQL back end of hs_db.h, through libpq.
  *
- * Statements: the shared SQL's '?' parameters are rewritten to $1..$n
- * (never inside a '...' or E'...' literal, a "..." identifier, a $tag$
- * string or a -- / nested block comment) and prepared server-side under a
- * generated name.  Parameters go as text (int64 in decimal, double with
- * %.17g), blobs as binary bytea.
- *
- * Rows: the first hs_db_step runs the statement and fetches its whole
- * result; later steps walk its rows.  Not single-row mode: a streamed
- * result keeps the connection busy until its last row, and the store
- * runs other statements on the same connection while it walks a SELECT
- * (as SQLite allows); a whole result frees the connection at once.
- * Integers are parsed strictly from their text, bytea is decoded back to
- * its bytes.
+ * This file: the connection, running one command (the statements
+ * themselves are hs_db_pg_stmt.c, the '?' rewriting hs_db_pg_sql.c), the
+ * errors and the operations table.
  *
  * Same semantics as SQLite inside a transaction: PostgreSQL aborts the
  * whole transaction on any failed statement, SQLite only the statement.
@@ -21,69 +11,18 @@
  * runs under a savepoint sent in the same round trip (pipeline mode); a
  * failure rolls back to it and the transaction goes on, as on SQLite.
  *
- * Messages never show the password of the postgresql:// URI.
+ * Messages never show the password of the postgresql:// URI (as written
+ * or percent-decoded).
  */
-#include <errno.h>
-#include <inttypes.h>
 #include <libpq-fe.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hs_db_impl.h"
+#include "hs_db_pg.h"
 #include "hs_internal.h" /* hs_mask */
 
-/* Result column type OIDs (pg_type.h is a server header). */
-#define HS_PG_BOOL 16
-#define HS_PG_BYTEA 17
-#define HS_PG_INT8 20
-#define HS_PG_INT2 21
-#define HS_PG_INT4 23
-#define HS_PG_OID 26
-#define HS_PG_FLOAT4 700
-#define HS_PG_FLOAT8 701
-#define HS_PG_NUMERIC 1700
-
-#define HS_PG_SECRETS 4 /* passwords: as written (twice), as decoded */
-
-struct hs_pg_db {
-  struct hs_db base;
-  PGconn *conn;
-  struct hs_pg_st *stmts; /* every open statement, to release on close */
-  unsigned next_name;     /* statement names hs_1, hs_2, ... */
-  int64_t changes, total;
-  char *secrets[HS_PG_SECRETS];
-  char err[512];
-};
-
-struct hs_pg_st {
-  struct hs_dbst base;
-  char name[24];
-  int nparams;
-  int txctl;     /* BEGIN/COMMIT/ROLLBACK/SAVEPOINT...: never guarded */
-  char **vals;   /* nparams values (NULL: SQL NULL) */
-  int *lens, *fmts;
-  PGresult *res; /* the result being walked */
-  int row;       /* current row of res; -1 before the first step */
-  unsigned char **bytea; /* per column: decoded bytea of the current row */
-  size_t *bytea_n;
-  struct hs_pg_st *prev, *next;
-};
-
 static const struct hs_db_ops hs_pg_ops;
-
-static struct hs_pg_db *
-hs_pg_db_of(const struct hs_db *db)
-{
-  return (struct hs_pg_db *)(uintptr_t)db;
-}
-
-static struct hs_pg_st *
-hs_pg_st_of(struct hs_dbst *st)
-{
-  return (struct hs_pg_st *)st;
-}
 
 /* ---- the password: found in the URI, kept out of every message ---- */
 
@@ -132,7 +71,7 @@ hs_pg_scrub_into(struct hs_pg_db *d, char *buf, size_t buflen,
   hs_secret_free(m);
 }
 
-static void
+void
 hs_pg_fail(struct hs_pg_db *d, const char *what, const char *msg)
 {
   char raw[sizeof(d->err)];
@@ -148,7 +87,7 @@ hs_pg_fail(struct hs_pg_db *d, const char *what, const char *msg)
 }
 
 /* The answer a failed result means, with its message kept in d->err. */
-static int
+int
 hs_pg_result_fail(struct hs_pg_db *d, const PGresult *r)
 {
   const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -213,7 +152,7 @@ hs_pg_collect(PGconn *c)
   return last;
 }
 
-static int
+int
 hs_pg_ok(const PGresult *r)
 {
   ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -225,7 +164,7 @@ hs_pg_ok(const PGresult *r)
  * return its result (the caller clears it; NULL on a lost connection).
  * Inside a transaction the command runs under the savepoint hs_guard in
  * one round trip; its failure rolls back to the savepoint. */
-static PGresult *
+PGresult *
 hs_pg_run(struct hs_pg_db *d, struct hs_pg_st *st, const char *sql)
 {
   PGconn *c = d->conn;
@@ -276,7 +215,7 @@ hs_pg_run(struct hs_pg_db *d, struct hs_pg_st *st, const char *sql)
 /* A command that succeeded: a write (INSERT/UPDATE/DELETE/MERGE) counts
  * for changes(); a COMMIT that PostgreSQL answered ROLLBACK (a statement
  * of the transaction had failed unguarded) is a failure, not a commit. */
-static int
+int
 hs_pg_done(struct hs_pg_db *d, PGresult *r, int txctl)
 {
   const char *tag = PQcmdStatus(r);
@@ -306,8 +245,6 @@ hs_pg_notice(void *arg, const char *message)
   (void)arg;
   (void)message;
 }
-
-static void hs_pg_st_release(struct hs_pg_st *s, int deallocate);
 
 int
 hs_db_pg_open(const char *uri, int flags, struct hs_db **out, char *err,
@@ -402,392 +339,6 @@ hs_pg_exec(struct hs_db *db, const char *sql)
 }
 
 /* ---- statements ---- */
-
-static int
-hs_pg_prepare(struct hs_db *db, const char *sql, struct hs_dbst **out)
-{
-  struct hs_pg_db *d = hs_pg_db_of(db);
-  struct hs_pg_st *s = calloc(1, sizeof(*s));
-  char *text;
-  PGresult *r;
-  int rc;
-
-  d->err[0] = '\0';
-  if(!s)
-    return HS_DB_NOMEM;
-  s->base.db = db;
-  s->row = -1;
-  text = hs_db_pg_rewrite(sql, &s->nparams, &s->txctl);
-  if(!text) {
-    free(s);
-    hs_pg_fail(d, "postgresql", "statement too large or out of memory");
-    return HS_DB_NOMEM;
-  }
-  snprintf(s->name, sizeof(s->name), "hs_%u", ++d->next_name);
-  s->vals = calloc((size_t)s->nparams + 1, sizeof(*s->vals));
-  s->lens = calloc((size_t)s->nparams + 1, sizeof(*s->lens));
-  s->fmts = calloc((size_t)s->nparams + 1, sizeof(*s->fmts));
-  if(!s->vals || !s->lens || !s->fmts) {
-    free(text);
-    hs_pg_st_release(s, 0);
-    return HS_DB_NOMEM;
-  }
-  r = hs_pg_run(d, s, text);
-  free(text);
-  if(!hs_pg_ok(r)) {
-    rc = hs_pg_result_fail(d, r);
-    PQclear(r);
-    hs_pg_st_release(s, 0);
-    return rc == HS_DB_CONSTRAINT ? HS_DB_ERROR : rc;
-  }
-  PQclear(r);
-  s->next = d->stmts;
-  if(d->stmts)
-    d->stmts->prev = s;
-  d->stmts = s;
-  *out = &s->base;
-  return HS_DB_OK;
-}
-
-static void
-hs_pg_row_free(struct hs_pg_st *s)
-{
-  int i, n = s->res ? PQnfields(s->res) : 0;
-
-  for(i = 0; s->bytea && i < n; i++) {
-    free(s->bytea[i]);
-    s->bytea[i] = NULL;
-  }
-}
-
-static void
-hs_pg_result_drop(struct hs_pg_st *s)
-{
-  hs_pg_row_free(s);
-  free(s->bytea);
-  free(s->bytea_n);
-  s->bytea = NULL;
-  s->bytea_n = NULL;
-  PQclear(s->res);
-  s->res = NULL;
-  s->row = -1;
-}
-
-static void
-hs_pg_clear_bindings(struct hs_dbst *st)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-  int i;
-
-  for(i = 0; i < s->nparams; i++) {
-    free(s->vals[i]);
-    s->vals[i] = NULL;
-    s->lens[i] = 0;
-    s->fmts[i] = 0;
-  }
-}
-
-static void
-hs_pg_st_release(struct hs_pg_st *s, int deallocate)
-{
-  struct hs_pg_db *d = hs_pg_db_of(s->base.db);
-
-  if(deallocate) {
-    char sql[48];
-
-    snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
-    PQclear(PQexec(d->conn, sql));
-  }
-  hs_pg_result_drop(s);
-  if(s->vals)
-    hs_pg_clear_bindings(&s->base);
-  if(s->prev)
-    s->prev->next = s->next;
-  else if(d->stmts == s)
-    d->stmts = s->next;
-  if(s->next)
-    s->next->prev = s->prev;
-  free(s->vals);
-  free(s->lens);
-  free(s->fmts);
-  free(s);
-}
-
-static void
-hs_pg_finalize(struct hs_dbst *st)
-{
-  hs_pg_st_release(hs_pg_st_of(st), 1);
-}
-
-/* Store value v (n bytes, format fmt) as parameter i. */
-static int
-hs_pg_bind(struct hs_dbst *st, int i, const void *v, size_t n, int fmt)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-  struct hs_pg_db *d = hs_pg_db_of(st->db);
-  char *copy = NULL;
-
-  if(i < 1 || i > s->nparams) {
-    char m[80];
-
-    snprintf(m, sizeof(m), "bind index %d out of range 1..%d", i, s->nparams);
-    hs_pg_fail(d, "postgresql", m);
-    return HS_DB_ERROR;
-  }
-  if(v) {
-    if(n > INT32_MAX) {
-      hs_pg_fail(d, "postgresql", "bound value larger than 2 GiB");
-      return HS_DB_ERROR;
-    }
-    copy = malloc(n + 1);
-    if(!copy)
-      return HS_DB_NOMEM;
-    if(n)
-      memcpy(copy, v, n);
-    copy[n] = '\0';
-  }
-  free(s->vals[i - 1]);
-  s->vals[i - 1] = copy;
-  s->lens[i - 1] = (int)n;
-  s->fmts[i - 1] = fmt;
-  return HS_DB_OK;
-}
-
-static int
-hs_pg_bind_i64(struct hs_dbst *st, int i, int64_t v)
-{
-  char buf[24];
-  int n = snprintf(buf, sizeof(buf), "%" PRId64, v);
-
-  return hs_pg_bind(st, i, buf, (size_t)n, 0);
-}
-
-static int
-hs_pg_bind_double(struct hs_dbst *st, int i, double v)
-{
-  char buf[32];
-  int n;
-
-  if(isnan(v))
-    n = snprintf(buf, sizeof(buf), "NaN");
-  else if(isinf(v))
-    n = snprintf(buf, sizeof(buf), "%sInfinity", v < 0 ? "-" : "");
-  else
-    n = snprintf(buf, sizeof(buf), "%.17g", v);
-  return hs_pg_bind(st, i, buf, (size_t)n, 0);
-}
-
-static int
-hs_pg_bind_text(struct hs_dbst *st, int i, const char *s)
-{
-  return hs_pg_bind(st, i, s, strlen(s), 0);
-}
-
-static int
-hs_pg_bind_blob(struct hs_dbst *st, int i, const void *p, size_t n)
-{
-  return hs_pg_bind(st, i, p ? p : "", n, 1);
-}
-
-static int
-hs_pg_bind_null(struct hs_dbst *st, int i)
-{
-  return hs_pg_bind(st, i, NULL, 0, 0);
-}
-
-static int
-hs_pg_step(struct hs_dbst *st)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-  struct hs_pg_db *d = hs_pg_db_of(st->db);
-  PGresult *r;
-  int rc, nf;
-
-  d->err[0] = '\0';
-  if(!s->res) {
-    r = hs_pg_run(d, s, NULL);
-    if(!hs_pg_ok(r)) {
-      rc = hs_pg_result_fail(d, r);
-      PQclear(r);
-      return rc;
-    }
-    rc = hs_pg_done(d, r, s->txctl);
-    if(rc != HS_DB_OK) {
-      PQclear(r);
-      return rc;
-    }
-    nf = PQnfields(r);
-    s->res = r;
-    s->bytea = calloc((size_t)nf + 1, sizeof(*s->bytea));
-    s->bytea_n = calloc((size_t)nf + 1, sizeof(*s->bytea_n));
-    if(!s->bytea || !s->bytea_n) {
-      hs_pg_result_drop(s);
-      return HS_DB_NOMEM;
-    }
-  } else if(s->row >= PQntuples(s->res)) {
-    /* Stepped past DONE: run again, as SQLite does after its reset. */
-    hs_pg_result_drop(s);
-    return hs_pg_step(st);
-  }
-  hs_pg_row_free(s);
-  if(++s->row >= PQntuples(s->res))
-    return HS_DB_DONE;
-  return HS_DB_ROW;
-}
-
-static void
-hs_pg_reset(struct hs_dbst *st)
-{
-  hs_pg_result_drop(hs_pg_st_of(st));
-}
-
-/* 1 when column i of the current row holds a value (0: NULL or no row). */
-static int
-hs_pg_has(struct hs_pg_st *s, int i)
-{
-  return s->res && s->row >= 0 && s->row < PQntuples(s->res) && i >= 0 &&
-         i < PQnfields(s->res) && !PQgetisnull(s->res, s->row, i);
-}
-
-static int
-hs_pg_col_count(struct hs_dbst *st)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-
-  return s->res ? PQnfields(s->res) : 0;
-}
-
-static enum hs_db_type
-hs_pg_col_type(struct hs_dbst *st, int i)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-
-  if(!hs_pg_has(s, i))
-    return HS_DB_T_NULL;
-  switch(PQftype(s->res, i)) {
-  case HS_PG_BOOL:
-  case HS_PG_INT2:
-  case HS_PG_INT4:
-  case HS_PG_INT8:
-  case HS_PG_OID:
-    return HS_DB_T_INT;
-  case HS_PG_FLOAT4:
-  case HS_PG_FLOAT8:
-  case HS_PG_NUMERIC:
-    return HS_DB_T_FLOAT;
-  case HS_PG_BYTEA:
-    return HS_DB_T_BLOB;
-  default:
-    return HS_DB_T_TEXT;
-  }
-}
-
-static int64_t
-hs_pg_col_i64(struct hs_dbst *st, int i)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-  const char *v;
-  char *end, m[120];
-  long long n;
-  double f;
-
-  if(!hs_pg_has(s, i))
-    return 0;
-  v = PQgetvalue(s->res, s->row, i);
-  if(PQftype(s->res, i) == HS_PG_BOOL)
-    return v[0] == 't';
-  errno = 0;
-  n = strtoll(v, &end, 10);
-  if(end != v && !*end && !errno)
-    return (int64_t)n;
-  if(hs_pg_col_type(st, i) == HS_DB_T_FLOAT) { /* as SQLite: truncated */
-    f = strtod(v, &end);
-    if(end != v && !*end && f >= -9223372036854775808.0 &&
-       f < 9223372036854775808.0)
-      return (int64_t)f;
-  }
-  snprintf(m, sizeof(m), "column %d (%s) is not a 64-bit integer", i,
-           PQfname(s->res, i));
-  hs_pg_fail(hs_pg_db_of(st->db), "postgresql", m);
-  return 0;
-}
-
-static double
-hs_pg_col_double(struct hs_dbst *st, int i)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-  const char *v;
-  char *end;
-  double f;
-
-  if(!hs_pg_has(s, i))
-    return 0;
-  v = PQgetvalue(s->res, s->row, i);
-  f = strtod(v, &end);
-  return end != v && !*end ? f : 0;
-}
-
-/* Column i's bytea value decoded (cached for the row), NULL on failure. */
-static const unsigned char *
-hs_pg_bytea(struct hs_pg_st *s, int i, size_t *n)
-{
-  if(!s->bytea[i]) {
-    size_t len = 0;
-    unsigned char *raw = PQunescapeBytea(
-        (const unsigned char *)PQgetvalue(s->res, s->row, i), &len);
-
-    if(!raw)
-      return NULL;
-    s->bytea[i] = malloc(len + 1); /* NUL-ended for col_text */
-    if(s->bytea[i]) {
-      memcpy(s->bytea[i], raw, len);
-      s->bytea[i][len] = '\0';
-      s->bytea_n[i] = len;
-    }
-    PQfreemem(raw);
-  }
-  *n = s->bytea_n[i];
-  return s->bytea[i];
-}
-
-static const char *
-hs_pg_col_text(struct hs_dbst *st, int i)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-  size_t n;
-
-  if(!hs_pg_has(s, i))
-    return NULL;
-  if(PQftype(s->res, i) == HS_PG_BYTEA)
-    return (const char *)hs_pg_bytea(s, i, &n);
-  return PQgetvalue(s->res, s->row, i);
-}
-
-static const void *
-hs_pg_col_blob(struct hs_dbst *st, int i)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-  size_t n;
-
-  if(!hs_pg_has(s, i))
-    return NULL;
-  if(PQftype(s->res, i) == HS_PG_BYTEA)
-    return hs_pg_bytea(s, i, &n);
-  return PQgetvalue(s->res, s->row, i);
-}
-
-static size_t
-hs_pg_col_bytes(struct hs_dbst *st, int i)
-{
-  struct hs_pg_st *s = hs_pg_st_of(st);
-  size_t n = 0;
-
-  if(!hs_pg_has(s, i))
-    return 0;
-  if(PQftype(s->res, i) == HS_PG_BYTEA)
-    return hs_pg_bytea(s, i, &n) ? n : 0;
-  return (size_t)PQgetlength(s->res, s->row, i);
-}
 
 static int64_t
 hs_pg_changes(struct hs_db *db)
