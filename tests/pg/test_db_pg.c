@@ -243,6 +243,46 @@ test_quotes(void)
 }
 
 static void
+test_control_characters(void)
+{
+  text_round_trip("tab\there\nline\r\x01\x1b[31m\x7f end");
+}
+
+/* A 4 MiB blob and a 1 MiB text come back whole. */
+static void
+test_huge_values(void)
+{
+  size_t nb = 4u << 20, nt = 1u << 20, i;
+  unsigned char *b = malloc(nb);
+  char *t = malloc(nt + 1);
+  struct hs_dbst *st;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  for(i = 0; i < nb; i++)
+    b[i] = (unsigned char)(i * 7 + (i >> 11));
+  for(i = 0; i < nt; i++)
+    t[i] = (char)('a' + i % 26);
+  t[nt] = '\0';
+  table("t_huge", is_pg() ? "k BIGINT PRIMARY KEY, b BYTEA, t TEXT"
+                          : "k BIGINT PRIMARY KEY, b BLOB, t TEXT");
+  st = prep(g_db, "INSERT INTO t_huge (k, b, t) VALUES (1, ?, ?)");
+  OK(hs_db_bind_blob(st, 1, b, nb));
+  OK(hs_db_bind_text(st, 2, t));
+  CU_ASSERT_EQUAL(hs_db_step(st), HS_DB_DONE);
+  hs_db_finalize(st);
+  st = prep(g_db, "SELECT b, t FROM t_huge");
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_EQUAL_FATAL(hs_db_col_bytes(st, 0), nb);
+  CU_ASSERT(memcmp(hs_db_col_blob(st, 0), b, nb) == 0);
+  CU_ASSERT_EQUAL(hs_db_col_bytes(st, 1), nt);
+  CU_ASSERT_STRING_EQUAL(hs_db_col_text(st, 1), t);
+  hs_db_finalize(st);
+  free(b);
+  free(t);
+}
+
+static void
 test_blob_with_nul(void)
 {
   static const unsigned char b[] = {0, 1, 0, 0xff, '?', '\'', '\\', 0};
@@ -578,6 +618,28 @@ test_commit_of_aborted(void)
   run(g_db, "ROLLBACK");
 }
 
+/* Text that is not UTF-8 is refused with a message that says so; the
+ * transaction it was in goes on. */
+static void
+test_not_utf8_refused(void)
+{
+  struct hs_dbst *st;
+
+  table("t_utf", "k BIGINT PRIMARY KEY, s TEXT");
+  run(g_db, "BEGIN");
+  st = prep(g_db, "INSERT INTO t_utf (k, s) VALUES (?, ?)");
+  OK(hs_db_bind_i64(st, 1, 1));
+  OK(hs_db_bind_text(st, 2, "caf\xe9 \xff\xfe"));
+  CU_ASSERT_EQUAL(hs_db_step(st), HS_DB_ERROR);
+  CU_ASSERT_PTR_NOT_NULL(strstr(hs_db_errmsg(g_db), "UTF8"));
+  hs_db_reset(st);
+  OK(hs_db_bind_text(st, 2, "caf\xc3\xa9"));
+  CU_ASSERT_EQUAL(hs_db_step(st), HS_DB_DONE);
+  hs_db_finalize(st);
+  run(g_db, "COMMIT");
+  CU_ASSERT_EQUAL(scalar(g_db, "SELECT COUNT(*) FROM t_utf"), 1);
+}
+
 static void
 test_pg_quoting(void)
 {
@@ -724,6 +786,8 @@ main(int argc, char **argv)
     {"neutral", "null", test_null},
     {"neutral", "utf8_text", test_utf8_text},
     {"neutral", "quotes", test_quotes},
+    {"neutral", "control_characters", test_control_characters},
+    {"neutral", "huge_values", test_huge_values},
     {"neutral", "blob_with_nul", test_blob_with_nul},
     {"neutral", "returning_id", test_returning_id},
     {"neutral", "on_conflict_changes", test_on_conflict_changes},
@@ -735,6 +799,7 @@ main(int argc, char **argv)
     {"postgresql", "lock_conflict_busy", test_lock_conflict_busy},
     {"postgresql", "serialization_busy", test_serialization_busy},
     {"postgresql", "commit_of_aborted", test_commit_of_aborted},
+    {"postgresql", "not_utf8_refused", test_not_utf8_refused},
     {"postgresql", "pg_quoting", test_pg_quoting},
     {"postgresql", "strict_integers", test_strict_integers},
     {"postgresql", "big_result", test_big_result},
