@@ -8,8 +8,9 @@
  *  - the column "user" quoted (a reserved word in PostgreSQL);
  *  - the change feed's triggers (migration 12) as plpgsql; the plugin-
  *    owned properties that do not count as changes are rows of
- *    feed_plugin_owned (SQLite asks the function hs_feed_counts(), which
- *    only the process that loaded the plugin can answer);
+ *    plugin_owned_props, the shape of SQLite's migration 14 (which
+ *    replaces the function hs_feed_counts(), that only the process that
+ *    loaded the plugin can answer);
  *  - the catalog search (SQLite: an FTS5 trigram table kept by triggers)
  *    as pg_trgm GIN indexes on sku and title, for ILIKE '%text%'.
  * Not applied by hs_store_open yet.
@@ -202,7 +203,8 @@ static const char hs_schema_pg[] =
   "CREATE TABLE feed_heads(company_id BIGINT PRIMARY KEY REFERENCES"
   " companies(id) ON DELETE CASCADE, seq BIGINT NOT NULL DEFAULT 0, epoch"
   " TEXT NOT NULL, resync BIGINT NOT NULL DEFAULT 0);"
-  "CREATE TABLE feed_plugin_owned(plugin TEXT NOT NULL, key TEXT NOT NULL,"
+  /* migration 14's table (the feed triggers below consult it) */
+  "CREATE TABLE plugin_owned_props(plugin TEXT NOT NULL, key TEXT NOT NULL,"
   " PRIMARY KEY(plugin, key));"
   "CREATE FUNCTION hs_feed_epoch() RETURNS TEXT LANGUAGE sql VOLATILE AS"
   " $$SELECT substr(replace(CAST(gen_random_uuid() AS TEXT), '-', ''), 1,"
@@ -250,7 +252,7 @@ static const char hs_schema_pg[] =
   "DECLARE r product_props;"
   " BEGIN"
   " IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;"
-  " IF NOT EXISTS (SELECT 1 FROM feed_plugin_owned WHERE plugin = r.plugin"
+  " IF NOT EXISTS (SELECT 1 FROM plugin_owned_props WHERE plugin = r.plugin"
   " AND key = r.key) THEN"
   " PERFORM hs_feed_bump((SELECT company_id FROM products WHERE id ="
   " r.product_id), r.product_id);"

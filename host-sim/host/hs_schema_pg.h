@@ -4,7 +4,9 @@
 #ifndef HS_SCHEMA_PG_H
 #define HS_SCHEMA_PG_H
 
-/* The SQLite migration (hs_store.c hs_migrations[]) the text matches. */
+/* The SQLite migration (hs_store.c hs_migrations[]) the text matches.
+ * The text already holds migration 14's plugin_owned_props (the feed
+ * triggers need it): with that migration in hs_store.c this is 14. */
 #define HS_SCHEMA_PG_VERSION 13
 
 /* The whole schema at HS_SCHEMA_PG_VERSION as ';'-separated statements
