@@ -164,12 +164,39 @@ hs_pg_ok(const PGresult *r)
  * return its result (the caller clears it; NULL on a lost connection).
  * Inside a transaction the command runs under the savepoint hs_guard in
  * one round trip; its failure rolls back to the savepoint. */
+/* The connection, reconnected when the server dropped it (a restart, a
+ * terminated backend, a cut network): 1 when usable.  What the lost
+ * session held is gone with it: its transaction rolled back (the call
+ * that met the loss failed), its settings reset; statements are prepared
+ * again on their next use. */
+static int
+hs_pg_alive(struct hs_pg_db *d)
+{
+  if(PQstatus(d->conn) == CONNECTION_OK)
+    return 1;
+  PQreset(d->conn);
+  if(PQstatus(d->conn) != CONNECTION_OK)
+    return 0;
+  d->gen++;
+  return 1;
+}
+
 PGresult *
 hs_pg_run(struct hs_pg_db *d, struct hs_pg_st *st, const char *sql)
 {
   PGconn *c = d->conn;
   PGresult *r, *rel;
   int sent;
+
+  if(!hs_pg_alive(d))
+    return NULL;
+  if(!sql && st->gen != d->gen) {
+    r = hs_pg_run(d, st, st->sql);
+    if(!hs_pg_ok(r))
+      return r;
+    PQclear(r);
+    st->gen = d->gen;
+  }
 
   if(st->txctl || PQtransactionStatus(c) != PQTRANS_INTRANS) {
     if(sql)
@@ -251,6 +278,8 @@ hs_db_pg_open(const char *uri, int flags, struct hs_db **out, char *err,
               size_t errlen)
 {
   struct hs_pg_db *d = calloc(1, sizeof(*d));
+  const char *const kw[] = {"dbname", "client_encoding", NULL};
+  const char *const val[] = {uri, "UTF8", NULL};
   char where[300];
 
   (void)flags; /* HS_DB_OPEN_CREATE is SQLite's: a database is made
@@ -263,9 +292,9 @@ hs_db_pg_open(const char *uri, int flags, struct hs_db **out, char *err,
   d->base.ops = &hs_pg_ops;
   hs_pg_secrets_find(d, uri);
   hs_pg_scrub_into(d, where, sizeof(where), uri);
-  d->conn = PQconnectdb(uri);
-  if(!d->conn || PQstatus(d->conn) != CONNECTION_OK ||
-     PQsetClientEncoding(d->conn, "UTF8") != 0) {
+  /* client_encoding as a connection option: a reconnect keeps it */
+  d->conn = PQconnectdbParams(kw, val, 1);
+  if(!d->conn || PQstatus(d->conn) != CONNECTION_OK) {
     char what[340];
 
     snprintf(what, sizeof(what), "store %s: cannot connect", where);
@@ -306,6 +335,10 @@ hs_pg_exec(struct hs_db *db, const char *sql)
   if(!text)
     return HS_DB_NOMEM;
   free(text);
+  if(!hs_pg_alive(d)) {
+    hs_pg_fail(d, "postgresql: connection lost", PQerrorMessage(d->conn));
+    return HS_DB_ERROR;
+  }
   guard = !txctl && PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
   if(guard) {
     r = PQexec(d->conn, "SAVEPOINT hs_guard");

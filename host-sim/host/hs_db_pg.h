@@ -30,6 +30,7 @@ struct hs_pg_db {
   PGconn *conn;
   struct hs_pg_st *stmts; /* every open statement, to release on close */
   unsigned next_name;     /* statement names hs_1, hs_2, ... */
+  unsigned gen;           /* the session: +1 at each reconnect */
   int64_t changes, total;
   char *secrets[HS_PG_SECRETS];
   char err[512];
@@ -40,6 +41,8 @@ struct hs_pg_st {
   char name[24];
   int nparams;
   int txctl;     /* HS_DB_PG_TX_* bits: transaction control, unguarded */
+  char *sql;     /* the text prepared (again after a reconnect) */
+  unsigned gen;  /* the session it is prepared on (hs_pg_db.gen) */
   char **vals;   /* nparams values (NULL: SQL NULL) */
   int *lens, *fmts;
   PGresult *res; /* the result being walked */
@@ -68,9 +71,11 @@ void hs_pg_fail(struct hs_pg_db *d, const char *what, const char *msg);
  * message kept in d->err: SQLSTATE 40001, 40P01, 55P03 HS_DB_BUSY, class
  * 23 HS_DB_CONSTRAINT, else HS_DB_ERROR. */
 int hs_pg_result_fail(struct hs_pg_db *d, const PGresult *r);
-/* Prepare st from sql (sql not NULL) or execute it with its bindings,
- * under the savepoint hs_guard when inside a transaction; the result (the
- * caller clears it; NULL when the connection failed). */
+/* Prepare st from sql (sql not NULL) or execute it with its bindings
+ * (prepared again first on a new session), under the savepoint hs_guard
+ * when inside a transaction; the result (the caller clears it; NULL when
+ * the connection failed).  A connection the server dropped is
+ * reconnected first. */
 PGresult *hs_pg_run(struct hs_pg_db *d, struct hs_pg_st *st, const char *sql);
 /* 1 when r is a success (command or rows). */
 int hs_pg_ok(const PGresult *r);

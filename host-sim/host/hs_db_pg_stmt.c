@@ -49,8 +49,9 @@ hs_pg_prepare(struct hs_db *db, const char *sql, struct hs_dbst **out)
     hs_pg_st_release(s, 0);
     return HS_DB_NOMEM;
   }
+  s->sql = text;
   r = hs_pg_run(d, s, text);
-  free(text);
+  s->gen = d->gen; /* after run: it may have reconnected */
   if(!hs_pg_ok(r)) {
     rc = hs_pg_result_fail(d, r);
     PQclear(r);
@@ -109,7 +110,10 @@ hs_pg_st_release(struct hs_pg_st *s, int deallocate)
 {
   struct hs_pg_db *d = hs_pg_db_of(s->base.db);
 
-  if(deallocate) {
+  /* Only where it exists: not after a reconnect, and not in a failed
+   * transaction (a refused DEALLOCATE would abort a good one). */
+  if(deallocate && s->gen == d->gen && PQstatus(d->conn) == CONNECTION_OK &&
+     PQtransactionStatus(d->conn) != PQTRANS_INERROR) {
     char sql[48];
 
     snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
@@ -124,6 +128,7 @@ hs_pg_st_release(struct hs_pg_st *s, int deallocate)
     d->stmts = s->next;
   if(s->next)
     s->next->prev = s->prev;
+  free(s->sql);
   free(s->vals);
   free(s->lens);
   free(s->fmts);

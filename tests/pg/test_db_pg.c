@@ -640,6 +640,42 @@ test_not_utf8_refused(void)
   CU_ASSERT_EQUAL(scalar(g_db, "SELECT COUNT(*) FROM t_utf"), 1);
 }
 
+/* The server drops the connection (a restart, an operator, a cut
+ * network): the call that meets it fails; the next reconnects, and the
+ * statements prepared before work again. */
+static void
+test_reconnect(void)
+{
+  struct hs_db *a = second(), *b = second();
+  struct hs_dbst *st = prep(a, "SELECT CAST(? AS BIGINT) + 1"), *kill;
+  int64_t pid = scalar(a, "SELECT pg_backend_pid()");
+
+  OK(hs_db_bind_i64(st, 1, 41));
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 42);
+  hs_db_reset(st);
+  kill = prep(b, "SELECT pg_terminate_backend(CAST(? AS INTEGER), 10000)");
+  OK(hs_db_bind_i64(kill, 1, pid));
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(kill), HS_DB_ROW);
+  CU_ASSERT_STRING_EQUAL(hs_db_col_text(kill, 0), "t"); /* it is gone */
+  hs_db_finalize(kill);
+  CU_ASSERT_EQUAL(hs_db_step(st), HS_DB_ERROR);
+  CU_ASSERT(strlen(hs_db_errmsg(a)) > 0);
+  hs_db_reset(st);
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW); /* bindings kept */
+  CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 42);
+  hs_db_finalize(st);
+  CU_ASSERT_NOT_EQUAL(scalar(a, "SELECT pg_backend_pid()"), pid);
+  CU_ASSERT_EQUAL(hs_db_autocommit(a), 1);
+  /* The encoding is the connection's own, also after the reconnect. */
+  st = prep(a, "SHOW client_encoding");
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_STRING_EQUAL(hs_db_col_text(st, 0), "UTF8");
+  hs_db_finalize(st);
+  hs_db_close(b);
+  hs_db_close(a);
+}
+
 static void
 test_pg_quoting(void)
 {
@@ -800,6 +836,7 @@ main(int argc, char **argv)
     {"postgresql", "serialization_busy", test_serialization_busy},
     {"postgresql", "commit_of_aborted", test_commit_of_aborted},
     {"postgresql", "not_utf8_refused", test_not_utf8_refused},
+    {"postgresql", "reconnect", test_reconnect},
     {"postgresql", "pg_quoting", test_pg_quoting},
     {"postgresql", "strict_integers", test_strict_integers},
     {"postgresql", "big_result", test_big_result},
