@@ -693,6 +693,21 @@ test_pg_quoting(void)
   CU_ASSERT_STRING_EQUAL(hs_db_col_text(st, 2), "'?");
   CU_ASSERT_EQUAL(hs_db_col_i64(st, 3), -5);
   hs_db_finalize(st);
+  /* Unterminated quotes and comments reach the server whole, which says
+   * what is wrong. */
+  {
+    static const char *const bad[] = {"SELECT '?", "SELECT \"?", "SELECT $$?",
+                                      "SELECT 1 /* ? /* */", "SELECT E'\\'?",
+                                      "SELECT ?; '"};
+    size_t i;
+
+    for(i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+      st = NULL;
+      CU_ASSERT_EQUAL(hs_db_prepare(g_db, bad[i], &st), HS_DB_ERROR);
+      CU_ASSERT_PTR_NULL(st);
+      CU_ASSERT_PTR_NOT_NULL(strstr(hs_db_errmsg(g_db), "SQLSTATE"));
+    }
+  }
 }
 
 static void
