@@ -111,7 +111,7 @@ hs_pg_st_release(struct hs_pg_st *s, int deallocate)
   struct hs_pg_db *d = hs_pg_db_of(s->base.db);
 
   /* Only where it exists: not after a reconnect, and not in a failed
-   * transaction (a refused DEALLOCATE would abort a good one). */
+   * transaction (a refused DEALLOCATE would abort a sound one). */
   if(deallocate && s->gen == d->gen && PQstatus(d->conn) == CONNECTION_OK &&
      PQtransactionStatus(d->conn) != PQTRANS_INERROR) {
     char sql[48];
