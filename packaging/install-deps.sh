@@ -10,7 +10,8 @@ pkgs=(build-essential cmake pkg-config git
       libxml2-utils valgrind binutils nodejs npm
       libsodium-dev chromium chromium-driver python3-selenium
       fonts-dejavu-core curl python3 dpkg-dev lintian systemd xz-utils
-      tzdata)
+      tzdata
+      libpq-dev postgresql) # the store's PostgreSQL back end and its test server
 
 missing=()
 for p in "${pkgs[@]}"; do

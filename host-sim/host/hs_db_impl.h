@@ -52,4 +52,14 @@ int hs_db_sqlite_open(const char *path, int flags, struct hs_db **out,
 int hs_db_pg_open(const char *uri, int flags, struct hs_db **out, char *err,
                   size_t errlen);
 
+/* hs_db_pg_sql.c: sql with each '?' outside literals, quoted identifiers
+ * and comments as $1..$n (malloc'd; NULL: out of memory or more than
+ * 99999 parameters); *nparams the count; *txctl the HS_DB_PG_TX_* bits
+ * of its statements. */
+#define HS_DB_PG_TX_CONTROL 0x1  /* BEGIN, START, COMMIT, END, ROLLBACK,
+                                    ABORT, SAVEPOINT, RELEASE, PREPARE */
+#define HS_DB_PG_TX_COMMIT 0x2   /* COMMIT, END */
+#define HS_DB_PG_TX_ROLLBACK 0x4 /* ROLLBACK, ABORT */
+char *hs_db_pg_rewrite(const char *sql, int *nparams, int *txctl);
+
 #endif

@@ -370,6 +370,17 @@ static const char *const hs_migrations[] = {
   " company_id FROM products WHERE id = old.product_id);"
   " UPDATE products SET change_seq = (SELECT f.seq FROM feed_heads f WHERE"
   " f.company_id = products.company_id) WHERE id = old.product_id; END;",
+  /* 15: plugin state keyed by its primary key alone (WITHOUT ROWID): a
+   * read or write is one B-tree search instead of the key's index and
+   * then the row (a plugin's state is millions of small rows at 1M SKUs) */
+  "CREATE TABLE plugin_state_new(company_id INTEGER NOT NULL REFERENCES"
+  " companies(id) ON DELETE CASCADE, plugin TEXT NOT NULL, key TEXT NOT"
+  " NULL, value BLOB NOT NULL, updated_ms INTEGER NOT NULL,"
+  " PRIMARY KEY(company_id, plugin, key)) WITHOUT ROWID;"
+  "INSERT INTO plugin_state_new SELECT company_id, plugin, key, value,"
+  " updated_ms FROM plugin_state;"
+  "DROP TABLE plugin_state;"
+  "ALTER TABLE plugin_state_new RENAME TO plugin_state;",
 };
 
 /* Steps that also run code after their SQL (same transaction). */
@@ -661,6 +672,12 @@ hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
    * cache of 32 MiB keeps imports and streams off the disk */
   if(!rc)
     rc = hs_exec_err(h->db, "PRAGMA cache_size=-32768", err, errlen);
+  /* a store file is read through a memory map (up to SQLite's limit, 2
+   * GiB on Debian): a page outside the cache is then a memory read from
+   * the OS's page cache, not a read() and a copy; at 1M SKUs the cycle's
+   * pages are scattered over the whole file */
+  if(!rc && strcmp(path, ":memory:") != 0)
+    rc = hs_exec_err(h->db, "PRAGMA mmap_size=2147418112", err, errlen);
   if(!rc)
     rc = hs_migrate(h, err, errlen);
   if(rc) {

@@ -162,9 +162,7 @@ bm_pbatch_free(struct bm_pbatch *b)
   bm_pbatch_clear(b);
 }
 
-/* Set key (val NULL: delete it) through b, or at once when b is NULL or
- * direct. */
-static int
+int
 bm_pbatch_write(struct bm_inst *bi, struct bm_pbatch *b, const char *key,
                 const char *val, size_t len)
 {

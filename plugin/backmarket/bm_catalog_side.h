@@ -459,6 +459,10 @@ struct bm_pbatch {
   struct bm_smap pi;    /* SKU -> its index value written here; -1 none */
 };
 void bm_pbatch_init(struct bm_pbatch *b, struct bm_inst *bi);
+/* Set key (val NULL: delete it) through b, or at once when b is NULL or
+ * direct. */
+int bm_pbatch_write(struct bm_inst *bi, struct bm_pbatch *b, const char *key,
+                    const char *val, size_t len);
 /* Commit the gathered writes (durable when it returns BMC_OK). */
 int bm_pbatch_flush(struct bm_pbatch *b);
 /* Forget the writes not flushed (as a crash would). */

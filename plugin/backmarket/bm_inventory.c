@@ -83,19 +83,28 @@ bm_soldout_latency(struct bm_inst *bi, const struct bm_qitem *items,
   }
 }
 
+/* Record that Back Market holds qty for the SKU, through b (NULL: at
+ * once; else durable when b is flushed). */
 static int
-bm_qrecord(struct bm_inst *bi, const char *sku, int64_t qty)
+bm_qrecord_in(struct bm_inst *bi, struct bm_pbatch *b, const char *sku,
+              int64_t qty)
 {
   char key[512], val[32];
   int n;
 
   snprintf(key, sizeof(key), BM_KEY_QTY "%s", sku);
   n = snprintf(val, sizeof(val), "%lld", (long long)qty);
-  if(bi->host->state_put(bi->hctx, key, val, (size_t)n) != BMC_OK)
+  if(bm_pbatch_write(bi, b, key, val, (size_t)n) != BMC_OK)
     return BMC_ERR_INTERNAL;
   /* Back Market holds it now: a pending change of the SKU is done (a later
    * change of the product comes again through the change feed) */
-  return bm_pending_drop(bi, sku);
+  return bm_pending_drop_in(bi, b, sku);
+}
+
+static int
+bm_qrecord(struct bm_inst *bi, const char *sku, int64_t qty)
+{
+  return bm_qrecord_in(bi, NULL, sku, qty);
 }
 
 /* The audit trail's view of one quantity change (b holds the numbers). */
@@ -137,6 +146,8 @@ struct bm_qbulk_ctx {
   size_t n;
   struct bm_smap idx;      /* sku -> item index */
   struct bm_push_stats *st;
+  struct bm_pbatch pb;     /* the records of accepted rows, committed
+                              together when the task's rows are read */
 };
 
 static void
@@ -149,7 +160,7 @@ bm_qbulk_row(void *ud, const char *sku, int ok, const char *listing_id,
   if(!bm_smap_get(&c->idx, sku, &i))
     return;
   if(ok) {
-    if(bm_qrecord(c->bi, sku, c->items[i].qty) == BMC_OK)
+    if(bm_qrecord_in(c->bi, &c->pb, sku, c->items[i].qty) == BMC_OK)
       c->st->ok++;
     else
       c->st->failed++;
@@ -188,6 +199,7 @@ bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
   c.n = n;
   c.st = st;
   bm_smap_init(&c.idx);
+  bm_pbatch_init(&c.pb, bi);
   pc_csv_init(&csv, ',', '"', 0);
   if(pc_csv_field(&csv, "sku") || pc_csv_field(&csv, "quantity") ||
      pc_csv_end_row(&csv))
@@ -206,6 +218,14 @@ bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
     st->sent += n;
     rc = bm_bulk_run(bi, NULL, pc_csv_text(&csv), skus, n, chg, bm_qbulk_row,
                      &c, errbuf, errlen);
+    if(bm_pbatch_flush(&c.pb) != BMC_OK) {
+      /* sent but not recorded: still pending, sent again next cycle */
+      snprintf(errbuf, errlen, "inventory: the store refused to record the "
+               "quantities Back Market accepted; they stay pending and are "
+               "sent again next cycle");
+      if(rc == BMC_OK)
+        rc = BMC_ERR_INTERNAL;
+    }
     if(rc == PC_GATE_DRY) {
       st->ok += n;
       rc = BMC_OK;
@@ -214,6 +234,7 @@ bm_qpush_bulk(struct bm_inst *bi, struct bm_qitem *items, size_t n,
   else
     snprintf(errbuf, errlen, "inventory: cannot build the CSV");
   pc_csv_free(&csv);
+  bm_pbatch_free(&c.pb);
   bm_smap_free(&c.idx);
   free(skus);
   free(chg);

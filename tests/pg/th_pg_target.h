@@ -1,0 +1,14 @@
+/*
+ * th_pg_target.h -- where the PostgreSQL tests find their server: the
+ * libpq URI tests/pg/pg_server.sh wrote to $BMC_PG_DIR/uri.
+ */
+#ifndef TH_PG_TARGET_H
+#define TH_PG_TARGET_H
+
+#include <stddef.h>
+
+/* The server's URI into uri: 0; when there is none, 1 with a message on
+ * stderr naming what is missing -- or 77 (skip) when BMC_SKIP_PG=1. */
+int th_pg_target(const char *prog, char *uri, size_t urilen);
+
+#endif
