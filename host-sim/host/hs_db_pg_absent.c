@@ -4,7 +4,6 @@
  * refused with a clear message that never shows the URI's password.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "hs_db_impl.h"
 
@@ -12,18 +11,12 @@ int
 hs_db_pg_open(const char *uri, int flags, struct hs_db **out, char *err,
               size_t errlen)
 {
-  const char *rest = strstr(uri, "://"), *at, *end;
-  int scheme;
+  char name[512];
 
   (void)flags;
   *out = NULL;
-  rest = rest ? rest + 3 : uri;
-  scheme = (int)(rest - uri);
-  end = rest + strcspn(rest, "/?");
-  at = memchr(rest, '@', (size_t)(end - rest));
-  if(at) /* user[:password]@ left out */
-    rest = at + 1;
-  snprintf(err, errlen, "store %.*s%.*s: this build has no PostgreSQL back "
-           "end", scheme, uri, (int)strcspn(rest, "?"), rest);
+  hs_db_target_name(uri, name, sizeof(name));
+  snprintf(err, errlen, "store %s: this build has no PostgreSQL back end",
+           name);
   return HS_DB_ERROR;
 }

@@ -12,6 +12,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "hs_db.h"
 #include "th.h"
 #include "cu_main.h"
 
@@ -509,6 +510,32 @@ test_postgresql_target_refused(void)
   CU_ASSERT_PTR_NULL(strstr(err, "pw-in-query"));
 }
 
+/* The name of a store in messages: a URI's password never shows. */
+static void
+test_target_name(void)
+{
+  static const char *const cases[][2] = {
+    {"postgresql://bmc:s3@127.0.0.1:5/db?password=q1",
+     "postgresql://bmc@127.0.0.1:5/db"},
+    {"postgres://u:p:x@h/db", "postgres://u@h/db"},
+    {"postgresql://u:p@ss@h/db", "postgresql://u@h/db"},
+    {"postgresql://u:p@h", "postgresql://u@h"},
+    {"postgresql://h/db?sslmode=require&password=q", "postgresql://h/db"},
+    {"postgresql:///db?host=/tmp/s", "postgresql:///db"},
+    {"/var/lib/bmc/host.db", "/var/lib/bmc/host.db"},
+    {":memory:", ":memory:"},
+  };
+  char out[128], small[12];
+  size_t i;
+
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    hs_db_target_name(cases[i][0], out, sizeof(out));
+    CU_ASSERT_STRING_EQUAL(out, cases[i][1]);
+  }
+  hs_db_target_name(cases[0][0], small, sizeof(small));
+  CU_ASSERT_STRING_EQUAL(small, "postgresql:");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -522,6 +549,8 @@ main(int argc, char **argv)
     {"host_store", "a new feed epoch for every company", test_feed_reset_all},
     {"host_store", "a postgresql:// store refused without its password",
      test_postgresql_target_refused},
+    {"host_store", "a store's name in messages has no password",
+     test_target_name},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
