@@ -59,7 +59,8 @@ enum hs_db_type {
 
 /* The back end a target names: "postgresql://..." or "postgres://..."
  * (a libpq connection URI) is PostgreSQL, anything else a SQLite path
- * (":memory:" included). */
+ * (":memory:" included; "file:..." is an SQLite URI, e.g.
+ * "file:name?vfs=memdb"). */
 enum hs_db_backend hs_db_backend_of(const char *target);
 
 /* target as a message may show it: a PostgreSQL URI without the

@@ -77,6 +77,10 @@ hs_db_sqlite_open(const char *path, int flags, struct hs_db **out,
   }
   if(flags & HS_DB_OPEN_CREATE)
     oflags |= SQLITE_OPEN_CREATE;
+  /* an SQLite URI (vfs=memdb ...), also where the library was built
+   * without URI names by default */
+  if(strncmp(path, "file:", 5) == 0)
+    oflags |= SQLITE_OPEN_URI;
   if(sqlite3_open_v2(path, &d->db, oflags, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "store %s: %s", path,
              d->db ? sqlite3_errmsg(d->db) : "out of memory");

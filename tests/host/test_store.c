@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -510,6 +511,35 @@ test_postgresql_target_refused(void)
   CU_ASSERT_PTR_NULL(strstr(err, "pw-in-query"));
 }
 
+/* An SQLite URI target opens as a URI: a memdb database, shared by name
+ * within the process, never a file named after the text. */
+static void
+test_sqlite_uri_target(void)
+{
+  struct hs_db *a = NULL, *b = NULL;
+  struct hs_dbst *st = NULL;
+  char err[256];
+
+  CU_ASSERT_EQUAL(hs_db_backend_of("file:/hs-uri-test?vfs=memdb"),
+                  HS_DB_SQLITE);
+  CU_ASSERT_EQUAL_FATAL(hs_db_open("file:/hs-uri-test?vfs=memdb",
+                                   HS_DB_OPEN_CREATE, &a, err, sizeof(err)),
+                        HS_DB_OK);
+  CU_ASSERT_EQUAL(hs_db_exec(a, "CREATE TABLE t(x INTEGER);"
+                             " INSERT INTO t VALUES(42)"), HS_DB_OK);
+  /* a leading '/' names a memdb database the process shares */
+  CU_ASSERT_EQUAL_FATAL(hs_db_open("file:/hs-uri-test?vfs=memdb", 0, &b, err,
+                                   sizeof(err)), HS_DB_OK);
+  CU_ASSERT_EQUAL_FATAL(hs_db_prepare(b, "SELECT x FROM t", &st), HS_DB_OK);
+  CU_ASSERT_EQUAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 42);
+  CU_ASSERT_EQUAL(hs_db_step(st), HS_DB_DONE);
+  hs_db_close(b); /* finalizes st */
+  hs_db_close(a);
+  CU_ASSERT_EQUAL(access("file:", F_OK), -1);
+  CU_ASSERT_EQUAL(access("file:/hs-uri-test?vfs=memdb", F_OK), -1);
+}
+
 /* The name of a store in messages: a URI's password never shows. */
 static void
 test_target_name(void)
@@ -551,6 +581,7 @@ main(int argc, char **argv)
      test_postgresql_target_refused},
     {"host_store", "a store's name in messages has no password",
      test_target_name},
+    {"host_store", "an SQLite URI target (memdb)", test_sqlite_uri_target},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
