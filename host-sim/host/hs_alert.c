@@ -95,11 +95,7 @@ hs_alert_raise(struct hs_inst *in, const char *code, const char *message)
     rc = hs_write_rc(hs_step_write(h, st));
   }
   free(mm);
-  if(rc) {
-    hs_rollback(h);
-    return rc;
-  }
-  return hs_commit(h);
+  return hs_finish(h, rc);
 }
 
 static int

@@ -3,6 +3,7 @@
  * every call forwarded to the operations table of the connection's back
  * end (hs_db_impl.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "hs_db_impl.h"
@@ -14,6 +15,29 @@ hs_db_backend_of(const char *target)
                 strncmp(target, "postgres://", 11) == 0))
     return HS_DB_POSTGRESQL;
   return HS_DB_SQLITE;
+}
+
+void
+hs_db_target_name(const char *target, char *out, size_t outlen)
+{
+  const char *rest, *at = NULL, *colon;
+  size_t auth, i;
+
+  if(hs_db_backend_of(target) != HS_DB_POSTGRESQL) {
+    snprintf(out, outlen, "%s", target ? target : "");
+    return;
+  }
+  rest = strstr(target, "://") + 3;
+  auth = strcspn(rest, "/?#");
+  for(i = 0; i < auth; i++) /* the last '@': a password may hold one */
+    if(rest[i] == '@')
+      at = rest + i;
+  colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+  if(colon) /* user:password@host -> user@host */
+    snprintf(out, outlen, "%.*s%.*s", (int)(colon - target), target,
+             (int)strcspn(at, "?#"), at);
+  else
+    snprintf(out, outlen, "%.*s", (int)strcspn(target, "?#"), target);
 }
 
 int

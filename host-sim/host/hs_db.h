@@ -59,8 +59,14 @@ enum hs_db_type {
 
 /* The back end a target names: "postgresql://..." or "postgres://..."
  * (a libpq connection URI) is PostgreSQL, anything else a SQLite path
- * (":memory:" included). */
+ * (":memory:" included; "file:..." is an SQLite URI, e.g.
+ * "file:name?vfs=memdb"). */
 enum hs_db_backend hs_db_backend_of(const char *target);
+
+/* target as a message may show it: a PostgreSQL URI without the
+ * password of its userinfo and without its query (which may carry one);
+ * a path unchanged.  Truncated to outlen (>= 1). */
+void hs_db_target_name(const char *target, char *out, size_t outlen);
 
 /* Open target (see hs_db_backend_of).  On failure *out is NULL and err
  * says why, never with a password the URI carries. */

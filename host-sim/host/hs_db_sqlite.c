@@ -82,10 +82,12 @@ hs_db_sqlite_open(const char *path, int flags, struct hs_db **out,
    * connection: the name has no leading '/'), not in SQLite's page cache
    * as ":memory:" does: there every commit's cost grew with the size of
    * the whole database (measured: 85% of an inventory cycle at 1M SKUs). */
-  if(strcmp(path, ":memory:") == 0) {
+  if(strcmp(path, ":memory:") == 0)
     name = "file:hs-store?vfs=memdb";
+  /* an SQLite URI (vfs=memdb ...), also where the library was built
+   * without URI names by default */
+  if(strncmp(name, "file:", 5) == 0)
     oflags |= SQLITE_OPEN_URI;
-  }
   if(sqlite3_open_v2(name, &d->db, oflags, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "store %s: %s", path,
              d->db ? sqlite3_errmsg(d->db) : "out of memory");

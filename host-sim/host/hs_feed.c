@@ -84,11 +84,7 @@ hs_feed_owned_record(struct hs_host *h, const struct bmc_plugin_api *api)
     rc = hs_write_rc(hs_step_write(h, st));
     hs_db_reset(st);
   }
-  if(rc) {
-    hs_rollback(h);
-    return rc;
-  }
-  return hs_commit(h);
+  return hs_finish(h, rc);
 }
 
 int
@@ -184,10 +180,7 @@ hs_feed_reset(struct hs_host *h, const char *company)
   for(i = 0; !rc && i < n; i++)
     rc = hs_feed_new_epoch(h, ids[i]);
   free(ids);
-  if(rc)
-    hs_rollback(h);
-  else
-    rc = hs_commit(h);
+  rc = hs_finish(h, rc);
   if(!rc)
     hs_hostlog(h, BMC_LOG_INFO, "change feed: new epoch for %s; each "
                "plugin's next cycle reads the whole catalog",

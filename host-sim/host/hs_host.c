@@ -69,7 +69,10 @@ hs_host_open(const struct hs_options *opt, struct hs_host **out, char *err,
     return BMC_ERR_INTERNAL;
   }
   h = calloc(1, sizeof(*h));
-  if(!h || !(h->db_path = hs_strdup(opt->db_path))) {
+  /* the store's name in messages: never a password its URI carries */
+  if(h && (h->db_path = malloc(strlen(opt->db_path) + 1)) != NULL)
+    hs_db_target_name(opt->db_path, h->db_path, strlen(opt->db_path) + 1);
+  if(!h || !h->db_path) {
     free(h);
     hs_errf(err, errlen, "host open: out of memory");
     return BMC_ERR_NOMEM;

@@ -121,6 +121,9 @@ int hs_exec(struct hs_host *h, const char *sql);
 int hs_begin(struct hs_host *h);
 int hs_commit(struct hs_host *h);
 void hs_rollback(struct hs_host *h);
+/* End the transaction hs_begin opened: commit when rc is BMC_OK (its
+ * result returned), else roll back and return rc. */
+int hs_finish(struct hs_host *h, int rc);
 /* hs_db_step of a write statement: inside the caller's transaction, or
  * in its own BEGIN IMMEDIATE ... COMMIT when none is open.  Returns
  * HS_DB_DONE or the failure (message in hs_last_error()). */

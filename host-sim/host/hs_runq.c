@@ -155,11 +155,7 @@ hs_runq_claim(struct hs_host *h, struct hs_runq_row *out)
   hs_db_bind_i64(st, 2, out->id);
   rc = hs_write_rc(hs_step_write(h, st));
   hs_db_reset(st);
-  if(rc) {
-    hs_rollback(h);
-    return rc;
-  }
-  return hs_commit(h);
+  return hs_finish(h, rc);
 }
 
 int

@@ -209,6 +209,12 @@ hs_secret_open(struct hs_host *h, const char *key_file, char *err,
     hs_key_fingerprint(h->key, h->key_fp);
     return hs_set_fp(h);
   }
+  if(!key_file && hs_db_backend(h->db) != HS_DB_SQLITE) {
+    hs_errf(err, errlen, "store %s: a database server's store needs "
+            "key_file in host.cfg (its key file is not kept beside a "
+            "database file)", h->db_path);
+    return BMC_ERR_CONFIG;
+  }
   if(key_file)
     h->key_path = hs_strdup(key_file);
   else if((h->key_path = malloc(strlen(h->db_path) + 5)) != NULL)

@@ -822,6 +822,15 @@ hs_rollback(struct hs_host *h)
     hs_db_exec(h->db, "ROLLBACK");
 }
 
+int
+hs_finish(struct hs_host *h, int rc)
+{
+  if(rc == BMC_OK)
+    return hs_commit(h);
+  hs_rollback(h);
+  return rc;
+}
+
 /* Step a write statement in the caller's transaction or its own; id
  * non-NULL: an INSERT ... RETURNING id whose row gives *id. */
 static int

@@ -187,14 +187,15 @@ cli_wants_help(int argc, char **argv)
 static int
 cli_cmd_init(struct cli *c, int argc, char **argv)
 {
-  char err[1024];
+  char err[1024], name[1024];
 
   (void)argv;
   if(argc != 1)
     return cli_usage("init");
   if(c->config && hs_host_load_config(c->h, c->config, err, sizeof(err)))
     return cli_fail("init", "%s", err);
-  printf("store %s ready (schema version %d)%s%s\n", c->db,
+  hs_db_target_name(c->db, name, sizeof(name));
+  printf("store %s ready (schema version %d)%s%s\n", name,
          hs_store_version(c->h), c->config ? ", applied " : "",
          c->config ? c->config : "");
   if(hs_store_key_path(c->h))
@@ -367,7 +368,7 @@ cli_open(struct cli *c, const char *cmd, int virtual_clock, int verbose,
   o.virtual_clock = virtual_clock;
   o.sync_full = sync_full;
   if(strcmp(cmd, "init") && strcmp(o.db_path, ":memory:") &&
-     access(o.db_path, F_OK)) {
+     hs_db_backend_of(o.db_path) == HS_DB_SQLITE && access(o.db_path, F_OK)) {
     fprintf(stderr, "host-sim: store '%s' does not exist; create it with "
             "`host-sim --db %s init` (or check --db / `database` in "
             "host.cfg)\n", o.db_path, o.db_path);

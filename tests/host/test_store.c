@@ -9,9 +9,11 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
+#include "hs_db.h"
 #include "th.h"
 #include "cu_main.h"
 
@@ -509,6 +511,61 @@ test_postgresql_target_refused(void)
   CU_ASSERT_PTR_NULL(strstr(err, "pw-in-query"));
 }
 
+/* An SQLite URI target opens as a URI: a memdb database, shared by name
+ * within the process, never a file named after the text. */
+static void
+test_sqlite_uri_target(void)
+{
+  struct hs_db *a = NULL, *b = NULL;
+  struct hs_dbst *st = NULL;
+  char err[256];
+
+  CU_ASSERT_EQUAL(hs_db_backend_of("file:/hs-uri-test?vfs=memdb"),
+                  HS_DB_SQLITE);
+  CU_ASSERT_EQUAL_FATAL(hs_db_open("file:/hs-uri-test?vfs=memdb",
+                                   HS_DB_OPEN_CREATE, &a, err, sizeof(err)),
+                        HS_DB_OK);
+  CU_ASSERT_EQUAL(hs_db_exec(a, "CREATE TABLE t(x INTEGER);"
+                             " INSERT INTO t VALUES(42)"), HS_DB_OK);
+  /* a leading '/' names a memdb database the process shares */
+  CU_ASSERT_EQUAL_FATAL(hs_db_open("file:/hs-uri-test?vfs=memdb", 0, &b, err,
+                                   sizeof(err)), HS_DB_OK);
+  CU_ASSERT_EQUAL_FATAL(hs_db_prepare(b, "SELECT x FROM t", &st), HS_DB_OK);
+  CU_ASSERT_EQUAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 42);
+  CU_ASSERT_EQUAL(hs_db_step(st), HS_DB_DONE);
+  hs_db_close(b); /* finalizes st */
+  hs_db_close(a);
+  CU_ASSERT_EQUAL(access("file:", F_OK), -1);
+  CU_ASSERT_EQUAL(access("file:/hs-uri-test?vfs=memdb", F_OK), -1);
+}
+
+/* The name of a store in messages: a URI's password never shows. */
+static void
+test_target_name(void)
+{
+  static const char *const cases[][2] = {
+    {"postgresql://bmc:s3@127.0.0.1:5/db?password=q1",
+     "postgresql://bmc@127.0.0.1:5/db"},
+    {"postgres://u:p:x@h/db", "postgres://u@h/db"},
+    {"postgresql://u:p@ss@h/db", "postgresql://u@h/db"},
+    {"postgresql://u:p@h", "postgresql://u@h"},
+    {"postgresql://h/db?sslmode=require&password=q", "postgresql://h/db"},
+    {"postgresql:///db?host=/tmp/s", "postgresql:///db"},
+    {"/var/lib/bmc/host.db", "/var/lib/bmc/host.db"},
+    {":memory:", ":memory:"},
+  };
+  char out[128], small[12];
+  size_t i;
+
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    hs_db_target_name(cases[i][0], out, sizeof(out));
+    CU_ASSERT_STRING_EQUAL(out, cases[i][1]);
+  }
+  hs_db_target_name(cases[0][0], small, sizeof(small));
+  CU_ASSERT_STRING_EQUAL(small, "postgresql:");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -522,6 +579,9 @@ main(int argc, char **argv)
     {"host_store", "a new feed epoch for every company", test_feed_reset_all},
     {"host_store", "a postgresql:// store refused without its password",
      test_postgresql_target_refused},
+    {"host_store", "a store's name in messages has no password",
+     test_target_name},
+    {"host_store", "an SQLite URI target (memdb)", test_sqlite_uri_target},
   };
 
   return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
