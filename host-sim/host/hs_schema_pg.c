@@ -13,7 +13,7 @@
  *    loaded the plugin can answer);
  *  - the catalog search (SQLite: an FTS5 trigram table kept by triggers)
  *    as pg_trgm GIN indexes on sku and title, for ILIKE '%text%'.
- * Not applied by hs_store_open yet.
+ * Applied to a new database by hs_store_pg.c.
  */
 #include "hs_schema_pg.h"
 
