@@ -209,6 +209,13 @@ hs_secret_open(struct hs_host *h, const char *key_file, char *err,
     hs_key_fingerprint(h->key, h->key_fp);
     return hs_set_fp(h);
   }
+  /* no file beside a database on a server: the key has to be named */
+  if(!key_file && hs_db_backend(h->db) != HS_DB_SQLITE) {
+    hs_errf(err, errlen, "store key: a PostgreSQL store has no file beside "
+            "it for its key; set key_file in host.cfg (a file only this "
+            "host's user can read)");
+    return BMC_ERR_CONFIG;
+  }
   if(key_file)
     h->key_path = hs_strdup(key_file);
   else if((h->key_path = malloc(strlen(h->db_path) + 5)) != NULL)
