@@ -68,6 +68,9 @@ int hs_db_open(const char *target, int flags, struct hs_db **out, char *err,
                size_t errlen);
 /* Finalizes every statement of db and closes it.  NULL is a no-op. */
 void hs_db_close(struct hs_db *db);
+/* target as a message may show it: a PostgreSQL URI with each password
+ * "****" (malloc'd; NULL when out of memory). */
+char *hs_db_target_shown(const char *target);
 enum hs_db_backend hs_db_backend(const struct hs_db *db);
 
 /* The last failure of db, for a message (never NULL). */

@@ -308,6 +308,23 @@ hs_db_pg_open(const char *uri, int flags, struct hs_db **out, char *err,
   return HS_DB_OK;
 }
 
+char *
+hs_db_target_shown(const char *target)
+{
+  struct hs_pg_db d;
+  char *m;
+  size_t k;
+
+  if(hs_db_backend_of(target) != HS_DB_POSTGRESQL)
+    return target ? strdup(target) : NULL;
+  memset(&d, 0, sizeof(d));
+  hs_pg_secrets_find(&d, target);
+  m = hs_mask(target, d.secrets, HS_PG_SECRETS);
+  for(k = 0; k < HS_PG_SECRETS; k++)
+    hs_secret_free(d.secrets[k]);
+  return m;
+}
+
 static void
 hs_pg_close(struct hs_db *db)
 {

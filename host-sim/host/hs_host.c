@@ -69,7 +69,8 @@ hs_host_open(const struct hs_options *opt, struct hs_host **out, char *err,
     return BMC_ERR_INTERNAL;
   }
   h = calloc(1, sizeof(*h));
-  if(!h || !(h->db_path = hs_strdup(opt->db_path))) {
+  /* db_path names the store in messages: never with a password */
+  if(!h || !(h->db_path = hs_db_target_shown(opt->db_path))) {
     free(h);
     hs_errf(err, errlen, "host open: out of memory");
     return BMC_ERR_NOMEM;

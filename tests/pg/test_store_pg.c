@@ -4,7 +4,8 @@
  * versions recorded once, also when two processes open it at the same
  * moment; a reopen keeps the data; a database recording a newer or an
  * older version is refused saying which, without the URI's password; a
- * PostgreSQL store without key_file is refused saying to set it.
+ * PostgreSQL store without key_file is refused saying to set it; the name
+ * messages give a store shows no password.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -214,6 +215,21 @@ test_key_file_required(void)
   CU_ASSERT_EQUAL(access("postgresql:", F_OK), -1);
 }
 
+static void
+test_target_shown_without_password(void)
+{
+  char *s = hs_db_target_shown("postgresql://app:" TS_PASSWORD
+                               "@db.example/hs?password=" TS_PASSWORD "2");
+  char *f = hs_db_target_shown("/var/lib/bmc/host.db");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  CU_ASSERT_PTR_NULL(strstr(s, TS_PASSWORD));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "app:****@db.example/hs"));
+  CU_ASSERT_STRING_EQUAL(f, "/var/lib/bmc/host.db");
+  free(s);
+  free(f);
+}
+
 static int
 suite_open(void)
 {
@@ -242,6 +258,8 @@ main(int argc, char **argv)
     {"store_pg", "newer_version_refused", test_newer_version_refused},
     {"store_pg", "older_version_refused", test_older_version_refused},
     {"store_pg", "key_file_required", test_key_file_required},
+    {"store_pg", "target_shown_without_password",
+     test_target_shown_without_password},
   };
   int rc = th_pg_target("test_store_pg", g_server, sizeof(g_server));
 
