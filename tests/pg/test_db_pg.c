@@ -142,6 +142,42 @@ test_numbered_placeholders(void)
   hs_db_finalize(st);
 }
 
+/* A parameter whose type the text alone does not tell ("? IS NULL OR
+ * name = ?1", a number left unused) takes the type of its binding. */
+static void
+test_parameter_types_from_bindings(void)
+{
+  struct hs_dbst *st;
+  int k;
+
+  table("t_pt", "name TEXT, n BIGINT");
+  run(g_db, "INSERT INTO t_pt VALUES('a', 1), ('b', 2)");
+  st = prep(g_db, "SELECT COUNT(*) FROM t_pt WHERE (?1 IS NULL OR name ="
+                  " ?1) AND n >= ?3");
+  for(k = 0; k < 2; k++) { /* a second run keeps its types */
+    OK(hs_db_bind_text(st, 1, "b"));
+    OK(hs_db_bind_i64(st, 3, 0));
+    CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+    CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 1);
+    hs_db_reset(st);
+    OK(hs_db_bind_null(st, 1));
+    CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+    CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 2);
+    hs_db_reset(st);
+  }
+  hs_db_finalize(st);
+  /* the same with NULL bound at the first run: a NULL is text */
+  st = prep(g_db, "SELECT COUNT(*) FROM t_pt WHERE ?1 IS NULL OR name = ?1");
+  OK(hs_db_bind_null(st, 1));
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 2);
+  hs_db_reset(st);
+  OK(hs_db_bind_text(st, 1, "a"));
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 1);
+  hs_db_finalize(st);
+}
+
 static void
 test_int64_extremes(void)
 {
@@ -851,6 +887,8 @@ main(int argc, char **argv)
   static const struct cu_case cases[] = {
     {"neutral", "placeholders", test_placeholders},
     {"neutral", "numbered_placeholders", test_numbered_placeholders},
+    {"neutral", "parameter_types_from_bindings",
+     test_parameter_types_from_bindings},
     {"neutral", "int64_extremes", test_int64_extremes},
     {"neutral", "doubles", test_doubles},
     {"neutral", "null", test_null},
