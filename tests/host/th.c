@@ -5,7 +5,9 @@
  * host, fail, or touch state, one that records its selection; product
  * properties of every kind: per market, SKU alias, LISTS switch, enum with
  * an alias column, plugin-owned), helpers for stores and documents,
- * and a counter of the work the store does (SQLite VM steps).
+ * and a counter of the work the store does (SQLite VM steps); the store
+ * a test opens is a SQLite file or, with BMC_TEST_STORE=postgresql, a
+ * fresh database on the throwaway PostgreSQL server (tests/pg).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "th.h"
+#include "th_pg_target.h"
 #include "hs_internal.h" /* the store's connection */
 
 /* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
@@ -314,16 +317,64 @@ th_tmpdir(char *dir, size_t len)
     dir[0] = '\0';
 }
 
+int
+th_store_pg(void)
+{
+  const char *t = getenv("BMC_TEST_STORE");
+
+  return t && !strcmp(t, "postgresql");
+}
+
+/* dir's store: dir/host.db, or with BMC_TEST_STORE=postgresql a database
+ * of its own on the test server, made at the first open of dir (its URI
+ * kept in dir/host.pguri for the next) with its key in dir/host.key. */
+static int
+th_store_target(const char *dir, char *db, size_t len, char *key,
+                size_t keylen)
+{
+  char file[512], server[1024], err[512];
+  FILE *f;
+
+  key[0] = '\0';
+  if(!th_store_pg()) {
+    snprintf(db, len, "%s/host.db", dir);
+    return 0;
+  }
+  snprintf(key, keylen, "%s/host.key", dir);
+  snprintf(file, sizeof(file), "%s/host.pguri", dir);
+  if((f = fopen(file, "r")) != NULL) {
+    int ok = fgets(db, (int)len, f) != NULL;
+
+    fclose(f);
+    db[strcspn(db, "\n")] = '\0';
+    return ok ? 0 : -1;
+  }
+  if(th_pg_target("th_open", server, sizeof(server)) ||
+     th_pg_new_database(server, "host", db, len, err, sizeof(err))) {
+    fprintf(stderr, "th_open: no PostgreSQL database for %s: %s\n", dir,
+            err);
+    return -1;
+  }
+  f = fopen(file, "w");
+  if(!f || fprintf(f, "%s\n", db) < 0 || fclose(f) != 0) {
+    fprintf(stderr, "th_open: cannot write %s\n", file);
+    return -1;
+  }
+  return 0;
+}
+
 struct hs_host *
 th_open(const char *dir)
 {
   struct hs_options o;
   struct hs_host *h = NULL;
-  char db[512], err[512];
+  char db[1024], key[512], err[512] = "";
 
-  snprintf(db, sizeof(db), "%s/host.db", dir);
+  if(th_store_target(dir, db, sizeof(db), key, sizeof(key)))
+    return NULL;
   memset(&o, 0, sizeof(o));
   o.db_path = db;
+  o.key_file = key[0] ? key : NULL;
   o.schema_dir = BMC_SCHEMA_DIR;
   o.virtual_clock = 1;
   o.virtual_start_ms = 1767225600000LL;

@@ -30,10 +30,14 @@ extern struct th_ctl th_ctl;
 
 /* A fresh temporary directory; path copied into dir (>= 64 bytes). */
 void th_tmpdir(char *dir, size_t len);
-/* Open a host on dir/host.db with a virtual clock at 2026-01-01T00:00Z,
- * register tplug, create company "Acme" with tplug enabled.  NULL on
- * failure. */
+/* Open a host on dir/host.db (see th_store_pg) with a virtual clock at
+ * 2026-01-01T00:00Z, register tplug, create company "Acme" with tplug
+ * enabled.  NULL on failure. */
 struct hs_host *th_open(const char *dir);
+/* 1 when the tests run on PostgreSQL (BMC_TEST_STORE=postgresql): each
+ * th_open dir gets a database of its own on the test server instead of
+ * dir/host.db. */
+int th_store_pg(void);
 /* An order.xsd document for tplug (malloc'd).  status/payment as given,
  * two lines L1 (SKU-A) and L2 (SKU-B). */
 char *th_order_xml(const char *source_id, const char *status,
