@@ -325,10 +325,7 @@ th_store_pg(void)
   return t && !strcmp(t, "postgresql");
 }
 
-/* dir's store: dir/host.db, or with BMC_TEST_STORE=postgresql a database
- * of its own on the test server, made at the first open of dir (its URI
- * kept in dir/host.pguri for the next) with its key in dir/host.key. */
-static int
+int
 th_store_target(const char *dir, char *db, size_t len, char *key,
                 size_t keylen)
 {
@@ -361,6 +358,39 @@ th_store_target(const char *dir, char *db, size_t len, char *key,
     return -1;
   }
   return 0;
+}
+
+int64_t
+th_count(struct hs_host *h, const char *sql)
+{
+  struct hs_dbst *st = NULL;
+  int64_t n = -1;
+
+  if(hs_db_prepare(h->db, sql, &st) == HS_DB_OK && hs_db_step(st) == HS_DB_ROW)
+    n = hs_db_col_i64(st, 0);
+  else
+    fprintf(stderr, "th_count: %s: %s\n", sql, hs_db_errmsg(h->db));
+  hs_db_finalize(st);
+  return n;
+}
+
+size_t
+th_store_cases(struct cu_case *out, const struct cu_case *in, size_t n,
+               const char *const *sqlite_only, const char *why)
+{
+  size_t i, k, m = 0;
+  int skip;
+
+  for(i = 0; i < n; i++) {
+    for(skip = 0, k = 0; th_store_pg() && sqlite_only[k]; k++)
+      skip |= !strcmp(in[i].name, sqlite_only[k]);
+    if(skip)
+      printf("%s: %s: skipped on PostgreSQL: %s\n", in[i].suite,
+             in[i].name, why);
+    else
+      out[m++] = in[i];
+  }
+  return m;
 }
 
 struct hs_host *
