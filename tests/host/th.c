@@ -320,9 +320,7 @@ th_tmpdir(char *dir, size_t len)
 int
 th_store_pg(void)
 {
-  const char *t = getenv("BMC_TEST_STORE");
-
-  return t && !strcmp(t, "postgresql");
+  return th_pg_chosen();
 }
 
 int

@@ -40,6 +40,14 @@ th_pg_target(const char *prog, char *uri, size_t urilen)
 }
 
 int
+th_pg_chosen(void)
+{
+  const char *t = getenv("BMC_TEST_STORE");
+
+  return t && !strcmp(t, "postgresql");
+}
+
+int
 th_pg_new_database(const char *server_uri, const char *tag, char *uri,
                    size_t urilen, char *err, size_t errlen)
 {

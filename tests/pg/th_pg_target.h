@@ -12,6 +12,10 @@
  * stderr naming what is missing -- or 77 (skip) when BMC_SKIP_PG=1. */
 int th_pg_target(const char *prog, char *uri, size_t urilen);
 
+/* 1 when the suites run their host stores on PostgreSQL: the environment
+ * says BMC_TEST_STORE=postgresql (ctest's _pg runs). */
+int th_pg_chosen(void);
+
 /* A new, empty database on the server of server_uri (CREATE DATABASE
  * through hs_db), named bmc_t_<pid>_<counter>_<tag>; its URI into uri.
  * 0, or -1 with err saying why. */
