@@ -379,7 +379,7 @@ hs_change_audit_each(struct hs_host *h, const struct hs_change_filter *f,
            " a.dry_run, a.sku, a.market, a.order_id, a.line, a.field,"
            " a.old_value, a.new_value, a.request_id, a.result, a.detail"
            " FROM change_audit a JOIN companies c ON c.id = a.company_id"
-           " WHERE 1%s%s%s%s%s%s ORDER BY %sa.ts_ms, a.id",
+           " WHERE 1 = 1%s%s%s%s%s%s ORDER BY %sa.ts_ms, a.id",
            f->company && !f->item ? " AND c.name = ?1" : "",
            !f->item ? ""
            : f->company

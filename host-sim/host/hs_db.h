@@ -8,7 +8,8 @@
  *
  * SQL handed to hs_db_prepare / hs_db_exec is written once for both back
  * ends:
- *  - parameters are '?' (numbered left to right from 1); the PostgreSQL
+ *  - parameters are '?' (numbered left to right from 1) or '?N' (number
+ *    N; a later bare '?' is the highest so far + 1); the PostgreSQL
  *    back end rewrites them to $1..$n (never inside a '...' literal, a
  *    "..." identifier or a comment);
  *  - only the dialect both engines share: ON CONFLICT ... DO NOTHING / DO

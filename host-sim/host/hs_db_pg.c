@@ -200,7 +200,8 @@ hs_pg_run(struct hs_pg_db *d, struct hs_pg_st *st, const char *sql)
 
   if(st->txctl || PQtransactionStatus(c) != PQTRANS_INTRANS) {
     if(sql)
-      return PQprepare(c, st->name, sql, 0, NULL);
+      return PQprepare(c, st->name, sql, st->types ? st->nparams : 0,
+                       st->types);
     return PQexecPrepared(c, st->name, st->nparams,
                           (const char *const *)st->vals, st->lens, st->fmts,
                           0);
@@ -209,7 +210,8 @@ hs_pg_run(struct hs_pg_db *d, struct hs_pg_st *st, const char *sql)
     return NULL;
   sent = PQsendQueryParams(c, "SAVEPOINT hs_guard", 0, NULL, NULL, NULL,
                            NULL, 0) &&
-         (sql ? PQsendPrepare(c, st->name, sql, 0, NULL)
+         (sql ? PQsendPrepare(c, st->name, sql, st->types ? st->nparams : 0,
+                              st->types)
               : PQsendQueryPrepared(c, st->name, st->nparams,
                                     (const char *const *)st->vals, st->lens,
                                     st->fmts, 0)) &&

@@ -18,6 +18,7 @@
 #define HS_PG_INT8 20
 #define HS_PG_INT2 21
 #define HS_PG_INT4 23
+#define HS_PG_TEXT 25
 #define HS_PG_OID 26
 #define HS_PG_FLOAT4 700
 #define HS_PG_FLOAT8 701
@@ -45,6 +46,12 @@ struct hs_pg_st {
   unsigned gen;  /* the session it is prepared on (hs_pg_db.gen) */
   char **vals;   /* nparams values (NULL: SQL NULL) */
   int *lens, *fmts;
+  Oid *bound;    /* nparams: the type of each binding (0: NULL, unknown) */
+  Oid *types;    /* the types it is prepared with; NULL: all deduced */
+  int late;      /* not prepared yet: the server could not deduce a
+                    parameter's type ("? IS NULL OR x = ?", a number
+                    unused), so the first step prepares it with the types
+                    of its bindings */
   PGresult *res; /* the result being walked */
   int row;       /* current row of res; -1 before the first step */
   unsigned char **bytea; /* per column: decoded bytea of the current row */

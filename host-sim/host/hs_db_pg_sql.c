@@ -1,7 +1,7 @@
 /*
  * hs_db_pg_sql.c -- the SQL text work of the PostgreSQL back end, done
- * without the server: the shared SQL's '?' parameters rewritten to
- * $1..$n, never inside a '...' or E'...' literal, a "..." identifier, a
+ * without the server: the shared SQL's '?' and '?N' parameters rewritten
+ * to $1..$n, never inside a '...' or E'...' literal, a "..." identifier, a
  * $tag$...$tag$ string or a -- / nested block comment (so an operator
  * spelled '?', like jsonb's, cannot be used: write jsonb_exists()); and
  * whether a statement is transaction control (BEGIN, COMMIT, ...), which
@@ -145,12 +145,21 @@ hs_db_pg_rewrite(const char *sql, int *nparams, int *txctl)
       o += (size_t)(e - s);
       s = e;
     } else if(*s == '?') {
-      if(n >= 99999) {
+      /* ?N is parameter N; a bare ? the one after the highest so far
+       * (SQLite's numbering) */
+      long k = n + 1;
+      char *end = (char *)s + 1;
+
+      if(isdigit((unsigned char)s[1]))
+        k = strtol(s + 1, &end, 10);
+      if(k < 1 || k > 99999) {
         free(out);
         return NULL;
       }
-      o += (size_t)snprintf(out + o, cap - o, "$%d", ++n);
-      s++;
+      o += (size_t)snprintf(out + o, cap - o, "$%ld", k);
+      if(k > n)
+        n = (int)k;
+      s = end;
     } else {
       if(*s == ';')
         *txctl |= hs_pg_is_txctl(sql, s + 1);

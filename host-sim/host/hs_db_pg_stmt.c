@@ -20,6 +20,45 @@
 
 #include "hs_db_pg.h"
 
+/* 1 when r failed only because the server could not deduce the type of
+ * a parameter: 42P18 (none: "? IS NULL", a number the text never uses)
+ * or 42P08 (two: "? IS NULL OR name = ?1"). */
+static int
+hs_pg_untyped(const PGresult *r)
+{
+  const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+  return state && (!strcmp(state, "42P18") || !strcmp(state, "42P08"));
+}
+
+/* Prepare a late statement with the types of its bindings (a NULL's
+ * unknown; if the server still cannot tell, text). */
+static PGresult *
+hs_pg_prepare_late(struct hs_pg_db *d, struct hs_pg_st *s)
+{
+  PGresult *r;
+  int i;
+
+  free(s->types);
+  s->types = malloc(((size_t)s->nparams + 1) * sizeof(*s->types));
+  if(!s->types)
+    return NULL;
+  memcpy(s->types, s->bound, (size_t)s->nparams * sizeof(*s->types));
+  r = hs_pg_run(d, s, s->sql);
+  if(hs_pg_untyped(r)) {
+    PQclear(r);
+    for(i = 0; i < s->nparams; i++)
+      if(!s->types[i])
+        s->types[i] = HS_PG_TEXT;
+    r = hs_pg_run(d, s, s->sql);
+  }
+  if(hs_pg_ok(r)) {
+    s->late = 0;
+    s->gen = d->gen;
+  }
+  return r;
+}
+
 int
 hs_pg_prepare(struct hs_db *db, const char *sql, struct hs_dbst **out)
 {
@@ -44,7 +83,8 @@ hs_pg_prepare(struct hs_db *db, const char *sql, struct hs_dbst **out)
   s->vals = calloc((size_t)s->nparams + 1, sizeof(*s->vals));
   s->lens = calloc((size_t)s->nparams + 1, sizeof(*s->lens));
   s->fmts = calloc((size_t)s->nparams + 1, sizeof(*s->fmts));
-  if(!s->vals || !s->lens || !s->fmts) {
+  s->bound = calloc((size_t)s->nparams + 1, sizeof(*s->bound));
+  if(!s->vals || !s->lens || !s->fmts || !s->bound) {
     free(text);
     hs_pg_st_release(s, 0);
     return HS_DB_NOMEM;
@@ -52,7 +92,9 @@ hs_pg_prepare(struct hs_db *db, const char *sql, struct hs_dbst **out)
   s->sql = text;
   r = hs_pg_run(d, s, text);
   s->gen = d->gen; /* after run: it may have reconnected */
-  if(!hs_pg_ok(r)) {
+  if(hs_pg_untyped(r))
+    s->late = 1; /* prepared at the first step, with its bindings' types */
+  else if(!hs_pg_ok(r)) {
     rc = hs_pg_result_fail(d, r);
     PQclear(r);
     hs_pg_st_release(s, 0);
@@ -102,6 +144,7 @@ hs_pg_clear_bindings(struct hs_dbst *st)
     s->vals[i] = NULL;
     s->lens[i] = 0;
     s->fmts[i] = 0;
+    s->bound[i] = 0;
   }
 }
 
@@ -112,7 +155,7 @@ hs_pg_st_release(struct hs_pg_st *s, int deallocate)
 
   /* Only where it exists: not after a reconnect, and not in a failed
    * transaction (a refused DEALLOCATE would abort a sound one). */
-  if(deallocate && s->gen == d->gen && PQstatus(d->conn) == CONNECTION_OK &&
+  if(deallocate && !s->late && s->gen == d->gen && PQstatus(d->conn) == CONNECTION_OK &&
      PQtransactionStatus(d->conn) != PQTRANS_INERROR) {
     char sql[48];
 
@@ -132,6 +175,8 @@ hs_pg_st_release(struct hs_pg_st *s, int deallocate)
   free(s->vals);
   free(s->lens);
   free(s->fmts);
+  free(s->bound);
+  free(s->types);
   free(s);
 }
 
@@ -143,7 +188,8 @@ hs_pg_finalize(struct hs_dbst *st)
 
 /* Store value v (n bytes, format fmt) as parameter i. */
 static int
-hs_pg_bind(struct hs_dbst *st, int i, const void *v, size_t n, int fmt)
+hs_pg_bind(struct hs_dbst *st, int i, const void *v, size_t n, int fmt,
+           Oid type)
 {
   struct hs_pg_st *s = hs_pg_st_of(st);
   struct hs_pg_db *d = hs_pg_db_of(st->db);
@@ -172,6 +218,7 @@ hs_pg_bind(struct hs_dbst *st, int i, const void *v, size_t n, int fmt)
   s->vals[i - 1] = copy;
   s->lens[i - 1] = (int)n;
   s->fmts[i - 1] = fmt;
+  s->bound[i - 1] = v ? type : 0;
   return HS_DB_OK;
 }
 
@@ -181,7 +228,7 @@ hs_pg_bind_i64(struct hs_dbst *st, int i, int64_t v)
   char buf[24];
   int n = snprintf(buf, sizeof(buf), "%" PRId64, v);
 
-  return hs_pg_bind(st, i, buf, (size_t)n, 0);
+  return hs_pg_bind(st, i, buf, (size_t)n, 0, HS_PG_INT8);
 }
 
 int
@@ -196,25 +243,25 @@ hs_pg_bind_double(struct hs_dbst *st, int i, double v)
     n = snprintf(buf, sizeof(buf), "%sInfinity", v < 0 ? "-" : "");
   else
     n = snprintf(buf, sizeof(buf), "%.17g", v);
-  return hs_pg_bind(st, i, buf, (size_t)n, 0);
+  return hs_pg_bind(st, i, buf, (size_t)n, 0, HS_PG_FLOAT8);
 }
 
 int
 hs_pg_bind_text(struct hs_dbst *st, int i, const char *s)
 {
-  return hs_pg_bind(st, i, s, strlen(s), 0);
+  return hs_pg_bind(st, i, s, strlen(s), 0, HS_PG_TEXT);
 }
 
 int
 hs_pg_bind_blob(struct hs_dbst *st, int i, const void *p, size_t n)
 {
-  return hs_pg_bind(st, i, p ? p : "", n, 1);
+  return hs_pg_bind(st, i, p ? p : "", n, 1, HS_PG_BYTEA);
 }
 
 int
 hs_pg_bind_null(struct hs_dbst *st, int i)
 {
-  return hs_pg_bind(st, i, NULL, 0, 0);
+  return hs_pg_bind(st, i, NULL, 0, 0, 0);
 }
 
 int
@@ -226,6 +273,15 @@ hs_pg_step(struct hs_dbst *st)
   int rc, nf;
 
   d->err[0] = '\0';
+  if(!s->res && s->late) {
+    r = hs_pg_prepare_late(d, s);
+    if(!hs_pg_ok(r)) {
+      rc = hs_pg_result_fail(d, r);
+      PQclear(r);
+      return rc == HS_DB_CONSTRAINT ? HS_DB_ERROR : rc;
+    }
+    PQclear(r);
+  }
   if(!s->res) {
     r = hs_pg_run(d, s, NULL);
     if(!hs_pg_ok(r)) {

@@ -121,7 +121,7 @@ hs_errors_page(struct hs_host *h, const char *company, int include_resolved,
     return BMC_ERR_NOT_FOUND;
   if(total) {
     st = hs_stmt(h, "SELECT COUNT(*) FROM error_queue WHERE (?1 = 0 OR"
-                 " company_id = ?1) AND (?2 OR resolved_ms = 0)");
+                 " company_id = ?1) AND (?2 <> 0 OR resolved_ms = 0)");
     if(!st)
       return BMC_ERR_INTERNAL;
     hs_db_bind_i64(st, 1, cid);
@@ -136,7 +136,7 @@ hs_errors_page(struct hs_host *h, const char *company, int include_resolved,
                    " e.resolved_ms, e.resolved_note FROM"
                    " error_queue e JOIN companies c ON c.id ="
                    " e.company_id WHERE (?1 = 0 OR e.company_id = ?1)"
-                   " AND (?4 OR e.resolved_ms = 0)"
+                   " AND (?4 <> 0 OR e.resolved_ms = 0)"
                    " ORDER BY e.id DESC LIMIT ?2 OFFSET ?3",
                    &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;

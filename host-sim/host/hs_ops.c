@@ -364,7 +364,7 @@ hs_errors_list(struct hs_host *h, const char *company, const char *plugin,
                    " e.plugin, e.item, e.code, e.message, e.resolved_ms,"
                    " e.resolved_note FROM error_queue e JOIN companies c"
                    " ON c.id = e.company_id WHERE (?1 IS NULL OR c.name"
-                   " = ?1) AND (?2 IS NULL OR e.plugin = ?2) AND (?3 OR"
+                   " = ?1) AND (?2 IS NULL OR e.plugin = ?2) AND (?3 <> 0 OR"
                    " e.resolved_ms = 0) ORDER BY e.id", &st) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, company);

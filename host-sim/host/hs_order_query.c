@@ -79,7 +79,7 @@ hs_orders_query_in(struct hs_inst *in, int q, bmc_doc_cb cb, void *ud)
             " 'Completed')";
     break;
   case BMC_Q_ALL:
-    where = "1";
+    where = "1 = 1"; /* a boolean: PostgreSQL refuses a bare 1 */
     break;
   default:
     return BMC_ERR_INVALID_ARG;

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "hs_internal.h"
+#include "pc_text.h"
 
 static void
 hs_svc_log(void *ctx, enum bmc_log_level level, const char *fmt, ...)
@@ -247,27 +248,96 @@ struct hs_kv {
  * (which may call state_put/state_del: no read is open meanwhile). */
 #define HS_STATE_PAGE 128
 
-/* The least text above every key that starts with prefix -- the prefix
- * with its last byte below 0xff raised by one and the bytes after it
- * dropped -- or NULL when there is none (an empty prefix, 0xff bytes
- * only) or no memory (*nomem set). */
+/* The code point of the UTF-8 sequence of len bytes at p. */
+static uint32_t
+hs_utf8_cp(const unsigned char *p, size_t len)
+{
+  static const unsigned char lead[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+  uint32_t cp = p[0] & lead[len];
+  size_t i;
+
+  for(i = 1; i < len; i++)
+    cp = cp << 6 | (p[i] & 0x3f);
+  return cp;
+}
+
+/* cp as UTF-8 at out (room for 4 bytes); its length. */
+static size_t
+hs_utf8_put(uint32_t cp, char *out)
+{
+  unsigned char *o = (unsigned char *)out;
+
+  if(cp < 0x80) {
+    o[0] = (unsigned char)cp;
+    return 1;
+  }
+  if(cp < 0x800) {
+    o[0] = (unsigned char)(0xc0 | cp >> 6);
+    o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 2;
+  }
+  if(cp < 0x10000) {
+    o[0] = (unsigned char)(0xe0 | cp >> 12);
+    o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xf0 | cp >> 18);
+  o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+  o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+  return 4;
+}
+
+/* The least text above every key that starts with prefix, in byte order
+ * (SQLite's, and PostgreSQL's COLLATE "C" of the key column) -- or NULL
+ * when there is none (an empty prefix; a prefix of U+10FFFF or 0xff bytes
+ * only) or no memory (*nomem set).  A prefix in UTF-8: its last code
+ * point below U+10FFFF raised to the next valid one and the ones after it
+ * dropped, so the bound is UTF-8 too (PostgreSQL refuses anything else);
+ * other bytes (SQLite only): its last byte below 0xff raised by one. */
 static char *
 hs_prefix_end(const char *prefix, int *nomem)
 {
-  size_t n = strlen(prefix);
+  const unsigned char *p = (const unsigned char *)prefix;
+  size_t n = strlen(prefix), i, k, last = 0;
+  int utf8 = 1;
   char *end;
 
   *nomem = 0;
-  while(n && (unsigned char)prefix[n - 1] == 0xff)
-    n--;
-  if(!n)
-    return NULL;
-  end = strndup(prefix, n);
+  for(i = 0; i < n && utf8; i += k)
+    utf8 = (k = pc_utf8_seq_len(p + i)) != 0;
+  end = malloc(n + 4);
   if(!end) {
     *nomem = 1;
     return NULL;
   }
-  end[n - 1] = (char)((unsigned char)end[n - 1] + 1);
+  memcpy(end, prefix, n + 1);
+  while(utf8 && n) {
+    uint32_t cp;
+
+    for(last = n - 1; last && (p[last] & 0xc0) == 0x80; last--)
+      ;
+    cp = hs_utf8_cp(p + last, n - last);
+    if(cp < 0x10ffff) {
+      cp++;
+      if(cp == 0xd800)
+        cp = 0xe000; /* past the surrogates */
+      else if(cp == 0xfffe)
+        cp = 0x10000; /* past U+FFFE and U+FFFF */
+      end[last + hs_utf8_put(cp, end + last)] = '\0';
+      return end;
+    }
+    n = last;
+  }
+  while(!utf8 && n && p[n - 1] == 0xff)
+    n--;
+  if(!n) {
+    free(end);
+    return NULL;
+  }
+  end[n - 1] = (char)(p[n - 1] + 1);
+  end[n] = '\0';
   return end;
 }
 

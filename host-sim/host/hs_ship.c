@@ -73,10 +73,12 @@ hs_ship_line(struct hs_host *h, int64_t oid, const struct hs_ship_line *l,
   hs_db_reset(st);
   if(check)
     return BMC_OK;
-  st = hs_stmt(h, "UPDATE order_lines SET shipped = CASE WHEN ?1 THEN 1 ELSE"
-               " shipped END, serials = CASE WHEN ?2 IS NULL THEN serials"
+  /* the serials' separator a newline inside the literal: char(10) is
+   * SQLite's alone */
+  st = hs_stmt(h, "UPDATE order_lines SET shipped = CASE WHEN ?1 <> 0 THEN 1"
+               " ELSE shipped END, serials = CASE WHEN ?2 IS NULL THEN serials"
                " WHEN serials IS NULL OR serials = '' THEN ?2 ELSE serials ||"
-               " char(10) || ?2 END WHERE order_id = ?3 AND line_id = ?4");
+               " '\n' || ?2 END WHERE order_id = ?3 AND line_id = ?4");
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, mark);
@@ -218,8 +220,8 @@ hs_order_status_set(struct hs_host *h, int64_t oid, const char *status,
     return BMC_ERR_CONFLICT;
   }
   st = hs_stmt(h, "UPDATE orders SET status = ?, note = COALESCE(?, note),"
-               " cancel_reported = CASE WHEN ? THEN 0 ELSE cancel_reported"
-               " END, updated_ms = ? WHERE id = ?");
+               " cancel_reported = CASE WHEN ? <> 0 THEN 0 ELSE"
+               " cancel_reported END, updated_ms = ? WHERE id = ?");
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_bind_text(st, 1, status);

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "hs_internal.h"
+#include "hs_schema_pg.h"
 
 /* How long a write waits for another process's write lock in total, and
  * the longest single sleep of the backoff (1, 2, 4, ... ms plus jitter). */
@@ -392,6 +393,9 @@ static const struct {
 };
 
 #define HS_N_MIGRATIONS (sizeof(hs_migrations) / sizeof(hs_migrations[0]))
+_Static_assert(HS_SCHEMA_PG_VERSION == HS_N_MIGRATIONS, "a new migration "
+               "needs its PostgreSQL text: update hs_schema_pg.c to it and "
+               "raise HS_SCHEMA_PG_VERSION");
 
 void
 hs_store_fail(struct hs_host *h, const char *fmt, ...)
@@ -657,7 +661,7 @@ hs_store_open(struct hs_host *h, const char *path, int sync_full, char *err,
   if(hs_db_open(path, HS_DB_OPEN_CREATE, &h->db, err, errlen) != HS_DB_OK)
     return BMC_ERR_INTERNAL;
   if(!sqlite)
-    return hs_migrate(h, err, errlen);
+    return hs_store_pg_migrate(h, err, errlen);
   hs_db_sqlite_busy_handler(h->db, hs_busy_cb, h);
   /* secure_delete: a replaced or deleted value (a secret sealed on
    * upgrade, a rotated key's ciphertext) is zeroed, not left in a free

@@ -367,6 +367,8 @@ cli_open(struct cli *c, const char *cmd, int virtual_clock, int verbose,
                : NULL;
   o.virtual_clock = virtual_clock;
   o.sync_full = sync_full;
+  /* a postgresql:// database is no file: hs_host_open says if it is
+   * missing */
   if(strcmp(cmd, "init") && strcmp(o.db_path, ":memory:") &&
      hs_db_backend_of(o.db_path) == HS_DB_SQLITE && access(o.db_path, F_OK)) {
     fprintf(stderr, "host-sim: store '%s' does not exist; create it with "
@@ -377,7 +379,8 @@ cli_open(struct cli *c, const char *cmd, int virtual_clock, int verbose,
   }
   rc = hs_host_open(&o, &c->h, err, sizeof(err));
   if(!rc) {
-    /* Keep the chosen path: cfg strings die with cfg. */
+    /* Keep the chosen path (cfg strings die with cfg); messages name it
+     * through hs_db_target_name (a PostgreSQL URI without its password). */
     static char dbpath[1024];
 
     snprintf(dbpath, sizeof(dbpath), "%s", o.db_path);

@@ -6,7 +6,8 @@
  * Usage: bm_crash_child DB START_MS COMPANY ACTION SERVICE AFTER_N
  * (SERVICE "-": no fault; the test kills the process itself, e.g. while a
  * request is in flight).  Exit status: 99 when the fault fired, 0 when the
- * job ended first, 3 on a setup error.
+ * job ended first, 3 on a setup error.  $BMC_TEST_KEY_FILE names the store
+ * key when the store has no file beside it (PostgreSQL, th_env.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ main(int argc, char **argv)
     return 3;
   memset(&ho, 0, sizeof(ho));
   ho.db_path = argv[1];
+  ho.key_file = getenv("BMC_TEST_KEY_FILE"); /* a PostgreSQL store's */
   ho.plugin_dir = BMC_PLUGIN_DIR;
   ho.schema_dir = BMC_SCHEMA_DIR;
   ho.virtual_clock = 1;

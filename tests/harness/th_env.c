@@ -3,10 +3,15 @@
  * start/stop of host + embedded market sim on one virtual clock, settings,
  * running actions, small queries on job logs, the error queue and the
  * sim's request log, and the optional live validating proxy
- * (BMC_LIVE_PROXY_URL, tests/conformance/live_proxy.js).
+ * (BMC_LIVE_PROXY_URL, tests/conformance/live_proxy.js).  The host's
+ * store is dir/host.db, or with BMC_TEST_STORE=postgresql a fresh
+ * database on the throwaway PostgreSQL server (tests/pg) with its key
+ * file in dir.
  */
 #define _GNU_SOURCE
 #include "th_env.h"
+#include "hs_db.h"
+#include "th_pg_target.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -109,8 +114,14 @@ th_open_host(struct th_env *e, int64_t start, char *err, size_t errlen)
   struct hs_host *h = NULL;
   char so_path[512];
 
+  char key[300];
+
   memset(&ho, 0, sizeof(ho));
   ho.db_path = e->db;
+  /* a database on a server has no file beside it for its key */
+  snprintf(key, sizeof(key), "%s/host.key", e->dir);
+  if(hs_db_backend_of(e->db) == HS_DB_POSTGRESQL)
+    ho.key_file = key;
   ho.plugin_dir = e->only_plugin ? NULL : BMC_PLUGIN_DIR;
   ho.schema_dir = BMC_SCHEMA_DIR;
   ho.virtual_clock = 1;
@@ -154,9 +165,22 @@ th_env_start(struct th_env *e, const struct th_env_opts *o, char *err,
     e->dir[0] = '\0';
     return -1;
   }
-  if(o->in_memory)
+  /* on PostgreSQL an in-memory store is a database too: the suites run
+   * their hosts' stores there */
+  if(o->in_memory && !th_pg_chosen())
     snprintf(e->db, sizeof(e->db), ":memory:");
-  else
+  else if(th_pg_chosen()) {
+    char server[1024];
+
+    char key[300];
+
+    /* the key file th_open_host names, for a child opening the store */
+    snprintf(key, sizeof(key), "%s/host.key", e->dir);
+    if(th_pg_target("th_env", server, sizeof(server)) ||
+       th_pg_new_database(server, "env", e->db, sizeof(e->db), err,
+                          errlen) || setenv("BMC_TEST_KEY_FILE", key, 1))
+      return -1;
+  } else
     snprintf(e->db, sizeof(e->db), "%s/host.db", e->dir);
   snprintf(e->company, sizeof(e->company), "%s",
            o->company ? o->company : "acme");

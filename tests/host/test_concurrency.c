@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
-#include <sqlite3.h>
 
 #include "th.h"
 #include "cu_main.h"
+#include "hs_db.h"
 
 #define N_SKU 40
 #define WRITES 1000
@@ -258,23 +258,24 @@ test_two_schedulers_and_writer(void)
   th_rmdir(dir);
 }
 
+/* Run sql_text on a connection of the test's store (as another process
+ * would); the rows of scheduler_lease after it, or -1. */
 static int
 lease_rows(const char *sql_text)
 {
-  char db[512];
-  sqlite3 *s = NULL;
-  sqlite3_stmt *st = NULL;
+  char db[1024], key[512], err[512];
+  struct hs_db *s = NULL;
+  struct hs_dbst *st = NULL;
   int n = -1;
 
-  snprintf(db, sizeof(db), "%s/host.db", dir);
-  if(sqlite3_open(db, &s) == SQLITE_OK &&
-     sqlite3_exec(s, sql_text, NULL, NULL, NULL) == SQLITE_OK &&
-     sqlite3_prepare_v2(s, "SELECT COUNT(*) FROM scheduler_lease", -1, &st,
-                        NULL) == SQLITE_OK &&
-     sqlite3_step(st) == SQLITE_ROW)
-    n = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(s);
+  if(th_store_target(dir, db, sizeof(db), key, sizeof(key)) == 0 &&
+     hs_db_open(db, 0, &s, err, sizeof(err)) == HS_DB_OK &&
+     hs_db_exec(s, sql_text) == HS_DB_OK &&
+     hs_db_prepare(s, "SELECT COUNT(*) FROM scheduler_lease", &st) ==
+         HS_DB_OK && hs_db_step(st) == HS_DB_ROW)
+    n = (int)hs_db_col_i64(st, 0);
+  hs_db_finalize(st);
+  hs_db_close(s);
   return n;
 }
 

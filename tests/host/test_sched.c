@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
-#include <sqlite3.h>
 
 #include "th.h"
 #include "cu_main.h"
+#include "hs_db.h"
 
 #define MIN_MS (60 * 1000LL)
 
@@ -168,32 +168,35 @@ test_manual_runs(void)
    * the instance blocks it; a job whose process is gone is marked
    * Interrupted and no longer blocks. */
   {
-    char db[512], sql[256];
-    sqlite3 *s = NULL;
+    char db[1024], key[512], sql[256], oerr[512];
+    struct hs_db *s = NULL;
     pid_t dead = fork();
 
     if(dead == 0)
       _exit(0);
     CU_ASSERT_EQUAL_FATAL(waitpid(dead, NULL, 0), dead);
-    snprintf(db, sizeof(db), "%s/host.db", dir);
+    /* a second connection to the store, as another process has */
+    CU_ASSERT_EQUAL_FATAL(th_store_target(dir, db, sizeof(db), key,
+                                          sizeof(key)), 0);
     snprintf(sql, sizeof(sql), "INSERT INTO jobs(company_id, plugin, action,"
              " trigger, status, pid, created_ms) VALUES(1, 'tplug', 'ping',"
              " 'scheduled', 1, %d, 0)", (int)dead);
-    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db, &s), SQLITE_OK);
-    CU_ASSERT_EQUAL(sqlite3_exec(s, sql, NULL, NULL, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL_FATAL(hs_db_open(db, 0, &s, oerr, sizeof(oerr)),
+                          HS_DB_OK);
+    CU_ASSERT_EQUAL(hs_db_exec(s, sql), HS_DB_OK);
     CU_ASSERT_EQUAL(hs_run_action(h, "Acme", "tplug", "fail", &job, &st, err,
                                   sizeof(err)), BMC_OK);
-    CU_ASSERT_EQUAL(sqlite3_exec(s, "INSERT INTO jobs(company_id, plugin,"
-                                 " action, trigger, status, pid, created_ms)"
-                                 " VALUES(1, 'tplug', 'ping', 'scheduled', 1,"
-                                 " 1, 0)", NULL, NULL, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL(hs_db_exec(s, "INSERT INTO jobs(company_id, plugin,"
+                               " action, trigger, status, pid, created_ms)"
+                               " VALUES(1, 'tplug', 'ping', 'scheduled', 1,"
+                               " 1, 0)"), HS_DB_OK);
     err[0] = '\0';
     CU_ASSERT_EQUAL(hs_run_action(h, "Acme", "tplug", "fail", &job, &st, err,
                                   sizeof(err)), BMC_ERR_CONFLICT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "ping is running"));
-    CU_ASSERT_EQUAL(sqlite3_exec(s, "UPDATE jobs SET status = 2 WHERE pid ="
-                                 " 1", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(s);
+    CU_ASSERT_EQUAL(hs_db_exec(s, "UPDATE jobs SET status = 2 WHERE pid ="
+                               " 1"), HS_DB_OK);
+    hs_db_close(s);
   }
 
   /* Unknown action, disabled plugin. */

@@ -386,23 +386,24 @@ test_feed_plugin_owned(void)
   struct hs_product p;
   struct hs_options o;
   struct hs_host *h;
-  char db[512], err[512];
+  char db[1024], key[512], err[512];
   void *ctx;
   int64_t h0;
   size_t i;
 
   th_tmpdir(dir, sizeof(dir));
-  snprintf(db, sizeof(db), "%s/host.db", dir);
+  CU_ASSERT_EQUAL_FATAL(th_store_target(dir, db, sizeof(db), key,
+                                        sizeof(key)), 0);
   h = th_open(dir);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
   hs_product_init(&p);
   p.sku = "SKU-F";
   CU_ASSERT_EQUAL_FATAL(hs_product_upsert(h, "Acme", &p, NULL, err,
                                           sizeof(err)), BMC_OK);
-  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM plugin_owned_props"
-                             " WHERE plugin = 'tplug' AND key = 'shop_id'"),
+  CU_ASSERT_EQUAL(th_count(h, "SELECT COUNT(*) FROM plugin_owned_props"
+                           " WHERE plugin = 'tplug' AND key = 'shop_id'"),
                   1);
-  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM plugin_owned_props"),
+  CU_ASSERT_EQUAL(th_count(h, "SELECT COUNT(*) FROM plugin_owned_props"),
                   1);
   h0 = feed_head_of(h);
   CU_ASSERT(h0 > 0);
@@ -433,13 +434,14 @@ test_feed_plugin_owned(void)
   api2.properties = props;
   memset(&o, 0, sizeof(o));
   o.db_path = db;
+  o.key_file = key[0] ? key : NULL;
   o.schema_dir = BMC_SCHEMA_DIR;
   o.virtual_clock = 1;
   o.virtual_start_ms = 1767225600000LL;
   CU_ASSERT_EQUAL_FATAL(hs_host_open(&o, &h, err, sizeof(err)), BMC_OK);
   CU_ASSERT_EQUAL_FATAL(hs_host_add_plugin_api(h, &api2, "in-memory", err,
                                                sizeof(err)), BMC_OK);
-  CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM plugin_owned_props"),
+  CU_ASSERT_EQUAL(th_count(h, "SELECT COUNT(*) FROM plugin_owned_props"),
                   0);
   CU_ASSERT_EQUAL(hs_product_prop_set(h, "Acme", "tplug", "SKU-F", "shop_id",
                                       "us", "L-3", err, sizeof(err)), BMC_OK);
@@ -583,6 +585,12 @@ main(int argc, char **argv)
      test_target_name},
     {"host_store", "an SQLite URI target (memdb)", test_sqlite_uri_target},
   };
+  /* on PostgreSQL: these build or open SQLite files of their own */
+  static const char *const sqlite_only[] = {
+    "migrations", "a store saved before ABI 2.0 upgrades in place", NULL};
+  struct cu_case run[CU_CASES_N(cases)];
+  size_t n = th_store_cases(run, cases, CU_CASES_N(cases), sqlite_only,
+                            "it builds SQLite store files of old versions");
 
-  return cu_main(cases, CU_CASES_N(cases), NULL, NULL, argc, argv);
+  return cu_main(run, n, NULL, NULL, argc, argv);
 }

@@ -5,7 +5,9 @@
  * host, fail, or touch state, one that records its selection; product
  * properties of every kind: per market, SKU alias, LISTS switch, enum with
  * an alias column, plugin-owned), helpers for stores and documents,
- * and a counter of the work the store does (SQLite VM steps).
+ * and a counter of the work the store does (SQLite VM steps); the store
+ * a test opens is a SQLite file or, with BMC_TEST_STORE=postgresql, a
+ * fresh database on the throwaway PostgreSQL server (tests/pg).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "th.h"
+#include "th_pg_target.h"
 #include "hs_internal.h" /* the store's connection */
 
 /* mkstemp(3)/mkdtemp(3) template suffix: six placeholder characters. */
@@ -314,16 +317,92 @@ th_tmpdir(char *dir, size_t len)
     dir[0] = '\0';
 }
 
+int
+th_store_pg(void)
+{
+  return th_pg_chosen();
+}
+
+int
+th_store_target(const char *dir, char *db, size_t len, char *key,
+                size_t keylen)
+{
+  char file[512], server[1024], err[512];
+  FILE *f;
+
+  key[0] = '\0';
+  if(!th_store_pg()) {
+    snprintf(db, len, "%s/host.db", dir);
+    return 0;
+  }
+  snprintf(key, keylen, "%s/host.key", dir);
+  snprintf(file, sizeof(file), "%s/host.pguri", dir);
+  if((f = fopen(file, "r")) != NULL) {
+    int ok = fgets(db, (int)len, f) != NULL;
+
+    fclose(f);
+    db[strcspn(db, "\n")] = '\0';
+    return ok ? 0 : -1;
+  }
+  if(th_pg_target("th_open", server, sizeof(server)) ||
+     th_pg_new_database(server, "host", db, len, err, sizeof(err))) {
+    fprintf(stderr, "th_open: no PostgreSQL database for %s: %s\n", dir,
+            err);
+    return -1;
+  }
+  f = fopen(file, "w");
+  if(!f || fprintf(f, "%s\n", db) < 0 || fclose(f) != 0) {
+    fprintf(stderr, "th_open: cannot write %s\n", file);
+    return -1;
+  }
+  return 0;
+}
+
+int64_t
+th_count(struct hs_host *h, const char *sql)
+{
+  struct hs_dbst *st = NULL;
+  int64_t n = -1;
+
+  if(hs_db_prepare(h->db, sql, &st) == HS_DB_OK && hs_db_step(st) == HS_DB_ROW)
+    n = hs_db_col_i64(st, 0);
+  else
+    fprintf(stderr, "th_count: %s: %s\n", sql, hs_db_errmsg(h->db));
+  hs_db_finalize(st);
+  return n;
+}
+
+size_t
+th_store_cases(struct cu_case *out, const struct cu_case *in, size_t n,
+               const char *const *sqlite_only, const char *why)
+{
+  size_t i, k, m = 0;
+  int skip;
+
+  for(i = 0; i < n; i++) {
+    for(skip = 0, k = 0; th_store_pg() && sqlite_only[k]; k++)
+      skip |= !strcmp(in[i].name, sqlite_only[k]);
+    if(skip)
+      printf("%s: %s: skipped on PostgreSQL: %s\n", in[i].suite,
+             in[i].name, why);
+    else
+      out[m++] = in[i];
+  }
+  return m;
+}
+
 struct hs_host *
 th_open(const char *dir)
 {
   struct hs_options o;
   struct hs_host *h = NULL;
-  char db[512], err[512];
+  char db[1024], key[512], err[512] = "";
 
-  snprintf(db, sizeof(db), "%s/host.db", dir);
+  if(th_store_target(dir, db, sizeof(db), key, sizeof(key)))
+    return NULL;
   memset(&o, 0, sizeof(o));
   o.db_path = db;
+  o.key_file = key[0] ? key : NULL;
   o.schema_dir = BMC_SCHEMA_DIR;
   o.virtual_clock = 1;
   o.virtual_start_ms = 1767225600000LL;

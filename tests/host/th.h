@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cu_main.h"
 #include "hs_host.h"
 
 #define TH_SECRET "tok-SECRET-4242"
@@ -30,10 +31,28 @@ extern struct th_ctl th_ctl;
 
 /* A fresh temporary directory; path copied into dir (>= 64 bytes). */
 void th_tmpdir(char *dir, size_t len);
-/* Open a host on dir/host.db with a virtual clock at 2026-01-01T00:00Z,
- * register tplug, create company "Acme" with tplug enabled.  NULL on
- * failure. */
+/* Open a host on dir/host.db (see th_store_pg) with a virtual clock at
+ * 2026-01-01T00:00Z, register tplug, create company "Acme" with tplug
+ * enabled.  NULL on failure. */
 struct hs_host *th_open(const char *dir);
+/* 1 when the tests run on PostgreSQL (BMC_TEST_STORE=postgresql): each
+ * th_open dir gets a database of its own on the test server instead of
+ * dir/host.db. */
+int th_store_pg(void);
+/* dir's store target into db: dir/host.db, or on PostgreSQL a database of
+ * its own on the test server, made at the first call for dir (its URI
+ * kept in dir/host.pguri for the next) with its key file into key
+ * (dir/host.key; "" on SQLite: the key beside the store).  0 or -1. */
+int th_store_target(const char *dir, char *db, size_t len, char *key,
+                    size_t keylen);
+/* The one integer sql answers on h's store (-1 on failure, printed). */
+int64_t th_count(struct hs_host *h, const char *sql);
+/* The cases of in (n) to run: all of them on SQLite; on PostgreSQL those
+ * whose names the NULL-terminated sqlite_only does not list (each left
+ * out printed with why).  Into out (n slots); returns how many. */
+size_t th_store_cases(struct cu_case *out, const struct cu_case *in,
+                      size_t n, const char *const *sqlite_only,
+                      const char *why);
 /* An order.xsd document for tplug (malloc'd).  status/payment as given,
  * two lines L1 (SKU-A) and L2 (SKU-B). */
 char *th_order_xml(const char *source_id, const char *status,

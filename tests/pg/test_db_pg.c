@@ -124,6 +124,60 @@ test_placeholders(void)
   hs_db_finalize(st);
 }
 
+/* ?N is parameter N, also used twice; a bare ? after it is the next. */
+static void
+test_numbered_placeholders(void)
+{
+  struct hs_dbst *st;
+
+  st = prep(g_db, "SELECT CAST(?2 AS TEXT) || CAST(?1 AS TEXT) ||"
+                  " CAST(?2 AS TEXT), CAST(? AS BIGINT) + 1");
+  OK(hs_db_bind_text(st, 1, "a"));
+  OK(hs_db_bind_text(st, 2, "b"));
+  OK(hs_db_bind_i64(st, 3, 41));
+  CU_ASSERT_EQUAL(hs_db_bind_i64(st, 4, 1), HS_DB_ERROR); /* only 3 */
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_STRING_EQUAL(hs_db_col_text(st, 0), "bab");
+  CU_ASSERT_EQUAL(hs_db_col_i64(st, 1), 42);
+  hs_db_finalize(st);
+}
+
+/* A parameter whose type the text alone does not tell ("? IS NULL OR
+ * name = ?1", a number left unused) takes the type of its binding. */
+static void
+test_parameter_types_from_bindings(void)
+{
+  struct hs_dbst *st;
+  int k;
+
+  table("t_pt", "name TEXT, n BIGINT");
+  run(g_db, "INSERT INTO t_pt VALUES('a', 1), ('b', 2)");
+  st = prep(g_db, "SELECT COUNT(*) FROM t_pt WHERE (?1 IS NULL OR name ="
+                  " ?1) AND n >= ?3");
+  for(k = 0; k < 2; k++) { /* a second run keeps its types */
+    OK(hs_db_bind_text(st, 1, "b"));
+    OK(hs_db_bind_i64(st, 3, 0));
+    CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+    CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 1);
+    hs_db_reset(st);
+    OK(hs_db_bind_null(st, 1));
+    CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+    CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 2);
+    hs_db_reset(st);
+  }
+  hs_db_finalize(st);
+  /* the same with NULL bound at the first run: a NULL is text */
+  st = prep(g_db, "SELECT COUNT(*) FROM t_pt WHERE ?1 IS NULL OR name = ?1");
+  OK(hs_db_bind_null(st, 1));
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 2);
+  hs_db_reset(st);
+  OK(hs_db_bind_text(st, 1, "a"));
+  CU_ASSERT_EQUAL_FATAL(hs_db_step(st), HS_DB_ROW);
+  CU_ASSERT_EQUAL(hs_db_col_i64(st, 0), 1);
+  hs_db_finalize(st);
+}
+
 static void
 test_int64_extremes(void)
 {
@@ -832,6 +886,9 @@ main(int argc, char **argv)
 {
   static const struct cu_case cases[] = {
     {"neutral", "placeholders", test_placeholders},
+    {"neutral", "numbered_placeholders", test_numbered_placeholders},
+    {"neutral", "parameter_types_from_bindings",
+     test_parameter_types_from_bindings},
     {"neutral", "int64_extremes", test_int64_extremes},
     {"neutral", "doubles", test_doubles},
     {"neutral", "null", test_null},
