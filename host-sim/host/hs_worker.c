@@ -173,19 +173,19 @@ static int
 hs_worker_try_claim(struct hs_worker *w, const struct hs_trow *r, int *got)
 {
   static const char *const pick_sqlite =
-      "SELECT t.lease_token FROM tasks t WHERE t.id = ?1 AND t.enabled = 1"
-      " AND t.lease_until_ms < ?2 AND (CASE WHEN t.last_executed_ms <> 0"
+      "SELECT t.lease_token FROM tasks t WHERE t.id = ? AND t.enabled = 1"
+      " AND t.lease_until_ms < ? AND (CASE WHEN t.last_executed_ms <> 0"
       " THEN t.last_executed_ms + t.interval_s * 1000 ELSE t.start_ms END)"
-      " <= ?3 AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.company_id ="
+      " <= ? AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.company_id ="
       " t.company_id AND o.plugin = t.plugin AND o.id <> t.id AND"
-      " o.lease_until_ms >= ?2)";
+      " o.lease_until_ms >= ?)";
   static const char *const pick_pg =
-      "SELECT t.lease_token FROM tasks t WHERE t.id = ?1 AND t.enabled = 1"
-      " AND t.lease_until_ms < ?2 AND (CASE WHEN t.last_executed_ms <> 0"
+      "SELECT t.lease_token FROM tasks t WHERE t.id = ? AND t.enabled = 1"
+      " AND t.lease_until_ms < ? AND (CASE WHEN t.last_executed_ms <> 0"
       " THEN t.last_executed_ms + t.interval_s * 1000 ELSE t.start_ms END)"
-      " <= ?3 AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.company_id ="
+      " <= ? AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.company_id ="
       " t.company_id AND o.plugin = t.plugin AND o.id <> t.id AND"
-      " o.lease_until_ms >= ?2) FOR UPDATE OF t SKIP LOCKED";
+      " o.lease_until_ms >= ?) FOR UPDATE OF t SKIP LOCKED";
   struct hs_host *h = w->h;
   struct hs_dbst *st;
   int64_t now = hs_clock_now(h), token = 0;
@@ -195,6 +195,23 @@ hs_worker_try_claim(struct hs_worker *w, const struct hs_trow *r, int *got)
   rc = hs_begin(h);
   if(rc)
     return rc == BMC_ERR_CONFLICT ? BMC_OK : rc; /* busy: next time */
+  if(hs_db_backend(h->db) == HS_DB_POSTGRESQL) {
+    /* claims of one instance one at a time (the pick's NOT EXISTS then
+     * sees the other's committed lease); a claim in flight: skip it */
+    st = hs_stmt(h, "SELECT 1 FROM company_plugins WHERE company_id = ? AND"
+                 " plugin = ? FOR UPDATE SKIP LOCKED");
+    s = HS_DB_ERROR;
+    if(st) {
+      hs_db_bind_i64(st, 1, r->company_id);
+      hs_bind_text(st, 2, r->plugin);
+      s = hs_db_step(st);
+      hs_db_reset(st);
+    }
+    if(s != HS_DB_ROW) {
+      hs_rollback(h);
+      return s == HS_DB_DONE || s == HS_DB_BUSY ? BMC_OK : BMC_ERR_INTERNAL;
+    }
+  }
   st = hs_stmt(h, hs_db_backend(h->db) == HS_DB_POSTGRESQL ? pick_pg
                                                            : pick_sqlite);
   if(!st) {
@@ -204,6 +221,7 @@ hs_worker_try_claim(struct hs_worker *w, const struct hs_trow *r, int *got)
   hs_db_bind_i64(st, 1, r->id);
   hs_db_bind_i64(st, 2, now);
   hs_db_bind_i64(st, 3, now);
+  hs_db_bind_i64(st, 4, now);
   s = hs_db_step(st);
   hs_db_reset(st);
   if(s != HS_DB_ROW) {
