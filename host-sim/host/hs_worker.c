@@ -427,10 +427,10 @@ hs_worker_settle(struct hs_worker *w, int64_t at, int ran, int record)
   hs_db_bind_i64(st, k, w->claim.token);
   rc = hs_write_rc(hs_step_write(h, st));
   if(!rc && hs_db_changes(h->db) == 0) {
-    hs_hostlog(h, BMC_LOG_WARN, "task %s finished after this worker lost "
-               "its lease (token %lld is no longer %s's): nothing of this "
+    hs_hostlog(h, BMC_LOG_WARN, "task %s finished after this worker (%s) "
+               "lost its lease (token %lld was taken over): nothing of this "
                "run is recorded; the lease holder records its own",
-               w->claim.what, (long long)w->claim.token, w->id);
+               w->claim.what, w->id, (long long)w->claim.token);
     rc = BMC_ERR_CONFLICT;
   }
   hs_db_reset(st);

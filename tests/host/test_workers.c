@@ -22,6 +22,7 @@
 #include <CUnit/Basic.h>
 
 #include "cu_main.h"
+#include "hs_config.h"
 #include "hs_host.h"
 #include "hs_internal.h" /* the store's connection and an instance's company */
 #include "th.h"
@@ -570,6 +571,28 @@ test_worker_name(void)
   hs_host_close(h);
 }
 
+/* host.cfg's worker_lease_s: read when sane, refused with where. */
+static void
+test_config_lease(void)
+{
+  struct hs_config *cfg = NULL;
+  char err[256];
+
+  CU_ASSERT_EQUAL(hs_config_read_string("worker_lease_s = 30;", "h.cfg",
+                                        &cfg, err, sizeof(err)), BMC_OK);
+  CU_ASSERT(cfg && cfg->worker_lease_s == 30);
+  hs_config_free(cfg);
+  cfg = NULL;
+  CU_ASSERT_EQUAL(hs_config_read_string("\nworker_lease_s = 1;", "h.cfg",
+                                        &cfg, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "h.cfg:2"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "from 3 to 86400"));
+  CU_ASSERT_EQUAL(hs_config_read_string("worker_lease_s = \"60\";",
+                                        "h.cfg", &cfg, err, sizeof(err)),
+                  BMC_ERR_CONFIG);
+}
+
 static int
 w_setup(void)
 {
@@ -594,6 +617,7 @@ main(int argc, char **argv)
     {"workers", "late_finisher_changes_nothing", test_late_finisher},
     {"workers", "fence_refuses_writes_after_takeover", test_fence},
     {"workers", "worker_name_checked", test_worker_name},
+    {"workers", "config_worker_lease_s", test_config_lease},
   };
 
   if(getenv("BMC_PG_DIR")) {
