@@ -51,6 +51,8 @@ struct hs_worker {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   unsigned pass; /* spreads the workers over the due tasks */
+  struct hs_trow *rows; /* this pass's task rows (hs_worker_claim) */
+  size_t n_rows, next, base;
 };
 
 /* SQLite's busy handler of the heartbeat connection: wait a little. */
@@ -148,6 +150,7 @@ hs_worker_free(struct hs_worker *w)
   if(w->h && w->h->wclaim == &w->claim)
     w->h->wclaim = NULL;
   hs_worker_row_clear(w);
+  hs_trows_free(w->rows, w->n_rows);
   hs_db_close(w->beat_db);
   pthread_mutex_destroy(&w->mu);
   pthread_cond_destroy(&w->cv);
@@ -258,36 +261,64 @@ hs_worker_try_claim(struct hs_worker *w, const struct hs_trow *r, int *got)
   return BMC_OK;
 }
 
+/* Read the task rows again (after hs_tasks_sync): a pass over them. */
+static int
+hs_worker_refresh(struct hs_worker *w)
+{
+  int rc;
+
+  hs_trows_free(w->rows, w->n_rows);
+  w->rows = NULL;
+  w->n_rows = w->next = 0;
+  rc = hs_tasks_sync(w->h);
+  if(!rc)
+    rc = hs_trows(w->h, NULL, 1, &w->rows, &w->n_rows);
+  /* start at another row each pass: workers spread over the due tasks */
+  w->base = w->n_rows ? w->pass++ % w->n_rows : 0;
+  return rc;
+}
+
+/* The rows are read once a pass and tried in turn (the claim checks in
+ * the store that each is still due and free): one read of every task
+ * per pass, not per claim. */
 int
 hs_worker_claim(struct hs_worker *w, int *claimed)
 {
-  struct hs_trow *v = NULL;
-  size_t n = 0, i, k;
+  int rc = BMC_OK, fresh = 0;
   int64_t now;
-  int rc;
 
   *claimed = 0;
   if(!w || w->claimed)
     return BMC_ERR_INVALID_ARG;
-  rc = hs_tasks_sync(w->h);
-  if(!rc)
-    rc = hs_trows(w->h, NULL, 1, &v, &n);
-  now = hs_clock_now(w->h);
-  /* start at another row each pass: workers spread over the due tasks */
-  for(k = 0; !rc && !*claimed && k < n; k++) {
-    i = (k + w->pass) % n;
-    if(hs_next_due(&v[i]) > now || !hs_gate_open(w->h, &v[i]))
-      continue;
-    rc = hs_worker_try_claim(w, &v[i], claimed);
-    if(!rc && *claimed) {
-      w->row = v[i];
-      memset(&v[i], 0, sizeof(v[i])); /* strings move to the claim */
-      w->claimed = 1;
+  for(;;) {
+    if(!w->rows || w->next >= w->n_rows) {
+      if(fresh)
+        return BMC_OK; /* a whole fresh pass found nothing to claim */
+      rc = hs_worker_refresh(w);
+      fresh = 1;
+      if(rc)
+        return rc;
     }
+    now = hs_clock_now(w->h);
+    while(!rc && !*claimed && w->next < w->n_rows) {
+      struct hs_trow *r = &w->rows[(w->base + w->next++) % w->n_rows];
+
+      if(hs_next_due(r) > now || !hs_gate_open(w->h, r))
+        continue;
+      rc = hs_worker_try_claim(w, r, claimed);
+      if(!rc && *claimed) {
+        w->row = *r;
+        w->row.company = hs_strdup(r->company);
+        w->row.plugin = hs_strdup(r->plugin);
+        w->row.action = hs_strdup(r->action);
+        w->claimed = 1;
+        if(!w->row.company || !w->row.plugin || !w->row.action)
+          rc = BMC_ERR_NOMEM; /* the lease runs out by itself */
+      }
+    }
+    if(rc || *claimed)
+      return rc;
   }
-  w->pass++;
-  hs_trows_free(v, n);
-  return rc;
 }
 
 /* One lease extension on the heartbeat's connection: 1 extended, 0 the
