@@ -127,6 +127,7 @@ int cli_cmd_release(struct cli *c, int argc, char **argv);
 int cli_cmd_serial(struct cli *c, int argc, char **argv);
 int cli_cmd_tasks(struct cli *c, int argc, char **argv);
 int cli_cmd_scheduler(struct cli *c, int argc, char **argv);
+int cli_cmd_worker(struct cli *c, int argc, char **argv);
 int cli_cmd_orders(struct cli *c, int argc, char **argv);
 int cli_cmd_order(struct cli *c, int argc, char **argv);
 int cli_cmd_ship(struct cli *c, int argc, char **argv);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hs_config.h"
+#include "hs_host.h" /* HS_WORKER_LEASE_DEFAULT_S */
 
 void
 hs_cfg_errf(char *err, size_t errlen, const char *fmt, ...)
@@ -351,9 +352,22 @@ hs_cfg_read_root(struct hs_cfg_reader *r, config_t *lc, struct hs_config *cfg)
     }
     else if(!strcmp(key, "companies"))
       rc = hs_cfg_read_companies(r, m, cfg);
+    else if(!strcmp(key, "worker_lease_s")) {
+      int t = config_setting_type(m);
+      long long v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64
+                        ? config_setting_get_int64(m) : -1;
+
+      /* the scheduler workers' task lease (hs_worker.c) */
+      if(v < 3 || v > 86400)
+        rc = hs_cfg_fail(r, m, "worker_lease_s: an integer from 3 to 86400 "
+                         "seconds (default %d)", HS_WORKER_LEASE_DEFAULT_S);
+      else
+        cfg->worker_lease_s = (int)v;
+    }
     else
       rc = hs_cfg_fail(r, m, "unknown top-level setting '%s' (expected "
-                       "plugin_dir, database, key_file, companies)", key);
+                       "plugin_dir, database, key_file, worker_lease_s, "
+                       "companies)", key);
   }
   return rc;
 }

@@ -101,6 +101,7 @@ struct hs_config {
   char *database;
   char *key_file;    /* the store key (struct hs_options.key_file) */
   int key_file_line;
+  int worker_lease_s; /* scheduler workers' lease; 0 = not set */
   struct hs_cfg_company *companies;
   size_t n_companies;
 };

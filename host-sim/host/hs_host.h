@@ -614,6 +614,49 @@ int hs_scheduler_run_until(struct hs_host *h, int64_t until_ms, int *ran);
 int hs_scheduler_run_forever(struct hs_host *h);
 void hs_scheduler_stop(struct hs_host *h);
 
+/* ---- scheduler workers (hs_worker.c) ----
+ * Any number of worker processes, on any machines, share one store's due
+ * tasks: each claims ONE due task at a time (a lease: owner, until, a
+ * fencing token raised at each claim), runs it the way the scheduler
+ * does, heartbeats the lease every lease/3 from a thread on its own
+ * connection, and records the run only while the token is still its own.
+ * A worker killed mid-job stops heartbeating; another takes the task once
+ * the lease expires.  While a claimed task runs, the job's log lines and
+ * the plugin's state writes are refused once the lease was taken over. */
+#define HS_WORKER_LEASE_DEFAULT_S 60
+struct hs_worker_opts {
+  const char *target; /* the store as opened (path or postgresql:// URI):
+                         the heartbeat's own connection */
+  const char *name;   /* the worker's name (NULL: the hostname) */
+  int64_t lease_ms;   /* lease length (0: HS_WORKER_LEASE_DEFAULT_S) */
+};
+struct hs_worker;
+/* A worker on h (h stays the caller's; free the worker first).  Its
+ * identity is "<name>:<pid>:<random nonce>".  BMC_ERR_INVALID_ARG with a
+ * message for a name with control characters or over 64 bytes. */
+int hs_worker_new(struct hs_host *h, const struct hs_worker_opts *o,
+                  struct hs_worker **out, char *err, size_t errlen);
+void hs_worker_free(struct hs_worker *w);
+const char *hs_worker_id(const struct hs_worker *w);
+/* Claim one due task (*claimed 0: none due and free).  A worker holds at
+ * most one claim; the claimed task's token: hs_worker_token(). */
+int hs_worker_claim(struct hs_worker *w, int *claimed);
+int64_t hs_worker_token(const struct hs_worker *w);
+/* Run the claimed task under its lease (heartbeat on) and record it;
+ * *started 0 when the instance was busy (the lease is handed back).
+ * BMC_ERR_CONFLICT when the lease was taken over meanwhile: the run is
+ * not recorded (the new holder records its own). */
+int hs_worker_run_claimed(struct hs_worker *w, int *started);
+/* Record the claimed task as run without running it (tests: a late
+ * finisher); BMC_ERR_CONFLICT when the lease is no longer this worker's. */
+int hs_worker_finish(struct hs_worker *w);
+/* Claim and run due tasks one at a time until hs_scheduler_stop(), or
+ * until_ms passes on the host's clock (0: no end), or -- once -- until
+ * none is due.  On a virtual clock the clock moves to each next due time
+ * (<= until_ms) when none is due now.  *ran (may be NULL): tasks run. */
+int hs_worker_loop(struct hs_worker *w, int once, int64_t until_ms,
+                   int *ran);
+
 /* ---- direct access to host services (tests) ---- */
 
 /* The services table and context plugin `plugin` of `company` receives,

@@ -89,6 +89,7 @@ struct hs_host {
   /* scheduler lease (hs_sched_lease.c) */
   char lease_nonce[33];
   int lease_held;
+  struct hs_wclaim *wclaim; /* the task lease a worker runs under */
   int64_t audit_pruned_ms;  /* last change audit pruning (hs_audit_trail.c) */
 };
 
@@ -193,6 +194,39 @@ int hs_secrets_seal_plugin(struct hs_host *h,
  * the holder in hs_last_error()); release it. */
 int hs_sched_lease_take(struct hs_host *h);
 void hs_sched_lease_drop(struct hs_host *h);
+
+/* ---- hs_sched.c (shared with the workers, hs_worker.c) ---- */
+/* One task row as the scheduler reads it. */
+struct hs_trow {
+  int64_t id, company_id, interval_s, start_ms, last_ms, runs;
+  int enabled;
+  char *company, *plugin, *action;
+};
+/* Create the task rows of every enabled (company, plugin). */
+int hs_tasks_sync(struct hs_host *h);
+/* Task rows, (company, plugin, action) order (company NULL: all);
+ * only_active: rows whose task switch and plugin enablement are on. */
+int hs_trows(struct hs_host *h, const char *company, int only_active,
+             struct hs_trow **out, size_t *n);
+void hs_trows_free(struct hs_trow *v, size_t n);
+/* When the task is due next (ms, the host's clock). */
+int64_t hs_next_due(const struct hs_trow *r);
+/* The Toolbox switch (enabled_by) of the task's action is on. */
+int hs_gate_open(struct hs_host *h, const struct hs_trow *r);
+/* Record a run (ran 1) or a skip (ran 0) of task r at `at`. */
+typedef int (*hs_task_done_fn)(struct hs_host *h, const struct hs_trow *r,
+                               int64_t at, int ran, void *ud);
+/* Run task r as the scheduler does: a Skipped job when required settings
+ * are missing, else hs_job_run; then done (NULL: the scheduler's own
+ * update).  *started 0 and BMC_OK when the instance was busy. */
+int hs_run_task(struct hs_host *h, const struct hs_trow *r, int *started,
+                hs_task_done_fn done, void *ud);
+
+/* ---- hs_worker.c ---- */
+/* Fencing: BMC_OK when no claimed task runs on h or this worker still
+ * holds its lease (the heartbeat's cached answer); else BMC_ERR_CONFLICT
+ * after logging that `what` was refused. */
+int hs_worker_fence(struct hs_host *h, const char *what);
 
 /* ---- hs_host.c ---- */
 void hs_hostlog(struct hs_host *h, int level, const char *fmt, ...)

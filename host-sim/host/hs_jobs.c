@@ -31,6 +31,8 @@ hs_job_line(struct hs_host *h, int64_t job_id, int level, const char *text)
 {
   struct hs_dbst *st;
 
+  if(hs_worker_fence(h, "job log line")) /* a worker that lost its lease */
+    return;
   st = hs_stmt(h, "INSERT INTO job_log(job_id, seq, ts_ms, level, is_error,"
                " text) VALUES(?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM"
                " job_log WHERE job_id = ?1), ?2, ?3, ?4, ?5)");

@@ -18,13 +18,7 @@
 
 static volatile sig_atomic_t hs_sig_stop;
 
-struct hs_trow {
-  int64_t id, company_id, interval_s, start_ms, last_ms, runs;
-  int enabled;
-  char *company, *plugin, *action;
-};
-
-static void
+void
 hs_trows_free(struct hs_trow *v, size_t n)
 {
   size_t i;
@@ -120,7 +114,7 @@ hs_tasks_missing(struct hs_host *h, const struct hs_enabled *v, size_t n)
 /* Create the task rows of every enabled (company, plugin), in one write
  * transaction (never a write while this connection is still reading:
  * another process's commit in between would make it fail). */
-static int
+int
 hs_tasks_sync(struct hs_host *h)
 {
   struct hs_enabled *v = NULL;
@@ -167,7 +161,7 @@ hs_tasks_sync(struct hs_host *h)
 
 /* Task rows, (company, plugin, action) order; only_active: rows whose
  * task switch and plugin enablement are on. */
-static int
+int
 hs_trows(struct hs_host *h, const char *company, int only_active,
          struct hs_trow **out, size_t *n)
 {
@@ -230,14 +224,14 @@ hs_trows(struct hs_host *h, const char *company, int only_active,
   return BMC_OK;
 }
 
-static int64_t
+int64_t
 hs_next_due(const struct hs_trow *r)
 {
   return r->last_ms ? r->last_ms + r->interval_s * 1000 : r->start_ms;
 }
 
 /* The Toolbox switch of the task's action is on. */
-static int
+int
 hs_gate_open(struct hs_host *h, const struct hs_trow *r)
 {
   const struct bmc_plugin_api *api = hs_plugin_find(h, r->plugin);
@@ -250,7 +244,8 @@ hs_gate_open(struct hs_host *h, const struct hs_trow *r)
 }
 
 static int
-hs_task_done(struct hs_host *h, int64_t id, int64_t at, int ran)
+hs_task_done(struct hs_host *h, const struct hs_trow *r, int64_t at, int ran,
+             void *ud)
 {
   struct hs_dbst *st;
   int rc;
@@ -260,8 +255,9 @@ hs_task_done(struct hs_host *h, int64_t id, int64_t at, int ran)
   if(!st)
     return BMC_ERR_INTERNAL;
   hs_db_bind_i64(st, 1, at);
+  (void)ud;
   hs_db_bind_i64(st, 2, ran);
-  hs_db_bind_i64(st, 3, id);
+  hs_db_bind_i64(st, 3, r->id);
   rc = hs_write_rc(hs_step_write(h, st));
   hs_db_reset(st);
   return rc;
@@ -293,8 +289,9 @@ hs_missing_required(struct hs_host *h, const struct hs_trow *r,
   }
 }
 
-static int
-hs_run_task(struct hs_host *h, const struct hs_trow *r, int *started)
+int
+hs_run_task(struct hs_host *h, const struct hs_trow *r, int *started,
+            hs_task_done_fn done, void *ud)
 {
   const struct bmc_plugin_api *api = hs_plugin_find(h, r->plugin);
   char missing[512], why[768], err[HS_ERRLEN];
@@ -315,7 +312,7 @@ hs_run_task(struct hs_host *h, const struct hs_trow *r, int *started)
     if(rc == BMC_ERR_CONFLICT)
       return BMC_OK;
     *started = !rc;
-    return rc ? rc : hs_task_done(h, r->id, now, 0);
+    return rc ? rc : (done ? done : hs_task_done)(h, r, now, 0, ud);
   }
   rc = hs_job_run(h, r->company, r->plugin, r->action, "scheduled", NULL, 0,
                   NULL, NULL, err, sizeof(err));
@@ -327,7 +324,7 @@ hs_run_task(struct hs_host *h, const struct hs_trow *r, int *started)
   if(rc)
     return rc;
   *started = 1;
-  return hs_task_done(h, r->id, now, 1);
+  return (done ? done : hs_task_done)(h, r, now, 1, ud);
 }
 
 int
@@ -358,7 +355,7 @@ hs_scheduler_tick(struct hs_host *h, int *ran)
       continue;
     int started = 0;
 
-    rc = hs_run_task(h, &v[i], &started);
+    rc = hs_run_task(h, &v[i], &started, NULL, NULL);
     if(ran && started)
       (*ran)++;
   }

@@ -104,7 +104,9 @@ static const char hs_schema_pg[] =
   " CASCADE, plugin TEXT NOT NULL, action TEXT NOT NULL, interval_s BIGINT"
   " NOT NULL, enabled BIGINT NOT NULL DEFAULT 1, start_ms BIGINT NOT NULL,"
   " last_executed_ms BIGINT NOT NULL DEFAULT 0, run_count BIGINT NOT NULL"
-  " DEFAULT 0, UNIQUE(company_id, plugin, action));"
+  " DEFAULT 0, lease_owner TEXT, lease_until_ms BIGINT NOT NULL DEFAULT 0,"
+  " lease_token BIGINT NOT NULL DEFAULT 0, UNIQUE(company_id, plugin,"
+  " action));"
   "CREATE TABLE plugin_state(company_id BIGINT NOT NULL REFERENCES"
   " companies(id) ON DELETE CASCADE, plugin TEXT NOT NULL, key TEXT COLLATE"
   " \"C\" NOT NULL, value BYTEA NOT NULL, updated_ms BIGINT NOT NULL,"
@@ -299,7 +301,9 @@ static const char hs_schema_pg[] =
   "CREATE INDEX change_audit_job ON change_audit(job_id);"
   "CREATE TABLE company_host_settings(company_id BIGINT NOT NULL REFERENCES"
   " companies(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT"
-  " NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY(company_id, key));";
+  " NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY(company_id, key));"
+  /* 16: the task leases of the scheduler workers (columns of tasks) */
+  "CREATE INDEX tasks_lease ON tasks(company_id, plugin, lease_until_ms);";
 
 const char *
 hs_schema_pg_text(void)

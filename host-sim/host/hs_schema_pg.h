@@ -8,7 +8,7 @@
 
 /* The SQLite migration (hs_store.c hs_migrations[]) the text matches
  * (15's WITHOUT ROWID is SQLite's storage alone: nothing here). */
-#define HS_SCHEMA_PG_VERSION 15
+#define HS_SCHEMA_PG_VERSION 16
 
 /* The whole schema at HS_SCHEMA_PG_VERSION as ';'-separated statements
  * for hs_db_exec on an empty database (or schema), in one transaction:

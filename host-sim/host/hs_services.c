@@ -159,6 +159,9 @@ hs_svc_state_put(void *ctx, const char *key, const char *val, size_t len)
   rc = hs_fault_check(in->h, "state_put");
   if(rc)
     return rc;
+  rc = hs_worker_fence(in->h, "state_put"); /* lease holder only */
+  if(rc)
+    return rc;
   if(in->dry_run) /* kept for this job only (hs_dry_state.c) */
     return hs_dry_state_put(in, key, val, len);
   st = hs_stmt(in->h, "INSERT INTO plugin_state(company_id, plugin, key,"
@@ -185,6 +188,9 @@ hs_svc_state_del(void *ctx, const char *key)
   if(!in || !key)
     return BMC_ERR_INVALID_ARG;
   rc = hs_fault_check(in->h, "state_del");
+  if(rc)
+    return rc;
+  rc = hs_worker_fence(in->h, "state_del"); /* lease holder only */
   if(rc)
     return rc;
   if(in->dry_run)

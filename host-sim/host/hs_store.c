@@ -382,6 +382,13 @@ static const char *const hs_migrations[] = {
   " updated_ms FROM plugin_state;"
   "DROP TABLE plugin_state;"
   "ALTER TABLE plugin_state_new RENAME TO plugin_state;",
+  /* 16 (scheduler workers, hs_worker.c): a task's lease -- the worker
+   * holding it (hostname:pid:nonce), until when, and the fencing token
+   * each claim raises; the index finds the due, unleased tasks */
+  "ALTER TABLE tasks ADD COLUMN lease_owner TEXT;"
+  "ALTER TABLE tasks ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE tasks ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX tasks_lease ON tasks(company_id, plugin, lease_until_ms);",
 };
 
 /* Steps that also run code after their SQL (same transaction). */

@@ -93,6 +93,12 @@ static const struct cli_cmd cli_cmds[] = {
    "with --until on a virtual clock up to that time (exit 1 when a job "
    "failed), else forever on the real clock until SIGINT/SIGTERM",
    cli_cmd_scheduler, "--until"},
+  {"worker", "[--name N] [--lease-s S] [--once] [--until <time>|+<n>{s,m,"
+   "h,d}]", "one of any number of scheduler workers sharing the store "
+   "(also across machines on PostgreSQL): claims one due task at a time "
+   "under a lease (default 60 s, host.cfg worker_lease_s) until "
+   "SIGINT/SIGTERM, --until, or with --once until nothing is due",
+   cli_cmd_worker, "--name --lease-s --once --until"},
   {"orders", "[<company>] [--json]", "list orders", cli_cmd_orders,
    "--json"},
   {"order", "<company> <order> [--json]", "print an order as order.xsd XML "

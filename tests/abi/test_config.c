@@ -373,7 +373,8 @@ test_config_unknown_keys(void)
 {
   tc_read_refused(2, "databse = \"/tmp/host.db\";", 2,
                   "unknown top-level setting 'databse' (expected "
-                  "plugin_dir, database, key_file, companies)");
+                  "plugin_dir, database, key_file, worker_lease_s, "
+                  "companies)");
   tc_read_refused(4, "  { name = \"Acme\"; city = \"Lyon\";", 4,
                   "company #1: unknown setting 'city' (expected name, "
                   "inventory_calc, dry_run, plugins)");

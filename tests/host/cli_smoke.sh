@@ -61,6 +61,12 @@ expect 0 "switch on sync" "set" -- \
 expect 0 "scheduler on the virtual clock" "3 task run" -- \
   "$HS" scheduler --until +12m
 expect 0 "tasks table" "3 times" -- "$HS" tasks Acme
+# a scheduler worker: nothing is due on the real clock after that run
+expect 0 "worker --once with nothing due" "0 task run" -- "$HS" worker --once
+expect 1 "worker lease out of range" "from 3 to 86400" -- \
+  "$HS" worker --once --lease-s 1
+expect 1 "worker name with a control character" "control character" -- \
+  "$HS" worker --once --name "$(printf 'w\001')"
 # products: the plugin's declared property (TestListPrice, per market)
 printf 'ProductID,Title,AvailableQty,TestListPrice,TestListPrice_eu\nSKU-1,Phone,3,19.90,18.50\nSKU-2,Tablet,1,,\n' > bulk.csv
 expect 0 "import with a property column" "2 rows imported" -- \

@@ -224,7 +224,7 @@ test_saved_store_upgrade(void)
   if(!h)
     fprintf(stderr, "\n  open: %s\n", err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-  CU_ASSERT_EQUAL(hs_store_version(h), 15);
+  CU_ASSERT_EQUAL(hs_store_version(h), 16);
   /* the search triggers survived the column drops */
   CU_ASSERT_EQUAL(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE"
                              " type = 'trigger' AND name LIKE"
