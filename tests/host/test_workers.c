@@ -55,14 +55,14 @@ fence_body(const struct bmc_host_api *host, void *ctx)
 
 /* n worker processes run every due task once, none twice at once. */
 static void
-run_workers(int n_workers)
+run_workers(int n_workers, const char *name)
 {
   pid_t pids[4];
   struct hs_host *h;
   int i, tasks, runs, overlaps, status, total = 0;
   char tag[32];
 
-  snprintf(tag, sizeof(tag), "share%d", n_workers);
+  snprintf(tag, sizeof(tag), "%s%d", name, n_workers);
   CU_ASSERT_FATAL(th_w_fresh_store(tag) == 0);
   h = th_w_open(0);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
@@ -110,13 +110,26 @@ run_workers(int n_workers)
 static void
 test_two_workers(void)
 {
-  run_workers(2);
+  run_workers(2, "share");
 }
 
 static void
 test_three_workers(void)
 {
-  run_workers(3);
+  run_workers(3, "share");
+}
+
+/* One company's marketplace is slow (each of its jobs holds 1 s, three in
+ * a row: its tasks are never leased at once): the other worker runs every
+ * other company's due tasks meanwhile, so none of them ends after the slow
+ * company's last job. */
+static void
+test_slow_company_isolated(void)
+{
+  th_w_mode = TH_W_SLOW_C00;
+  run_workers(2, "slow");
+  th_w_mode = TH_W_RECORD;
+  CU_ASSERT_EQUAL(th_w_runlog_after("c00"), 0);
 }
 
 /* kill -9 mid-job: the heartbeat kept the lease while the worker lived;
@@ -371,6 +384,7 @@ main(int argc, char **argv)
   static const struct cu_case cases[] = {
     {"workers", "two_workers_share_60_tasks", test_two_workers},
     {"workers", "three_workers_share_60_tasks", test_three_workers},
+    {"workers", "slow_company_delays_no_other", test_slow_company_isolated},
     {"workers", "kill9_takeover", test_kill_takeover},
     {"workers", "late_finisher_changes_nothing", test_late_finisher},
     {"workers", "fence_refuses_writes_after_takeover", test_fence},

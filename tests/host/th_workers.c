@@ -71,6 +71,12 @@ th_w_run(void *inst, const char *action, const char *const *items,
   struct timespec hold = {0, 3 * 1000 * 1000};
   char c = 'R';
 
+  if(th_w_mode == TH_W_SLOW_C00 &&
+     !strcmp(((struct hs_inst *)wi->ctx)->company, "c00")) {
+    hold.tv_sec = 1;
+    hold.tv_nsec = 0;
+  }
+
   (void)items;
   (void)n_items;
   (void)errbuf;
@@ -269,4 +275,24 @@ th_w_runlog_check(int *runs, int *overlaps)
   free(seen);
   if(f)
     fclose(f);
+}
+
+int
+th_w_runlog_after(const char *company)
+{
+  char what, c[40], action[40];
+  FILE *f = fopen(th_w_runlog, "r");
+  int pid, after = 0;
+
+  while(f && fscanf(f, " %c %39s %39s %d", &what, c, action, &pid) == 4) {
+    if(what != 'E')
+      continue;
+    if(!strcmp(c, company))
+      after = 0; /* count from its last end on */
+    else
+      after++;
+  }
+  if(f)
+    fclose(f);
+  return after;
 }

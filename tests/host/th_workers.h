@@ -16,7 +16,9 @@
 enum th_w_mode {
   TH_W_RECORD, /* mark begin, hold 3 ms, mark end */
   TH_W_BLOCK,  /* mark begin, write a byte to th_w_ready_fd, block */
-  TH_W_HOOK    /* call th_w_hook instead */
+  TH_W_HOOK,   /* call th_w_hook instead */
+  TH_W_SLOW_C00 /* as RECORD, but company c00's jobs hold 1 s (a slow
+                   marketplace) */
 };
 
 extern const struct bmc_plugin_api th_w_plugin;
@@ -43,5 +45,7 @@ int64_t th_w_q_int(struct hs_host *h, const char *sql, const char *arg);
 /* The run log: runs begun, and runs begun while the same (company,
  * action) was still running. */
 void th_w_runlog_check(int *runs, int *overlaps);
+/* Runs of other companies that ended after company's last run ended. */
+int th_w_runlog_after(const char *company);
 
 #endif /* TH_WORKERS_H */
