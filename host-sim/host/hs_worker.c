@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "hs_audit_trail.h"
 #include "hs_internal.h"
 
 #define HS_WORKER_NAME_MAX 64
@@ -53,6 +54,7 @@ struct hs_worker {
   unsigned pass; /* spreads the workers over the due tasks */
   struct hs_trow *rows; /* this pass's task rows (hs_worker_claim) */
   size_t n_rows, next, base;
+  int64_t kept_ms;      /* host clock of the last housekeeping look */
 };
 
 /* SQLite's busy handler of the heartbeat connection: wait a little. */
@@ -539,6 +541,33 @@ hs_worker_next_due(struct hs_worker *w)
   return next;
 }
 
+/* The scheduler's work between runs (pending credentials checked and
+ * swapped in, dispatch deadlines, audit pruning), done by the one worker
+ * that holds the store's scheduler lease, at most once a second of host
+ * clock.  Another holder (a worker or a `scheduler`) does it instead; the
+ * lease also keeps a `scheduler` from running tasks beside the workers. */
+static int
+hs_worker_housekeep(struct hs_worker *w)
+{
+  struct hs_host *h = w->h;
+  int64_t now = hs_clock_now(h);
+  int rc;
+
+  if(w->kept_ms && now - w->kept_ms < 1000 && now >= w->kept_ms)
+    return BMC_OK;
+  w->kept_ms = now;
+  rc = hs_sched_lease_take(h);
+  if(rc == BMC_ERR_CONFLICT)
+    return BMC_OK; /* held elsewhere: its holder keeps house */
+  if(!rc)
+    rc = hs_rotations_due(h);
+  if(!rc)
+    rc = hs_deadlines_scan(h, NULL);
+  if(!rc)
+    rc = hs_change_audit_prune_due(h);
+  return rc;
+}
+
 int
 hs_worker_loop(struct hs_worker *w, int once, int64_t until_ms, int *ran)
 {
@@ -553,7 +582,9 @@ hs_worker_loop(struct hs_worker *w, int once, int64_t until_ms, int *ran)
   while(!atomic_load(&h->stop)) {
     if(until_ms && hs_clock_now(h) >= until_ms)
       break;
-    rc = hs_worker_claim(w, &claimed);
+    rc = hs_worker_housekeep(w);
+    if(!rc)
+      rc = hs_worker_claim(w, &claimed);
     if(rc)
       break;
     if(claimed) {

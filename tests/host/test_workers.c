@@ -132,6 +132,45 @@ test_slow_company_isolated(void)
   CU_ASSERT_EQUAL(th_w_runlog_after("c00"), 0);
 }
 
+/* With only workers running, one of them does the scheduler's work
+ * between runs (here: the audit trail's pruning of a row far older than
+ * the retention), and holds the store's scheduler lease while it lives:
+ * a `scheduler` on the store is refused, so it never runs tasks beside
+ * the workers' claims. */
+static void
+test_worker_keeps_house(void)
+{
+  struct hs_host *h, *h2;
+  struct hs_worker *w;
+  int ran = 0;
+
+  CU_ASSERT_FATAL(th_w_fresh_store("house") == 0);
+  h = th_w_open(1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+  CU_ASSERT_EQUAL_FATAL(th_w_populate(h, 2), 6);
+  CU_ASSERT(th_w_q_int(h, "INSERT INTO change_audit(ts_ms, company_id,"
+                       " plugin, trigger, field, result) SELECT 1, id,"
+                       " 'wplug', 'schedule', 'quantity', 'ok' FROM"
+                       " companies ORDER BY id LIMIT 1 RETURNING id",
+                       NULL) > 0);
+  CU_ASSERT_EQUAL(th_w_q_int(h, "SELECT COUNT(*) FROM change_audit", NULL),
+                  1);
+  w = th_w_worker(h, "house", 10000);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+  CU_ASSERT_EQUAL(hs_worker_loop(w, 1, 0, &ran), BMC_OK);
+  CU_ASSERT_EQUAL(ran, 6);
+  CU_ASSERT_EQUAL(th_w_q_int(h, "SELECT COUNT(*) FROM change_audit", NULL),
+                  0);
+  h2 = th_w_open(1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(h2);
+  CU_ASSERT_EQUAL(hs_scheduler_run_until(h2, hs_clock_now(h2) + 1000, &ran),
+                  BMC_ERR_CONFLICT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(hs_last_error(h2), "holds store"));
+  hs_host_close(h2);
+  hs_worker_free(w);
+  hs_host_close(h);
+}
+
 /* kill -9 mid-job: the heartbeat kept the lease while the worker lived;
  * once dead, another worker takes the task after the lease expired. */
 static void
@@ -385,6 +424,7 @@ main(int argc, char **argv)
     {"workers", "two_workers_share_60_tasks", test_two_workers},
     {"workers", "three_workers_share_60_tasks", test_three_workers},
     {"workers", "slow_company_delays_no_other", test_slow_company_isolated},
+    {"workers", "lone_worker_keeps_house", test_worker_keeps_house},
     {"workers", "kill9_takeover", test_kill_takeover},
     {"workers", "late_finisher_changes_nothing", test_late_finisher},
     {"workers", "fence_refuses_writes_after_takeover", test_fence},
