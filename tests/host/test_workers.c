@@ -119,14 +119,16 @@ test_three_workers(void)
   run_workers(3, "share");
 }
 
-/* One company's marketplace is slow (each of its jobs holds 1 s, three in
- * a row: its tasks are never leased at once): the other worker runs every
- * other company's due tasks meanwhile, so none of them ends after the slow
- * company's last job. */
+/* One company's marketplace is slow (its first job holds until every
+ * other company's task has ended, 20 s at most; its tasks are never leased
+ * at once): the other worker runs every other company's due tasks
+ * meanwhile, so none of them ends after the slow company's last job.  One
+ * worker alone (or a pool that waited on the slow company) fails this. */
 static void
 test_slow_company_isolated(void)
 {
   th_w_mode = TH_W_SLOW_C00;
+  th_w_slow_others = (N_COMPANIES - 1) * 3;
   run_workers(2, "slow");
   th_w_mode = TH_W_RECORD;
   CU_ASSERT_EQUAL(th_w_runlog_after("c00"), 0);

@@ -17,13 +17,14 @@ enum th_w_mode {
   TH_W_RECORD, /* mark begin, hold 3 ms, mark end */
   TH_W_BLOCK,  /* mark begin, write a byte to th_w_ready_fd, block */
   TH_W_HOOK,   /* call th_w_hook instead */
-  TH_W_SLOW_C00 /* as RECORD, but company c00's jobs hold 1 s (a slow
-                   marketplace) */
+  TH_W_SLOW_C00 /* as RECORD, but company c00's jobs (a slow marketplace)
+                   hold until th_w_slow_others runs of other companies
+                   have ended, 20 s at most */
 };
 
 extern const struct bmc_plugin_api th_w_plugin;
 extern enum th_w_mode th_w_mode;
-extern int th_w_ready_fd, th_w_hold_fd;
+extern int th_w_ready_fd, th_w_hold_fd, th_w_slow_others;
 /* TH_W_HOOK: the job's body (the host services and the context). */
 extern int (*th_w_hook)(const struct bmc_host_api *host, void *ctx);
 /* The directory, the PostgreSQL server ("" = SQLite), the current store
