@@ -265,6 +265,9 @@ void hs_refresh_secrets(struct hs_host *h, int64_t cid,
 const struct bmc_action *hs_credentials_action(const struct bmc_plugin_api *api);
 /* Check every pending secret that is due (scheduler, between jobs). */
 int hs_rotations_due(struct hs_host *h);
+/* The scheduler's work between two runs (hs_sched.c): pending credentials
+ * checked and swapped in, dispatch deadlines, audit pruning. */
+int hs_sched_between_runs(struct hs_host *h);
 /* After a job of in ended: erase the previous values once the new ones
  * served a full cycle. */
 void hs_rotation_after_job(struct hs_inst *in);

@@ -328,6 +328,19 @@ hs_run_task(struct hs_host *h, const struct hs_trow *r, int *started,
 }
 
 int
+hs_sched_between_runs(struct hs_host *h)
+{
+  /* pending credentials are checked and swapped in */
+  int rc = hs_rotations_due(h);
+
+  if(!rc)
+    rc = hs_deadlines_scan(h, NULL);
+  if(!rc)
+    rc = hs_change_audit_prune_due(h);
+  return rc;
+}
+
+int
 hs_scheduler_tick(struct hs_host *h, int *ran)
 {
   struct hs_trow *v = NULL;
@@ -340,13 +353,8 @@ hs_scheduler_tick(struct hs_host *h, int *ran)
   if(!h)
     return BMC_ERR_INVALID_ARG;
   rc = hs_tasks_sync(h);
-  /* between two runs: pending credentials are checked and swapped in */
   if(!rc)
-    rc = hs_rotations_due(h);
-  if(!rc)
-    rc = hs_deadlines_scan(h, NULL);
-  if(!rc)
-    rc = hs_change_audit_prune_due(h);
+    rc = hs_sched_between_runs(h);
   if(!rc)
     rc = hs_trows(h, NULL, 1, &v, &n);
   now = hs_clock_now(h);

@@ -22,7 +22,6 @@
 
 #include <sodium.h>
 
-#include "hs_audit_trail.h"
 #include "hs_internal.h"
 
 #define HS_WORKER_NAME_MAX 64
@@ -559,13 +558,7 @@ hs_worker_housekeep(struct hs_worker *w)
   rc = hs_sched_lease_take(h);
   if(rc == BMC_ERR_CONFLICT)
     return BMC_OK; /* held elsewhere: its holder keeps house */
-  if(!rc)
-    rc = hs_rotations_due(h);
-  if(!rc)
-    rc = hs_deadlines_scan(h, NULL);
-  if(!rc)
-    rc = hs_change_audit_prune_due(h);
-  return rc;
+  return rc ? rc : hs_sched_between_runs(h);
 }
 
 int
